@@ -1,0 +1,37 @@
+import { validateCommand } from "./commands/validate";
+import { Command, EXIT, Io, processIo, UsageError } from "./usage";
+
+/** Every subcommand, by name. */
+export const COMMANDS: Readonly<Record<string, Command>> = {
+  validate: validateCommand,
+};
+
+function help(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
+  const lines = Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(width)}  ${c.summary}`);
+  return `Usage: lakemesh <command> [options]\n\nCommands:\n${lines.join("\n")}\n\nRun 'lakemesh <command> --help' for a command's options.\n`;
+}
+
+/** Runs the CLI and returns its exit status. */
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "-h" || name === "--help" || name === "help") {
+    io.out(help());
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.err(`lakemesh: unknown command ${JSON.stringify(name)}\n\n${help()}`);
+    return EXIT.usage;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`lakemesh ${name}: ${e.message}\n\n${command.usage}`);
+      return EXIT.usage;
+    }
+    io.err(`lakemesh ${name}: ${(e as Error).message}\n`);
+    return EXIT.failed;
+  }
+}

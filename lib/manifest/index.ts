@@ -1,0 +1,16 @@
+export * from "./errors";
+export * from "./paths";
+export * from "./source";
+export * from "./schema";
+export * from "./mesh";
+export * from "./model";
+export * from "./duration";
+export * from "./semver";
+export * from "./types";
+export * from "./predicate";
+export * from "./gold";
+export * from "./validate";
+export * from "./files";
+export { MANIFEST_RULES } from "./rules";
+export { maskType } from "./rules/personal-data";
+export type * from "./types.gen";

@@ -1,0 +1,31 @@
+import { ManifestRule } from "../mesh";
+import { rule as clustering } from "./clustering";
+import { rule as columnTypes } from "./column-types";
+import { rule as contractVersion } from "./contract-version";
+import { rule as durations } from "./durations";
+import { rule as expectations } from "./expectations";
+import { rule as goldAggregate } from "./gold-aggregate";
+import { rule as layers } from "./layers";
+import { rule as personalData } from "./personal-data";
+import { rule as references } from "./references";
+import { rule as retention } from "./retention";
+import { rule as subjectKey } from "./subject-key";
+import { rule as tenantKey } from "./tenant-key";
+import { rule as uniqueNames } from "./unique-names";
+
+/** Every semantic check, run after the JSON Schema over all manifests together. */
+export const MANIFEST_RULES: readonly ManifestRule[] = [
+  uniqueNames,
+  tenantKey,
+  subjectKey,
+  personalData,
+  retention,
+  durations,
+  contractVersion,
+  columnTypes,
+  clustering,
+  layers,
+  references,
+  goldAggregate,
+  expectations,
+];

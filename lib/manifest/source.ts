@@ -1,0 +1,157 @@
+import {
+  Document,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  Node,
+  parseAllDocuments,
+  YAMLError,
+} from "yaml";
+import { ManifestError } from "./errors";
+import { displayPath, FieldPath, toPointer } from "./paths";
+
+/** Manifests larger than this are refused before parsing. */
+export const MAX_MANIFEST_BYTES = 1024 * 1024;
+/** At most this many alias expansions per file (a guard against "billion laughs" documents). */
+export const MAX_ALIAS_EXPANSIONS = 100;
+
+export interface SourcePos {
+  readonly line: number;
+  readonly column: number;
+}
+
+/** Where each field of a parsed manifest sits in its file, keyed by JSON pointer. */
+export class SourceMap {
+  private readonly values = new Map<string, SourcePos>();
+  private readonly keys = new Map<string, SourcePos>();
+
+  setValue(path: FieldPath, pos: SourcePos): void {
+    const p = toPointer(path);
+    if (!this.values.has(p)) this.values.set(p, pos);
+  }
+
+  setKey(path: FieldPath, pos: SourcePos): void {
+    const p = toPointer(path);
+    if (!this.keys.has(p)) this.keys.set(p, pos);
+  }
+
+  /** Position of the value at `path`, else of its key, else of the nearest ancestor. */
+  locate(path: FieldPath, prefer: "value" | "key" = "value"): SourcePos {
+    const first = prefer === "key" ? this.keys : this.values;
+    const second = prefer === "key" ? this.values : this.keys;
+    for (let n = path.length; n >= 0; n--) {
+      const p = toPointer(path.slice(0, n));
+      const hit = first.get(p) ?? second.get(p);
+      if (hit) return hit;
+    }
+    return { line: 1, column: 1 };
+  }
+}
+
+export type ParsedSource =
+  | { readonly ok: true; readonly value: unknown; readonly sourceMap: SourceMap }
+  | { readonly ok: false; readonly errors: ManifestError[] };
+
+function fileError(file: string, pos: SourcePos, path: string, message: string, allowed: string): ManifestError {
+  return { file, line: pos.line, column: pos.column, path, message, allowed, rule: "yaml" };
+}
+
+/**
+ * Parses one manifest file, keeping the line and column of every key and value.
+ * Refuses oversized files, several documents, duplicate or non-string keys, unknown tags and alias bombs.
+ */
+export function parseManifestSource(file: string, text: string): ParsedSource {
+  const bytes = Buffer.byteLength(text, "utf8");
+  if (bytes > MAX_MANIFEST_BYTES) {
+    return {
+      ok: false,
+      errors: [fileError(file, { line: 1, column: 1 }, "(file)", `file is ${bytes} bytes`, `at most ${MAX_MANIFEST_BYTES} bytes (1 MiB) per manifest`)],
+    };
+  }
+  const lineCounter = new LineCounter();
+  const at = (offset: number | undefined): SourcePos => {
+    const p = lineCounter.linePos(offset ?? 0);
+    return { line: p.line, column: p.col };
+  };
+  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true, version: "1.2" });
+  const list: Document[] = Array.isArray(docs) ? docs : [];
+  if (list.length > 1) {
+    return {
+      ok: false,
+      errors: [fileError(file, at(list[1].range?.[0]), "(file)", `file holds ${list.length} YAML documents`, "exactly one DataDomain manifest per file")],
+    };
+  }
+  const doc = list[0];
+  const problems: ManifestError[] = [];
+  for (const e of doc ? ([...doc.errors, ...doc.warnings] as YAMLError[]) : []) {
+    problems.push(fileError(file, at(e.pos?.[0]), "(file)", yamlMessage(e, text), "well-formed YAML 1.2 with unique keys and no custom tags"));
+  }
+  if (problems.length > 0) return { ok: false, errors: problems };
+  if (!doc || doc.contents === null) {
+    return { ok: false, errors: [fileError(file, { line: 1, column: 1 }, "(file)", "file holds no YAML document", "one DataDomain manifest per file")] };
+  }
+
+  const sourceMap = new SourceMap();
+  let expansions = 0;
+  let bomb: SourcePos | undefined;
+
+  const walk = (node: Node | null | undefined, path: (string | number)[]): void => {
+    if (!node) return;
+    if (isAlias(node)) {
+      expansions++;
+      if (expansions > MAX_ALIAS_EXPANSIONS) {
+        bomb ??= at(node.range?.[0]);
+        return;
+      }
+      walk(node.resolve(doc) as Node | undefined, path);
+      return;
+    }
+    sourceMap.setValue(path, at(node.range?.[0]));
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        const key = pair.key as Node | null;
+        const keyPos = at(key && "range" in key ? key.range?.[0] : undefined);
+        if (!isScalar(key) || typeof key.value !== "string") {
+          const shown = isScalar(key) ? JSON.stringify(key.value) : isAlias(key) ? "an alias" : "a collection";
+          problems.push(fileError(file, keyPos, displayPath(path), `map key ${shown} is not a string`, "plain string keys only"));
+          continue;
+        }
+        const child = [...path, key.value];
+        sourceMap.setKey(child, keyPos);
+        walk(pair.value as Node | null, child);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => walk(item as Node, [...path, i]));
+    }
+  };
+  walk(doc.contents as Node, []);
+
+  if (bomb) {
+    problems.push(
+      fileError(file, bomb, "(file)", `aliases expand more than ${MAX_ALIAS_EXPANSIONS} times`, `at most ${MAX_ALIAS_EXPANSIONS} alias expansions per file`),
+    );
+  }
+  if (problems.length > 0) return { ok: false, errors: problems };
+
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSIONS });
+  } catch (err) {
+    return {
+      ok: false,
+      errors: [fileError(file, { line: 1, column: 1 }, "(file)", `YAML could not be read: ${(err as Error).message}`, "plain YAML data")],
+    };
+  }
+  return { ok: true, value, sourceMap };
+}
+
+function yamlMessage(e: YAMLError, text: string): string {
+  if (e.code === "DUPLICATE_KEY") {
+    const key = /^[^:\n]*/.exec(text.slice(e.pos[0]))?.[0].trim() ?? "";
+    return `duplicate key ${JSON.stringify(key.length > 60 ? key.slice(0, 60) + "..." : key)}`;
+  }
+  // The yaml package's messages are one line when prettyErrors is off; keep only the first line anyway.
+  return e.message.split("\n")[0];
+}

@@ -1,0 +1,284 @@
+/* Generated from lib/manifest/schema.json by `npm run gen:types`. Do not edit. */
+
+/**
+ * Domain name. Becomes the Kafka topic prefix and (with '-' replaced by '_') the Unity Catalog schema name.
+ */
+export type DomainName = string;
+export type Tag = string;
+/**
+ * ISO 8601 duration, e.g. PT15M, P7D, P7Y. Years count as 365 days and months as 30 days.
+ */
+export type Duration = string;
+/**
+ * Logical topic (entity) name. The physical topic is <domain>.<name>.v<major>.
+ */
+export type TopicName = string;
+/**
+ * A name that becomes a SQL identifier and a Python string: dataset, column, expectation or measure name.
+ */
+export type SqlName = string;
+/**
+ * A persona that may read the dataset. end_user reads only through the API; platform_admin and gdpr_officer get access through the platform.
+ */
+export type Persona = "data_scientist" | "internal_analyst" | "client_admin" | "api_service" | "bi_service";
+
+/**
+ * A lakemesh domain manifest: what one business domain owns (topics, datasets, columns, personal data, retention, consumers). One file per domain in domains/.
+ */
+export interface DomainManifest {
+  apiVersion: "lakemesh/v1";
+  kind: "DataDomain";
+  metadata: Metadata;
+  spec: Spec;
+}
+export interface Metadata {
+  name: DomainName;
+  title: string;
+  description: string;
+  owner: Owner;
+  /**
+   * @maxItems 20
+   */
+  tags?: Tag[];
+}
+export interface Owner {
+  /**
+   * Owning team (a group handle).
+   */
+  team: string;
+  /**
+   * Team e-mail address for incidents and data requests.
+   */
+  contact: string;
+}
+export interface Spec {
+  sla: Sla;
+  pipeline?: Pipeline;
+  /**
+   * @maxItems 100
+   */
+  topics?: Topic[];
+  /**
+   * @minItems 1
+   * @maxItems 200
+   */
+  datasets: Dataset[];
+  /**
+   * @maxItems 100
+   */
+  consumers?: Consumer[];
+}
+export interface Sla {
+  freshness: Duration;
+  /**
+   * Monthly availability target in percent.
+   */
+  availability: number;
+  /**
+   * When the owning team answers incidents.
+   */
+  supportHours: "business-hours" | "extended-hours" | "24x7";
+}
+/**
+ * How the domain's Lakeflow pipeline runs.
+ */
+export interface Pipeline {
+  /**
+   * triggered: runs on the domain job's schedule; continuous: always on.
+   */
+  mode?: "triggered" | "continuous";
+  /**
+   * Quartz cron expression for the domain job (triggered mode only).
+   */
+  schedule?: string;
+}
+export interface Topic {
+  name: TopicName;
+  description: string;
+  partitions: number;
+  retention: Duration;
+  key: SqlName;
+  /**
+   * Whether payloads carry personal data.
+   */
+  personalData: boolean;
+}
+export interface Dataset {
+  name: SqlName;
+  description: string;
+  /**
+   * silver: typed table from a topic (its raw bronze table is generated); gold: aggregate over datasets.
+   */
+  layer: "silver" | "gold";
+  owner?: Owner;
+  source: Source;
+  /**
+   * false for reference data shared by all tenants (no personal data allowed).
+   */
+  tenantScoped?: boolean;
+  tenantKey?: SqlName;
+  subjectKey?: SqlName;
+  /**
+   * Liquid clustering keys; the tenant key is put first.
+   *
+   * @minItems 1
+   * @maxItems 4
+   */
+  clusterBy?: SqlName[];
+  partitionBy?: Partitioning;
+  retention?: Retention;
+  /**
+   * @maxItems 32
+   */
+  expectations?: Expectation[];
+  aggregate?: Aggregate;
+  contract: Contract;
+  access?: Persona[];
+  /**
+   * @minItems 1
+   * @maxItems 200
+   */
+  columns: Column[];
+}
+/**
+ * Silver datasets read one topic of this domain; gold datasets read datasets.
+ */
+export interface Source {
+  topic?: TopicName;
+  /**
+   * @minItems 1
+   * @maxItems 4
+   */
+  datasets?: DatasetRef[];
+}
+export interface DatasetRef {
+  domain?: DomainName;
+  dataset: SqlName;
+  join?: Join;
+}
+/**
+ * How this source joins the first one. Required on every source but the first. The tenant key is always a join key.
+ */
+export interface Join {
+  /**
+   * @minItems 1
+   * @maxItems 4
+   */
+  on: SqlName[];
+  type?: "inner" | "left";
+}
+/**
+ * Hive-style partitioning. Liquid clustering is the default; partitioning needs a reason.
+ */
+export interface Partitioning {
+  /**
+   * @minItems 1
+   * @maxItems 2
+   */
+  columns: SqlName[];
+  reason?: string;
+}
+export interface Retention {
+  period: Duration;
+  column: SqlName;
+}
+export interface Expectation {
+  name: SqlName;
+  /**
+   * One boolean SQL predicate over the dataset's columns.
+   */
+  predicate: string;
+  onViolation: "warn" | "drop" | "fail";
+}
+/**
+ * A gold dataset: group the sources by the tenant key plus groupBy, and compute measures.
+ */
+export interface Aggregate {
+  /**
+   * @maxItems 8
+   */
+  groupBy: SqlName[];
+  /**
+   * @minItems 1
+   * @maxItems 32
+   */
+  measures: Measure[];
+  /**
+   * Optional boolean predicate applied before grouping.
+   */
+  filter?: string;
+}
+export interface Measure {
+  name: SqlName;
+  function: "count" | "count_distinct" | "sum" | "avg" | "min" | "max";
+  column?: SqlName;
+}
+export interface Contract {
+  /**
+   * Semantic version of the dataset's contract.
+   */
+  version: string;
+  /**
+   * draft: not yet readable by others; active: published; deprecated: on its way out; retired: no longer produced.
+   */
+  lifecycle: "draft" | "active" | "deprecated" | "retired";
+}
+/**
+ * A column, named like an Open Data Contract Standard v3.1 property.
+ */
+export interface Column {
+  name: SqlName;
+  /**
+   * Databricks SQL type. No spaces inside type parameters.
+   */
+  physicalType: string;
+  /**
+   * ODCS logical type; derived from physicalType when omitted.
+   */
+  logicalType?: "string" | "date" | "timestamp" | "number" | "integer" | "boolean" | "array" | "object";
+  required?: boolean;
+  primaryKey?: boolean;
+  description: string;
+  /**
+   * Confidentiality class.
+   */
+  classification?: "public" | "internal" | "confidential" | "restricted";
+  personalData?: PersonalData;
+}
+/**
+ * GDPR classification of a column.
+ */
+export interface PersonalData {
+  /**
+   * Personal-data category. Selects the mask function governance.mask_<category>.
+   */
+  category:
+    | "identifier"
+    | "email"
+    | "name"
+    | "phone"
+    | "address"
+    | "national_id"
+    | "date_of_birth"
+    | "financial"
+    | "online_identifier"
+    | "free_text";
+  /**
+   * What an erasure request does to this column: delete the row, or anonymize the value in place.
+   */
+  erasure: "delete" | "anonymize";
+  /**
+   * GDPR Article 6 lawful basis.
+   */
+  legalBasis: "consent" | "contract" | "legal_obligation" | "vital_interests" | "public_task" | "legitimate_interests";
+  purpose: string;
+}
+/**
+ * A read of another domain's data by this domain. The owner's pipeline grants and Kafka ACLs are planned from it.
+ */
+export interface Consumer {
+  domain: DomainName;
+  datasets?: SqlName[];
+  topics?: TopicName[];
+  purpose: string;
+}

@@ -1,0 +1,55 @@
+import { ManifestError, sortErrors } from "./errors";
+import { LoadedManifest, runRules } from "./mesh";
+import { MANIFEST_RULES } from "./rules";
+import { validateSchema } from "./schema";
+import { parseManifestSource } from "./source";
+import { schemaPattern } from "./schema";
+import type { DomainManifest } from "./types.gen";
+
+/** One manifest file's text, with the path errors should name. */
+export interface ManifestFile {
+  readonly file: string;
+  readonly text: string;
+}
+
+export interface MeshValidation {
+  /** Manifests that passed the schema (whether or not a semantic check failed), sorted by file. */
+  readonly manifests: readonly LoadedManifest[];
+  /** Every error of every file, sorted by file, line and column. Empty means the mesh is valid. */
+  readonly errors: readonly ManifestError[];
+}
+
+/** Loads and validates a whole mesh: YAML with positions, JSON Schema per file, then the semantic rules across all files. */
+export function validateMesh(files: readonly ManifestFile[]): MeshValidation {
+  const errors: ManifestError[] = [];
+  const manifests: LoadedManifest[] = [];
+  const brokenDomains = new Set<string>();
+  const domainName = schemaPattern("DomainName");
+  for (const { file, text } of [...files].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))) {
+    const parsed = parseManifestSource(file, text);
+    if (!parsed.ok) {
+      errors.push(...parsed.errors);
+      continue;
+    }
+    const schemaErrors = validateSchema(file, parsed.value, parsed.sourceMap);
+    if (schemaErrors.length > 0) {
+      errors.push(...schemaErrors);
+      const name = (parsed.value as { metadata?: { name?: unknown } } | null)?.metadata?.name;
+      if (typeof name === "string" && domainName.test(name)) brokenDomains.add(name);
+      continue;
+    }
+    manifests.push({ file, manifest: deepFreeze(parsed.value as DomainManifest), sourceMap: parsed.sourceMap });
+  }
+  const domains = new Map<string, LoadedManifest>();
+  for (const m of manifests) if (!domains.has(m.manifest.metadata.name)) domains.set(m.manifest.metadata.name, m);
+  errors.push(...runRules({ manifests, domains, brokenDomains }, MANIFEST_RULES));
+  return { manifests, errors: sortErrors(errors) };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value as object)) deepFreeze(v);
+  }
+  return value;
+}
