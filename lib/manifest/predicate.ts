@@ -63,6 +63,8 @@ function tokenize(text: string): Token[] | string {
       let s = "";
       for (;;) {
         if (j >= text.length) return "unterminated string literal";
+        // Spark SQL reads a backslash as an escape inside string literals; refusing it keeps our lexing and Spark's identical.
+        if (text[j] === "\\") return "backslashes are not allowed";
         if (text[j] === "'") {
           if (text[j + 1] === "'") { s += "'"; j += 2; continue; }
           break;

@@ -1,3 +1,4 @@
+import * as jsyaml from "js-yaml";
 import {
   Document,
   isAlias,
@@ -22,8 +23,14 @@ export interface SourcePos {
   readonly column: number;
 }
 
-/** Where each field of a parsed manifest sits in its file, keyed by JSON pointer. */
-export class SourceMap {
+/** Where each field of a parsed manifest sits in its file. */
+export interface SourceMap {
+  /** Position of the value at `path`, else of its key, else of the nearest ancestor. */
+  locate(path: FieldPath, prefer?: "value" | "key"): SourcePos;
+}
+
+/** Positions of a parsed manifest, keyed by JSON pointer. */
+export class PositionIndex implements SourceMap {
   private readonly values = new Map<string, SourcePos>();
   private readonly keys = new Map<string, SourcePos>();
 
@@ -59,10 +66,13 @@ function fileError(file: string, pos: SourcePos, path: string, message: string, 
 }
 
 /**
- * Parses one manifest file, keeping the line and column of every key and value.
- * Refuses oversized files, several documents, duplicate or non-string keys, unknown tags and alias bombs.
+ * Parses with the `yaml` package, keeping the line and column of every key and value. This is the authority on
+ * positions and on the wording of YAML errors; it is about ten times slower than js-yaml, so it runs only when
+ * a file has an error to locate (see parseManifestSource).
  */
-export function parseManifestSource(file: string, text: string): ParsedSource {
+export function parseLocated(file: string, input: string): ParsedSource {
+  // YAML reads a lone CR as a line break, the yaml package refuses it; both parsers get LF only.
+  const text = input.replace(/\r\n?/g, "\n");
   const bytes = Buffer.byteLength(text, "utf8");
   if (bytes > MAX_MANIFEST_BYTES) {
     return {
@@ -93,7 +103,7 @@ export function parseManifestSource(file: string, text: string): ParsedSource {
     return { ok: false, errors: [fileError(file, { line: 1, column: 1 }, "(file)", "file holds no YAML document", "one DataDomain manifest per file")] };
   }
 
-  const sourceMap = new SourceMap();
+  const sourceMap = new PositionIndex();
   let expansions = 0;
   let bomb: SourcePos | undefined;
 
@@ -154,4 +164,83 @@ function yamlMessage(e: YAMLError, text: string): string {
   }
   // The yaml package's messages are one line when prettyErrors is off; keep only the first line anyway.
   return e.message.split("\n")[0];
+}
+
+/** Positions computed on first use, by re-parsing with the `yaml` package. Valid files never pay for them. */
+class LazySourceMap implements SourceMap {
+  private index: SourceMap | undefined;
+  constructor(
+    private readonly file: string,
+    private readonly text: string,
+  ) {}
+  locate(path: FieldPath, prefer: "value" | "key" = "value"): SourcePos {
+    if (!this.index) {
+      const r = parseLocated(this.file, this.text);
+      this.index = r.ok ? r.sourceMap : { locate: () => ({ line: 1, column: 1 }) };
+    }
+    return this.index.locate(path, prefer);
+  }
+}
+
+/** Upper bound on nodes after alias expansion; a 1 MiB manifest has far fewer, an alias bomb far more. */
+const MAX_EXPANDED_NODES = 200_000;
+
+function expandedNodesWithin(value: unknown, budget: number): boolean {
+  const stack: unknown[] = [value];
+  let n = 0;
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (++n > budget) return false;
+    if (Array.isArray(v)) stack.push(...v);
+    else if (v !== null && typeof v === "object") stack.push(...Object.values(v));
+  }
+  return true;
+}
+
+/** True when the node that ends at `offset` is a mapping key: the next significant character is ':' then a blank. */
+function followedByKeyIndicator(text: string, offset: number): boolean {
+  let i = offset;
+  for (;;) {
+    while (i < text.length && (text[i] === " " || text[i] === "\t" || text[i] === "\r" || text[i] === "\n")) i++;
+    if (text[i] === "#") {
+      while (i < text.length && text[i] !== "\n") i++;
+      continue;
+    }
+    break;
+  }
+  return text[i] === ":" && (i + 1 >= text.length || /[\s,\]}]/.test(text[i + 1]));
+}
+
+/**
+ * Parses one manifest file. Refuses oversized files, several documents, duplicate or non-string keys, unknown tags
+ * and alias bombs, each with a located error. Valid files are read with js-yaml (YAML 1.2 core schema) and their
+ * positions are computed only if a later check reports an error.
+ */
+export function parseManifestSource(file: string, input: string): ParsedSource {
+  const text = input.replace(/\r\n?/g, "\n");
+  if (Buffer.byteLength(text, "utf8") > MAX_MANIFEST_BYTES) return parseLocated(file, text);
+  const docs: unknown[] = [];
+  let suspect = false;
+  let thrown: jsyaml.YAMLException | undefined;
+  try {
+    jsyaml.loadAll(text, (d) => docs.push(d), {
+      schema: jsyaml.CORE_SCHEMA,
+      // js-yaml turns every key into a string; catch the ones that were not strings in the file.
+      listener(type, state) {
+        if (!suspect && type === "close" && typeof state.result !== "string" && followedByKeyIndicator(text, state.position)) suspect = true;
+      },
+    });
+  } catch (e) {
+    suspect = true;
+    if (e instanceof jsyaml.YAMLException) thrown = e;
+  }
+  if (suspect || docs.length !== 1 || docs[0] === null || docs[0] === undefined || !expandedNodesWithin(docs[0], MAX_EXPANDED_NODES)) {
+    const located = parseLocated(file, text);
+    if (!located.ok) return located;
+    // The yaml package accepted what js-yaml refused (e.g. control characters): refuse it, with js-yaml's reason.
+    const pos = thrown?.mark ? { line: thrown.mark.line + 1, column: thrown.mark.column + 1 } : { line: 1, column: 1 };
+    const reason = thrown?.reason ?? "YAML that two parsers read differently";
+    return { ok: false, errors: [fileError(file, pos, "(file)", reason, "plain YAML 1.2 data: printable characters, string keys, one document")] };
+  }
+  return { ok: true, value: docs[0], sourceMap: new LazySourceMap(file, text) };
 }

@@ -104,7 +104,8 @@ export const rule: ManifestRule = {
           e.check(c, i);
         });
         for (const [name, e] of expected) {
-          if (!seen.has(name)) report(m, [...at, "columns"], `output column "${name}" (from ${e.path.slice(3).join(".")}) is not declared in columns`, "one column entry per tenant key, group-by column and measure");
+          // A missing tenant key column is the tenant-key rule's finding; do not report it twice.
+          if (!seen.has(name) && name !== tk) report(m, [...at, "columns"], `output column "${name}" (from ${e.path.slice(3).join(".")}) is not declared in columns`, "one column entry per tenant key, group-by column and measure");
         }
       });
     }

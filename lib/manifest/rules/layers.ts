@@ -39,6 +39,8 @@ export const rule: ManifestRule = {
         state.set(name, "done");
         return undefined;
       };
+      // With duplicate names the graph is ambiguous; unique-names reports that first.
+      if (new Set(datasets.map((ds) => ds.name)).size !== datasets.length) continue;
       for (const ds of datasets) {
         const cycle = visit(ds.name, []);
         if (cycle) {
