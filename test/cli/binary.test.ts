@@ -1,0 +1,25 @@
+import { spawnSync } from "child_process";
+import * as path from "path";
+
+// The installed `lakemesh` bin (built by `npm run build`, which `npm test` runs first) keeps the exit codes.
+const root = path.join(__dirname, "..", "..");
+const bin = path.join(root, "bin", "lakemesh.js");
+const run = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: "utf8" });
+
+describe("bin/lakemesh.js", () => {
+  it("exits 0 on the shipped domains", () => {
+    const r = run("validate");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe("6 manifests valid: 26 datasets, 17 topics\n");
+  });
+
+  it("exits 1 on an invalid mesh", () => {
+    expect(run("validate", "test/fixtures/mesh/beta.yaml").status).toBe(1);
+  });
+
+  it("exits 2 on a usage error", () => {
+    const r = run("validate", "--format", "yaml");
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("--format must be text or json");
+  });
+});

@@ -1,0 +1,91 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { main } from "../../cli/main";
+import { Io } from "../../cli/usage";
+
+const root = path.join(__dirname, "..", "..");
+
+async function run(argv: string[], cwd = root): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const io: Io = { out: (t) => void (out += t), err: (t) => void (err += t), cwd };
+  const code = await main(argv, io);
+  return { code, out, err };
+}
+
+function tempDir(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lakemesh-"));
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+  return dir;
+}
+
+describe("lakemesh validate", () => {
+  it("defaults to domains/ and exits 0 when valid", async () => {
+    const r = await run(["validate"]);
+    expect(r).toEqual({ code: 0, out: "6 manifests valid: 26 datasets, 17 topics\n", err: "" });
+  });
+
+  it("exits 1 and prints located errors when invalid", async () => {
+    const alpha = fs.readFileSync(path.join(root, "test", "fixtures", "mesh", "alpha.yaml"), "utf8");
+    const dir = tempDir({ "alpha.yaml": alpha.replace("partitions: 3", "partitions: 0"), "notes.txt": "ignored" });
+    const r = await run(["validate", "."], dir);
+    expect(r.code).toBe(1);
+    expect(r.out).toBe("alpha.yaml:18:19: spec.topics[0].partitions: 0 is out of range; an integer from 1 to 256\n1 error in 1 of 1 file\n");
+  });
+
+  it("prints JSON with --format json", async () => {
+    const r = await run(["validate", "test/fixtures/mesh/alpha.yaml", "--format", "json"]);
+    // alpha alone is valid: it reads no other domain.
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toEqual({ valid: true, files: 1, domains: ["alpha"], errors: [] });
+  });
+
+  it("prints JSON errors with their fields", async () => {
+    const r = await run(["validate", "test/fixtures/mesh/beta.yaml", "--format=json"]);
+    expect(r.code).toBe(1);
+    const parsed = JSON.parse(r.out);
+    expect(parsed.valid).toBe(false);
+    expect(parsed.errors[0]).toEqual({
+      file: "test/fixtures/mesh/beta.yaml",
+      line: 16,
+      column: 15,
+      path: "spec.consumers[0].domain",
+      message: 'domain "alpha" does not exist',
+      allowed: "one of: beta",
+      rule: "references",
+    });
+  });
+
+  it.each([
+    [["validate", "--format", "xml"], '--format must be text or json, not "xml"'],
+    [["validate", "--nope"], "Unknown option '--nope'"],
+    [["validate", "does/not/exist"], "does/not/exist: no such file or directory"],
+    [["validate", "test"], "no *.yaml or *.yml manifests found in test"],
+  ])("exits 2 on a usage error: %j", async (argv, message) => {
+    const r = await run(argv);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe("");
+    expect(r.err).toContain(message);
+    expect(r.err).toContain("Usage: lakemesh validate");
+  });
+
+  it("prints help with --help and exits 0", async () => {
+    const r = await run(["validate", "--help"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("Exit status: 0 valid, 1 invalid, 2 usage error.");
+  });
+
+  it("rejects an unknown command with exit 2", async () => {
+    const r = await run(["frobnicate"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('unknown command "frobnicate"');
+  });
+
+  it("reports an oversized file without reading it", async () => {
+    const dir = tempDir({ "big.yaml": "a: " + "x".repeat(1024 * 1024) });
+    const r = await run(["validate", "big.yaml"], dir);
+    expect(r.code).toBe(1);
+    expect(r.out).toBe("big.yaml:1:1: (file): file is 1048579 bytes; at most 1048576 bytes (1 MiB) per manifest\n1 error in 1 of 1 file\n");
+  });
+});

@@ -1,0 +1,367 @@
+import { MANIFEST_RULES, validateMesh } from "../../lib/manifest";
+import { applyChanges, baselineMesh, Change, errorsAfter } from "../helpers/manifests";
+
+const A = "alpha.yaml" as const;
+const B = "beta.yaml" as const;
+
+/** [rule id, case, changes to the compliant baseline mesh, the exact errors]. */
+const CASES: [string, string, Change[], string[]][] = [
+  [
+    "unique-names",
+    "domain name used twice",
+    [{ file: B, from: "  name: beta", to: "  name: alpha" }],
+    [
+      "mesh/beta.yaml:4:9: metadata.name: domain \"alpha\" is already defined in mesh/alpha.yaml; a domain name used by exactly one manifest",
+      "mesh/beta.yaml:16:15: spec.consumers[0].domain: domain \"alpha\" lists itself as a source; another domain of the mesh; a domain reads its own data without a declaration",
+      "mesh/beta.yaml:26:22: spec.datasets[0].source.datasets[0].dataset: dataset \"accounts\" does not exist in domain \"alpha\"; one of: account_kpis",
+    ],
+  ],
+  [
+    "unique-names",
+    "dataset name used twice",
+    [{ file: A, from: "- name: balances_by_region", to: "- name: accounts" }],
+    [
+      "mesh/alpha.yaml:74:13: spec.datasets[1].name: dataset \"accounts\" is already defined at spec.datasets[0]; dataset names unique within the domain",
+    ],
+  ],
+  [
+    "unique-names",
+    "column name used twice",
+    [{ file: A, from: "          required: true\n          description: Last change.\n", to: "          required: true\n          description: Last change.\n        - name: updated_at\n          physicalType: TIMESTAMP\n          description: Again.\n" }],
+    [
+      "mesh/alpha.yaml:74:17: spec.datasets[0].columns[6].name: column \"updated_at\" is already defined at columns[5]; column names unique within the dataset",
+    ],
+  ],
+  [
+    "unique-names",
+    "reserved bronze_ prefix",
+    [{ file: A, from: "- name: balances_by_region", to: "- name: bronze_balances" }],
+    [
+      "mesh/alpha.yaml:74:13: spec.datasets[1].name: dataset name \"bronze_balances\" starts with the reserved prefix \"bronze_\"; a name without that prefix; raw bronze tables are generated for every topic",
+    ],
+  ],
+  [
+    "tenant-key",
+    "tenant key column missing",
+    [{ file: B, from: "        - name: tenant_id\n          physicalType: STRING\n          required: true\n          description: Tenant.\n", to: "" }],
+    [
+      "mesh/beta.yaml:37:9: spec.datasets[0].columns: tenant key column \"tenant_id\" is not among the dataset's columns; a column {name: tenant_id, physicalType: STRING, required: true}, or tenantScoped: false for data shared by all tenants",
+    ],
+  ],
+  [
+    "tenant-key",
+    "tenant key not STRING",
+    [{ file: A, from: "        - name: tenant_id\n          physicalType: STRING\n          required: true\n          description: Tenant.\n        - name: account_id", to: "        - name: tenant_id\n          physicalType: BIGINT\n          required: true\n          description: Tenant.\n        - name: account_id" }],
+    [
+      "mesh/alpha.yaml:43:25: spec.datasets[0].columns[0].physicalType: tenant key column \"tenant_id\" is BIGINT; physicalType: STRING",
+    ],
+  ],
+  [
+    "tenant-key",
+    "tenant key not required",
+    [{ file: A, from: "        - name: tenant_id\n          physicalType: STRING\n          required: true\n          description: Tenant.\n        - name: account_id", to: "        - name: tenant_id\n          physicalType: STRING\n          description: Tenant.\n        - name: account_id" }],
+    [
+      "mesh/alpha.yaml:42:11: spec.datasets[0].columns[0]: tenant key column \"tenant_id\" is not required; required: true (tenant tables are tenant_id STRING NOT NULL)",
+    ],
+  ],
+  [
+    "tenant-key",
+    "tenantKey names a missing column",
+    [{ file: A, from: "      subjectKey: account_id\n", to: "      subjectKey: account_id\n      tenantKey: org_id\n" }],
+    [
+      "mesh/alpha.yaml:29:18: spec.datasets[0].tenantKey: tenant key column \"org_id\" is not among the dataset's columns; a column {name: org_id, physicalType: STRING, required: true}, or tenantScoped: false for data shared by all tenants",
+      "mesh/alpha.yaml:80:13: spec.datasets[1].source.datasets[0]: source \"accounts\" keys tenants by \"org_id\", this dataset by \"tenant_id\"; the same tenant key name across joined datasets",
+      "mesh/beta.yaml:25:13: spec.datasets[0].source.datasets[0]: source \"accounts\" keys tenants by \"org_id\", this dataset by \"tenant_id\"; the same tenant key name across joined datasets",
+    ],
+  ],
+  [
+    "subject-key",
+    "personal data without subjectKey",
+    [{ file: A, from: "      subjectKey: account_id\n", to: "" }],
+    [
+      "mesh/alpha.yaml:23:7: spec.datasets[0]: dataset \"accounts\" has personal columns (account_id, email) but no subjectKey; subjectKey: the column that identifies the data subject, so access and erasure requests can find their rows",
+    ],
+  ],
+  [
+    "subject-key",
+    "subjectKey names a missing column",
+    [{ file: A, from: "      subjectKey: account_id\n", to: "      subjectKey: holder_id\n" }],
+    [
+      "mesh/alpha.yaml:28:19: spec.datasets[0].subjectKey: subjectKey \"holder_id\" is not a column of dataset \"accounts\"; one of: tenant_id, account_id, email, region, balance, updated_at",
+    ],
+  ],
+  [
+    "personal-data",
+    "date_of_birth on a STRING column",
+    [{ file: A, from: "            category: email", to: "            category: date_of_birth" }],
+    [
+      "mesh/alpha.yaml:57:25: spec.datasets[0].columns[2].physicalType: personal column \"email\" of category date_of_birth is STRING; physicalType: DATE (the type governance.mask_date_of_birth takes)",
+    ],
+  ],
+  [
+    "personal-data",
+    "shared dataset with personal data",
+    [{ file: A, from: "      subjectKey: account_id\n", to: "      subjectKey: account_id\n      tenantScoped: false\n" }, { file: A, from: "        - name: tenant_id\n          physicalType: STRING\n          required: true\n          description: Tenant.\n        - name: account_id", to: "        - name: account_id" }],
+    [
+      "mesh/alpha.yaml:29:21: spec.datasets[0].tenantScoped: dataset \"accounts\" is shared by all tenants but has personal columns (account_id, email); personal data only in tenant-scoped datasets (tenantScoped: true)",
+      "mesh/alpha.yaml:30:19: spec.datasets[0].clusterBy[0]: \"tenant_id\" is not a column of dataset \"accounts\"; one of: account_id, email, region, balance, updated_at",
+      "mesh/alpha.yaml:76:13: spec.datasets[1].source.datasets[0]: the first source \"accounts\" of tenant-scoped \"balances_by_region\" is shared by all tenants; a tenant-scoped first source, so every output row has a tenant",
+      "mesh/beta.yaml:25:13: spec.datasets[0].source.datasets[0]: the first source \"accounts\" of tenant-scoped \"account_kpis\" is shared by all tenants; a tenant-scoped first source, so every output row has a tenant",
+    ],
+  ],
+  [
+    "personal-data",
+    "topic feeding personal columns not marked personal",
+    [{ file: A, from: "personalData: true", to: "personalData: false" }],
+    [
+      "mesh/alpha.yaml:21:21: spec.topics[0].personalData: topic \"accounts\" feeds personal columns of dataset \"accounts\" but has personalData: false; personalData: true (bounded retention and erasure then apply to the topic)",
+    ],
+  ],
+  [
+    "retention",
+    "personal data without retention",
+    [{ file: A, from: "      retention:\n        period: P1Y\n        column: updated_at\n", to: "" }],
+    [
+      "mesh/alpha.yaml:23:7: spec.datasets[0]: dataset \"accounts\" holds personal data but declares no retention; retention: {period: <ISO 8601 duration>, column: <DATE or TIMESTAMP column>}",
+    ],
+  ],
+  [
+    "retention",
+    "retention column is not DATE or TIMESTAMP",
+    [{ file: A, from: "column: updated_at", to: "column: region" }],
+    [
+      "mesh/alpha.yaml:32:17: spec.datasets[0].retention.column: retention column \"region\" is STRING; a DATE or TIMESTAMP column",
+    ],
+  ],
+  [
+    "durations",
+    "topic retention is not ISO 8601",
+    [{ file: A, from: "retention: P7D", to: "retention: 7 days" }],
+    [
+      "mesh/alpha.yaml:19:18: spec.topics[0].retention: \"7 days\" is not an ISO 8601 duration; a duration such as PT15M, P7D, P1Y6M (PnYnMnWnDTnHnMnS)",
+    ],
+  ],
+  [
+    "durations",
+    "retention period of zero",
+    [{ file: A, from: "period: P1Y", to: "period: P0D" }],
+    [
+      "mesh/alpha.yaml:31:17: spec.datasets[0].retention.period: \"P0D\" is zero; a duration longer than zero",
+    ],
+  ],
+  [
+    "contract-version",
+    "contract version is not semver",
+    [{ file: B, from: "version: 0.1.0", to: "version: v1" }],
+    [
+      "mesh/beta.yaml:34:18: spec.datasets[0].contract.version: \"v1\" is not a semantic version; MAJOR.MINOR.PATCH such as 1.0.0 (semver.org)",
+    ],
+  ],
+  [
+    "column-types",
+    "logicalType disagrees with physicalType",
+    [{ file: A, from: "          physicalType: DECIMAL(18,2)\n", to: "          physicalType: DECIMAL(18,2)\n          logicalType: integer\n" }],
+    [
+      "mesh/alpha.yaml:69:24: spec.datasets[0].columns[4].logicalType: logicalType integer does not match physicalType DECIMAL(18,2); logicalType: number, or omit it",
+    ],
+  ],
+  [
+    "column-types",
+    "DECIMAL scale above precision",
+    [{ file: A, from: "physicalType: DECIMAL(18,2)", to: "physicalType: DECIMAL(2,3)" }],
+    [
+      "mesh/alpha.yaml:68:25: spec.datasets[0].columns[4].physicalType: DECIMAL(2,3) has a scale above its precision; DECIMAL(p,s) with s <= p",
+    ],
+  ],
+  [
+    "column-types",
+    "primary key not required",
+    [{ file: A, from: "          required: true\n          primaryKey: true", to: "          primaryKey: true" }],
+    [
+      "mesh/alpha.yaml:46:11: spec.datasets[0].columns[1]: primary-key column \"account_id\" is not required; required: true on primary-key columns",
+    ],
+  ],
+  [
+    "clustering",
+    "clusterBy names a missing column",
+    [{ file: A, from: "clusterBy: [tenant_id]", to: "clusterBy: [tenant_id, country]" }],
+    [
+      "mesh/alpha.yaml:29:30: spec.datasets[0].clusterBy[1]: \"country\" is not a column of dataset \"accounts\"; one of: tenant_id, account_id, email, region, balance, updated_at",
+    ],
+  ],
+  [
+    "clustering",
+    "clusterBy and partitionBy together",
+    [{ file: A, from: "clusterBy: [tenant_id]", to: "clusterBy: [tenant_id]\n      partitionBy:\n        columns: [region]\n        reason: Regions are queried one at a time." }],
+    [
+      "mesh/alpha.yaml:31:9: spec.datasets[0].partitionBy: dataset \"accounts\" sets both clusterBy and partitionBy; one of them; liquid clustering (clusterBy) is the default",
+    ],
+  ],
+  [
+    "layers",
+    "silver dataset reading datasets",
+    [{ file: A, from: "      source:\n        topic: accounts\n", to: "      source:\n        datasets:\n          - dataset: balances_by_region\n" }],
+    [
+      "mesh/alpha.yaml:27:9: spec.datasets[0].source: datasets read each other in a cycle: accounts -> balances_by_region -> accounts; an acyclic bronze -> silver -> gold graph",
+      "mesh/alpha.yaml:27:9: spec.datasets[0].source: silver dataset \"accounts\" does not read a topic; source: {topic: <a topic of spec.topics>}",
+    ],
+  ],
+  [
+    "layers",
+    "gold dataset without aggregate",
+    [{ file: B, from: "      aggregate:\n        groupBy: [region]\n        measures:\n          - name: holders\n            function: count_distinct\n            column: account_id\n", to: "" }],
+    [
+      "mesh/beta.yaml:20:7: spec.datasets[0]: gold dataset \"account_kpis\" has no aggregate; aggregate: {groupBy: [...], measures: [...]}",
+    ],
+  ],
+  [
+    "layers",
+    "second source without join",
+    [{ file: A, from: "          - dataset: accounts\n      aggregate", to: "          - dataset: accounts\n          - domain: beta\n            dataset: account_kpis\n      aggregate" }],
+    [
+      "mesh/alpha.yaml:80:13: spec.datasets[1].source.datasets[1]: source \"account_kpis\" has no join; join: {on: [<columns shared with the first source>], type: inner | left}",
+      "mesh/alpha.yaml:81:22: spec.datasets[1].source.datasets[1].dataset: cross-domain read of \"beta.account_kpis\" is not declared in spec.consumers; a spec.consumers entry {domain: beta, datasets: [account_kpis], purpose: ...}",
+      "mesh/alpha.yaml:81:22: spec.datasets[1].source.datasets[1].dataset: dataset \"beta.account_kpis\" is draft, not published; only datasets with contract.lifecycle: active can be read by other domains",
+      "mesh/alpha.yaml:83:19: spec.datasets[1].aggregate.groupBy[0]: column \"region\" is in several sources and is not a join key; a column of exactly one source, or a join key",
+      "mesh/alpha.yaml:98:17: spec.datasets[1].columns[1].name: column \"region\" is neither the tenant key, a group-by column nor a measure; columns: tenant_id, accounts, total_balance",
+    ],
+  ],
+  [
+    "references",
+    "unknown topic",
+    [{ file: A, from: "        topic: accounts", to: "        topic: account-events" }],
+    [
+      "mesh/alpha.yaml:27:16: spec.datasets[0].source.topic: topic \"account-events\" is not defined in spec.topics; one of: accounts",
+    ],
+  ],
+  [
+    "references",
+    "cross-domain read not declared in consumers",
+    [{ file: B, from: "  consumers:\n    - domain: alpha\n      datasets: [accounts]\n      purpose: Account KPIs.\n", to: "" }],
+    [
+      "mesh/beta.yaml:22:22: spec.datasets[0].source.datasets[0].dataset: cross-domain read of \"alpha.accounts\" is not declared in spec.consumers; a spec.consumers entry {domain: alpha, datasets: [accounts], purpose: ...}",
+    ],
+  ],
+  [
+    "references",
+    "cross-domain read of an unpublished dataset",
+    [{ file: A, from: "        version: 1.0.0\n        lifecycle: active\n      access", to: "        version: 1.0.0\n        lifecycle: draft\n      access" }],
+    [
+      "mesh/beta.yaml:17:18: spec.consumers[0].datasets[0]: dataset \"alpha.accounts\" is draft, not published; only datasets with contract.lifecycle: active can be read by other domains",
+      "mesh/beta.yaml:26:22: spec.datasets[0].source.datasets[0].dataset: dataset \"alpha.accounts\" is draft, not published; only datasets with contract.lifecycle: active can be read by other domains",
+    ],
+  ],
+  [
+    "references",
+    "consumer of an unknown domain",
+    [{ file: B, from: "      purpose: Account KPIs.\n", to: "      purpose: Account KPIs.\n    - domain: gamma\n      purpose: Nothing yet.\n" }],
+    [
+      "mesh/beta.yaml:19:15: spec.consumers[1].domain: domain \"gamma\" does not exist; one of: alpha, beta",
+    ],
+  ],
+  [
+    "references",
+    "topic key is not a column",
+    [{ file: A, from: "key: account_id", to: "key: account_ref" }],
+    [
+      "mesh/alpha.yaml:20:12: spec.topics[0].key: key field \"account_ref\" is not a column of dataset \"accounts\", which this topic feeds; one of: tenant_id, account_id, email, region, balance, updated_at",
+    ],
+  ],
+  [
+    "gold-aggregate",
+    "measure sums a STRING column",
+    [{ file: A, from: "            function: sum\n            column: balance", to: "            function: sum\n            column: region" }],
+    [
+      "mesh/alpha.yaml:87:21: spec.datasets[1].aggregate.measures[1].column: sum over \"region\", which is STRING; a numeric column for sum and avg",
+    ],
+  ],
+  [
+    "gold-aggregate",
+    "group-by output type differs from its source",
+    [{ file: A, from: "        - name: region\n          physicalType: STRING\n          description: Region.\n        - name: accounts", to: "        - name: region\n          physicalType: INT\n          description: Region.\n        - name: accounts" }],
+    [
+      "mesh/alpha.yaml:97:25: spec.datasets[1].columns[1].physicalType: column \"region\" is INT but its source column is STRING; physicalType: STRING",
+    ],
+  ],
+  [
+    "gold-aggregate",
+    "measure output not declared",
+    [{ file: A, from: "        - name: total_balance\n          physicalType: DECIMAL(28,2)\n          description: Sum of balances.\n", to: "" }],
+    [
+      "mesh/alpha.yaml:92:9: spec.datasets[1].columns: output column \"total_balance\" (from aggregate.measures.1) is not declared in columns; one column entry per tenant key, group-by column and measure",
+    ],
+  ],
+  [
+    "gold-aggregate",
+    "personal group-by column loses its category",
+    [{ file: B, from: "        groupBy: [region]", to: "        groupBy: [region, email]" }, { file: B, from: "        - name: holders\n          physicalType: BIGINT", to: "        - name: email\n          physicalType: STRING\n          description: E-mail.\n        - name: holders\n          physicalType: BIGINT" }],
+    [
+      "mesh/beta.yaml:44:11: spec.datasets[0].columns[2].personalData: column \"email\" carries personal data of category email from its source but is not marked so; personalData: {category: email, ...}",
+    ],
+  ],
+  [
+    "gold-aggregate",
+    "shared dataset reads tenant data",
+    [{ file: B, from: "  datasets:\n    - name: account_kpis\n      description: Accounts per region from alpha.\n", to: "  datasets:\n    - name: account_kpis\n      tenantScoped: false\n      description: Accounts per region from alpha.\n" }, { file: B, from: "        - name: tenant_id\n          physicalType: STRING\n          required: true\n          description: Tenant.\n", to: "" }],
+    [
+      "mesh/beta.yaml:26:13: spec.datasets[0].source.datasets[0]: shared dataset \"account_kpis\" reads tenant-scoped \"accounts\"; only shared sources in a dataset with tenantScoped: false (tenant data must not lose its tenant)",
+    ],
+  ],
+  [
+    "expectations",
+    "statement injected after a predicate",
+    [{ file: A, from: "\"balance >= 0\"", to: "\"balance >= 0; DROP TABLE x\"" }],
+    [
+      "mesh/alpha.yaml:35:22: spec.datasets[0].expectations[0].predicate: \"balance >= 0; DROP TABLE x\": ';' is not allowed (one predicate, not statements); one boolean predicate over this dataset's columns using comparisons, AND/OR/NOT, IS [NOT] NULL, IN, BETWEEN, LIKE, single-quoted strings without backslashes, numbers and the functions abs, ceil, coalesce, concat, current_date, current_timestamp, date_add, date_sub, datediff, day, floor, greatest, isnotnull, isnull, least, length, lower, month, nullif, regexp_like, round, size, substring, to_date, trim, upper, year",
+    ],
+  ],
+  [
+    "expectations",
+    "sub-query in a predicate",
+    [{ file: A, from: "\"balance >= 0\"", to: "\"balance >= (SELECT 1)\"" }],
+    [
+      "mesh/alpha.yaml:35:22: spec.datasets[0].expectations[0].predicate: \"balance >= (SELECT 1)\": \"SELECT\" is not allowed in a predicate; one boolean predicate over this dataset's columns using comparisons, AND/OR/NOT, IS [NOT] NULL, IN, BETWEEN, LIKE, single-quoted strings without backslashes, numbers and the functions abs, ceil, coalesce, concat, current_date, current_timestamp, date_add, date_sub, datediff, day, floor, greatest, isnotnull, isnull, least, length, lower, month, nullif, regexp_like, round, size, substring, to_date, trim, upper, year",
+    ],
+  ],
+  [
+    "expectations",
+    "comment in a predicate",
+    [{ file: A, from: "\"balance >= 0\"", to: "\"balance >= 0 -- always\"" }],
+    [
+      "mesh/alpha.yaml:35:22: spec.datasets[0].expectations[0].predicate: \"balance >= 0 -- always\": comments are not allowed; one boolean predicate over this dataset's columns using comparisons, AND/OR/NOT, IS [NOT] NULL, IN, BETWEEN, LIKE, single-quoted strings without backslashes, numbers and the functions abs, ceil, coalesce, concat, current_date, current_timestamp, date_add, date_sub, datediff, day, floor, greatest, isnotnull, isnull, least, length, lower, month, nullif, regexp_like, round, size, substring, to_date, trim, upper, year",
+    ],
+  ],
+  [
+    "expectations",
+    "unknown column in a predicate",
+    [{ file: A, from: "\"balance >= 0\"", to: "\"amount >= 0\"" }],
+    [
+      "mesh/alpha.yaml:35:22: spec.datasets[0].expectations[0].predicate: \"amount >= 0\": \"amount\" is not a column of this dataset; columns: tenant_id, account_id, email, region, balance, updated_at",
+    ],
+  ],
+  [
+    "expectations",
+    "not a boolean",
+    [{ file: A, from: "\"balance >= 0\"", to: "\"balance + 1\"" }],
+    [
+      "mesh/alpha.yaml:35:22: spec.datasets[0].expectations[0].predicate: \"balance + 1\": predicate does not evaluate to a boolean; one boolean predicate over this dataset's columns using comparisons, AND/OR/NOT, IS [NOT] NULL, IN, BETWEEN, LIKE, single-quoted strings without backslashes, numbers and the functions abs, ceil, coalesce, concat, current_date, current_timestamp, date_add, date_sub, datediff, day, floor, greatest, isnotnull, isnull, least, length, lower, month, nullif, regexp_like, round, size, substring, to_date, trim, upper, year",
+    ],
+  ],
+];
+
+describe("semantic rules", () => {
+  it("the baseline mesh is valid", () => {
+    expect(validateMesh(baselineMesh()).errors).toEqual([]);
+  });
+
+  it.each(CASES)("%s: %s", (rule, _name, changes, expected) => {
+    expect(errorsAfter(...changes)).toEqual(expected);
+    const rules = validateMesh(applyChanges(baselineMesh(), changes)).errors.map((e) => e.rule);
+    expect(rules).toContain(rule);
+  });
+
+  it("every rule has at least one failing case", () => {
+    const covered = new Set(CASES.map(([rule]) => rule));
+    expect(MANIFEST_RULES.map((r) => r.id).filter((id) => !covered.has(id))).toEqual([]);
+  });
+});
