@@ -22,10 +22,12 @@ async function generate() {
   });
 }
 
-module.exports = { generate, outPath };
-
 if (require.main === module) {
   generate().then((ts) => {
+    if (process.argv.includes("--stdout")) {
+      process.stdout.write(ts);
+      return;
+    }
     fs.writeFileSync(outPath, ts);
     process.stdout.write(`wrote ${path.relative(root, outPath)}\n`);
   });
