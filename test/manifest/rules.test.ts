@@ -191,6 +191,14 @@ const CASES: [string, string, Change[], string[]][] = [
   ],
   [
     "clustering",
+    "personal clustering column",
+    [{ file: A, from: "clusterBy: [tenant_id]", to: "clusterBy: [tenant_id, email]" }],
+    [
+      'mesh/alpha.yaml:29:30: spec.datasets[0].clusterBy[1]: "email" is personal data (email); a column without personal data: clustering keeps min/max statistics in the Delta log, which outlive erasure',
+    ],
+  ],
+  [
+    "clustering",
     "clusterBy and partitionBy together",
     [{ file: A, from: "clusterBy: [tenant_id]", to: "clusterBy: [tenant_id]\n      partitionBy:\n        columns: [region]\n        reason: Regions are queried one at a time." }],
     [

@@ -6,7 +6,8 @@ const UNCLUSTERABLE = new Set(["array", "object", "binary"]);
 
 export const rule: ManifestRule = {
   id: "clustering",
-  description: "Clustering and partition columns exist and are scalar; a dataset uses liquid clustering or partitioning, not both.",
+  description:
+    "Clustering and partition columns exist, are scalar and are not personal data (their values would stay in Delta statistics or paths after erasure); a dataset uses liquid clustering or partitioning, not both.",
   check(ctx, report) {
     for (const m of ctx.manifests) {
       m.manifest.spec.datasets.forEach((ds, d) => {
@@ -17,6 +18,9 @@ export const rule: ManifestRule = {
             const col = findColumn(ds, name);
             if (!col) report(m, path, `"${name}" is not a column of dataset "${ds.name}"`, `one of: ${ds.columns.map((c) => c.name).join(", ")}`);
             else if (UNCLUSTERABLE.has(typeFamily(col.physicalType))) report(m, path, `"${name}" is ${col.physicalType}`, "a scalar column (not ARRAY, MAP or BINARY)");
+            else if (col.personalData) {
+              report(m, path, `"${name}" is personal data (${col.personalData.category})`, "a column without personal data: clustering keeps min/max statistics in the Delta log, which outlive erasure");
+            }
           });
         check("clusterBy", ds.clusterBy ?? []);
         check("partitionBy", ds.partitionBy?.columns ?? []);
