@@ -1,0 +1,327 @@
+import { createHash } from "crypto";
+import { parseDuration, refDomain, tenantKeyOf, type Column, type Dataset, type DomainManifest } from "../manifest";
+import { commentLiteral, qualified } from "../sql";
+import { stableJson } from "./json";
+import { contractMajor, datasetOfTopic } from "./model";
+import { bronzeTableName, consumerGroupPrefix, schemaName, topicName } from "./naming";
+import type { PlatformNames } from "./platform-names";
+import type { Settings } from "./settings";
+
+/** Bumped when the contract's shape changes in a way the pipeline module must know about. */
+export const CONTRACT_FORMAT = 1;
+
+export interface ContractColumn {
+  readonly name: string;
+  readonly type: string;
+  readonly nullable: boolean;
+  readonly comment: string;
+  /** Fully qualified mask function, for personal columns of tenant datasets. */
+  readonly mask?: string;
+  readonly personalData?: { readonly category: string; readonly erasure: "delete" | "anonymize" };
+}
+
+export interface ContractExpectation {
+  readonly name: string;
+  readonly predicate: string;
+  readonly action: "warn" | "drop" | "fail";
+}
+
+export type ContractSource =
+  | { readonly kind: "kafka"; readonly topic: string; readonly tenantField: string | null; readonly subjectField: string | null }
+  | { readonly kind: "bronze"; readonly table: string; readonly payloadSchema: string; readonly readOptions: Readonly<Record<string, string>> }
+  | {
+      readonly kind: "aggregate";
+      readonly inputs: readonly { readonly table: string; readonly join: { readonly on: readonly string[]; readonly type: "inner" | "left" } | null }[];
+      readonly filter: string | null;
+      readonly groupBy: readonly string[];
+      readonly measures: readonly { readonly name: string; readonly function: string; readonly column: string | null }[];
+    };
+
+export interface ContractDataset {
+  readonly name: string;
+  /** catalog.schema.table, unquoted. */
+  readonly table: string;
+  readonly layer: "bronze" | "silver" | "gold";
+  readonly kind: "streaming_table" | "materialized_view";
+  readonly comment: string;
+  readonly columns: readonly ContractColumn[];
+  /** Column list as Databricks SQL DDL, with COMMENT and MASK clauses. */
+  readonly schema: string;
+  /** `ROW FILTER <fn> ON (<tenant key>)` for tenant tables; null for shared ones. */
+  readonly rowFilter: string | null;
+  readonly clusterBy: readonly string[];
+  readonly partitionBy: readonly string[];
+  readonly tableProperties: Readonly<Record<string, string>>;
+  readonly expectations: readonly ContractExpectation[];
+  readonly tenantKey: string | null;
+  readonly subjectKey: string | null;
+  readonly retention: { readonly period: string; readonly column: string } | null;
+  readonly source: ContractSource;
+  /** Upstream datasets (catalog.schema.table) or topics (kafka:<topic>). */
+  readonly upstream: readonly string[];
+}
+
+/** Everything the shared pipeline module needs to declare a domain's datasets; it reads nothing else. */
+export interface PipelineContract {
+  readonly format: number;
+  readonly domain: string;
+  readonly env: string;
+  readonly catalog: string;
+  readonly schema: string;
+  readonly kafka: {
+    readonly bootstrapServers: string;
+    readonly securityProtocol: "SASL_SSL" | "PLAINTEXT";
+    readonly saslMechanism: "SCRAM-SHA-512" | null;
+    /** Databricks secret scope with `<domain>-pipeline-user` and `<domain>-pipeline-password`. */
+    readonly secretScope: string | null;
+    readonly groupIdPrefix: string;
+    readonly startingOffsets: "earliest";
+    /** Retention may delete offsets a stopped stream has not read yet; that is expected, not an error. */
+    readonly failOnDataLoss: false;
+  };
+  readonly governance: {
+    readonly tenantFilter: string;
+    /** Subjects whose salted hash is listed here are dropped at ingest. */
+    readonly erasureSuppression: string;
+  };
+  /** In dependency order: bronze, silver, then gold (gold after the gold it reads). */
+  readonly datasets: readonly ContractDataset[];
+}
+
+/** Columns of every generated bronze table, after the extracted tenant and subject keys. */
+const KAFKA_COLUMNS: ContractColumn[] = [
+  { name: "kafka_topic", type: "STRING", nullable: false, comment: "Topic the event was read from." },
+  { name: "kafka_partition", type: "INT", nullable: false, comment: "Partition of the event." },
+  { name: "kafka_offset", type: "BIGINT", nullable: false, comment: "Offset of the event in its partition." },
+  { name: "kafka_timestamp", type: "TIMESTAMP", nullable: false, comment: "Broker timestamp of the event." },
+  { name: "ingested_at", type: "TIMESTAMP", nullable: false, comment: "When the pipeline read the event." },
+];
+
+function columnDdl(c: ContractColumn, tenantKey: string | null): string {
+  let ddl = `${qualified(c.name)} ${c.type}`;
+  if (!c.nullable) ddl += " NOT NULL";
+  ddl += ` COMMENT ${commentLiteral(c.comment)}`;
+  if (c.mask) ddl += ` MASK ${qualified(...c.mask.split("."))}` + (tenantKey ? ` USING COLUMNS (${qualified(tenantKey)})` : "");
+  return ddl;
+}
+
+function tableProperties(s: Settings, domain: string, layer: string, version: string, columns: readonly ContractColumn[], extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    // Statistics are kept only for columns without personal data: min/max values in _delta_log outlive VACUUM.
+    "delta.dataSkippingStatsColumns": columns.filter((c) => !c.personalData && c.name !== "value").map((c) => c.name).join(","),
+    "delta.deletedFileRetentionDuration": `interval ${s.databricks.vacuumRetentionHours} hours`,
+    "delta.enableDeletionVectors": "true",
+    "delta.logRetentionDuration": "interval 30 days",
+    "lakemesh.contract_version": version,
+    "lakemesh.domain": domain,
+    "lakemesh.layer": layer,
+    ...extra,
+  };
+}
+
+function contractColumn(c: Column, names: PlatformNames, tenantScoped: boolean): ContractColumn {
+  const personal = c.personalData ? { category: c.personalData.category, erasure: c.personalData.erasure } : undefined;
+  return {
+    name: c.name,
+    type: c.physicalType,
+    nullable: c.required !== true,
+    comment: c.description,
+    ...(personal && tenantScoped ? { mask: names.masks[c.personalData!.category] } : {}),
+    ...(personal ? { personalData: personal } : {}),
+  };
+}
+
+function clusterKeys(ds: Dataset): string[] {
+  if (ds.partitionBy) return [];
+  const tk = tenantKeyOf(ds);
+  const keys = [...(tk ? [tk] : []), ...(ds.clusterBy ?? []).filter((k) => k !== tk)];
+  return keys.slice(0, 4);
+}
+
+function expectationsOf(ds: Dataset, generated: ContractExpectation[]): ContractExpectation[] {
+  return [...generated, ...(ds.expectations ?? []).map((e) => ({ name: e.name, predicate: e.predicate, action: e.onViolation }))];
+}
+
+/** Names with a double underscore cannot clash with manifest names (the schema forbids "__"). */
+const VALID_TENANT = "lm__valid_tenant";
+const required = (col: string) => `lm__required__${col}`;
+
+function fq(catalog: string, domain: string, table: string): string {
+  return `${catalog}.${schemaName(domain)}.${table}`;
+}
+
+function bronzeDataset(s: Settings, names: PlatformNames, domain: DomainManifest, topicIndex: number): ContractDataset {
+  const d = domain.metadata.name;
+  const t = domain.spec.topics![topicIndex];
+  const fed = datasetOfTopic(domain, t);
+  const tk = fed ? tenantKeyOf(fed) ?? null : null;
+  const sk = fed?.subjectKey ?? null;
+  const tenantScoped = tk !== null;
+  const columns: ContractColumn[] = [
+    ...(tenantScoped ? [{ name: "tenant_id", type: "STRING", nullable: false, comment: `Tenant, extracted from the payload field ${tk} at ingest.` }] : []),
+    ...(sk
+      ? [{ name: "subject_id", type: "STRING", nullable: true, comment: `Data subject, extracted from the payload field ${sk} at ingest.`, mask: names.masks.identifier, personalData: { category: "identifier", erasure: "delete" as const } }]
+      : []),
+    {
+      name: "value",
+      type: "STRING",
+      nullable: true,
+      comment: "The raw event payload (JSON).",
+      ...(t.personalData ? { personalData: { category: "free_text", erasure: "delete" as const }, ...(tenantScoped ? { mask: names.masks.free_text } : {}) } : {}),
+    },
+    ...KAFKA_COLUMNS,
+  ];
+  const physical = topicName(d, t.name, fed ? contractMajor(fed) : 1);
+  const name = bronzeTableName(t.name);
+  const retention = fed?.retention ? { period: fed.retention.period, column: "kafka_timestamp" } : null;
+  return {
+    name,
+    table: fq(names.catalog, d, name),
+    layer: "bronze",
+    kind: "streaming_table",
+    comment: `Raw events of topic ${physical}, kept for replay and erasure.`,
+    columns,
+    schema: columns.map((c) => columnDdl(c, tenantScoped ? "tenant_id" : null)).join(", "),
+    rowFilter: tenantScoped ? `ROW FILTER ${qualified(...names.tenantFilter.split("."))} ON (${qualified("tenant_id")})` : null,
+    clusterBy: tenantScoped ? ["tenant_id", "kafka_timestamp"] : ["kafka_timestamp"],
+    partitionBy: [],
+    // A full refresh would re-read only what Kafka still retains and lose the rest: bronze is never reset.
+    tableProperties: tableProperties(s, d, "bronze", fed?.contract.version ?? "1.0.0", columns, { "pipelines.reset.allowed": "false" }),
+    expectations: tenantScoped ? [{ name: VALID_TENANT, predicate: "tenant_id IS NOT NULL", action: "drop" }] : [],
+    tenantKey: tenantScoped ? "tenant_id" : null,
+    subjectKey: sk ? "subject_id" : null,
+    retention,
+    source: { kind: "kafka", topic: physical, tenantField: tk, subjectField: sk },
+    upstream: [`kafka:${physical}`],
+  };
+}
+
+function silverDataset(s: Settings, names: PlatformNames, domain: DomainManifest, ds: Dataset): ContractDataset {
+  const d = domain.metadata.name;
+  const tk = tenantKeyOf(ds) ?? null;
+  const columns = ds.columns.map((c) => contractColumn(c, names, tk !== null));
+  const bronze = fq(names.catalog, d, bronzeTableName(ds.source.topic!));
+  const generated: ContractExpectation[] = [
+    ...(tk ? [{ name: VALID_TENANT, predicate: `${tk} IS NOT NULL`, action: "drop" as const }] : []),
+    ...ds.columns.filter((c) => c.required === true && c.name !== tk).map((c) => ({ name: required(c.name), predicate: `${c.name} IS NOT NULL`, action: "drop" as const })),
+  ];
+  return {
+    name: ds.name,
+    table: fq(names.catalog, d, ds.name),
+    layer: "silver",
+    kind: "streaming_table",
+    comment: ds.description,
+    columns,
+    schema: columns.map((c) => columnDdl(c, tk)).join(", "),
+    rowFilter: tk ? `ROW FILTER ${qualified(...names.tenantFilter.split("."))} ON (${qualified(tk)})` : null,
+    clusterBy: clusterKeys(ds),
+    partitionBy: ds.partitionBy?.columns ?? [],
+    tableProperties: tableProperties(s, d, "silver", ds.contract.version, columns),
+    expectations: expectationsOf(ds, generated),
+    tenantKey: tk,
+    subjectKey: ds.subjectKey ?? null,
+    retention: ds.retention ? { period: ds.retention.period, column: ds.retention.column } : null,
+    // Erasure deletes from bronze; a streaming read must skip those commits instead of failing on them.
+    source: { kind: "bronze", table: bronze, payloadSchema: ds.columns.map((c) => `${qualified(c.name)} ${c.physicalType}`).join(", "), readOptions: { skipChangeCommits: "true" } },
+    upstream: [bronze],
+  };
+}
+
+function goldDataset(s: Settings, names: PlatformNames, domain: DomainManifest, ds: Dataset): ContractDataset {
+  const d = domain.metadata.name;
+  const tk = tenantKeyOf(ds) ?? null;
+  const columns = ds.columns.map((c) => contractColumn(c, names, tk !== null));
+  const agg = ds.aggregate!;
+  const inputs = (ds.source.datasets ?? []).map((r) => ({
+    table: fq(names.catalog, refDomain(domain, r), r.dataset),
+    join: r.join ? { on: [...new Set([...(tk ? [tk] : []), ...r.join.on])], type: r.join.type ?? ("inner" as const) } : null,
+  }));
+  return {
+    name: ds.name,
+    table: fq(names.catalog, d, ds.name),
+    layer: "gold",
+    kind: "materialized_view",
+    comment: ds.description,
+    columns,
+    schema: columns.map((c) => columnDdl(c, tk)).join(", "),
+    rowFilter: tk ? `ROW FILTER ${qualified(...names.tenantFilter.split("."))} ON (${qualified(tk)})` : null,
+    clusterBy: clusterKeys(ds),
+    partitionBy: ds.partitionBy?.columns ?? [],
+    tableProperties: tableProperties(s, d, "gold", ds.contract.version, columns),
+    expectations: expectationsOf(ds, tk ? [{ name: VALID_TENANT, predicate: `${tk} IS NOT NULL`, action: "drop" }] : []),
+    tenantKey: tk,
+    subjectKey: ds.subjectKey ?? null,
+    retention: ds.retention ? { period: ds.retention.period, column: ds.retention.column } : null,
+    source: {
+      kind: "aggregate",
+      inputs,
+      filter: agg.filter ?? null,
+      groupBy: [...(tk ? [tk] : []), ...agg.groupBy],
+      measures: agg.measures.map((m) => ({ name: m.name, function: m.function, column: m.column ?? null })),
+    },
+    upstream: inputs.map((i) => i.table),
+  };
+}
+
+/** Gold datasets after the gold datasets of the same domain they read. */
+function goldOrder(domain: DomainManifest): Dataset[] {
+  const own = domain.metadata.name;
+  const gold = domain.spec.datasets.filter((x) => x.layer === "gold");
+  const done = new Set<string>();
+  const out: Dataset[] = [];
+  const visit = (ds: Dataset) => {
+    if (done.has(ds.name)) return;
+    done.add(ds.name);
+    for (const r of ds.source.datasets ?? []) {
+      const dep = refDomain(domain, r) === own ? gold.find((g) => g.name === r.dataset) : undefined;
+      if (dep) visit(dep);
+    }
+    out.push(ds);
+  };
+  gold.forEach(visit);
+  return out;
+}
+
+/** The compiled pipeline contract of one domain. Pure: the same inputs give the same bytes. */
+export function compileContract(s: Settings, names: PlatformNames, domain: DomainManifest): PipelineContract {
+  const d = domain.metadata.name;
+  const sasl = s.kafka.auth === "sasl-scram-sha512";
+  return {
+    format: CONTRACT_FORMAT,
+    domain: d,
+    env: s.env,
+    catalog: names.catalog,
+    schema: schemaName(d),
+    kafka: {
+      bootstrapServers: s.kafka.bootstrapServers.join(","),
+      securityProtocol: sasl ? "SASL_SSL" : "PLAINTEXT",
+      saslMechanism: sasl ? "SCRAM-SHA-512" : null,
+      secretScope: sasl ? s.kafka.secretScope : null,
+      groupIdPrefix: consumerGroupPrefix(s, d),
+      startingOffsets: "earliest",
+      failOnDataLoss: false,
+    },
+    governance: { tenantFilter: names.tenantFilter, erasureSuppression: names.erasureSuppression },
+    datasets: [
+      ...(domain.spec.topics ?? []).map((_, i) => bronzeDataset(s, names, domain, i)),
+      ...domain.spec.datasets.filter((x) => x.layer === "silver").map((x) => silverDataset(s, names, domain, x)),
+      ...goldOrder(domain).map((x) => goldDataset(s, names, domain, x)),
+    ],
+  };
+}
+
+/** The contract as uploaded: stable key order, two-space indent, trailing newline. */
+export function contractJson(contract: PipelineContract): string {
+  return stableJson(contract) + "\n";
+}
+
+export function sha256(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+/** Milliseconds of a retention period (for survival computations). */
+export function retentionMs(period: string): number {
+  const ms = parseDuration(period);
+  if (ms === undefined) throw new Error(`retention ${JSON.stringify(period)} does not parse (validate first)`);
+  return ms;
+}

@@ -1,0 +1,82 @@
+import type { DomainManifest } from "../manifest";
+import { compileContract, contractJson, PipelineContract, sha256 } from "./contract";
+import { compileDatahubIngestion, DatahubIngestionSpec, renderDatahubRecipe } from "./datahub";
+import { compileSchemaGrants, compileTableGrants, SchemaGrantsSpec, TableGrantSpec } from "./grants";
+import { renderGovernanceSql } from "./governance-sql";
+import { AclSpec, compileAcls, compileTopics, TopicSpec } from "./kafka";
+import { Mesh } from "./model";
+import { resourceName, schemaName } from "./naming";
+import { compilePipeline, JobSpec, PipelineSpec } from "./pipeline";
+import type { PlatformNames } from "./platform-names";
+import type { Settings } from "./settings";
+
+export interface SchemaSpec {
+  readonly resourceName: string;
+  readonly name: string;
+  readonly comment: string;
+  readonly properties: Readonly<Record<string, string>>;
+}
+
+/** Everything a DataDomain registers, as plain data. */
+export interface DomainSpec {
+  readonly name: string;
+  /** Prod: protect and retain schemas and topics. */
+  readonly protect: boolean;
+  readonly topics: readonly TopicSpec[];
+  readonly acls: readonly AclSpec[];
+  readonly schema: SchemaSpec;
+  readonly schemaGrants: SchemaGrantsSpec;
+  readonly tableGrants: readonly TableGrantSpec[];
+  readonly pipeline: PipelineSpec;
+  readonly job: JobSpec;
+  readonly datahub: DatahubIngestionSpec;
+}
+
+export function compileDomain(s: Settings, mesh: Mesh, domain: DomainManifest, codeSources: readonly string[]): DomainSpec {
+  const d = domain.metadata.name;
+  const { pipeline, job } = compilePipeline(s, domain, codeSources);
+  return {
+    name: d,
+    protect: s.protect,
+    topics: compileTopics(s, domain),
+    acls: compileAcls(s, mesh, domain),
+    schema: {
+      resourceName: resourceName(d, "schema"),
+      name: schemaName(d),
+      comment: `${domain.metadata.title}: ${domain.metadata.description}`,
+      properties: { "lakemesh.domain": d, "lakemesh.owner_team": domain.metadata.owner.team, "lakemesh.owner_contact": domain.metadata.owner.contact },
+    },
+    schemaGrants: compileSchemaGrants(s, mesh, domain),
+    tableGrants: compileTableGrants(s, mesh, domain),
+    pipeline,
+    job,
+    datahub: compileDatahubIngestion(s, domain),
+  };
+}
+
+/** Files rendered with the platform's names: what is uploaded next to the pipeline code. */
+export interface DomainArtifacts {
+  readonly contract: PipelineContract;
+  readonly contractJson: string;
+  readonly contractSha256: string;
+  readonly governanceSql: string;
+  readonly datahubRecipe: string;
+}
+
+export function renderDomainArtifacts(
+  s: Settings,
+  spec: DomainSpec,
+  domain: DomainManifest,
+  names: PlatformNames,
+  platform: { readonly warehouseId: string; readonly gmsUrl: string },
+): DomainArtifacts {
+  const contract = compileContract(s, names, domain);
+  const json = contractJson(contract);
+  return {
+    contract,
+    contractJson: json,
+    contractSha256: sha256(json),
+    governanceSql: renderGovernanceSql(contract, spec.tableGrants),
+    datahubRecipe: renderDatahubRecipe(s, domain, names.catalog, platform.warehouseId, platform.gmsUrl),
+  };
+}

@@ -1,0 +1,145 @@
+import { commentLiteral, joinSql, loadTemplate, principalLiteral, qualifiedName, renderTemplate, trusted, type SqlText } from "../sql";
+import type { PipelineContract } from "./contract";
+import { stableJson } from "./json";
+import { governanceNames, pipelinesGroup } from "./naming";
+import { CATEGORIES, type Category } from "./platform-names";
+import type { Settings } from "./settings";
+import { sha256 } from "./contract";
+
+/** One SQL statement; values are bound as named parameters, never formatted into the text. */
+export interface SqlStatement {
+  readonly sql: string;
+  readonly parameters?: readonly { readonly name: string; readonly value: string | null; readonly type: "STRING" }[];
+}
+
+/** A governance object created, updated (when its text changes) and deleted by the SQL dynamic provider. */
+export interface GovernanceObjectSpec {
+  readonly resourceName: string;
+  readonly kind: "function" | "table" | "rows";
+  /** catalog.schema.name */
+  readonly name: string;
+  readonly create: readonly SqlStatement[];
+  /** Empty for tables: deleting the resource never drops data. */
+  readonly drop: readonly SqlStatement[];
+}
+
+/** What each mask shows to a principal not allowed to see the value. Fixed SQL of this codebase, reviewed here. */
+export const MASKED: Readonly<Record<Category, { type: "STRING" | "DATE"; expression: string; shows: string }>> = {
+  identifier: { type: "STRING", expression: "sha2(concat('lakemesh-pseudonym:', value), 256)", shows: "a stable pseudonym (SHA-256), so counts and joins still work" },
+  email: { type: "STRING", expression: "regexp_replace(value, '^[^@]*', '***')", shows: "the domain part only" },
+  name: { type: "STRING", expression: "concat(left(value, 1), '***')", shows: "the first letter" },
+  phone: { type: "STRING", expression: "concat('***', right(value, 2))", shows: "the last two digits" },
+  address: { type: "STRING", expression: "'***'", shows: "nothing" },
+  national_id: { type: "STRING", expression: "'***'", shows: "nothing" },
+  date_of_birth: { type: "DATE", expression: "make_date(year(value), 1, 1)", shows: "the year (as 1 January)" },
+  financial: { type: "STRING", expression: "concat('****', right(value, 4))", shows: "the last four characters" },
+  online_identifier: { type: "STRING", expression: "'***'", shows: "nothing" },
+  free_text: { type: "STRING", expression: "'[redacted]'", shows: "[redacted]" },
+};
+
+function anyMember(groups: readonly string[]): SqlText {
+  return joinSql(
+    [...new Set(groups)].sort().map((g) => trusted(`is_account_group_member(${principalLiteral(g)})`)),
+    " OR ",
+  );
+}
+
+/** Functions and tables of the governance schema, rendered from the templates in sql/. */
+export function compileGovernanceObjects(s: Settings): GovernanceObjectSpec[] {
+  const g = governanceNames(s.catalog);
+  const internal = [s.personas.platform_admin, s.personas.data_scientist, s.personas.internal_analyst, s.personas.gdpr_officer, pipelinesGroup(s)];
+  const revealing = [s.personas.gdpr_officer, pipelinesGroup(s)];
+  const fn = (name: string, template: string, values: Record<string, SqlText>): GovernanceObjectSpec => ({
+    resourceName: `governance-${name.split(".").pop()}`,
+    kind: "function",
+    name,
+    create: [{ sql: renderTemplate(loadTemplate(template), { function: qualifiedName(name), ...values }) }],
+    drop: [{ sql: `DROP FUNCTION IF EXISTS ${qualifiedName(name)}` }],
+  });
+  const table = (name: string, template: string): GovernanceObjectSpec => ({
+    resourceName: `governance-${name.split(".").pop()}`,
+    kind: "table",
+    name,
+    create: [{ sql: renderTemplate(loadTemplate(template), { table: qualifiedName(name) }) }],
+    drop: [],
+  });
+  return [
+    table(g.tenantPrincipals, "tables/tenant_principals.sql"),
+    table(g.gdprRegistry, "tables/gdpr_registry.sql"),
+    table(g.gdprRequests, "tables/gdpr_requests.sql"),
+    table(g.erasureSuppression, "tables/erasure_suppression.sql"),
+    table(g.auditLog, "tables/audit_log.sql"),
+    fn(g.tenantFilter, "functions/tenant_filter.sql", { internal_members: anyMember(internal), tenant_principals: qualifiedName(g.tenantPrincipals) }),
+    fn(g.currentUserTenant, "functions/current_user_tenant.sql", { tenant_principals: qualifiedName(g.tenantPrincipals) }),
+    ...CATEGORIES.map((c) =>
+      fn(g.mask(c), "functions/mask.sql", {
+        value_type: trusted(MASKED[c].type),
+        comment: commentLiteral(`lakemesh: mask for ${c}; others see ${MASKED[c].shows}`),
+        revealing_members: anyMember(revealing),
+        tenant_principals: qualifiedName(g.tenantPrincipals),
+        masked: trusted(MASKED[c].expression),
+      }),
+    ),
+  ];
+}
+
+/** One row of the GDPR registry: a dataset with personal data and how to find and erase it. */
+export interface RegistryRow {
+  readonly dataset: string;
+  readonly domain: string;
+  readonly layer: string;
+  readonly kind: string;
+  readonly tenantKey: string | null;
+  readonly subjectKey: string | null;
+  readonly personalColumns: readonly { readonly name: string; readonly category: string; readonly erasure: "delete" | "anonymize" }[];
+  readonly retentionPeriod: string | null;
+  readonly retentionColumn: string | null;
+}
+
+/** The registry rows of every dataset (every layer) that holds personal data, from the compiled contracts. */
+export function compileRegistry(contracts: readonly PipelineContract[]): RegistryRow[] {
+  return contracts
+    .flatMap((c) =>
+      c.datasets
+        .filter((d) => d.columns.some((col) => col.personalData))
+        .map((d) => ({
+          dataset: d.table,
+          domain: c.domain,
+          layer: d.layer,
+          kind: d.kind,
+          tenantKey: d.tenantKey,
+          subjectKey: d.subjectKey,
+          personalColumns: d.columns.filter((col) => col.personalData).map((col) => ({ name: col.name, category: col.personalData!.category, erasure: col.personalData!.erasure })),
+          retentionPeriod: d.retention?.period ?? null,
+          retentionColumn: d.retention?.column ?? null,
+        })),
+    )
+    .sort((a, b) => (a.dataset < b.dataset ? -1 : 1));
+}
+
+/**
+ * Replaces the registry table's rows in one atomic INSERT OVERWRITE. Every value is a bound parameter.
+ */
+export function compileRegistryRows(s: Settings, rows: readonly RegistryRow[]): GovernanceObjectSpec {
+  const g = governanceNames(s.catalog);
+  const digest = sha256(stableJson(rows));
+  const params: { name: string; value: string | null; type: "STRING" }[] = [];
+  const tuples = rows.map((r, i) => {
+    const values: [string, string | null][] = [
+      ["dataset", r.dataset],
+      ["domain", r.domain],
+      ["layer", r.layer],
+      ["kind", r.kind],
+      ["tenant_key", r.tenantKey],
+      ["subject_key", r.subjectKey],
+      ["personal_columns", JSON.stringify(r.personalColumns)],
+      ["retention_period", r.retentionPeriod],
+      ["retention_column", r.retentionColumn],
+      ["registry_sha256", digest],
+    ];
+    for (const [k, v] of values) params.push({ name: `${k}_${i}`, value: v, type: "STRING" });
+    return `(${values.map(([k]) => `:${k}_${i}`).join(", ")})`;
+  });
+  const sql = rows.length === 0 ? `DELETE FROM ${qualifiedName(g.gdprRegistry)}` : `INSERT OVERWRITE ${qualifiedName(g.gdprRegistry)} VALUES\n${tuples.join(",\n")}`;
+  return { resourceName: "governance-gdpr_registry-rows", kind: "rows", name: `${g.gdprRegistry}#rows`, create: [{ sql, parameters: params }], drop: [] };
+}

@@ -1,0 +1,87 @@
+import type { DomainManifest, Persona } from "../manifest";
+import { bronzeTableName, domainGroup, resourceName, schemaName } from "./naming";
+import { consumersOf, Mesh } from "./model";
+import { READER_PERSONAS, Settings } from "./settings";
+
+export interface GrantSpec {
+  readonly principal: string;
+  readonly privileges: readonly string[];
+}
+
+/** The one authoritative `databricks.Grants` of a domain's schema. */
+export interface SchemaGrantsSpec {
+  readonly resourceName: string;
+  /** Schema name inside the stack's catalog. */
+  readonly schema: string;
+  /** Sorted by principal; privileges sorted. */
+  readonly grants: readonly GrantSpec[];
+}
+
+/** SELECT on one pipeline table, granted or revoked by the domain's governance task once the table exists. */
+export interface TableGrantSpec {
+  readonly table: string;
+  readonly principal: string;
+  readonly action: "GRANT" | "REVOKE";
+}
+
+const OWNER_PRIVILEGES = ["APPLY_TAG", "CREATE_MATERIALIZED_VIEW", "CREATE_TABLE", "MODIFY", "REFRESH", "SELECT", "USE_SCHEMA"];
+const GDPR_PRIVILEGES = ["MODIFY", "SELECT", "USE_SCHEMA"];
+
+function merge(entries: GrantSpec[]): GrantSpec[] {
+  const by = new Map<string, Set<string>>();
+  for (const e of entries) {
+    const set = by.get(e.principal) ?? new Set<string>();
+    e.privileges.forEach((p) => set.add(p));
+    by.set(e.principal, set);
+  }
+  return [...by.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([principal, set]) => ({ principal, privileges: [...set].sort() }));
+}
+
+/**
+ * Schema grants. Everyone who reads any table of the schema needs USE_SCHEMA; which tables they may read is decided
+ * per table (tableGrants). A consumer whose declaration is removed loses USE_SCHEMA here, which this resource
+ * enforces authoritatively, so a leftover table grant gives no access.
+ */
+export function compileSchemaGrants(s: Settings, mesh: Mesh, domain: DomainManifest): SchemaGrantsSpec {
+  const name = domain.metadata.name;
+  const readers = new Set<Persona>(domain.spec.datasets.flatMap((d) => d.access ?? []));
+  const entries: GrantSpec[] = [
+    { principal: s.personas.platform_admin, privileges: ["ALL_PRIVILEGES"] },
+    { principal: domainGroup(s, name), privileges: OWNER_PRIVILEGES },
+    { principal: s.personas.gdpr_officer, privileges: GDPR_PRIVILEGES },
+    ...[...readers].map((p) => ({ principal: s.personas[p], privileges: ["USE_SCHEMA"] })),
+    ...consumersOf(mesh, name)
+      .filter((c) => c.datasets.length > 0)
+      .map((c) => ({ principal: domainGroup(s, c.consumer.metadata.name), privileges: ["USE_SCHEMA"] })),
+  ];
+  return { resourceName: resourceName(name, "schema-grants"), schema: schemaName(name), grants: merge(entries) };
+}
+
+/**
+ * Table SELECT grants: each dataset to the personas in its `access` and to the domains that declared reading it;
+ * revoked from every other reader persona. Raw bronze tables are granted to no reader persona.
+ */
+export function compileTableGrants(s: Settings, mesh: Mesh, domain: DomainManifest): TableGrantSpec[] {
+  const name = domain.metadata.name;
+  const consumers = consumersOf(mesh, name);
+  const out: TableGrantSpec[] = [];
+  const tables: { table: string; access: readonly Persona[] }[] = [
+    ...(domain.spec.topics ?? []).map((t) => ({ table: bronzeTableName(t.name), access: [] as Persona[] })),
+    ...domain.spec.datasets.map((d) => ({ table: d.name, access: d.access ?? [] })),
+  ];
+  for (const { table, access } of tables) {
+    for (const p of READER_PERSONAS) out.push({ table, principal: s.personas[p], action: access.includes(p) ? "GRANT" : "REVOKE" });
+    for (const c of consumers) {
+      if (c.datasets.includes(table)) out.push({ table, principal: domainGroup(s, c.consumer.metadata.name), action: "GRANT" });
+    }
+  }
+  // Two personas can map to one group: a GRANT wins over a REVOKE for the same principal and table.
+  const granted = new Set(out.filter((g) => g.action === "GRANT").map((g) => `${g.table}\u0000${g.principal}`));
+  const seen = new Set<string>();
+  return out.filter((g) => {
+    const k = `${g.table}\u0000${g.principal}\u0000${g.action}`;
+    if (seen.has(k) || (g.action === "REVOKE" && granted.has(`${g.table}\u0000${g.principal}`))) return false;
+    seen.add(k);
+    return true;
+  });
+}

@@ -1,0 +1,114 @@
+// Every physical name (topics, schemas, tables, jobs, paths, principals) comes from this module, and nowhere else.
+// Logical (Pulumi resource) names come from manifest names too, via resourceName(), so reordering a manifest
+// never renames a resource.
+import type { PersonalData } from "../manifest";
+import type { Settings } from "./settings";
+
+/** Pulumi logical name of a domain's child resource: `<domain>-<role>[-<key>]`. */
+export function resourceName(domain: string, role: string, key?: string): string {
+  return key === undefined ? `${domain}-${role}` : `${domain}-${role}-${key}`;
+}
+
+/** Unity Catalog schema of a domain: kebab-case becomes snake_case. */
+export function schemaName(domain: string): string {
+  return domain.replace(/-/g, "_");
+}
+
+/** Kafka topic `<domain>.<entity>.v<major>`. */
+export function topicName(domain: string, topic: string, major: number): string {
+  return `${domain}.${topic}.v${major}`;
+}
+
+/** The generated raw table of a topic. */
+export function bronzeTableName(topic: string): string {
+  return `bronze_${topic.replace(/-/g, "_")}`;
+}
+
+/** Account group holding a domain's team and pipeline service principal. */
+export function domainGroup(s: Settings, domain: string): string {
+  return `${s.prefix}-${s.env}-domain-${domain}`;
+}
+
+export type KafkaRole = "producer" | "pipeline";
+
+/** Kafka principal of a domain's producing services or of its pipeline. */
+export function kafkaPrincipal(s: Settings, domain: string, role: KafkaRole): string {
+  return `User:${s.kafka.principalPrefix}${domain}-${role}`;
+}
+
+/** Consumer-group prefix of a domain's pipeline (Spark's `groupIdPrefix`, and a prefixed group ACL). */
+export function consumerGroupPrefix(s: Settings, domain: string): string {
+  return `${s.prefix}.${s.env}.${domain}.`;
+}
+
+export function pipelineName(s: Settings, domain: string): string {
+  return `${s.prefix}-${s.env}-${domain}`;
+}
+
+export function domainJobName(s: Settings, domain: string): string {
+  return `${s.prefix}-${s.env}-${domain}-refresh`;
+}
+
+/** Workspace folder of a domain's pipeline code, contract and governance SQL. */
+export function domainWorkspaceDir(s: Settings, domain: string): string {
+  return `${s.databricks.workspaceRoot}/domains/${domain}`;
+}
+
+export function contractPath(s: Settings, domain: string): string {
+  return `${domainWorkspaceDir(s, domain)}/contract.json`;
+}
+
+export function governanceSqlPath(s: Settings, domain: string): string {
+  return `${domainWorkspaceDir(s, domain)}/governance.sql`;
+}
+
+export function codeDir(s: Settings, domain: string): string {
+  return `${domainWorkspaceDir(s, domain)}/code`;
+}
+
+/** Kubernetes names of a domain's DataHub ingestion (CronJob names are limited to 52 characters). */
+export function datahubRecipeName(domain: string): string {
+  return `recipe-${domain}`;
+}
+export function datahubCronJobName(domain: string): string {
+  return `ingest-${domain}`;
+}
+
+export const GOVERNANCE_SCHEMA = "governance";
+
+/** Governance function and table names of a catalog. */
+export function governanceNames(catalog: string) {
+  const fq = (name: string) => `${catalog}.${GOVERNANCE_SCHEMA}.${name}`;
+  return {
+    schema: `${catalog}.${GOVERNANCE_SCHEMA}`,
+    tenantFilter: fq("tenant_filter"),
+    currentUserTenant: fq("current_user_tenant"),
+    mask: (category: PersonalData["category"]) => fq(`mask_${category}`),
+    tenantPrincipals: fq("tenant_principals"),
+    gdprRegistry: fq("gdpr_registry"),
+    gdprRequests: fq("gdpr_requests"),
+    erasureSuppression: fq("erasure_suppression"),
+    auditLog: fq("audit_log"),
+  };
+}
+
+/** Account group of every domain pipeline's run-as principal: sees all tenants and unmasked values, so pipelines never store filtered data. */
+export function pipelinesGroup(s: Settings): string {
+  return `${s.prefix}-${s.env}-pipelines`;
+}
+
+/** Physical names of the platform's AWS and Databricks objects. Bucket names carry the account id: they are global. */
+export function platformPhysicalNames(s: Settings) {
+  const base = `${s.prefix}-${s.env}`;
+  return {
+    kmsAlias: `alias/${base}-uc`,
+    ucBucket: `${base}-uc-${s.aws.accountId}`,
+    landingBucket: `${base}-landing-${s.aws.accountId}`,
+    storageRole: `${base}-uc-storage`,
+    storageCredential: `${s.prefix}_${s.env}_uc_storage`,
+    ucLocation: `${s.prefix}_${s.env}_uc_root`,
+    landingLocation: `${s.prefix}_${s.env}_landing`,
+    warehouse: `${base}-warehouse`,
+    gdprVolume: "gdpr_exports",
+  };
+}

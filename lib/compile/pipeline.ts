@@ -1,0 +1,98 @@
+import { pipelineMode, type DomainManifest } from "../manifest";
+import { codeDir, contractPath, domainJobName, governanceSqlPath, pipelineName, resourceName, schemaName } from "./naming";
+import type { Settings } from "./settings";
+
+/** Pipeline configuration keys the shared pipeline module reads. */
+export const CONFIG_KEYS = {
+  contract: "lakemesh.contract",
+  contractSha256: "lakemesh.contract_sha256",
+  env: "lakemesh.env",
+} as const;
+
+/** The entry file of the shared pipeline module; its siblings are importable helpers. */
+export const PIPELINE_ENTRY = "lakemesh_pipeline.py";
+
+export interface CodeFileSpec {
+  readonly resourceName: string;
+  /** Path relative to the project root, e.g. notebooks/pipelines/lakemesh_pipeline.py. */
+  readonly source: string;
+  /** Workspace path. */
+  readonly path: string;
+}
+
+export interface PipelineSpec {
+  readonly resourceName: string;
+  readonly name: string;
+  readonly schema: string;
+  readonly continuous: boolean;
+  readonly development: boolean;
+  readonly entryPath: string;
+  readonly rootPath: string;
+  readonly contractPath: string;
+  readonly governanceSqlPath: string;
+  readonly notificationEmails: readonly string[];
+  readonly runAsServicePrincipal: string | null;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly codeFiles: readonly CodeFileSpec[];
+}
+
+export interface JobSpec {
+  readonly resourceName: string;
+  readonly name: string;
+  /** Whether the job starts a pipeline update first (triggered pipelines); continuous pipelines are always running. */
+  readonly runsPipeline: boolean;
+  /** Quartz cron, or null for a job started only on demand. */
+  readonly schedule: string | null;
+  readonly timezone: string;
+  readonly notificationEmails: readonly string[];
+  readonly runAsServicePrincipal: string | null;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** Continuous pipelines need no update task; their governance SQL still runs hourly. */
+const CONTINUOUS_GOVERNANCE_SCHEDULE = "0 0 * * * ?";
+
+/**
+ * The domain's Lakeflow pipeline and the job that runs it. `codeSources` are the shared pipeline module's files
+ * (project-relative), uploaded per domain so a module change rolls out domain by domain.
+ */
+export function compilePipeline(s: Settings, domain: DomainManifest, codeSources: readonly string[]): { pipeline: PipelineSpec; job: JobSpec } {
+  const d = domain.metadata.name;
+  const dir = codeDir(s, d);
+  const emails = [domain.metadata.owner.contact];
+  const runAs = s.databricks.domainServicePrincipals?.[d] ?? null;
+  const tags = { lakemesh_domain: d, lakemesh_env: s.env, owner_team: domain.metadata.owner.team };
+  const codeFiles = [...codeSources].sort().map((source) => {
+    const base = source.split("/").pop()!;
+    return { resourceName: resourceName(d, "code", base), source, path: `${dir}/${base}` };
+  });
+  if (!codeFiles.some((f) => f.path.endsWith(`/${PIPELINE_ENTRY}`))) throw new Error(`the pipeline module has no ${PIPELINE_ENTRY} among ${codeSources.join(", ")}`);
+  const continuous = pipelineMode(domain) === "continuous";
+  return {
+    pipeline: {
+      resourceName: resourceName(d, "pipeline"),
+      name: pipelineName(s, d),
+      schema: schemaName(d),
+      continuous,
+      development: s.databricks.pipelineDevelopment,
+      entryPath: `${dir}/${PIPELINE_ENTRY}`,
+      rootPath: dir,
+      contractPath: contractPath(s, d),
+      governanceSqlPath: governanceSqlPath(s, d),
+      notificationEmails: emails,
+      runAsServicePrincipal: runAs,
+      tags,
+      codeFiles,
+    },
+    job: {
+      resourceName: resourceName(d, "job"),
+      name: domainJobName(s, d),
+      runsPipeline: !continuous,
+      schedule: continuous ? CONTINUOUS_GOVERNANCE_SCHEDULE : domain.spec.pipeline?.schedule ?? null,
+      timezone: "UTC",
+      notificationEmails: emails,
+      runAsServicePrincipal: runAs,
+      tags,
+    },
+  };
+}

@@ -1,0 +1,153 @@
+import { type DomainManifest } from "../manifest";
+import type { GrantSpec } from "./grants";
+import { Mesh } from "./model";
+import { domainGroup, governanceNames, GOVERNANCE_SCHEMA, pipelinesGroup, platformPhysicalNames } from "./naming";
+import { CATEGORIES, type Category } from "./platform-names";
+import { READER_PERSONAS, type Settings } from "./settings";
+
+export interface TagPolicySpec {
+  readonly resourceName: string;
+  readonly tagKey: string;
+  readonly description: string;
+  /** Allowed values, sorted. */
+  readonly values: readonly string[];
+}
+
+export interface BucketSpec {
+  readonly role: "uc" | "landing";
+  readonly resourceName: string;
+  readonly name: string;
+  /** Days after which current objects expire; null keeps them (Unity Catalog manages its own files). */
+  readonly expireAfterDays: number | null;
+  /** Noncurrent versions (if versioning is ever enabled) never outlive this: VACUUMed files must not linger. */
+  readonly noncurrentDays: 7;
+}
+
+export interface AbacPolicySpec {
+  readonly resourceName: string;
+  readonly name: string;
+  readonly policyType: "POLICY_TYPE_ROW_FILTER" | "POLICY_TYPE_COLUMN_MASK";
+  readonly functionName: string;
+  /** Tag conditions on columns, with aliases. */
+  readonly matchColumns: readonly { readonly condition: string; readonly alias: string }[];
+  /** Column the mask applies to (masks only). */
+  readonly onColumn: string | null;
+  /** Aliases passed as further function arguments. */
+  readonly usings: readonly string[];
+  readonly exceptPrincipals: readonly string[];
+}
+
+export interface PlatformSpec {
+  readonly names: ReturnType<typeof platformPhysicalNames>;
+  readonly catalog: string;
+  readonly governanceSchema: string;
+  readonly buckets: readonly BucketSpec[];
+  readonly tagPolicies: readonly TagPolicySpec[];
+  readonly catalogGrants: readonly GrantSpec[];
+  readonly governanceSchemaGrants: readonly GrantSpec[];
+  /** EXECUTE on each governance function. */
+  readonly functionGrants: readonly GrantSpec[];
+  /** SELECT/MODIFY on governance tables, per table (short name). */
+  readonly tableGrants: Readonly<Record<string, readonly GrantSpec[]>>;
+  /** Non-authoritative grants on the metastore-wide system catalog (shared with other workspaces). */
+  readonly systemGrants: readonly { readonly securable: "catalog" | "schema"; readonly name: string; readonly principal: string; readonly privileges: readonly string[] }[];
+  readonly systemSchemas: readonly string[];
+  readonly abacPolicies: readonly AbacPolicySpec[];
+  readonly protect: boolean;
+}
+
+const sorted = (xs: Iterable<string>) => [...new Set(xs)].sort();
+
+function grants(entries: [string, string[]][]): GrantSpec[] {
+  const by = new Map<string, Set<string>>();
+  for (const [p, privs] of entries) {
+    const set = by.get(p) ?? new Set<string>();
+    privs.forEach((x) => set.add(x));
+    by.set(p, set);
+  }
+  return [...by.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([principal, set]) => ({ principal, privileges: [...set].sort() }));
+}
+
+/** Every retention period used by any dataset: the allowed values of the `retention` governed tag. */
+function retentionValues(domains: readonly DomainManifest[]): string[] {
+  return sorted(domains.flatMap((d) => d.spec.datasets.flatMap((ds) => (ds.retention ? [ds.retention.period] : []))));
+}
+
+export function compilePlatform(s: Settings, mesh: Mesh): PlatformSpec {
+  const names = platformPhysicalNames(s);
+  const g = governanceNames(s.catalog);
+  const p = s.personas;
+  const domainGroups = mesh.domains.map((d) => domainGroup(s, d.metadata.name));
+  const readers = READER_PERSONAS.map((x) => p[x]);
+  const everyone = sorted([...readers, p.gdpr_officer, p.auditor, p.end_user, pipelinesGroup(s), ...domainGroups]);
+  const tagPolicies: TagPolicySpec[] = [
+    { resourceName: "tag-policy-pii", tagKey: "pii", description: "Personal-data category of a column (lakemesh).", values: [...CATEGORIES].sort() },
+    { resourceName: "tag-policy-retention", tagKey: "retention", description: "ISO 8601 retention period of a dataset or personal column (lakemesh).", values: retentionValues(mesh.domains) },
+    { resourceName: "tag-policy-tenant_key", tagKey: "tenant_key", description: "Marks the tenant column of a tenant table (lakemesh).", values: ["true"] },
+    { resourceName: "tag-policy-data_domain", tagKey: "data_domain", description: "Owning data domain of a table (lakemesh).", values: sorted(mesh.domains.map((d) => d.metadata.name)) },
+  ];
+  const tables = ["tenant_principals", "gdpr_registry", "gdpr_requests", "erasure_suppression", "audit_log"];
+  const exceptFromAbac = sorted([pipelinesGroup(s), p.gdpr_officer]);
+  const abacPolicies: AbacPolicySpec[] = s.abac
+    ? [
+        {
+          resourceName: "abac-tenant-row-filter",
+          name: "lakemesh_tenant_row_filter",
+          policyType: "POLICY_TYPE_ROW_FILTER",
+          functionName: g.tenantFilter,
+          matchColumns: [{ condition: "hasTag('tenant_key')", alias: "tenant_col" }],
+          onColumn: null,
+          usings: ["tenant_col"],
+          exceptPrincipals: exceptFromAbac,
+        },
+        ...CATEGORIES.map(
+          (c: Category): AbacPolicySpec => ({
+            resourceName: `abac-mask-${c}`,
+            name: `lakemesh_mask_${c}`,
+            policyType: "POLICY_TYPE_COLUMN_MASK",
+            functionName: g.mask(c),
+            matchColumns: [
+              { condition: `hasTagValue('pii', '${c}')`, alias: "pii_col" },
+              { condition: "hasTag('tenant_key')", alias: "tenant_col" },
+            ],
+            onColumn: "pii_col",
+            usings: ["tenant_col"],
+            exceptPrincipals: exceptFromAbac,
+          }),
+        ),
+      ]
+    : [];
+  return {
+    names,
+    catalog: s.catalog,
+    governanceSchema: GOVERNANCE_SCHEMA,
+    buckets: [
+      { role: "uc", resourceName: "bucket-uc", name: names.ucBucket, expireAfterDays: null, noncurrentDays: 7 },
+      { role: "landing", resourceName: "bucket-landing", name: names.landingBucket, expireAfterDays: s.aws.landingRetentionDays, noncurrentDays: 7 },
+    ],
+    tagPolicies,
+    catalogGrants: grants([[p.platform_admin, ["ALL_PRIVILEGES"]], ...everyone.map((x): [string, string[]] => [x, ["USE_CATALOG"]])]),
+    governanceSchemaGrants: grants([[p.platform_admin, ["ALL_PRIVILEGES"]], ...everyone.map((x): [string, string[]] => [x, ["USE_SCHEMA"]])]),
+    functionGrants: grants(everyone.map((x) => [x, ["EXECUTE"]])),
+    tableGrants: Object.fromEntries(
+      tables.map((t) => [
+        t,
+        grants([
+          [p.platform_admin, ["ALL_PRIVILEGES"]],
+          [p.gdpr_officer, ["MODIFY", "SELECT"]],
+          [p.auditor, ["SELECT"]],
+          // Ingest reads the suppression list; the row filter and masks read the tenant mapping as their owner.
+          ...(t === "erasure_suppression" ? [[pipelinesGroup(s), ["SELECT"]] as [string, string[]]] : []),
+        ]),
+      ]),
+    ),
+    systemGrants: [
+      { securable: "catalog", name: "system", principal: p.auditor, privileges: ["USE_CATALOG"] },
+      { securable: "schema", name: "system.access", principal: p.auditor, privileges: ["SELECT", "USE_SCHEMA"] },
+      { securable: "schema", name: "system.query", principal: p.auditor, privileges: ["SELECT", "USE_SCHEMA"] },
+    ],
+    systemSchemas: ["access", "query"],
+    abacPolicies,
+    protect: s.protect,
+  };
+}
