@@ -1,0 +1,54 @@
+import * as pulumi from "@pulumi/pulumi";
+import { renderDomainArtifacts, type DomainSpec, type Settings } from "../../lib/compile";
+import type { DomainManifest } from "../../lib/manifest";
+import { TYPES } from "../types";
+import { createCatalog } from "./catalog";
+import { createDatahubIngestion } from "./datahub";
+import { createKafka } from "./kafka";
+import { createPipeline } from "./pipeline";
+import { PlatformRefs, resolveNames } from "./refs";
+
+/** Arguments for {@link DataDomain}. */
+export interface DataDomainArgs {
+  /** The validated manifest. Registered as an input so the policy pack can check it. */
+  readonly manifest: DomainManifest;
+  /** The domain's compiled plan (lib/compile compileDomain): plain data, fully known at preview. */
+  readonly spec: DomainSpec;
+  /** Stack settings the spec was compiled with. */
+  readonly settings: Settings;
+  /** Platform names and ids: the Platform component's outputs, or a StackReference to the platform stack. */
+  readonly platform: PlatformRefs;
+}
+
+/**
+ * One business domain: Kafka topics and ACLs, its Unity Catalog schema and grants, the Lakeflow pipeline with its
+ * compiled contract, the refresh-and-govern job, and DataHub ingestion. Children are named from manifest names.
+ */
+export class DataDomain extends pulumi.ComponentResource {
+  /** Unity Catalog schema name. */
+  public readonly schemaName: pulumi.Output<string>;
+  /** Physical topic names. */
+  public readonly topicNames: pulumi.Output<string[]>;
+  public readonly pipelineId: pulumi.Output<string>;
+  public readonly jobId: pulumi.Output<string>;
+  /** SHA-256 of the uploaded contract. */
+  public readonly contractSha256: pulumi.Output<string>;
+
+  constructor(name: string, args: DataDomainArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(TYPES.DataDomain, name, { manifest: args.manifest, spec: args.spec, env: args.settings.env }, opts);
+    const { spec, manifest, settings } = args;
+    const names = resolveNames(args.platform);
+    const artifacts = names.apply((n) => renderDomainArtifacts(settings, spec, manifest, n, { warehouseId: n.warehouseId, gmsUrl: n.gmsUrl }));
+    const { topics } = createKafka(spec, this);
+    const { schema } = createCatalog(spec, args.platform.catalog, this);
+    const { pipeline, job } = createPipeline(spec, artifacts, { catalog: args.platform.catalog, warehouseId: args.platform.warehouseId }, schema, this);
+    createDatahubIngestion(spec, artifacts, this);
+
+    this.schemaName = schema.name;
+    this.topicNames = pulumi.all(topics.map((t) => t.name));
+    this.pipelineId = pipeline.id;
+    this.jobId = job.id;
+    this.contractSha256 = artifacts.apply((a) => a.contractSha256);
+    this.registerOutputs({ schemaName: this.schemaName, topicNames: this.topicNames, pipelineId: this.pipelineId, jobId: this.jobId, contractSha256: this.contractSha256 });
+  }
+}

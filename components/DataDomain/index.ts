@@ -1,0 +1,2 @@
+export { DataDomain, type DataDomainArgs } from "./DataDomain";
+export { type PlatformRefs } from "./refs";

@@ -1,0 +1,28 @@
+import * as kafka from "@pulumi/kafka";
+import * as pulumi from "@pulumi/pulumi";
+import type { DomainSpec } from "../../lib/compile";
+
+/** Topics (protected and retained in prod) and the ACLs the domain owns. */
+export function createKafka(spec: DomainSpec, parent: pulumi.Resource): { topics: kafka.Topic[]; acls: kafka.Acl[] } {
+  const keep = { parent, protect: spec.protect, retainOnDelete: spec.protect };
+  const topics = spec.topics.map(
+    (t) => new kafka.Topic(t.resourceName, { name: t.name, partitions: t.partitions, replicationFactor: t.replicationFactor, config: { ...t.config } }, keep),
+  );
+  const acls = spec.acls.map(
+    (a) =>
+      new kafka.Acl(
+        a.resourceName,
+        {
+          aclPrincipal: a.principal,
+          aclHost: a.host,
+          aclOperation: a.operation,
+          aclPermissionType: "Allow",
+          aclResourceType: a.resourceType,
+          aclResourceName: a.resourceNameValue,
+          resourcePatternTypeFilter: a.patternType,
+        },
+        { parent, dependsOn: topics },
+      ),
+  );
+  return { topics, acls };
+}

@@ -1,0 +1,32 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { Category, PlatformNames } from "../../lib/compile";
+
+/** What a domain takes from the platform: its names, and the ids only the platform's resources know. */
+export interface PlatformRefs {
+  /** Unity Catalog catalog of the stack. */
+  readonly catalog: pulumi.Input<string>;
+  /** `catalog.governance.tenant_filter`. */
+  readonly tenantFilter: pulumi.Input<string>;
+  /** `catalog.governance.mask_<category>` per personal-data category. */
+  readonly masks: pulumi.Input<Record<Category, string>>;
+  /** Table of salted subject hashes that ingest drops. */
+  readonly erasureSuppression: pulumi.Input<string>;
+  /** SQL warehouse that runs the domain's governance SQL and DataHub's queries. */
+  readonly warehouseId: pulumi.Input<string>;
+  /** DataHub GMS URL the ingestion recipes send to. */
+  readonly datahubGmsUrl: pulumi.Input<string>;
+}
+
+/** Resolves the name refs into the plain names the pure compiler takes. */
+export function resolveNames(refs: PlatformRefs): pulumi.Output<PlatformNames & { warehouseId: string; gmsUrl: string }> {
+  return pulumi
+    .all([refs.catalog, refs.tenantFilter, refs.masks, refs.erasureSuppression, refs.warehouseId, refs.datahubGmsUrl])
+    .apply(([catalog, tenantFilter, masks, erasureSuppression, warehouseId, gmsUrl]) => ({
+      catalog,
+      tenantFilter,
+      masks: masks as Record<Category, string>,
+      erasureSuppression,
+      warehouseId,
+      gmsUrl,
+    }));
+}

@@ -1,0 +1,98 @@
+import * as databricks from "@pulumi/databricks";
+import * as pulumi from "@pulumi/pulumi";
+import type { GrantSpec, PlatformSpec, Settings } from "../../lib/compile";
+import { keep, type Storage } from "./storage";
+
+const APPLICATION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const toGrants = (g: readonly GrantSpec[]) => g.map((x) => ({ principal: x.principal, privileges: [...x.privileges] }));
+
+export interface Catalog {
+  readonly catalog: databricks.Catalog;
+  readonly governanceSchema: databricks.Schema;
+  readonly warehouse: databricks.SqlEndpoint;
+  readonly gdprVolume: databricks.Volume;
+}
+
+/** The stack's isolated catalog, the governance schema and its export volume, governed tags, warehouse and system schemas. */
+export function createCatalog(s: Settings, spec: PlatformSpec, storage: Storage, parent: pulumi.Resource): Catalog {
+  const catalog = new databricks.Catalog(
+    "catalog",
+    {
+      name: spec.catalog,
+      isolationMode: "ISOLATED",
+      storageRoot: `s3://${spec.names.ucBucket}/catalogs/${spec.catalog}`,
+      comment: `lakemesh ${s.env}: every domain's schema, and the governance schema`,
+      properties: { "lakemesh.env": s.env },
+      forceDestroy: false,
+    },
+    keep(parent, spec.protect, { dependsOn: [storage.ucLocation] }),
+  );
+  new databricks.Grants("catalog-grants", { catalog: catalog.name, grants: toGrants(spec.catalogGrants) }, { parent: catalog });
+  const governanceSchema = new databricks.Schema(
+    "governance-schema",
+    { catalogName: catalog.name, name: spec.governanceSchema, comment: "lakemesh: tenant row filter, masks, GDPR registry, requests, suppression list and audit log" },
+    keep(parent, spec.protect),
+  );
+  new databricks.Grants("governance-schema-grants", { schema: governanceSchema.id, grants: toGrants(spec.governanceSchemaGrants) }, { parent: governanceSchema });
+  const gdprVolume = new databricks.Volume(
+    "gdpr-exports-volume",
+    { catalogName: catalog.name, schemaName: governanceSchema.name, name: spec.names.gdprVolume, volumeType: "MANAGED", comment: "lakemesh: subject access exports; GDPR officers only" },
+    keep(parent, spec.protect),
+  );
+  new databricks.Grants(
+    "gdpr-exports-volume-grants",
+    {
+      volume: gdprVolume.id,
+      grants: toGrants([
+        { principal: s.personas.gdpr_officer, privileges: ["READ_VOLUME", "WRITE_VOLUME"] },
+        { principal: s.personas.platform_admin, privileges: ["ALL_PRIVILEGES"] },
+      ]),
+    },
+    { parent: gdprVolume },
+  );
+
+  // Tag policies are account-wide and fail on concurrent creation: create them one after another.
+  let previous: databricks.TagPolicy | undefined;
+  for (const t of spec.tagPolicies) {
+    previous = new databricks.TagPolicy(
+      t.resourceName,
+      { tagKey: t.tagKey, description: t.description, values: t.values.map((name) => ({ name })) },
+      { parent, dependsOn: previous ? [previous] : [] },
+    );
+  }
+
+  const warehouse = new databricks.SqlEndpoint(
+    "warehouse",
+    {
+      name: spec.names.warehouse,
+      clusterSize: s.databricks.warehouseSize,
+      warehouseType: "PRO",
+      enableServerlessCompute: true,
+      autoStopMins: 10,
+      minNumClusters: 1,
+      maxNumClusters: s.env === "prod" ? 4 : 1,
+      tags: { customTags: [{ key: "lakemesh_env", value: s.env }] },
+    },
+    { parent },
+  );
+  const users = [...new Set(Object.values(s.personas))].sort();
+  new databricks.Permissions(
+    "warehouse-permissions",
+    {
+      sqlEndpointId: warehouse.id,
+      accessControls: users.map((p) => (APPLICATION_ID.test(p) ? { servicePrincipalName: p, permissionLevel: "CAN_USE" } : { groupName: p, permissionLevel: "CAN_USE" })),
+    },
+    { parent: warehouse },
+  );
+
+  const system = spec.systemSchemas.map((schema) => new databricks.SystemSchema(`system-schema-${schema}`, { schema }, { parent }));
+  // The system catalog is shared by every workspace of the metastore: grant per principal, never authoritatively.
+  for (const g of spec.systemGrants) {
+    new databricks.Grant(
+      `system-grant-${g.name.replace(/\./g, "-")}`,
+      { [g.securable]: g.name, principal: g.principal, privileges: [...g.privileges] },
+      { parent, dependsOn: system },
+    );
+  }
+  return { catalog, governanceSchema, warehouse, gdprVolume };
+}

@@ -1,0 +1,62 @@
+import * as databricks from "@pulumi/databricks";
+import * as pulumi from "@pulumi/pulumi";
+import type { GovernanceObjectSpec, PlatformSpec, Settings } from "../../lib/compile";
+import { SqlObject } from "../governance/SqlObject";
+import { toGrants, type Catalog } from "./catalog";
+
+/** Governance functions and tables through the SQL dynamic provider, and their grants. */
+export function createGovernanceObjects(
+  s: Settings,
+  spec: PlatformSpec,
+  objects: readonly GovernanceObjectSpec[],
+  catalog: Catalog,
+  parent: pulumi.Resource,
+): Record<string, SqlObject> {
+  const out: Record<string, SqlObject> = {};
+  const tables = objects.filter((o) => o.kind === "table");
+  const tableResources: SqlObject[] = [];
+  for (const o of objects) {
+    // Functions read tenant_principals, and the rows need their table: create tables first.
+    const dependsOn = o.kind === "table" ? [catalog.governanceSchema] : [catalog.governanceSchema, ...tableResources];
+    const r = new SqlObject(
+      o.resourceName,
+      { spec: o, host: s.databricks.host, warehouseId: catalog.warehouse.id },
+      { parent, dependsOn, protect: o.kind === "table" && spec.protect, retainOnDelete: o.kind === "table" && spec.protect },
+    );
+    if (o.kind === "table") tableResources.push(r);
+    out[o.name] = r;
+  }
+  for (const o of objects.filter((x) => x.kind === "function")) {
+    new databricks.Grants(`${o.resourceName}-grants`, { function: o.name, grants: toGrants(spec.functionGrants) }, { parent: out[o.name] });
+  }
+  for (const o of tables) {
+    const short = o.name.split(".").pop()!;
+    new databricks.Grants(`${o.resourceName}-grants`, { table: o.name, grants: toGrants(spec.tableGrants[short]) }, { parent: out[o.name] });
+  }
+  return out;
+}
+
+/** Catalog-level ABAC policies keyed on the governed tags (stack flag `abac`); pipelines are excepted. */
+export function createAbac(spec: PlatformSpec, catalog: Catalog, functions: readonly pulumi.Resource[], parent: pulumi.Resource): databricks.PolicyInfo[] {
+  return spec.abacPolicies.map(
+    (p) =>
+      new databricks.PolicyInfo(
+        p.resourceName,
+        {
+          name: p.name,
+          comment: `lakemesh: ${p.policyType === "POLICY_TYPE_ROW_FILTER" ? "tenant row filter" : "personal-data mask"} keyed on governed tags`,
+          onSecurableType: "CATALOG",
+          onSecurableFullname: catalog.catalog.name,
+          forSecurableType: "TABLE",
+          policyType: p.policyType,
+          toPrincipals: ["account users"],
+          exceptPrincipals: [...p.exceptPrincipals],
+          matchColumns: p.matchColumns.map((m) => ({ condition: m.condition, alias: m.alias })),
+          ...(p.policyType === "POLICY_TYPE_ROW_FILTER"
+            ? { rowFilter: { functionName: p.functionName, usings: p.usings.map((alias) => ({ alias })) } }
+            : { columnMask: { functionName: p.functionName, onColumn: p.onColumn!, usings: p.usings.map((alias) => ({ alias })) } }),
+        },
+        { parent, dependsOn: [...functions] },
+      ),
+  );
+}

@@ -1,0 +1,1 @@
+export { Platform, type PlatformArgs } from "./Platform";

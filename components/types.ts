@@ -1,0 +1,6 @@
+/** Type tokens of lakemesh components. Frozen once deployed: changing one changes every child's URN. */
+export const TYPES = {
+  DataDomain: "lakemesh:domain:DataDomain",
+  Platform: "lakemesh:platform:Platform",
+  GovernanceSql: "lakemesh:governance:SqlObject",
+} as const;

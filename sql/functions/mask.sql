@@ -1,0 +1,15 @@
+-- Column mask of one personal-data category (declared on pipeline tables as MASK <this> USING COLUMNS (tenant_id)).
+-- Reveals the value to GDPR officers and pipelines, and to client admins of the row's tenant; everyone else gets
+-- a mask that fits the category.
+CREATE OR REPLACE FUNCTION {{function}}(value {{value_type}}, row_tenant STRING)
+RETURNS {{value_type}}
+COMMENT {{comment}}
+RETURN CASE
+  WHEN {{revealing_members}} THEN value
+  WHEN EXISTS (
+    SELECT 1 FROM {{tenant_principals}} AS tp
+    WHERE tp.tenant_id = row_tenant AND tp.role = 'client_admin'
+      AND (tp.principal = current_user() OR is_account_group_member(tp.principal))
+  ) THEN value
+  ELSE {{masked}}
+END

@@ -1,0 +1,13 @@
+-- Row filter of every tenant table (declared on pipeline tables as ROW FILTER <this> ON (tenant_id)).
+-- True for internal personas and pipelines (group membership), or when the caller, or a group the caller is in,
+-- is mapped to the row's tenant in tenant_principals.
+-- The parameter is not called tenant_id: inside the sub-query that name would bind to tp.tenant_id.
+CREATE OR REPLACE FUNCTION {{function}}(row_tenant STRING)
+RETURNS BOOLEAN
+COMMENT 'lakemesh: rows of a tenant are visible to internal personas and to principals mapped to that tenant'
+RETURN {{internal_members}}
+  OR EXISTS (
+    SELECT 1 FROM {{tenant_principals}} AS tp
+    WHERE tp.tenant_id = row_tenant
+      AND (tp.principal = current_user() OR is_account_group_member(tp.principal))
+  )
