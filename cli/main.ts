@@ -1,8 +1,10 @@
+import { planCommand } from "./commands/plan";
 import { validateCommand } from "./commands/validate";
 import { Command, EXIT, Io, processIo, UsageError } from "./usage";
 
 /** Every subcommand, by name. */
 export const COMMANDS: Readonly<Record<string, Command>> = {
+  plan: planCommand,
   validate: validateCommand,
 };
 

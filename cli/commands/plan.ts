@@ -1,0 +1,93 @@
+import * as fs from "fs";
+import * as path from "path";
+import { parseArgs } from "util";
+import { formatError, readManifestFiles, validateMesh } from "../../lib/manifest";
+import { Command, EXIT, Io, UsageError } from "../usage";
+
+const USAGE = `Usage: lakemesh plan --stack <name> [--out <dir>] [--quiet]
+
+Plans a stack offline: runs the Pulumi program in-process under mocks with the stack's
+config file (Pulumi.<name>.yaml), records every resource, and writes
+out/plan/<stack>/plan.json, plan.md and the rendered contracts, SQL and recipes.
+Needs no cloud account and no credentials; secrets are placeholders.
+
+Options:
+  --stack <name>   stack to plan (dev, prod, ...)
+  --out <dir>      output folder (default out/plan)
+  --quiet          do not print the resource tree
+  -h, --help       show this help
+
+Exit status: 0 planned, 1 plan failed (config, manifests, program), 2 usage error.
+`;
+
+/** Writes files into dir/stack atomically: a failed run leaves the previous plan untouched. */
+export function writePlanFiles(outDir: string, stack: string, files: ReadonlyMap<string, string>): string {
+  const target = path.join(outDir, stack);
+  const tmp = path.join(outDir, `.${stack}.tmp-${process.pid}`);
+  fs.rmSync(tmp, { recursive: true, force: true });
+  for (const [rel, text] of files) {
+    const full = path.join(tmp, rel);
+    if (!full.startsWith(tmp + path.sep)) throw new Error(`plan file path escapes the output folder: ${rel}`);
+    fs.mkdirSync(path.dirname(full), { recursive: true });
+    fs.writeFileSync(full, text);
+  }
+  fs.rmSync(target, { recursive: true, force: true });
+  fs.renameSync(tmp, target);
+  return target;
+}
+
+export const planCommand: Command = {
+  summary: "plan a stack offline (no cloud account needed)",
+  usage: USAGE,
+  async run(argv: string[], io: Io): Promise<number> {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: argv,
+        strict: true,
+        options: { stack: { type: "string" }, out: { type: "string", default: "out/plan" }, quiet: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+      });
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    if (parsed.values.help) {
+      io.out(USAGE);
+      return EXIT.ok;
+    }
+    const stackName = parsed.values.stack;
+    if (!stackName) throw new UsageError("--stack is required");
+    const root = io.cwd;
+    // Loaded lazily: the Pulumi SDK is only needed here.
+    const { readStackConfig, StackConfigError } = await import("../plan/stack-config");
+    let stack;
+    try {
+      stack = readStackConfig(root, stackName);
+    } catch (e) {
+      if (e instanceof StackConfigError) {
+        io.err(`lakemesh plan: ${e.message}\n`);
+        return EXIT.failed;
+      }
+      throw e;
+    }
+    const read = readManifestFiles([path.join(root, "domains")], root);
+    const errors = [...read.errors, ...validateMesh(read.files).errors];
+    if (errors.length > 0) {
+      for (const e of errors) io.err(formatError(e) + "\n");
+      io.err(`lakemesh plan: ${errors.length} manifest error(s); nothing was written\n`);
+      return EXIT.failed;
+    }
+    const { runOfflinePlan } = await import("../plan/run");
+    const { duplicateUrns, planFiles, planTree } = await import("../plan/outputs");
+    const plan = await runOfflinePlan(root, stack);
+    const dup = duplicateUrns(plan.resources);
+    if (dup.length > 0) {
+      io.err(`lakemesh plan: ${dup.length} duplicate URN(s), which the engine would refuse; nothing was written:\n${dup.map((u) => `  ${u}\n`).join("")}`);
+      return EXIT.failed;
+    }
+    const files = planFiles(plan);
+    const target = writePlanFiles(path.resolve(root, parsed.values.out!), stack.stack, files);
+    if (!parsed.values.quiet) io.out(planTree(plan));
+    io.out(`planned ${plan.resources.length} resources for stack ${stack.stack}; wrote ${files.size} files to ${path.relative(root, target) || target}\n`);
+    return EXIT.ok;
+  },
+};

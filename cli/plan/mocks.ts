@@ -1,0 +1,61 @@
+import type * as pulumi from "@pulumi/pulumi";
+
+type Inputs = Record<string, unknown>;
+
+/** Ids the real providers would return, where other resources read them (Grants on a schema take its id). */
+const IDS: Record<string, (name: string, i: Inputs) => string> = {
+  "databricks:index/catalog:Catalog": (_, i) => String(i.name),
+  "databricks:index/schema:Schema": (_, i) => `${i.catalogName}.${i.name}`,
+  "databricks:index/volume:Volume": (_, i) => `${i.catalogName}.${i.schemaName}.${i.name}`,
+  "databricks:index/storageCredential:StorageCredential": (_, i) => String(i.name),
+  "databricks:index/externalLocation:ExternalLocation": (_, i) => String(i.name),
+  "aws:s3/bucket:Bucket": (_, i) => String(i.bucket),
+  "aws:iam/role:Role": (_, i) => String(i.name),
+  "kafka:index/topic:Topic": (_, i) => String(i.name),
+};
+
+/** Outputs the real providers compute that the program reads. Deterministic: the plan must be byte-identical. */
+function computed(type: string, name: string, i: Inputs, region: string, account: string): Inputs {
+  switch (type) {
+    case "aws:kms/key:Key":
+      return { arn: `arn:aws:kms:${region}:${account}:key/offline-${name}`, keyId: `offline-${name}` };
+    case "aws:s3/bucket:Bucket":
+      return { arn: `arn:aws:s3:::${i.bucket}` };
+    case "aws:iam/role:Role":
+      return { arn: `arn:aws:iam::${account}:role/${i.name}` };
+    case "databricks:index/storageCredential:StorageCredential":
+      return { awsIamRole: { ...(i.awsIamRole as Inputs), externalId: "offline-plan-external-id", unityCatalogIamArn: "arn:aws:iam::414351767826:role/unity-catalog-offline" } };
+    case "databricks:index/sqlEndpoint:SqlEndpoint":
+      return { jdbcUrl: "jdbc:databricks://offline" };
+    default:
+      return {};
+  }
+}
+
+/** Mocks for the offline plan: every resource echoes its inputs, plus the ids and outputs above. */
+export function planMocks(region: string, account: string): pulumi.runtime.Mocks {
+  return {
+    newResource(args) {
+      const id = IDS[args.type]?.(args.name, args.inputs) ?? `${args.name}-id`;
+      return { id, state: { ...args.inputs, ...computed(args.type, args.name, args.inputs, region, account) } };
+    },
+    call(args) {
+      if (args.token === "databricks:index/getAwsUnityCatalogAssumeRolePolicy:getAwsUnityCatalogAssumeRolePolicy") {
+        const { awsAccountId, roleName, externalId } = args.inputs as { awsAccountId: string; roleName: string; externalId: string };
+        const json = JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Action: "sts:AssumeRole",
+              Principal: { AWS: ["arn:aws:iam::414351767826:role/unity-catalog-offline", `arn:aws:iam::${awsAccountId}:root`] },
+              Condition: { StringEquals: { "sts:ExternalId": externalId }, ArnLike: { "aws:PrincipalArn": `arn:aws:iam::${awsAccountId}:role/${roleName}` } },
+            },
+          ],
+        });
+        return { id: roleName, json };
+      }
+      return {};
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/** One registration, as the engine would see it. Inputs are normalized: secrets and references are marked. */
+export interface PlannedResource {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  readonly custom: boolean;
+  readonly parent: string;
+  readonly dependsOn: readonly string[];
+  readonly protect: boolean;
+  readonly retainOnDelete: boolean;
+  /** Provider URN, without the id. */
+  readonly provider: string;
+  readonly inputs: Record<string, unknown>;
+}
+
+const SIG = "4dabf18193072939515e22adb298388d";
+const SECRET = "1b47061264138c4ac30d75fd1eb44270";
+const RESOURCE = "5cf8f73096256a8f31e491e813e4eb8e";
+const ASSET = "c44067f5952c0a294b673a41bacd8c17";
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** Marker of a secret input in the plan; its value is never written. */
+export const SECRET_MARKER = { "@secret": "[redacted]" } as const;
+
+export function isSecret(v: unknown): boolean {
+  return typeof v === "object" && v !== null && (v as Record<string, unknown>)["@secret"] === "[redacted]";
+}
+
+/** Turns the wire form of inputs into plain JSON with secrets redacted and resource references as URNs. */
+export function normalize(v: unknown): unknown {
+  if (v === UNKNOWN) return "@unknown";
+  if (Array.isArray(v)) return v.map(normalize);
+  if (v && typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    if (o[SIG] === SECRET) return { ...SECRET_MARKER };
+    if (o[SIG] === RESOURCE) return { "@resource": o.urn };
+    if (o[SIG] === ASSET) return { "@asset": o.path ?? o.uri ?? "(text)" };
+    return Object.fromEntries(Object.keys(o).sort().map((k) => [k, normalize(o[k])]));
+  }
+  return v;
+}
+
+type Callback = (err: unknown, resp: unknown) => void;
+
+/**
+ * Records every registration the program makes under mocks (call after setMocks, before running the program).
+ * The returned list fills in as registrations complete; await settle() before reading it.
+ */
+export function recordRegistrations(): PlannedResource[] {
+  const recorded: PlannedResource[] = [];
+  const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: any, cb: Callback): void };
+  const original = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req: any, cb: Callback) => {
+    original(req, (err, resp: any) => {
+      if (!err && resp) {
+        recorded.push({
+          urn: resp.getUrn(),
+          type: req.getType(),
+          name: req.getName(),
+          custom: req.getCustom(),
+          parent: req.getParent(),
+          dependsOn: [...req.getDependenciesList()].sort(),
+          protect: !!req.getProtect(),
+          retainOnDelete: !!req.getRetainondelete(),
+          provider: String(req.getProvider() ?? "").replace(/::[^:]*$/, ""),
+          inputs: normalize(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+        });
+      }
+      cb(err, resp);
+    });
+  };
+  return recorded;
+}
+
+/** Waits until every pending registration has been answered. */
+export async function settle(): Promise<void> {
+  await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+}

@@ -1,0 +1,76 @@
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { CONFIG_NAMESPACE, readSettings, SECRET_KEYS, type Settings } from "../../lib/compile";
+
+/** Value given to every secret in an offline plan. Never a real secret: plans must not need any. */
+export const OFFLINE_SECRET = "offline-plan-placeholder";
+
+export interface StackConfig {
+  readonly project: string;
+  readonly stack: string;
+  readonly file: string;
+  /** Config as the Pulumi SDK takes it: `ns:key` -> string (JSON for structured values). */
+  readonly config: Readonly<Record<string, string>>;
+  readonly secretKeys: readonly string[];
+  readonly settings: Settings;
+}
+
+export class StackConfigError extends Error {}
+
+/** Stack names that have a Pulumi.<stack>.yaml in `root`. */
+export function listStacks(root: string): string[] {
+  return fs
+    .readdirSync(root)
+    .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+    .filter((s): s is string => s !== undefined)
+    .sort();
+}
+
+/**
+ * Reads Pulumi.yaml and Pulumi.<stack>.yaml. Secure values, and every lakemesh secret the file does not set, get
+ * a placeholder marked secret, so the plan runs without decrypting anything.
+ */
+export function readStackConfig(root: string, stack: string): StackConfig {
+  if (!/^[A-Za-z0-9_.-]+$/.test(stack)) throw new StackConfigError(`--stack ${JSON.stringify(stack)}: not a stack name; stacks here: ${listStacks(root).join(", ")}`);
+  const projectFile = path.join(root, "Pulumi.yaml");
+  if (!fs.existsSync(projectFile)) throw new StackConfigError(`Pulumi.yaml: not found in ${root}; run lakemesh from the project folder`);
+  const project = (parse(fs.readFileSync(projectFile, "utf8")) as { name?: string })?.name;
+  if (!project) throw new StackConfigError("Pulumi.yaml: no project name");
+  const file = `Pulumi.${stack}.yaml`;
+  const full = path.join(root, file);
+  if (!fs.existsSync(full)) throw new StackConfigError(`${file}: not found; stacks here: ${listStacks(root).join(", ") || "(none)"}`);
+  const doc = (parse(fs.readFileSync(full, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+  const config: Record<string, string> = {};
+  const secretKeys: string[] = [];
+  for (const [key, value] of Object.entries(doc.config ?? {})) {
+    if (value && typeof value === "object" && "secure" in (value as object)) {
+      config[key] = OFFLINE_SECRET;
+      secretKeys.push(key);
+    } else {
+      config[key] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+  }
+  for (const k of Object.values(SECRET_KEYS)) {
+    const key = `${CONFIG_NAMESPACE}:${k}`;
+    if (k === SECRET_KEYS.kubeconfig || key in config) continue;
+    config[key] = OFFLINE_SECRET;
+    secretKeys.push(key);
+  }
+  const get = (k: string) => {
+    const raw = config[`${CONFIG_NAMESPACE}:${k}`];
+    if (raw === undefined) return undefined;
+    try {
+      return JSON.parse(raw);
+    } catch {
+      return raw;
+    }
+  };
+  let settings: Settings;
+  try {
+    settings = readSettings(get, file);
+  } catch (e) {
+    throw new StackConfigError((e as Error).message);
+  }
+  return { project, stack, file, config, secretKeys: secretKeys.sort(), settings };
+}
