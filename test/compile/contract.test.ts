@@ -1,0 +1,126 @@
+import { compileContract, platformNames, type ContractDataset } from "../../lib/compile";
+import { shippedMesh, fixtureMesh, stackSettings } from "../helpers/settings";
+
+const s = stackSettings("prod");
+const names = platformNames(s.catalog);
+const contracts = shippedMesh().domains.map((d) => compileContract(s, names, d));
+const all: ContractDataset[] = contracts.flatMap((c) => c.datasets);
+
+describe("compileContract (shipped domains, prod)", () => {
+  it("declares a bronze table per topic, then silver, then gold", () => {
+    const core = contracts.find((c) => c.domain === "core-business")!;
+    expect(core.datasets.map((d) => `${d.layer}:${d.name}`)).toEqual([
+      "bronze:bronze_equity_plans",
+      "bronze:bronze_equity_grants",
+      "bronze:bronze_equity_exercises",
+      "bronze:bronze_products",
+      "silver:equity_plans",
+      "silver:equity_grants",
+      "silver:equity_exercises",
+      "silver:products",
+      "gold:plan_grant_summary",
+    ]);
+  });
+
+  it("puts the tenant row filter on every tenant table, and none on shared ones", () => {
+    for (const d of all) {
+      if (d.tenantKey) expect(d.rowFilter).toBe(`ROW FILTER \`lakemesh_prod\`.\`governance\`.\`tenant_filter\` ON (\`${d.tenantKey}\`)`);
+      else expect(d.rowFilter).toBeNull();
+    }
+    expect(all.filter((d) => d.tenantKey).length).toBe(39);
+    expect(all.filter((d) => !d.tenantKey).map((d) => d.name).sort()).toEqual(["bronze_market_prices", "bronze_products", "market_prices", "products"]);
+  });
+
+  it("masks every personal column of a tenant table with its category's function, keyed by the row's tenant", () => {
+    let masked = 0;
+    for (const d of all) {
+      for (const c of d.columns.filter((x) => x.personalData)) {
+        expect(d.tenantKey).not.toBeNull();
+        expect(c.mask).toBe(`lakemesh_prod.governance.mask_${c.personalData!.category}`);
+        expect(d.schema).toContain(`\`${c.name}\` ${c.type}`);
+        const clause = "`" + c.name + "` " + c.type.replace(/[()]/g, "\\$&") + "( NOT NULL)? COMMENT '[^']*' MASK `lakemesh_prod`.`governance`.`mask_" + c.personalData!.category + "` USING COLUMNS \\(`" + d.tenantKey + "`\\)";
+        expect(d.schema).toMatch(new RegExp(clause));
+        masked++;
+      }
+    }
+    expect(masked).toBeGreaterThan(40);
+  });
+
+  it("keeps no Delta statistics on personal columns or raw payloads", () => {
+    for (const d of all) {
+      const stats = d.tableProperties["delta.dataSkippingStatsColumns"].split(",");
+      for (const c of d.columns) if (c.personalData || c.name === "value") expect(stats).not.toContain(c.name);
+      expect(stats.length).toBeGreaterThan(0);
+    }
+  });
+
+  it("enables deletion vectors and bounds file and log retention", () => {
+    for (const d of all) {
+      expect(d.tableProperties["delta.enableDeletionVectors"]).toBe("true");
+      expect(d.tableProperties["delta.deletedFileRetentionDuration"]).toBe("interval 168 hours");
+      expect(d.tableProperties["delta.logRetentionDuration"]).toBe("interval 30 days");
+    }
+  });
+
+  it("never lets a full refresh reset bronze (Kafka no longer has what it dropped)", () => {
+    for (const d of all.filter((x) => x.layer === "bronze")) expect(d.tableProperties["pipelines.reset.allowed"]).toBe("false");
+  });
+
+  it("always requires a tenant, and drops rows missing required fields", () => {
+    const grants = all.find((d) => d.name === "equity_grants")!;
+    expect(grants.expectations).toEqual([
+      { name: "lm__valid_tenant", predicate: "tenant_id IS NOT NULL", action: "drop" },
+      { name: "lm__required__grant_id", predicate: "grant_id IS NOT NULL", action: "drop" },
+      { name: "lm__required__plan_id", predicate: "plan_id IS NOT NULL", action: "drop" },
+      { name: "lm__required__holder_user_id", predicate: "holder_user_id IS NOT NULL", action: "drop" },
+      { name: "lm__required__grant_date", predicate: "grant_date IS NOT NULL", action: "drop" },
+      { name: "lm__required__grant_type", predicate: "grant_type IS NOT NULL", action: "drop" },
+      { name: "lm__required__shares_granted", predicate: "shares_granted IS NOT NULL", action: "drop" },
+      { name: "lm__required__status", predicate: "status IS NOT NULL", action: "drop" },
+      { name: "lm__required__updated_at", predicate: "updated_at IS NOT NULL", action: "drop" },
+      { name: "positive_shares", predicate: "shares_granted > 0", action: "drop" },
+      { name: "non_negative_strike", predicate: "strike_price IS NULL OR strike_price >= 0", action: "drop" },
+      { name: "grant_not_in_future", predicate: "grant_date <= current_date()", action: "warn" },
+    ]);
+  });
+
+  it("clusters by the tenant key first", () => {
+    for (const d of all.filter((x) => x.tenantKey && x.partitionBy.length === 0)) expect(d.clusterBy[0]).toBe(d.tenantKey);
+  });
+
+  it("reads bronze from Kafka with the extracted keys, silver from bronze skipping erasure commits, gold by aggregate", () => {
+    const b = all.find((d) => d.name === "bronze_equity_grants")!;
+    expect(b.source).toEqual({ kind: "kafka", topic: "core-business.equity-grants.v2", tenantField: "tenant_id", subjectField: "holder_user_id" });
+    const silver = all.find((d) => d.name === "equity_grants")!;
+    expect(silver.source).toMatchObject({ kind: "bronze", table: "lakemesh_prod.core_business.bronze_equity_grants", readOptions: { skipChangeCommits: "true" } });
+    const kpis = all.find((d) => d.name === "equity_kpis")!;
+    expect(kpis.source).toEqual({
+      kind: "aggregate",
+      inputs: [
+        { table: "lakemesh_prod.core_business.equity_grants", join: null },
+        { table: "lakemesh_prod.core_business.equity_plans", join: { on: ["tenant_id", "plan_id"], type: "inner" } },
+      ],
+      filter: null,
+      groupBy: ["tenant_id", "plan_type"],
+      measures: [
+        { name: "grants", function: "count", column: null },
+        { name: "shares_granted", function: "sum", column: "shares_granted" },
+        { name: "grant_holders", function: "count_distinct", column: "holder_user_id" },
+      ],
+    });
+    expect(kpis.upstream).toEqual(["lakemesh_prod.core_business.equity_grants", "lakemesh_prod.core_business.equity_plans"]);
+  });
+
+  it("replaces quotes and backslashes in comments instead of escaping them", () => {
+    const mesh = fixtureMesh();
+    const alpha = structuredClone(mesh.byName.get("alpha")!);
+    (alpha.spec.datasets[0].columns[3] as { description: string }).description = "It's a region\\'); DROP TABLE x; --";
+    const d = compileContract(s, names, alpha).datasets.find((x) => x.name === "accounts")!;
+    expect(d.schema).toContain("`region` STRING COMMENT 'It\u2019s a region/\u2019); DROP TABLE x; --'");
+  });
+
+  it("gives the same bytes for the same inputs", () => {
+    const again = shippedMesh().domains.map((d) => JSON.stringify(compileContract(s, names, d)));
+    expect(again).toEqual(contracts.map((c) => JSON.stringify(c)));
+  });
+});

@@ -1,0 +1,72 @@
+import { compileSchemaGrants, compileTableGrants, meshOf } from "../../lib/compile";
+import { fixtureMesh, shippedMesh, stackSettings } from "../helpers/settings";
+
+const s = stackSettings("prod");
+
+describe("schema grants", () => {
+  it("are one authoritative list: admin, owners, GDPR, readers and declared consumers", () => {
+    const mesh = fixtureMesh();
+    // beta's gold reads alpha.accounts but is not active; the declaration alone gives USE_SCHEMA.
+    expect(compileSchemaGrants(s, mesh, mesh.byName.get("alpha")!)).toEqual({
+      resourceName: "alpha-schema-grants",
+      schema: "alpha",
+      grants: [
+        { principal: "lakemesh-prod-domain-alpha", privileges: ["APPLY_TAG", "CREATE_MATERIALIZED_VIEW", "CREATE_TABLE", "MODIFY", "REFRESH", "SELECT", "USE_SCHEMA"] },
+        { principal: "lakemesh-prod-domain-beta", privileges: ["USE_SCHEMA"] },
+        { principal: "lakemesh-prod-gdpr-officers", privileges: ["MODIFY", "SELECT", "USE_SCHEMA"] },
+        { principal: "lakemesh-prod-internal-analysts", privileges: ["USE_SCHEMA"] },
+        { principal: "lakemesh-prod-platform-admins", privileges: ["ALL_PRIVILEGES"] },
+      ],
+    });
+  });
+
+  it("never grant ALL_PRIVILEGES beyond the platform admins, nor anything to account users", () => {
+    const mesh = shippedMesh();
+    for (const d of mesh.domains) {
+      for (const g of compileSchemaGrants(s, mesh, d).grants) {
+        if (g.privileges.includes("ALL_PRIVILEGES")) expect(g.principal).toBe(s.personas.platform_admin);
+        expect(["account users", "users"]).not.toContain(g.principal);
+      }
+    }
+  });
+});
+
+describe("table grants", () => {
+  it("grant each dataset to its personas and declared consumers, and revoke from other readers", () => {
+    const mesh = fixtureMesh();
+    const g = compileTableGrants(s, mesh, mesh.byName.get("alpha")!).map((x) => `${x.action} ${x.table} ${x.principal}`);
+    expect(g).toEqual([
+      "REVOKE bronze_accounts lakemesh-prod-data-scientists",
+      "REVOKE bronze_accounts lakemesh-prod-internal-analysts",
+      "REVOKE bronze_accounts lakemesh-prod-client-admins",
+      "REVOKE bronze_accounts 7a9d2f10-5c3e-4b6a-8f21-3d4e5f6a7b01",
+      "REVOKE bronze_accounts 7a9d2f10-5c3e-4b6a-8f21-3d4e5f6a7b02",
+      "REVOKE accounts lakemesh-prod-data-scientists",
+      "GRANT accounts lakemesh-prod-internal-analysts",
+      "REVOKE accounts lakemesh-prod-client-admins",
+      "REVOKE accounts 7a9d2f10-5c3e-4b6a-8f21-3d4e5f6a7b01",
+      "REVOKE accounts 7a9d2f10-5c3e-4b6a-8f21-3d4e5f6a7b02",
+      "GRANT accounts lakemesh-prod-domain-beta",
+      "REVOKE balances_by_region lakemesh-prod-data-scientists",
+      "REVOKE balances_by_region lakemesh-prod-internal-analysts",
+      "REVOKE balances_by_region lakemesh-prod-client-admins",
+      "REVOKE balances_by_region 7a9d2f10-5c3e-4b6a-8f21-3d4e5f6a7b01",
+      "REVOKE balances_by_region 7a9d2f10-5c3e-4b6a-8f21-3d4e5f6a7b02",
+    ]);
+  });
+
+  it("let a GRANT win when two personas share a group", () => {
+    const shared = { ...s, personas: { ...s.personas, client_admin: s.personas.internal_analyst } };
+    const mesh = fixtureMesh();
+    const g = compileTableGrants(shared, mesh, mesh.byName.get("alpha")!).filter((x) => x.table === "accounts" && x.principal === s.personas.internal_analyst);
+    expect(g.map((x) => x.action)).toEqual(["GRANT"]);
+  });
+
+  it("follow the consumer declaration, not the reader's gold sources", () => {
+    const mesh = fixtureMesh();
+    const beta = structuredClone(mesh.byName.get("beta")!);
+    beta.spec.consumers = [];
+    const g = compileTableGrants(s, meshOf([mesh.byName.get("alpha")!, beta]), mesh.byName.get("alpha")!);
+    expect(g.some((x) => x.principal === "lakemesh-prod-domain-beta")).toBe(false);
+  });
+});

@@ -1,0 +1,159 @@
+import type { OfflinePlan } from "../../cli/plan/run";
+import { byType, descendants, planStack } from "../helpers/plan";
+
+let plan: OfflinePlan;
+beforeAll(async () => {
+  plan = await planStack("prod");
+});
+
+const platform = () => plan.resources.find((r) => r.type === "lakemesh:platform:Platform")!;
+const one = (type: string, name: string) => {
+  const found = plan.resources.filter((r) => r.type === type && r.name === name);
+  expect(found).toHaveLength(1);
+  return found[0];
+};
+
+describe("the Platform component (prod)", () => {
+  it("has the full child list", () => {
+    const counts = new Map<string, number>();
+    for (const r of descendants(plan, platform())) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
+    expect(Object.fromEntries([...counts.entries()].sort())).toEqual({
+      "aws:iam/role:Role": 1,
+      "aws:iam/rolePolicy:RolePolicy": 1,
+      "aws:kms/alias:Alias": 1,
+      "aws:kms/key:Key": 1,
+      "aws:s3/bucket:Bucket": 2,
+      "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": 2,
+      "aws:s3/bucketOwnershipControls:BucketOwnershipControls": 2,
+      "aws:s3/bucketPolicy:BucketPolicy": 2,
+      "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": 2,
+      "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": 2,
+      "databricks:index/catalog:Catalog": 1,
+      "databricks:index/externalLocation:ExternalLocation": 2,
+      "databricks:index/grant:Grant": 3,
+      // catalog, governance schema, export volume, 12 functions, 5 tables
+      "databricks:index/grants:Grants": 20,
+      "databricks:index/permissions:Permissions": 1,
+      "databricks:index/policyInfo:PolicyInfo": 11,
+      "databricks:index/schema:Schema": 1,
+      "databricks:index/sqlEndpoint:SqlEndpoint": 1,
+      "databricks:index/storageCredential:StorageCredential": 1,
+      "databricks:index/systemSchema:SystemSchema": 2,
+      "databricks:index/tagPolicy:TagPolicy": 4,
+      "databricks:index/volume:Volume": 1,
+      "kubernetes:core/v1:Namespace": 1,
+      "kubernetes:core/v1:Secret": 2,
+      "kubernetes:helm.sh/v3:Release": 2,
+      // 5 tables, 12 functions, the registry rows
+      "pulumi-nodejs:dynamic:Resource": 18,
+    });
+  });
+
+  it("rotates the KMS key and encrypts both buckets with it (bucket key on)", () => {
+    expect(one("aws:kms/key:Key", "kms-uc").inputs).toMatchObject({ enableKeyRotation: true, deletionWindowInDays: 30 });
+    for (const e of byType(plan, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")) {
+      expect(e.inputs.rules).toEqual([{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: "arn:aws:kms:eu-central-1:222222222222:key/offline-kms-uc" }, bucketKeyEnabled: true }]);
+    }
+  });
+
+  it("blocks all public access, enforces bucket ownership, and denies non-TLS requests on both buckets", () => {
+    for (const b of byType(plan, "aws:s3/bucket:Bucket")) {
+      expect(b.inputs.forceDestroy).toBe(false);
+      const kids = plan.resources.filter((r) => r.parent === b.urn);
+      expect(kids.find((k) => k.type.endsWith("BucketPublicAccessBlock"))!.inputs).toMatchObject({ blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+      expect(kids.find((k) => k.type.endsWith("BucketOwnershipControls"))!.inputs.rule).toEqual({ objectOwnership: "BucketOwnerEnforced" });
+      const policy = JSON.parse(kids.find((k) => k.type.endsWith("BucketPolicy"))!.inputs.policy as string);
+      expect(policy.Statement).toEqual([
+        {
+          Sid: "DenyInsecureTransport",
+          Effect: "Deny",
+          Principal: "*",
+          Action: "s3:*",
+          Resource: [`arn:aws:s3:::${b.inputs.bucket}`, `arn:aws:s3:::${b.inputs.bucket}/*`],
+          Condition: { Bool: { "aws:SecureTransport": "false" } },
+        },
+      ]);
+      const rules = kids.find((k) => k.type.endsWith("BucketLifecycleConfiguration"))!.inputs.rules as { noncurrentVersionExpiration: { noncurrentDays: number } }[];
+      expect(rules[0].noncurrentVersionExpiration.noncurrentDays).toBeLessThanOrEqual(7);
+    }
+  });
+
+  it("orders the credential before the role, and isolates credential, locations and catalog", () => {
+    const cred = one("databricks:index/storageCredential:StorageCredential", "storage-credential");
+    expect(cred.inputs).toMatchObject({ isolationMode: "ISOLATION_MODE_ISOLATED", awsIamRole: { roleArn: "arn:aws:iam::222222222222:role/lakemesh-prod-uc-storage" } });
+    const role = one("aws:iam/role:Role", "storage-role");
+    expect(JSON.parse(role.inputs.assumeRolePolicy as string).Statement[0].Condition.StringEquals["sts:ExternalId"]).toBe("offline-plan-external-id");
+    for (const l of byType(plan, "databricks:index/externalLocation:ExternalLocation")) {
+      expect(l.inputs).toMatchObject({ isolationMode: "ISOLATION_MODE_ISOLATED", encryptionDetails: { sseEncryptionDetails: { algorithm: "AWS_SSE_KMS" } } });
+      expect(l.dependsOn).toEqual(expect.arrayContaining([role.urn]));
+    }
+    expect(one("databricks:index/catalog:Catalog", "catalog").inputs).toMatchObject({ name: "lakemesh_prod", isolationMode: "ISOLATED", forceDestroy: false, storageRoot: "s3://lakemesh-prod-uc-222222222222/catalogs/lakemesh_prod" });
+  });
+
+  it("writes its own storage role policy, without the SNS/SQS wildcards of the provider's helper", () => {
+    const policy = JSON.parse(one("aws:iam/rolePolicy:RolePolicy", "storage-role-policy").inputs.policy as string);
+    const actions = policy.Statement.flatMap((s: { Action: string[] }) => s.Action);
+    expect(actions.some((a: string) => a.startsWith("sns:") || a.startsWith("sqs:"))).toBe(false);
+    expect(JSON.stringify(policy)).not.toContain('"*"');
+  });
+
+  it("defines governed tags for pii (the categories), retention, tenant_key and data_domain, one after another", () => {
+    const tags = byType(plan, "databricks:index/tagPolicy:TagPolicy");
+    const pii = tags.find((t) => t.inputs.tagKey === "pii")!;
+    expect((pii.inputs.values as { name: string }[]).map((v) => v.name)).toEqual([
+      "address", "date_of_birth", "email", "financial", "free_text", "identifier", "name", "national_id", "online_identifier", "phone",
+    ]);
+    expect(tags.map((t) => t.inputs.tagKey)).toEqual(["data_domain", "pii", "retention", "tenant_key"]);
+    expect(tags.filter((t) => t.dependsOn.length === 1).length).toBe(3);
+  });
+
+  it("grants EXECUTE on every governance function to every reader persona and to the pipelines", () => {
+    const fnGrants = byType(plan, "databricks:index/grants:Grants").filter((g) => g.inputs.function !== undefined);
+    expect(fnGrants).toHaveLength(12);
+    for (const g of fnGrants) {
+      const principals = (g.inputs.grants as { principal: string; privileges: string[] }[]).filter((e) => e.privileges.includes("EXECUTE")).map((e) => e.principal);
+      expect(principals).toEqual(expect.arrayContaining(["lakemesh-prod-internal-analysts", "lakemesh-prod-client-admins", "lakemesh-prod-data-scientists", "lakemesh-prod-pipelines"]));
+    }
+  });
+
+  it("grants the auditor read on system.access and system.query, per principal (the system catalog is shared)", () => {
+    expect(byType(plan, "databricks:index/systemSchema:SystemSchema").map((s) => s.inputs.schema).sort()).toEqual(["access", "query"]);
+    expect(byType(plan, "databricks:index/grant:Grant").map((g) => [g.inputs.catalog ?? g.inputs.schema, g.inputs.principal, g.inputs.privileges])).toEqual([
+      ["system", "lakemesh-prod-auditors", ["USE_CATALOG"]],
+      ["system.access", "lakemesh-prod-auditors", ["SELECT", "USE_SCHEMA"]],
+      ["system.query", "lakemesh-prod-auditors", ["SELECT", "USE_SCHEMA"]],
+    ]);
+  });
+
+  it("runs the governance SQL with no credential in its inputs, tables before functions", () => {
+    const sql = byType(plan, "pulumi-nodejs:dynamic:Resource");
+    for (const o of sql) {
+      expect(Object.keys(o.inputs).sort()).toEqual(["__provider", "create", "drop", "host", "kind", "objectName", "sha256", "warehouseId"]);
+      expect(JSON.stringify(o.inputs.create)).not.toMatch(/dapi[0-9a-f]|token/i);
+    }
+    const tableUrns = sql.filter((o) => o.inputs.kind === "table").map((o) => o.urn);
+    for (const f of sql.filter((o) => o.inputs.kind === "function")) expect(f.dependsOn).toEqual(expect.arrayContaining(tableUrns));
+    const tables = sql.filter((o) => o.inputs.kind === "table");
+    expect(tables.every((t) => (t.inputs.drop as unknown[]).length === 0)).toBe(true);
+  });
+
+  it("adds ABAC row-filter and mask policies that except the pipelines", () => {
+    const abac = byType(plan, "databricks:index/policyInfo:PolicyInfo");
+    for (const p of abac) {
+      expect(p.inputs).toMatchObject({ onSecurableType: "CATALOG", onSecurableFullname: "lakemesh_prod", forSecurableType: "TABLE" });
+      expect(p.inputs.exceptPrincipals).toEqual(["lakemesh-prod-gdpr-officers", "lakemesh-prod-pipelines"]);
+    }
+    expect(abac.find((p) => p.name === "abac-mask-email")!.inputs).toMatchObject({
+      policyType: "POLICY_TYPE_COLUMN_MASK",
+      matchColumns: [{ condition: "hasTagValue('pii', 'email')", alias: "pii_col" }, { condition: "hasTag('tenant_key')", alias: "tenant_col" }],
+      columnMask: { functionName: "lakemesh_prod.governance.mask_email", onColumn: "pii_col", usings: [{ alias: "tenant_col" }] },
+    });
+  });
+
+  it("installs DataHub from pinned charts, prerequisites first, in its namespace", () => {
+    const [prereq, datahub] = ["datahub-prerequisites", "datahub"].map((n) => one("kubernetes:helm.sh/v3:Release", n));
+    expect(prereq.inputs).toMatchObject({ chart: "datahub-prerequisites", version: "0.3.0", namespace: "datahub", repositoryOpts: { repo: "https://helm.datahubproject.io/" } });
+    expect(datahub.inputs).toMatchObject({ chart: "datahub", version: "1.1.0", namespace: "datahub" });
+    expect(datahub.dependsOn).toContain(prereq.urn);
+  });
+});

@@ -1,0 +1,169 @@
+import { OFFLINE_SECRET } from "../../cli/plan/stack-config";
+import { isSecret } from "../../cli/plan/record";
+import type { OfflinePlan } from "../../cli/plan/run";
+import { byType, descendants, planStack } from "../helpers/plan";
+
+let plan: OfflinePlan;
+beforeAll(async () => {
+  plan = await planStack("prod");
+});
+
+const domain = (name: string) => plan.resources.find((r) => r.type === "lakemesh:domain:DataDomain" && r.name === name)!;
+
+describe("offline plan of prod", () => {
+  it("registers one DataDomain per manifest, with its exact children", () => {
+    expect(byType(plan, "lakemesh:domain:DataDomain").map((r) => r.name)).toEqual([
+      "core-business",
+      "external-integrations",
+      "operational-activities",
+      "outcomes-performance",
+      "usage-engagement",
+      "users-identity",
+    ]);
+    expect(descendants(plan, domain("outcomes-performance")).map((r) => `${r.type} ${r.name}`)).toEqual([
+      "databricks:index/grants:Grants outcomes-performance-schema-grants",
+      "databricks:index/job:Job outcomes-performance-job",
+      "databricks:index/pipeline:Pipeline outcomes-performance-pipeline",
+      "databricks:index/schema:Schema outcomes-performance-schema",
+      "databricks:index/workspaceFile:WorkspaceFile outcomes-performance-code-lakemesh_contract.py",
+      "databricks:index/workspaceFile:WorkspaceFile outcomes-performance-code-lakemesh_datasets.py",
+      "databricks:index/workspaceFile:WorkspaceFile outcomes-performance-code-lakemesh_dq.py",
+      "databricks:index/workspaceFile:WorkspaceFile outcomes-performance-code-lakemesh_pipeline.py",
+      "databricks:index/workspaceFile:WorkspaceFile outcomes-performance-contract",
+      "databricks:index/workspaceFile:WorkspaceFile outcomes-performance-governance-sql",
+      "kafka:index/acl:Acl outcomes-performance-acl-lakemesh-outcomes-performance-pipeline-describe-topic-outcomes-performance.",
+      "kafka:index/acl:Acl outcomes-performance-acl-lakemesh-outcomes-performance-pipeline-read-group-lakemesh.prod.outcomes-performance.",
+      "kafka:index/acl:Acl outcomes-performance-acl-lakemesh-outcomes-performance-pipeline-read-topic-outcomes-performance.",
+      "kafka:index/acl:Acl outcomes-performance-acl-lakemesh-outcomes-performance-producer-describe-topic-outcomes-performance.",
+      "kafka:index/acl:Acl outcomes-performance-acl-lakemesh-outcomes-performance-producer-idempotentwrite-cluster-kafka-cluster",
+      "kafka:index/acl:Acl outcomes-performance-acl-lakemesh-outcomes-performance-producer-write-topic-outcomes-performance.",
+      "kafka:index/topic:Topic outcomes-performance.forecasts.v1",
+      "kubernetes:batch/v1:CronJob outcomes-performance-datahub-ingestion",
+      "kubernetes:core/v1:ConfigMap outcomes-performance-datahub-recipe",
+    ]);
+  });
+
+  it("passes the validated manifest to the DataDomain, where the policy pack sees it", () => {
+    expect((domain("core-business").inputs.manifest as { metadata: { name: string } }).metadata.name).toBe("core-business");
+  });
+
+  it("configures every topic delete-only, bounded, replicated 3 with min ISR 2", () => {
+    const topics = byType(plan, "kafka:index/topic:Topic");
+    expect(topics.length).toBe(17);
+    for (const t of topics) {
+      const c = t.inputs.config as Record<string, string>;
+      expect(t.inputs.replicationFactor).toBe(3);
+      expect(c["cleanup.policy"]).toBe("delete");
+      expect(c["min.insync.replicas"]).toBe("2");
+      expect(c["unclean.leader.election.enable"]).toBe("false");
+      expect(Number(c["segment.ms"])).toBeLessThanOrEqual(Number(c["retention.ms"]));
+      expect(Number(c["retention.ms"])).toBeGreaterThan(0);
+      expect(t.inputs.name).toMatch(/^[a-z0-9-]+\.[a-z0-9-]+\.v[0-9]+$/);
+    }
+  });
+
+  it("protects and retains every data store; their hardening children inherit the protection", () => {
+    const protectedTypes = new Set(plan.resources.filter((r) => r.protect).map((r) => r.type));
+    // Children (a bucket's public access block, a schema's grants) inherit protect from their parent in Pulumi,
+    // so prod cannot drop a TLS-only policy or a key alias by deleting a line either.
+    expect([...protectedTypes].sort()).toEqual([
+      "aws:kms/alias:Alias",
+      "aws:kms/key:Key",
+      "aws:s3/bucket:Bucket",
+      "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+      "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+      "aws:s3/bucketPolicy:BucketPolicy",
+      "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+      "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+      "databricks:index/catalog:Catalog",
+      "databricks:index/grants:Grants",
+      "databricks:index/schema:Schema",
+      "databricks:index/volume:Volume",
+      "kafka:index/topic:Topic",
+      "pulumi-nodejs:dynamic:Resource",
+    ]);
+    expect(plan.resources.filter((r) => r.retainOnDelete).map((r) => r.type).sort().filter((t, i, a) => a.indexOf(t) === i)).toEqual([
+      "aws:kms/key:Key",
+      "aws:s3/bucket:Bucket",
+      "databricks:index/catalog:Catalog",
+      "databricks:index/schema:Schema",
+      "databricks:index/volume:Volume",
+      "kafka:index/topic:Topic",
+      "pulumi-nodejs:dynamic:Resource",
+    ]);
+    for (const type of ["aws:kms/key:Key", "aws:s3/bucket:Bucket", "databricks:index/catalog:Catalog", "databricks:index/schema:Schema", "kafka:index/topic:Topic"]) {
+      for (const r of byType(plan, type)) expect([r.name, r.protect, r.retainOnDelete]).toEqual([r.name, true, true]);
+    }
+    const governance = byType(plan, "pulumi-nodejs:dynamic:Resource");
+    expect(governance.filter((r) => r.protect).map((r) => r.inputs.objectName)).toEqual(
+      governance.filter((r) => r.inputs.kind === "table").map((r) => r.inputs.objectName),
+    );
+  });
+
+  it("keeps every secret a secret: no placeholder value appears in a plain input", () => {
+    const plain = JSON.stringify(plan.resources.map((r) => r.inputs));
+    expect(plain).not.toContain(OFFLINE_SECRET);
+    const kafka = plan.resources.find((r) => r.type === "pulumi:providers:kafka")!;
+    expect(isSecret(kafka.inputs.saslPassword)).toBe(true);
+    expect(kafka.inputs.tlsEnabled).toBe("true");
+    for (const s of byType(plan, "kubernetes:core/v1:Secret")) expect(isSecret(s.inputs.stringData)).toBe(true);
+  });
+
+  it("grants nothing to account users or users on schemas, and ALL_PRIVILEGES only to platform admins", () => {
+    for (const g of byType(plan, "databricks:index/grants:Grants")) {
+      for (const e of g.inputs.grants as { principal: string; privileges: string[] }[]) {
+        expect(["account users", "users"]).not.toContain(e.principal);
+        if (e.privileges.includes("ALL_PRIVILEGES")) expect(e.principal).toBe("lakemesh-prod-platform-admins");
+      }
+    }
+  });
+
+  it("has exactly one authoritative Grants per securable", () => {
+    const keys = byType(plan, "databricks:index/grants:Grants").map((g) => {
+      const i = g.inputs as Record<string, unknown>;
+      const kind = ["catalog", "schema", "table", "function", "volume"].find((k) => i[k] !== undefined)!;
+      return `${kind}:${String(i[kind])}`;
+    });
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(keys).toContain("schema:lakemesh_prod.core_business");
+  });
+
+  it("runs pipelines serverless on Unity Catalog, not in development mode, with the contract hash in their configuration", () => {
+    for (const p of byType(plan, "databricks:index/pipeline:Pipeline")) {
+      expect(p.inputs).toMatchObject({ serverless: true, catalog: "lakemesh_prod", development: false, channel: "CURRENT" });
+      const conf = p.inputs.configuration as Record<string, string>;
+      expect(conf["lakemesh.contract"]).toMatch(/^\/Workspace\/Shared\/lakemesh\/prod\/domains\/[a-z-]+\/contract\.json$/);
+      expect(conf["lakemesh.contract_sha256"]).toMatch(/^[0-9a-f]{64}$/);
+      expect(p.inputs.runAs).toMatchObject({ servicePrincipalName: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    }
+    expect(byType(plan, "databricks:index/pipeline:Pipeline").find((p) => p.name === "usage-engagement-pipeline")!.inputs.continuous).toBe(true);
+  });
+
+  it("sorts job tasks by taskKey and runs governance after the pipeline update", () => {
+    const job = byType(plan, "databricks:index/job:Job").find((j) => j.name === "core-business-job")!;
+    const tasks = job.inputs.tasks as { taskKey: string; dependsOns?: { taskKey: string }[] }[];
+    expect(tasks.map((t) => t.taskKey)).toEqual(["governance", "pipeline_update"]);
+    expect(tasks[0].dependsOns).toEqual([{ taskKey: "pipeline_update" }]);
+    expect(job.inputs).toMatchObject({ maxConcurrentRuns: 1, queue: { enabled: true }, schedule: { quartzCronExpression: "0 0/15 * * * ?" } });
+  });
+
+  it("runs DataHub ingestion with tokens from a secret, never in the recipe", () => {
+    for (const c of byType(plan, "kubernetes:batch/v1:CronJob")) {
+      const container = (c.inputs as any).spec.jobTemplate.spec.template.spec.containers[0];
+      expect(container.command).toEqual(["datahub", "ingest", "-c", "/etc/recipe/recipe.yml"]);
+      const env = Object.fromEntries(container.env.map((e: any) => [e.name, e.valueFrom?.secretKeyRef?.key ?? e.value]));
+      expect(env).toEqual({ DATABRICKS_TOKEN: "databricks-token", DATAHUB_GMS_TOKEN: "gms-token", DATAHUB_TELEMETRY_ENABLED: "false" });
+    }
+    for (const m of byType(plan, "kubernetes:core/v1:ConfigMap")) {
+      const recipe = (m.inputs.data as Record<string, string>)["recipe.yml"];
+      expect(recipe).toContain("token: ${DATABRICKS_TOKEN}");
+      expect(recipe).toContain("token: ${DATAHUB_GMS_TOKEN}");
+      expect(recipe).toContain("type: unity-catalog");
+    }
+  });
+
+  it("registers no URN twice", () => {
+    const urns = plan.resources.map((r) => r.urn);
+    expect(new Set(urns).size).toBe(urns.length);
+  });
+});
