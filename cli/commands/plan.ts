@@ -4,20 +4,27 @@ import { parseArgs } from "util";
 import { formatError, readManifestFiles, validateMesh } from "../../lib/manifest";
 import { Command, EXIT, Io, UsageError } from "../usage";
 
-const USAGE = `Usage: lakemesh plan --stack <name> [--out <dir>] [--quiet]
+const USAGE = `Usage: lakemesh plan --stack <name> [--out <dir>] [--policy-config <file>] [--previous <plan.json>] [--quiet]
 
 Plans a stack offline: runs the Pulumi program in-process under mocks with the stack's
 config file (Pulumi.<name>.yaml), records every resource, and writes
 out/plan/<stack>/plan.json, plan.md and the rendered contracts, SQL and recipes.
 Needs no cloud account and no credentials; secrets are placeholders.
+Then runs the policy pack (policies/) over the plan: violations are printed and
+written to plan.md, and any mandatory violation fails the plan.
 
 Options:
   --stack <name>   stack to plan (dev, prod, ...)
   --out <dir>      output folder (default out/plan)
+  --policy-config <file>
+                   policy config, the shape of pulumi preview --policy-pack-config
+  --previous <plan.json>
+                   an earlier plan, to catch breaking contract changes
   --quiet          do not print the resource tree
   -h, --help       show this help
 
-Exit status: 0 planned, 1 plan failed (config, manifests, program), 2 usage error.
+Exit status: 0 planned, 1 plan failed (config, manifests, program, a mandatory
+policy violation), 2 usage error.
 `;
 
 /** Writes files into dir/stack atomically: a failed run leaves the previous plan untouched. */
@@ -45,7 +52,14 @@ export const planCommand: Command = {
       parsed = parseArgs({
         args: argv,
         strict: true,
-        options: { stack: { type: "string" }, out: { type: "string", default: "out/plan" }, quiet: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+        options: {
+          stack: { type: "string" },
+          out: { type: "string", default: "out/plan" },
+          "policy-config": { type: "string" },
+          previous: { type: "string" },
+          quiet: { type: "boolean" },
+          help: { type: "boolean", short: "h" },
+        },
       });
     } catch (e) {
       throw new UsageError((e as Error).message);
@@ -76,18 +90,48 @@ export const planCommand: Command = {
       io.err(`lakemesh plan: ${errors.length} manifest error(s); nothing was written\n`);
       return EXIT.failed;
     }
+    const policy = await import("../plan/policy");
+    let userConfig;
+    let previous;
+    try {
+      userConfig = policy.readPolicyConfig(parsed.values["policy-config"] && path.resolve(root, parsed.values["policy-config"]));
+      previous = policy.previousContracts(parsed.values.previous && path.resolve(root, parsed.values.previous));
+    } catch (e) {
+      if (e instanceof policy.PolicyInputError) {
+        io.err(`lakemesh plan: ${e.message}\n`);
+        return EXIT.failed;
+      }
+      throw e;
+    }
     const { runOfflinePlan } = await import("../plan/run");
     const { duplicateUrns, planFiles, planTree } = await import("../plan/outputs");
-    const plan = await runOfflinePlan(root, stack);
+    let plan;
+    try {
+      plan = await runOfflinePlan(root, stack);
+    } catch (e) {
+      io.err(`lakemesh plan: the program failed; nothing was written: ${(e as Error).message}\n`);
+      return EXIT.failed;
+    }
     const dup = duplicateUrns(plan.resources);
     if (dup.length > 0) {
       io.err(`lakemesh plan: ${dup.length} duplicate URN(s), which the engine would refuse; nothing was written:\n${dup.map((u) => `  ${u}\n`).join("")}`);
       return EXIT.failed;
     }
-    const files = planFiles(plan);
+    let violations;
+    try {
+      violations = policy.checkPlan(plan, userConfig, previous);
+    } catch (e) {
+      io.err(`lakemesh plan: ${(e as Error).message}\n`);
+      return EXIT.failed;
+    }
+    const files = planFiles(plan, [policy.violationsMarkdown(violations), policy.survivalSection(plan, userConfig)]);
     const target = writePlanFiles(path.resolve(root, parsed.values.out!), stack.stack, files);
     if (!parsed.values.quiet) io.out(planTree(plan));
-    io.out(`planned ${plan.resources.length} resources for stack ${stack.stack}; wrote ${files.size} files to ${path.relative(root, target) || target}\n`);
-    return EXIT.ok;
+    for (const v of violations) (v.enforcementLevel === "mandatory" ? io.err : io.out)(policy.formatViolation(v));
+    const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
+    io.out(
+      `planned ${plan.resources.length} resources for stack ${stack.stack}; ${mandatory} mandatory and ${violations.length - mandatory} advisory policy violations; wrote ${files.size} files to ${path.relative(root, target) || target}\n`,
+    );
+    return mandatory > 0 ? EXIT.failed : EXIT.ok;
   },
 };

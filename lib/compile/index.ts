@@ -14,3 +14,4 @@ export * from "./datahub";
 export * from "./domain";
 export * from "./governance";
 export * from "./platform";
+export * from "./survival";

@@ -1,0 +1,97 @@
+// How long each copy of personal data can outlive an erasure request. The policy pack enforces a limit on these
+// numbers (lm-gdpr-erasure-survival); lakemesh plan prints them.
+import type { PipelineContract } from "./contract";
+
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 24 * HOUR_MS;
+
+export interface SurvivalAssumptions {
+  /** Longest time from an erasure request to the erasure job having deleted and purged (REORG) every table. */
+  readonly erasureLatencyMs: number;
+  /** How often VACUUM runs (the nightly retention job). */
+  readonly vacuumIntervalMs: number;
+}
+
+export interface TopicCopy {
+  readonly name: string;
+  readonly retentionMs: number;
+  readonly segmentMs: number;
+}
+
+export interface SurvivalRow {
+  readonly copy: string;
+  readonly kind: "topic" | "bronze" | "silver" | "gold" | "delta-log" | "checkpoint";
+  readonly survivalMs: number;
+  readonly how: string;
+}
+
+/** `interval 168 hours` / `interval 30 days` -> milliseconds. */
+export function intervalMs(text: string | undefined, fallbackMs: number): number {
+  const m = /^interval\s+(\d+)\s+(hour|hours|day|days)$/i.exec(text ?? "");
+  if (!m) return fallbackMs;
+  return Number(m[1]) * (m[2].toLowerCase().startsWith("hour") ? HOUR_MS : DAY_MS);
+}
+
+/**
+ * The survival table: personal topics (Kafka cannot delete a record: retention plus one open segment), each table
+ * with personal data (erasure job, then files kept until VACUUM passes their threshold), gold materialized views
+ * (recomputed on the next refresh), the Delta log (holds values only when statistics cover personal columns) and
+ * streaming checkpoints (offsets only: the flows keep no state).
+ */
+export function survivalReport(
+  contracts: readonly PipelineContract[],
+  topics: readonly TopicCopy[],
+  refreshIntervalMs: ReadonlyMap<string, number>,
+  a: SurvivalAssumptions,
+): SurvivalRow[] {
+  const rows: SurvivalRow[] = topics.map((t) => ({
+    copy: `kafka:${t.name}`,
+    kind: "topic",
+    survivalMs: t.retentionMs + t.segmentMs,
+    how: "retention.ms + segment.ms (records cannot be deleted one by one)",
+  }));
+  for (const c of contracts) {
+    for (const ds of c.datasets) {
+      const personal = ds.columns.filter((x) => x.personalData);
+      if (personal.length === 0) continue;
+      const vacuum = intervalMs(ds.tableProperties["delta.deletedFileRetentionDuration"], 7 * DAY_MS);
+      const refresh = ds.layer === "gold" ? refreshIntervalMs.get(c.domain) ?? DAY_MS : 0;
+      rows.push({
+        copy: ds.table,
+        kind: ds.layer,
+        survivalMs: a.erasureLatencyMs + refresh + vacuum + a.vacuumIntervalMs,
+        how:
+          (ds.layer === "gold" ? "erasure job + next refresh" : "erasure job (DELETE, REORG PURGE)") +
+          ` + VACUUM threshold (${ds.tableProperties["delta.deletedFileRetentionDuration"]}) + VACUUM interval`,
+      });
+      const stats = (ds.tableProperties["delta.dataSkippingStatsColumns"] ?? "").split(",");
+      const leaked = personal.filter((x) => stats.includes(x.name));
+      const statsAll = ds.tableProperties["delta.dataSkippingStatsColumns"] === undefined;
+      rows.push({
+        copy: `${ds.table}/_delta_log`,
+        kind: "delta-log",
+        // Expired log files are removed when a later checkpoint is written: count one maintenance interval more.
+        survivalMs: leaked.length > 0 || statsAll ? intervalMs(ds.tableProperties["delta.logRetentionDuration"], 30 * DAY_MS) + a.vacuumIntervalMs : 0,
+        how:
+          leaked.length > 0 || statsAll
+            ? `min/max statistics of ${statsAll ? "every column" : leaked.map((x) => x.name).join(", ")} stay for the log retention, until the next checkpoint`
+            : "no statistics on personal columns: the log holds no values",
+      });
+    }
+    if (c.datasets.some((d) => d.layer !== "gold" && d.columns.some((x) => x.personalData))) {
+      rows.push({ copy: `${c.catalog}.${c.schema} checkpoints`, kind: "checkpoint", survivalMs: 0, how: "stateless flows: checkpoints hold offsets, not values" });
+    }
+  }
+  return rows;
+}
+
+/** The table as Markdown, days with one decimal, with the limit marked. */
+export function survivalMarkdown(rows: readonly SurvivalRow[], deadlineMs: number): string {
+  const fmt = (ms: number) => (ms / DAY_MS).toFixed(1);
+  const lines = [
+    `| Copy of personal data | Kind | Can outlive an erasure request by (days) | Within ${fmt(deadlineMs)} days | How |`,
+    "|---|---|---:|:---:|---|",
+    ...rows.map((r) => `| ${r.copy} | ${r.kind} | ${fmt(r.survivalMs)} | ${r.survivalMs <= deadlineMs ? "yes" : "**no**"} | ${r.how} |`),
+  ];
+  return lines.join("\n");
+}

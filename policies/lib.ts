@@ -1,0 +1,112 @@
+// Shared helpers of the lakemesh rules: resource type tokens, typed accessors of our components' inputs, and the
+// plain-data views (manifests, contracts, topics) several rules need. Rules stay small; what they share lives here.
+import * as path from "path";
+import type { PolicyResource, ReportViolation, ResourceValidationArgs } from "@pulumi/policy";
+import type { PipelineContract } from "../lib/compile/contract";
+import type { DomainSpec } from "../lib/compile/domain";
+import type { DomainManifest } from "../lib/manifest/types.gen";
+
+export const T = {
+  DataDomain: "lakemesh:domain:DataDomain",
+  Topic: "kafka:index/topic:Topic",
+  Grants: "databricks:index/grants:Grants",
+  Grant: "databricks:index/grant:Grant",
+  Catalog: "databricks:index/catalog:Catalog",
+  Schema: "databricks:index/schema:Schema",
+  StorageCredential: "databricks:index/storageCredential:StorageCredential",
+  ExternalLocation: "databricks:index/externalLocation:ExternalLocation",
+  WorkspaceFile: "databricks:index/workspaceFile:WorkspaceFile",
+  SqlObject: "pulumi-nodejs:dynamic:Resource",
+  Bucket: "aws:s3/bucket:Bucket",
+  PublicAccessBlock: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+  BucketEncryption: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+  BucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
+  KmsKey: "aws:kms/key:Key",
+  ConfigMap: "kubernetes:core/v1:ConfigMap",
+  CronJob: "kubernetes:batch/v1:CronJob",
+  K8sSecret: "kubernetes:core/v1:Secret",
+} as const;
+
+/** A rule's id is its file name (cdk-nag convention). */
+export const ruleId = (file: string) => path.parse(file).name;
+
+/** Stack name from a URN: urn:pulumi:<stack>::<project>::... */
+export function stackOf(urn: string): string {
+  return urn.split(":")[2]?.split("::")[0] ?? "";
+}
+
+export function isProdStack(urn: string, pattern: string): boolean {
+  return new RegExp(pattern).test(stackOf(urn));
+}
+
+/** The DataDomain component's inputs: the validated manifest and its compiled spec. */
+export interface DataDomainProps {
+  readonly manifest: DomainManifest;
+  readonly spec: DomainSpec;
+  readonly env: string;
+}
+
+export function domainProps(r: { type: string; props: Record<string, any> }): DataDomainProps | undefined {
+  return r.type === T.DataDomain && r.props.manifest ? (r.props as DataDomainProps) : undefined;
+}
+
+/** A secret input, as the offline harness marks it. The engine unwraps secrets before JS policies see them. */
+export function isSecretMarker(v: unknown): boolean {
+  return typeof v === "object" && v !== null && (v as Record<string, unknown>)["@secret"] === "[redacted]";
+}
+
+/** Every domain's contract, decoded from its uploaded contract.json workspace file. */
+export function contractsOf(resources: readonly PolicyResource[]): { resource: PolicyResource; contract: PipelineContract }[] {
+  const out = [];
+  for (const r of resources) {
+    if (r.type !== T.WorkspaceFile || typeof r.props.path !== "string" || !r.props.path.endsWith("/contract.json")) continue;
+    const b64 = r.props.contentBase64;
+    if (typeof b64 !== "string") continue;
+    out.push({ resource: r, contract: JSON.parse(Buffer.from(b64, "base64").toString("utf8")) as PipelineContract });
+  }
+  return out;
+}
+
+/** Topic config value as a number, or undefined. */
+export function topicNumber(props: Record<string, any>, key: string): number | undefined {
+  const v = props.config?.[key];
+  return v === undefined || v === null || v === "" ? undefined : Number(v);
+}
+
+/** Physical names of topics that carry personal data, from every DataDomain's spec. */
+export function personalTopics(resources: readonly PolicyResource[]): Set<string> {
+  return new Set(resources.flatMap((r) => domainProps(r)?.spec.topics.filter((t) => t.personalData).map((t) => t.name) ?? []));
+}
+
+/** A report function bound to a resource's URN, for stack rules. */
+export const at = (report: ReportViolation, r: PolicyResource) => (message: string) => report(message, r.urn);
+
+export type { ResourceValidationArgs };
+
+/** Column clauses of a schema DDL string, split on top-level commas (outside quotes and parentheses), by column name. */
+export function columnClauses(schema: string): Map<string, string> {
+  const out = new Map<string, string>();
+  let depth = 0;
+  let quoted = false;
+  let start = 0;
+  const push = (end: number) => {
+    const clause = schema.slice(start, end).trim();
+    const m = /^`([^`]+)`/.exec(clause);
+    if (m) out.set(m[1], clause);
+  };
+  for (let i = 0; i < schema.length; i++) {
+    const ch = schema[i];
+    if (ch === "'") quoted = !quoted;
+    else if (!quoted && ch === "(") depth++;
+    else if (!quoted && ch === ")") depth--;
+    else if (!quoted && depth === 0 && ch === ",") {
+      push(i);
+      start = i + 1;
+    }
+  }
+  push(schema.length);
+  return out;
+}
+
+/** The clause without its quoted comment, so a comment cannot fake a MASK. */
+export const withoutQuoted = (clause: string) => clause.replace(/'[^']*'/g, "''");

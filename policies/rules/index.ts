@@ -1,0 +1,55 @@
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { policy as awsBucketPublicAccessBlock } from "./aws/lm-aws-bucket-public-access-block";
+import { policy as awsBucketSseKms } from "./aws/lm-aws-bucket-sse-kms";
+import { policy as awsBucketTlsOnly } from "./aws/lm-aws-bucket-tls-only";
+import { policy as awsKmsRotation } from "./aws/lm-aws-kms-rotation";
+import { policy as ucAllPrivilegesAdminOnly } from "./catalog/lm-uc-all-privileges-admin-only";
+import { policy as ucCatalogIsolated } from "./catalog/lm-uc-catalog-isolated";
+import { policy as ucNoBroadGrants } from "./catalog/lm-uc-no-broad-grants";
+import { policy as ucOneGrantsPerSecurable } from "./catalog/lm-uc-one-grants-per-securable";
+import { policy as ucTenantFilterAndMasks } from "./catalog/lm-uc-tenant-filter-and-masks";
+import { policy as gdprErasureSurvival } from "./gdpr/lm-gdpr-erasure-survival";
+import { policy as gdprRegistryComplete } from "./gdpr/lm-gdpr-registry-complete";
+import { policy as kafkaCleanupDelete } from "./kafka/lm-kafka-cleanup-delete";
+import { policy as kafkaPiiRetention } from "./kafka/lm-kafka-pii-retention";
+import { policy as kafkaProdReplication } from "./kafka/lm-kafka-prod-replication";
+import { policy as kafkaSegmentWithinRetention } from "./kafka/lm-kafka-segment-within-retention";
+import { policy as kafkaTopicNaming } from "./kafka/lm-kafka-topic-naming";
+import { policy as breakingChangeNeedsMajor } from "./manifest/lm-breaking-change-needs-major";
+import { policy as crossDomainReadDeclared } from "./manifest/lm-cross-domain-read-declared";
+import { policy as datasetOwnerAndContract } from "./manifest/lm-dataset-owner-and-contract";
+import { policy as noTenantPartitioning } from "./manifest/lm-no-tenant-partitioning";
+import { policy as personalColumnClassified } from "./manifest/lm-personal-column-classified";
+import { policy as tenantKeyPresent } from "./manifest/lm-tenant-key-present";
+import { policy as prodProtectDataStores } from "./safety/lm-prod-protect-data-stores";
+import { policy as datahubRecipeEnvRefs } from "./secrets/lm-datahub-recipe-env-refs";
+import { policy as secretsNotPlaintext } from "./secrets/lm-secrets-not-plaintext";
+
+/** Every rule of the lakemesh policy pack, one per file under rules/<area>/; its id is the file name. */
+export const allRules: readonly (ResourceValidationPolicy | StackValidationPolicy)[] = [
+  awsBucketPublicAccessBlock,
+  awsBucketSseKms,
+  awsBucketTlsOnly,
+  awsKmsRotation,
+  ucAllPrivilegesAdminOnly,
+  ucCatalogIsolated,
+  ucNoBroadGrants,
+  ucOneGrantsPerSecurable,
+  ucTenantFilterAndMasks,
+  gdprErasureSurvival,
+  gdprRegistryComplete,
+  kafkaCleanupDelete,
+  kafkaPiiRetention,
+  kafkaProdReplication,
+  kafkaSegmentWithinRetention,
+  kafkaTopicNaming,
+  breakingChangeNeedsMajor,
+  crossDomainReadDeclared,
+  datasetOwnerAndContract,
+  noTenantPartitioning,
+  personalColumnClassified,
+  tenantKeyPresent,
+  prodProtectDataStores,
+  datahubRecipeEnvRefs,
+  secretsNotPlaintext,
+];

@@ -1,0 +1,19 @@
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { ruleId, T, topicNumber } from "../../lib";
+
+/** Retention deletes whole closed segments: a segment longer than retention keeps data past it. */
+export const policy: ResourceValidationPolicy = {
+  name: ruleId(__filename),
+  description: "Every topic sets segment.ms, no longer than its retention.ms.",
+  enforcementLevel: "mandatory",
+  severity: "medium",
+  remediationSteps: "Set segment.ms to at most retention.ms (lakemesh uses min(retention, 1 day)).",
+  configSchema: { properties: {} },
+  validateResource: (args, report) => {
+    if (args.type !== T.Topic) return;
+    const segment = topicNumber(args.props, "segment.ms");
+    const retention = topicNumber(args.props, "retention.ms");
+    if (segment === undefined) report(`topic ${args.props.name} does not set segment.ms (the broker default is 7 days)`);
+    else if (retention !== undefined && retention >= 0 && segment > retention) report(`topic ${args.props.name} has segment.ms ${segment} above retention.ms ${retention}`);
+  },
+};

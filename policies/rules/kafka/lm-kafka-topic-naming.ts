@@ -1,0 +1,17 @@
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { ruleId, T } from "../../lib";
+
+/** Topic names say who owns them and which contract they carry. */
+export const policy: ResourceValidationPolicy = {
+  name: ruleId(__filename),
+  description: "Topic names follow <domain>.<entity>.v<major>.",
+  enforcementLevel: "mandatory",
+  severity: "low",
+  remediationSteps: "Declare the topic in a domain manifest; lakemesh names it from the domain, the topic and the contract's major version.",
+  configSchema: { properties: { pattern: { type: "string", default: "^[a-z][a-z0-9]*(-[a-z0-9]+)*\\.[a-z][a-z0-9]*(-[a-z0-9]+)*\\.v[0-9]+$" } } },
+  validateResource: (args, report) => {
+    if (args.type !== T.Topic) return;
+    const { pattern } = args.getConfig<{ pattern: string }>();
+    if (!new RegExp(pattern).test(String(args.props.name ?? ""))) report(`topic name ${JSON.stringify(args.props.name)} is not <domain>.<entity>.v<major>`);
+  },
+};

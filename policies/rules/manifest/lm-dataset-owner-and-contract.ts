@@ -1,0 +1,22 @@
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { parseSemver } from "../../../lib/manifest/semver";
+import { domainProps, ruleId } from "../../lib";
+
+/** Every dataset names an owning team with a contact, and a semantic contract version. */
+export const policy: ResourceValidationPolicy = {
+  name: ruleId(__filename),
+  description: "Every dataset has an owner (team and contact, its own or the domain's) and a semver contract version.",
+  enforcementLevel: "mandatory",
+  severity: "high",
+  remediationSteps: "Set metadata.owner (or the dataset's owner) and contract.version in the domain manifest.",
+  configSchema: { properties: {} },
+  validateResource: (args, report) => {
+    const d = domainProps(args);
+    if (!d) return;
+    for (const ds of d.manifest.spec.datasets) {
+      const owner = ds.owner ?? d.manifest.metadata.owner;
+      if (!owner?.team || !owner?.contact) report(`dataset ${d.manifest.metadata.name}.${ds.name} has no owner team and contact`);
+      if (!ds.contract?.version || !parseSemver(ds.contract.version)) report(`dataset ${d.manifest.metadata.name}.${ds.name} has no semver contract version (got ${JSON.stringify(ds.contract?.version)})`);
+    }
+  },
+};

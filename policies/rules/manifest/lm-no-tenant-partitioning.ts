@@ -1,0 +1,23 @@
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { domainProps, ruleId } from "../../lib";
+
+/** Partitioning by tenant makes tiny files at thousands of tenants; liquid clustering is the default. */
+export const policy: ResourceValidationPolicy = {
+  name: ruleId(__filename),
+  description: "A dataset partitioned by its tenant key states why (liquid clustering by tenant is the default).",
+  enforcementLevel: "mandatory",
+  severity: "medium",
+  remediationSteps: "Remove partitionBy and rely on clusterBy (the tenant key is clustered first), or give partitionBy.reason.",
+  configSchema: { properties: { minReasonLength: { type: "integer", minimum: 1, default: 20 } } },
+  validateResource: (args, report) => {
+    const d = domainProps(args);
+    if (!d) return;
+    const { minReasonLength } = args.getConfig<{ minReasonLength: number }>();
+    for (const ds of d.manifest.spec.datasets) {
+      const key = ds.tenantScoped === false ? undefined : ds.tenantKey ?? "tenant_id";
+      if (!key || !ds.partitionBy?.columns.includes(key)) continue;
+      const reason = ds.partitionBy.reason?.trim() ?? "";
+      if (reason.length < minReasonLength) report(`dataset ${d.manifest.metadata.name}.${ds.name} is partitioned by tenant key ${key} without a reason of at least ${minReasonLength} characters`);
+    }
+  },
+};

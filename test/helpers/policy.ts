@@ -1,0 +1,43 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { readStackConfig } from "../../cli/plan/stack-config";
+import { runOfflinePlan } from "../../cli/plan/run";
+import type { PlannedResource } from "../../cli/plan/record";
+import { runPolicies, type Policy, type PolicyPackConfig } from "../../policies/harness";
+import { FIXTURES } from "./manifests";
+import { ROOT } from "./settings";
+
+/** A project whose domains are the alpha/beta fixture mesh, with the shipped stack files. */
+export function fixtureProject(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lakemesh-fixture-"));
+  for (const f of ["Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml"]) fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
+  fs.cpSync(path.join(FIXTURES, "mesh"), path.join(dir, "domains"), { recursive: true });
+  fs.cpSync(path.join(ROOT, "notebooks"), path.join(dir, "notebooks"), { recursive: true });
+  return dir;
+}
+
+/** The compliant baseline: the real program's prod plan of the fixture mesh. */
+export async function baselineResources(): Promise<PlannedResource[]> {
+  const dir = fixtureProject();
+  const plan = await runOfflinePlan(dir, readStackConfig(dir, "prod"));
+  return [...plan.resources];
+}
+
+/** Runs one policy over resources, as lakemesh plan does (secretness visible). Returns "message @ resource name". */
+export function violations(policy: Policy, resources: readonly PlannedResource[], config: PolicyPackConfig = {}): string[] {
+  const base: PolicyPackConfig = policy.name === "lm-secrets-not-plaintext" ? { [policy.name]: { secretsVisible: true, ...((config[policy.name] as object) ?? {}) } } : config;
+  const names = new Map(resources.map((r) => [r.urn, r.name]));
+  return runPolicies(resources, base, [policy]).map((v) => `${v.message} @ ${v.urn ? names.get(v.urn) ?? v.urn : "(stack)"}`);
+}
+
+/** A deep copy of the resources with one change applied to the first resource matching `find`. */
+export function change(resources: readonly PlannedResource[], find: (r: PlannedResource) => boolean, edit: (r: PlannedResource & { inputs: any }) => void): PlannedResource[] {
+  const copy = structuredClone(resources) as (PlannedResource & { inputs: any })[];
+  const target = copy.find(find);
+  if (!target) throw new Error("the change matches no resource");
+  edit(target);
+  return copy;
+}
+
+export const ofType = (type: string, name?: string) => (r: PlannedResource) => r.type === type && (name === undefined || r.name === name);

@@ -1,0 +1,82 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { ROOT } from "../helpers/settings";
+import { fixtureProject } from "../helpers/policy";
+
+// Deliberately bad inputs, planned the way CI plans them: `lakemesh plan` must exit 1 and name the rule.
+const bin = path.join(ROOT, "bin", "lakemesh.js");
+
+function patch(dir: string, file: string, from: string, to: string): void {
+  const full = path.join(dir, file);
+  const text = fs.readFileSync(full, "utf8");
+  if (!text.includes(from)) throw new Error(`${file} has no ${JSON.stringify(from)}`);
+  fs.writeFileSync(full, text.replace(from, to));
+}
+
+function plan(dir: string, ...extra: string[]) {
+  return spawnSync(process.execPath, [bin, "plan", "--stack", "prod", "--quiet", ...extra], { cwd: dir, encoding: "utf8", timeout: 120_000 });
+}
+
+const CASES: [string, string[], (dir: string) => void][] = [
+  ["a PII topic kept 90 days", ["lm-kafka-pii-retention", "lm-gdpr-erasure-survival"], (d) => patch(d, "domains/alpha.yaml", "retention: P7D", "retention: P90D")],
+  ["a tenant table partitioned by tenant", ["lm-no-tenant-partitioning"], (d) => patch(d, "domains/alpha.yaml", "      clusterBy: [tenant_id]\n", "      partitionBy:\n        columns: [tenant_id]\n")],
+  ["a grant to account users", ["lm-uc-no-broad-grants"], (d) => patch(d, "Pulumi.prod.yaml", "client_admin: lakemesh-prod-client-admins", "client_admin: account users")],
+  ["a plaintext token", ["lm-secrets-not-plaintext"], (d) => patch(d, "domains/alpha.yaml", "description: Test producer domain.", "description: Test producer domain; token dapi0123456789abcdef0123456789abcdef.")],
+  ["an unprotected prod bucket", ["lm-prod-protect-data-stores"], (d) => patch(d, "Pulumi.prod.yaml", "lakemesh:protect: true", "lakemesh:protect: false")],
+  ["prod topics on one replica", ["lm-kafka-prod-replication"], (d) => patch(d, "Pulumi.prod.yaml", "replicationFactor: 3\n    minInsyncReplicas: 2", "replicationFactor: 1\n    minInsyncReplicas: 1")],
+  ["ALL_PRIVILEGES to a group that is not the platform admins", ["lm-uc-all-privileges-admin-only"], (d) => patch(d, "Pulumi.prod.yaml", "platform_admin: lakemesh-prod-platform-admins", "platform_admin: data-admins")],
+  ["deleted files kept 30 days before VACUUM", ["lm-gdpr-erasure-survival"], (d) => patch(d, "Pulumi.prod.yaml", "vacuumRetentionHours: 168", "vacuumRetentionHours: 720")],
+];
+
+describe("lakemesh plan enforces the pack", () => {
+  it("passes the fixture mesh on prod with no violation", () => {
+    const r = plan(fixtureProject());
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/0 mandatory and 0 advisory policy violations/);
+  });
+
+  it.each(CASES)("fails on %s", (_name, ids, edit) => {
+    const dir = fixtureProject();
+    edit(dir);
+    const r = plan(dir);
+    expect(r.status).toBe(1);
+    for (const id of ids) expect(r.stderr).toContain(`[mandatory] ${id} (`);
+    expect(r.stderr).toContain("remediation: ");
+    // The violations are in plan.md, ready for a pull-request comment.
+    const md = fs.readFileSync(path.join(dir, "out", "plan", "prod", "plan.md"), "utf8");
+    for (const id of ids) expect(md).toContain(`| ${id} | mandatory |`);
+  });
+
+  it("fails on a column removed from an active contract, given the previous plan", () => {
+    const dir = fixtureProject();
+    expect(plan(dir).status).toBe(0);
+    fs.copyFileSync(path.join(dir, "out", "plan", "prod", "plan.json"), path.join(dir, "previous.json"));
+    patch(dir, "domains/alpha.yaml", "        - name: region\n          physicalType: STRING\n          description: Region.\n        - name: balance", "        - name: balance");
+    patch(dir, "domains/alpha.yaml", "        groupBy: [region]", "        groupBy: []");
+    patch(dir, "domains/alpha.yaml", "        - name: region\n          physicalType: STRING\n          description: Region.\n        - name: accounts", "        - name: accounts");
+    patch(dir, "domains/beta.yaml", "        groupBy: [region]", "        groupBy: []");
+    patch(dir, "domains/beta.yaml", "        - name: region\n          physicalType: STRING\n          description: Region.\n", "");
+    const r = plan(dir, "--previous", "previous.json");
+    expect(r.stderr).toContain("[mandatory] lm-breaking-change-needs-major (high) alpha: alpha.accounts removes or renames region of an active contract without a major version bump (1.0.0 -> 1.0.0)");
+    expect(r.status).toBe(1);
+  });
+
+  it("lets --policy-config lower a rule to advisory, as pulumi preview --policy-pack-config does", () => {
+    const dir = fixtureProject();
+    patch(dir, "domains/alpha.yaml", "      clusterBy: [tenant_id]\n", "      partitionBy:\n        columns: [tenant_id]\n");
+    fs.writeFileSync(path.join(dir, "policy.json"), JSON.stringify({ "lm-no-tenant-partitioning": "advisory" }));
+    const r = plan(dir, "--policy-config", "policy.json");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("[advisory] lm-no-tenant-partitioning (medium) alpha: dataset alpha.accounts is partitioned by tenant key tenant_id");
+  });
+
+  it("rejects a policy config that does not fit a rule's schema", () => {
+    const dir = fixtureProject();
+    fs.writeFileSync(path.join(dir, "policy.json"), JSON.stringify({ "lm-kafka-pii-retention": { maxRetentionMs: "a week" } }));
+    const r = plan(dir, "--policy-config", "policy.json");
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe("lakemesh plan: policy config of lm-kafka-pii-retention: /maxRetentionMs must be integer\n");
+  });
+});
