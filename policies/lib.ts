@@ -3,7 +3,6 @@
 import * as path from "path";
 import type { PolicyResource, ReportViolation, ResourceValidationArgs } from "@pulumi/policy";
 import type { PipelineContract } from "../lib/compile/contract";
-import type { DomainSpec } from "../lib/compile/domain";
 import type { DomainManifest } from "../lib/manifest/types.gen";
 
 export const T = {
@@ -39,11 +38,12 @@ export function isProdStack(urn: string, pattern: string): boolean {
   return new RegExp(pattern).test(stackOf(urn));
 }
 
-/** The DataDomain component's inputs: the validated manifest and its compiled spec. */
+/** The DataDomain component's inputs: the validated manifest, and the physical names of its schema and topics. */
 export interface DataDomainProps {
   readonly manifest: DomainManifest;
-  readonly spec: DomainSpec;
   readonly env: string;
+  readonly schema: string;
+  readonly topics: readonly { readonly name: string; readonly personalData: boolean }[];
 }
 
 export function domainProps(r: { type: string; props: Record<string, any> }): DataDomainProps | undefined {
@@ -75,7 +75,7 @@ export function topicNumber(props: Record<string, any>, key: string): number | u
 
 /** Physical names of topics that carry personal data, from every DataDomain's spec. */
 export function personalTopics(resources: readonly PolicyResource[]): Set<string> {
-  return new Set(resources.flatMap((r) => domainProps(r)?.spec.topics.filter((t) => t.personalData).map((t) => t.name) ?? []));
+  return new Set(resources.flatMap((r) => domainProps(r)?.topics.filter((t) => t.personalData).map((t) => t.name) ?? []));
 }
 
 /** A report function bound to a resource's URN, for stack rules. */

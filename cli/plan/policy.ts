@@ -65,9 +65,9 @@ export function survivalSection(plan: OfflinePlan, userConfig: PolicyPackConfig)
     if (r.type === "databricks:index/workspaceFile:WorkspaceFile" && String(r.inputs.path).endsWith("/contract.json") && typeof r.inputs.contentBase64 === "string") {
       contracts.push(JSON.parse(Buffer.from(r.inputs.contentBase64, "base64").toString("utf8")));
     }
-    const m = r.type === "lakemesh:domain:DataDomain" ? (r.inputs as { manifest: DomainManifest; spec: { topics: { name: string; personalData: boolean }[] } }) : undefined;
+    const m = r.type === "lakemesh:domain:DataDomain" ? (r.inputs as { manifest: DomainManifest; topics: { name: string; personalData: boolean }[] }) : undefined;
     if (m) {
-      m.spec.topics.filter((t) => t.personalData).forEach((t) => personal.add(t.name));
+      m.topics.filter((t) => t.personalData).forEach((t) => personal.add(t.name));
       refresh.set(m.manifest.metadata.name, parseDuration(m.manifest.spec.sla.freshness) ?? DAY_MS);
     }
   }

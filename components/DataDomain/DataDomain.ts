@@ -35,7 +35,9 @@ export class DataDomain extends pulumi.ComponentResource {
   public readonly contractSha256: pulumi.Output<string>;
 
   constructor(name: string, args: DataDomainArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(TYPES.DataDomain, name, { manifest: args.manifest, spec: args.spec, env: args.settings.env }, opts);
+    // The inputs the policy pack reads: the whole manifest, and the physical names it cannot derive. Kept small:
+    // every registered input is serialized, and the whole spec would cost more than all the children.
+    super(TYPES.DataDomain, name, { manifest: args.manifest, env: args.settings.env, schema: args.spec.schema.name, topics: args.spec.topics.map((t) => ({ name: t.name, personalData: t.personalData })) }, opts);
     const { spec, manifest, settings } = args;
     const names = resolveNames(args.platform);
     const artifacts = names.apply((n) => renderDomainArtifacts(settings, spec, manifest, n, { warehouseId: n.warehouseId, gmsUrl: n.gmsUrl }));

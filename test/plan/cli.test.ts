@@ -40,7 +40,7 @@ describe("lakemesh plan", () => {
     const a = plan(ROOT, "--stack", "prod", "--quiet", "--out", path.join(out, "a"));
     const b = plan(ROOT, "--stack", "prod", "--quiet", "--out", path.join(out, "b"));
     expect([a.status, b.status]).toEqual([0, 0]);
-    expect(a.stdout).toMatch(/^planned \d+ resources for stack prod; wrote \d+ files to /m);
+    expect(a.stdout).toMatch(/^planned \d+ resources for stack prod; 0 mandatory and 0 advisory policy violations; wrote \d+ files to /m);
     const ta = readTree(path.join(out, "a", "prod"));
     const tb = readTree(path.join(out, "b", "prod"));
     expect(Object.keys(ta).length).toBeGreaterThan(20);

@@ -29,7 +29,7 @@ export const policy: StackValidationPolicy = {
     const withoutPii = new Set(
       args.resources.flatMap((r) => {
         const d = domainProps(r);
-        return d && !d.manifest.spec.datasets.some((ds) => ds.columns.some((c) => c.personalData)) ? [d.spec.schema.name] : [];
+        return d && !d.manifest.spec.datasets.some((ds) => ds.columns.some((c) => c.personalData)) ? [d.schema] : [];
       }),
     );
     for (const r of args.resources.filter((x) => x.type === T.Grants || x.type === T.Grant)) {

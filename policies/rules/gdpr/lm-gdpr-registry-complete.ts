@@ -28,7 +28,7 @@ export const policy: StackValidationPolicy = {
     for (const d of domains) {
       for (const ds of d.manifest.spec.datasets) {
         for (const c of ds.columns.filter((x) => x.personalData)) {
-          const key = `${d.spec.pipeline.schema}.${ds.name}.${c.name}`;
+          const key = `${d.schema}.${ds.name}.${c.name}`;
           if (![...listed].some((l) => l.endsWith(`.${key}`))) report(`personal column ${d.manifest.metadata.name}.${ds.name}.${c.name} is not in the GDPR registry`, rowsResource.urn);
         }
       }

@@ -1,0 +1,45 @@
+// One measured run in its own process (the Pulumi SDK is process-global): the offline plan of a project, or a bare
+// floor of N mocked registrations with no logic. Prints one JSON line.
+//   node dist/bench/plan-child.js plan <root> <stack>
+//   node dist/bench/plan-child.js floor <count>
+import * as pulumi from "@pulumi/pulumi";
+import { criticalPath } from "./graph";
+
+/** A resource with no logic: one input, no outputs read. */
+class Bare extends pulumi.CustomResource {
+  constructor(name: string, value: number) {
+    super("bench:index:Bare", name, { value });
+  }
+}
+
+async function main(): Promise<void> {
+  const [mode, a, b] = process.argv.slice(2);
+  const t0 = process.hrtime.bigint();
+  let resources: { urn: string; parent: string; dependsOn: readonly string[] }[];
+  if (mode === "plan") {
+    const { readStackConfig } = await import("../cli/plan/stack-config");
+    const { runOfflinePlan } = await import("../cli/plan/run");
+    const plan = await runOfflinePlan(a, readStackConfig(a, b));
+    resources = [...plan.resources];
+  } else {
+    const { planMocks } = await import("../cli/plan/mocks");
+    const { recordRegistrations, settle } = await import("../cli/plan/record");
+    await pulumi.runtime.setMocks(planMocks("eu-central-1", "111111111111"), "bench", "floor", false);
+    const recorded = recordRegistrations();
+    const count = Number(a);
+    await pulumi.runtime.runInPulumiStack(async () => {
+      for (let i = 0; i < count; i++) new Bare(`bare-${i}`, i);
+      return {};
+    });
+    await settle();
+    resources = recorded;
+  }
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const cp = criticalPath(resources);
+  process.stdout.write(JSON.stringify({ ms, rssMb: process.resourceUsage().maxRSS / 1024, resources: resources.length, criticalPath: cp }) + "\n");
+}
+
+main().catch((e) => {
+  process.stderr.write(`${e.stack ?? e}\n`);
+  process.exit(1);
+});
