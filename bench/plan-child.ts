@@ -1,7 +1,7 @@
 // One measured run in its own process (the Pulumi SDK is process-global): the offline plan of a project, or a bare
 // floor of N mocked registrations with no logic. Prints one JSON line.
 //   node dist/bench/plan-child.js plan <root> <stack>
-//   node dist/bench/plan-child.js floor <count>
+//   node dist/bench/plan-child.js floor <count> <root>
 import * as pulumi from "@pulumi/pulumi";
 import { criticalPath } from "./graph";
 
@@ -24,7 +24,8 @@ async function main(): Promise<void> {
   } else {
     const { planMocks } = await import("../cli/plan/mocks");
     const { recordRegistrations, settle } = await import("../cli/plan/record");
-    await pulumi.runtime.setMocks(planMocks("eu-central-1", "111111111111"), "bench", "floor", false);
+    const { readStackConfig } = await import("../cli/plan/stack-config");
+    await pulumi.runtime.setMocks(planMocks(readStackConfig(b, "dev").settings), "bench", "floor", false);
     const recorded = recordRegistrations();
     const count = Number(a);
     await pulumi.runtime.runInPulumiStack(async () => {

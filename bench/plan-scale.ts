@@ -40,7 +40,7 @@ console.log("|---:|---:|---:|---:|---:|---:|---:|---:|");
 for (const n of sizes.length ? sizes : [6, 60, 500]) {
   const dir = project(n);
   const plan = run(["plan", dir, "dev"]);
-  const floor = run(["floor", String(plan.resources)]);
+  const floor = run(["floor", String(plan.resources), dir]);
   const row = `| ${n} | ${plan.resources} | ${(plan.ms / 1000).toFixed(2)} | ${plan.rssMb.toFixed(0)} | ${(floor.ms / 1000).toFixed(2)} | ${floor.rssMb.toFixed(0)} | ${(plan.ms / floor.ms).toFixed(2)} | ${plan.criticalPath} |`;
   rows.push(row);
   console.log(row);

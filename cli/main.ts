@@ -1,10 +1,14 @@
+import { affectedCommand } from "./commands/affected";
 import { planCommand } from "./commands/plan";
+import { stacksCommand } from "./commands/stacks";
 import { validateCommand } from "./commands/validate";
 import { Command, EXIT, Io, processIo, UsageError } from "./usage";
 
 /** Every subcommand, by name. */
 export const COMMANDS: Readonly<Record<string, Command>> = {
+  affected: affectedCommand,
   plan: planCommand,
+  stacks: stacksCommand,
   validate: validateCommand,
 };
 

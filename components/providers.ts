@@ -6,27 +6,30 @@ import * as pulumi from "@pulumi/pulumi";
 import { SECRET_KEYS, type Settings } from "../lib/compile";
 
 export interface Providers {
-  readonly aws: aws.Provider;
-  readonly databricks: databricks.Provider;
-  readonly kafka: kafka.Provider;
-  readonly kubernetes: k8s.Provider;
+  readonly aws?: aws.Provider;
+  readonly databricks?: databricks.Provider;
+  readonly kafka?: kafka.Provider;
+  readonly kubernetes?: k8s.Provider;
 }
+
+export type ProviderName = keyof Providers;
 
 /**
  * Explicit providers, configured from the stack settings. Credentials are not in config: Databricks and AWS read
  * theirs from the environment; the Kafka SASL password and the kubeconfig are Pulumi secrets.
  */
-export function createProviders(s: Settings, cfg: pulumi.Config): Providers {
+export function createProviders(s: Settings, cfg: pulumi.Config, only?: readonly ProviderName[]): Providers {
   const sasl = s.kafka.auth === "sasl-scram-sha512";
+  const want = (p: ProviderName) => only === undefined || only.includes(p);
   return {
-    aws: new aws.Provider("aws", {
+    aws: !want("aws") ? undefined : new aws.Provider("aws", {
       region: s.aws.region,
       // A prod config can never be applied to another account by mistake.
       allowedAccountIds: [s.aws.accountId],
       defaultTags: { tags: { "lakemesh:env": s.env, "lakemesh:managed-by": "pulumi" } },
     }),
-    databricks: new databricks.Provider("databricks", { host: s.databricks.host }),
-    kafka: new kafka.Provider("kafka", {
+    databricks: !want("databricks") ? undefined : new databricks.Provider("databricks", { host: s.databricks.host }),
+    kafka: !want("kafka") ? undefined : new kafka.Provider("kafka", {
       bootstrapServers: s.kafka.bootstrapServers,
       // The provider defaults tlsEnabled to true even for a plaintext broker; always say which.
       tlsEnabled: sasl,
@@ -34,6 +37,6 @@ export function createProviders(s: Settings, cfg: pulumi.Config): Providers {
       timeout: 120,
       ...(sasl ? { saslMechanism: "scram-sha512", saslUsername: s.kafka.saslUsername, saslPassword: cfg.requireSecret(SECRET_KEYS.kafkaSaslPassword) } : {}),
     }),
-    kubernetes: new k8s.Provider("kubernetes", { kubeconfig: cfg.getSecret(SECRET_KEYS.kubeconfig), enableServerSideApply: true }),
+    kubernetes: !want("kubernetes") ? undefined : new k8s.Provider("kubernetes", { kubeconfig: cfg.getSecret(SECRET_KEYS.kubeconfig), enableServerSideApply: true }),
   };
 }

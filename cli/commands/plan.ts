@@ -4,7 +4,8 @@ import { parseArgs } from "util";
 import { formatError, readManifestFiles, validateMesh } from "../../lib/manifest";
 import { Command, EXIT, Io, UsageError } from "../usage";
 
-const USAGE = `Usage: lakemesh plan --stack <name> [--out <dir>] [--policy-config <file>] [--previous <plan.json>] [--quiet]
+const USAGE = `Usage: lakemesh plan --stack <name> [--domain <name>] [--platform-outputs <file>] [--out <dir>]
+                     [--policy-config <file>] [--previous <plan.json>] [--quiet]
 
 Plans a stack offline: runs the Pulumi program in-process under mocks with the stack's
 config file (Pulumi.<name>.yaml), records every resource, and writes
@@ -14,7 +15,13 @@ Then runs the policy pack (policies/) over the plan: violations are printed and
 written to plan.md, and any mandatory violation fails the plan.
 
 Options:
-  --stack <name>   stack to plan (dev, prod, ...)
+  --stack <name>   stack to plan (dev, prod, prod-platform, prod-core-business, ...)
+  --domain <name>  plan the domain stack <stack>-<domain> (its own Pulumi.<stack>-<domain>.yaml,
+                   else Pulumi.<stack>.yaml in domain mode), against the platform outputs
+                   the platform stack's plan exports
+  --platform-outputs <file>
+                   for a domain stack: the platform outputs to plan against, as
+                   pulumi stack output --json prints them (default: the platform plan's)
   --out <dir>      output folder (default out/plan)
   --policy-config <file>
                    policy config, the shape of pulumi preview --policy-pack-config
@@ -54,6 +61,8 @@ export const planCommand: Command = {
         strict: true,
         options: {
           stack: { type: "string" },
+          domain: { type: "string" },
+          "platform-outputs": { type: "string" },
           out: { type: "string", default: "out/plan" },
           "policy-config": { type: "string" },
           previous: { type: "string" },
@@ -75,7 +84,7 @@ export const planCommand: Command = {
     const { readStackConfig, StackConfigError } = await import("../plan/stack-config");
     let stack;
     try {
-      stack = readStackConfig(root, stackName);
+      stack = readStackConfig(root, stackName, parsed.values.domain);
     } catch (e) {
       if (e instanceof StackConfigError) {
         io.err(`lakemesh plan: ${e.message}\n`);
@@ -105,9 +114,19 @@ export const planCommand: Command = {
     }
     const { runOfflinePlan } = await import("../plan/run");
     const { duplicateUrns, planFiles, planTree } = await import("../plan/outputs");
+    let platformOutputs: Record<string, unknown> | undefined;
+    const outputsFile = parsed.values["platform-outputs"];
+    if (outputsFile) {
+      try {
+        platformOutputs = JSON.parse(fs.readFileSync(path.resolve(root, outputsFile), "utf8"));
+      } catch (e) {
+        io.err(`lakemesh plan: --platform-outputs ${outputsFile}: ${(e as Error).message}\n`);
+        return EXIT.failed;
+      }
+    }
     let plan;
     try {
-      plan = await runOfflinePlan(root, stack);
+      plan = await runOfflinePlan(root, stack, platformOutputs);
     } catch (e) {
       io.err(`lakemesh plan: the program failed; nothing was written: ${(e as Error).message}\n`);
       return EXIT.failed;

@@ -1,4 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { platformOutputs, type Settings } from "../../lib/compile";
+
+/** The warehouse id of every offline plan: the platform plan's SqlEndpoint gets it, domain plans read it. */
+export const OFFLINE_WAREHOUSE_ID = "offline-warehouse-id";
 
 type Inputs = Record<string, unknown>;
 
@@ -12,6 +16,8 @@ const IDS: Record<string, (name: string, i: Inputs) => string> = {
   "aws:s3/bucket:Bucket": (_, i) => String(i.bucket),
   "aws:iam/role:Role": (_, i) => String(i.name),
   "kafka:index/topic:Topic": (_, i) => String(i.name),
+  "databricks:index/sqlEndpoint:SqlEndpoint": () => OFFLINE_WAREHOUSE_ID,
+  "pulumi:pulumi:StackReference": (_, i) => String(i.name),
 };
 
 /** Outputs the real providers compute that the program reads. Deterministic: the plan must be byte-identical. */
@@ -32,11 +38,16 @@ function computed(type: string, name: string, i: Inputs, region: string, account
   }
 }
 
-/** Mocks for the offline plan: every resource echoes its inputs, plus the ids and outputs above. */
-export function planMocks(region: string, account: string): pulumi.runtime.Mocks {
+/**
+ * Mocks for the offline plan: every resource echoes its inputs, plus the ids and outputs above. A StackReference
+ * to the platform stack returns the outputs the platform plan exports (`platform` replaces them, for tests).
+ */
+export function planMocks(s: Settings, platform: Record<string, unknown> = { ...platformOutputs(s, OFFLINE_WAREHOUSE_ID) }): pulumi.runtime.Mocks {
+  const [region, account] = [s.aws.region, s.aws.accountId];
   return {
     newResource(args) {
       const id = IDS[args.type]?.(args.name, args.inputs) ?? `${args.name}-id`;
+      if (args.type === "pulumi:pulumi:StackReference") return { id, state: { name: args.inputs.name, outputs: platform, secretOutputNames: [] } };
       return { id, state: { ...args.inputs, ...computed(args.type, args.name, args.inputs, region, account) } };
     },
     call(args) {

@@ -84,7 +84,7 @@ export function planMarkdown(plan: OfflinePlan, sections: readonly string[] = []
 /** Every file of the plan: plan.json, plan.md, and what would be uploaded or executed, rendered. */
 export function planFiles(plan: OfflinePlan, sections: readonly string[] = []): PlanFiles {
   const files: PlanFiles = new Map();
-  files.set("plan.json", stableJson({ project: plan.project, stack: plan.stack, resources: plan.resources }) + "\n");
+  files.set("plan.json", stableJson({ project: plan.project, stack: plan.stack, outputs: plan.outputs, resources: plan.resources }) + "\n");
   files.set("plan.md", planMarkdown(plan, sections));
   for (const r of plan.resources) {
     const i = r.inputs;

@@ -50,7 +50,28 @@ type Callback = (err: unknown, resp: unknown) => void;
  */
 export function recordRegistrations(): PlannedResource[] {
   const recorded: PlannedResource[] = [];
-  const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: any, cb: Callback): void };
+  const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: any, cb: Callback): void; readResource(req: any, cb: Callback): void };
+  // Reads (a StackReference, Resource.get) are recorded too, so the plan shows what a stack depends on.
+  const originalRead = monitor.readResource.bind(monitor);
+  monitor.readResource = (req: any, cb: Callback) => {
+    originalRead(req, (err, resp: any) => {
+      if (!err && resp) {
+        recorded.push({
+          urn: resp.getUrn(),
+          type: req.getType(),
+          name: req.getName(),
+          custom: true,
+          parent: req.getParent(),
+          dependsOn: [...req.getDependenciesList()].sort(),
+          protect: false,
+          retainOnDelete: false,
+          provider: String(req.getProvider() ?? "").replace(/::[^:]*$/, ""),
+          inputs: { ...(normalize(req.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>), "@read": req.getId() },
+        });
+      }
+      cb(err, resp);
+    });
+  };
   const original = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req: any, cb: Callback) => {
     original(req, (err, resp: any) => {
@@ -72,6 +93,16 @@ export function recordRegistrations(): PlannedResource[] {
     });
   };
   return recorded;
+}
+
+/** Records the outputs the program's root stack registers (its exports), into `into`. */
+export function recordStackOutputs(into: Record<string, unknown>): void {
+  const monitor = pulumi.runtime.getMonitor() as unknown as { registerResourceOutputs(req: any, cb: Callback): void };
+  const original = monitor.registerResourceOutputs.bind(monitor);
+  monitor.registerResourceOutputs = (req: any, cb: Callback) => {
+    if (String(req.getUrn()).includes("::pulumi:pulumi:Stack::")) Object.assign(into, normalize(req.getOutputs()?.toJavaScript() ?? {}));
+    original(req, cb);
+  };
 }
 
 /** Waits until every pending registration has been answered. */

@@ -31,13 +31,18 @@ export function listStacks(root: string): string[] {
  * Reads Pulumi.yaml and Pulumi.<stack>.yaml. Secure values, and every lakemesh secret the file does not set, get
  * a placeholder marked secret, so the plan runs without decrypting anything.
  */
-export function readStackConfig(root: string, stack: string): StackConfig {
-  if (!/^[A-Za-z0-9_.-]+$/.test(stack)) throw new StackConfigError(`--stack ${JSON.stringify(stack)}: not a stack name; stacks here: ${listStacks(root).join(", ")}`);
+export function readStackConfig(root: string, requested: string, domain?: string): StackConfig {
+  if (!/^[A-Za-z0-9_.-]+$/.test(requested)) throw new StackConfigError(`--stack ${JSON.stringify(requested)}: not a stack name; stacks here: ${listStacks(root).join(", ")}`);
+  if (domain !== undefined && !/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(domain)) throw new StackConfigError(`--domain ${JSON.stringify(domain)}: not a domain name`);
+  // A domain stack has its own file by convention (Pulumi.<env>-<domain>.yaml); without one, the environment's file
+  // is used with mode: domain.
+  const own = domain !== undefined && fs.existsSync(path.join(root, `Pulumi.${requested}-${domain}.yaml`));
+  const stack = domain !== undefined ? `${requested}-${domain}` : requested;
   const projectFile = path.join(root, "Pulumi.yaml");
   if (!fs.existsSync(projectFile)) throw new StackConfigError(`Pulumi.yaml: not found in ${root}; run lakemesh from the project folder`);
   const project = (parse(fs.readFileSync(projectFile, "utf8")) as { name?: string })?.name;
   if (!project) throw new StackConfigError("Pulumi.yaml: no project name");
-  const file = `Pulumi.${stack}.yaml`;
+  const file = `Pulumi.${domain !== undefined && !own ? requested : stack}.yaml`;
   const full = path.join(root, file);
   if (!fs.existsSync(full)) throw new StackConfigError(`${file}: not found; stacks here: ${listStacks(root).join(", ") || "(none)"}`);
   const doc = (parse(fs.readFileSync(full, "utf8")) ?? {}) as { config?: Record<string, unknown> };
@@ -50,6 +55,13 @@ export function readStackConfig(root: string, stack: string): StackConfig {
     } else {
       config[key] = typeof value === "string" ? value : JSON.stringify(value);
     }
+  }
+  if (domain !== undefined && !own) {
+    config[`${CONFIG_NAMESPACE}:mode`] = "domain";
+    config[`${CONFIG_NAMESPACE}:domain`] = domain;
+  }
+  if (domain !== undefined && own && config[`${CONFIG_NAMESPACE}:domain`] !== domain) {
+    throw new StackConfigError(`${file}: lakemesh:domain: ${JSON.stringify(config[`${CONFIG_NAMESPACE}:domain`] ?? null)} is not ${JSON.stringify(domain)}; the file of stack ${stack} must hold that domain`);
   }
   for (const k of Object.values(SECRET_KEYS)) {
     const key = `${CONFIG_NAMESPACE}:${k}`;

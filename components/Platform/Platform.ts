@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { compileGovernanceObjects, compileRegistryRows, governanceNames, platformNames, type Category, type PlatformSpec, type RegistryRow, type Settings } from "../../lib/compile";
+import { compileGovernanceObjects, compileRegistryRows, platformOutputs, type PlatformOutputs, type PlatformSpec, type RegistryRow, type Settings } from "../../lib/compile";
 import type { PlatformRefs } from "../DataDomain";
 import { TYPES } from "../types";
 import { createCatalog } from "./catalog";
@@ -26,11 +26,8 @@ export interface PlatformArgs {
 export class Platform extends pulumi.ComponentResource {
   /** What every DataDomain needs from the platform. */
   public readonly refs: PlatformRefs;
-  public readonly catalogName: pulumi.Output<string>;
-  public readonly warehouseId: pulumi.Output<string>;
-  public readonly gmsUrl: pulumi.Output<string>;
-  public readonly registryTable: pulumi.Output<string>;
-  public readonly functionNames: pulumi.Output<{ tenantFilter: string; currentUserTenant: string; masks: Record<Category, string> }>;
+  /** The platform stack's exports, read by domain stacks (PLATFORM_OUTPUT_KEYS). */
+  public readonly outputs: { readonly [K in keyof PlatformOutputs]: pulumi.Output<PlatformOutputs[K]> };
 
   constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super(TYPES.Platform, name, { spec: args.spec, env: args.settings.env }, opts);
@@ -42,23 +39,27 @@ export class Platform extends pulumi.ComponentResource {
     createAbac(spec, catalog, Object.values(sql), this);
     const datahub = createDatahub(settings, args.datahubSecrets, this);
 
-    const names = platformNames(spec.catalog);
-    const g = governanceNames(spec.catalog);
     // Domains depend on the objects, not just their names: the catalog and functions must exist before any pipeline.
-    const ready = pulumi.all([catalog.catalog.name, ...Object.values(sql).map((o) => o.id)]).apply(([c]) => c);
-    this.catalogName = ready;
-    this.warehouseId = catalog.warehouse.id;
-    this.gmsUrl = pulumi.output(datahub.gmsUrl);
-    this.registryTable = pulumi.output(g.gdprRegistry);
-    this.functionNames = pulumi.output({ tenantFilter: names.tenantFilter, currentUserTenant: g.currentUserTenant, masks: { ...names.masks } });
-    this.refs = {
-      catalog: this.catalogName,
-      tenantFilter: names.tenantFilter,
-      masks: { ...names.masks },
-      erasureSuppression: names.erasureSuppression,
-      warehouseId: this.warehouseId,
-      datahubGmsUrl: this.gmsUrl,
+    const catalogReady = pulumi.all([catalog.catalog.name, ...Object.values(sql).map((o) => o.id)]).apply(([c]) => c);
+    const values = pulumi.all([catalogReady, catalog.warehouse.id]).apply(([_c, warehouseId]) => ({ ...platformOutputs(settings, warehouseId), gmsUrl: datahub.gmsUrl }));
+    this.outputs = {
+      catalog: catalogReady,
+      tenantFilter: values.tenantFilter,
+      masks: values.masks,
+      erasureSuppression: values.erasureSuppression,
+      registryTable: values.registryTable,
+      warehouseId: values.warehouseId,
+      gmsUrl: values.gmsUrl,
+      principals: values.principals,
     };
-    this.registerOutputs({ catalogName: this.catalogName, warehouseId: this.warehouseId, gmsUrl: this.gmsUrl, registryTable: this.registryTable, functionNames: this.functionNames });
+    this.refs = {
+      catalog: this.outputs.catalog,
+      tenantFilter: this.outputs.tenantFilter,
+      masks: this.outputs.masks,
+      erasureSuppression: this.outputs.erasureSuppression,
+      warehouseId: this.outputs.warehouseId,
+      datahubGmsUrl: this.outputs.gmsUrl,
+    };
+    this.registerOutputs({ ...this.outputs });
   }
 }

@@ -15,3 +15,5 @@ export * from "./domain";
 export * from "./governance";
 export * from "./platform";
 export * from "./survival";
+export * from "./platform-outputs";
+export * from "./affected";

@@ -12,6 +12,7 @@ export interface StackSettings {
   protect?: boolean;
   mode?: "single" | "platform" | "domain";
   domain?: string;
+  platformStack?: string;
   abac?: boolean;
   aws: {
     region: string;

@@ -1,0 +1,49 @@
+import { governanceNames, pipelinesGroup } from "./naming";
+import { platformNames, type Category } from "./platform-names";
+import type { PersonaName, Settings } from "./settings";
+
+/** What the platform stack exports and every domain stack reads through a StackReference. */
+export interface PlatformOutputs {
+  readonly catalog: string;
+  readonly tenantFilter: string;
+  readonly masks: Readonly<Record<Category, string>>;
+  readonly erasureSuppression: string;
+  readonly registryTable: string;
+  readonly warehouseId: string;
+  readonly gmsUrl: string;
+  readonly principals: { readonly personas: Readonly<Record<PersonaName, string>>; readonly pipelinesGroup: string };
+}
+
+export const PLATFORM_OUTPUT_KEYS: readonly (keyof PlatformOutputs)[] = [
+  "catalog",
+  "tenantFilter",
+  "masks",
+  "erasureSuppression",
+  "registryTable",
+  "warehouseId",
+  "gmsUrl",
+  "principals",
+];
+
+/** The platform's outputs, from its settings and the one id only a deployment knows (the warehouse's). */
+export function platformOutputs(s: Settings, warehouseId: string): PlatformOutputs {
+  const n = platformNames(s.catalog);
+  return {
+    catalog: s.catalog,
+    tenantFilter: n.tenantFilter,
+    masks: n.masks,
+    erasureSuppression: n.erasureSuppression,
+    registryTable: governanceNames(s.catalog).gdprRegistry,
+    warehouseId,
+    gmsUrl: s.datahub.gmsUrl,
+    principals: { personas: { ...s.personas }, pipelinesGroup: pipelinesGroup(s) },
+  };
+}
+
+/** Stack-name convention: `<env>-platform` holds the platform, `<env>-<domain>` one domain, `<env>` everything. */
+export function platformStackName(env: string): string {
+  return `${env}-platform`;
+}
+export function domainStackName(env: string, domain: string): string {
+  return `${env}-${domain}`;
+}

@@ -1,0 +1,31 @@
+import { OFFLINE_WAREHOUSE_ID } from "../../cli/plan/mocks";
+import { readStackConfig } from "../../cli/plan/stack-config";
+import { runOfflinePlan } from "../../cli/plan/run";
+import { platformOutputs } from "../../lib/compile";
+import { ROOT } from "../helpers/settings";
+
+// One plan per test file (the SDK is process-global): the prod stack of one domain.
+test("a domain stack plans only its own domain, the grants it owns, and a reference to its platform stack", async () => {
+  const stack = readStackConfig(ROOT, "prod", "outcomes-performance");
+  expect(stack.stack).toBe("prod-outcomes-performance");
+  const plan = await runOfflinePlan(ROOT, stack);
+  const domains = plan.resources.filter((r) => r.type === "lakemesh:domain:DataDomain").map((r) => r.name);
+  expect(domains).toEqual(["outcomes-performance"]);
+  const domain = plan.resources.find((r) => r.type === "lakemesh:domain:DataDomain")!;
+  const outside = plan.resources.filter((r) => r.parent !== domain.urn && r.urn !== domain.urn).map((r) => `${r.type} ${r.name}`).sort();
+  expect(outside).toEqual([
+    "pulumi:providers:databricks databricks",
+    "pulumi:providers:kafka kafka",
+    "pulumi:providers:kubernetes kubernetes",
+    "pulumi:pulumi:Stack lakemesh-prod-outcomes-performance",
+    "pulumi:pulumi:StackReference organization/lakemesh/prod-platform",
+  ]);
+  const grants = plan.resources.filter((r) => r.type.startsWith("databricks:index/grant"));
+  expect(grants.map((g) => g.inputs.schema)).toEqual(["lakemesh_prod.outcomes_performance"]);
+  // Its pipeline reads names from the platform stack's outputs.
+  const pipeline = plan.resources.find((r) => r.type === "databricks:index/pipeline:Pipeline")!;
+  expect(pipeline.inputs.catalog).toBe("lakemesh_prod");
+  const job = plan.resources.find((r) => r.type === "databricks:index/job:Job")!;
+  expect((job.inputs.tasks as { sqlTask?: { warehouseId: string } }[])[0].sqlTask!.warehouseId).toBe(OFFLINE_WAREHOUSE_ID);
+  expect(platformOutputs(stack.settings, OFFLINE_WAREHOUSE_ID).catalog).toBe("lakemesh_prod");
+});

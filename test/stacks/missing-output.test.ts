@@ -1,0 +1,24 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { OFFLINE_WAREHOUSE_ID } from "../../cli/plan/mocks";
+import { readStackConfig } from "../../cli/plan/stack-config";
+import { platformOutputs } from "../../lib/compile";
+import { ROOT } from "../helpers/settings";
+
+test("a StackReference output that is missing fails with the platform stack and the output named, and writes nothing", () => {
+  const { warehouseId: _dropped, ...withoutWarehouse } = platformOutputs(readStackConfig(ROOT, "prod").settings, OFFLINE_WAREHOUSE_ID);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lakemesh-outputs-"));
+  fs.writeFileSync(path.join(dir, "outputs.json"), JSON.stringify(withoutWarehouse));
+  const r = spawnSync(process.execPath, [path.join(ROOT, "bin", "lakemesh.js"), "plan", "--stack", "prod", "--domain", "core-business", "--quiet", "--platform-outputs", path.join(dir, "outputs.json"), "--out", path.join(dir, "out")], {
+    cwd: ROOT,
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+  expect(r.status).toBe(1);
+  expect(r.stderr).toBe(
+    'lakemesh plan: the program failed; nothing was written: platform stack organization/lakemesh/prod-platform has no output "warehouseId"; deploy the platform stack first (outputs read: catalog, tenantFilter, masks, erasureSuppression, registryTable, warehouseId, gmsUrl, principals)\n',
+  );
+  expect(fs.existsSync(path.join(dir, "out"))).toBe(false);
+});
