@@ -30,7 +30,7 @@ export function schemaPattern(def: string): RegExp {
 let compiled: ValidateFunction<DomainManifest> | undefined;
 function validator(): ValidateFunction<DomainManifest> {
   if (!compiled) {
-    const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, allowUnionTypes: false });
+    const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
     addFormats(ajv, ["email"]);
     // Annotation only: the human wording of what a field allows, used in error messages.
     ajv.addKeyword({ keyword: "x-allowed", schemaType: "string" });

@@ -244,6 +244,13 @@ export interface Column {
    */
   classification?: "public" | "internal" | "confidential" | "restricted";
   personalData?: PersonalData;
+  /**
+   * Example values (ODCS examples). The sample generator draws from them; they are never personal data.
+   *
+   * @minItems 1
+   * @maxItems 20
+   */
+  examples?: (string | number | boolean)[];
 }
 /**
  * GDPR classification of a column.

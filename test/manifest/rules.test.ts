@@ -190,6 +190,20 @@ const CASES: [string, string, Change[], string[]][] = [
     ],
   ],
   [
+    "personal-data",
+    "examples on a personal column",
+    [{ file: A, from: "          description: E-mail.\n", to: "          description: E-mail.\n          examples: [a@example.com]\n" }],
+    [
+      'mesh/alpha.yaml:59:21: spec.datasets[0].columns[2].examples: personal column "email" has examples; no examples on personal columns: a manifest is not a place for personal data',
+    ],
+  ],
+  [
+    "column-types",
+    "an example of the wrong type",
+    [{ file: A, from: "          description: Region.\n        - name: balance", to: "          description: Region.\n          examples: [EU, 3]\n        - name: balance" }],
+    ['mesh/alpha.yaml:67:26: spec.datasets[0].columns[3].examples[1]: example 3 does not fit STRING; numbers for numeric columns, true or false for BOOLEAN, strings otherwise'],
+  ],
+  [
     "clustering",
     "personal clustering column",
     [{ file: A, from: "clusterBy: [tenant_id]", to: "clusterBy: [tenant_id, email]" }],

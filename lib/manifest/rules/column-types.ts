@@ -1,9 +1,17 @@
 import { ManifestRule } from "../mesh";
-import { decimalParts, impliedLogicalType } from "../types";
+import { decimalParts, impliedLogicalType, typeFamily } from "../types";
+
+function exampleFits(physicalType: string, v: string | number | boolean): boolean {
+  const f = typeFamily(physicalType);
+  if (f === "integer") return typeof v === "number" && Number.isInteger(v);
+  if (f === "number") return typeof v === "number";
+  if (f === "boolean") return typeof v === "boolean";
+  return typeof v === "string";
+}
 
 export const rule: ManifestRule = {
   id: "column-types",
-  description: "logicalType agrees with physicalType, DECIMAL scale fits its precision, and primary-key columns are required.",
+  description: "logicalType agrees with physicalType, DECIMAL scale fits its precision, primary-key columns are required, and examples have the column's type.",
   check(ctx, report) {
     for (const m of ctx.manifests) {
       m.manifest.spec.datasets.forEach((ds, d) => {
@@ -20,6 +28,9 @@ export const rule: ManifestRule = {
           if (c.primaryKey === true && c.required !== true) {
             report(m, at, `primary-key column "${c.name}" is not required`, "required: true on primary-key columns");
           }
+          (c.examples ?? []).forEach((v, k) => {
+            if (!exampleFits(c.physicalType, v)) report(m, [...at, "examples", k], `example ${JSON.stringify(v)} does not fit ${c.physicalType}`, "numbers for numeric columns, true or false for BOOLEAN, strings otherwise");
+          });
         });
       });
     }

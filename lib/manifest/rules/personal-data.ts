@@ -10,7 +10,7 @@ export function maskType(category: PersonalData["category"]): string {
 export const rule: ManifestRule = {
   id: "personal-data",
   description:
-    "Personal columns have the type their category's mask takes, are not public, and never sit in a dataset shared by all tenants; a topic that feeds personal columns is marked personalData.",
+    "Personal columns have the type their category's mask takes, are not public, carry no examples, and never sit in a dataset shared by all tenants; a topic that feeds personal columns is marked personalData.",
   check(ctx, report) {
     for (const m of ctx.manifests) {
       const spec = m.manifest.spec;
@@ -21,6 +21,9 @@ export const rule: ManifestRule = {
           const want = maskType(c.personalData.category);
           if (c.physicalType !== want) {
             report(m, [...at, "columns", i, "physicalType"], `personal column "${c.name}" of category ${c.personalData.category} is ${c.physicalType}`, `physicalType: ${want} (the type governance.mask_${c.personalData.category} takes)`);
+          }
+          if (c.examples !== undefined) {
+            report(m, [...at, "columns", i, "examples"], `personal column "${c.name}" has examples`, "no examples on personal columns: a manifest is not a place for personal data");
           }
           if (c.classification === "public") {
             report(m, [...at, "columns", i, "classification"], `personal column "${c.name}" is classified public`, "internal, confidential or restricted");
