@@ -46,7 +46,8 @@ export function createPipeline(
         [CONFIG_KEYS.contract]: fsPath(p.contractPath),
         // A contract change changes this value, so the pipeline is updated and re-reads it.
         [CONFIG_KEYS.contractSha256]: artifacts.apply((a) => a.contractSha256),
-        [CONFIG_KEYS.env]: spec.pipeline.tags.lakemesh_env,
+        [CONFIG_KEYS.env]: p.env,
+        ...p.secretConfiguration,
       },
       notifications: [{ emailRecipients: [...p.notificationEmails], alerts: ["on-update-failure", "on-update-fatal-failure", "on-flow-failure"] }],
       runAs,

@@ -108,7 +108,11 @@ function columnDdl(c: ContractColumn, tenantKey: string | null): string {
 function tableProperties(s: Settings, domain: string, layer: string, version: string, columns: readonly ContractColumn[], extra: Record<string, string> = {}): Record<string, string> {
   return {
     // Statistics are kept only for columns without personal data: min/max values in _delta_log outlive VACUUM.
-    "delta.dataSkippingStatsColumns": columns.filter((c) => !c.personalData && c.name !== "value").map((c) => c.name).join(","),
+    // Delta keeps none for BOOLEAN, BINARY, ARRAY and MAP columns and refuses them in this list.
+    "delta.dataSkippingStatsColumns": columns
+      .filter((c) => !c.personalData && c.name !== "value" && !/^(BOOLEAN|BINARY|ARRAY<|MAP<)/.test(c.type))
+      .map((c) => c.name)
+      .join(","),
     "delta.deletedFileRetentionDuration": `interval ${s.databricks.vacuumRetentionHours} hours`,
     "delta.enableDeletionVectors": "true",
     "delta.logRetentionDuration": "interval 30 days",

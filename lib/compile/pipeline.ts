@@ -7,7 +7,13 @@ export const CONFIG_KEYS = {
   contract: "lakemesh.contract",
   contractSha256: "lakemesh.contract_sha256",
   env: "lakemesh.env",
+  subjectSalt: "lakemesh.subject_salt",
+  kafkaSaslUsername: "lakemesh.kafka.sasl_username",
+  kafkaSaslPassword: "lakemesh.kafka.sasl_password",
 } as const;
+
+/** A Databricks secret reference, resolved by the pipeline at run time; the value never enters configuration. */
+export const secretRef = (scope: string, key: string) => `{{secrets/${scope}/${key}}}`;
 
 /** The entry file of the shared pipeline module; its siblings are importable helpers. */
 export const PIPELINE_ENTRY = "lakemesh_pipeline.py";
@@ -34,6 +40,9 @@ export interface PipelineSpec {
   readonly runAsServicePrincipal: string | null;
   readonly tags: Readonly<Record<string, string>>;
   readonly codeFiles: readonly CodeFileSpec[];
+  /** Configuration entries that reference secrets (subject salt, Kafka SASL credentials). */
+  readonly secretConfiguration: Readonly<Record<string, string>>;
+  readonly env: string;
 }
 
 export interface JobSpec {
@@ -83,6 +92,16 @@ export function compilePipeline(s: Settings, domain: DomainManifest, codeSources
       runAsServicePrincipal: runAs,
       tags,
       codeFiles,
+      env: s.env,
+      secretConfiguration: {
+        [CONFIG_KEYS.subjectSalt]: secretRef(s.databricks.gdprSecretScope, "subject-salt"),
+        ...(s.kafka.auth === "sasl-scram-sha512"
+          ? {
+              [CONFIG_KEYS.kafkaSaslUsername]: secretRef(s.kafka.secretScope, `${d}-pipeline-user`),
+              [CONFIG_KEYS.kafkaSaslPassword]: secretRef(s.kafka.secretScope, `${d}-pipeline-password`),
+            }
+          : {}),
+      },
     },
     job: {
       resourceName: resourceName(d, "job"),

@@ -28,6 +28,7 @@ export interface StackSettings {
     };
     warehouseSize?: "2X-Small" | "X-Small" | "Small" | "Medium" | "Large";
     vacuumRetentionHours?: number;
+    gdprSecretScope?: string;
   };
   kafka: {
     /**

@@ -15,7 +15,8 @@ export type Settings = StackSettings & {
   abac: boolean;
   mode: NonNullable<StackSettings["mode"]>;
   aws: StackSettings["aws"] & Required<Pick<StackSettings["aws"], "landingRetentionDays">>;
-  databricks: StackSettings["databricks"] & Required<Pick<StackSettings["databricks"], "pipelineDevelopment" | "warehouseSize" | "vacuumRetentionHours">>;
+  databricks: StackSettings["databricks"] &
+    Required<Pick<StackSettings["databricks"], "pipelineDevelopment" | "warehouseSize" | "vacuumRetentionHours" | "gdprSecretScope">>;
   kafka: StackSettings["kafka"] & Required<Pick<StackSettings["kafka"], "principalPrefix" | "secretScope">>;
   datahub: StackSettings["datahub"] &
     Required<Pick<StackSettings["datahub"], "ingestionSchedule" | "ingestionImage" | "secretName" | "kafka" | "prerequisitesChartVersion" | "chartVersion">>;

@@ -45,7 +45,9 @@ export const policy: ResourceValidationPolicy = {
     walk(args.props, "", (path, key, value) => {
       if (typeof value !== "string" || value === "") return;
       if (kubeSecretData && /^(data|stringData)\./.test(path)) return;
-      if (secretsVisible && SENSITIVE.test(key) && !allowedPlainKeys.includes(key) && !/^\$\{[A-Z0-9_]+\}$/.test(value)) {
+      // ${ENV} (DataHub recipes) and {{secrets/scope/key}} (Databricks) are references, resolved where they run.
+      const reference = /^\$\{[A-Z0-9_]+\}$/.test(value) || /^\{\{secrets\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\}\}$/.test(value);
+      if (secretsVisible && SENSITIVE.test(key) && !allowedPlainKeys.includes(key) && !reference) {
         report(`input ${path} holds a plain value; make it a Pulumi secret`);
         return;
       }
