@@ -1,5 +1,6 @@
 import { affectedCommand } from "./commands/affected";
 import { planCommand } from "./commands/plan";
+import { sampleCommand } from "./commands/sample";
 import { stacksCommand } from "./commands/stacks";
 import { validateCommand } from "./commands/validate";
 import { Command, EXIT, Io, processIo, UsageError } from "./usage";
@@ -8,6 +9,7 @@ import { Command, EXIT, Io, processIo, UsageError } from "./usage";
 export const COMMANDS: Readonly<Record<string, Command>> = {
   affected: affectedCommand,
   plan: planCommand,
+  sample: sampleCommand,
   stacks: stacksCommand,
   validate: validateCommand,
 };

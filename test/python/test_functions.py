@@ -1,0 +1,114 @@
+"""The tenant row filter and the mask functions, run as Spark SQL functions over a (persona, tenant, row) table.
+
+The bodies are the plan's rendered SQL. Open-source Spark has no is_account_group_member() and no notion of the
+caller, so the stand-in passes both in: is_account_group_member(g) becomes array_contains(groups, g) and
+current_user() becomes the caller column. Everything else runs as written.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from plane import Plane
+
+TENANT_PRINCIPALS = [
+    # tenant, principal, role
+    ("tenant-01", "alice@client-one.example", "client_admin"),
+    ("tenant-01", "erin@client-one.example", "end_user"),
+    ("tenant-02", "client-two-admins", "client_admin"),  # a group
+    ("tenant-02", "svc-api-tenant-02", "service"),
+]
+
+# persona -> (caller, groups)
+PERSONAS = {
+    "platform_admin": ("pat@lakemesh.example", ["lakemesh-dev-platform-admins"]),
+    "internal_analyst": ("ian@lakemesh.example", ["lakemesh-dev-internal-analysts"]),
+    "data_scientist": ("dana@lakemesh.example", ["lakemesh-dev-data-scientists"]),
+    "gdpr_officer": ("gail@lakemesh.example", ["lakemesh-dev-gdpr-officers"]),
+    "pipeline": ("sp-core-business", ["lakemesh-dev-pipelines"]),
+    "client_admin_t1": ("alice@client-one.example", []),
+    "client_admin_t2_by_group": ("bert@client-two.example", ["client-two-admins"]),
+    "end_user_t1": ("erin@client-one.example", []),
+    "api_service_t2": ("svc-api-tenant-02", []),
+    "outsider": ("mallory@elsewhere.example", ["lakemesh-dev-end-users"]),
+}
+
+ROWS = {"tenant-01": "person.01.001@tenant-01.example.com", "tenant-02": "person.02.001@tenant-02.example.com", "tenant-unknown": "x@tenant-unknown.example.com"}
+
+
+def function_sql(plane: Plane, name: str) -> str:
+    path = next((plane.plan / "sql" / "governance").glob(f"*.governance.{name}.sql"))
+    return path.read_text().strip().rstrip(";")
+
+
+def standin(sql: str, fn: str) -> str:
+    """CREATE TEMPORARY FUNCTION fn(<params>, caller STRING, groups ARRAY<STRING>) RETURNS ... RETURN <body>."""
+    m = re.match(r"CREATE OR REPLACE FUNCTION `[a-z0-9_]+`\.`governance`\.`[a-z0-9_]+`\((?P<params>[^)]*)\)\s+RETURNS (?P<ret>\w+)\s+COMMENT '[^']*'\s+RETURN (?P<body>.*)$", sql, re.S)
+    assert m, sql
+    body = re.sub(r"`[a-z0-9_]+`\.`governance`\.`tenant_principals`", "tenant_principals", m["body"])
+    body = body.replace("is_account_group_member(", "array_contains(groups, ").replace("current_user()", "caller")
+    return f"CREATE OR REPLACE TEMPORARY FUNCTION {fn}({m['params']}, caller STRING, groups ARRAY<STRING>) RETURNS {m['ret']} RETURN {body}"
+
+
+@pytest.fixture(scope="module")
+def spark(plane: Plane):
+    s = plane.spark()
+    s.createDataFrame(TENANT_PRINCIPALS, "tenant_id STRING, principal STRING, role STRING").createOrReplaceTempView("tenant_principals")
+    cases = [(p, caller, groups, t, v) for p, (caller, groups) in PERSONAS.items() for t, v in ROWS.items()]
+    s.createDataFrame(cases, "persona STRING, caller STRING, groups ARRAY<STRING>, row_tenant STRING, email STRING").createOrReplaceTempView("cases")
+    s.sql(standin(function_sql(plane, "tenant_filter"), "tenant_filter"))
+    for category in ("email", "name", "date_of_birth", "identifier"):
+        s.sql(standin(function_sql(plane, f"mask_{category}"), f"mask_{category}"))
+    return s
+
+
+def visible(spark) -> dict[str, list[str]]:
+    rows = spark.sql("SELECT persona, row_tenant FROM cases WHERE tenant_filter(row_tenant, caller, groups) ORDER BY persona, row_tenant").collect()
+    out: dict[str, list[str]] = {p: [] for p in PERSONAS}
+    for r in rows:
+        out[r.persona].append(r.row_tenant)
+    return out
+
+
+def test_internal_personas_see_every_tenant_and_nobody_sees_another_tenant(spark):
+    every = sorted(ROWS)
+    assert visible(spark) == {
+        "platform_admin": every,
+        "internal_analyst": every,
+        "data_scientist": every,
+        "gdpr_officer": every,
+        "pipeline": every,
+        "client_admin_t1": ["tenant-01"],
+        "client_admin_t2_by_group": ["tenant-02"],
+        "end_user_t1": ["tenant-01"],
+        "api_service_t2": ["tenant-02"],
+        "outsider": [],
+    }
+
+
+def test_email_mask_reveals_only_to_gdpr_officers_pipelines_and_the_rows_own_client_admins(spark):
+    got = {
+        (r.persona, r.row_tenant): r.shown
+        for r in spark.sql("SELECT persona, row_tenant, mask_email(email, row_tenant, caller, groups) AS shown FROM cases").collect()
+    }
+    for persona in PERSONAS:
+        for tenant, value in ROWS.items():
+            reveal = persona in ("gdpr_officer", "pipeline") or (persona, tenant) in (("client_admin_t1", "tenant-01"), ("client_admin_t2_by_group", "tenant-02"))
+            want = value if reveal else "***@" + value.split("@")[1]
+            assert got[(persona, tenant)] == want, (persona, tenant)
+
+
+def test_other_masks_fit_their_category(spark):
+    r = spark.sql(
+        "SELECT mask_name('Person Example', 'tenant-01', 'ian', array('lakemesh-dev-internal-analysts')) AS name,"
+        " mask_date_of_birth(DATE'1984-07-12', 'tenant-01', 'ian', array()) AS dob,"
+        " mask_identifier('user-01-001', 'tenant-01', 'ian', array()) AS id,"
+        " mask_identifier('user-01-001', 'tenant-01', 'gail', array('lakemesh-dev-gdpr-officers')) AS id_revealed,"
+        " mask_email(NULL, 'tenant-01', 'ian', array()) AS null_email"
+    ).collect()[0]
+    assert r.name == "P***"
+    assert str(r.dob) == "1984-01-01"
+    assert re.fullmatch(r"[0-9a-f]{64}", r.id) and r.id != "user-01-001"
+    assert r.id_revealed == "user-01-001"
+    assert r.null_email is None

@@ -1,0 +1,140 @@
+"""The pipeline module without Spark running: contract checks, and the exact arguments each platform gets."""
+from __future__ import annotations
+
+import json
+import types
+
+import pytest
+
+import lakemesh_contract as lc
+import lakemesh_dq as dq
+from plane import Plane
+
+
+@pytest.fixture(scope="module")
+def contract_text() -> str:
+    # Read straight from a plan: the module must take what lakemesh compiles.
+    import mesh
+
+    p = Plane()
+    if not p.plan.exists():
+        pytest.skip("no plan; run the suite through scripts/local/test-python.sh")
+    return mesh.contracts(p.plan, ["core-business"])["core-business"].read_text()
+
+
+def grants(contract_text: str) -> dict:
+    return next(d for d in json.loads(contract_text)["datasets"] if d["name"] == "equity_grants")
+
+
+class Recorder:
+    """Stands in for pyspark.pipelines: records what each decorator is called with."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple] = []
+
+    def _decorator(self, name: str):
+        def make(*args, **kwargs):
+            self.calls.append((name, args, kwargs))
+            return lambda f: f
+
+        return make
+
+    def __getattr__(self, item):
+        if item in ("table", "materialized_view", "expect", "expect_or_drop", "expect_or_fail"):
+            return self._decorator(item)
+        raise AttributeError(item)
+
+
+def test_databricks_gets_row_filter_masks_clustering_and_native_expectations(contract_text, monkeypatch):
+    rec = Recorder()
+    monkeypatch.setattr(dq, "dp", rec)
+    ds = grants(contract_text)
+    dq.declare("streaming_table", lambda: None, ds, "lakemesh_dev.core_business.equity_grants", native=True)
+    expectations = [c for c in rec.calls if c[0].startswith("expect")]
+    assert expectations == [
+        ("expect_or_drop", ("lm__valid_tenant", "tenant_id IS NOT NULL"), {}),
+        ("expect_or_drop", ("lm__required__grant_id", "grant_id IS NOT NULL"), {}),
+        ("expect_or_drop", ("lm__required__plan_id", "plan_id IS NOT NULL"), {}),
+        ("expect_or_drop", ("lm__required__holder_user_id", "holder_user_id IS NOT NULL"), {}),
+        ("expect_or_drop", ("lm__required__grant_date", "grant_date IS NOT NULL"), {}),
+        ("expect_or_drop", ("lm__required__grant_type", "grant_type IS NOT NULL"), {}),
+        ("expect_or_drop", ("lm__required__shares_granted", "shares_granted IS NOT NULL"), {}),
+        ("expect_or_drop", ("lm__required__status", "status IS NOT NULL"), {}),
+        ("expect_or_drop", ("lm__required__updated_at", "updated_at IS NOT NULL"), {}),
+        ("expect_or_drop", ("positive_shares", "shares_granted > 0"), {}),
+        ("expect_or_drop", ("non_negative_strike", "strike_price IS NULL OR strike_price >= 0"), {}),
+        ("expect", ("grant_not_in_future", "grant_date <= current_date()"), {}),
+    ]
+    (_, args, kwargs), = [c for c in rec.calls if c[0] == "table"]
+    assert args == ()
+    assert kwargs == {
+        "name": "lakemesh_dev.core_business.equity_grants",
+        "comment": "One row per grant made to an employee or other holder under a plan.",
+        "table_properties": ds["tableProperties"],
+        "schema": ds["schema"],
+        "cluster_by": ["tenant_id", "plan_id"],
+        "row_filter": "ROW FILTER `lakemesh_dev`.`governance`.`tenant_filter` ON (`tenant_id`)",
+    }
+    assert "`holder_email` STRING COMMENT 'E-mail address grant notices are sent to.' MASK `lakemesh_dev`.`governance`.`mask_email` USING COLUMNS (`tenant_id`)" in kwargs["schema"]
+
+
+def test_open_source_spark_gets_neither_filter_masks_nor_clustering(contract_text, monkeypatch):
+    rec = Recorder()
+    monkeypatch.setattr(dq, "dp", rec)
+    ds = grants(contract_text)
+    dq.declare("materialized_view", lambda: None, ds, "spark_catalog.core_business.equity_grants", native=False)
+    assert [c[0] for c in rec.calls] == ["materialized_view"]
+    kwargs = rec.calls[0][2]
+    assert set(kwargs) == {"name", "comment", "table_properties", "schema"}
+    assert "MASK" not in kwargs["schema"] and "NOT NULL" not in kwargs["schema"]
+    assert kwargs["schema"].startswith("`tenant_id` STRING, `grant_id` STRING, `plan_id` STRING")
+
+
+def test_the_contract_is_refused_when_stale_tampered_or_of_another_format(contract_text):
+    import hashlib
+
+    good = hashlib.sha256(contract_text.encode()).hexdigest()
+    assert lc.parse(contract_text, good).domain == "core-business"
+    with pytest.raises(lc.ContractError, match="redeploy the domain"):
+        lc.parse(contract_text, "0" * 64)
+    tampered = json.loads(contract_text)
+    tampered["datasets"][0]["columns"][0]["name"] = "tenant_id`; DROP TABLE x; --"
+    with pytest.raises(lc.ContractError, match="not a valid identifier"):
+        lc.parse(json.dumps(tampered))
+    other = json.loads(contract_text)
+    other["format"] = 99
+    with pytest.raises(lc.ContractError, match="format 99"):
+        lc.parse(json.dumps(other))
+    topic = json.loads(contract_text)
+    topic["datasets"][0]["source"]["topic"] = "x,y"
+    with pytest.raises(lc.ContractError, match="not a valid topic name"):
+        lc.parse(json.dumps(topic))
+
+
+def test_local_names_swap_only_the_catalog(contract_text):
+    c = lc.parse(contract_text, catalog_override="spark_catalog")
+    assert c.local_table("lakemesh_dev.core_business.equity_grants") == "spark_catalog.core_business.equity_grants"
+    with pytest.raises(lc.ContractError):
+        c.local_table("a.b")
+
+
+def test_kafka_options_take_sasl_credentials_from_the_configuration():
+    import lakemesh_datasets as ld
+
+    conf = {ld.SASL_USER_CONF: "u", ld.SASL_PASSWORD_CONF: 'p"w\\d'}
+    spark = types.SimpleNamespace(conf=types.SimpleNamespace(get=lambda k, d=None: conf.get(k, d)))
+    contract = types.SimpleNamespace(raw={"kafka": {"bootstrapServers": "b:9096", "startingOffsets": "earliest", "failOnDataLoss": False, "groupIdPrefix": "g.", "securityProtocol": "SASL_SSL", "saslMechanism": "SCRAM-SHA-512"}})
+    opts = ld.kafka_options(spark, contract, "core-business.equity-grants.v2")
+    assert opts == {
+        "kafka.bootstrap.servers": "b:9096",
+        "subscribe": "core-business.equity-grants.v2",
+        "startingOffsets": "earliest",
+        "failOnDataLoss": "false",
+        "groupIdPrefix": "g.",
+        "kafka.security.protocol": "SASL_SSL",
+        "kafka.sasl.mechanism": "SCRAM-SHA-512",
+        "kafka.sasl.jaas.config": 'org.apache.kafka.common.security.scram.ScramLoginModule required username="u" password="p\\"w\\\\d";',
+    }
+    conf.clear()
+    with pytest.raises(lc.ContractError, match="needs lakemesh.kafka.sasl_username"):
+        ld.kafka_options(spark, contract, "core-business.equity-grants.v2")
