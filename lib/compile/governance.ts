@@ -96,12 +96,15 @@ export interface RegistryRow {
   readonly retentionColumn: string | null;
 }
 
-/** The registry rows of every dataset (every layer) that holds personal data, from the compiled contracts. */
+/**
+ * The registry rows of every dataset (every layer) that holds personal data or declares a retention period, from
+ * the compiled contracts: the erasure and access jobs use the first, the retention job both.
+ */
 export function compileRegistry(contracts: readonly PipelineContract[]): RegistryRow[] {
   return contracts
     .flatMap((c) =>
       c.datasets
-        .filter((d) => d.columns.some((col) => col.personalData))
+        .filter((d) => d.columns.some((col) => col.personalData) || d.retention !== null)
         .map((d) => ({
           dataset: d.table,
           domain: c.domain,

@@ -1,4 +1,5 @@
--- Every dataset that holds personal data, compiled from the domain manifests. The GDPR jobs read it; nobody edits it.
+-- Every dataset that holds personal data or declares a retention period, compiled from the domain manifests. The GDPR
+-- jobs read it; nobody edits it.
 CREATE TABLE IF NOT EXISTS {{table}} (
   dataset STRING NOT NULL COMMENT 'catalog.schema.table',
   domain STRING NOT NULL COMMENT 'Owning domain.',

@@ -39,8 +39,19 @@ describe("governance SQL", () => {
     const rows = compileRegistry(shippedMesh().domains.map((d) => compileContract(s, names, d)));
     const o = compileRegistryRows(s, rows);
     const stmt = o.create[0];
-    // 12 silver datasets with personal columns and the 12 bronze tables of their topics.
-    expect(rows.length).toBe(24);
+    // 12 silver datasets with personal columns and the 12 bronze tables of their topics, plus 8 datasets with a
+    // retention period and no personal data (4 silver, 4 bronze).
+    expect(rows.length).toBe(32);
+    expect(rows.filter((r) => r.personalColumns.length === 0).map((r) => r.dataset)).toEqual([
+      "lakemesh_prod.core_business.bronze_equity_plans",
+      "lakemesh_prod.core_business.equity_plans",
+      "lakemesh_prod.external_integrations.bronze_market_prices",
+      "lakemesh_prod.external_integrations.bronze_valuations",
+      "lakemesh_prod.external_integrations.market_prices",
+      "lakemesh_prod.external_integrations.valuations",
+      "lakemesh_prod.outcomes_performance.bronze_forecasts",
+      "lakemesh_prod.outcomes_performance.forecasts",
+    ]);
     expect(stmt.parameters!.length).toBe(rows.length * 10);
     for (const r of rows) expect(stmt.sql).not.toContain(r.dataset);
     expect(stmt.sql.startsWith("INSERT OVERWRITE `lakemesh_prod`.`governance`.`gdpr_registry` VALUES\n(:dataset_0, :domain_0,")).toBe(true);
