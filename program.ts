@@ -59,6 +59,7 @@ function createPlatform(settings: Settings, mesh: Mesh, cfg: pulumi.Config, prov
         gmsToken: cfg.requireSecret(SECRET_KEYS.datahubGmsToken),
         databricksToken: cfg.requireSecret(SECRET_KEYS.datahubDatabricksToken),
       },
+      subjectSalt: cfg.requireSecret(SECRET_KEYS.subjectHashSalt),
     },
     { providers },
   );
@@ -106,7 +107,7 @@ export async function program(root = process.cwd()): Promise<Record<string, unkn
   if (settings.mode !== "domain") {
     const platform = createPlatform(settings, mesh, cfg, [providers.aws!, providers.databricks!, providers.kubernetes!]);
     refs = platform.refs;
-    stackOutputs = { ...platform.outputs };
+    stackOutputs = { ...platform.outputs, gdprJobIds: platform.gdprJobIds };
   } else {
     refs = platformFromStack(settings);
   }

@@ -2,5 +2,6 @@
 export const TYPES = {
   DataDomain: "lakemesh:domain:DataDomain",
   Platform: "lakemesh:platform:Platform",
+  Gdpr: "lakemesh:platform:Gdpr",
   GovernanceSql: "lakemesh:governance:SqlObject",
 } as const;

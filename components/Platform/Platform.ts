@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import { compileGovernanceObjects, compileRegistryRows, platformOutputs, type PlatformOutputs, type PlatformSpec, type RegistryRow, type Settings } from "../../lib/compile";
+import { compileGdprJobs, compileGovernanceObjects, compileRegistryRows, platformOutputs, type PlatformOutputs, type PlatformSpec, type RegistryRow, type Settings } from "../../lib/compile";
 import type { PlatformRefs } from "../DataDomain";
 import { TYPES } from "../types";
 import { createCatalog } from "./catalog";
 import { createDatahub, type DatahubSecrets } from "./datahub";
+import { Gdpr } from "./gdpr";
 import { createAbac, createGovernanceObjects } from "./governance";
 import { createStorage } from "./storage";
 
@@ -16,18 +17,22 @@ export interface PlatformArgs {
   readonly registry: readonly RegistryRow[];
   /** Secret config values DataHub needs. */
   readonly datahubSecrets: DatahubSecrets;
+  /** Salt of subject hashes (secret config lakemesh:subjectHashSalt), stored in the GDPR secret scope. */
+  readonly subjectSalt: pulumi.Input<string>;
 }
 
 /**
  * The shared platform of a stack: KMS-encrypted S3 storage and its Unity Catalog credential and locations, the
  * isolated catalog, the governance schema with the tenant row filter, masks and GDPR tables, governed tags, the SQL
- * warehouse, optional ABAC policies and the DataHub server.
+ * warehouse, optional ABAC policies, the GDPR jobs (subject access, erasure, retention) and the DataHub server.
  */
 export class Platform extends pulumi.ComponentResource {
   /** What every DataDomain needs from the platform. */
   public readonly refs: PlatformRefs;
   /** The platform stack's exports, read by domain stacks (PLATFORM_OUTPUT_KEYS). */
   public readonly outputs: { readonly [K in keyof PlatformOutputs]: pulumi.Output<PlatformOutputs[K]> };
+  /** Ids of the GDPR jobs, by kind (subject-access, erasure, retention). */
+  public readonly gdprJobIds: Record<string, pulumi.Output<string>>;
 
   constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super(TYPES.Platform, name, { spec: args.spec, env: args.settings.env }, opts);
@@ -37,6 +42,11 @@ export class Platform extends pulumi.ComponentResource {
     const objects = [...compileGovernanceObjects(settings), compileRegistryRows(settings, args.registry)];
     const sql = createGovernanceObjects(settings, spec, objects, catalog, this);
     createAbac(spec, catalog, Object.values(sql), this);
+    const gdpr = new Gdpr(
+      "gdpr",
+      { spec: compileGdprJobs(settings), subjectSalt: args.subjectSalt, protect: spec.protect, dependsOn: [...Object.values(sql), catalog.gdprVolume] },
+      { parent: this },
+    );
     const datahub = createDatahub(settings, args.datahubSecrets, this);
 
     // Domains depend on the objects, not just their names: the catalog and functions must exist before any pipeline.
@@ -52,6 +62,7 @@ export class Platform extends pulumi.ComponentResource {
       gmsUrl: values.gmsUrl,
       principals: values.principals,
     };
+    this.gdprJobIds = gdpr.jobIds;
     this.refs = {
       catalog: this.outputs.catalog,
       tenantFilter: this.outputs.tenantFilter,
@@ -60,6 +71,6 @@ export class Platform extends pulumi.ComponentResource {
       warehouseId: this.outputs.warehouseId,
       datahubGmsUrl: this.outputs.gmsUrl,
     };
-    this.registerOutputs({ ...this.outputs });
+    this.registerOutputs({ ...this.outputs, gdprJobIds: this.gdprJobIds });
   }
 }

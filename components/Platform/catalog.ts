@@ -1,9 +1,8 @@
 import * as databricks from "@pulumi/databricks";
 import * as pulumi from "@pulumi/pulumi";
-import type { GrantSpec, PlatformSpec, Settings } from "../../lib/compile";
+import { accessControl, type GrantSpec, type PlatformSpec, type Settings } from "../../lib/compile";
 import { keep, type Storage } from "./storage";
 
-const APPLICATION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const toGrants = (g: readonly GrantSpec[]) => g.map((x) => ({ principal: x.principal, privileges: [...x.privileges] }));
 
 export interface Catalog {
@@ -80,7 +79,7 @@ export function createCatalog(s: Settings, spec: PlatformSpec, storage: Storage,
     "warehouse-permissions",
     {
       sqlEndpointId: warehouse.id,
-      accessControls: users.map((p) => (APPLICATION_ID.test(p) ? { servicePrincipalName: p, permissionLevel: "CAN_USE" } : { groupName: p, permissionLevel: "CAN_USE" })),
+      accessControls: users.map((p) => ({ ...accessControl(p), permissionLevel: "CAN_USE" })),
     },
     { parent: warehouse },
   );

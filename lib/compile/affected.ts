@@ -5,6 +5,7 @@ import { createHash } from "crypto";
 import type { DomainManifest } from "../manifest";
 import { compileContract } from "./contract";
 import { compileDomain, renderDomainArtifacts } from "./domain";
+import { compileGdprJobs } from "./gdpr-jobs";
 import { compileRegistry } from "./governance";
 import { stableJson } from "./json";
 import { meshOf } from "./model";
@@ -25,7 +26,7 @@ export function stackFingerprints(s: Settings, manifests: readonly DomainManifes
   const mesh = meshOf(manifests);
   const names = platformNames(s.catalog);
   const out = new Map<string, string>();
-  out.set(platformStackName(s.env), digest({ platform: compilePlatform(s, mesh), registry: compileRegistry(mesh.domains.map((d) => compileContract(s, names, d))) }));
+  out.set(platformStackName(s.env), digest({ platform: compilePlatform(s, mesh), gdpr: compileGdprJobs(s), registry: compileRegistry(mesh.domains.map((d) => compileContract(s, names, d))) }));
   for (const d of mesh.domains) {
     const spec = compileDomain(s, mesh, d, code);
     // The warehouse id and GMS URL come from the platform stack at deploy time; they do not depend on the change.

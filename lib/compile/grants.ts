@@ -85,3 +85,10 @@ export function compileTableGrants(s: Settings, mesh: Mesh, domain: DomainManife
     return true;
   });
 }
+
+const APPLICATION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** How workspace permissions name a principal: a service principal by application id, anything else as a group. */
+export function accessControl(principal: string): { servicePrincipalName: string } | { groupName: string } {
+  return APPLICATION_ID.test(principal) ? { servicePrincipalName: principal } : { groupName: principal };
+}

@@ -14,6 +14,7 @@ export * from "./datahub";
 export * from "./domain";
 export * from "./governance";
 export * from "./platform";
+export * from "./gdpr-jobs";
 export * from "./survival";
 export * from "./platform-outputs";
 export * from "./affected";

@@ -66,6 +66,16 @@ export function codeDir(s: Settings, domain: string): string {
   return `${domainWorkspaceDir(s, domain)}/code`;
 }
 
+/** Workspace folder of the GDPR job notebooks and their shared module. */
+export function gdprWorkspaceDir(s: Settings): string {
+  return `${s.databricks.workspaceRoot}/gdpr`;
+}
+
+/** Databricks job of a GDPR workflow (subject-access, erasure, retention). */
+export function gdprJobName(s: Settings, kind: string): string {
+  return `${s.prefix}-${s.env}-gdpr-${kind}`;
+}
+
 /** Kubernetes names of a domain's DataHub ingestion (CronJob names are limited to 52 characters). */
 export function datahubRecipeName(domain: string): string {
   return `recipe-${domain}`;

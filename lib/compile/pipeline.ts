@@ -1,4 +1,5 @@
 import { pipelineMode, type DomainManifest } from "../manifest";
+import { SUBJECT_SALT_KEY } from "./gdpr-jobs";
 import { codeDir, contractPath, domainJobName, governanceSqlPath, pipelineName, resourceName, schemaName } from "./naming";
 import type { Settings } from "./settings";
 
@@ -94,7 +95,7 @@ export function compilePipeline(s: Settings, domain: DomainManifest, codeSources
       codeFiles,
       env: s.env,
       secretConfiguration: {
-        [CONFIG_KEYS.subjectSalt]: secretRef(s.databricks.gdprSecretScope, "subject-salt"),
+        [CONFIG_KEYS.subjectSalt]: secretRef(s.databricks.gdprSecretScope, SUBJECT_SALT_KEY),
         ...(s.kafka.auth === "sasl-scram-sha512"
           ? {
               [CONFIG_KEYS.kafkaSaslUsername]: secretRef(s.kafka.secretScope, `${d}-pipeline-user`),

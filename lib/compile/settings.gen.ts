@@ -29,6 +29,8 @@ export interface StackSettings {
     warehouseSize?: "2X-Small" | "X-Small" | "Small" | "Medium" | "Large";
     vacuumRetentionHours?: number;
     gdprSecretScope?: string;
+    gdprServicePrincipal?: string;
+    gdprRetentionSchedule?: string;
   };
   kafka: {
     /**

@@ -66,7 +66,7 @@ function describe(where: string, e: ErrorObject): string {
   if (e.keyword === "required") {
     const field = String((e.params as { missingProperty: string }).missingProperty);
     const key = [...segs, field];
-    const allowed = (schemaAt("/" + key.join("/"))["x-allowed"] as string | undefined) ?? "see docs/configuration.md";
+    const allowed = (schemaAt("/" + key.join("/"))["x-allowed"] as string | undefined) ?? "see lib/compile/settings.schema.json";
     return `${where}: ${CONFIG_NAMESPACE}:${key.join(".")}: missing config key; ${allowed}`;
   }
   if (e.keyword === "additionalProperties") {

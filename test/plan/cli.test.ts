@@ -79,7 +79,7 @@ describe("lakemesh plan", () => {
   it("refuses an unknown stack and lists the known ones", () => {
     const r = plan(ROOT, "--stack", "staging");
     expect(r.status).toBe(1);
-    expect(r.stderr).toBe("lakemesh plan: Pulumi.staging.yaml: not found; stacks here: dev, prod\n");
+    expect(r.stderr).toBe("lakemesh plan: Pulumi.staging.yaml: not found; stacks here: dev, dev-core-business, dev-platform, prod, prod-core-business, prod-platform\n");
   });
 
   it("exits 2 without --stack", () => {

@@ -33,17 +33,24 @@ describe("the Platform component (prod)", () => {
       "databricks:index/grant:Grant": 3,
       // catalog, governance schema, export volume, 12 functions, 5 tables
       "databricks:index/grants:Grants": 20,
-      "databricks:index/permissions:Permissions": 1,
+      "databricks:index/job:Job": 3,
+      "databricks:index/notebook:Notebook": 3,
+      "databricks:index/permissions:Permissions": 4,
       "databricks:index/policyInfo:PolicyInfo": 11,
       "databricks:index/schema:Schema": 1,
+      "databricks:index/secret:Secret": 1,
+      "databricks:index/secretAcl:SecretAcl": 3,
+      "databricks:index/secretScope:SecretScope": 1,
       "databricks:index/sqlEndpoint:SqlEndpoint": 1,
       "databricks:index/storageCredential:StorageCredential": 1,
       "databricks:index/systemSchema:SystemSchema": 2,
       "databricks:index/tagPolicy:TagPolicy": 4,
       "databricks:index/volume:Volume": 1,
+      "databricks:index/workspaceFile:WorkspaceFile": 1,
       "kubernetes:core/v1:Namespace": 1,
       "kubernetes:core/v1:Secret": 2,
       "kubernetes:helm.sh/v3:Release": 2,
+      "lakemesh:platform:Gdpr": 1,
       // 5 tables, 12 functions, the registry rows
       "pulumi-nodejs:dynamic:Resource": 18,
     });
@@ -155,5 +162,59 @@ describe("the Platform component (prod)", () => {
     expect(prereq.inputs).toMatchObject({ chart: "datahub-prerequisites", version: "0.3.0", namespace: "datahub", repositoryOpts: { repo: "https://helm.datahubproject.io/" } });
     expect(datahub.inputs).toMatchObject({ chart: "datahub", version: "1.1.0", namespace: "datahub" });
     expect(datahub.dependsOn).toContain(prereq.urn);
+  });
+
+  it("provisions the three GDPR jobs: queued, one run at a time, run as the GDPR service principal, failures mailed", () => {
+    const jobs = byType(plan, "databricks:index/job:Job").filter((j) => (j.inputs.tags as Record<string, string> | undefined)?.lakemesh_gdpr);
+    expect(jobs.map((j) => j.inputs.name).sort()).toEqual(["lakemesh-prod-gdpr-erasure", "lakemesh-prod-gdpr-retention", "lakemesh-prod-gdpr-subject-access"]);
+    for (const j of jobs) {
+      expect(j.inputs).toMatchObject({
+        maxConcurrentRuns: 1,
+        queue: { enabled: true },
+        runAs: { servicePrincipalName: "5b0e3c2d-8f14-4a6b-9c7d-1e2f3a4b5c01" },
+        emailNotifications: { onFailures: ["data-platform@example.com", "dpo@example.com"] },
+      });
+      const [task] = j.inputs.tasks as { notebookTask: { notebookPath: string; source: string } }[];
+      const notebook = one("databricks:index/notebook:Notebook", `gdpr-notebook-${(j.inputs.tags as Record<string, string>).lakemesh_gdpr}`);
+      expect(task.notebookTask).toEqual({ notebookPath: notebook.inputs.path, source: "WORKSPACE" });
+      expect(j.dependsOn).toContain(notebook.urn);
+      expect(j.dependsOn).toContain(one("databricks:index/workspaceFile:WorkspaceFile", "gdpr-module").urn);
+    }
+    const params = (name: string) => Object.fromEntries((one("databricks:index/job:Job", name).inputs.parameters as { name: string; default: string }[]).map((p) => [p.name, p.default]));
+    expect(params("gdpr-job-erasure")).toEqual({
+      catalog_override: "",
+      registry_table: "lakemesh_prod.governance.gdpr_registry",
+      request_id: "",
+      salt_secret_scope: "lakemesh-gdpr",
+      subject_id: "",
+      tenant_id: "",
+      vacuum_retain_hours: "",
+    });
+    expect(params("gdpr-job-subject-access").export_root).toBe("/Volumes/lakemesh_prod/governance/gdpr_exports");
+    expect(one("databricks:index/job:Job", "gdpr-job-retention").inputs.schedule).toEqual({ quartzCronExpression: "0 0 2 * * ?", timezoneId: "UTC", pauseStatus: "UNPAUSED" });
+    expect(one("databricks:index/job:Job", "gdpr-job-erasure").inputs.schedule).toBeUndefined();
+  });
+
+  it("lets GDPR officers run requests and auditors only watch", () => {
+    const acl = (job: string) => one("databricks:index/permissions:Permissions", `gdpr-job-${job}-permissions`).inputs.accessControls;
+    expect(acl("erasure")).toEqual([
+      { groupName: "lakemesh-prod-auditors", permissionLevel: "CAN_VIEW" },
+      { groupName: "lakemesh-prod-gdpr-officers", permissionLevel: "CAN_MANAGE_RUN" },
+      { groupName: "lakemesh-prod-platform-admins", permissionLevel: "CAN_MANAGE" },
+    ]);
+    expect(acl("retention")).not.toContainEqual(expect.objectContaining({ groupName: "lakemesh-prod-gdpr-officers" }));
+  });
+
+  it("keeps the subject-hash salt in the GDPR secret scope as a secret, readable by pipelines and GDPR officers only", () => {
+    const salt = one("databricks:index/secret:Secret", "gdpr-subject-salt");
+    expect(salt.inputs).toMatchObject({ key: "subject-salt" });
+    expect(JSON.stringify(salt.inputs)).not.toContain("offline-plan-placeholder");
+    expect([salt.protect, salt.retainOnDelete]).toEqual([true, true]);
+    const acls = byType(plan, "databricks:index/secretAcl:SecretAcl").map((a) => [a.inputs.principal, a.inputs.permission]);
+    expect(acls.sort()).toEqual([
+      ["lakemesh-prod-gdpr-officers", "READ"],
+      ["lakemesh-prod-pipelines", "READ"],
+      ["lakemesh-prod-platform-admins", "MANAGE"],
+    ]);
   });
 });

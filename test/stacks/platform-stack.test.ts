@@ -4,14 +4,16 @@ import { runOfflinePlan } from "../../cli/plan/run";
 import { platformOutputs, PLATFORM_OUTPUT_KEYS } from "../../lib/compile";
 import { ROOT } from "../helpers/settings";
 
-test("the platform stack holds no domain and exports exactly what domain stacks read", async () => {
+test("the platform stack holds no domain and exports what domain stacks read, plus the GDPR job ids", async () => {
   const stack = readStackConfig(ROOT, "prod-platform");
   const plan = await runOfflinePlan(ROOT, stack);
   expect(plan.resources.filter((r) => r.type === "lakemesh:domain:DataDomain")).toEqual([]);
   expect(plan.resources.filter((r) => r.type === "lakemesh:platform:Platform")).toHaveLength(1);
-  expect(Object.keys(plan.outputs).sort()).toEqual([...PLATFORM_OUTPUT_KEYS].sort());
+  const { gdprJobIds, ...shared } = plan.outputs;
+  expect(Object.keys(shared).sort()).toEqual([...PLATFORM_OUTPUT_KEYS].sort());
   // What the domain stacks' offline plans are given is what this plan exports.
-  expect(plan.outputs).toEqual(JSON.parse(JSON.stringify(platformOutputs(stack.settings, OFFLINE_WAREHOUSE_ID))));
+  expect(shared).toEqual(JSON.parse(JSON.stringify(platformOutputs(stack.settings, OFFLINE_WAREHOUSE_ID))));
+  expect(Object.keys(gdprJobIds as object).sort()).toEqual(["erasure", "retention", "subject-access"]);
   // Grants on the catalog include every domain's group, from the whole mesh.
   const catalogGrants = plan.resources.find((r) => r.name === "catalog-grants")!;
   expect((catalogGrants.inputs.grants as { principal: string }[]).map((g) => g.principal)).toContain("lakemesh-prod-domain-outcomes-performance");

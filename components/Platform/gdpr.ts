@@ -1,0 +1,79 @@
+import * as databricks from "@pulumi/databricks";
+import * as pulumi from "@pulumi/pulumi";
+import { accessControl, type GdprSpec } from "../../lib/compile";
+import { TYPES } from "../types";
+import { keep } from "./storage";
+
+/** Arguments for {@link Gdpr}. */
+export interface GdprArgs {
+  /** Compiled GDPR jobs and secret scope (lib/compile compileGdprJobs). */
+  readonly spec: GdprSpec;
+  /** Salt of subject hashes (secret config lakemesh:subjectHashSalt). */
+  readonly subjectSalt: pulumi.Input<string>;
+  /**
+   * Whether the secret scope and salt are protected and kept on delete: a lost salt makes the suppression list
+   * unmatchable, and erased subjects would come back with the next replay.
+   * @default false
+   */
+  readonly protect?: boolean;
+  /** What the jobs need before they can run: the governance tables they read and write. */
+  readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
+}
+
+/**
+ * The GDPR workflows of a stack: the secret scope holding the subject-hash salt (read by pipelines and the jobs),
+ * the job notebooks and their shared module, and the subject access, erasure and nightly retention jobs with
+ * their permissions.
+ */
+export class Gdpr extends pulumi.ComponentResource {
+  /** Job ids by kind (subject-access, erasure, retention). */
+  public readonly jobIds: Record<string, pulumi.Output<string>>;
+
+  constructor(name: string, args: GdprArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(TYPES.Gdpr, name, { jobs: args.spec.jobs.map((j) => j.name) }, opts);
+    const { spec } = args;
+    const protect = args.protect ?? false;
+    const scope = new databricks.SecretScope("gdpr-secret-scope", { name: spec.secretScope.name }, keep(this, protect));
+    const salt = new databricks.Secret(
+      "gdpr-subject-salt",
+      { scope: scope.name, key: spec.secretScope.saltKey, stringValue: pulumi.secret(args.subjectSalt) },
+      keep(this, protect, { parent: scope }),
+    );
+    const acls = [
+      ...spec.secretScope.managers.map((principal) => ({ principal, permission: "MANAGE" })),
+      ...spec.secretScope.readers.map((principal) => ({ principal, permission: "READ" })),
+    ].map((a) => new databricks.SecretAcl(`gdpr-secret-acl-${a.principal}`, { scope: scope.name, principal: a.principal, permission: a.permission }, { parent: scope }));
+
+    const module = new databricks.WorkspaceFile(spec.module.resourceName, { path: spec.module.path, source: spec.module.source }, { parent: this });
+    const ids: Record<string, pulumi.Output<string>> = {};
+    for (const j of spec.jobs) {
+      const notebook = new databricks.Notebook(j.notebook.resourceName, { path: j.notebook.path, source: j.notebook.source, language: "PYTHON" }, { parent: this });
+      const job = new databricks.Job(
+        j.resourceName,
+        {
+          name: j.name,
+          description: j.description,
+          parameters: j.parameters.map((p) => ({ name: p.name, default: p.default })),
+          // Serverless (no cluster): the notebook reads the job parameters as widgets.
+          tasks: [{ taskKey: "run", notebookTask: { notebookPath: notebook.path, source: "WORKSPACE" }, timeoutSeconds: j.timeoutSeconds }],
+          maxConcurrentRuns: 1,
+          queue: { enabled: true },
+          timeoutSeconds: j.timeoutSeconds,
+          schedule: j.schedule ? { quartzCronExpression: j.schedule, timezoneId: "UTC", pauseStatus: "UNPAUSED" } : undefined,
+          emailNotifications: { onFailures: [...j.notificationEmails] },
+          runAs: j.runAsServicePrincipal ? { servicePrincipalName: j.runAsServicePrincipal } : undefined,
+          tags: { ...j.tags },
+        },
+        { parent: this, dependsOn: [notebook, module, salt, ...acls, ...(args.dependsOn ?? [])] },
+      );
+      new databricks.Permissions(
+        `${j.resourceName}-permissions`,
+        { jobId: job.id, accessControls: j.permissions.map((p) => ({ ...accessControl(p.principal), permissionLevel: p.level })) },
+        { parent: job },
+      );
+      ids[j.kind] = job.id;
+    }
+    this.jobIds = ids;
+    this.registerOutputs({ jobIds: this.jobIds });
+  }
+}
