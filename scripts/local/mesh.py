@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Runs lakemesh domains on the local data plane, from an offline plan (lakemesh plan --stack dev).
 
-  mesh.py prepare --plan out/plan/dev                   schemas and governance tables, from the plan's SQL
+  mesh.py prepare --plan out/plan/dev [--tenants a,b]   schemas, governance tables and GDPR registry from the plan
   mesh.py topics  --plan out/plan/dev --domains a,b     Kafka topics as the plan declares them
   mesh.py produce --events DIR                          send lakemesh sample's <topic>.jsonl files
   mesh.py run     --plan out/plan/dev --domains a,b     one Spark Declarative Pipelines run of the domains'
@@ -57,21 +57,54 @@ def local_sql(sql: str, catalog: str) -> str:
     return sql.replace(f"`{catalog}`.", "`spark_catalog`.")
 
 
-def prepare(plan: Path) -> None:
+REGISTRY_FIELDS = ["dataset", "domain", "layer", "kind", "tenant_key", "subject_key", "personal_columns", "retention_period", "retention_column", "registry_sha256"]
+
+
+def registry_rows(plan: Path) -> list[tuple]:
+    """The GDPR registry rows the plan binds as parameters (name_i). Dataset names keep the stack's catalog; the
+    GDPR jobs run locally with catalog_override=spark_catalog.
+
+    Open-source Spark does not bind named parameters in INSERT, so the rows are rebuilt here from the plan's
+    parameter file and written through a DataFrame: still no value in SQL text."""
+    files = list((plan / "sql" / "governance").glob("*.gdpr_registry-rows.parameters.json"))
+    if len(files) != 1:
+        sys.exit(f"expected one gdpr_registry-rows.parameters.json in {plan}/sql/governance, found {len(files)}")
+    params = {p["name"]: p["value"] for p in json.loads(files[0].read_text())}
+    n = len(params) // len(REGISTRY_FIELDS)
+    if n * len(REGISTRY_FIELDS) != len(params) or any(f"{f}_{i}" not in params for f in REGISTRY_FIELDS for i in range(n)):
+        sys.exit(f"{files[0]}: parameters are not {len(REGISTRY_FIELDS)} per row ({', '.join(REGISTRY_FIELDS)})")
+    rows = []
+    for i in range(n):
+        rows.append(tuple(params[f"{f}_{i}"] for f in REGISTRY_FIELDS))
+    return rows
+
+
+def prepare(plan: Path, tenants: list[str]) -> None:
+    """Schemas, the governance tables, the GDPR registry rows and the tenants (as local service principals)."""
     c = contracts(plan)
     catalog = json.loads(next(iter(c.values())).read_text())["catalog"]
     schemas = sorted({json.loads(p.read_text())["schema"] for p in c.values()} | {"governance"})
     tables = sorted((plan / "sql" / "governance").glob("*.sql"))
     statements = [local_sql(p.read_text().strip().rstrip(";"), catalog) for p in tables if "CREATE TABLE" in p.read_text()]
+    registry = registry_rows(plan)
     spark = spark_local.classic_session("lakemesh-prepare")
     try:
+        from pyspark.sql import functions as F
+
         for s in schemas:
             spark.sql(f"CREATE SCHEMA IF NOT EXISTS `{s}`")
         for stmt in statements:
             spark.sql(stmt)
+        reg = spark.createDataFrame(registry, ", ".join(f"{f} STRING" for f in REGISTRY_FIELDS))
+        reg.write.insertInto("spark_catalog.governance.gdpr_registry", overwrite=True)
+        if tenants:
+            rows = [(t, f"local-service-{t}", "service") for t in tenants]
+            df = spark.createDataFrame(rows, "tenant_id STRING, principal STRING, role STRING").withColumn("updated_at", F.current_timestamp())
+            existing = spark.read.table("spark_catalog.governance.tenant_principals").select("tenant_id", "principal")
+            df.join(existing, ["tenant_id", "principal"], "left_anti").write.insertInto("spark_catalog.governance.tenant_principals")
     finally:
         spark.stop()
-    print(f"prepared schemas {', '.join(schemas)} and {len(statements)} governance tables", file=sys.stderr)
+    print(f"prepared schemas {', '.join(schemas)}, {len(statements)} governance tables, {len(registry)} registry rows, tenants {', '.join(tenants) or '(none)'}", file=sys.stderr)
 
 
 def topics(plan: Path, domains: list[str]) -> list[str]:
@@ -193,7 +226,9 @@ def main() -> int:
     for name in ("prepare", "topics", "run", "counts"):
         s = sub.add_parser(name)
         s.add_argument("--plan", type=Path, required=True)
-        if name != "prepare":
+        if name == "prepare":
+            s.add_argument("--tenants", default="", help="tenant ids to register in governance.tenant_principals")
+        else:
             s.add_argument("--domains", required=True)
         if name == "run":
             s.add_argument("--name", default="lakemesh_local", help="pipeline name (its own checkpoints)")
@@ -202,7 +237,7 @@ def main() -> int:
     s.add_argument("--events", type=Path, required=True)
     a = ap.parse_args()
     if a.cmd == "prepare":
-        prepare(a.plan)
+        prepare(a.plan, [t for t in a.tenants.split(",") if t])
     elif a.cmd == "topics":
         topics(a.plan, a.domains.split(","))
     elif a.cmd == "produce":

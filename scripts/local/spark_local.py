@@ -126,6 +126,10 @@ def confs() -> dict[str, str]:
         # SDP retries a failed flow (with back-off) before failing the run; in tests a failure
         # should surface at once. LAKEMESH_SDP_FLOW_RETRIES=2 restores retries.
         "spark.sql.pipelines.maxFlowRetryAttempts": os.environ.get("LAKEMESH_SDP_FLOW_RETRIES", "0"),
+        # Tests of erasure search the files for erased values: uncompressed Parquet makes a byte search meaningful.
+        "spark.sql.parquet.compression.codec": os.environ.get("LAKEMESH_PARQUET_CODEC", "snappy"),
+        # Tests only (LAKEMESH_TEST_VACUUM_ANY_AGE=1): VACUUM ... RETAIN 0 HOURS, which Delta refuses by default.
+        **({"spark.databricks.delta.retentionDurationCheck.enabled": "false"} if os.environ.get("LAKEMESH_TEST_VACUUM_ANY_AGE") == "1" else {}),
     }
 
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # npm run local:up: the local data plane (venv, Spark jars, Kafka on 127.0.0.1), the dev stack's offline plan,
-# its schemas and governance tables, and every topic it declares. Idempotent.
+# its schemas, governance tables and GDPR registry, the sample tenants tenant-01 and tenant-02, and every topic it
+# declares. Idempotent.
 source "$(dirname "$0")/_lib.sh"
 set -eu
 # The demo has its own warehouse and metastore: tests and experiments elsewhere under .local/ do not mix in.
@@ -12,6 +13,6 @@ VENV="$("$LAKEMESH_ROOT/scripts/local/venv.sh")"
 node "$LAKEMESH_ROOT/bin/lakemesh.js" plan --stack dev --quiet --out "$LAKEMESH_LOCAL/demo/plan" >&2
 plan="$LAKEMESH_LOCAL/demo/plan/dev"
 domains="$(cd "$plan" && ls -d workspace/*/*/*/domains/*/ | xargs -n1 basename | paste -sd, -)"
-"$VENV/bin/python" "$LAKEMESH_ROOT/scripts/local/mesh.py" prepare --plan "$plan" 2>/dev/null
+"$VENV/bin/python" "$LAKEMESH_ROOT/scripts/local/mesh.py" prepare --plan "$plan" --tenants tenant-01,tenant-02 2>/dev/null
 "$VENV/bin/python" "$LAKEMESH_ROOT/scripts/local/mesh.py" topics --plan "$plan" --domains "$domains"
 lm_log "local data plane up: Kafka $(cat "$LAKEMESH_RUN/kafka.bootstrap" 2>/dev/null || echo 127.0.0.1:9092), plan $plan"

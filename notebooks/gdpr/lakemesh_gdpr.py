@@ -1,0 +1,306 @@
+"""Shared code of the lakemesh GDPR jobs (subject access, erasure, retention).
+
+Driven by the GDPR registry the platform compiles from the manifests (governance.gdpr_registry), never by a list
+of tables kept by hand. Table and column names come only from the registry and are checked again here; values
+(tenant, subject, cutoffs) travel in DataFrames and filters, never in SQL text. The raw subject id is never written
+anywhere: requests, the suppression list and the audit log hold a salted hash.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+
+IDENT = re.compile(r"^[a-z][a-z0-9_]{0,254}$")
+TABLE = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
+TENANT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+SUBJECT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,255}$")
+REQUEST = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$")
+
+
+class GdprInputError(ValueError):
+    """A request parameter is malformed or unknown. Raised before anything is changed."""
+
+
+def check(pattern: re.Pattern, value: str, what: str, allowed: str) -> str:
+    if not isinstance(value, str) or not pattern.match(value):
+        raise GdprInputError(f"{what} {value!r} is not valid; {allowed}")
+    return value
+
+
+def ident(name: str) -> str:
+    return check(IDENT, name, "identifier", "lower-case letters, digits and _")
+
+
+def tenant_id(value: str | None) -> str:
+    return check(TENANT, value, "tenant_id", "letters, digits, - and _, starting with a letter or digit, at most 64 characters")
+
+
+def subject_id(value: str | None) -> str:
+    return check(SUBJECT, value, "subject_id", "letters, digits and . _ @ + -, at most 256 characters; no quotes, spaces or other SQL")
+
+
+def hours(value: str | None) -> int | None:
+    if value is None:
+        return None
+    if not str(value).isdigit():
+        raise GdprInputError(f"vacuum_retain_hours {value!r} is not a whole number of hours")
+    return int(value)
+
+
+def required(params: dict[str, str | None], *names: str) -> None:
+    for n in names:
+        if not params.get(n):
+            raise GdprInputError(f"the {n} parameter is required")
+
+
+def duration(text: str) -> timedelta:
+    """ISO 8601 duration as lakemesh reads it: a year is 365 days, a month 30."""
+    m = DURATION.match(text or "")
+    if not m or text in ("P", "PT") or not any(m.groups()):
+        raise ValueError(f"not an ISO 8601 duration: {text!r}")
+    y, mo, w, d, h, mi, s = (int(x) if x else 0 for x in m.groups())
+    return timedelta(days=365 * y + 30 * mo + 7 * w + d, hours=h, minutes=mi, seconds=s)
+
+
+def subject_hash(salt: str, tenant: str, subject: str) -> str:
+    """sha256 of salt:tenant:subject, the same key the pipelines drop suppressed events by."""
+    return hashlib.sha256(f"{salt}:{tenant}:{subject}".encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Dataset:
+    table: str
+    domain: str
+    layer: str
+    kind: str
+    tenant_key: str | None
+    subject_key: str | None
+    personal_columns: list[dict[str, str]]
+    retention_period: str | None
+    retention_column: str | None
+
+
+@dataclass
+class Job:
+    """What every GDPR job shares: the session, the registry, the governance tables, the salt and the audit trail."""
+
+    spark: SparkSession
+    registry_table: str
+    catalog_override: str | None
+    salt: str
+    request_id: str
+    actor: str = ""
+    _audit: list = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        check(TABLE, self.registry_table, "registry table", "catalog.schema.table")
+        check(REQUEST, self.request_id, "request id", "a UUID")
+        if not self.salt:
+            raise GdprInputError("the subject-hash salt is empty")
+        self.actor = self.spark.sql("SELECT current_user()").first()[0]
+
+    def name(self, fq: str) -> str:
+        check(TABLE, fq, "table", "catalog.schema.table")
+        if not self.catalog_override:
+            return fq
+        return f"{ident(self.catalog_override)}.{fq.split('.', 1)[1]}"
+
+    def governance(self, table: str) -> str:
+        cat, schema, _ = self.registry_table.split(".")
+        return self.name(f"{cat}.{schema}.{ident(table)}")
+
+    def registry(self) -> list[Dataset]:
+        out = []
+        for r in self.spark.read.table(self.name(self.registry_table)).collect():
+            cols = json.loads(r["personal_columns"])
+            for c in cols:
+                ident(c["name"])
+            ds = Dataset(
+                table=check(TABLE, r["dataset"], "registry dataset", "catalog.schema.table"),
+                domain=r["domain"],
+                layer=r["layer"],
+                kind=r["kind"],
+                tenant_key=ident(r["tenant_key"]) if r["tenant_key"] else None,
+                subject_key=ident(r["subject_key"]) if r["subject_key"] else None,
+                personal_columns=cols,
+                retention_period=r["retention_period"],
+                retention_column=ident(r["retention_column"]) if r["retention_column"] else None,
+            )
+            out.append(ds)
+        return sorted(out, key=lambda d: ({"bronze": 0, "silver": 1, "gold": 2}.get(d.layer, 3), d.table))
+
+    def exists(self, table: str) -> bool:
+        """Whether a registered table exists yet. A domain whose pipeline has not run has no table and so no data;
+        the jobs report such datasets as absent (and audit it) rather than fail every request."""
+        return self.spark.catalog.tableExists(table)
+
+    def known_tenant(self, tenant: str) -> bool:
+        return self.spark.read.table(self.governance("tenant_principals")).filter(F.col("tenant_id") == tenant).limit(1).count() == 1
+
+    def audit(self, action: str, dataset: str | None = None, rows: int | None = None, tenant: str | None = None, subject_hash: str | None = None, detail: str | None = None) -> None:
+        """Adds an entry to the audit log. Entries are written in one append per flush(): at the end of each
+        request, when it fails, and right after the subject is put on the suppression list."""
+        self._audit.append((datetime.now(timezone.utc), self.request_id, action, dataset, rows, tenant, subject_hash, self.actor, detail))
+
+    def flush(self) -> None:
+        if not self._audit:
+            return
+        schema = "event_time TIMESTAMP, request_id STRING, action STRING, dataset STRING, rows_affected BIGINT, tenant_id STRING, subject_hash STRING, actor STRING, detail STRING"
+        self.spark.createDataFrame(self._audit, schema).write.format("delta").mode("append").saveAsTable(self.governance("audit_log"))
+        self._audit = []
+
+    def request(self, kind: str, tenant: str, subject_hash_value: str, status: str) -> None:
+        """Records the request (first call) or its new status."""
+        from delta.tables import DeltaTable
+
+        now = datetime.now(timezone.utc)
+        src = self.spark.createDataFrame(
+            [(self.request_id, kind, tenant, subject_hash_value, status, now, now if status in ("done", "failed") else None)],
+            "request_id STRING, request_type STRING, tenant_id STRING, subject_hash STRING, status STRING, requested_at TIMESTAMP, completed_at TIMESTAMP",
+        )
+        (
+            DeltaTable.forName(self.spark, self.governance("gdpr_requests")).alias("t")
+            .merge(src.alias("s"), "t.request_id = s.request_id")
+            .whenMatchedUpdate(set={"status": "s.status", "completed_at": "s.completed_at"})
+            .whenNotMatchedInsertAll()
+            .execute()
+        )
+
+    def guarded(self, kind: str, tenant: str, subject_hash_value: str, work):
+        """Runs work() as request kind: recorded as running, then done; on an error, failed. Audited either way."""
+        self.request(kind, tenant, subject_hash_value, "running")
+        self.audit("request", tenant=tenant, subject_hash=subject_hash_value, detail=kind)
+        try:
+            result = work()
+        except Exception as e:
+            self.audit("failed", tenant=tenant, subject_hash=subject_hash_value, detail=type(e).__name__)
+            self.flush()
+            self.request(kind, tenant, subject_hash_value, "failed")
+            raise
+        self.flush()
+        self.request(kind, tenant, subject_hash_value, "done")
+        return result
+
+    def purge_and_vacuum(self, table: str, vacuum_retain_hours: int | None, lite: bool = False) -> None:
+        """REORG ... APPLY (PURGE) rewrites files that still hold soft-deleted rows; VACUUM removes old files.
+
+        LITE vacuums the files the transaction log says were removed (what an erasure's own commits removed), in
+        seconds rather than a listing of the whole table; when the log no longer reaches back far enough it falls
+        back to a full VACUUM. The nightly retention job runs the full one, which also finds orphaned files."""
+        props = {r["key"]: r["value"] for r in self.spark.sql(f"SHOW TBLPROPERTIES {quoted(table)}").collect()}
+        if props.get("delta.enableDeletionVectors") == "true":
+            self.spark.sql(f"REORG TABLE {quoted(table)} APPLY (PURGE)")
+            self.audit("purge", table)
+        retain = "" if vacuum_retain_hours is None else f" RETAIN {int(vacuum_retain_hours)} HOURS"
+        threshold = "the table's own retention threshold" if vacuum_retain_hours is None else f"retain {int(vacuum_retain_hours)} hours"
+        if lite:
+            try:
+                self.spark.sql(f"VACUUM {quoted(table)}{retain} LITE")
+                self.audit("vacuum", table, detail=f"lite, {threshold}")
+                return
+            except Exception as e:  # the log was truncated: only a full VACUUM can tell what to remove
+                if "LITE" not in str(e).upper():
+                    raise
+        self.spark.sql(f"VACUUM {quoted(table)}{retain}")
+        self.audit("vacuum", table, detail=f"full, {threshold}")
+
+
+def quoted(table: str) -> str:
+    check(TABLE, table, "table", "catalog.schema.table")
+    return ".".join(f"`{p}`" for p in table.split("."))
+
+
+def new_request_id() -> str:
+    return str(uuid.uuid4())
+
+
+def open_job(params: dict[str, str | None], spark: SparkSession | None = None) -> Job:
+    """The job of validated parameters: the session, the salt and the request id (new unless given)."""
+    request_id = params.get("request_id") or new_request_id()
+    check(REQUEST, request_id, "request_id", "a UUID")
+    check(TABLE, params.get("registry_table"), "registry_table", "catalog.schema.table")
+    if params.get("catalog_override"):
+        ident(params["catalog_override"])  # type: ignore[arg-type]
+    salt = salt_from(params)
+    return Job(spark or session(), params["registry_table"], params.get("catalog_override"), salt, request_id)  # type: ignore[arg-type]
+
+
+def job_parameters(names: list[str], argv: list[str] | None = None) -> dict[str, str | None]:
+    """Job parameters: notebook widgets on Databricks, --name value arguments elsewhere."""
+    dbutils = _dbutils()
+    if dbutils is not None:
+        out: dict[str, str | None] = {}
+        for n in names:
+            try:
+                out[n] = dbutils.widgets.get(n) or None
+            except Exception:
+                out[n] = None
+        return out
+    ap = argparse.ArgumentParser()
+    for n in names:
+        ap.add_argument(f"--{n.replace('_', '-')}", dest=n, default=None)
+    return vars(ap.parse_args(argv))
+
+
+def _dbutils():
+    try:
+        return globals().get("dbutils") or __import__("IPython").get_ipython().user_ns["dbutils"]  # type: ignore[union-attr]
+    except Exception:
+        return None
+
+
+def entry(main) -> None:
+    """Runs a job's main. On Databricks an error fails the task as it is; locally a bad input is one line on
+    stderr and exit status 2 (any other failure keeps its traceback, exit status 1)."""
+    if _dbutils() is not None:
+        main()
+        return
+    import sys as _sys
+
+    try:
+        main()
+    except GdprInputError as e:
+        print(f"refused: {e}", file=_sys.stderr)
+        _sys.exit(2)
+
+
+def salt_from(params: dict[str, Any]) -> str:
+    """The salt: a Databricks secret (scope from the job's parameters) or, locally, LAKEMESH_SUBJECT_SALT."""
+    scope = params.get("salt_secret_scope")
+    if scope:
+        dbutils = _dbutils()
+        if dbutils is None:
+            raise GdprInputError(f"salt_secret_scope {scope!r} is a Databricks secret scope; local runs take LAKEMESH_SUBJECT_SALT")
+        return dbutils.secrets.get(scope, "subject-salt")
+    salt = os.environ.get("LAKEMESH_SUBJECT_SALT", "")
+    if not salt:
+        raise GdprInputError("no salt: set salt_secret_scope (Databricks) or LAKEMESH_SUBJECT_SALT (local runs)")
+    return salt
+
+
+def rows_where(spark: SparkSession, table: str, tenant_key: str, subject_key: str, tenant: str, subject: str) -> DataFrame:
+    return spark.read.table(table).filter((F.col(ident(tenant_key)) == F.lit(tenant)) & (F.col(ident(subject_key)) == F.lit(subject)))
+
+
+def session() -> SparkSession:
+    """The job's session: Databricks' own, or locally a classic session on the local warehouse and metastore."""
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        return active
+    import sys as _sys
+
+    _sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[2] / "scripts" / "local"))
+    import spark_local
+
+    return spark_local.classic_session("lakemesh-gdpr")

@@ -1,0 +1,69 @@
+"""Nightly retention job: deletes the rows of every registered dataset older than its retention period, measured
+on its declared DATE or TIMESTAMP column, then purges (REORG ... APPLY (PURGE)) and vacuums what it changed."""
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+from pyspark.sql import SparkSession
+
+if "__file__" in globals():  # a local run; Databricks puts the notebook's folder on sys.path itself
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+import lakemesh_gdpr as g  # noqa: E402
+
+# Job parameters (widgets on Databricks, --kebab-case arguments locally); lakemesh compiles the job with these.
+PARAMETERS = ["catalog_override", "registry_table", "request_id", "salt_secret_scope", "vacuum_retain_hours"]
+
+
+def apply_retention(job: g.Job, now: datetime, vacuum_retain_hours: int | None = None) -> dict[str, dict[str, int]]:
+    job.audit("request", detail="retention")
+    try:
+        result = _apply(job, now, vacuum_retain_hours)
+    except Exception as e:
+        job.audit("failed", detail=type(e).__name__)
+        job.flush()
+        raise
+    job.audit("done", detail=json.dumps({"tables": len(result)}))
+    job.flush()
+    return result
+
+
+def _apply(job: g.Job, now: datetime, vacuum_retain_hours: int | None) -> dict[str, dict[str, int]]:
+    from delta.tables import DeltaTable
+    from pyspark.sql import functions as F
+
+    result: dict[str, dict[str, int]] = {}
+    for ds in job.registry():
+        if not ds.retention_period or not ds.retention_column or ds.kind == "materialized_view":
+            continue
+        table = job.name(ds.table)
+        if not job.exists(table):
+            job.audit("absent", table, 0, detail="registered, not created yet: holds no data")
+            continue
+        cutoff = now - g.duration(ds.retention_period)
+        # The cutoff is a bound literal of the condition, not text in a statement.
+        old = F.col(ds.retention_column) < F.lit(cutoff)
+        expired = job.spark.read.table(table).filter(old).count()
+        if expired > 0:
+            DeltaTable.forName(job.spark, table).delete(old)
+            job.purge_and_vacuum(table, vacuum_retain_hours)
+        job.audit("retention", table, expired, detail=f"older than {ds.retention_period} on {ds.retention_column}")
+        result[table] = {"expired": expired}
+    return result
+
+
+def main(spark: SparkSession | None = None, argv: list[str] | None = None) -> dict:
+    p = g.job_parameters(PARAMETERS, argv)
+    g.required(p, "registry_table")
+    vacuum = g.hours(p.get("vacuum_retain_hours"))
+    job = g.open_job(p, spark)
+    result = apply_retention(job, datetime.now(timezone.utc), vacuum)
+    out = {"request_id": job.request_id, "type": "retention", "tables": result}
+    print(json.dumps(out, sort_keys=True))
+    return out
+
+
+if __name__ == "__main__":
+    g.entry(main)

@@ -1,0 +1,76 @@
+"""GDPR subject access job: (tenant_id, subject_id, request_id). Writes every row of the subject in the tenant,
+across every registered dataset and layer, as one JSON document per dataset plus a manifest of counts, to a
+restricted location: the governance.gdpr_exports volume on Databricks, a local folder in tests."""
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from pyspark.sql import SparkSession
+
+if "__file__" in globals():  # a local run; Databricks puts the notebook's folder on sys.path itself
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+import lakemesh_gdpr as g  # noqa: E402
+
+# Job parameters (widgets on Databricks, --kebab-case arguments locally); lakemesh compiles the job with these.
+PARAMETERS = ["catalog_override", "export_root", "registry_table", "request_id", "salt_secret_scope", "subject_id", "tenant_id"]
+
+
+def _json(v):
+    if isinstance(v, (datetime, date)):
+        return v.isoformat()
+    if isinstance(v, Decimal):
+        return str(v)
+    return str(v)
+
+
+def export(job: g.Job, tenant: str, subject: str, root: str) -> dict:
+    g.tenant_id(tenant)
+    g.subject_id(subject)
+    if not job.known_tenant(tenant):
+        raise g.GdprInputError(f"tenant_id {tenant!r} is not a tenant of this platform (governance.tenant_principals)")
+    out_dir = Path(root) / job.request_id
+    if out_dir.exists():
+        raise g.GdprInputError(f"{out_dir} exists: request {job.request_id} was exported before")
+    datasets = job.registry()
+    h = g.subject_hash(job.salt, tenant, subject)
+    return job.guarded("access", tenant, h, lambda: _export(job, datasets, tenant, subject, h, out_dir))
+
+
+def _export(job: g.Job, datasets: list[g.Dataset], tenant: str, subject: str, h: str, out_dir: Path) -> dict:
+    out_dir.mkdir(parents=True)
+    counts: dict[str, int] = {}
+    for ds in datasets:
+        if not ds.tenant_key or not ds.subject_key:
+            continue
+        table = job.name(ds.table)
+        if not job.exists(table):
+            job.audit("absent", table, 0, tenant, h, "registered, not created yet: holds no data")
+            continue
+        rows = [r.asDict(recursive=True) for r in g.rows_where(job.spark, table, ds.tenant_key, ds.subject_key, tenant, subject).collect()]
+        (out_dir / f"{ds.table}.json").write_text(json.dumps({"dataset": ds.table, "layer": ds.layer, "rows": rows}, default=_json, indent=2, sort_keys=True))
+        counts[ds.table] = len(rows)
+        job.audit("export", table, len(rows), tenant, h)
+    (out_dir / "manifest.json").write_text(json.dumps({"request_id": job.request_id, "tenant_id": tenant, "datasets": counts}, indent=2, sort_keys=True))
+    job.audit("done", tenant=tenant, subject_hash=h, detail=json.dumps({"datasets": len(counts), "rows": sum(counts.values())}))
+    return {"folder": str(out_dir), "datasets": counts}
+
+
+def main(spark: SparkSession | None = None, argv: list[str] | None = None) -> dict:
+    p = g.job_parameters(PARAMETERS, argv)
+    # Everything that can be checked without data is checked before a session starts.
+    g.required(p, "tenant_id", "subject_id", "registry_table", "export_root")
+    g.tenant_id(p["tenant_id"])
+    g.subject_id(p["subject_id"])
+    job = g.open_job(p, spark)
+    result = export(job, p["tenant_id"], p["subject_id"], p["export_root"])
+    out = {"request_id": job.request_id, "type": "access", **result}
+    print(json.dumps(out, sort_keys=True))
+    return out
+
+
+if __name__ == "__main__":
+    g.entry(main)
