@@ -7,6 +7,8 @@ import type { DomainManifest } from "../lib/manifest/types.gen";
 
 export const T = {
   DataDomain: "lakemesh:domain:DataDomain",
+  Platform: "lakemesh:platform:Platform",
+  Job: "databricks:index/job:Job",
   Topic: "kafka:index/topic:Topic",
   Grants: "databricks:index/grants:Grants",
   Grant: "databricks:index/grant:Grant",

@@ -9,6 +9,7 @@ import { policy as ucNoBroadGrants } from "./catalog/lm-uc-no-broad-grants";
 import { policy as ucOneGrantsPerSecurable } from "./catalog/lm-uc-one-grants-per-securable";
 import { policy as ucTenantFilterAndMasks } from "./catalog/lm-uc-tenant-filter-and-masks";
 import { policy as gdprErasureSurvival } from "./gdpr/lm-gdpr-erasure-survival";
+import { policy as gdprJobs } from "./gdpr/lm-gdpr-jobs";
 import { policy as gdprRegistryComplete } from "./gdpr/lm-gdpr-registry-complete";
 import { policy as kafkaCleanupDelete } from "./kafka/lm-kafka-cleanup-delete";
 import { policy as kafkaPiiRetention } from "./kafka/lm-kafka-pii-retention";
@@ -37,6 +38,7 @@ export const allRules: readonly (ResourceValidationPolicy | StackValidationPolic
   ucOneGrantsPerSecurable,
   ucTenantFilterAndMasks,
   gdprErasureSurvival,
+  gdprJobs,
   gdprRegistryComplete,
   kafkaCleanupDelete,
   kafkaPiiRetention,

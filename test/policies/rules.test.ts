@@ -291,6 +291,31 @@ describe("lm-gdpr-registry-complete: the registry lists every personal column", 
   });
 });
 
+describe("lm-gdpr-jobs: the platform's GDPR jobs run queued, one at a time, as a service principal, failures mailed", () => {
+  const JOB = "databricks:index/job:Job";
+  it("flags a missing job", () => {
+    const r = structuredClone(base).filter((x) => x.name !== "gdpr-job-retention");
+    expect(violations(rule("lm-gdpr-jobs"), r)).toEqual(["the platform has no GDPR retention job @ platform"]);
+  });
+  it("flags concurrent runs", () => {
+    const r = change(base, ofType(JOB, "gdpr-job-erasure"), (j) => (j.inputs.maxConcurrentRuns = 2));
+    expect(violations(rule("lm-gdpr-jobs"), r)).toEqual(["GDPR job lakemesh-prod-gdpr-erasure allows 2 concurrent runs; exactly 1 (two runs would conflict on the same tables) @ gdpr-job-erasure"]);
+  });
+  it("flags a job that does not queue", () => {
+    const r = change(base, ofType(JOB, "gdpr-job-erasure"), (j) => delete j.inputs.queue);
+    expect(violations(rule("lm-gdpr-jobs"), r)).toEqual(["GDPR job lakemesh-prod-gdpr-erasure does not queue runs: a request arriving during a run would be skipped @ gdpr-job-erasure"]);
+  });
+  it("flags failures mailed to nobody", () => {
+    const r = change(base, ofType(JOB, "gdpr-job-subject-access"), (j) => (j.inputs.emailNotifications.onFailures = []));
+    expect(violations(rule("lm-gdpr-jobs"), r)).toEqual(["GDPR job lakemesh-prod-gdpr-subject-access mails its failures to nobody; set lakemesh:notificationEmails @ gdpr-job-subject-access"]);
+  });
+  it("flags a production job without a service principal to run as, and not a dev one", () => {
+    const r = change(base, ofType(JOB, "gdpr-job-retention"), (j) => delete j.inputs.runAs);
+    expect(violations(rule("lm-gdpr-jobs"), r)).toEqual(["production GDPR job lakemesh-prod-gdpr-retention runs as whoever deploys it; set lakemesh:databricks.gdprServicePrincipal @ gdpr-job-retention"]);
+    expect(violations(rule("lm-gdpr-jobs"), r, { "lm-gdpr-jobs": { prodStackPattern: "^production$" } })).toEqual([]);
+  });
+});
+
 describe("lm-gdpr-erasure-survival: no copy outlives an erasure request by more than the deadline", () => {
   it("flags copies kept past the deadline by a long VACUUM threshold, with the table", () => {
     const r = change(base, isContract, (f) =>
