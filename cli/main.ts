@@ -1,4 +1,5 @@
 import { affectedCommand } from "./commands/affected";
+import { gdprCommand } from "./commands/gdpr";
 import { planCommand } from "./commands/plan";
 import { sampleCommand } from "./commands/sample";
 import { stacksCommand } from "./commands/stacks";
@@ -8,6 +9,7 @@ import { Command, EXIT, Io, processIo, UsageError } from "./usage";
 /** Every subcommand, by name. */
 export const COMMANDS: Readonly<Record<string, Command>> = {
   affected: affectedCommand,
+  gdpr: gdprCommand,
   plan: planCommand,
   sample: sampleCommand,
   stacks: stacksCommand,

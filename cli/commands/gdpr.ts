@@ -1,0 +1,130 @@
+import { spawn } from "child_process";
+import { randomUUID } from "crypto";
+import * as path from "path";
+import { parseArgs } from "util";
+import { GDPR_REQUEST_ID, GDPR_REQUEST_TYPES, GDPR_SUBJECT_ID, GDPR_TENANT_ID, gdprJobName, governanceNames } from "../../lib/compile";
+import { runJobByName } from "../gdpr/jobs-api";
+import { readStackConfig } from "../plan/stack-config";
+import { Command, EXIT, Io, UsageError } from "../usage";
+
+const USAGE = `Usage: lakemesh gdpr request --type access|erasure --tenant <tenant id> --subject <subject id>
+                            [--stack <stack>] [--target local|databricks] [--request-id <uuid>]
+                            [--export-root <dir>] [--vacuum-retain-hours N]
+
+Validates a GDPR request and runs it. Prints the request id and the result as JSON.
+
+  --target local       (default) runs the job (notebooks/gdpr) against the local data plane
+                       (npm run local:up) and prints what it found, exported or erased per dataset
+  --target databricks  starts the stack's job (<prefix>-<env>-gdpr-subject-access or -erasure) in its
+                       workspace with run-now; needs DATABRICKS_TOKEN; prints the job and run ids
+
+Options:
+  --type               access (every row of the subject, exported as JSON) or erasure
+  --tenant, --subject  letters, digits and - _ (tenant); letters, digits and . _ @ + - (subject)
+  --stack              stack whose catalog and workspace the request is for (default dev)
+  --request-id         a UUID (default: a new one)
+  --export-root        where a local access request writes its export (default .local/gdpr-exports)
+  --vacuum-retain-hours  local erasure only: VACUUM's RETAIN (default: the tables' own threshold)
+`;
+
+/** The validated request, or a UsageError saying which field is wrong and what is allowed. */
+export function parseRequest(v: { type?: string; tenant?: string; subject?: string; "request-id"?: string }): {
+  type: keyof typeof GDPR_REQUEST_TYPES;
+  tenant: string;
+  subject: string;
+  requestId: string;
+} {
+  if (!v.type || !(v.type in GDPR_REQUEST_TYPES)) throw new UsageError(`--type ${JSON.stringify(v.type ?? "")} is not a request type; one of: ${Object.keys(GDPR_REQUEST_TYPES).join(", ")}`);
+  if (!v.tenant || !GDPR_TENANT_ID.test(v.tenant)) throw new UsageError(`--tenant ${JSON.stringify(v.tenant ?? "")} is not a tenant id; letters, digits, - and _, at most 64 characters`);
+  if (!v.subject || !GDPR_SUBJECT_ID.test(v.subject)) {
+    throw new UsageError(`--subject ${JSON.stringify(v.subject ?? "")} is not a subject id; letters, digits and . _ @ + -, at most 256 characters, no quotes or spaces`);
+  }
+  const requestId = v["request-id"] ?? randomUUID();
+  if (!GDPR_REQUEST_ID.test(requestId)) throw new UsageError(`--request-id ${JSON.stringify(requestId)} is not a lower-case UUID`);
+  return { type: v.type as keyof typeof GDPR_REQUEST_TYPES, tenant: v.tenant, subject: v.subject, requestId };
+}
+
+/** Runs scripts/local/gdpr.sh; resolves with its exit status, stdout and the tail of its stderr. */
+function runLocal(root: string, job: string, args: string[]): Promise<{ status: number; stdout: string; stderrTail: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("bash", [path.join(root, "scripts", "local", "gdpr.sh"), job, ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr = (stderr + d).slice(-20_000)));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ status: code ?? 1, stdout, stderrTail: stderr.split("\n").slice(-25).join("\n") }));
+  });
+}
+
+export const gdprCommand: Command = {
+  summary: "validate and run a GDPR subject access or erasure request",
+  usage: USAGE,
+  async run(argv: string[], io: Io): Promise<number> {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: argv,
+        strict: true,
+        allowPositionals: true,
+        options: {
+          type: { type: "string" },
+          tenant: { type: "string" },
+          subject: { type: "string" },
+          stack: { type: "string", default: "dev" },
+          target: { type: "string", default: "local" },
+          "request-id": { type: "string" },
+          "export-root": { type: "string" },
+          "vacuum-retain-hours": { type: "string" },
+          help: { type: "boolean", short: "h" },
+        },
+      });
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    const v = parsed.values;
+    if (v.help) {
+      io.out(USAGE);
+      return EXIT.ok;
+    }
+    if (parsed.positionals.length !== 1 || parsed.positionals[0] !== "request") throw new UsageError("the only subcommand is request: lakemesh gdpr request ...");
+    const r = parseRequest(v);
+    if (v.target !== "local" && v.target !== "databricks") throw new UsageError(`--target ${JSON.stringify(v.target)}: local or databricks`);
+    const hours = v["vacuum-retain-hours"];
+    if (hours !== undefined && (!/^[0-9]{1,4}$/.test(hours) || r.type !== "erasure" || v.target !== "local")) {
+      throw new UsageError("--vacuum-retain-hours takes a whole number of hours, for a local erasure only");
+    }
+    const settings = readStackConfig(io.cwd, v.stack!).settings;
+    const job = GDPR_REQUEST_TYPES[r.type];
+
+    if (v.target === "databricks") {
+      const token = process.env.DATABRICKS_TOKEN;
+      if (!token) throw new UsageError("--target databricks needs DATABRICKS_TOKEN in the environment");
+      const name = gdprJobName(settings, job);
+      const run = await runJobByName({ host: settings.databricks.host, token }, name, { tenant_id: r.tenant, subject_id: r.subject, request_id: r.requestId });
+      io.out(JSON.stringify({ request_id: r.requestId, type: r.type, target: "databricks", job: name, job_id: run.jobId, run_id: run.runId }, null, 2) + "\n");
+      return EXIT.ok;
+    }
+
+    const args = ["--tenant-id", r.tenant, "--subject-id", r.subject, "--request-id", r.requestId];
+    args.push("--registry-table", governanceNames(settings.catalog).gdprRegistry, "--catalog-override", "spark_catalog");
+    if (r.type === "access") args.push("--export-root", path.resolve(io.cwd, v["export-root"] ?? path.join(".local", "gdpr-exports")));
+    if (hours !== undefined) args.push("--vacuum-retain-hours", hours);
+    const res = await runLocal(io.cwd, job.replace("-", "_"), args);
+    if (res.status !== 0) {
+      const refused = res.stderrTail.split("\n").find((l) => l.startsWith("refused: "));
+      io.err(refused ? `lakemesh gdpr: request ${r.requestId} ${refused}\n` : `lakemesh gdpr: request ${r.requestId} failed (exit ${res.status}):\n${res.stderrTail}\n`);
+      return refused ? EXIT.usage : EXIT.failed;
+    }
+    const last = res.stdout.trim().split("\n").pop() ?? "";
+    let result: unknown;
+    try {
+      result = JSON.parse(last);
+    } catch {
+      io.err(`lakemesh gdpr: request ${r.requestId}: the job printed no result:\n${res.stdout.slice(-2000)}\n`);
+      return EXIT.failed;
+    }
+    io.out(JSON.stringify(result, null, 2) + "\n");
+    return EXIT.ok;
+  },
+};
