@@ -16,6 +16,8 @@ ROOT = Path(__file__).resolve().parents[2]
 WORK = ROOT / ".local" / "pytest"
 os.environ.setdefault("LAKEMESH_WAREHOUSE", str(WORK / "warehouse"))
 os.environ.setdefault("LAKEMESH_METASTORE", str(WORK / "metastore_db"))
+# Uncompressed Parquet, so the GDPR tests' byte search of every file means something.
+os.environ.setdefault("LAKEMESH_PARQUET_CODEC", "uncompressed")
 sys.path.insert(0, str(ROOT / "scripts" / "local"))
 sys.path.insert(0, str(ROOT / "notebooks" / "pipelines"))
 sys.path.insert(0, str(ROOT / "notebooks" / "gdpr"))
@@ -26,7 +28,12 @@ import spark_local  # noqa: E402
 
 # Four domains: outcomes-performance's gold reads the other three's silver.
 DOMAINS = ["core-business", "users-identity", "usage-engagement", "outcomes-performance"]
-SAMPLE = {"seed": 7, "tenants": 2, "volume": 30, "malformed": 3, "missing-tenant": 2, "wrong-tenant": 2}
+TENANTS = ["tenant-01", "tenant-02"]
+# The subject the GDPR tests ask about. Its "twin" has the same subject id in tenant-02 (other personal values):
+# a request for tenant-01 must neither return nor erase the twin.
+GDPR_SUBJECT = "user-01-002"
+GDPR_TENANT, TWIN_TENANT = TENANTS
+SAMPLE = {"seed": 7, "tenants": len(TENANTS), "volume": 30, "malformed": 3, "missing-tenant": 2, "wrong-tenant": 2}
 
 
 def lakemesh(*args: str) -> str:
@@ -49,7 +56,7 @@ class Plane:
     def setup(self) -> None:
         """Fresh warehouse, topics and sample events, and one pipeline run of DOMAINS."""
         self.stop_spark()
-        for d in ("warehouse", "metastore_db", "sample", "pipelines"):
+        for d in ("warehouse", "metastore_db", "sample", "pipelines", "exports"):
             shutil.rmtree(WORK / d, ignore_errors=True)
         shutil.rmtree(mesh.pipeline_dir("lakemesh_pytest"), ignore_errors=True)
         bootstrap = spark_local.kafka_bootstrap()
@@ -59,9 +66,34 @@ class Plane:
         mesh.topics(self.plan, DOMAINS)
         args = [f"--{k}={v}" for k, v in SAMPLE.items()]
         lakemesh("sample", "--domain", ",".join(DOMAINS), "--out", str(self.sample_dir), *args)
+        self.add_twins()
         mesh.produce(self.sample_dir)
-        self.mesh("prepare", "--plan", str(self.plan))
+        self.mesh("prepare", "--plan", str(self.plan), "--tenants", ",".join(TENANTS))
         self.run_pipeline()
+
+    def add_twins(self) -> None:
+        """Copies every valid event of GDPR_SUBJECT into TWIN_TENANT, with new keys and reversed personal strings."""
+        for domain in DOMAINS:
+            datasets = self.contract(domain)["datasets"]
+            for bronze in (d for d in datasets if d["layer"] == "bronze" and d["source"]["subjectField"] and d["source"]["tenantField"]):
+                src = bronze["source"]
+                silver = next(d for d in datasets if d["layer"] == "silver" and d["source"].get("table") == bronze["table"])
+                personal = {c["name"] for c in silver["columns"] if c.get("personalData") and c["type"] == "STRING"} - {src["subjectField"]}
+                f = self.sample_dir / f"{src['topic']}.jsonl"
+                twins = []
+                for e in self.events(src["topic"]):
+                    if e["kind"] != "valid" or e["tenant"] != GDPR_TENANT or e["subject"] != GDPR_SUBJECT:
+                        continue
+                    p = json.loads(e["value"])
+                    p[src["tenantField"]] = TWIN_TENANT
+                    for k, v in p.items():
+                        if k in personal and isinstance(v, str):
+                            p[k] = v[::-1]
+                        elif v == e["key"]:
+                            p[k] = v + "-twin"
+                    twins.append({**e, "key": e["key"] + "-twin", "value": json.dumps(p), "tenant": TWIN_TENANT})
+                with f.open("a") as out:
+                    out.writelines(json.dumps(t) + "\n" for t in twins)
 
     def mesh(self, *args: str) -> None:
         """mesh.py in its own process: a JVM that opened the metastore keeps it locked until it exits."""
