@@ -64,3 +64,14 @@ lm_mvn() {
   [[ -n "${LAKEMESH_MVN_OFFLINE:-}" ]] && extra+=("-o")
   mvn -B -q -ntp -Dstyle.color=never "${extra[@]}" "$@"
 }
+
+# Start the local broker unless one is running, and stop it when this script exits only if it was started here
+# (a broker someone else started keeps running).
+lm_broker_for_this_script() {
+  LM_BROKER_STARTED=0
+  if ! "$LAKEMESH_ROOT/scripts/local/kafka.sh" status >/dev/null 2>&1; then
+    "$LAKEMESH_ROOT/scripts/local/kafka.sh" up >/dev/null
+    LM_BROKER_STARTED=1
+  fi
+  trap 'if (( LM_BROKER_STARTED )); then "$LAKEMESH_ROOT/scripts/local/kafka.sh" down >/dev/null || true; fi' EXIT
+}

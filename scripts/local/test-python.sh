@@ -12,13 +12,7 @@ mapfile -t files < <(cd "$LAKEMESH_ROOT" && git ls-files '*.py' 2>/dev/null || f
 (cd "$LAKEMESH_ROOT" && "$PY" -m py_compile "${files[@]}")
 lm_log "py_compile: ${#files[@]} files"
 
-started=0
-if ! "$LAKEMESH_ROOT/scripts/local/kafka.sh" status >/dev/null 2>&1; then
-  "$LAKEMESH_ROOT/scripts/local/kafka.sh" up >/dev/null
-  started=1
-fi
-stop_broker() { if (( started )); then "$LAKEMESH_ROOT/scripts/local/kafka.sh" down >/dev/null || true; fi; }
-trap stop_broker EXIT
+lm_broker_for_this_script
 
 plan="$LAKEMESH_LOCAL/pytest/plan"
 node "$LAKEMESH_ROOT/bin/lakemesh.js" plan --stack dev --quiet --out "$plan" >/dev/null
