@@ -1,6 +1,7 @@
 // One measured run in its own process (the Pulumi SDK is process-global): the offline plan of a project, or a bare
 // floor of N mocked registrations with no logic. Prints one JSON line.
 //   node dist/bench/plan-child.js plan <root> <stack>
+//   node dist/bench/plan-child.js domain <root> <stack> <domain>   (that domain's stack, in domain mode)
 //   node dist/bench/plan-child.js floor <count> <root>
 import * as pulumi from "@pulumi/pulumi";
 import { criticalPath } from "./graph";
@@ -13,13 +14,13 @@ class Bare extends pulumi.CustomResource {
 }
 
 async function main(): Promise<void> {
-  const [mode, a, b] = process.argv.slice(2);
+  const [mode, a, b, c] = process.argv.slice(2);
   const t0 = process.hrtime.bigint();
   let resources: { urn: string; parent: string; dependsOn: readonly string[] }[];
-  if (mode === "plan") {
+  if (mode === "plan" || mode === "domain") {
     const { readStackConfig } = await import("../cli/plan/stack-config");
     const { runOfflinePlan } = await import("../cli/plan/run");
-    const plan = await runOfflinePlan(a, readStackConfig(a, b));
+    const plan = await runOfflinePlan(a, readStackConfig(a, b, mode === "domain" ? c : undefined));
     resources = [...plan.resources];
   } else {
     const { planMocks } = await import("../cli/plan/mocks");
