@@ -31,13 +31,24 @@ export function topicMajor(domain: DomainManifest, topic: Topic): number {
   return ds ? contractMajor(ds) : 1;
 }
 
+type ConsumerDecl = NonNullable<DomainManifest["spec"]["consumers"]>[number];
+
+// Every domain asks for its consumers; one pass over the mesh per mesh keeps that linear in the mesh size.
+const consumerIndex = new WeakMap<Mesh, Map<string, { consumer: DomainManifest; decl: ConsumerDecl }[]>>();
+
 /** Reads of `producer`'s data declared by other domains, in consumer order. */
 export function consumersOf(mesh: Mesh, producer: string): { consumer: DomainManifest; datasets: string[]; topics: string[]; purpose: string }[] {
-  const out = [];
-  for (const d of mesh.domains) {
-    for (const c of d.spec.consumers ?? []) {
-      if (c.domain === producer) out.push({ consumer: d, datasets: [...(c.datasets ?? [])], topics: [...(c.topics ?? [])], purpose: c.purpose });
+  let index = consumerIndex.get(mesh);
+  if (!index) {
+    index = new Map();
+    for (const d of mesh.domains) {
+      for (const decl of d.spec.consumers ?? []) {
+        const list = index.get(decl.domain) ?? [];
+        list.push({ consumer: d, decl });
+        index.set(decl.domain, list);
+      }
     }
+    consumerIndex.set(mesh, index);
   }
-  return out;
+  return (index.get(producer) ?? []).map(({ consumer, decl }) => ({ consumer, datasets: [...(decl.datasets ?? [])], topics: [...(decl.topics ?? [])], purpose: decl.purpose }));
 }
