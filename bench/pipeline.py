@@ -4,7 +4,8 @@
 Prints: produce rate into Kafka; the wall time of one triggered pipeline run that takes N events from Kafka to
 bronze and silver (and gold), of a run with no new events (the fixed cost: JVM, graph, Kafka offsets, commits), and
 of a run with one new event (one micro-batch end to end); and Kafka -> silver throughput net of the fixed cost.
-Runs on its own warehouse under .local/bench and fresh topics; starts the broker if it is down (and stops it then).
+Runs on its own warehouse under .local/bench; starts the broker if it is down (and stops it then). It deletes and
+recreates the domain's topics on that broker, so do not run it beside `npm test` or `npm run local:demo`.
 """
 from __future__ import annotations
 
