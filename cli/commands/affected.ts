@@ -1,10 +1,9 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { parseArgs } from "util";
 import { affectedStacks } from "../../lib/compile";
 import { readManifestFiles, validateMesh, type DomainManifest } from "../../lib/manifest";
-import { Command, EXIT, Io, UsageError } from "../usage";
+import { Command, EXIT, Io, outputFormat, parseCommandArgs, UsageError } from "../usage";
 
 const USAGE = `Usage: lakemesh affected --base <git ref> [--env <env>] [--format text|json]
 
@@ -31,19 +30,11 @@ export const affectedCommand: Command = {
   summary: "name the stacks a change touches, for CI to plan",
   usage: USAGE,
   async run(argv: string[], io: Io): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({ args: argv, strict: true, options: { base: { type: "string" }, env: { type: "string", default: "prod" }, format: { type: "string", default: "text" }, help: { type: "boolean", short: "h" } } });
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
-    if (parsed.values.help) {
-      io.out(USAGE);
-      return EXIT.ok;
-    }
+    const parsed = parseCommandArgs(argv, io, USAGE, { base: { type: "string" }, env: { type: "string", default: "prod" }, format: { type: "string", default: "text" } });
+    if (!parsed) return EXIT.ok;
     const base = parsed.values.base;
     if (!base) throw new UsageError("--base <git ref> is required");
-    if (parsed.values.format !== "text" && parsed.values.format !== "json") throw new UsageError("--format must be text or json");
+    const format = outputFormat(parsed.values.format);
     const root = io.cwd;
     try {
       git(root, ["rev-parse", "--verify", "--quiet", `${base}^{commit}`]);
@@ -71,7 +62,7 @@ export const affectedCommand: Command = {
     const { PIPELINE_CODE_DIR } = await import("../../program");
     const code = fs.readdirSync(path.join(root, PIPELINE_CODE_DIR)).filter((f) => f.endsWith(".py")).sort().map((f) => `${PIPELINE_CODE_DIR}/${f}`);
     const stacks = affectedStacks(settings, baseManifests(root, base), v.manifests.map((m) => m.manifest), code, changed);
-    if (parsed.values.format === "json") io.out(JSON.stringify({ base, env: settings.env, changedFiles: changed, stacks }, null, 2) + "\n");
+    if (format === "json") io.out(JSON.stringify({ base, env: settings.env, changedFiles: changed, stacks }, null, 2) + "\n");
     else if (stacks.length === 0) io.out(`no stack of ${settings.env} is affected by the change since ${base}\n`);
     else for (const s of stacks) io.out(`${s.stack}\t${s.reasons.join("; ")}\n`);
     return EXIT.ok;

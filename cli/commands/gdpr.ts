@@ -1,11 +1,10 @@
 import { spawn } from "child_process";
 import { randomUUID } from "crypto";
 import * as path from "path";
-import { parseArgs } from "util";
 import { GDPR_REQUEST_ID, GDPR_REQUEST_TYPES, GDPR_SUBJECT_ID, GDPR_TENANT_ID, gdprJobName, governanceNames } from "../../lib/compile";
 import { runJobByName } from "../gdpr/jobs-api";
 import { readStackConfig } from "../plan/stack-config";
-import { Command, EXIT, Io, UsageError } from "../usage";
+import { Command, EXIT, Io, parseCommandArgs, UsageError } from "../usage";
 
 const USAGE = `Usage: lakemesh gdpr request --type access|erasure --tenant <tenant id> --subject <subject id>
                             [--stack <stack>] [--target local|databricks] [--request-id <uuid>]
@@ -61,32 +60,24 @@ export const gdprCommand: Command = {
   summary: "validate and run a GDPR subject access or erasure request",
   usage: USAGE,
   async run(argv: string[], io: Io): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: argv,
-        strict: true,
-        allowPositionals: true,
-        options: {
-          type: { type: "string" },
-          tenant: { type: "string" },
-          subject: { type: "string" },
-          stack: { type: "string", default: "dev" },
-          target: { type: "string", default: "local" },
-          "request-id": { type: "string" },
-          "export-root": { type: "string" },
-          "vacuum-retain-hours": { type: "string" },
-          help: { type: "boolean", short: "h" },
-        },
-      });
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
+    const parsed = parseCommandArgs(
+      argv,
+      io,
+      USAGE,
+      {
+        type: { type: "string" },
+        tenant: { type: "string" },
+        subject: { type: "string" },
+        stack: { type: "string", default: "dev" },
+        target: { type: "string", default: "local" },
+        "request-id": { type: "string" },
+        "export-root": { type: "string" },
+        "vacuum-retain-hours": { type: "string" },
+      },
+      true,
+    );
+    if (!parsed) return EXIT.ok;
     const v = parsed.values;
-    if (v.help) {
-      io.out(USAGE);
-      return EXIT.ok;
-    }
     if (parsed.positionals.length !== 1 || parsed.positionals[0] !== "request") throw new UsageError("the only subcommand is request: lakemesh gdpr request ...");
     const r = parseRequest(v);
     if (v.target !== "local" && v.target !== "databricks") throw new UsageError(`--target ${JSON.stringify(v.target)}: local or databricks`);

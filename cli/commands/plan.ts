@@ -1,8 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
-import { parseArgs } from "util";
 import { formatError, readManifestFiles, validateMesh } from "../../lib/manifest";
-import { Command, EXIT, Io, UsageError } from "../usage";
+import { Command, EXIT, Io, parseCommandArgs, UsageError } from "../usage";
 
 const USAGE = `Usage: lakemesh plan --stack <name> [--domain <name>] [--platform-outputs <file>] [--out <dir>]
                      [--policy-config <file>] [--previous <plan.json>] [--quiet]
@@ -54,29 +53,16 @@ export const planCommand: Command = {
   summary: "plan a stack offline (no cloud account needed)",
   usage: USAGE,
   async run(argv: string[], io: Io): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: argv,
-        strict: true,
-        options: {
-          stack: { type: "string" },
-          domain: { type: "string" },
-          "platform-outputs": { type: "string" },
-          out: { type: "string", default: "out/plan" },
-          "policy-config": { type: "string" },
-          previous: { type: "string" },
-          quiet: { type: "boolean" },
-          help: { type: "boolean", short: "h" },
-        },
-      });
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
-    if (parsed.values.help) {
-      io.out(USAGE);
-      return EXIT.ok;
-    }
+    const parsed = parseCommandArgs(argv, io, USAGE, {
+      stack: { type: "string" },
+      domain: { type: "string" },
+      "platform-outputs": { type: "string" },
+      out: { type: "string", default: "out/plan" },
+      "policy-config": { type: "string" },
+      previous: { type: "string" },
+      quiet: { type: "boolean" },
+    });
+    if (!parsed) return EXIT.ok;
     const stackName = parsed.values.stack;
     if (!stackName) throw new UsageError("--stack is required");
     const root = io.cwd;

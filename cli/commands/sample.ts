@@ -1,9 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
-import { parseArgs } from "util";
 import { readManifestFiles, validateMesh } from "../../lib/manifest";
 import { sampleDomainEvents, sampleSummary } from "../../lib/sample";
-import { Command, EXIT, Io, UsageError } from "../usage";
+import { Command, EXIT, Io, parseCommandArgs, UsageError } from "../usage";
 
 const USAGE = `Usage: lakemesh sample --domain <name>[,<name>...] [--seed N] [--tenants N] [--volume N]
                        [--malformed N] [--missing-tenant N] [--wrong-tenant N] [--out <dir>]
@@ -31,31 +30,18 @@ export const sampleCommand: Command = {
   summary: "write deterministic sample events for a domain's topics",
   usage: USAGE,
   async run(argv: string[], io: Io): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: argv,
-        strict: true,
-        options: {
-          domain: { type: "string" },
-          seed: { type: "string" },
-          tenants: { type: "string" },
-          volume: { type: "string" },
-          malformed: { type: "string" },
-          "missing-tenant": { type: "string" },
-          "wrong-tenant": { type: "string" },
-          out: { type: "string" },
-          help: { type: "boolean", short: "h" },
-        },
-      });
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
+    const parsed = parseCommandArgs(argv, io, USAGE, {
+      domain: { type: "string" },
+      seed: { type: "string" },
+      tenants: { type: "string" },
+      volume: { type: "string" },
+      malformed: { type: "string" },
+      "missing-tenant": { type: "string" },
+      "wrong-tenant": { type: "string" },
+      out: { type: "string" },
+    });
+    if (!parsed) return EXIT.ok;
     const v = parsed.values;
-    if (v.help) {
-      io.out(USAGE);
-      return EXIT.ok;
-    }
     if (!v.domain) throw new UsageError("--domain is required");
     const options = {
       seed: int("seed", v.seed, 1),

@@ -1,9 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
-import { parseArgs } from "util";
 import { domainStackName, platformStackName } from "../../lib/compile";
 import { readManifestFiles, validateMesh } from "../../lib/manifest";
-import { Command, EXIT, Io, UsageError } from "../usage";
+import { Command, EXIT, Io, outputFormat, parseCommandArgs, UsageError } from "../usage";
 
 const USAGE = `Usage: lakemesh stacks --env <env> [--format text|json]
 
@@ -26,19 +25,11 @@ export const stacksCommand: Command = {
   summary: "list the stacks of an environment and the domains each holds",
   usage: USAGE,
   async run(argv: string[], io: Io): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({ args: argv, strict: true, options: { env: { type: "string" }, format: { type: "string", default: "text" }, help: { type: "boolean", short: "h" } } });
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
-    if (parsed.values.help) {
-      io.out(USAGE);
-      return EXIT.ok;
-    }
+    const parsed = parseCommandArgs(argv, io, USAGE, { env: { type: "string" }, format: { type: "string", default: "text" } });
+    if (!parsed) return EXIT.ok;
     const env = parsed.values.env;
     if (!env || !/^[a-z][a-z0-9]{0,9}$/.test(env)) throw new UsageError("--env <env> is required (a short lower-case name such as dev or prod)");
-    if (parsed.values.format !== "text" && parsed.values.format !== "json") throw new UsageError("--format must be text or json");
+    const format = outputFormat(parsed.values.format);
     const read = readManifestFiles([path.join(io.cwd, "domains")], io.cwd);
     const v = validateMesh(read.files);
     if (read.errors.length + v.errors.length > 0) {
@@ -52,7 +43,7 @@ export const stacksCommand: Command = {
       { stack: platformStackName(env), mode: "platform", domains: [], config: file(platformStackName(env)) },
       ...domains.map((d) => ({ stack: domainStackName(env, d), mode: "domain" as const, domains: [d], config: file(domainStackName(env, d)) ?? (file(env) ? `${file(env)} (domain mode)` : null) })),
     ];
-    if (parsed.values.format === "json") {
+    if (format === "json") {
       io.out(JSON.stringify(rows, null, 2) + "\n");
       return EXIT.ok;
     }

@@ -1,6 +1,5 @@
-import { parseArgs } from "util";
 import { formatError, ManifestPathError, readManifestFiles, sortErrors, validateMesh } from "../../lib/manifest";
-import { Command, EXIT, Io, UsageError } from "../usage";
+import { Command, EXIT, Io, outputFormat, parseCommandArgs, UsageError } from "../usage";
 
 const USAGE = `Usage: lakemesh validate [paths...] [--format text|json]
 
@@ -19,18 +18,9 @@ export const validateCommand: Command = {
   summary: "check domain manifests (schema and cross-domain rules)",
   usage: USAGE,
   async run(argv: string[], io: Io): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { format: { type: "string", default: "text" }, help: { type: "boolean", short: "h" } } });
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
-    if (parsed.values.help) {
-      io.out(USAGE);
-      return EXIT.ok;
-    }
-    const format = parsed.values.format;
-    if (format !== "text" && format !== "json") throw new UsageError(`--format must be text or json, not ${JSON.stringify(format)}`);
+    const parsed = parseCommandArgs(argv, io, USAGE, { format: { type: "string", default: "text" } }, true);
+    if (!parsed) return EXIT.ok;
+    const format = outputFormat(parsed.values.format);
     const paths = parsed.positionals.length > 0 ? parsed.positionals : ["domains"];
     let read;
     try {
