@@ -154,6 +154,34 @@ function fq(catalog: string, domain: string, table: string): string {
   return `${catalog}.${schemaName(domain)}.${table}`;
 }
 
+function rowFilter(names: PlatformNames, tenantKey: string | null): string | null {
+  return tenantKey ? `ROW FILTER ${qualified(...names.tenantFilter.split("."))} ON (${qualified(tenantKey)})` : null;
+}
+
+/** What silver and gold datasets declare alike: the table, its columns and masks, row filter, layout and properties. */
+function declaredTable(s: Settings, names: PlatformNames, domain: DomainManifest, ds: Dataset, layer: "silver" | "gold", generated: ContractExpectation[]) {
+  const d = domain.metadata.name;
+  const tk = tenantKeyOf(ds) ?? null;
+  const columns = ds.columns.map((c) => contractColumn(c, names, tk !== null));
+  return {
+    name: ds.name,
+    table: fq(names.catalog, d, ds.name),
+    layer,
+    kind: layer === "silver" ? ("streaming_table" as const) : ("materialized_view" as const),
+    comment: ds.description,
+    columns,
+    schema: columns.map((c) => columnDdl(c, tk)).join(", "),
+    rowFilter: rowFilter(names, tk),
+    clusterBy: clusterKeys(ds),
+    partitionBy: ds.partitionBy?.columns ?? [],
+    tableProperties: tableProperties(s, d, layer, ds.contract.version, columns),
+    expectations: expectationsOf(ds, [...(tk ? [{ name: VALID_TENANT, predicate: `${tk} IS NOT NULL`, action: "drop" as const }] : []), ...generated]),
+    tenantKey: tk,
+    subjectKey: ds.subjectKey ?? null,
+    retention: ds.retention ? { period: ds.retention.period, column: ds.retention.column } : null,
+  };
+}
+
 function bronzeDataset(s: Settings, names: PlatformNames, domain: DomainManifest, topicIndex: number): ContractDataset {
   const d = domain.metadata.name;
   const t = domain.spec.topics![topicIndex];
@@ -186,7 +214,7 @@ function bronzeDataset(s: Settings, names: PlatformNames, domain: DomainManifest
     comment: `Raw events of topic ${physical}, kept for replay and erasure.`,
     columns,
     schema: columns.map((c) => columnDdl(c, tenantScoped ? "tenant_id" : null)).join(", "),
-    rowFilter: tenantScoped ? `ROW FILTER ${qualified(...names.tenantFilter.split("."))} ON (${qualified("tenant_id")})` : null,
+    rowFilter: rowFilter(names, tenantScoped ? "tenant_id" : null),
     clusterBy: tenantScoped ? ["tenant_id", "kafka_timestamp"] : ["kafka_timestamp"],
     partitionBy: [],
     // A full refresh would re-read only what Kafka still retains and lose the rest: bronze is never reset.
@@ -201,30 +229,11 @@ function bronzeDataset(s: Settings, names: PlatformNames, domain: DomainManifest
 }
 
 function silverDataset(s: Settings, names: PlatformNames, domain: DomainManifest, ds: Dataset): ContractDataset {
-  const d = domain.metadata.name;
   const tk = tenantKeyOf(ds) ?? null;
-  const columns = ds.columns.map((c) => contractColumn(c, names, tk !== null));
-  const bronze = fq(names.catalog, d, bronzeTableName(ds.source.topic!));
-  const generated: ContractExpectation[] = [
-    ...(tk ? [{ name: VALID_TENANT, predicate: `${tk} IS NOT NULL`, action: "drop" as const }] : []),
-    ...ds.columns.filter((c) => c.required === true && c.name !== tk).map((c) => ({ name: required(c.name), predicate: `${c.name} IS NOT NULL`, action: "drop" as const })),
-  ];
+  const bronze = fq(names.catalog, domain.metadata.name, bronzeTableName(ds.source.topic!));
+  const notNull = ds.columns.filter((c) => c.required === true && c.name !== tk).map((c) => ({ name: required(c.name), predicate: `${c.name} IS NOT NULL`, action: "drop" as const }));
   return {
-    name: ds.name,
-    table: fq(names.catalog, d, ds.name),
-    layer: "silver",
-    kind: "streaming_table",
-    comment: ds.description,
-    columns,
-    schema: columns.map((c) => columnDdl(c, tk)).join(", "),
-    rowFilter: tk ? `ROW FILTER ${qualified(...names.tenantFilter.split("."))} ON (${qualified(tk)})` : null,
-    clusterBy: clusterKeys(ds),
-    partitionBy: ds.partitionBy?.columns ?? [],
-    tableProperties: tableProperties(s, d, "silver", ds.contract.version, columns),
-    expectations: expectationsOf(ds, generated),
-    tenantKey: tk,
-    subjectKey: ds.subjectKey ?? null,
-    retention: ds.retention ? { period: ds.retention.period, column: ds.retention.column } : null,
+    ...declaredTable(s, names, domain, ds, "silver", notNull),
     // Erasure deletes from bronze; a streaming read must skip those commits instead of failing on them.
     source: { kind: "bronze", table: bronze, payloadSchema: ds.columns.map((c) => `${qualified(c.name)} ${c.physicalType}`).join(", "), readOptions: { skipChangeCommits: "true" } },
     upstream: [bronze],
@@ -232,30 +241,14 @@ function silverDataset(s: Settings, names: PlatformNames, domain: DomainManifest
 }
 
 function goldDataset(s: Settings, names: PlatformNames, domain: DomainManifest, ds: Dataset): ContractDataset {
-  const d = domain.metadata.name;
   const tk = tenantKeyOf(ds) ?? null;
-  const columns = ds.columns.map((c) => contractColumn(c, names, tk !== null));
   const agg = ds.aggregate!;
   const inputs = (ds.source.datasets ?? []).map((r) => ({
     table: fq(names.catalog, refDomain(domain, r), r.dataset),
     join: r.join ? { on: [...new Set([...(tk ? [tk] : []), ...r.join.on])], type: r.join.type ?? ("inner" as const) } : null,
   }));
   return {
-    name: ds.name,
-    table: fq(names.catalog, d, ds.name),
-    layer: "gold",
-    kind: "materialized_view",
-    comment: ds.description,
-    columns,
-    schema: columns.map((c) => columnDdl(c, tk)).join(", "),
-    rowFilter: tk ? `ROW FILTER ${qualified(...names.tenantFilter.split("."))} ON (${qualified(tk)})` : null,
-    clusterBy: clusterKeys(ds),
-    partitionBy: ds.partitionBy?.columns ?? [],
-    tableProperties: tableProperties(s, d, "gold", ds.contract.version, columns),
-    expectations: expectationsOf(ds, tk ? [{ name: VALID_TENANT, predicate: `${tk} IS NOT NULL`, action: "drop" }] : []),
-    tenantKey: tk,
-    subjectKey: ds.subjectKey ?? null,
-    retention: ds.retention ? { period: ds.retention.period, column: ds.retention.column } : null,
+    ...declaredTable(s, names, domain, ds, "gold", []),
     source: {
       kind: "aggregate",
       inputs,
