@@ -22,6 +22,7 @@ export interface HarnessResource {
   readonly dependsOn: readonly string[];
   readonly protect: boolean;
   readonly retainOnDelete: boolean;
+  /** Provider URN, without the id. */
   readonly provider: string;
   readonly inputs: Record<string, unknown>;
 }

@@ -1,18 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { HarnessResource } from "../../policies/harness";
 
-/** One registration, as the engine would see it. Inputs are normalized: secrets and references are marked. */
-export interface PlannedResource {
-  readonly urn: string;
-  readonly type: string;
-  readonly name: string;
+/**
+ * One registration, as the engine would see it: what the policy harness takes, plus whether it is a custom resource.
+ * Inputs are normalized: secrets and references are marked.
+ */
+export interface PlannedResource extends HarnessResource {
   readonly custom: boolean;
-  readonly parent: string;
-  readonly dependsOn: readonly string[];
-  readonly protect: boolean;
-  readonly retainOnDelete: boolean;
-  /** Provider URN, without the id. */
-  readonly provider: string;
-  readonly inputs: Record<string, unknown>;
 }
 
 const SIG = "4dabf18193072939515e22adb298388d";
