@@ -2,6 +2,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { readTree } from "../helpers/files";
 import { ROOT } from "../helpers/settings";
 
 // The plan command as users run it: the built bin, in its own process (the Pulumi SDK is process-global).
@@ -9,19 +10,6 @@ const bin = path.join(ROOT, "bin", "lakemesh.js");
 
 function plan(cwd: string, ...args: string[]) {
   return spawnSync(process.execPath, [bin, "plan", ...args], { cwd, encoding: "utf8", timeout: 120_000 });
-}
-
-function readTree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const full = path.join(d, e.name);
-      if (e.isDirectory()) walk(full);
-      else out[path.relative(dir, full)] = fs.readFileSync(full, "utf8");
-    }
-  };
-  walk(dir);
-  return out;
 }
 
 /** A copy of the project's inputs (stack files, manifests, pipeline code) to break on purpose. */

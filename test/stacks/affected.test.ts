@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { affectedStacks } from "../../lib/compile";
+import { readTree } from "../helpers/files";
 import { ROOT, shippedMesh, stackSettings } from "../helpers/settings";
 
 const bin = path.join(ROOT, "bin", "lakemesh.js");
@@ -13,19 +14,6 @@ function lakemesh(cwd: string, ...args: string[]) {
   const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: "utf8", timeout: 120_000 });
   if (r.status !== 0) throw new Error(`lakemesh ${args.join(" ")} failed: ${r.stderr}`);
   return r.stdout;
-}
-
-function readTree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const full = path.join(d, e.name);
-      if (e.isDirectory()) walk(full);
-      else out[path.relative(dir, full)] = fs.readFileSync(full, "utf8");
-    }
-  };
-  walk(dir);
-  return out;
 }
 
 /** Plans the platform stack and every domain stack of prod into out/<label>/<stack>. */
