@@ -70,11 +70,7 @@ def main() -> int:
     first = timed_run(plan, a.domain)
     empty = timed_run(plan, a.domain)
     one = json.loads((WORK / "sample" / f"{fed[0]['source']['topic']}.jsonl").read_text().splitlines()[0])
-    from confluent_kafka import Producer
-
-    p = Producer({"bootstrap.servers": bootstrap})
-    p.produce(one["topic"], one["value"].encode(), key=(one["key"] + "-bench").encode())
-    p.flush(30)
+    kafka_admin.produce_events(bootstrap, [mesh.event_tuple({**one, "key": one["key"] + "-bench"})])
     single = timed_run(plan, a.domain)
     rows = json.loads(sh(sys.executable, str(ROOT / "scripts" / "local" / "mesh.py"), "counts", "--plan", str(plan), "--domains", a.domain))
     silver = sum(c["rows"] for c in rows.values() if c["layer"] == "silver")

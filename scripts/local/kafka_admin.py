@@ -9,30 +9,19 @@
                                                              --key-field if given
 
 --bootstrap defaults to $LAKEMESH_KAFKA_BOOTSTRAP, then .local/run/kafka.bootstrap,
-then 127.0.0.1:9092. Importable too: wait_ready(), create_topic(), produce_lines().
+then 127.0.0.1:9092. Importable too: wait_ready(), create_topic(), delete_topic(), produce_events(), produce_lines().
 """
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
-from pathlib import Path
 
 from confluent_kafka import KafkaError, KafkaException, Producer
 from confluent_kafka.admin import AdminClient, NewTopic
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def default_bootstrap() -> str:
-    if os.environ.get("LAKEMESH_KAFKA_BOOTSTRAP"):
-        return os.environ["LAKEMESH_KAFKA_BOOTSTRAP"]
-    f = Path(os.environ.get("LAKEMESH_LOCAL", ROOT / ".local")) / "run" / "kafka.bootstrap"
-    if f.is_file() and f.read_text().strip():
-        return f.read_text().strip()
-    return "127.0.0.1:" + os.environ.get("LAKEMESH_KAFKA_PORT", "9092")
+import spark_local  # the same bootstrap lookup as the pipelines
 
 
 def admin(bootstrap: str) -> AdminClient:
@@ -85,35 +74,40 @@ def delete_topic(bootstrap: str, topic: str) -> bool:
         raise
 
 
-def produce_lines(bootstrap: str, topic: str, lines, key_field: str | None = None) -> int:
-    p = Producer({"bootstrap.servers": bootstrap, "linger.ms": 20, "acks": "all",
-                  "enable.idempotence": True})
+def produce_events(bootstrap: str, events) -> dict[str, int]:
+    """Sends (topic, key, value) events, idempotent and acked by all replicas, and waits for every delivery.
+    Raises if any event was not delivered. Returns the count sent per topic."""
+    p = Producer({"bootstrap.servers": bootstrap, "linger.ms": 20, "acks": "all", "enable.idempotence": True})
     errors: list = []
-    n = 0
-    for line in lines:
-        line = line.strip()
-        if not line:
-            continue
-        key = None
-        if key_field:
-            try:
-                v = json.loads(line).get(key_field)
-            except (ValueError, AttributeError):  # not a JSON object: send it without a key
-                v = None
-            key = None if v is None else str(v).encode()
+    sent: dict[str, int] = {}
+    for topic, key, value in events:
         while True:
             try:
-                p.produce(topic, line.encode(), key=key,
-                          on_delivery=lambda err, msg: err and errors.append(err))
+                p.produce(topic, value, key=key, on_delivery=lambda err, msg: err and errors.append(err))
                 break
-            except BufferError:
+            except BufferError:  # the local queue is full: let deliveries drain
                 p.poll(0.1)
-        n += 1
+        sent[topic] = sent.get(topic, 0) + 1
         p.poll(0)
-    left = p.flush(30)
+    left = p.flush(60)
     if left or errors:
-        raise RuntimeError(f"{left} undelivered, errors: {errors[:3]}")
-    return n
+        raise RuntimeError(f"{left} events undelivered, errors: {errors[:3]}")
+    return sent
+
+
+def _key(line: str, key_field: str | None) -> bytes | None:
+    if not key_field:
+        return None
+    try:
+        v = json.loads(line).get(key_field)
+    except (ValueError, AttributeError):  # not a JSON object: send it without a key
+        v = None
+    return None if v is None else str(v).encode()
+
+
+def produce_lines(bootstrap: str, topic: str, lines, key_field: str | None = None) -> int:
+    events = ((topic, _key(line, key_field), line.encode()) for line in (raw.strip() for raw in lines) if line)
+    return sum(produce_events(bootstrap, events).values())
 
 
 def main() -> int:
@@ -126,7 +120,7 @@ def main() -> int:
     d = sub.add_parser("delete-topic"); d.add_argument("topic")
     pr = sub.add_parser("produce"); pr.add_argument("topic"); pr.add_argument("--key-field")
     args = ap.parse_args()
-    bs = args.bootstrap or default_bootstrap()
+    bs = args.bootstrap or spark_local.kafka_bootstrap()
 
     if args.cmd == "wait":
         try:

@@ -123,29 +123,16 @@ def topics(plan: Path, domains: list[str]) -> list[str]:
     return made
 
 
+def event_tuple(e: dict) -> tuple[str, bytes | None, bytes]:
+    """A sample event ({topic, key, value, ...}) as kafka_admin.produce_events takes it."""
+    return e["topic"], None if e.get("key") is None else e["key"].encode(), e["value"].encode()
+
+
 def produce(events: Path) -> dict[str, int]:
     import kafka_admin
-    from confluent_kafka import Producer
 
-    bootstrap = spark_local.kafka_bootstrap()
-    p = Producer({"bootstrap.servers": bootstrap, "linger.ms": 20, "acks": "all", "enable.idempotence": True})
-    sent: dict[str, int] = {}
-    for f in sorted(events.glob("*.jsonl")):
-        for line in f.read_text().splitlines():
-            if not line.strip():
-                continue
-            e = json.loads(line)
-            while True:
-                try:
-                    p.produce(e["topic"], e["value"].encode(), key=e["key"].encode())
-                    break
-                except BufferError:
-                    p.poll(0.1)
-            sent[e["topic"]] = sent.get(e["topic"], 0) + 1
-            p.poll(0)
-    if p.flush(60):
-        raise RuntimeError("events left undelivered")
-    del kafka_admin
+    lines = (line for f in sorted(events.glob("*.jsonl")) for line in f.read_text().splitlines() if line.strip())
+    sent = kafka_admin.produce_events(spark_local.kafka_bootstrap(), (event_tuple(json.loads(line)) for line in lines))
     print(f"produced {sum(sent.values())} events", file=sys.stderr)
     return sent
 

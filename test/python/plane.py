@@ -133,9 +133,4 @@ class Plane:
         return [json.loads(line) for line in f.read_text().splitlines() if line.strip()]
 
     def produce(self, events: list[dict]) -> None:
-        from confluent_kafka import Producer
-
-        p = Producer({"bootstrap.servers": spark_local.kafka_bootstrap(), "acks": "all", "enable.idempotence": True})
-        for e in events:
-            p.produce(e["topic"], e["value"].encode(), key=e["key"].encode())
-        assert p.flush(60) == 0
+        kafka_admin.produce_events(spark_local.kafka_bootstrap(), (mesh.event_tuple(e) for e in events))
