@@ -77,13 +77,14 @@ export function compileGdprJobs(s: Settings): GdprSpec {
   const exportRoot = `/Volumes/${s.catalog}/${GOVERNANCE_SCHEMA}/${platformPhysicalNames(s).gdprVolume}`;
   const common = [
     { name: "registry_table", default: g.gdprRegistry },
-    { name: "salt_secret_scope", default: s.databricks.gdprSecretScope },
     { name: "request_id", default: "" },
     { name: "catalog_override", default: "" },
   ];
+  // Only the jobs about one subject hash it, so only they read the salt: retention runs without the secret.
   const subject = [
     { name: "tenant_id", default: "" },
     { name: "subject_id", default: "" },
+    { name: "salt_secret_scope", default: s.databricks.gdprSecretScope },
   ];
   // Empty: VACUUM keeps the table's own threshold (delta.deletedFileRetentionDuration, from vacuumRetentionHours).
   const vacuum = { name: "vacuum_retain_hours", default: "" };

@@ -85,13 +85,13 @@ def _erase(job: g.Job, datasets: list[g.Dataset], tenant: str, subject: str, h: 
         target = DeltaTable.forName(job.spark, table).alias("t")
         on = f"t.`{ds.tenant_key}` = s.tenant AND t.`{ds.subject_key}` = s.subject"
         action = erasure_action(ds, {f.name: (f.dataType.simpleString(), f.nullable) for f in job.spark.read.table(table).schema.fields})
+        # The subject reaches Delta only as this one-row MERGE source, never as text in a condition.
+        src = job.spark.createDataFrame([(tenant, subject)], "tenant STRING, subject STRING")
         if action is None:
-            src = job.spark.createDataFrame([(tenant, subject)], "tenant STRING, subject STRING")
             m = target.merge(src.alias("s"), on).whenMatchedDelete().execute().first()
             deleted, anonymized = int(m["num_deleted_rows"]), 0
             job.audit("delete", table, deleted, tenant, h)
         else:
-            src = job.spark.createDataFrame([(tenant, subject)], "tenant STRING, subject STRING")
             for n, how in action.items():
                 if how == "token":
                     src = src.withColumn(f"token_{n}", F.lit(_token(job.salt, job.request_id, n)))

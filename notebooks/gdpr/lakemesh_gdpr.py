@@ -75,6 +75,8 @@ def duration(text: str) -> timedelta:
 
 def subject_hash(salt: str, tenant: str, subject: str) -> str:
     """sha256 of salt:tenant:subject, the same key the pipelines drop suppressed events by."""
+    if not salt:
+        raise GdprInputError("the subject-hash salt is empty")
     return hashlib.sha256(f"{salt}:{tenant}:{subject}".encode("utf-8")).hexdigest()
 
 
@@ -106,8 +108,6 @@ class Job:
     def __post_init__(self) -> None:
         check(TABLE, self.registry_table, "registry table", "catalog.schema.table")
         check(REQUEST, self.request_id, "request id", "a UUID")
-        if not self.salt:
-            raise GdprInputError("the subject-hash salt is empty")
         self.actor = self.spark.sql("SELECT current_user()").first()[0]
 
     def name(self, fq: str) -> str:
@@ -225,14 +225,15 @@ def new_request_id() -> str:
     return str(uuid.uuid4())
 
 
-def open_job(params: dict[str, str | None], spark: SparkSession | None = None) -> Job:
-    """The job of validated parameters: the session, the salt and the request id (new unless given)."""
+def open_job(params: dict[str, str | None], spark: SparkSession | None = None, salted: bool = True) -> Job:
+    """The job of validated parameters: the session, the salt (for jobs that hash a subject) and the request id (new
+    unless given)."""
     request_id = params.get("request_id") or new_request_id()
     check(REQUEST, request_id, "request_id", "a UUID")
     check(TABLE, params.get("registry_table"), "registry_table", "catalog.schema.table")
     if params.get("catalog_override"):
         ident(params["catalog_override"])  # type: ignore[arg-type]
-    salt = salt_from(params)
+    salt = salt_from(params) if salted else ""
     return Job(spark or session(), params["registry_table"], params.get("catalog_override"), salt, request_id)  # type: ignore[arg-type]
 
 

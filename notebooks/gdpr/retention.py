@@ -14,7 +14,7 @@ if "__file__" in globals():  # a local run; Databricks puts the notebook's folde
 import lakemesh_gdpr as g  # noqa: E402
 
 # Job parameters (widgets on Databricks, --kebab-case arguments locally); lakemesh compiles the job with these.
-PARAMETERS = ["catalog_override", "registry_table", "request_id", "salt_secret_scope", "vacuum_retain_hours"]
+PARAMETERS = ["catalog_override", "registry_table", "request_id", "vacuum_retain_hours"]
 
 
 def apply_retention(job: g.Job, now: datetime, vacuum_retain_hours: int | None = None) -> dict[str, dict[str, int]]:
@@ -58,7 +58,7 @@ def main(spark: SparkSession | None = None, argv: list[str] | None = None) -> di
     p = g.job_parameters(PARAMETERS, argv)
     g.required(p, "registry_table")
     vacuum = g.hours(p.get("vacuum_retain_hours"))
-    job = g.open_job(p, spark)
+    job = g.open_job(p, spark, salted=False)  # hashes no subject: runs without the salt secret
     result = apply_retention(job, datetime.now(timezone.utc), vacuum)
     out = {"request_id": job.request_id, "type": "retention", "tables": result}
     print(json.dumps(out, sort_keys=True))

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import sys
 from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 
 from pyspark.sql import SparkSession
@@ -22,8 +21,6 @@ PARAMETERS = ["catalog_override", "export_root", "registry_table", "request_id",
 def _json(v):
     if isinstance(v, (datetime, date)):
         return v.isoformat()
-    if isinstance(v, Decimal):
-        return str(v)
     return str(v)
 
 

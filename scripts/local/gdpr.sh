@@ -12,7 +12,8 @@ esac
 export LAKEMESH_WAREHOUSE="${LAKEMESH_WAREHOUSE:-$LAKEMESH_LOCAL/demo/warehouse}"
 export LAKEMESH_METASTORE="${LAKEMESH_METASTORE:-$LAKEMESH_LOCAL/demo/metastore_db}"
 # The salt the local pipelines hash subjects with (scripts/local/mesh.py); Databricks reads it from a secret scope.
-export LAKEMESH_SUBJECT_SALT="${LAKEMESH_SUBJECT_SALT:-local-subject-salt}"
+# Retention hashes no subject and runs without it.
+[[ "$job" == retention ]] || export LAKEMESH_SUBJECT_SALT="${LAKEMESH_SUBJECT_SALT:-local-subject-salt}"
 [[ -d "$LAKEMESH_METASTORE" ]] || lm_die "no local data plane at $LAKEMESH_METASTORE; run npm run local:up first"
 VENV="$("$LAKEMESH_ROOT/scripts/local/venv.sh")"
 "$LAKEMESH_ROOT/scripts/local/jars.sh" >/dev/null

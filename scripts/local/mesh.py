@@ -27,6 +27,15 @@ ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE))
 import spark_local  # noqa: E402
 
+_IDENT = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def ident(name: str) -> str:
+    """A contract identifier that goes into local SQL text: refused unless it is a plain lower-case name."""
+    if not isinstance(name, str) or not _IDENT.fullmatch(name):
+        raise ValueError(f"not a valid identifier in the contract: {name!r}")
+    return name
+
 PIPELINE_DIR = ROOT / "notebooks" / "pipelines"
 SALT = os.environ.get("LAKEMESH_SUBJECT_SALT", "local-subject-salt")
 
@@ -84,15 +93,15 @@ def prepare(plan: Path, tenants: list[str]) -> None:
     c = contracts(plan)
     catalog = json.loads(next(iter(c.values())).read_text())["catalog"]
     schemas = sorted({json.loads(p.read_text())["schema"] for p in c.values()} | {"governance"})
-    tables = sorted((plan / "sql" / "governance").glob("*.sql"))
-    statements = [local_sql(p.read_text().strip().rstrip(";"), catalog) for p in tables if "CREATE TABLE" in p.read_text()]
+    texts = [p.read_text() for p in sorted((plan / "sql" / "governance").glob("*.sql"))]
+    statements = [local_sql(t.strip().rstrip(";"), catalog) for t in texts if "CREATE TABLE" in t]
     registry = registry_rows(plan)
     spark = spark_local.classic_session("lakemesh-prepare")
     try:
         from pyspark.sql import functions as F
 
         for s in schemas:
-            spark.sql(f"CREATE SCHEMA IF NOT EXISTS `{s}`")
+            spark.sql(f"CREATE SCHEMA IF NOT EXISTS `{ident(s)}`")
         for stmt in statements:
             spark.sql(stmt)
         reg = spark.createDataFrame(registry, ", ".join(f"{f} STRING" for f in REGISTRY_FIELDS))
@@ -172,8 +181,8 @@ def cluster(plan: Path, domains: list[str]) -> None:
     try:
         for p in contracts(plan, domains).values():
             for ds in json.loads(p.read_text())["datasets"]:
-                keys = ds["clusterBy"]
-                if keys and all(re.fullmatch(r"[a-z][a-z0-9_]*", k) for k in keys):
+                keys = [ident(k) for k in ds["clusterBy"]]
+                if keys:
                     spark.sql(f"ALTER TABLE {local_name(ds['table'])} CLUSTER BY ({', '.join('`' + k + '`' for k in keys)})")
     finally:
         spark.stop()

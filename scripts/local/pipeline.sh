@@ -13,7 +13,7 @@
 #   * SPARK_CONF_DIR=.local/spark/conf with a generated spark-defaults.conf: jars, Delta SQL
 #     extension + DeltaCatalog, warehouse .local/spark/warehouse, Hive catalog on a Derby
 #     metastore in .local/spark/metastore_db, shuffle partitions 2, UI off, loopback only,
-#     spark.lakemesh.kafka.bootstrap (from .local/run/kafka.bootstrap). NOT --conf/--jars:
+#     spark.lakemesh.kafka.api_timeout_ms (fail fast when the broker is down). NOT --conf/--jars:
 #     pyspark 4.2.0 drops all but the last 10 of those on the way to the Connect server;
 #   * `--remote local[2]` (LAKEMESH_SPARK_MASTER): --master / --conf spark.master are rejected;
 #   * driver heap: spark.driver.memory (LAKEMESH_SPARK_DRIVER_MEMORY, default 2g);

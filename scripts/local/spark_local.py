@@ -118,11 +118,8 @@ def confs() -> dict[str, str]:
         "spark.driver.extraJavaOptions": java_opts,
         # Spark Connect server (spark-pipelines starts one in-process): loopback only.
         "spark.connect.grpc.binding.address": "127.0.0.1",
-        # Pipeline settings for the local environment (pipeline code reads lakemesh.<k> from
-        # the spec first, then spark.lakemesh.<k>): the broker, and fail fast when it is down.
-        "spark.lakemesh.kafka.bootstrap": kafka_bootstrap(),
+        # Local pipelines fail fast when the broker is down (lakemesh_datasets.kafka_options reads it).
         "spark.lakemesh.kafka.api_timeout_ms": os.environ.get("LAKEMESH_KAFKA_API_TIMEOUT_MS", "10000"),
-        "spark.lakemesh.kafka.fetch_offset_retries": "1",
         # SDP retries a failed flow (with back-off) before failing the run; in tests a failure
         # should surface at once. LAKEMESH_SDP_FLOW_RETRIES=2 restores retries.
         "spark.sql.pipelines.maxFlowRetryAttempts": os.environ.get("LAKEMESH_SDP_FLOW_RETRIES", "0"),

@@ -7,7 +7,7 @@ import pytest
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from plane import Plane
+from plane import SAMPLE, Plane
 
 
 def dataset(plane: Plane, domain: str, name: str) -> dict:
@@ -44,7 +44,7 @@ def test_bronze_keeps_every_event_with_a_tenant(mesh: Plane, domain: str, name: 
     rows = mesh.table(bronze["table"])
     # Tenant-less events are dropped by lm__valid_tenant; every other event lands, malformed or not.
     assert rows.count() == kinds["valid"] + kinds["malformed"] + kinds["wrong-tenant"]
-    assert kinds["missing-tenant"] == 2 and kinds["malformed"] == 3
+    assert kinds["missing-tenant"] == SAMPLE["missing-tenant"] and kinds["malformed"] == SAMPLE["malformed"]
     by_tenant = {r[0]: r[1] for r in rows.groupBy("tenant_id").count().collect()}
     want = Counter(e["tenant"] for e in events if e["kind"] != "missing-tenant")
     assert by_tenant == dict(want)
@@ -58,10 +58,10 @@ def test_silver_matches_an_independent_parse_with_the_same_expectations(mesh: Pl
     want = expected_silver(mesh, ds)
     assert got.count() == want.count() > 0
     assert sorted(r[0] for r in got.select(key).collect()) == sorted(r[0] for r in want.select(key).collect())
-    # The three malformed events (primary key missing) never reach silver.
+    # The malformed events (primary key missing) never reach silver.
     events = mesh.events(next(d for d in mesh.contract(domain)["datasets"] if d["table"] == ds["source"]["table"])["source"]["topic"])
     malformed = [e for e in events if e["kind"] == "malformed"]
-    assert len(malformed) == 3
+    assert len(malformed) == SAMPLE["malformed"]
     bronze_rows = mesh.table(ds["source"]["table"]).count()
     dropped = bronze_rows - got.count()
     assert dropped >= len(malformed)

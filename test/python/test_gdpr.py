@@ -273,6 +273,8 @@ def test_retention_deletes_rows_past_their_period_and_keeps_the_rest(mesh: Plane
         df = mesh.table(r["dataset"])
         before[r["dataset"]] = (df.count(), df.filter(col < F.lit(t0 - g.duration(r["retention_period"]))).count())
     mesh.stop_spark()
+    # Without the salt: retention hashes no subject, so it must not depend on the salt's secret.
+    assert "LAKEMESH_SUBJECT_SALT" not in os.environ
     result = ok(job("retention", "--registry-table", "lakemesh_dev.governance.gdpr_registry", "--catalog-override", "spark_catalog", "--vacuum-retain-hours", "0"))
     t1 = datetime.now(timezone.utc)
     expired_somewhere = kept_somewhere = False

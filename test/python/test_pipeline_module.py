@@ -12,14 +12,11 @@ from plane import Plane
 
 
 @pytest.fixture(scope="module")
-def contract_text() -> str:
+def contract_text(plane: Plane) -> str:
     # Read straight from a plan: the module must take what lakemesh compiles.
     import mesh
 
-    p = Plane()
-    if not p.plan.exists():
-        pytest.skip("no plan; run the suite through scripts/local/test-python.sh")
-    return mesh.contracts(p.plan, ["core-business"])["core-business"].read_text()
+    return mesh.contracts(plane.plan, ["core-business"])["core-business"].read_text()
 
 
 def grants(contract_text: str) -> dict:
