@@ -58,7 +58,7 @@ export function isSecretMarker(v: unknown): boolean {
 }
 
 /** Every domain's contract, decoded from its uploaded contract.json workspace file. */
-export function contractsOf(resources: readonly PolicyResource[]): { resource: PolicyResource; contract: PipelineContract }[] {
+export function contractsOf<R extends Pick<PolicyResource, "type" | "props">>(resources: readonly R[]): { resource: R; contract: PipelineContract }[] {
   const out = [];
   for (const r of resources) {
     if (r.type !== T.WorkspaceFile || typeof r.props.path !== "string" || !r.props.path.endsWith("/contract.json")) continue;
@@ -76,7 +76,7 @@ export function topicNumber(props: Record<string, any>, key: string): number | u
 }
 
 /** Physical names of topics that carry personal data, from every DataDomain's spec. */
-export function personalTopics(resources: readonly PolicyResource[]): Set<string> {
+export function personalTopics(resources: readonly Pick<PolicyResource, "type" | "props">[]): Set<string> {
   return new Set(resources.flatMap((r) => domainProps(r)?.topics.filter((t) => t.personalData).map((t) => t.name) ?? []));
 }
 

@@ -1,7 +1,7 @@
 import * as fs from "fs";
-import { DAY_MS, HOUR_MS, survivalMarkdown, survivalReport, type PipelineContract } from "../../lib/compile";
-import { parseDuration, type DomainManifest } from "../../lib/manifest";
 import { runPolicies, violationsMarkdown, type PolicyPackConfig, type Violation } from "../../policies/harness";
+import type { DomainManifest } from "../../lib/manifest";
+import { survivalRows, survivalTable, SURVIVAL_DEFAULTS, type SurvivalConfig } from "../../policies/rules/gdpr/lm-gdpr-erasure-survival";
 import type { PreviousContracts } from "../../policies/rules/manifest/lm-breaking-change-needs-major";
 import type { OfflinePlan } from "./run";
 
@@ -57,28 +57,9 @@ export function checkPlan(plan: OfflinePlan, userConfig: PolicyPackConfig, previ
 /** The survival table of the plan, with the pack's default assumptions (or the user's config of that rule). */
 export function survivalSection(plan: OfflinePlan, userConfig: PolicyPackConfig): string {
   const cfg = userConfig["lm-gdpr-erasure-survival"];
-  const c = { deadlineDays: 30, erasureLatencyHours: 24, vacuumIntervalHours: 24, ...(typeof cfg === "object" ? cfg : {}) } as unknown as Record<string, number>;
-  const contracts: PipelineContract[] = [];
-  const personal = new Set<string>();
-  const refresh = new Map<string, number>();
-  for (const r of plan.resources) {
-    if (r.type === "databricks:index/workspaceFile:WorkspaceFile" && String(r.inputs.path).endsWith("/contract.json") && typeof r.inputs.contentBase64 === "string") {
-      contracts.push(JSON.parse(Buffer.from(r.inputs.contentBase64, "base64").toString("utf8")));
-    }
-    const m = r.type === "lakemesh:domain:DataDomain" ? (r.inputs as { manifest: DomainManifest; topics: { name: string; personalData: boolean }[] }) : undefined;
-    if (m) {
-      m.topics.filter((t) => t.personalData).forEach((t) => personal.add(t.name));
-      refresh.set(m.manifest.metadata.name, parseDuration(m.manifest.spec.sla.freshness) ?? DAY_MS);
-    }
-  }
-  const topics = plan.resources
-    .filter((r) => r.type === "kafka:index/topic:Topic" && personal.has(String(r.inputs.name)))
-    .map((r) => {
-      const conf = r.inputs.config as Record<string, string>;
-      return { name: String(r.inputs.name), retentionMs: Number(conf["retention.ms"]), segmentMs: Number(conf["segment.ms"]) };
-    });
-  const rows = survivalReport(contracts, topics, refresh, { erasureLatencyMs: c.erasureLatencyHours * HOUR_MS, vacuumIntervalMs: c.vacuumIntervalHours * HOUR_MS });
-  return `## Personal data after an erasure request\n\nAssumes the erasure job finishes within ${c.erasureLatencyHours} h and VACUUM runs every ${c.vacuumIntervalHours} h; the deadline is ${c.deadlineDays} days.\n\n${survivalMarkdown(rows, c.deadlineDays * DAY_MS)}`;
+  const c: SurvivalConfig = { ...SURVIVAL_DEFAULTS, ...(typeof cfg === "object" ? (cfg as Partial<SurvivalConfig>) : {}) };
+  const rows = survivalRows(plan.resources.map((r) => ({ type: r.type, props: r.inputs })), c);
+  return `## Personal data after an erasure request\n\n${survivalTable(rows, c)}`;
 }
 
 export { violationsMarkdown };

@@ -315,10 +315,3 @@ export function contractJson(contract: PipelineContract): string {
 export function sha256(text: string): string {
   return createHash("sha256").update(text).digest("hex");
 }
-
-/** Milliseconds of a retention period (for survival computations). */
-export function retentionMs(period: string): number {
-  const ms = parseDuration(period);
-  if (ms === undefined) throw new Error(`retention ${JSON.stringify(period)} does not parse (validate first)`);
-  return ms;
-}

@@ -1,9 +1,7 @@
 // How long each copy of personal data can outlive an erasure request. The policy pack enforces a limit on these
 // numbers (lm-gdpr-erasure-survival); lakemesh plan prints them.
+import { MS_PER_DAY, MS_PER_HOUR } from "../manifest";
 import type { PipelineContract } from "./contract";
-
-export const HOUR_MS = 3_600_000;
-export const DAY_MS = 24 * HOUR_MS;
 
 export interface SurvivalAssumptions {
   /** Longest time from an erasure request to the erasure job having deleted and purged (REORG) every table. */
@@ -29,7 +27,7 @@ export interface SurvivalRow {
 export function intervalMs(text: string | undefined, fallbackMs: number): number {
   const m = /^interval\s+(\d+)\s+(hour|hours|day|days)$/i.exec(text ?? "");
   if (!m) return fallbackMs;
-  return Number(m[1]) * (m[2].toLowerCase().startsWith("hour") ? HOUR_MS : DAY_MS);
+  return Number(m[1]) * (m[2].toLowerCase().startsWith("hour") ? MS_PER_HOUR : MS_PER_DAY);
 }
 
 /**
@@ -54,8 +52,8 @@ export function survivalReport(
     for (const ds of c.datasets) {
       const personal = ds.columns.filter((x) => x.personalData);
       if (personal.length === 0) continue;
-      const vacuum = intervalMs(ds.tableProperties["delta.deletedFileRetentionDuration"], 7 * DAY_MS);
-      const refresh = ds.layer === "gold" ? refreshIntervalMs.get(c.domain) ?? DAY_MS : 0;
+      const vacuum = intervalMs(ds.tableProperties["delta.deletedFileRetentionDuration"], 7 * MS_PER_DAY);
+      const refresh = ds.layer === "gold" ? refreshIntervalMs.get(c.domain) ?? MS_PER_DAY : 0;
       rows.push({
         copy: ds.table,
         kind: ds.layer,
@@ -71,7 +69,7 @@ export function survivalReport(
         copy: `${ds.table}/_delta_log`,
         kind: "delta-log",
         // Expired log files are removed when a later checkpoint is written: count one maintenance interval more.
-        survivalMs: leaked.length > 0 || statsAll ? intervalMs(ds.tableProperties["delta.logRetentionDuration"], 30 * DAY_MS) + a.vacuumIntervalMs : 0,
+        survivalMs: leaked.length > 0 || statsAll ? intervalMs(ds.tableProperties["delta.logRetentionDuration"], 30 * MS_PER_DAY) + a.vacuumIntervalMs : 0,
         how:
           leaked.length > 0 || statsAll
             ? `min/max statistics of ${statsAll ? "every column" : leaked.map((x) => x.name).join(", ")} stay for the log retention, until the next checkpoint`
@@ -87,7 +85,7 @@ export function survivalReport(
 
 /** The table as Markdown, days with one decimal, with the limit marked. */
 export function survivalMarkdown(rows: readonly SurvivalRow[], deadlineMs: number): string {
-  const fmt = (ms: number) => (ms / DAY_MS).toFixed(1);
+  const fmt = (ms: number) => (ms / MS_PER_DAY).toFixed(1);
   const lines = [
     `| Copy of personal data | Kind | Can outlive an erasure request by (days) | Within ${fmt(deadlineMs)} days | How |`,
     "|---|---|---:|:---:|---|",

@@ -42,10 +42,6 @@ export function principalLiteral(name: string): SqlText {
   return sql(`'${name}'`);
 }
 
-export function isSafePrincipal(name: string): boolean {
-  return PRINCIPAL.test(name);
-}
-
 /** A tag key or value as a SQL string literal. Only a plain vocabulary is allowed, so nothing needs escaping. */
 export function tagLiteral(text: string): SqlText {
   if (!TAG_TEXT.test(text)) throw new SqlIdentifierError(`not a safe tag text: ${JSON.stringify(text)}`);

@@ -1,7 +1,44 @@
-import type { StackValidationPolicy } from "@pulumi/policy";
-import { parseDuration } from "../../../lib/manifest/duration";
-import { DAY_MS, HOUR_MS, survivalMarkdown, survivalReport } from "../../../lib/compile/survival";
+import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { MS_PER_DAY, MS_PER_HOUR, parseDuration } from "../../../lib/manifest/duration";
+import { survivalMarkdown, survivalReport, type SurvivalRow } from "../../../lib/compile/survival";
 import { contractsOf, domainProps, personalTopics, ruleId, T, topicNumber } from "../../lib";
+
+/** The assumptions of the survival table; `lakemesh plan` prints the table with the same ones. */
+export interface SurvivalConfig {
+  readonly deadlineDays: number;
+  readonly erasureLatencyHours: number;
+  readonly vacuumIntervalHours: number;
+}
+
+export const SURVIVAL_DEFAULTS: SurvivalConfig = { deadlineDays: 30, erasureLatencyHours: 24, vacuumIntervalHours: 24 };
+
+/** How long each copy of personal data in these resources can outlive an erasure request. */
+export function survivalRows(resources: readonly Pick<PolicyResource, "type" | "props">[], c: SurvivalConfig): SurvivalRow[] {
+  const personal = personalTopics(resources);
+  const topics = resources
+    .filter((r) => r.type === T.Topic && personal.has(r.props.name))
+    .map((r) => {
+      const retention = topicNumber(r.props, "retention.ms") ?? Infinity;
+      return { name: String(r.props.name), retentionMs: retention < 0 ? Infinity : retention, segmentMs: topicNumber(r.props, "segment.ms") ?? 7 * MS_PER_DAY };
+    });
+  const refresh = new Map(
+    resources.flatMap((r) => {
+      const d = domainProps(r);
+      return d ? [[d.manifest.metadata.name, parseDuration(d.manifest.spec.sla.freshness) ?? MS_PER_DAY] as [string, number]] : [];
+    }),
+  );
+  return survivalReport(
+    contractsOf(resources).map((x) => x.contract),
+    topics,
+    refresh,
+    { erasureLatencyMs: c.erasureLatencyHours * MS_PER_HOUR, vacuumIntervalMs: c.vacuumIntervalHours * MS_PER_HOUR },
+  );
+}
+
+/** The survival table in Markdown, headed by its assumptions. */
+export function survivalTable(rows: readonly SurvivalRow[], c: SurvivalConfig): string {
+  return `Assumes the erasure job finishes within ${c.erasureLatencyHours} h and VACUUM runs every ${c.vacuumIntervalHours} h; the deadline is ${c.deadlineDays} days.\n\n${survivalMarkdown(rows, c.deadlineDays * MS_PER_DAY)}`;
+}
 
 /**
  * For each copy of personal data (topic, bronze, silver, gold, Delta log, checkpoints) the longest time it can
@@ -15,33 +52,18 @@ export const policy: StackValidationPolicy = {
   remediationSteps: "Shorten topic retention, the VACUUM threshold (lakemesh:databricks.vacuumRetentionHours) or the refresh interval, or exclude personal columns from Delta statistics.",
   configSchema: {
     properties: {
-      deadlineDays: { type: "number", minimum: 1, default: 30 },
-      erasureLatencyHours: { type: "number", minimum: 0, default: 24 },
-      vacuumIntervalHours: { type: "number", minimum: 1, default: 24 },
+      deadlineDays: { type: "number", minimum: 1, default: SURVIVAL_DEFAULTS.deadlineDays },
+      erasureLatencyHours: { type: "number", minimum: 0, default: SURVIVAL_DEFAULTS.erasureLatencyHours },
+      vacuumIntervalHours: { type: "number", minimum: 1, default: SURVIVAL_DEFAULTS.vacuumIntervalHours },
     },
   },
   validateStack: (args, report) => {
-    const c = args.getConfig<{ deadlineDays: number; erasureLatencyHours: number; vacuumIntervalHours: number }>();
-    const personal = personalTopics(args.resources);
-    const topics = args.resources
-      .filter((r) => r.type === T.Topic && personal.has(r.props.name))
-      .map((r) => ({ name: String(r.props.name), retentionMs: topicNumber(r.props, "retention.ms") ?? Infinity, segmentMs: topicNumber(r.props, "segment.ms") ?? 7 * DAY_MS }));
-    const refresh = new Map(
-      args.resources.flatMap((r) => {
-        const d = domainProps(r);
-        return d ? [[d.manifest.metadata.name, parseDuration(d.manifest.spec.sla.freshness) ?? DAY_MS] as [string, number]] : [];
-      }),
-    );
-    const rows = survivalReport(
-      contractsOf(args.resources).map((x) => x.contract),
-      topics.map((t) => ({ ...t, retentionMs: t.retentionMs < 0 ? Infinity : t.retentionMs })),
-      refresh,
-      { erasureLatencyMs: c.erasureLatencyHours * HOUR_MS, vacuumIntervalMs: c.vacuumIntervalHours * HOUR_MS },
-    );
-    const deadline = c.deadlineDays * DAY_MS;
+    const c = args.getConfig<SurvivalConfig>();
+    const rows = survivalRows(args.resources, c);
+    const deadline = c.deadlineDays * MS_PER_DAY;
     const over = rows.filter((r) => !(r.survivalMs <= deadline));
     if (over.length > 0) {
-      report(`${over.length} copies of personal data can outlive an erasure request by more than ${c.deadlineDays} days: ${over.map((r) => `${r.copy} (${(r.survivalMs / DAY_MS).toFixed(1)} d)`).join(", ")}\n${survivalMarkdown(rows, deadline)}`);
+      report(`${over.length} copies of personal data can outlive an erasure request by more than ${c.deadlineDays} days: ${over.map((r) => `${r.copy} (${(r.survivalMs / MS_PER_DAY).toFixed(1)} d)`).join(", ")}\n${survivalMarkdown(rows, deadline)}`);
     }
   },
 };

@@ -1,7 +1,6 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
+import { MS_PER_DAY } from "../../../lib/manifest/duration";
 import { personalTopics, ruleId, T, topicNumber } from "../../lib";
-
-const DAY_MS = 86_400_000;
 
 /** Kafka cannot delete one record: a topic with personal data must expire within the erasure deadline. */
 export const policy: StackValidationPolicy = {
@@ -10,14 +9,14 @@ export const policy: StackValidationPolicy = {
   enforcementLevel: "mandatory",
   severity: "critical",
   remediationSteps: "Lower the topic's retention in the manifest (e.g. P7D); events older than that are read from bronze, not Kafka.",
-  configSchema: { properties: { maxRetentionMs: { type: "integer", minimum: 1, default: 30 * DAY_MS } } },
+  configSchema: { properties: { maxRetentionMs: { type: "integer", minimum: 1, default: 30 * MS_PER_DAY } } },
   validateStack: (args, report) => {
     const { maxRetentionMs } = args.getConfig<{ maxRetentionMs: number }>();
     const personal = personalTopics(args.resources);
     for (const t of args.resources.filter((r) => r.type === T.Topic && personal.has(r.props.name))) {
       const ms = topicNumber(t.props, "retention.ms");
       if (ms === undefined || ms < 0 || !Number.isFinite(ms)) report(`personal-data topic ${t.props.name} keeps events forever (retention.ms ${ms ?? "unset"})`, t.urn);
-      else if (ms > maxRetentionMs) report(`personal-data topic ${t.props.name} keeps events ${ms / DAY_MS} days; at most ${maxRetentionMs / DAY_MS} days (the erasure deadline)`, t.urn);
+      else if (ms > maxRetentionMs) report(`personal-data topic ${t.props.name} keeps events ${ms / MS_PER_DAY} days; at most ${maxRetentionMs / MS_PER_DAY} days (the erasure deadline)`, t.urn);
     }
   },
 };

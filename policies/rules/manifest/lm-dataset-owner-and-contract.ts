@@ -1,4 +1,6 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { effectiveOwner } from "../../../lib/manifest/model";
+import type { Owner } from "../../../lib/manifest/types.gen";
 import { parseSemver } from "../../../lib/manifest/semver";
 import { domainProps, ruleId } from "../../lib";
 
@@ -14,7 +16,7 @@ export const policy: ResourceValidationPolicy = {
     const d = domainProps(args);
     if (!d) return;
     for (const ds of d.manifest.spec.datasets) {
-      const owner = ds.owner ?? d.manifest.metadata.owner;
+      const owner = effectiveOwner(d.manifest, ds) as Partial<Owner> | undefined; // the inputs may be anything
       if (!owner?.team || !owner?.contact) report(`dataset ${d.manifest.metadata.name}.${ds.name} has no owner team and contact`);
       if (!ds.contract?.version || !parseSemver(ds.contract.version)) report(`dataset ${d.manifest.metadata.name}.${ds.name} has no semver contract version (got ${JSON.stringify(ds.contract?.version)})`);
     }
