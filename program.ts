@@ -1,4 +1,3 @@
-import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { DataDomain, Platform, type PlatformRefs } from "./components";
@@ -20,9 +19,9 @@ import {
   type Settings,
 } from "./lib/compile";
 import { formatError, readManifestFiles, validateMesh } from "./lib/manifest";
+import { pipelineCodeFiles } from "./lib/project";
 
 /** Shared pipeline module files, project-relative, uploaded with every domain. */
-export const PIPELINE_CODE_DIR = "notebooks/pipelines";
 
 export class ProgramError extends Error {}
 
@@ -113,11 +112,7 @@ export async function program(root = process.cwd()): Promise<Record<string, unkn
   }
   if (settings.mode === "platform") return stackOutputs;
 
-  const code = fs
-    .readdirSync(path.join(root, PIPELINE_CODE_DIR))
-    .filter((f) => f.endsWith(".py"))
-    .sort()
-    .map((f) => `${PIPELINE_CODE_DIR}/${f}`);
+  const code = pipelineCodeFiles(root);
   const registered = (only ? [only] : mesh.domains).map((d) => ({
     name: d.metadata.name,
     domain: new DataDomain(d.metadata.name, { manifest: d, spec: compileDomain(settings, mesh, d, code), settings, platform: refs! }, {

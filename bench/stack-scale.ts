@@ -10,13 +10,14 @@ import * as path from "path";
 import { compileDomain, compileGdprJobs, compilePlatform, compileRegistry, meshOf, platformNames, renderDomainArtifacts } from "../lib/compile";
 import { readStackConfig } from "../cli/plan/stack-config";
 import { validateMesh } from "../lib/manifest";
+import { pipelineCodeFiles } from "../lib/project";
 import { syntheticMesh, syntheticDomainName } from "./synthetic";
 
 const root = path.join(__dirname, "..", "..");
 const child = path.join(__dirname, "plan-child.js");
 const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
 const settings = readStackConfig(root, "dev").settings;
-const code = ["notebooks/pipelines/lakemesh_pipeline.py"];
+const code = pipelineCodeFiles(root);
 
 function compileAll(files: { file: string; text: string }[]): { validateMs: number; compileMs: number; datasets: number } {
   const t0 = performance.now();

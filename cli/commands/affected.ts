@@ -1,8 +1,8 @@
 import { execFileSync } from "child_process";
-import * as fs from "fs";
 import * as path from "path";
 import { affectedStacks } from "../../lib/compile";
 import { readManifestFiles, validateMesh, type DomainManifest } from "../../lib/manifest";
+import { pipelineCodeFiles } from "../../lib/project";
 import { Command, EXIT, Io, outputFormat, parseCommandArgs, UsageError } from "../usage";
 
 const USAGE = `Usage: lakemesh affected --base <git ref> [--env <env>] [--format text|json]
@@ -59,8 +59,7 @@ export const affectedCommand: Command = {
       return EXIT.failed;
     }
     const changed = [...new Set([...git(root, ["diff", "--name-only", base]).split("\n"), ...git(root, ["ls-files", "--others", "--exclude-standard"]).split("\n")])].filter(Boolean).sort();
-    const { PIPELINE_CODE_DIR } = await import("../../program");
-    const code = fs.readdirSync(path.join(root, PIPELINE_CODE_DIR)).filter((f) => f.endsWith(".py")).sort().map((f) => `${PIPELINE_CODE_DIR}/${f}`);
+    const code = pipelineCodeFiles(root);
     const stacks = affectedStacks(settings, baseManifests(root, base), v.manifests.map((m) => m.manifest), code, changed);
     if (format === "json") io.out(JSON.stringify({ base, env: settings.env, changedFiles: changed, stacks }, null, 2) + "\n");
     else if (stacks.length === 0) io.out(`no stack of ${settings.env} is affected by the change since ${base}\n`);

@@ -1,9 +1,8 @@
 // Which stacks a change touches. Each stack's plan is a function of what lakemesh compiles for it, so a stack is
 // affected exactly when its compiled inputs differ between the base and the change: no guessing from file names,
 // except for the code and config every plan is built with.
-import { createHash } from "crypto";
 import type { DomainManifest } from "../manifest";
-import { compileContract } from "./contract";
+import { sha256 } from "./contract";
 import { compileDomain, renderDomainArtifacts } from "./domain";
 import { compileGdprJobs } from "./gdpr-jobs";
 import { compileRegistry } from "./governance";
@@ -19,21 +18,23 @@ export interface AffectedStack {
   readonly reasons: readonly string[];
 }
 
-const digest = (v: unknown) => createHash("sha256").update(stableJson(v)).digest("hex");
+const digest = (v: unknown) => sha256(stableJson(v));
 
 /** What each stack of the environment is compiled from, hashed: `<env>-platform` and one per domain. */
 export function stackFingerprints(s: Settings, manifests: readonly DomainManifest[], code: readonly string[]): Map<string, string> {
   const mesh = meshOf(manifests);
   const names = platformNames(s.catalog);
-  const out = new Map<string, string>();
-  out.set(platformStackName(s.env), digest({ platform: compilePlatform(s, mesh), gdpr: compileGdprJobs(s), registry: compileRegistry(mesh.domains.map((d) => compileContract(s, names, d))) }));
+  const domains = new Map<string, string>();
+  const contracts = [];
   for (const d of mesh.domains) {
     const spec = compileDomain(s, mesh, d, code);
     // The warehouse id and GMS URL come from the platform stack at deploy time; they do not depend on the change.
     const a = renderDomainArtifacts(s, spec, d, names, { warehouseId: "(platform)", gmsUrl: "(platform)" });
-    out.set(domainStackName(s.env, d.metadata.name), digest({ manifest: d, spec, contract: a.contractJson, sql: a.governanceSql, recipe: a.datahubRecipe }));
+    contracts.push(a.contract);
+    domains.set(domainStackName(s.env, d.metadata.name), digest({ manifest: d, spec, contract: a.contractJson, sql: a.governanceSql, recipe: a.datahubRecipe }));
   }
-  return out;
+  const platform = digest({ platform: compilePlatform(s, mesh), gdpr: compileGdprJobs(s), registry: compileRegistry(contracts) });
+  return new Map([[platformStackName(s.env), platform], ...domains]);
 }
 
 /** Files whose change touches every stack of an environment, or every domain stack, or the platform. */
