@@ -47,11 +47,11 @@ export class Platform extends pulumi.ComponentResource {
       { spec: compileGdprJobs(settings), subjectSalt: args.subjectSalt, protect: spec.protect, dependsOn: [...Object.values(sql), catalog.gdprVolume] },
       { parent: this },
     );
-    const datahub = createDatahub(settings, args.datahubSecrets, this);
+    createDatahub(settings, args.datahubSecrets, this);
 
     // Domains depend on the objects, not just their names: the catalog and functions must exist before any pipeline.
     const catalogReady = pulumi.all([catalog.catalog.name, ...Object.values(sql).map((o) => o.id)]).apply(([c]) => c);
-    const values = pulumi.all([catalogReady, catalog.warehouse.id]).apply(([_c, warehouseId]) => ({ ...platformOutputs(settings, warehouseId), gmsUrl: datahub.gmsUrl }));
+    const values = pulumi.all([catalogReady, catalog.warehouse.id]).apply(([_c, warehouseId]) => platformOutputs(settings, warehouseId));
     this.outputs = {
       catalog: catalogReady,
       tenantFilter: values.tenantFilter,

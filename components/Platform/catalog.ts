@@ -1,9 +1,9 @@
 import * as databricks from "@pulumi/databricks";
 import * as pulumi from "@pulumi/pulumi";
-import { accessControl, type GrantSpec, type PlatformSpec, type Settings } from "../../lib/compile";
-import { keep, type Storage } from "./storage";
+import { accessControl, type PlatformSpec, type Settings } from "../../lib/compile";
+import { keep, toGrants } from "../options";
+import type { Storage } from "./storage";
 
-export const toGrants = (g: readonly GrantSpec[]) => g.map((x) => ({ principal: x.principal, privileges: [...x.privileges] }));
 
 export interface Catalog {
   readonly catalog: databricks.Catalog;

@@ -14,7 +14,7 @@ export interface DatahubSecrets {
  * DataHub in its own namespace: helm.v3.Release (not v4.Chart, which would drop the chart's hook objects),
  * prerequisites first, both pinned. Also the secret the domains' ingestion CronJobs read their tokens from.
  */
-export function createDatahub(s: Settings, secrets: DatahubSecrets, parent: pulumi.Resource): { release: k8s.helm.v3.Release; gmsUrl: string } {
+export function createDatahub(s: Settings, secrets: DatahubSecrets, parent: pulumi.Resource): k8s.helm.v3.Release {
   const ns = s.datahub.namespace;
   const labels = { "app.kubernetes.io/part-of": "lakemesh" };
   const namespace = new k8s.core.v1.Namespace("datahub-namespace", { metadata: { name: ns, labels } }, { parent });
@@ -67,5 +67,5 @@ export function createDatahub(s: Settings, secrets: DatahubSecrets, parent: pulu
     },
     { parent, dependsOn: [prerequisites] },
   );
-  return { release, gmsUrl: s.datahub.gmsUrl };
+  return release;
 }

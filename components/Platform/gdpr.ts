@@ -2,7 +2,7 @@ import * as databricks from "@pulumi/databricks";
 import * as pulumi from "@pulumi/pulumi";
 import { accessControl, type GdprSpec } from "../../lib/compile";
 import { TYPES } from "../types";
-import { keep } from "./storage";
+import { keep } from "../options";
 
 /** Arguments for {@link Gdpr}. */
 export interface GdprArgs {

@@ -2,7 +2,8 @@ import * as databricks from "@pulumi/databricks";
 import * as pulumi from "@pulumi/pulumi";
 import type { GovernanceObjectSpec, PlatformSpec, Settings } from "../../lib/compile";
 import { SqlObject } from "../governance/SqlObject";
-import { toGrants, type Catalog } from "./catalog";
+import { toGrants } from "../options";
+import type { Catalog } from "./catalog";
 
 /** Governance functions and tables through the SQL dynamic provider, and their grants. */
 export function createGovernanceObjects(

@@ -2,14 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as databricks from "@pulumi/databricks";
 import * as pulumi from "@pulumi/pulumi";
 import type { BucketSpec, PlatformSpec, Settings } from "../../lib/compile";
+import { keep } from "../options";
 
-/** Resource options for data-bearing resources: protected and kept on delete when the stack says so. */
-export const keep = (parent: pulumi.Resource, protect: boolean, extra: pulumi.CustomResourceOptions = {}): pulumi.CustomResourceOptions => ({
-  parent,
-  protect,
-  retainOnDelete: protect,
-  ...extra,
-});
 
 /** Denies every request that does not use TLS. */
 export function tlsOnlyPolicy(bucketArn: string): string {

@@ -1,8 +1,8 @@
 import { createHash } from "crypto";
-import { parseDuration, refDomain, tenantKeyOf, type Column, type Dataset, type DomainManifest } from "../manifest";
-import { commentLiteral, qualified } from "../sql";
+import { refDomain, tenantKeyOf, type Column, type Dataset, type DomainManifest } from "../manifest";
+import { commentLiteral, qualified, qualifiedName } from "../sql";
 import { stableJson } from "./json";
-import { contractMajor, datasetOfTopic } from "./model";
+import { datasetOfTopic, topicMajor } from "./model";
 import { bronzeTableName, consumerGroupPrefix, schemaName, topicName } from "./naming";
 import type { PlatformNames } from "./platform-names";
 import type { Settings } from "./settings";
@@ -101,7 +101,7 @@ function columnDdl(c: ContractColumn, tenantKey: string | null): string {
   let ddl = `${qualified(c.name)} ${c.type}`;
   if (!c.nullable) ddl += " NOT NULL";
   ddl += ` COMMENT ${commentLiteral(c.comment)}`;
-  if (c.mask) ddl += ` MASK ${qualified(...c.mask.split("."))}` + (tenantKey ? ` USING COLUMNS (${qualified(tenantKey)})` : "");
+  if (c.mask) ddl += ` MASK ${qualifiedName(c.mask)}` + (tenantKey ? ` USING COLUMNS (${qualified(tenantKey)})` : "");
   return ddl;
 }
 
@@ -155,7 +155,7 @@ function fq(catalog: string, domain: string, table: string): string {
 }
 
 function rowFilter(names: PlatformNames, tenantKey: string | null): string | null {
-  return tenantKey ? `ROW FILTER ${qualified(...names.tenantFilter.split("."))} ON (${qualified(tenantKey)})` : null;
+  return tenantKey ? `ROW FILTER ${qualifiedName(names.tenantFilter)} ON (${qualified(tenantKey)})` : null;
 }
 
 /** What silver and gold datasets declare alike: the table, its columns and masks, row filter, layout and properties. */
@@ -203,7 +203,7 @@ function bronzeDataset(s: Settings, names: PlatformNames, domain: DomainManifest
     },
     ...KAFKA_COLUMNS,
   ];
-  const physical = topicName(d, t.name, fed ? contractMajor(fed) : 1);
+  const physical = topicName(d, t.name, topicMajor(domain, t));
   const name = bronzeTableName(t.name);
   const retention = fed?.retention ? { period: fed.retention.period, column: "kafka_timestamp" } : null;
   return {

@@ -35,11 +35,12 @@ export interface DomainSpec {
 export function compileDomain(s: Settings, mesh: Mesh, domain: DomainManifest, codeSources: readonly string[]): DomainSpec {
   const d = domain.metadata.name;
   const { pipeline, job } = compilePipeline(s, domain, codeSources);
+  const topics = compileTopics(s, domain);
   return {
     name: d,
     protect: s.protect,
-    topics: compileTopics(s, domain),
-    acls: compileAcls(s, mesh, domain),
+    topics,
+    acls: compileAcls(s, mesh, domain, topics),
     schema: {
       resourceName: resourceName(d, "schema"),
       name: schemaName(d),

@@ -103,7 +103,7 @@ export function compileGdprJobs(s: Settings): GdprSpec {
       description: DESCRIPTIONS[kind],
       notebook: { resourceName: `gdpr-notebook-${kind}`, source: `${GDPR_CODE_DIR}/${notebookFile[kind]}.py`, path: `${dir}/${notebookFile[kind]}` },
       parameters: [...parameters[kind]].sort((a, b) => (a.name < b.name ? -1 : 1)),
-      schedule: kind === "retention" ? (s.databricks.gdprRetentionSchedule ?? "0 0 2 * * ?") : null,
+      schedule: kind === "retention" ? s.databricks.gdprRetentionSchedule : null,
       timeoutSeconds: TIMEOUT_SECONDS[kind],
       notificationEmails: [...(s.notificationEmails ?? [])],
       runAsServicePrincipal: s.databricks.gdprServicePrincipal ?? null,

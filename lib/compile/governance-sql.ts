@@ -1,11 +1,11 @@
-import { principal, qualified, tagLiteral } from "../sql";
+import { principal, qualified, qualifiedName, tagLiteral } from "../sql";
 import type { ContractDataset, PipelineContract } from "./contract";
 import type { TableGrantSpec } from "./grants";
 
 const KIND = { streaming_table: "STREAMING TABLE", materialized_view: "MATERIALIZED VIEW" } as const;
 
 function table(ds: ContractDataset): string {
-  return qualified(...ds.table.split("."));
+  return qualifiedName(ds.table);
 }
 
 /**

@@ -73,9 +73,8 @@ function acl(domain: string, principal: string, resourceType: AclSpec["resourceT
  * prefix; and every consumer domain that declared one of its topics reads that topic. The consumer's group ACL is
  * its own pipeline's, planned in its own stack.
  */
-export function compileAcls(s: Settings, mesh: Mesh, domain: DomainManifest): AclSpec[] {
+export function compileAcls(s: Settings, mesh: Mesh, domain: DomainManifest, topics: readonly TopicSpec[] = compileTopics(s, domain)): AclSpec[] {
   const name = domain.metadata.name;
-  const topics = compileTopics(s, domain);
   const out: AclSpec[] = [];
   const producer = kafkaPrincipal(s, name, "producer");
   const pipeline = kafkaPrincipal(s, name, "pipeline");
