@@ -33,7 +33,6 @@ function project(domains: number): string {
   return dir;
 }
 
-const rows: string[] = [];
 console.log(`plan-scale on ${os.cpus().length} cores, node ${process.version}`);
 console.log("| domains | resources | plan s | plan RSS MB | floor s | floor RSS MB | time ratio | critical path |");
 console.log("|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -42,7 +41,6 @@ for (const n of sizes.length ? sizes : [6, 60, 500]) {
   const plan = run(["plan", dir, "dev"]);
   const floor = run(["floor", String(plan.resources), dir]);
   const row = `| ${n} | ${plan.resources} | ${(plan.ms / 1000).toFixed(2)} | ${plan.rssMb.toFixed(0)} | ${(floor.ms / 1000).toFixed(2)} | ${floor.rssMb.toFixed(0)} | ${(plan.ms / floor.ms).toFixed(2)} | ${plan.criticalPath} |`;
-  rows.push(row);
   console.log(row);
   fs.rmSync(dir, { recursive: true, force: true });
 }

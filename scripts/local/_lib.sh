@@ -45,14 +45,14 @@ lm_port_open() {
   (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null
 }
 
-# Is pid $1 alive and is its command line matching the (extended) regex $2?
+# Is pid $1 alive and does its command line contain the literal text $2?
 # Guards every kill against a stale pid file whose pid was reused by another process.
 lm_pid_matches() {
-  local pid="$1" re="$2"
+  local pid="$1" text="$2"
   [[ "$pid" =~ ^[0-9]+$ ]] || return 1
   kill -0 "$pid" 2>/dev/null || return 1
   [[ -r "/proc/$pid/cmdline" ]] || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -Eq -- "$re"
+  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -Fq -- "$text"
 }
 
 # Maven: batch mode, no colour/progress noise. Local repo is the usual ~/.m2 unless

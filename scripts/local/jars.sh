@@ -61,9 +61,7 @@ for line in open(resolved):
     parts = line.split(":")
     if len(parts) < 6 or not parts[-1].endswith(".jar"):
         continue
-    group, artifact, path = parts[0], parts[1], parts[-1]
-    if len(parts) == 7:                           # g:a:type:classifier:version:scope:path
-        path = parts[-1]
+    artifact, path = parts[1], parts[-1]
     pat = re.compile(re.escape(artifact) + r"-\d.*\.jar$")
     dup = [h for h in have if pat.match(h)]
     if dup:

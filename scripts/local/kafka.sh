@@ -39,7 +39,7 @@ CONF="$KDIR/server.properties"
 PIDFILE="$LAKEMESH_RUN/kafka.pid"
 BOOTFILE="$LAKEMESH_RUN/kafka.bootstrap"
 # What a pid must look like to be "our" broker (guards against pid reuse).
-PID_RE="kafka\\.Kafka $CONF"
+PID_MARK="kafka.Kafka $CONF"
 
 [[ "$PORT" =~ ^[0-9]+$ && "$CPORT" =~ ^[0-9]+$ && "$PORT" != "$CPORT" ]] \
   || lm_die "LAKEMESH_KAFKA_PORT ($PORT) and LAKEMESH_KAFKA_CONTROLLER_PORT ($CPORT) must be two different numbers"
@@ -48,7 +48,7 @@ running_pid() {
   local pid
   [[ -f "$PIDFILE" ]] || return 1
   pid="$(cat "$PIDFILE" 2>/dev/null || true)"
-  if lm_pid_matches "$pid" "$PID_RE"; then echo "$pid"; return 0; fi
+  if lm_pid_matches "$pid" "$PID_MARK"; then echo "$pid"; return 0; fi
   return 1
 }
 
@@ -183,7 +183,7 @@ cmd_up() {
   # Start detached in its own session (not killed with the caller's process group, no
   # controlling tty); python's Popen gives us the JVM's exact pid, unlike `setsid cmd &`,
   # which forks when the caller is a process-group leader.
-  pid="$(python3 - "$LOGS/stdout.log" "${JAVA_CMD[@]}" kafka.Kafka "$CONF" <<'EOF'
+  pid="$("${LAKEMESH_PYTHON:-python3}" - "$LOGS/stdout.log" "${JAVA_CMD[@]}" kafka.Kafka "$CONF" <<'EOF'
 import subprocess, sys
 log = open(sys.argv[1], "ab")
 p = subprocess.Popen(sys.argv[2:], stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,

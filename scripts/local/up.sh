@@ -13,6 +13,9 @@ VENV="$("$LAKEMESH_ROOT/scripts/local/venv.sh")"
 node "$LAKEMESH_ROOT/bin/lakemesh.js" plan --stack dev --quiet --out "$LAKEMESH_LOCAL/demo/plan" >&2
 plan="$LAKEMESH_LOCAL/demo/plan/dev"
 domains="$(cd "$plan" && ls -d workspace/*/*/*/domains/*/ | xargs -n1 basename | paste -sd, -)"
-"$VENV/bin/python" "$LAKEMESH_ROOT/scripts/local/mesh.py" prepare --plan "$plan" --tenants tenant-01,tenant-02 2>/dev/null
+# Spark's start-up chatter goes to a log, shown only when prepare fails.
+log="$LAKEMESH_LOCAL/demo/prepare.log"
+"$VENV/bin/python" "$LAKEMESH_ROOT/scripts/local/mesh.py" prepare --plan "$plan" --tenants tenant-01,tenant-02 2>"$log" \
+  || { tail -n 40 "$log" >&2; lm_die "mesh.py prepare failed (whole log: $log)"; }
 "$VENV/bin/python" "$LAKEMESH_ROOT/scripts/local/mesh.py" topics --plan "$plan" --domains "$domains"
 lm_log "local data plane up: Kafka $(cat "$LAKEMESH_RUN/kafka.bootstrap" 2>/dev/null || echo 127.0.0.1:9092), plan $plan"

@@ -22,8 +22,8 @@ REQ_TXT="$LAKEMESH_ROOT/requirements/pipeline.txt"
 STAMP="$LAKEMESH_VENV/.lakemesh-stamp"
 
 lm_need "$PYTHON"
-"$PYTHON" -c 'import sys; assert sys.version_info >= (3, 10), sys.version' \
-  || lm_die "Python >= 3.10 required (pyspark 4.2); set LAKEMESH_PYTHON"
+"$PYTHON" -c 'import sys; assert sys.version_info >= (3, 11), sys.version' \
+  || lm_die "Python >= 3.11 required (the pinned numpy and pyspark 4.2); set LAKEMESH_PYTHON"
 
 mode="${1:-}"
 case "$mode" in
