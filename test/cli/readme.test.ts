@@ -12,6 +12,16 @@ test("the README's command table lists exactly the CLI's commands", () => {
   expect([...listed].sort()).toEqual(Object.keys(COMMANDS).sort());
 });
 
+test("the README's table gives each command exactly the options of its usage's synopsis", () => {
+  const table = readme.split("## The `lakemesh` command")[1].split("\n## ")[0];
+  for (const [, name, synopsis] of table.matchAll(/^\| `lakemesh ([a-z]+)([^`]*)`/gm)) {
+    const listed = new Set(synopsis.match(/--[a-z-]+/g) ?? []);
+    // The usage's synopsis: its first paragraph ("Usage: lakemesh <command> ...").
+    const offered = new Set(COMMANDS[name].usage.split("\n\n")[0].match(/--[a-z-]+/g) ?? []);
+    expect([name, [...listed].sort()]).toEqual([name, [...offered].sort()]);
+  }
+});
+
 test("every npm script the README mentions exists", () => {
   const mentioned = [...readme.matchAll(/npm run ([a-z:-]+)/g)].map((m) => m[1]);
   expect(mentioned.length).toBeGreaterThan(5);

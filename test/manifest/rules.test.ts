@@ -213,6 +213,16 @@ const CASES: [string, string, Change[], string[]][] = [
   ],
   [
     "clustering",
+    "four clustering columns without the tenant key",
+    [{ file: A, from: "clusterBy: [tenant_id]", to: "clusterBy: [region, balance, updated_at, account_id]" }],
+    [
+      'mesh/alpha.yaml:29:18: spec.datasets[0].clusterBy: 4 columns besides the tenant key "tenant_id", which is clustered first; at most 3 columns besides the tenant key (4 in all)',
+      // The fixture has only three clusterable columns besides the tenant key; the fourth is personal.
+      'mesh/alpha.yaml:29:48: spec.datasets[0].clusterBy[3]: "account_id" is personal data (identifier); a column without personal data: clustering keeps min/max statistics in the Delta log, which outlive erasure',
+    ],
+  ],
+  [
+    "clustering",
     "clusterBy and partitionBy together",
     [{ file: A, from: "clusterBy: [tenant_id]", to: "clusterBy: [tenant_id]\n      partitionBy:\n        columns: [region]\n        reason: Regions are queried one at a time." }],
     [
