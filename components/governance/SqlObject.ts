@@ -39,7 +39,7 @@ export function statementsSha256(statements: readonly SqlStatement[]): string {
 
 /**
  * The provider behind SqlObject: create runs the create statements, a changed hash runs them again (they are
- * CREATE OR REPLACE / IF NOT EXISTS / INSERT OVERWRITE), delete runs the drop statements (none for tables).
+ * CREATE OR REPLACE / IF NOT EXISTS / INSERT OVERWRITE), delete runs the drop statements of functions only (tables and rows are never dropped).
  * Kept free of captured state: Pulumi serializes it into the stack, so it reads its token only when called.
  */
 export const sqlObjectProvider: pulumi.dynamic.ResourceProvider = {
@@ -57,7 +57,8 @@ export const sqlObjectProvider: pulumi.dynamic.ResourceProvider = {
     return { outs: news };
   },
   async delete(_id: string, props: SqlObjectInputs) {
-    if (props.drop.length > 0) await runAll(props, props.drop);
+    // Only functions are ever dropped: deleting a table or row-set resource leaves the data, whatever its inputs say.
+    if (props.kind === "function" && props.drop.length > 0) await runAll(props, props.drop);
   },
 };
 

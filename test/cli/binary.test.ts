@@ -1,10 +1,10 @@
 import { spawnSync } from "child_process";
 import * as path from "path";
+import { ROOT } from "../helpers/settings";
 
 // The installed `lakemesh` bin (built by `npm run build`, which `npm test` runs first) keeps the exit codes.
-const root = path.join(__dirname, "..", "..");
-const bin = path.join(root, "bin", "lakemesh.js");
-const run = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: "utf8" });
+const bin = path.join(ROOT, "bin", "lakemesh.js");
+const run = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd: ROOT, encoding: "utf8" });
 
 describe("bin/lakemesh.js", () => {
   it("exits 0 on the shipped domains", () => {

@@ -1,13 +1,12 @@
-import * as path from "path";
 import { COMMANDS, main } from "../../cli/main";
 import { Io, outputFormat, UsageError } from "../../cli/usage";
+import { ROOT } from "../helpers/settings";
 
-const root = path.join(__dirname, "..", "..");
 
 async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = "";
   let err = "";
-  const io: Io = { out: (t) => void (out += t), err: (t) => void (err += t), cwd: root };
+  const io: Io = { out: (t) => void (out += t), err: (t) => void (err += t), cwd: ROOT };
   return { code: await main(argv, io), out, err };
 }
 

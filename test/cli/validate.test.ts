@@ -3,10 +3,10 @@ import * as os from "os";
 import * as path from "path";
 import { main } from "../../cli/main";
 import { Io } from "../../cli/usage";
+import { ROOT } from "../helpers/settings";
 
-const root = path.join(__dirname, "..", "..");
 
-async function run(argv: string[], cwd = root): Promise<{ code: number; out: string; err: string }> {
+async function run(argv: string[], cwd = ROOT): Promise<{ code: number; out: string; err: string }> {
   let out = "";
   let err = "";
   const io: Io = { out: (t) => void (out += t), err: (t) => void (err += t), cwd };
@@ -27,7 +27,7 @@ describe("lakemesh validate", () => {
   });
 
   it("exits 1 and prints located errors when invalid", async () => {
-    const alpha = fs.readFileSync(path.join(root, "test", "fixtures", "mesh", "alpha.yaml"), "utf8");
+    const alpha = fs.readFileSync(path.join(ROOT, "test", "fixtures", "mesh", "alpha.yaml"), "utf8");
     const dir = tempDir({ "alpha.yaml": alpha.replace("partitions: 3", "partitions: 0"), "notes.txt": "ignored" });
     const r = await run(["validate", "."], dir);
     expect(r.code).toBe(1);

@@ -109,7 +109,9 @@ describe("the governance SQL dynamic provider", () => {
     try {
       await sqlObjectProvider.update!("c.g.f", inputs(s.host), inputs(s.host, { create: [{ sql: "CREATE OR REPLACE FUNCTION c.g.f() RETURNS INT RETURN 2" }] }));
       await sqlObjectProvider.delete!("c.g.f", inputs(s.host));
-      await sqlObjectProvider.delete!("c.g.t", inputs(s.host, { objectName: "c.g.t", kind: "table", drop: [] }));
+      // Even given drops, a table or row set is left in place.
+      await sqlObjectProvider.delete!("c.g.t", inputs(s.host, { objectName: "c.g.t", kind: "table", drop: [{ sql: "DROP TABLE c.g.t" }] }));
+      await sqlObjectProvider.delete!("c.g.r#rows", inputs(s.host, { objectName: "c.g.r#rows", kind: "rows", drop: [{ sql: "DELETE FROM c.g.r" }] }));
       expect(s.seen.map((x) => x.body?.statement)).toEqual(["CREATE OR REPLACE FUNCTION c.g.f() RETURNS INT RETURN 2", "DROP FUNCTION IF EXISTS c.g.f"]);
     } finally {
       await s.close();

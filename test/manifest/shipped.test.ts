@@ -1,8 +1,7 @@
-import * as path from "path";
 import { formatError, readManifestFiles, validateMesh } from "../../lib/manifest";
+import { ROOT } from "../helpers/settings";
 
-const root = path.join(__dirname, "..", "..");
-const { files } = readManifestFiles(["domains"], root);
+const { files } = readManifestFiles(["domains"], ROOT);
 const result = validateMesh(files);
 
 describe("the shipped domain manifests", () => {

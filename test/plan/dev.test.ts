@@ -12,14 +12,18 @@ describe("offline plan of dev", () => {
   });
 
   it("runs pipelines in development mode, as their deployer (no run-as configured)", () => {
-    for (const p of byType(plan, "databricks:index/pipeline:Pipeline")) {
+    const all = byType(plan, "databricks:index/pipeline:Pipeline");
+    expect(all.length).toBeGreaterThan(0);
+    for (const p of all) {
       expect(p.inputs.development).toBe(true);
       expect(p.inputs.runAs).toBeUndefined();
     }
   });
 
   it("uses replication factor 1 and min ISR 1", () => {
-    for (const t of byType(plan, "kafka:index/topic:Topic")) {
+    const all = byType(plan, "kafka:index/topic:Topic");
+    expect(all.length).toBeGreaterThan(0);
+    for (const t of all) {
       expect(t.inputs.replicationFactor).toBe(1);
       expect((t.inputs.config as Record<string, string>)["min.insync.replicas"]).toBe("1");
     }

@@ -1,5 +1,5 @@
 import type { OfflinePlan } from "../../cli/plan/run";
-import { byType, descendants, planStack } from "../helpers/plan";
+import { byType, children, descendants, planStack } from "../helpers/plan";
 
 let plan: OfflinePlan;
 beforeAll(async () => {
@@ -66,7 +66,7 @@ describe("the Platform component (prod)", () => {
   it("blocks all public access, enforces bucket ownership, and denies non-TLS requests on both buckets", () => {
     for (const b of byType(plan, "aws:s3/bucket:Bucket")) {
       expect(b.inputs.forceDestroy).toBe(false);
-      const kids = plan.resources.filter((r) => r.parent === b.urn);
+      const kids = children(plan, b);
       expect(kids.find((k) => k.type.endsWith("BucketPublicAccessBlock"))!.inputs).toMatchObject({ blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
       expect(kids.find((k) => k.type.endsWith("BucketOwnershipControls"))!.inputs.rule).toEqual({ objectOwnership: "BucketOwnerEnforced" });
       const policy = JSON.parse(kids.find((k) => k.type.endsWith("BucketPolicy"))!.inputs.policy as string);
