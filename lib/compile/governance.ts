@@ -1,7 +1,7 @@
 import { commentLiteral, joinSql, loadTemplate, principalLiteral, qualifiedName, renderTemplate, trusted, type SqlText } from "../sql";
 import type { PipelineContract } from "./contract";
 import { stableJson } from "./json";
-import { governanceNames, pipelinesGroup } from "./naming";
+import { governanceNames, GOVERNANCE_TABLES, pipelinesGroup } from "./naming";
 import { CATEGORIES, type Category } from "./platform-names";
 import type { Settings } from "./settings";
 import { sha256 } from "./contract";
@@ -64,11 +64,7 @@ export function compileGovernanceObjects(s: Settings): GovernanceObjectSpec[] {
     drop: [],
   });
   return [
-    table(g.tenantPrincipals, "tables/tenant_principals.sql"),
-    table(g.gdprRegistry, "tables/gdpr_registry.sql"),
-    table(g.gdprRequests, "tables/gdpr_requests.sql"),
-    table(g.erasureSuppression, "tables/erasure_suppression.sql"),
-    table(g.auditLog, "tables/audit_log.sql"),
+    ...GOVERNANCE_TABLES.map((t) => table(`${g.schema}.${t}`, `tables/${t}.sql`)),
     fn(g.tenantFilter, "functions/tenant_filter.sql", { internal_members: anyMember(internal), tenant_principals: qualifiedName(g.tenantPrincipals) }),
     fn(g.currentUserTenant, "functions/current_user_tenant.sql", { tenant_principals: qualifiedName(g.tenantPrincipals) }),
     ...CATEGORIES.map((c) =>

@@ -27,7 +27,8 @@ export interface TableGrantSpec {
 const OWNER_PRIVILEGES = ["APPLY_TAG", "CREATE_MATERIALIZED_VIEW", "CREATE_TABLE", "MODIFY", "REFRESH", "SELECT", "USE_SCHEMA"];
 const GDPR_PRIVILEGES = ["MODIFY", "SELECT", "USE_SCHEMA"];
 
-function merge(entries: GrantSpec[]): GrantSpec[] {
+/** One entry per principal with the union of its privileges, principals and privileges sorted. */
+export function mergeGrants(entries: readonly GrantSpec[]): GrantSpec[] {
   const by = new Map<string, Set<string>>();
   for (const e of entries) {
     const set = by.get(e.principal) ?? new Set<string>();
@@ -54,7 +55,7 @@ export function compileSchemaGrants(s: Settings, mesh: Mesh, domain: DomainManif
       .filter((c) => c.datasets.length > 0)
       .map((c) => ({ principal: domainGroup(s, c.consumer.metadata.name), privileges: ["USE_SCHEMA"] })),
   ];
-  return { resourceName: resourceName(name, "schema-grants"), schema: schemaName(name), grants: merge(entries) };
+  return { resourceName: resourceName(name, "schema-grants"), schema: schemaName(name), grants: mergeGrants(entries) };
 }
 
 /**

@@ -1,5 +1,6 @@
-// Every physical name (topics, schemas, tables, jobs, paths, principals) comes from this module, and nowhere else.
-// Logical (Pulumi resource) names come from manifest names too, via resourceName(), so reordering a manifest
+// The naming scheme: physical names (topics, schemas, jobs, workspace paths, principals, groups) are defined here;
+// other modules only join them into qualified names (catalog.schema.table, volume paths). Logical (Pulumi resource)
+// names come from manifest names, never positions (resourceName() for a domain's children), so reordering a manifest
 // never renames a resource.
 import type { PersonalData } from "../manifest";
 import type { Settings } from "./settings";
@@ -85,6 +86,9 @@ export function datahubCronJobName(domain: string): string {
 }
 
 export const GOVERNANCE_SCHEMA = "governance";
+
+/** The governance schema's tables (short names), each created from sql/tables/<name>.sql. */
+export const GOVERNANCE_TABLES = ["tenant_principals", "gdpr_registry", "gdpr_requests", "erasure_suppression", "audit_log"] as const;
 
 /** Governance function and table names of a catalog. */
 export function governanceNames(catalog: string) {

@@ -1,7 +1,7 @@
 import { type DomainManifest } from "../manifest";
-import type { GrantSpec } from "./grants";
+import { mergeGrants, type GrantSpec } from "./grants";
 import { Mesh } from "./model";
-import { domainGroup, governanceNames, GOVERNANCE_SCHEMA, pipelinesGroup, platformPhysicalNames } from "./naming";
+import { domainGroup, governanceNames, GOVERNANCE_SCHEMA, GOVERNANCE_TABLES, pipelinesGroup, platformPhysicalNames } from "./naming";
 import { CATEGORIES, type Category } from "./platform-names";
 import { READER_PERSONAS, type Settings } from "./settings";
 
@@ -58,15 +58,7 @@ export interface PlatformSpec {
 
 const sorted = (xs: Iterable<string>) => [...new Set(xs)].sort();
 
-function grants(entries: [string, string[]][]): GrantSpec[] {
-  const by = new Map<string, Set<string>>();
-  for (const [p, privs] of entries) {
-    const set = by.get(p) ?? new Set<string>();
-    privs.forEach((x) => set.add(x));
-    by.set(p, set);
-  }
-  return [...by.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([principal, set]) => ({ principal, privileges: [...set].sort() }));
-}
+const grants = (entries: [string, string[]][]): GrantSpec[] => mergeGrants(entries.map(([principal, privileges]) => ({ principal, privileges })));
 
 /** Every retention period used by any dataset: the allowed values of the `retention` governed tag. */
 function retentionValues(domains: readonly DomainManifest[]): string[] {
@@ -86,7 +78,6 @@ export function compilePlatform(s: Settings, mesh: Mesh): PlatformSpec {
     { resourceName: "tag-policy-tenant_key", tagKey: "tenant_key", description: "Marks the tenant column of a tenant table (lakemesh).", values: ["true"] },
     { resourceName: "tag-policy-data_domain", tagKey: "data_domain", description: "Owning data domain of a table (lakemesh).", values: sorted(mesh.domains.map((d) => d.metadata.name)) },
   ];
-  const tables = ["tenant_principals", "gdpr_registry", "gdpr_requests", "erasure_suppression", "audit_log"];
   const exceptFromAbac = sorted([pipelinesGroup(s), p.gdpr_officer]);
   const abacPolicies: AbacPolicySpec[] = s.abac
     ? [
@@ -130,7 +121,7 @@ export function compilePlatform(s: Settings, mesh: Mesh): PlatformSpec {
     governanceSchemaGrants: grants([[p.platform_admin, ["ALL_PRIVILEGES"]], ...everyone.map((x): [string, string[]] => [x, ["USE_SCHEMA"]])]),
     functionGrants: grants(everyone.map((x) => [x, ["EXECUTE"]])),
     tableGrants: Object.fromEntries(
-      tables.map((t) => [
+      GOVERNANCE_TABLES.map((t) => [
         t,
         grants([
           [p.platform_admin, ["ALL_PRIVILEGES"]],
