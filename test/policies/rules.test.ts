@@ -162,6 +162,11 @@ describe("lm-uc-no-broad-grants: no grant to account users on personal data", ()
     const r = change(base, ofType("databricks:index/grants:Grants", "catalog-grants"), (g) => g.inputs.grants.push({ principal: "users", privileges: ["USE_CATALOG"] }));
     expect(violations(rule("lm-uc-no-broad-grants"), r)).toEqual(['catalog lakemesh_prod is granted to "users" @ catalog-grants']);
   });
+  it("lets a schema without personal data be granted broadly (the exemption), and only that one", () => {
+    const broad = (g: any) => g.inputs.grants.push({ principal: "account users", privileges: ["USE_SCHEMA"] });
+    const r = change(change(base, ofType("databricks:index/grants:Grants", "beta-schema-grants"), broad), ofType("databricks:index/grants:Grants", "alpha-schema-grants"), broad);
+    expect(violations(rule("lm-uc-no-broad-grants"), r)).toEqual(['schema lakemesh_prod.alpha is granted to "account users" @ alpha-schema-grants']);
+  });
 });
 
 describe("lm-uc-all-privileges-admin-only: ALL_PRIVILEGES for platform admins only", () => {
@@ -192,6 +197,10 @@ describe("lm-uc-catalog-isolated: catalog, credential and locations are workspac
   it("flags an open external location", () => {
     const r = change(base, ofType("databricks:index/externalLocation:ExternalLocation", "location-landing"), (c) => delete c.inputs.isolationMode);
     expect(violations(rule("lm-uc-catalog-isolated"), r)).toEqual(["ExternalLocation lakemesh_prod_landing is not ISOLATION_MODE_ISOLATED @ location-landing"]);
+  });
+  it("flags an open storage credential", () => {
+    const r = change(base, ofType("databricks:index/storageCredential:StorageCredential"), (c) => (c.inputs.isolationMode = "ISOLATION_MODE_OPEN"));
+    expect(violations(rule("lm-uc-catalog-isolated"), r)).toEqual(["StorageCredential lakemesh_prod_uc_storage is not ISOLATION_MODE_ISOLATED @ storage-credential"]);
   });
 });
 
@@ -269,6 +278,10 @@ describe("lm-datahub-recipe-env-refs: recipes reference environment variables", 
     const r = change(base, ofType("kubernetes:batch/v1:CronJob"), (c) => (c.inputs.spec.jobTemplate.spec.template.spec.containers[0].env[0] = { name: "DATABRICKS_TOKEN", value: "x" }));
     expect(violations(rule("lm-datahub-recipe-env-refs"), r)).toEqual(["container ingest: DATABRICKS_TOKEN is not taken from a secret @ alpha-datahub-ingestion"]);
   });
+  it("flags a recipe that is not valid YAML", () => {
+    const r = change(base, ofType("kubernetes:core/v1:ConfigMap"), (m) => (m.inputs.data["recipe.yml"] = "source:\n  type: [unclosed"));
+    expect(violations(rule("lm-datahub-recipe-env-refs"), r)).toEqual(["recipe recipe.yml is not valid YAML @ alpha-datahub-recipe"]);
+  });
 });
 
 describe("lm-prod-protect-data-stores: production data stores are protected and retained", () => {
@@ -288,6 +301,10 @@ describe("lm-gdpr-registry-complete: the registry lists every personal column", 
       for (const p of o.inputs.create[0].parameters) if (p.name.startsWith("personal_columns_")) p.value = JSON.stringify(JSON.parse(p.value).filter((c: any) => c.name !== "email"));
     });
     expect(violations(rule("lm-gdpr-registry-complete"), r)).toEqual(["personal column alpha.accounts.email is not in the GDPR registry @ governance-gdpr_registry-rows"]);
+  });
+  it("flags a platform stack that deploys no registry rows", () => {
+    const r = base.filter((x) => !(x.type === "pulumi-nodejs:dynamic:Resource" && x.inputs.kind === "rows"));
+    expect(violations(rule("lm-gdpr-registry-complete"), r)).toEqual(["the GDPR registry rows are not deployed @ (stack)"]);
   });
 });
 
