@@ -1,4 +1,3 @@
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { DataDomain, Platform, type PlatformRefs } from "./components";
 import { createProviders } from "./components/providers";
@@ -8,7 +7,6 @@ import {
   compileDomain,
   compilePlatform,
   compileRegistry,
-  meshOf,
   platformNames,
   platformStackName,
   PLATFORM_OUTPUT_KEYS,
@@ -18,8 +16,7 @@ import {
   type PlatformOutputs,
   type Settings,
 } from "./lib/compile";
-import { formatError, readManifestFiles, validateMesh } from "./lib/manifest";
-import { pipelineCodeFiles } from "./lib/project";
+import { loadProjectMesh, MeshLoadError, pipelineCodeFiles } from "./lib/project";
 
 /** Shared pipeline module files, project-relative, uploaded with every domain. */
 
@@ -38,11 +35,11 @@ function configValue(cfg: pulumi.Config, key: string): unknown {
 
 /** Every manifest, validated together: a domain stack still checks the whole mesh, then registers only its own. */
 function loadMesh(root: string): Mesh {
-  const { files, errors: unreadable } = readManifestFiles([path.join(root, "domains")], root);
-  const validation = validateMesh(files);
-  const errors = [...unreadable, ...validation.errors];
-  if (errors.length > 0) throw new ProgramError(`${errors.length} manifest error(s):\n${errors.map(formatError).join("\n")}`);
-  return meshOf(validation.manifests);
+  try {
+    return loadProjectMesh(root);
+  } catch (e) {
+    throw e instanceof MeshLoadError ? new ProgramError(e.message) : e;
+  }
 }
 
 function createPlatform(settings: Settings, mesh: Mesh, cfg: pulumi.Config, providers: pulumi.ProviderResource[]): Platform {
