@@ -35,6 +35,7 @@ export const FIELDS_PATTERN = `^${NAME}(,${NAME}){0,199}$`;
 export const SORT_PATTERN = `^-?${NAME}(,-?${NAME}){0,3}$`;
 export const CURSOR_PATTERN = "^[A-Za-z0-9_-]{16,4096}$";
 export const LIMIT = { minimum: 1, maximum: 200, default: 50 } as const;
+export const LIMIT_PATTERN = "^([1-9][0-9]?|1[0-9][0-9]|200)$";
 
 export interface Filter {
   readonly column: string;
@@ -127,8 +128,8 @@ export function parseQuery(ds: ServedDataset, query: Readonly<Record<string, unk
       if (bad.length > 0) throw new RequestError(param, `sort: not a sortable column of ${ds.id}; sortable: ${ds.columns.filter((c) => c.sortable).map((c) => c.name).join(", ")}`);
       if (new Set(sort.map((s) => s.column)).size !== sort.length) throw new RequestError(param, "sort: a column is listed twice");
     } else if (param === "limit") {
-      const v = String(one(param, typeof raw === "number" ? String(raw) : raw));
-      if (!/^[0-9]{1,3}$/.test(v) || Number(v) < LIMIT.minimum || Number(v) > LIMIT.maximum) throw new RequestError(param, `limit: a whole number from ${LIMIT.minimum} to ${LIMIT.maximum}`);
+      const v = one(param, raw);
+      if (!new RegExp(LIMIT_PATTERN).test(v)) throw new RequestError(param, `limit: a whole number from ${LIMIT.minimum} to ${LIMIT.maximum}`);
       limit = Number(v);
     } else if (param === "cursor") {
       const v = one(param, raw);

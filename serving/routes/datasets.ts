@@ -12,6 +12,7 @@ import {
   filterParam,
   jsonValue,
   LIMIT,
+  LIMIT_PATTERN,
   pageOrder,
   parseQuery,
   SORT_PATTERN,
@@ -29,7 +30,8 @@ function querySchema(ds: ServedDataset) {
   const properties: Record<string, unknown> = {
     fields: { type: "string", pattern: FIELDS_PATTERN, description: "Columns to return, comma-separated (default: all)." },
     sort: { type: "string", pattern: SORT_PATTERN, description: "Up to 4 sortable columns, comma-separated; prefix - for descending. The row key is always appended." },
-    limit: { type: "integer", minimum: LIMIT.minimum, maximum: LIMIT.maximum, default: LIMIT.default, description: "Page size." },
+    // A string with a strict pattern: an integer schema would let Ajv coerce "0x41" or "1e2" into a number.
+    limit: { type: "string", pattern: LIMIT_PATTERN, description: `Page size, ${LIMIT.minimum} to ${LIMIT.maximum} (default ${LIMIT.default}).` },
     cursor: { type: "string", pattern: CURSOR_PATTERN, description: "next_cursor of the previous page, unchanged, with the same filters and sort." },
   };
   for (const c of ds.columns) {
