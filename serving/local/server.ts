@@ -38,6 +38,8 @@ export interface LocalServerOptions {
   readonly rateLimit?: { readonly max: number; readonly timeWindowMs: number };
   /** Where the server will be reachable (the stand-in's instance URL). @default "http://127.0.0.1:8787" */
   readonly publicUrl?: string;
+  /** Lifetime of the stand-in's embed tokens. @default 600 */
+  readonly embedTtlSeconds?: number;
   /** Use the plane's GDPR jobs even without an export (tests set false). @default true when the data is the plane's */
   readonly planeJobs?: boolean;
 }
@@ -61,7 +63,7 @@ export async function createLocalServer(o: LocalServerOptions): Promise<LocalSer
   const catalog = compileServingCatalog(settings.catalog, mesh);
   const dashboards = compileDashboards(settings.catalog, mesh);
   const idp = await LocalIdp.open(path.join(stateDir, "dev-idp.json"));
-  const minter = await LocalEmbedMinter.create(o.publicUrl ?? "http://127.0.0.1:8787");
+  const minter = await LocalEmbedMinter.create(o.publicUrl ?? "http://127.0.0.1:8787", o.embedTtlSeconds);
   const hashSubject = subjectHasher(LOCAL_SUBJECT_SALT);
   const store = new FileRequestStore(path.join(stateDir, "gdpr", "requests.json"));
   const exportRoot = path.join(stateDir, "gdpr", "exports");
