@@ -55,6 +55,13 @@ export interface ParsedQuery {
   readonly cursor: string | null;
 }
 
+// Compiled once: these run on every request.
+const VALUE_RE: Partial<Record<TypeFamily, RegExp>> = Object.fromEntries(Object.entries(VALUE_PATTERNS).map(([k, v]) => [k, new RegExp(v, "u")]));
+const FIELDS_RE = new RegExp(FIELDS_PATTERN);
+const SORT_RE = new RegExp(SORT_PATTERN);
+const CURSOR_RE = new RegExp(CURSOR_PATTERN);
+const LIMIT_RE = new RegExp(LIMIT_PATTERN);
+
 const SQL_OP: Readonly<Record<FilterOp, string>> = { eq: "=", gt: ">", gte: ">=", lt: "<", lte: "<=" };
 export const sqlOperator = (op: FilterOp) => SQL_OP[op];
 
@@ -68,8 +75,8 @@ function validDate(text: string): boolean {
 
 /** Checks a value against its column; returns it unchanged, or throws a RequestError. */
 export function checkValue(col: ServedColumn, param: string, value: string): string {
-  const pattern = VALUE_PATTERNS[col.family];
-  if (!pattern || !new RegExp(pattern, "u").test(value) || ((col.family === "date" || col.family === "timestamp") && !validDate(value))) {
+  const pattern = VALUE_RE[col.family];
+  if (!pattern || !pattern.test(value) || ((col.family === "date" || col.family === "timestamp") && !validDate(value))) {
     throw new RequestError(param, `${param}: not a valid ${col.physicalType} value; ${describeValue(col.family)}`);
   }
   return value;
@@ -114,7 +121,7 @@ export function parseQuery(ds: ServedDataset, query: Readonly<Record<string, unk
   for (const [param, raw] of Object.entries(query)) {
     if (param === "fields") {
       const v = one(param, raw);
-      if (!new RegExp(FIELDS_PATTERN).test(v)) throw new RequestError(param, "fields: a comma-separated list of column names");
+      if (!FIELDS_RE.test(v)) throw new RequestError(param, "fields: a comma-separated list of column names");
       const names = v.split(",");
       const unknown = names.filter((n) => !byName.has(n));
       if (unknown.length > 0) throw new RequestError(param, `fields: ${unknown.length} unknown column(s); columns of ${ds.id}: ${[...byName.keys()].join(", ")}`);
@@ -122,18 +129,18 @@ export function parseQuery(ds: ServedDataset, query: Readonly<Record<string, unk
       fields = names;
     } else if (param === "sort") {
       const v = one(param, raw);
-      if (!new RegExp(SORT_PATTERN).test(v)) throw new RequestError(param, "sort: up to 4 column names, comma-separated, each optionally prefixed with - for descending");
+      if (!SORT_RE.test(v)) throw new RequestError(param, "sort: up to 4 column names, comma-separated, each optionally prefixed with - for descending");
       sort = v.split(",").map((s) => ({ column: s.replace(/^-/, ""), desc: s.startsWith("-") }));
       const bad = sort.filter((s) => !byName.get(s.column)?.sortable);
       if (bad.length > 0) throw new RequestError(param, `sort: not a sortable column of ${ds.id}; sortable: ${ds.columns.filter((c) => c.sortable).map((c) => c.name).join(", ")}`);
       if (new Set(sort.map((s) => s.column)).size !== sort.length) throw new RequestError(param, "sort: a column is listed twice");
     } else if (param === "limit") {
       const v = one(param, raw);
-      if (!new RegExp(LIMIT_PATTERN).test(v)) throw new RequestError(param, `limit: a whole number from ${LIMIT.minimum} to ${LIMIT.maximum}`);
+      if (!LIMIT_RE.test(v)) throw new RequestError(param, `limit: a whole number from ${LIMIT.minimum} to ${LIMIT.maximum}`);
       limit = Number(v);
     } else if (param === "cursor") {
       const v = one(param, raw);
-      if (!new RegExp(CURSOR_PATTERN).test(v)) throw new RequestError(param, "cursor: pass next_cursor from the previous page unchanged");
+      if (!CURSOR_RE.test(v)) throw new RequestError(param, "cursor: pass next_cursor from the previous page unchanged");
       cursor = v;
     } else {
       const f = filterParams.get(param);
