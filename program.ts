@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { DataDomain, Platform, type PlatformRefs } from "./components";
+import { DataDomain, Platform, Serving, type PlatformRefs } from "./components";
+import { compileServing, compileServingKubernetes } from "./lib/serving";
 import { createProviders } from "./components/providers";
 import {
   CONFIG_NAMESPACE,
@@ -61,6 +62,25 @@ function createPlatform(settings: Settings, mesh: Mesh, cfg: pulumi.Config, prov
   );
 }
 
+/** The serving API, its tenant principals and the embedded dashboards, when the stack sets lakemesh:serving. */
+function createServing(settings: Settings, mesh: Mesh, cfg: pulumi.Config, platform: Platform, providers: pulumi.ProviderResource[]): Record<string, unknown> {
+  const spec = compileServing(settings, mesh);
+  if (!spec) return {};
+  const serving = new Serving(
+    "serving",
+    {
+      spec,
+      kubernetes: compileServingKubernetes(spec.settings, settings.env),
+      settings,
+      warehouseId: platform.outputs.warehouseId,
+      secrets: { cursorKey: cfg.requireSecret(SECRET_KEYS.servingCursorKey), federationKey: cfg.requireSecret(SECRET_KEYS.servingFederationKey), subjectSalt: cfg.requireSecret(SECRET_KEYS.subjectHashSalt) },
+      dependsOn: [platform],
+    },
+    { providers },
+  );
+  return { servingTenantPrincipals: serving.applicationIds, servingDashboards: serving.dashboardIds };
+}
+
 /** Platform refs of a domain stack: the platform stack's outputs. A missing output fails with its name. */
 function platformFromStack(settings: Settings): PlatformRefs {
   const name = settings.platformStack ?? `${pulumi.getOrganization()}/${pulumi.getProject()}/${platformStackName(settings.env)}`;
@@ -103,7 +123,7 @@ export async function program(root = process.cwd()): Promise<Record<string, unkn
   if (settings.mode !== "domain") {
     const platform = createPlatform(settings, mesh, cfg, [providers.aws!, providers.databricks!, providers.kubernetes!]);
     refs = platform.refs;
-    stackOutputs = { ...platform.outputs, gdprJobIds: platform.gdprJobIds };
+    stackOutputs = { ...platform.outputs, gdprJobIds: platform.gdprJobIds, ...createServing(settings, mesh, cfg, platform, [providers.databricks!, providers.kubernetes!]) };
   } else {
     refs = platformFromStack(settings);
   }

@@ -1,3 +1,4 @@
+import { createHash } from "crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { platformOutputs, type Settings } from "../../lib/compile";
 
@@ -18,6 +19,15 @@ const IDS: Record<string, (name: string, i: Inputs) => string> = {
   "kafka:index/topic:Topic": (_, i) => String(i.name),
   "databricks:index/sqlEndpoint:SqlEndpoint": () => OFFLINE_WAREHOUSE_ID,
   "pulumi:pulumi:StackReference": (_, i) => String(i.name),
+  // SCIM ids are numbers (federation policies take them as integers).
+  "databricks:index/servicePrincipal:ServicePrincipal": (name) => String(parseInt(digest(name).slice(0, 12), 16)),
+};
+
+const digest = (text: string) => createHash("sha256").update(text).digest("hex");
+/** A deterministic UUID-shaped id for an offline resource. */
+const offlineUuid = (name: string) => {
+  const h = digest(name);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 };
 
 /** Outputs the real providers compute that the program reads. Deterministic: the plan must be byte-identical. */
@@ -33,6 +43,8 @@ function computed(type: string, name: string, i: Inputs, region: string, account
       return { awsIamRole: { ...(i.awsIamRole as Inputs), externalId: "offline-plan-external-id", unityCatalogIamArn: "arn:aws:iam::414351767826:role/unity-catalog-offline" } };
     case "databricks:index/sqlEndpoint:SqlEndpoint":
       return { jdbcUrl: "jdbc:databricks://offline" };
+    case "databricks:index/servicePrincipal:ServicePrincipal":
+      return { applicationId: offlineUuid(name) };
     default:
       return {};
   }
@@ -65,6 +77,10 @@ export function planMocks(s: Settings, platform: Record<string, unknown> = { ...
           ],
         });
         return { id: roleName, json };
+      }
+      if (args.token === "databricks:index/getGroup:getGroup") {
+        const name = String((args.inputs as { displayName: string }).displayName);
+        return { id: `offline-group-${name}`, displayName: name };
       }
       return {};
     },

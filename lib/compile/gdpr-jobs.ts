@@ -111,6 +111,8 @@ export function compileGdprJobs(s: Settings): GdprSpec {
         { principal: p.platform_admin, level: "CAN_MANAGE" as const },
         // Requests are started by GDPR officers (or `lakemesh gdpr request`); retention runs on its schedule.
         ...(kind === "retention" ? [] : [{ principal: p.gdpr_officer, level: "CAN_MANAGE_RUN" as const }]),
+        // The serving API files requests for its tenants' admins; its tenant principals are in the API persona's group.
+        ...(kind !== "retention" && s.serving ? [{ principal: p.api_service, level: "CAN_MANAGE_RUN" as const }] : []),
         { principal: p.auditor, level: "CAN_VIEW" as const },
       ].sort((a, b) => (a.principal < b.principal ? -1 : 1)),
       tags: { lakemesh_env: s.env, lakemesh_gdpr: kind },

@@ -66,4 +66,48 @@ export interface StackSettings {
     chartVersion?: string;
   };
   notificationEmails?: string[];
+  serving?: {
+    /**
+     * @minItems 1
+     * @maxItems 2000
+     */
+    tenants: string[];
+    accountId: string;
+    accountHost?: string;
+    workspaceId: string;
+    image: string;
+    replicas?: number;
+    maxReplicas?: number;
+    namespace?: string;
+    ingressNamespace?: string;
+    publicUrl: string;
+    rateLimitPerMinute?: number;
+    identity: {
+      issuer: string;
+      audience: string;
+      jwksUri: string;
+      /**
+       * @minItems 1
+       */
+      algorithms?: ("RS256" | "PS256" | "ES256" | "EdDSA")[];
+      tenantClaim?: string;
+      subjectClaim?: string;
+      rolesClaim?: string;
+      /**
+       * @minItems 1
+       */
+      clientAdminRoles?: string[];
+      /**
+       * @minItems 1
+       */
+      endUserRoles?: string[];
+    };
+    embedding: {
+      /**
+       * @minItems 1
+       */
+      approvedDomains: string[];
+      tokenMinting?: "federation" | "secret";
+    };
+  };
 }

@@ -20,7 +20,16 @@ export type Settings = StackSettings & {
   kafka: StackSettings["kafka"] & Required<Pick<StackSettings["kafka"], "principalPrefix" | "secretScope">>;
   datahub: StackSettings["datahub"] &
     Required<Pick<StackSettings["datahub"], "ingestionSchedule" | "ingestionImage" | "secretName" | "kafka" | "prerequisitesChartVersion" | "chartVersion">>;
+  serving?: ServingSettings;
 };
+
+type Serving = NonNullable<StackSettings["serving"]>;
+/** The serving block after defaults. */
+export type ServingSettings = Serving &
+  Required<Pick<Serving, "replicas" | "maxReplicas" | "namespace" | "ingressNamespace" | "rateLimitPerMinute" | "accountHost">> & {
+    identity: Serving["identity"] & Required<Pick<Serving["identity"], "algorithms" | "tenantClaim" | "subjectClaim" | "rolesClaim" | "clientAdminRoles" | "endUserRoles">>;
+    embedding: Serving["embedding"] & Required<Pick<Serving["embedding"], "tokenMinting">>;
+  };
 
 /** Pulumi secret config keys (namespace lakemesh). They never appear in a stack file in clear text. */
 export const SECRET_KEYS = {
@@ -34,11 +43,17 @@ export const SECRET_KEYS = {
   datahubDatabricksToken: "datahubDatabricksToken",
   /** Salt of subject hashes in the suppression list and the audit log. */
   subjectHashSalt: "subjectHashSalt",
+  /** Key (at least 32 bytes) the serving API seals page cursors with (lakemesh:serving). */
+  servingCursorKey: "servingCursorKey",
+  /** PEM private key (EC P-256) the serving API signs the tokens it exchanges for its tenant principals with. */
+  servingFederationKey: "servingFederationKey",
   /** Kubeconfig of the cluster DataHub runs on (optional: without it the ambient KUBECONFIG is used). */
   kubeconfig: "kubeconfig",
 } as const;
 
 export const CONFIG_NAMESPACE = "lakemesh";
+
+const APPLICATION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** A stack config problem, as one line: `<where>: lakemesh:<key>: <what is wrong>; <what is allowed>`. */
 export class SettingsError extends Error {}
@@ -102,6 +117,13 @@ export function readSettings(get: (key: string) => unknown, where: string): Sett
   if (s.mode === "domain" && !s.domain) fail("domain", "missing config key; required when mode is domain");
   if (s.mode !== "domain" && s.domain) fail("domain", `set while mode is ${s.mode}; only with mode: domain`);
   if (s.mode !== "domain" && s.platformStack) fail("platformStack", `set while mode is ${s.mode}; only with mode: domain`);
+  if (s.serving) {
+    if (s.serving.maxReplicas! < s.serving.replicas!) fail("serving.maxReplicas", `${s.serving.maxReplicas} is below serving.replicas ${s.serving.replicas}; at least the minimum`);
+    // The tenant principals join these personas' groups to get their grants; a service principal has no members.
+    for (const p of ["api_service", "bi_service"] as const) {
+      if (APPLICATION_ID.test(s.personas[p])) fail(`personas.${p}`, `${s.personas[p]} is a service principal; with serving, an account group the tenant principals join`);
+    }
+  }
   return s;
 }
 

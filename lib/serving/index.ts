@@ -7,3 +7,5 @@ export * from "./query";
 export * from "./cursor";
 export * from "./values";
 export * from "./dashboards";
+export * from "./platform";
+export * from "./kubernetes";
