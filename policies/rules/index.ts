@@ -25,6 +25,10 @@ import { policy as tenantKeyPresent } from "./manifest/lm-tenant-key-present";
 import { policy as prodProtectDataStores } from "./safety/lm-prod-protect-data-stores";
 import { policy as datahubRecipeEnvRefs } from "./secrets/lm-datahub-recipe-env-refs";
 import { policy as secretsNotPlaintext } from "./secrets/lm-secrets-not-plaintext";
+import { policy as aibiDatasetExternalValue } from "./serving/lm-aibi-dataset-external-value";
+import { policy as aibiEmbeddingApprovedDomains } from "./serving/lm-aibi-embedding-approved-domains";
+import { policy as servingPodHardened } from "./serving/lm-serving-pod-hardened";
+import { policy as servingProdAvailability } from "./serving/lm-serving-prod-availability";
 
 /** Every rule of the lakemesh policy pack, one per file under rules/<area>/; its id is the file name. */
 export const allRules: readonly (ResourceValidationPolicy | StackValidationPolicy)[] = [
@@ -54,4 +58,8 @@ export const allRules: readonly (ResourceValidationPolicy | StackValidationPolic
   prodProtectDataStores,
   datahubRecipeEnvRefs,
   secretsNotPlaintext,
+  aibiDatasetExternalValue,
+  aibiEmbeddingApprovedDomains,
+  servingPodHardened,
+  servingProdAvailability,
 ];

@@ -5,7 +5,7 @@
 CREATE TABLE IF NOT EXISTS {{table}} (
   request_id STRING NOT NULL COMMENT 'Request id.',
   request_type STRING NOT NULL COMMENT 'access or erasure.',
-  tenant_id STRING NOT NULL COMMENT 'Tenant of the subject, from the token of the filing admin.',
+  tenant_id STRING NOT NULL COMMENT 'Tenant of the subject: that of the filing admin.',
   subject_hash STRING NOT NULL COMMENT 'sha256 of salt, tenant and subject.',
   requester_hash STRING NOT NULL COMMENT 'sha256 of salt, tenant and the filing admin.',
   status STRING NOT NULL COMMENT 'received, submitted, running, done or failed.',

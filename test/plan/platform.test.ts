@@ -138,7 +138,8 @@ describe("the Platform component (prod)", () => {
       expect(Object.keys(o.inputs).sort()).toEqual(["__provider", "create", "drop", "host", "kind", "objectName", "sha256", "warehouseId"]);
       expect(JSON.stringify(o.inputs.create)).not.toMatch(/dapi[0-9a-f]|token/i);
     }
-    const tableUrns = sql.filter((o) => o.inputs.kind === "table").map((o) => o.urn);
+    // The platform's own tables (serving's intake table is created after the whole platform).
+    const tableUrns = sql.filter((o) => o.inputs.kind === "table" && o.urn.includes("lakemesh:platform:Platform$")).map((o) => o.urn);
     for (const f of sql.filter((o) => o.inputs.kind === "function")) expect(f.dependsOn).toEqual(expect.arrayContaining(tableUrns));
     const tables = sql.filter((o) => o.inputs.kind === "table");
     expect(tables.every((t) => (t.inputs.drop as unknown[]).length === 0)).toBe(true);
@@ -195,14 +196,16 @@ describe("the Platform component (prod)", () => {
     expect(one("databricks:index/job:Job", "gdpr-job-erasure").inputs.schedule).toBeUndefined();
   });
 
-  it("lets GDPR officers run requests and auditors only watch", () => {
+  it("lets GDPR officers and the serving API run requests and auditors only watch", () => {
     const acl = (job: string) => one("databricks:index/permissions:Permissions", `gdpr-job-${job}-permissions`).inputs.accessControls;
     expect(acl("erasure")).toEqual([
+      { groupName: "lakemesh-prod-api-service", permissionLevel: "CAN_MANAGE_RUN" },
       { groupName: "lakemesh-prod-auditors", permissionLevel: "CAN_VIEW" },
       { groupName: "lakemesh-prod-gdpr-officers", permissionLevel: "CAN_MANAGE_RUN" },
       { groupName: "lakemesh-prod-platform-admins", permissionLevel: "CAN_MANAGE" },
     ]);
     expect(acl("retention")).not.toContainEqual(expect.objectContaining({ groupName: "lakemesh-prod-gdpr-officers" }));
+    expect(acl("retention")).not.toContainEqual(expect.objectContaining({ groupName: "lakemesh-prod-api-service" }));
   });
 
   it("keeps the subject-hash salt in the GDPR secret scope as a secret, readable by pipelines and GDPR officers only", () => {

@@ -159,7 +159,7 @@ describe("offline plan of prod", () => {
       const env = Object.fromEntries(container.env.map((e: any) => [e.name, e.valueFrom?.secretKeyRef?.key ?? e.value]));
       expect(env).toEqual({ DATABRICKS_TOKEN: "databricks-token", DATAHUB_GMS_TOKEN: "gms-token", DATAHUB_TELEMETRY_ENABLED: "false" });
     }
-    for (const m of byType(plan, "kubernetes:core/v1:ConfigMap")) {
+    for (const m of byType(plan, "kubernetes:core/v1:ConfigMap").filter((x) => x.name.endsWith("-datahub-recipe"))) {
       const recipe = (m.inputs.data as Record<string, string>)["recipe.yml"];
       expect(recipe).toContain("token: ${DATABRICKS_TOKEN}");
       expect(recipe).toContain("token: ${DATAHUB_GMS_TOKEN}");
