@@ -95,8 +95,8 @@ describe("lm-serving-pod-hardened: the API's pods are locked down", () => {
       d.inputs.spec.template.spec.automountServiceAccountToken = true;
     });
     expect(violations(rule("lm-serving-pod-hardened"), r).sort()).toEqual([
-      "lakemesh-serving: automountServiceAccountToken must be false (the API needs no Kubernetes API access) @ serving-deployment",
       "lakemesh-serving/api: needs a liveness and a readiness probe @ serving-deployment",
+      "lakemesh-serving: automountServiceAccountToken must be false (the API needs no Kubernetes API access) @ serving-deployment",
     ]);
   });
 });
