@@ -3,8 +3,10 @@
 import { parseArgs } from "util";
 import { projectRoot } from "./project";
 import { createLocalServer } from "./local/server";
+import { createDeployedServer, readRuntimeConfig } from "./deployed";
 
 const USAGE = `Usage: npm run serve -- [--port 8787] [--host 127.0.0.1] [--data auto|sample|plane] [--stack dev]
+       node dist/serving/main.js --config <serving.json>      (deployed: Databricks backend, as the Deployment runs it)
 
 Starts the tenant-scoped API locally on an embedded DuckDB database: the local data plane's export when there is
 one (scripts/local/serving-export.sh), else deterministic sample data (lakemesh sample). Tokens come from the local
@@ -13,10 +15,22 @@ development IdP: npm run -s serve:token -- --tenant tenant-01 --role client_admi
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { port: { type: "string", default: "8787" }, host: { type: "string", default: "127.0.0.1" }, data: { type: "string", default: "auto" }, stack: { type: "string", default: "dev" }, help: { type: "boolean" } },
+    options: { config: { type: "string" }, port: { type: "string", default: "8787" }, host: { type: "string", default: "127.0.0.1" }, data: { type: "string", default: "auto" }, stack: { type: "string", default: "dev" }, help: { type: "boolean" } },
   });
   if (values.help) {
     process.stdout.write(USAGE);
+    return;
+  }
+  if (values.config) {
+    const config = readRuntimeConfig(values.config);
+    const app = await createDeployedServer(config);
+    await app.listen({ host: config.listen.host, port: config.listen.port });
+    const stop = async () => {
+      await app.close();
+      process.exit(0);
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
     return;
   }
   if (!/^[0-9]{1,5}$/.test(values.port!)) throw new Error(`--port ${values.port}: a port number`);

@@ -12,6 +12,7 @@ export const SERVING_SECRET_KEYS = {
   federationKey: { key: "federation-key", env: "LAKEMESH_FEDERATION_KEY" },
 } as const;
 export const SERVING_CONFIG_PATH = "/etc/lakemesh/serving.json";
+export const SERVING_SECRETS_DIR = "/var/run/lakemesh/secrets";
 
 type Obj = Record<string, unknown>;
 /** A Kubernetes object's metadata and spec, as the provider's resource args take them. */
@@ -67,6 +68,8 @@ export function compileServingKubernetes(v: ServingSettings, env: string): Servi
                 volumeMounts: [
                   { name: "config", mountPath: "/etc/lakemesh", readOnly: true },
                   { name: "tmp", mountPath: "/tmp" },
+                  // The tenant principals' OAuth secrets, only when embed tokens are minted with them.
+                  ...(v.embedding.tokenMinting === "secret" ? [{ name: "secrets", mountPath: SERVING_SECRETS_DIR, readOnly: true }] : []),
                 ],
                 resources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "1", memory: "512Mi" } },
                 startupProbe: probe("/healthz", 2, 30),
@@ -78,6 +81,7 @@ export function compileServingKubernetes(v: ServingSettings, env: string): Servi
             volumes: [
               { name: "config", configMap: { name: configMapName, items: [{ key: "serving.json", path: "serving.json" }] } },
               { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
+              ...(v.embedding.tokenMinting === "secret" ? [{ name: "secrets", secret: { secretName, defaultMode: 0o400 } }] : []),
             ],
           },
         },
