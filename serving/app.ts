@@ -90,7 +90,8 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
       persona: p?.persona ?? null,
       tenant: p?.tenant ?? null,
       subjectHash: p ? o.hashSubject(p.tenant, p.subject) : null,
-      query: req.audit.query,
+      // A request refused before its handler (validation) still names the query it asked for.
+      query: req.audit.query ?? (req.routeOptions.config as { query?: string } | undefined)?.query ?? null,
       rows: req.audit.rows,
       durationMs: Math.round(reply.elapsedTime * 1000) / 1000,
     });

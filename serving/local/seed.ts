@@ -10,9 +10,9 @@ import { DuckDbBackend, quotedTable, type LocalColumn } from "./duckdb";
 export type DataSource = "sample" | "plane";
 
 export interface SeedOptions {
-  /** Where the plane's Parquet export is (one <catalog>.<schema>.<table>.parquet per table). */
+  /** Where the plane's Parquet export is (scripts/local/serving_export.py: export.json and a folder per table). */
   readonly exportDir: string;
-  /** `auto` uses the export when it holds every table, else the sample. @default "auto" */
+  /** `auto` uses the export when there is one, else the sample. @default "auto" */
   readonly source?: DataSource | "auto";
   /** Sample shape. @default seed 1, 3 tenants, 120 events per topic, 5 subjects per tenant */
   readonly sample?: Partial<SampleOptions>;
@@ -99,20 +99,19 @@ export async function seedLocal(settings: Settings, mesh: Mesh, o: SeedOptions):
   const names = platformNames(settings.catalog);
   const contracts = mesh.domains.map((d) => compileContract(settings, names, d));
   const tables = servedTables(contracts);
-  const haveExport = tables.every((t) => fs.existsSync(exportFile(o.exportDir, t.table)));
+  const manifest = path.join(o.exportDir, "export.json");
+  const exported = fs.existsSync(manifest) ? (JSON.parse(fs.readFileSync(manifest, "utf8")) as { tables: Record<string, number> }).tables : null;
   const wanted = o.source ?? "auto";
-  if (wanted === "plane" && !haveExport) {
-    const missing = tables.filter((t) => !fs.existsSync(exportFile(o.exportDir, t.table))).map((t) => t.table);
-    throw new Error(`no complete export of the local data plane in ${o.exportDir} (missing ${missing.length}, e.g. ${missing[0]}); run scripts/local/serving-export.sh after npm run local:demo`);
-  }
-  const source: DataSource = wanted === "sample" ? "sample" : haveExport ? "plane" : "sample";
+  if (wanted === "plane" && !exported) throw new Error(`no export of the local data plane in ${o.exportDir}; run scripts/local/serving-export.sh after npm run local:demo`);
+  const source: DataSource = wanted === "sample" || !exported ? "sample" : "plane";
   const backend = await DuckDbBackend.open(settings.catalog);
   try {
     for (const t of tables) await backend.createTable(t.table, localColumns(t), t.tenantKey);
     if (source === "plane") {
-      for (const t of tables) {
+      // Exactly what the plane holds: tables of domains it has not run stay empty.
+      for (const t of tables.filter((x) => exported![x.table] !== undefined)) {
         const cols = t.columns.map((c) => `"${c.name}"`).join(", ");
-        await backend.exec(`INSERT INTO ${quotedTable(t.table)} (${cols}) SELECT ${cols} FROM read_parquet($file)`, { file: exportFile(o.exportDir, t.table) });
+        await backend.exec(`INSERT INTO ${quotedTable(t.table)} (${cols}) SELECT ${cols} FROM read_parquet($files)`, { files: path.join(exportFile(o.exportDir, t.table), "*.parquet") });
       }
     } else {
       const options = { ...DEFAULT_SAMPLE, ...o.sample };

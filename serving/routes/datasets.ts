@@ -110,6 +110,7 @@ export async function datasetRoutes(v1: FastifyInstance, o: AppOptions): Promise
     v1.get(
       `/${ds.domain}/${ds.name}`,
       {
+        config: { query: ds.id },
         schema: {
           summary: ds.description,
           description: `${ds.layer} dataset ${ds.id} (contract ${ds.contractVersion}); readable by ${ds.personas.join(", ")}.${ds.personas.includes("end_user") ? ` End users see only rows whose ${ds.subjectKey} is their own.` : ""}`,

@@ -136,6 +136,12 @@ describe("audit", () => {
     for (const secret of ["user-03-002", "person.03.002", "granted", token.slice(-20)]) expect(text).not.toContain(secret);
   });
 
+  it("names the query of a request refused by validation", async () => {
+    const before = t.audit.records.length;
+    await t.get("/v1/core-business/equity_plans?limit=0x41", await t.token("tenant-03", "client_admin"));
+    expect(t.audit.records.slice(before)).toEqual([expect.objectContaining({ status: 400, tenant: "tenant-03", query: "core-business.equity_plans", rows: null })]);
+  });
+
   it("records refused requests too, without identity", async () => {
     const before = t.audit.records.length;
     await t.get("/v1/core-business/equity_grants", "not.a.token");
