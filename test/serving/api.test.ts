@@ -145,6 +145,6 @@ describe("audit", () => {
   it("records refused requests too, without identity", async () => {
     const before = t.audit.records.length;
     await t.get("/v1/core-business/equity_grants", "not.a.token");
-    expect(t.audit.records.slice(before)).toEqual([expect.objectContaining({ status: 401, persona: null, tenant: null, subjectHash: null, query: null })]);
+    expect(t.audit.records.slice(before)).toEqual([expect.objectContaining({ status: 401, persona: null, tenant: null, subjectHash: null, query: "core-business.equity_grants", rows: null })]);
   });
 });
