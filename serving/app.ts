@@ -6,7 +6,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, ty
 import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
-import { CursorCodec, CursorError, RequestError, type ServingCatalog } from "../lib/serving";
+import { CursorError, RequestError, type CursorCodec, type ServingCatalog } from "../lib/serving";
 import type { AuditSink } from "./audit";
 import { AuthError, type Principal, type TokenVerifier } from "./auth";
 import type { QueryBackend } from "./backend";
@@ -180,4 +180,3 @@ function errorReply(app: FastifyInstance, err: FastifyError, req: FastifyRequest
   return sendProblem(reply, req, new HttpProblem(status >= 500 && status < 600 ? status : 500, "internal", "Internal error", `something went wrong; quote request ${req.id}`));
 }
 
-export { CursorCodec };

@@ -1,7 +1,7 @@
 // The serving API's query catalog: which datasets the API serves, to which persona, with which columns, filters,
 // sort keys and row key. Compiled from the validated manifests only, so every identifier that reaches SQL is a name
 // the manifest schema already restricted to [a-z][a-z0-9_]*. Pure: the same mesh gives the same catalog.
-import { refDomain, tenantKeyOf, typeFamily, type Dataset, type DomainManifest, type TypeFamily } from "../manifest";
+import { tenantKeyOf, typeFamily, type Dataset, type DomainManifest, type TypeFamily } from "../manifest";
 import type { Mesh } from "../compile/model";
 import { schemaName } from "../compile/naming";
 
@@ -129,9 +129,4 @@ export function compileServingCatalog(catalog: string, mesh: Mesh): ServingCatal
 /** Datasets of the catalog a persona may read. */
 export function datasetsFor(catalog: ServingCatalog, persona: ServedPersona): ServedDataset[] {
   return catalog.datasets.filter((d) => d.personas.includes(persona));
-}
-
-/** The tables a gold dataset reads, for local engines that rebuild gold from silver. */
-export function goldInputs(domain: DomainManifest, ds: Dataset): { domain: string; dataset: string }[] {
-  return (ds.source.datasets ?? []).map((r) => ({ domain: refDomain(domain, r), dataset: r.dataset }));
 }
