@@ -10,7 +10,7 @@ const USAGE = `Usage: npm run serve -- [--port 8787] [--host 127.0.0.1] [--data 
 
 Starts the tenant-scoped API locally on an embedded DuckDB database: the local data plane's export when there is
 one (scripts/local/serving-export.sh), else deterministic sample data (lakemesh sample). Tokens come from the local
-development IdP: npm run -s serve:token -- --tenant tenant-01 --role client_admin
+development IdP: npm run serve:token -s -- --tenant tenant-01 --role client_admin
 `;
 
 async function main(): Promise<void> {
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     `lakemesh serving API on ${url} (${server.seeded.source} data: ${rows} rows, tenants ${server.seeded.tenants.join(", ")}; ready in ${Date.now() - started} ms)\n` +
       `  OpenAPI: ${url}/docs   example page: ${url}/examples/embed.html#access_token=<token>&dashboard=kpis\n` +
-      `  token:   npm run -s serve:token -- --tenant ${server.seeded.tenants[0]} --role client_admin\n` +
+      `  token:   npm run serve:token -s -- --tenant ${server.seeded.tenants[0]} --role client_admin\n` +
       `  audit:   ${server.stateDir}/audit.jsonl\n`,
   );
   const stop = async () => {

@@ -6,7 +6,7 @@ import { GDPR_SUBJECT_ID, GDPR_TENANT_ID } from "../lib/compile";
 import { LocalIdp } from "./local/idp";
 import { localServingDir, projectRoot } from "./project";
 
-const USAGE = `Usage: npm run -s serve:token -- --tenant <tenant> --role client_admin|end_user [--subject <id>] [--ttl 900]
+const USAGE = `Usage: npm run serve:token -s -- --tenant <tenant> --role client_admin|end_user [--subject <id>] [--ttl 900]
 
 Prints a JWT signed by the local development IdP (.local/serving/dev-idp.json). End users need --subject, their
 id in the tenant's data (e.g. user-01-002); client admins default to admin-<tenant>.
