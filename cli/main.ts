@@ -1,4 +1,5 @@
 import { affectedCommand } from "./commands/affected";
+import { diffCommand } from "./commands/diff";
 import { gdprCommand } from "./commands/gdpr";
 import { planCommand } from "./commands/plan";
 import { sampleCommand } from "./commands/sample";
@@ -9,6 +10,7 @@ import { Command, EXIT, Io, processIo, UsageError } from "./usage";
 /** Every subcommand, by name. */
 export const COMMANDS: Readonly<Record<string, Command>> = {
   affected: affectedCommand,
+  diff: diffCommand,
   gdpr: gdprCommand,
   plan: planCommand,
   sample: sampleCommand,

@@ -1,8 +1,8 @@
-import { execFileSync } from "child_process";
 import * as path from "path";
 import { affectedStacks } from "../../lib/compile";
 import { readManifestFiles, validateMesh, type DomainManifest } from "../../lib/manifest";
 import { pipelineCodeFiles } from "../../lib/project";
+import { git, revisionAt, verifyCommit } from "../git";
 import { Command, EXIT, Io, outputFormat, parseCommandArgs, UsageError } from "../usage";
 
 const USAGE = `Usage: lakemesh affected --base <git ref> [--env <env>] [--format text|json]
@@ -14,16 +14,10 @@ shared file (code, SQL templates, stack config). CI can then plan only those.
 The default environment is prod.
 `;
 
-function git(root: string, args: string[]): string {
-  return execFileSync("git", ["-C", root, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 1 << 28 });
-}
-
 /** The base commit's manifests, or undefined when they do not validate (then every stack counts as touched). */
 function baseManifests(root: string, base: string): DomainManifest[] | undefined {
-  const names = git(root, ["ls-tree", "--name-only", `${base}:domains`]).split("\n").filter((n) => /\.ya?ml$/.test(n));
-  const files = names.map((n) => ({ file: `domains/${n}`, text: git(root, ["show", `${base}:domains/${n}`]) }));
-  const v = validateMesh(files);
-  return v.errors.length === 0 ? v.manifests.map((m) => m.manifest) : undefined;
+  const r = revisionAt(root, base);
+  return r.validation.errors.length === 0 ? [...r.manifests] : undefined;
 }
 
 export const affectedCommand: Command = {
@@ -36,11 +30,7 @@ export const affectedCommand: Command = {
     if (!base) throw new UsageError("--base <git ref> is required");
     const format = outputFormat(parsed.values.format);
     const root = io.cwd;
-    try {
-      git(root, ["rev-parse", "--verify", "--quiet", `${base}^{commit}`]);
-    } catch {
-      throw new UsageError(`--base ${base}: not a commit of the repository in ${root}`);
-    }
+    verifyCommit(root, base);
     const { readStackConfig, StackConfigError } = await import("../plan/stack-config");
     let settings;
     try {

@@ -82,16 +82,31 @@ describe("lm-cross-domain-read-declared: cross-domain reads are declared and pub
   });
 });
 
-describe("lm-breaking-change-needs-major: removing a column of an active contract needs a major bump", () => {
-  const previous: PolicyPackConfig = {
-    "lm-breaking-change-needs-major": { previous: { alpha: { accounts: { version: "1.0.0", lifecycle: "active", columns: ["tenant_id", "account_id", "email", "region", "balance", "updated_at", "nickname"] } } } },
+describe("lm-breaking-change-needs-major: a breaking contract change needs a major bump and every consumer's move", () => {
+  const withBase = (edit: (m: any) => void): PolicyPackConfig => {
+    const manifests = base.filter(alpha).map((r) => structuredClone(r.inputs.manifest)) as any[];
+    const others = base.filter((r) => r.type === DOMAIN && !alpha(r)).map((r) => structuredClone(r.inputs.manifest));
+    edit(manifests[0]);
+    return { "lm-breaking-change-needs-major": { base: { label: "main", manifests: [...manifests, ...others] } } };
   };
-  it("flags a removed column without a major bump", () => {
-    expect(violations(rule("lm-breaking-change-needs-major"), base, previous)).toEqual(["alpha.accounts removes or renames nickname of an active contract without a major version bump (1.0.0 -> 1.0.0) @ alpha"]);
+  // The base had a column the stack no longer has: the stack removed it.
+  const removedNickname = () => withBase((m) => m.spec.datasets[0].columns.push({ name: "nickname", physicalType: "STRING", description: "Nickname." }));
+  it("passes when the base is the stack itself", () => {
+    expect(violations(rule("lm-breaking-change-needs-major"), base, withBase(() => undefined))).toEqual([]);
   });
-  it("accepts it with a major bump", () => {
+  it("flags a removed column without a major bump, and the consumer that did not move", () => {
+    expect(violations(rule("lm-breaking-change-needs-major"), base, removedNickname())).toEqual([
+      "alpha.accounts: 1 consumer(s) have not moved: domain beta (against main) @ alpha",
+      "alpha.accounts: breaking change without a major version bump (1.0.0 -> 1.0.0): columns.nickname (against main) @ alpha",
+    ]);
+  });
+  it("accepts it with a major bump the consumer accepted", () => {
+    const r = change(change(base, alpha, (d) => (d.inputs.manifest.spec.datasets[0].contract.version = "2.0.0")), ofType(DOMAIN, "beta"), (d) => (d.inputs.manifest.spec.consumers[0].acceptedMajors = { accounts: 2 }));
+    expect(violations(rule("lm-breaking-change-needs-major"), r, removedNickname())).toEqual([]);
+  });
+  it("still flags the consumer when only the major was bumped", () => {
     const r = change(base, alpha, (d) => (d.inputs.manifest.spec.datasets[0].contract.version = "2.0.0"));
-    expect(violations(rule("lm-breaking-change-needs-major"), r, previous)).toEqual([]);
+    expect(violations(rule("lm-breaking-change-needs-major"), r, removedNickname())).toEqual(["alpha.accounts: 1 consumer(s) have not moved: domain beta (against main) @ alpha"]);
   });
 });
 
