@@ -1,4 +1,5 @@
 import { affectedCommand } from "./commands/affected";
+import { catalogCommand } from "./commands/catalog";
 import { diffCommand } from "./commands/diff";
 import { gdprCommand } from "./commands/gdpr";
 import { planCommand } from "./commands/plan";
@@ -10,6 +11,7 @@ import { Command, EXIT, Io, processIo, UsageError } from "./usage";
 /** Every subcommand, by name. */
 export const COMMANDS: Readonly<Record<string, Command>> = {
   affected: affectedCommand,
+  catalog: catalogCommand,
   diff: diffCommand,
   gdpr: gdprCommand,
   plan: planCommand,
