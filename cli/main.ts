@@ -1,6 +1,7 @@
 import { affectedCommand } from "./commands/affected";
 import { catalogCommand } from "./commands/catalog";
 import { diffCommand } from "./commands/diff";
+import { exportCommand } from "./commands/export";
 import { gdprCommand } from "./commands/gdpr";
 import { planCommand } from "./commands/plan";
 import { sampleCommand } from "./commands/sample";
@@ -13,6 +14,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   affected: affectedCommand,
   catalog: catalogCommand,
   diff: diffCommand,
+  export: exportCommand,
   gdpr: gdprCommand,
   plan: planCommand,
   sample: sampleCommand,
