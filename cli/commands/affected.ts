@@ -1,8 +1,8 @@
-import * as path from "path";
 import { affectedStacks } from "../../lib/compile";
-import { readManifestFiles, validateMesh, type DomainManifest } from "../../lib/manifest";
+import type { DomainManifest } from "../../lib/manifest";
 import { pipelineCodeFiles } from "../../lib/project";
 import { git, revisionAt, verifyCommit } from "../git";
+import { envSettings, validMesh } from "../inputs";
 import { Command, EXIT, Io, outputFormat, parseCommandArgs, UsageError } from "../usage";
 
 const USAGE = `Usage: lakemesh affected --base <git ref> [--env <env>] [--format text|json]
@@ -31,26 +31,11 @@ export const affectedCommand: Command = {
     const format = outputFormat(parsed.values.format);
     const root = io.cwd;
     verifyCommit(root, base);
-    const { readStackConfig, StackConfigError } = await import("../plan/stack-config");
-    let settings;
-    try {
-      settings = readStackConfig(root, parsed.values.env!).settings;
-    } catch (e) {
-      if (e instanceof StackConfigError) {
-        io.err(`lakemesh affected: ${e.message}\n`);
-        return EXIT.failed;
-      }
-      throw e;
-    }
-    const read = readManifestFiles([path.join(root, "domains")], root);
-    const v = validateMesh(read.files);
-    if (read.errors.length + v.errors.length > 0) {
-      io.err("lakemesh affected: the manifests are invalid; run lakemesh validate\n");
-      return EXIT.failed;
-    }
+    const settings = await envSettings(root, parsed.values.env!);
+    const head = validMesh(root);
     const changed = [...new Set([...git(root, ["diff", "--name-only", base]).split("\n"), ...git(root, ["ls-files", "--others", "--exclude-standard"]).split("\n")])].filter(Boolean).sort();
     const code = pipelineCodeFiles(root);
-    const stacks = affectedStacks(settings, baseManifests(root, base), v.manifests.map((m) => m.manifest), code, changed);
+    const stacks = affectedStacks(settings, baseManifests(root, base), head, code, changed);
     if (format === "json") io.out(JSON.stringify({ base, env: settings.env, changedFiles: changed, stacks }, null, 2) + "\n");
     else if (stacks.length === 0) io.out(`no stack of ${settings.env} is affected by the change since ${base}\n`);
     else for (const s of stacks) io.out(`${s.stack}\t${s.reasons.join("; ")}\n`);

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { catalogMarkdown, catalogOf, catalogText } from "../../lib/catalog";
-import { readManifestFiles, validateMesh } from "../../lib/manifest";
+import { validMesh } from "../inputs";
 import { Command, EXIT, Io, parseCommandArgs, UsageError } from "../usage";
 
 const USAGE = `Usage: lakemesh catalog [--domain <name>] [--format text|json|markdown] [--out <file>]
@@ -31,17 +31,12 @@ export const catalogCommand: Command = {
     if (!parsed) return EXIT.ok;
     const format = parsed.values.format as (typeof FORMATS)[number];
     if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(", ")}, not ${JSON.stringify(parsed.values.format)}`);
-    const read = readManifestFiles([path.join(io.cwd, "domains")], io.cwd);
-    const v = validateMesh(read.files);
-    if (read.errors.length + v.errors.length > 0) {
-      io.err("lakemesh catalog: the manifests are invalid; run lakemesh validate\n");
-      return EXIT.failed;
-    }
-    let domains = catalogOf(v.manifests.map((m) => m.manifest));
+    const manifests = validMesh(io.cwd);
+    let domains = catalogOf(manifests);
     const only = parsed.values.domain;
     if (only) {
       domains = domains.filter((d) => d.domain === only);
-      if (domains.length === 0) throw new UsageError(`--domain ${only}: no such domain; one of ${v.manifests.map((m) => m.manifest.metadata.name).sort().join(", ")}`);
+      if (domains.length === 0) throw new UsageError(`--domain ${only}: no such domain; one of ${manifests.map((m) => m.metadata.name).sort().join(", ")}`);
     }
     const text = format === "json" ? JSON.stringify(domains, null, 2) + "\n" : format === "markdown" ? catalogMarkdown(domains) : catalogText(domains);
     if (parsed.values.out) fs.writeFileSync(path.resolve(io.cwd, parsed.values.out), text);

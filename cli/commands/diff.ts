@@ -2,6 +2,7 @@ import { diffMarkdown, diffMeshes, diffText } from "../../lib/diff";
 import { formatError } from "../../lib/manifest";
 import { consumerSources } from "../consumer-sources";
 import { revisionAt, verifyCommit, workingTree } from "../git";
+import { envSettings } from "../inputs";
 import { Command, EXIT, Io, parseCommandArgs, UsageError } from "../usage";
 
 const USAGE = `Usage: lakemesh diff --base <git ref> [--head <git ref>] [--env <env>] [--format text|json|markdown]
@@ -42,17 +43,7 @@ export const diffCommand: Command = {
     const root = io.cwd;
     verifyCommit(root, base);
     if (head) verifyCommit(root, head, "--head");
-    const { readStackConfig, StackConfigError } = await import("../plan/stack-config");
-    let settings;
-    try {
-      settings = readStackConfig(root, parsed.values.env!).settings;
-    } catch (e) {
-      if (e instanceof StackConfigError) {
-        io.err(`lakemesh diff: ${e.message}\n`);
-        return EXIT.failed;
-      }
-      throw e;
-    }
+    const settings = await envSettings(root, parsed.values.env!);
     const before = revisionAt(root, base);
     const after = head ? revisionAt(root, head) : workingTree(root);
     if (before.validation.errors.length > 0) io.err(`lakemesh diff: the base ${base} has ${before.validation.errors.length} manifest error(s); only its schema-valid manifests are compared\n`);

@@ -3,7 +3,7 @@ import * as path from "path";
 import { stringify } from "yaml";
 import { compileContract, domainMetadata, metadataFile, platformNames, type Mcp } from "../../lib/compile";
 import { odcsContracts, odcsSchemaErrors } from "../../lib/export";
-import { readManifestFiles, validateMesh } from "../../lib/manifest";
+import { envSettings, validMesh } from "../inputs";
 import { Command, EXIT, Io, parseCommandArgs, UsageError } from "../usage";
 
 const USAGE = `Usage: lakemesh export odcs|datahub [--domain <name>] [--env <env>] --out <path>
@@ -43,24 +43,8 @@ export const exportCommand: Command = {
     const out = parsed.values.out;
     if (!out) throw new UsageError("--out <path> is required");
     const root = io.cwd;
-    const { readStackConfig, StackConfigError } = await import("../plan/stack-config");
-    let settings;
-    try {
-      settings = readStackConfig(root, parsed.values.env!).settings;
-    } catch (e) {
-      if (e instanceof StackConfigError) {
-        io.err(`lakemesh export: ${e.message}\n`);
-        return EXIT.failed;
-      }
-      throw e;
-    }
-    const read = readManifestFiles([path.join(root, "domains")], root);
-    const v = validateMesh(read.files);
-    if (read.errors.length + v.errors.length > 0) {
-      io.err("lakemesh export: the manifests are invalid; run lakemesh validate\n");
-      return EXIT.failed;
-    }
-    const manifests = v.manifests.map((m) => m.manifest);
+    const settings = await envSettings(root, parsed.values.env!);
+    const manifests = validMesh(root);
     const only = parsed.values.domain;
     if (only && !manifests.some((m) => m.metadata.name === only)) throw new UsageError(`--domain ${only}: no such domain; one of ${manifests.map((m) => m.metadata.name).sort().join(", ")}`);
     const target = path.resolve(root, out);

@@ -87,3 +87,33 @@ describe("scripts/ci/deploy-targets.js", () => {
     expect([ok.status, ok.stdout.split("\n")[1]]).toEqual([0, 'domains=["prod-alpha"]']);
   });
 });
+
+describe("scripts/ci/pr-check.js on the fixture mesh", () => {
+  it("fails a dropped column without a major bump, with the diff, the policy results and the survival table in one comment", () => {
+    const dir = fixtureProject();
+    for (const d of ["bin", "dist", "node_modules"]) fs.symlinkSync(path.join(ROOT, d), path.join(dir, d));
+    fs.copyFileSync(path.join(ROOT, "package.json"), path.join(dir, "package.json"));
+    fs.cpSync(path.join(ROOT, "scripts", "ci"), path.join(dir, "scripts", "ci"), { recursive: true });
+    const git = (...a: string[]) => spawnSync("git", ["-c", "user.email=ci@example.com", "-c", "user.name=ci", ...a], { cwd: dir, encoding: "utf8" });
+    git("init", "-q");
+    fs.writeFileSync(path.join(dir, ".gitignore"), "out/\nnode_modules\n");
+    git("add", "-A");
+    git("commit", "-q", "-m", "base");
+    const alpha = path.join(dir, "domains", "alpha.yaml");
+    // Drop the email column (and its personal data), add an opening date.
+    const text = fs.readFileSync(alpha, "utf8");
+    const email = text.indexOf("        - name: email\n");
+    const region = text.indexOf("        - name: region\n");
+    fs.writeFileSync(alpha, text.slice(0, email) + "        - name: opened_on\n          physicalType: DATE\n          description: Opening date.\n" + text.slice(region));
+    const r = spawnSync(process.execPath, [path.join(dir, "scripts", "ci", "pr-check.js"), "HEAD"], { cwd: dir, encoding: "utf8", timeout: 600_000 });
+    expect(r.status).toBe(1);
+    const comment = fs.readFileSync(path.join(dir, "out", "pr", "comment.md"), "utf8");
+    expect(comment.startsWith("<!-- lakemesh-pr-check -->\n## lakemesh: this change fails the check")).toBe(true);
+    expect(comment).toContain("| breaking | column-removed | columns.email: removed email (STRING) |");
+    expect(comment).toContain("| compatible | column-added | columns.opened_on: added opened_on (DATE) |");
+    expect(comment).toContain("- domain beta: pending");
+    expect(comment).toMatch(/\| lm-breaking-change-needs-major \| mandatory \| high \| alpha \| alpha\.accounts: breaking change without a major version bump \(1\.0\.0 -> 1\.0\.0\): columns\.email \(against HEAD\) \| dev, dev-alpha, prod, prod-alpha \|/);
+    expect(comment).toMatch(/<details><summary>prod: \d+ copies of personal data, every one erased within the deadline<\/summary>/);
+    expect(JSON.parse(fs.readFileSync(path.join(dir, "out", "pr", "timings.json"), "utf8")).steps.map((s: { name: string }) => s.name)).toContain("plan prod-alpha");
+  }, 600_000);
+});
