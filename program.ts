@@ -4,6 +4,7 @@ import { DataDomain, Platform, type PlatformRefs } from "./components";
 import { createProviders } from "./components/providers";
 import {
   CONFIG_NAMESPACE,
+  checkDomainPrincipals,
   compileContract,
   compileDomain,
   compilePlatform,
@@ -95,6 +96,11 @@ export async function program(root = process.cwd()): Promise<Record<string, unkn
   const cfg = new pulumi.Config(CONFIG_NAMESPACE);
   const settings = readSettings((k) => configValue(cfg, k), `Pulumi.${stack}.yaml`);
   const mesh = loadMesh(root);
+  try {
+    checkDomainPrincipals(settings, [...mesh.byName.keys()], `Pulumi.${stack}.yaml`);
+  } catch (e) {
+    throw new ProgramError((e as Error).message);
+  }
   const only = settings.mode === "domain" ? mesh.byName.get(settings.domain!) : undefined;
   if (settings.mode === "domain" && !only) {
     throw new ProgramError(`Pulumi.${stack}.yaml: lakemesh:domain: "${settings.domain}" is not a manifest in domains/; one of: ${[...mesh.byName.keys()].join(", ")}`);

@@ -29,7 +29,8 @@ export function createPipeline(
     { path: p.governanceSqlPath, contentBase64: artifacts.apply((a) => base64(a.governanceSql)) },
     { parent },
   );
-  const runAs = p.runAsServicePrincipal ? { servicePrincipalName: p.runAsServicePrincipal } : undefined;
+  // Every update runs as the domain's service principal, in every environment (never as the deployer).
+  const runAs = { servicePrincipalName: p.runAsServicePrincipal };
   const pipeline = new databricks.Pipeline(
     p.resourceName,
     {

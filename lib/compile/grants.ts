@@ -27,6 +27,13 @@ export interface TableGrantSpec {
 const OWNER_PRIVILEGES = ["APPLY_TAG", "CREATE_MATERIALIZED_VIEW", "CREATE_TABLE", "MODIFY", "REFRESH", "SELECT", "USE_SCHEMA"];
 const GDPR_PRIVILEGES = ["MODIFY", "SELECT", "USE_SCHEMA"];
 
+/** Application id of the service principal a domain's pipeline and job run as. */
+export function domainPrincipal(s: Settings, domain: string): string {
+  const sp = s.databricks.domainServicePrincipals[domain];
+  if (!sp) throw new Error(`lakemesh:databricks.domainServicePrincipals.${domain} is missing (checkDomainPrincipals first)`);
+  return sp;
+}
+
 /** One entry per principal with the union of its privileges, principals and privileges sorted. */
 export function mergeGrants(entries: readonly GrantSpec[]): GrantSpec[] {
   const by = new Map<string, Set<string>>();

@@ -1,5 +1,6 @@
 import { pipelineMode, type DomainManifest } from "../manifest";
 import { SUBJECT_SALT_KEY } from "./gdpr-jobs";
+import { domainPrincipal } from "./grants";
 import { codeDir, contractPath, domainJobName, governanceSqlPath, pipelineName, resourceName, schemaName } from "./naming";
 import type { Settings } from "./settings";
 
@@ -38,7 +39,8 @@ export interface PipelineSpec {
   readonly contractPath: string;
   readonly governanceSqlPath: string;
   readonly notificationEmails: readonly string[];
-  readonly runAsServicePrincipal: string | null;
+  /** Application id of the domain's service principal: the identity of every update, in every environment. */
+  readonly runAsServicePrincipal: string;
   readonly tags: Readonly<Record<string, string>>;
   readonly codeFiles: readonly CodeFileSpec[];
   /** Configuration entries that reference secrets (subject salt, Kafka SASL credentials). */
@@ -55,7 +57,8 @@ export interface JobSpec {
   readonly schedule: string | null;
   readonly timezone: string;
   readonly notificationEmails: readonly string[];
-  readonly runAsServicePrincipal: string | null;
+  /** The domain's service principal: it starts the pipeline update and runs the governance SQL. */
+  readonly runAsServicePrincipal: string;
   readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -70,7 +73,7 @@ export function compilePipeline(s: Settings, domain: DomainManifest, codeSources
   const d = domain.metadata.name;
   const dir = codeDir(s, d);
   const emails = [domain.metadata.owner.contact];
-  const runAs = s.databricks.domainServicePrincipals?.[d] ?? null;
+  const runAs = domainPrincipal(s, d);
   const tags = { lakemesh_domain: d, lakemesh_env: s.env, owner_team: domain.metadata.owner.team };
   const codeFiles = [...codeSources].sort().map((source) => {
     const base = source.split("/").pop()!;

@@ -52,6 +52,18 @@ describe("lakemesh plan", () => {
     expect(fs.existsSync(path.join(dir, "out"))).toBe(false);
   });
 
+  it("fails naming the file, the key and the domain when a domain has no service principal, and writes nothing", () => {
+    const dir = projectCopy();
+    const stackFile = path.join(dir, "Pulumi.dev.yaml");
+    fs.writeFileSync(stackFile, fs.readFileSync(stackFile, "utf8").replace(/      usage-engagement: [0-9a-f-]+\n/, ""));
+    const r = plan(dir, "--stack", "dev");
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(
+      "lakemesh plan: the program failed; nothing was written: Pulumi.dev.yaml: lakemesh:databricks.domainServicePrincipals.usage-engagement: missing config key; the application id of the service principal domain usage-engagement's pipeline and job run as, required in every environment\n",
+    );
+    expect(fs.existsSync(path.join(dir, "out"))).toBe(false);
+  });
+
   it("fails on a bad manifest with its located error, and writes nothing", () => {
     const dir = projectCopy();
     const f = path.join(dir, "domains", "core-business.yaml");
