@@ -4,4 +4,5 @@ export const TYPES = {
   Platform: "lakemesh:platform:Platform",
   Gdpr: "lakemesh:platform:Gdpr",
   GovernanceSql: "lakemesh:governance:SqlObject",
+  GroupMembership: "lakemesh:access:GroupMembership",
 } as const;

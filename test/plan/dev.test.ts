@@ -21,6 +21,11 @@ describe("offline plan of dev", () => {
     for (const j of byType(plan, "databricks:index/job:Job")) expect(j.inputs.runAs).toEqual({ servicePrincipalName: expect.stringMatching(/^0d3f5a7c-/) });
   });
 
+  it("creates no governed tag: prod owns the account's account-level objects, so destroying dev cannot delete them", () => {
+    expect(byType(plan, "databricks:index/tagPolicy:TagPolicy")).toEqual([]);
+    expect(byType(plan, "databricks:index/accessControlRuleSet:AccessControlRuleSet")).toEqual([]);
+  });
+
   it("uses replication factor 1 and min ISR 1", () => {
     const all = byType(plan, "kafka:index/topic:Topic");
     expect(all.length).toBeGreaterThan(0);

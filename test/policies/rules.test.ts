@@ -171,7 +171,7 @@ describe("lm-uc-no-broad-grants: no grant to account users on personal data", ()
 
 describe("lm-uc-all-privileges-admin-only: ALL_PRIVILEGES for platform admins only", () => {
   it("flags ALL_PRIVILEGES to a domain group", () => {
-    const r = change(base, ofType("databricks:index/grants:Grants", "alpha-schema-grants"), (g) => (g.inputs.grants[0].privileges = ["ALL_PRIVILEGES"]));
+    const r = change(base, ofType("databricks:index/grants:Grants", "alpha-schema-grants"), (g) => (g.inputs.grants.find((x: any) => x.principal === "lakemesh-prod-domain-alpha").privileges = ["ALL_PRIVILEGES"]));
     expect(violations(rule("lm-uc-all-privileges-admin-only"), r)).toEqual(['ALL_PRIVILEGES granted to "lakemesh-prod-domain-alpha", who is not a platform admin @ alpha-schema-grants']);
   });
 });

@@ -2,6 +2,7 @@ import { OFFLINE_WAREHOUSE_ID } from "../../cli/plan/mocks";
 import { readStackConfig } from "../../cli/plan/stack-config";
 import { runOfflinePlan } from "../../cli/plan/run";
 import { platformOutputs } from "../../lib/compile";
+import { descendants } from "../helpers/plan";
 import { ROOT } from "../helpers/settings";
 
 // One plan per test file (the SDK is process-global): the prod stack of one domain.
@@ -12,7 +13,8 @@ test("a domain stack plans only its own domain, the grants it owns, and a refere
   const domains = plan.resources.filter((r) => r.type === "lakemesh:domain:DataDomain").map((r) => r.name);
   expect(domains).toEqual(["outcomes-performance"]);
   const domain = plan.resources.find((r) => r.type === "lakemesh:domain:DataDomain")!;
-  const outside = plan.resources.filter((r) => r.parent !== domain.urn && r.urn !== domain.urn).map((r) => `${r.type} ${r.name}`).sort();
+  const inside = new Set([domain.urn, ...descendants(plan, domain).map((r) => r.urn)]);
+  const outside = plan.resources.filter((r) => !inside.has(r.urn)).map((r) => `${r.type} ${r.name}`).sort();
   expect(outside).toEqual([
     "pulumi:providers:databricks databricks",
     "pulumi:providers:kafka kafka",

@@ -1,0 +1,1 @@
+export { GroupMembership, type GroupMembershipArgs } from "./GroupMembership";
