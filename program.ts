@@ -2,6 +2,8 @@ import * as path from "path";
 import type * as databricks from "@pulumi/databricks";
 import * as pulumi from "@pulumi/pulumi";
 import { DataDomain, Platform, type PlatformRefs } from "./components";
+import { Identities } from "./components/access";
+import { compileIdentities } from "./lib/access";
 import { createProviders } from "./components/providers";
 import {
   CONFIG_NAMESPACE,
@@ -108,6 +110,9 @@ export async function program(root = process.cwd()): Promise<Record<string, unkn
     throw new ProgramError(`Pulumi.${stack}.yaml: lakemesh:domain: "${settings.domain}" is not a manifest in domains/; one of: ${[...mesh.byName.keys()].join(", ")}`);
   }
   const providers = createProviders(settings, cfg, settings.mode === "platform" ? ["aws", "databricks", "databricksAccount", "kubernetes"] : settings.mode === "domain" ? ["databricks", "kafka", "kubernetes"] : undefined);
+
+  // Who runs what, and what this stack relies on without creating it: data in the plan for the access model.
+  new Identities("identities", { spec: compileIdentities(settings, mesh) });
 
   let stackOutputs: Record<string, unknown> = {};
   let refs: PlatformRefs | undefined;

@@ -5,4 +5,5 @@ export const TYPES = {
   Gdpr: "lakemesh:platform:Gdpr",
   GovernanceSql: "lakemesh:governance:SqlObject",
   GroupMembership: "lakemesh:access:GroupMembership",
+  Identities: "lakemesh:access:Identities",
 } as const;

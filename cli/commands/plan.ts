@@ -129,7 +129,7 @@ export const planCommand: Command = {
       io.err(`lakemesh plan: ${(e as Error).message}\n`);
       return EXIT.failed;
     }
-    const files = planFiles(plan, [policy.violationsMarkdown(violations), policy.survivalSection(plan, userConfig)]);
+    const files = planFiles(plan, [policy.violationsMarkdown(violations), policy.accessSection(plan), policy.survivalSection(plan, userConfig)]);
     const target = writePlanFiles(path.resolve(root, parsed.values.out!), stack.stack, files);
     if (!parsed.values.quiet) io.out(planTree(plan));
     for (const v of violations) (v.enforcementLevel === "mandatory" ? io.err : io.out)(policy.formatViolation(v));

@@ -1,4 +1,5 @@
 import * as fs from "fs";
+import { accessMarkdown, accessReport } from "../../lib/access";
 import { runPolicies, violationsMarkdown, type PolicyPackConfig, type Violation } from "../../policies/harness";
 import type { DomainManifest } from "../../lib/manifest";
 import { survivalRows, survivalTable, SURVIVAL_DEFAULTS, type SurvivalConfig } from "../../policies/rules/gdpr/lm-gdpr-erasure-survival";
@@ -60,6 +61,11 @@ export function survivalSection(plan: OfflinePlan, userConfig: PolicyPackConfig)
   const c: SurvivalConfig = { ...SURVIVAL_DEFAULTS, ...(typeof cfg === "object" ? (cfg as Partial<SurvivalConfig>) : {}) };
   const rows = survivalRows(plan.resources.map((r) => ({ type: r.type, props: r.inputs })), c);
   return `## Personal data after an erasure request\n\n${survivalTable(rows, c)}`;
+}
+
+/** The access model's two tables and the prerequisites of the plan (lib/access). */
+export function accessSection(plan: OfflinePlan): string {
+  return accessMarkdown(accessReport(plan.resources), plan.stack);
 }
 
 export { violationsMarkdown };

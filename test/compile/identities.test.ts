@@ -1,4 +1,5 @@
 import { compileMemberships, compilePlatform, readSettings, SettingsError, checkDomainPrincipals, ownsAccountObjects, type Settings } from "../../lib/compile";
+import { compileIdentities } from "../../lib/access";
 import { shippedMesh, stackSettings } from "../helpers/settings";
 
 const prod = stackSettings("prod");
@@ -33,6 +34,20 @@ describe("account-level objects (finding 4)", () => {
 
   it("let every environment's pipelines group assign the owner's governed tags", () => {
     expect(compilePlatform(prod, mesh).account).toMatchObject({ owner: "prod", ownsAccountObjects: true, tagAssigners: ["lakemesh-dev-pipelines", "lakemesh-prod-pipelines"], tagManagers: ["lakemesh-prod-platform-admins"] });
+  });
+
+  it("make a stack that does not own them list the governed tags and ASSIGN as prerequisites of the owner", () => {
+    const p = compileIdentities(dev, mesh).prerequisites.filter((x) => x.providedBy.startsWith("environment prod"));
+    expect(p.map((x) => x.id)).toEqual([
+      "governed-tag:data_domain",
+      "governed-tag:pii",
+      "governed-tag:retention",
+      "governed-tag:tenant_key",
+      "tag-assign:lakemesh-dev-pipelines:data_domain",
+      "tag-assign:lakemesh-dev-pipelines:pii",
+      "tag-assign:lakemesh-dev-pipelines:retention",
+      "tag-assign:lakemesh-dev-pipelines:tenant_key",
+    ]);
   });
 });
 

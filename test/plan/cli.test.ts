@@ -36,10 +36,22 @@ describe("lakemesh plan", () => {
     expect(Object.keys(ta)).toEqual(expect.arrayContaining(["plan.json", "plan.md", "workspace/Shared/lakemesh/prod/domains/core-business/contract.json", "workspace/Shared/lakemesh/prod/domains/core-business/governance.sql"]));
   });
 
+  it("writes both access tables to plan.md, with no missing privilege, for dev and prod", () => {
+    // prod was planned by the first test; dev by the next one.
+    for (const stack of ["prod", "dev"]) {
+      if (stack === "dev") expect(plan(ROOT, "--stack", "dev", "--quiet", "--out", path.join(out, "a")).status).toBe(0);
+      const md = fs.readFileSync(path.join(out, "a", stack, "plan.md"), "utf8");
+      expect(md).toMatch(/^\d+ workload actions, 0 with a missing privilege; \d+ persona x dataset pairs, \d+ readable; \d+ prerequisites \(`lakemesh preflight --stack (dev|prod)` checks them\)\.$/m);
+      expect(md).toContain("| Workload | Principal | Action | Needs | Holds | How |");
+      expect(md).toContain("| Persona | Dataset | Rows | Personal columns | How |");
+      expect(md).not.toContain("**missing**");
+    }
+  });
+
   it("prints the resource tree", () => {
     const r = plan(ROOT, "--stack", "dev", "--out", path.join(out, "tree"));
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain("pulumi:pulumi:Stack lakemesh-dev\n  lakemesh:domain:DataDomain core-business\n    databricks:index/grants:Grants core-business-schema-grants\n");
+    expect(r.stdout).toContain("pulumi:pulumi:Stack lakemesh-dev\n  lakemesh:access:Identities identities\n  lakemesh:domain:DataDomain core-business\n    databricks:index/grants:Grants core-business-schema-grants\n");
   });
 
   it("fails with one line naming the file and key when a config key is missing, and writes nothing", () => {
