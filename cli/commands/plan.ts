@@ -79,7 +79,8 @@ export const planCommand: Command = {
       throw e;
     }
     const read = readManifestFiles([path.join(root, "domains")], root);
-    const errors = [...read.errors, ...validateMesh(read.files).errors];
+    const validation = validateMesh(read.files);
+    const errors = [...read.errors, ...validation.errors];
     if (errors.length > 0) {
       for (const e of errors) io.err(formatError(e) + "\n");
       io.err(`lakemesh plan: ${errors.length} manifest error(s); nothing was written\n`);
@@ -124,7 +125,7 @@ export const planCommand: Command = {
     }
     let violations;
     try {
-      violations = policy.checkPlan(plan, userConfig, previous);
+      violations = policy.checkPlan(plan, userConfig, previous, policy.projectAccountClaims(root, validation.manifests));
     } catch (e) {
       io.err(`lakemesh plan: ${(e as Error).message}\n`);
       return EXIT.failed;

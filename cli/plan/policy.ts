@@ -1,5 +1,8 @@
 import * as fs from "fs";
-import { accessMarkdown, accessReport } from "../../lib/access";
+import { accessMarkdown, accessReport, accountClaim, type AccountClaim } from "../../lib/access";
+import { meshOf } from "../../lib/compile";
+import type { LoadedManifest } from "../../lib/manifest";
+import { listStacks, readStackConfig } from "./stack-config";
 import { runPolicies, violationsMarkdown, type PolicyPackConfig, type Violation } from "../../policies/harness";
 import type { DomainManifest } from "../../lib/manifest";
 import { survivalRows, survivalTable, SURVIVAL_DEFAULTS, type SurvivalConfig } from "../../policies/rules/gdpr/lm-gdpr-erasure-survival";
@@ -39,12 +42,28 @@ export function previousContracts(file: string | undefined): PreviousContracts |
 }
 
 /**
+ * What every stack file of the project says about its Databricks account, for lm-account-objects-single-owner:
+ * one stack's plan cannot see another's. A stack file that does not read is left out (its own plan reports it).
+ */
+export function projectAccountClaims(root: string, manifests: readonly LoadedManifest[]): AccountClaim[] {
+  const mesh = meshOf(manifests);
+  return listStacks(root).flatMap((stack) => {
+    try {
+      return [accountClaim(stack, readStackConfig(root, stack).settings, mesh)];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/**
  * Runs the pack over the plan. The offline plan keeps secretness, so the secrets rule runs in its exact mode;
  * a user's config overrides everything else.
  */
-export function checkPlan(plan: OfflinePlan, userConfig: PolicyPackConfig, previous?: PreviousContracts): Violation[] {
+export function checkPlan(plan: OfflinePlan, userConfig: PolicyPackConfig, previous?: PreviousContracts, accountClaims: readonly AccountClaim[] = []): Violation[] {
   const base: PolicyPackConfig = {
     "lm-secrets-not-plaintext": { secretsVisible: true },
+    "lm-account-objects-single-owner": { stacks: [...accountClaims] },
     ...(previous ? { "lm-breaking-change-needs-major": { previous } } : {}),
   };
   const merged: PolicyPackConfig = { ...base };
