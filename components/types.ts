@@ -5,4 +5,6 @@ export const TYPES = {
   Gdpr: "lakemesh:platform:Gdpr",
   GovernanceSql: "lakemesh:governance:SqlObject",
   Serving: "lakemesh:serving:Serving",
+  GroupMembership: "lakemesh:access:GroupMembership",
+  Identities: "lakemesh:access:Identities",
 } as const;

@@ -22,6 +22,8 @@ export interface ServingArgs {
   readonly warehouseId: pulumi.Input<string>;
   /** Secret config: the cursor key, the federation signing key (PEM) and the subject-hash salt. */
   readonly secrets: { readonly cursorKey: pulumi.Input<string>; readonly federationKey: pulumi.Input<string>; readonly subjectSalt: pulumi.Input<string> };
+  /** The account-level Databricks provider: service principals, their federation policies and group memberships. */
+  readonly accountProvider: databricks.Provider;
   /** What must exist first: the governance schema's tables and functions (tenant_principals, tenant_filter). */
   readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
@@ -43,7 +45,7 @@ export class Serving extends pulumi.ComponentResource {
     const { spec, settings: s } = args;
     const v = spec.settings;
     // Service principals, their federation policies and group memberships live in the account.
-    const account = new databricks.Provider(`${name}-account`, { host: v.accountHost, accountId: v.accountId }, { parent: this });
+    const account = args.accountProvider;
     const onAccount = { parent: this, provider: account };
     const groups = Object.fromEntries(
       [...new Set(spec.tenants.flatMap((t) => t.groups))].map((g) => [g, databricks.getGroupOutput({ displayName: g }, { parent: this, provider: account }).id]),
