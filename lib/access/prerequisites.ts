@@ -41,7 +41,7 @@ const prereq = (providedBy: string, what: string, fact: Fact): Prerequisite => (
 
 /** The platform's grants, memberships and functions that the principals of domain `d` use (a domain stack's view). */
 function fromPlatform(s: Settings, mesh: Mesh, d: string): Prerequisite[] {
-  const by = `stack ${s.platformStack ?? platformStackName(s.env)}`;
+  const by = `stack ${platformStackName(s.env)}`;
   const sp = domainPrincipal(s, d);
   // The domain's pipeline and job run as its principal; its DataHub ingestion reads as DataHub's.
   const datahub = s.databricks.datahubServicePrincipal;

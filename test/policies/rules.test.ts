@@ -223,7 +223,7 @@ describe("lm-uc-catalog-isolated: catalog, credential and locations are workspac
 describe("lm-uc-tenant-filter-and-masks: contracts filter tenant tables and mask personal columns", () => {
   it("flags a tenant table without its row filter", () => {
     const r = change(base, isContract, (f) => editContract(f, (c) => (c.datasets.find((d: any) => d.name === "accounts").rowFilter = null)));
-    expect(violations(rule("lm-uc-tenant-filter-and-masks"), r)).toEqual(["lakemesh_prod.alpha.accounts has tenant key tenant_id but no tenant row filter @ alpha-contract"]);
+    expect(violations(rule("lm-uc-tenant-filter-and-masks"), r)).toEqual(["lakemesh_prod.alpha.accounts has tenant key tenant_id but no row filter; the stack's tenant filter is ROW FILTER `lakemesh_prod`.`governance`.`tenant_filter` ON (`tenant_id`) @ alpha-contract"]);
   });
   it("flags a personal column without a mask, even when its comment says MASK", () => {
     const r = change(base, isContract, (f) =>
@@ -232,7 +232,7 @@ describe("lm-uc-tenant-filter-and-masks: contracts filter tenant tables and mask
         d.schema = d.schema.replace(/`email` STRING COMMENT '[^']*' MASK [^,]*/, "`email` STRING COMMENT 'has a MASK `a`.`b`.`mask_email`'");
       }),
     );
-    expect(violations(rule("lm-uc-tenant-filter-and-masks"), r)).toEqual(["lakemesh_prod.alpha.accounts.email holds personal data (email) but has no mask @ alpha-contract"]);
+    expect(violations(rule("lm-uc-tenant-filter-and-masks"), r)).toEqual(["lakemesh_prod.alpha.accounts.email holds personal data (email) but has no mask; the stack's mask is MASK `lakemesh_prod`.`governance`.`mask_email` USING COLUMNS (`tenant_id`) @ alpha-contract"]);
   });
 });
 
