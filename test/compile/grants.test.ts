@@ -1,4 +1,4 @@
-import { compileSchemaGrants, compileTableGrants, meshOf } from "../../lib/compile";
+import { compileSchemaGrants, compileTableGrants, meshOf, type Mesh } from "../../lib/compile";
 import { fixtureMesh, shippedMesh, stackSettings } from "../helpers/settings";
 
 const s = stackSettings("prod");
@@ -44,6 +44,7 @@ describe("table grants", () => {
       "REVOKE bronze_accounts lakemesh-prod-client-admins",
       "REVOKE bronze_accounts 7a9d2f10-5c3e-4b6a-8f21-3d4e5f6a7b01",
       "REVOKE bronze_accounts 7a9d2f10-5c3e-4b6a-8f21-3d4e5f6a7b02",
+      "REVOKE bronze_accounts lakemesh-prod-domain-beta",
       "REVOKE accounts lakemesh-prod-data-scientists",
       "GRANT accounts lakemesh-prod-internal-analysts",
       "REVOKE accounts lakemesh-prod-client-admins",
@@ -55,6 +56,7 @@ describe("table grants", () => {
       "REVOKE balances_by_region lakemesh-prod-client-admins",
       "REVOKE balances_by_region 7a9d2f10-5c3e-4b6a-8f21-3d4e5f6a7b01",
       "REVOKE balances_by_region 7a9d2f10-5c3e-4b6a-8f21-3d4e5f6a7b02",
+      "REVOKE balances_by_region lakemesh-prod-domain-beta",
     ]);
   });
 
@@ -65,11 +67,34 @@ describe("table grants", () => {
     expect(g.map((x) => x.action)).toEqual(["GRANT"]);
   });
 
-  it("follow the consumer declaration, not the reader's gold sources", () => {
+  it("follow the consumer declaration, not the reader's gold sources: an undeclared reader is revoked", () => {
     const mesh = fixtureMesh();
     const beta = structuredClone(mesh.byName.get("beta")!);
     beta.spec.consumers = [];
     const g = compileTableGrants(s, meshOf([mesh.byName.get("alpha")!, beta]), mesh.byName.get("alpha")!);
-    expect(g.some((x) => x.principal === "lakemesh-prod-domain-beta")).toBe(false);
+    expect(g.filter((x) => x.principal === "lakemesh-prod-domain-beta").map((x) => `${x.action} ${x.table}`)).toEqual(["REVOKE bronze_accounts", "REVOKE accounts", "REVOKE balances_by_region"]);
+  });
+
+  it("take a removed consumer's SELECT and USE_SCHEMA away: add, then remove (issue 15, item 7)", () => {
+    const mesh = fixtureMesh();
+    const alpha = mesh.byName.get("alpha")!;
+    const beta = structuredClone(mesh.byName.get("beta")!);
+    beta.spec.consumers = [];
+    const removed = meshOf([alpha, beta]);
+    // The statements are not Pulumi state: what the workspace holds is every run's GRANT and REVOKE, in order.
+    const after = (meshes: Mesh[]) => {
+      const state = new Set<string>();
+      for (const m of meshes) for (const g of compileTableGrants(s, m, alpha)) {
+        const key = `${g.principal} ${g.table}`;
+        if (g.action === "GRANT") state.add(key);
+        else state.delete(key);
+      }
+      return [...state].filter((x) => x.startsWith("lakemesh-prod-domain-beta "));
+    };
+    expect(after([mesh])).toEqual(["lakemesh-prod-domain-beta accounts"]);
+    expect(after([mesh, removed])).toEqual([]);
+    const schemaReaders = (m: Mesh) => compileSchemaGrants(s, m, alpha).grants.filter((g) => g.principal === "lakemesh-prod-domain-beta");
+    expect(schemaReaders(mesh).map((g) => g.privileges)).toEqual([["USE_SCHEMA"]]);
+    expect(schemaReaders(removed)).toEqual([]);
   });
 });
