@@ -88,7 +88,7 @@ function fromProducers(s: Settings, mesh: Mesh, d: string): Prerequisite[] {
 
 /** The domains' schema grants the platform's GDPR jobs and DataHub use (a platform stack's view). */
 function fromDomains(s: Settings, mesh: Mesh): Prerequisite[] {
-  const mine = new Set([s.personas.gdpr_officer, s.databricks.datahubServicePrincipal]);
+  const mine = new Set([s.personas.gdpr_officer, s.databricks.gdprServicePrincipal, s.databricks.datahubServicePrincipal]);
   return mesh.domains.flatMap((d) => {
     const by = `stack ${domainStackName(s.env, d.metadata.name)}`;
     const schema = `${s.catalog}.${schemaName(d.metadata.name)}`;

@@ -70,6 +70,8 @@ export interface VisibilityRow {
   readonly columns: Readonly<Record<string, ColumnView>>;
   /** Why: the grant chain and the filter that decide it. */
   readonly how: string;
+  /** Where the persona's MODIFY on the table comes from (it can insert, update and delete rows), or null. */
+  readonly modify: string | null;
 }
 
 /** Formats a need for the tables. */

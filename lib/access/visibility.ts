@@ -93,9 +93,12 @@ export function visibility(resources: readonly AccessResource[], h: Holdings): V
     };
     const tables = [...datasets.map((d) => ({ table: d.table, d })), ...governance.map((table) => ({ table, d: undefined }))];
     for (const { table, d } of tables) {
+      // MODIFY (with the USE chain) changes rows whatever the filter: no row filter or mask applies to a write.
+      const writes = onObject("table", table, "MODIFY").map((n) => h.check(principal, n));
+      const modify = writes.some((x) => x === undefined) ? null : writes[2]!.join("; ");
       const chain = onObject("table", table, "SELECT").map((n) => h.check(principal, n));
       if (chain.some((x) => x === undefined)) {
-        out.push({ persona, principal, dataset: table, tenantData: !d || d.tenantKey !== null, rows: "none", columns: {}, how: "no SELECT chain" });
+        out.push({ persona, principal, dataset: table, tenantData: !d || d.tenantKey !== null, rows: "none", columns: {}, how: "no SELECT chain", modify });
         continue;
       }
       const grant = chain[2]!.join("; ");

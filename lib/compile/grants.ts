@@ -33,7 +33,12 @@ const OWNER_PRIVILEGES = ["APPLY_TAG", "CREATE_MATERIALIZED_VIEW", "CREATE_TABLE
  * revoke on the schema's tables: https://docs.databricks.com/aws/en/data-governance/unity-catalog/manage-privileges/
  */
 const WORKLOAD_PRIVILEGES = [...OWNER_PRIVILEGES, "MANAGE"];
-const GDPR_PRIVILEGES = ["MODIFY", "SELECT", "USE_SCHEMA"];
+/**
+ * GDPR officers are people: they read (subject requests, audits) but change nothing by hand. Erasure and retention
+ * change data as the GDPR jobs' own service principal, which alone holds MODIFY (issue 15, item 11).
+ */
+const GDPR_OFFICER_PRIVILEGES = ["SELECT", "USE_SCHEMA"];
+const GDPR_JOB_PRIVILEGES = ["MODIFY", "SELECT", "USE_SCHEMA"];
 
 /** Application id of the service principal a domain's pipeline and job run as. */
 export function domainPrincipal(s: Settings, domain: string): string {
@@ -65,7 +70,8 @@ export function compileSchemaGrants(s: Settings, mesh: Mesh, domain: DomainManif
     { principal: s.personas.platform_admin, privileges: ["ALL_PRIVILEGES"] },
     { principal: domainGroup(s, name), privileges: OWNER_PRIVILEGES },
     { principal: domainPrincipal(s, name), privileges: WORKLOAD_PRIVILEGES },
-    { principal: s.personas.gdpr_officer, privileges: GDPR_PRIVILEGES },
+    { principal: s.personas.gdpr_officer, privileges: GDPR_OFFICER_PRIVILEGES },
+    { principal: s.databricks.gdprServicePrincipal, privileges: GDPR_JOB_PRIVILEGES },
     // DataHub lists the schema's metadata (BROWSE on the catalog); it reads no rows.
     { principal: s.databricks.datahubServicePrincipal, privileges: ["USE_SCHEMA"] },
     ...[...readers].map((p) => ({ principal: s.personas[p], privileges: ["USE_SCHEMA"] })),

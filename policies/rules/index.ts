@@ -1,5 +1,6 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { policy as accountObjectsSingleOwner } from "./access/lm-account-objects-single-owner";
+import { policy as personasReadOnly } from "./access/lm-personas-read-only";
 import { policy as tenantIsolation } from "./access/lm-tenant-isolation";
 import { policy as workloadPrivileges } from "./access/lm-workload-privileges";
 import { policy as awsBucketPublicAccessBlock } from "./aws/lm-aws-bucket-public-access-block";
@@ -33,6 +34,7 @@ import { policy as secretsNotPlaintext } from "./secrets/lm-secrets-not-plaintex
 /** Every rule of the lakemesh policy pack, one per file under rules/<area>/; its id is the file name. */
 export const allRules: readonly (ResourceValidationPolicy | StackValidationPolicy)[] = [
   accountObjectsSingleOwner,
+  personasReadOnly,
   tenantIsolation,
   workloadPrivileges,
   awsBucketPublicAccessBlock,
