@@ -523,6 +523,13 @@ describe("lm-tenant-isolation: no unfiltered tenant read, no clear personal valu
       "persona internal_analyst (lakemesh-prod-internal-analysts) reads lakemesh_prod.alpha.bronze_accounts, which its manifest does not grant it: SELECT via alpha-job (governance SQL); tenant_filter reveals to lakemesh-prod-internal-analysts @ (stack)",
     ]);
   });
+  it("flags a row filter that lets a principal mapped to two tenants see both (issue 15, item 11)", () => {
+    const r = change(readers, filterSql, (f) => (f.inputs.create[0].sql = f.inputs.create[0].sql.replace(/\n\s*AND NOT EXISTS \([\s\S]*?AS other[\s\S]*?\n {4}\)/, "")));
+    expect(JSON.stringify(r.find(filterSql)!.inputs)).not.toContain("NOT EXISTS");
+    expect(violations(rule(id), r)).toEqual([
+      `persona client_admin (${CLIENT_ADMINS}) reads lakemesh_prod.alpha.accounts for every tenant a principal is mapped to, not only while it is mapped to one: SELECT via alpha-job (governance SQL); tenant_filter lets a principal mapped to several tenants see each of them @ (stack)`,
+    ]);
+  });
   it("sees the ABAC row filter protect a table whose own filter is gone (the real baseline has both)", () => {
     const r = change(base, isContract, (f) => editContract(f, (c) => (c.datasets.find((d: any) => d.name === "accounts").rowFilter = null)));
     expect(violations(rule(id), r)).toEqual([]);
