@@ -13,6 +13,7 @@ import {
   compilePlatform,
   compileRegistry,
   platformNames,
+  platformOutputMismatch,
   platformStackName,
   PLATFORM_OUTPUT_KEYS,
   readSettings,
@@ -87,15 +88,21 @@ function createServing(settings: Settings, mesh: Mesh, cfg: pulumi.Config, platf
   return { servingTenantPrincipals: serving.applicationIds, servingDashboards: serving.dashboardIds };
 }
 
-/** Platform refs of a domain stack: the platform stack's outputs. A missing output fails with its name. */
+/**
+ * Platform refs of a domain stack: the outputs of its environment's platform stack, always in its own organisation
+ * and project (no setting can name another). A missing output fails with its name, and an output other than what
+ * the stack's own settings imply (another catalog's row filter or masks) fails the deployment.
+ */
 function platformFromStack(settings: Settings): PlatformRefs {
-  const name = settings.platformStack ?? `${pulumi.getOrganization()}/${pulumi.getProject()}/${platformStackName(settings.env)}`;
+  const name = `${pulumi.getOrganization()}/${pulumi.getProject()}/${platformStackName(settings.env)}`;
   const ref = new pulumi.StackReference(name);
   const out = <K extends keyof PlatformOutputs>(key: K): pulumi.Output<PlatformOutputs[K]> =>
     ref.getOutput(key).apply((v) => {
       if (v === undefined || v === null) {
         throw new ProgramError(`platform stack ${name} has no output "${key}"; deploy the platform stack first (outputs read: ${PLATFORM_OUTPUT_KEYS.join(", ")})`);
       }
+      const wrong = platformOutputMismatch(settings, key, v);
+      if (wrong) throw new ProgramError(`platform stack ${name}: ${wrong}`);
       return v as PlatformOutputs[K];
     });
   return {

@@ -1,6 +1,6 @@
 import { createHash } from "crypto";
 import type * as pulumi from "@pulumi/pulumi";
-import { platformOutputs, type Settings } from "../../lib/compile";
+import { platformOutputs, platformStackName, type Settings } from "../../lib/compile";
 
 /** The warehouse id of every offline plan: the platform plan's SqlEndpoint gets it, domain plans read it. */
 export const OFFLINE_WAREHOUSE_ID = "offline-warehouse-id";
@@ -53,16 +53,32 @@ function computed(type: string, name: string, i: Inputs, region: string, account
   }
 }
 
+/** The organisation every offline plan runs in (what pulumi.getOrganization() returns under the mocks). */
+export const OFFLINE_ORGANIZATION = "organization";
+
 /**
  * Mocks for the offline plan: every resource echoes its inputs, plus the ids and outputs above. A StackReference
- * to the platform stack returns the outputs the platform plan exports (`platform` replaces them, for tests).
+ * to the environment's platform stack of `project` returns the outputs the platform plan exports (`platform`
+ * replaces them, for tests); a reference to any other stack fails the plan instead of being answered as if it were
+ * the platform (a plan must not vouch for a stack it cannot see).
  */
-export function planMocks(s: Settings, platform: Record<string, unknown> = { ...platformOutputs(s, OFFLINE_WAREHOUSE_ID) }): pulumi.runtime.Mocks {
+export function planMocks(s: Settings, platform: Record<string, unknown> = { ...platformOutputs(s, OFFLINE_WAREHOUSE_ID) }, project?: string): pulumi.runtime.Mocks {
   const [region, account] = [s.aws.region, s.aws.accountId];
+  const platformStack = `${OFFLINE_ORGANIZATION}/${project ?? "<project>"}/${platformStackName(s.env)}`;
+  const isPlatform = (name: string) => {
+    const [org, proj, stack, ...rest] = name.split("/");
+    return rest.length === 0 && org === OFFLINE_ORGANIZATION && (project === undefined ? !!proj : proj === project) && stack === platformStackName(s.env);
+  };
   return {
     newResource(args) {
       const id = IDS[args.type]?.(args.name, args.inputs) ?? `${args.name}-id`;
-      if (args.type === "pulumi:pulumi:StackReference") return { id, state: { name: args.inputs.name, outputs: platform, secretOutputNames: [] } };
+      if (args.type === "pulumi:pulumi:StackReference") {
+        const name = String(args.inputs.name);
+        if (!isPlatform(name)) {
+          throw new Error(`offline plan: StackReference ${JSON.stringify(name)} is not this environment's platform stack ${platformStack}; the plan answers only for that one`);
+        }
+        return { id, state: { name, outputs: platform, secretOutputNames: [] } };
+      }
       return { id, state: { ...args.inputs, ...computed(args.type, args.name, args.inputs, region, account) } };
     },
     call(args) {

@@ -88,18 +88,26 @@ export function visibility(resources: readonly AccessResource[], h: Holdings): V
     const who = h.identities(principal);
     const role = TENANT_ROLES[persona] ?? null;
     const applies = (p: Policy) => p.to.some((x) => who.has(x)) && !p.except.some((x) => who.has(x));
-    const view = (fn: string): { all: boolean; mapped: boolean; why: string } => {
+    const view = (fn: string): { all: boolean; mapped: boolean; exclusive: boolean; why: string } => {
       const sql = h.functionSql(fn);
-      if (!sql) return { all: false, mapped: false, why: `${fn}: SQL unknown` };
+      // Stricter reading: a function the plan neither creates nor lists as a prerequisite (another catalog's, a
+      // hand-made one) is code nobody here reviewed; it is counted as letting everything through.
+      if (!sql) return { all: true, mapped: false, exclusive: false, why: `${fn} is not a function this plan creates or lists (counted as revealing everything)` };
       const s = functionSemantics(fn, sql);
       const g = s.revealsTo.find((x) => who.has(x));
-      return { all: g !== undefined, mapped: !!s.tenantMapped && (s.tenantMapped.role === null || s.tenantMapped.role === role), why: g ? `${fn.split(".").pop()} reveals to ${g}` : `${fn.split(".").pop()}` };
+      const mapped = !!s.tenantMapped && (s.tenantMapped.role === null || s.tenantMapped.role === role);
+      const exclusive = !!s.tenantMapped?.exclusive;
+      const short = fn.split(".").pop();
+      return { all: g !== undefined, mapped, exclusive, why: g ? `${short} reveals to ${g}` : mapped && !exclusive ? `${short} lets a principal mapped to several tenants see each of them` : `${short}` };
     };
     const tables = [...datasets.map((d) => ({ table: d.table, d })), ...governance.map((table) => ({ table, d: undefined }))];
     for (const { table, d } of tables) {
+      // MODIFY (with the USE chain) changes rows whatever the filter: no row filter or mask applies to a write.
+      const writes = onObject("table", table, "MODIFY").map((n) => h.check(principal, n));
+      const modify = writes.some((x) => x === undefined) ? null : writes[2]!.join("; ");
       const chain = onObject("table", table, "SELECT").map((n) => h.check(principal, n));
       if (chain.some((x) => x === undefined)) {
-        out.push({ persona, principal, dataset: table, tenantData: !d || d.tenantKey !== null, rows: "none", columns: {}, how: "no SELECT chain" });
+        out.push({ persona, principal, dataset: table, tenantData: !d || d.tenantKey !== null, rows: "none", columns: {}, how: "no SELECT chain", modify });
         continue;
       }
       const grant = chain[2]!.join("; ");
@@ -112,7 +120,7 @@ export function visibility(resources: readonly AccessResource[], h: Holdings): V
       else if (filters.length > 1) [rows, how] = ["none", `SELECT via ${grant}; ${filters.length} row filters apply (MULTIPLE_FILTERS: every query fails)`];
       else {
         const v = view(filters[0]);
-        [rows, how] = [v.all ? "all" : v.mapped ? "own tenant" : "none", `SELECT via ${grant}; ${v.why}`];
+        [rows, how] = [v.all ? "all" : v.mapped ? (v.exclusive ? "own tenant" : "every mapped tenant") : "none", `SELECT via ${grant}; ${v.why}`];
       }
       const columns: Record<string, ColumnView> = {};
       for (const c of d?.columns.filter((x) => x.personalData) ?? []) {
@@ -120,10 +128,10 @@ export function visibility(resources: readonly AccessResource[], h: Holdings): V
         if (masks.length === 0) columns[c.name] = "clear";
         else {
           const v = view(masks[0]);
-          columns[c.name] = masks.length > 1 ? "masked" : v.all ? "clear" : v.mapped ? "clear (own tenant)" : "masked";
+          columns[c.name] = masks.length > 1 ? "masked" : v.all ? "clear" : v.mapped ? (v.exclusive ? "clear (own tenant)" : "clear (every mapped tenant)") : "masked";
         }
       }
-      out.push({ persona, principal, dataset: table, tenantData: !d || d.tenantKey !== null, rows, columns: rows === "none" ? {} : columns, how });
+      out.push({ persona, principal, dataset: table, tenantData: !d || d.tenantKey !== null, rows, columns: rows === "none" ? {} : columns, how, modify });
     }
   }
   return out;

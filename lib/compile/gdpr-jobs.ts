@@ -125,7 +125,9 @@ export function compileGdprJobs(s: Settings): GdprSpec {
     secretScope: {
       name: s.databricks.gdprSecretScope,
       saltKey: SUBJECT_SALT_KEY,
-      readers: [pipelinesGroup(s), p.gdpr_officer].sort(),
+      // The salt reverses subject hashes by brute force: only the workloads that hash (pipelines at ingest, the
+      // GDPR jobs' principal) read it, not the people in the GDPR officer group.
+      readers: [pipelinesGroup(s), s.databricks.gdprServicePrincipal].sort(),
       managers: [p.platform_admin],
     },
   };

@@ -87,6 +87,19 @@ export interface PlatformSpec {
 
 const sorted = (xs: Iterable<string>) => [...new Set(xs)].sort();
 
+/**
+ * What the GDPR jobs' service principal holds on each governance table: what notebooks/gdpr reads and writes
+ * (the access model's GDPR_TABLES, checked against these grants by lm-workload-privileges). The registry is written
+ * by the deployment, the tenant mapping by the platform team: the jobs only read them.
+ */
+export const GDPR_JOB_TABLE_PRIVILEGES: Readonly<Record<(typeof GOVERNANCE_TABLES)[number], readonly string[]>> = {
+  tenant_principals: ["SELECT"],
+  gdpr_registry: ["SELECT"],
+  gdpr_requests: ["MODIFY", "SELECT"],
+  erasure_suppression: ["MODIFY", "SELECT"],
+  audit_log: ["MODIFY"],
+};
+
 const grants = (entries: [string, string[]][]): GrantSpec[] => mergeGrants(entries.map(([principal, privileges]) => ({ principal, privileges })));
 
 /** Every retention period used by any dataset: the allowed values of the `retention` governed tag. */
@@ -190,7 +203,9 @@ export function compilePlatform(s: Settings, mesh: Mesh): PlatformSpec {
         t,
         grants([
           [p.platform_admin, ["ALL_PRIVILEGES"]],
-          [p.gdpr_officer, ["MODIFY", "SELECT"]],
+          // Officers read; only the GDPR jobs' principal writes, and only what its notebooks write.
+          [p.gdpr_officer, ["SELECT"]],
+          [s.databricks.gdprServicePrincipal, [...GDPR_JOB_TABLE_PRIVILEGES[t]]],
           [p.auditor, ["SELECT"]],
           // Ingest reads the suppression list; the row filter and masks read the tenant mapping as their owner.
           ...(t === "erasure_suppression" ? [[pipelinesGroup(s), ["SELECT"]] as [string, string[]]] : []),

@@ -12,7 +12,6 @@ export interface StackSettings {
   protect?: boolean;
   mode?: "single" | "platform" | "domain";
   domain?: string;
-  platformStack?: string;
   abac?: boolean;
   aws: {
     region: string;

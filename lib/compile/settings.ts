@@ -94,10 +94,23 @@ function describe(where: string, e: ErrorObject): string {
 }
 
 /**
+ * Keys that were settings once and are refused now, with why. `platformStack` let a domain stack file read its
+ * platform (catalog, row filter, masks) from any stack, another organisation's included, and the offline plan mocked
+ * whatever it named: a domain stack now always reads `<its org>/<its project>/<env>-platform` (issue 15, item 8).
+ */
+const REMOVED_KEYS: Readonly<Record<string, string>> = {
+  platformStack:
+    "no longer a setting: a domain stack always reads the platform stack <org>/<project>/<env>-platform of its own Pulumi organisation and project, so a stack file cannot point it at another platform's row filter and masks; remove the key",
+};
+
+/**
  * Reads and validates the lakemesh:* stack config. `get` returns a key's value (parsed JSON for structured values),
  * or undefined when the key is not set. `where` names the config file in errors.
  */
 export function readSettings(get: (key: string) => unknown, where: string): Settings {
+  for (const [key, why] of Object.entries(REMOVED_KEYS)) {
+    if (get(key) !== undefined) throw new SettingsError(`${where}: ${CONFIG_NAMESPACE}:${key}: ${why}`);
+  }
   const raw: Record<string, unknown> = {};
   for (const key of Object.keys(settingsSchema.properties)) {
     const v = get(key);
@@ -116,7 +129,6 @@ export function readSettings(get: (key: string) => unknown, where: string): Sett
   if (s.kafka.auth === "sasl-scram-sha512" && !s.kafka.saslUsername) fail("kafka.saslUsername", "missing config key; required when kafka.auth is sasl-scram-sha512");
   if (s.mode === "domain" && !s.domain) fail("domain", "missing config key; required when mode is domain");
   if (s.mode !== "domain" && s.domain) fail("domain", `set while mode is ${s.mode}; only with mode: domain`);
-  if (s.mode !== "domain" && s.platformStack) fail("platformStack", `set while mode is ${s.mode}; only with mode: domain`);
   if (s.databricks.tagAssignerGroups && s.databricks.accountObjectsOwner !== s.env) {
     fail("databricks.tagAssignerGroups", `set while environment ${s.env} does not own the account-level objects (databricks.accountObjectsOwner is ${s.databricks.accountObjectsOwner}); only on the owning environment's stacks`);
   }

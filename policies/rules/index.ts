@@ -1,5 +1,6 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { policy as accountObjectsSingleOwner } from "./access/lm-account-objects-single-owner";
+import { policy as personasReadOnly } from "./access/lm-personas-read-only";
 import { policy as tenantIsolation } from "./access/lm-tenant-isolation";
 import { policy as workloadPrivileges } from "./access/lm-workload-privileges";
 import { policy as awsBucketPublicAccessBlock } from "./aws/lm-aws-bucket-public-access-block";
@@ -10,6 +11,7 @@ import { policy as ucAllPrivilegesAdminOnly } from "./catalog/lm-uc-all-privileg
 import { policy as ucCatalogIsolated } from "./catalog/lm-uc-catalog-isolated";
 import { policy as ucNoBroadGrants } from "./catalog/lm-uc-no-broad-grants";
 import { policy as ucOneGrantsPerSecurable } from "./catalog/lm-uc-one-grants-per-securable";
+import { policy as ucTableGrantsAuthoritative } from "./catalog/lm-uc-table-grants-authoritative";
 import { policy as ucTenantFilterAndMasks } from "./catalog/lm-uc-tenant-filter-and-masks";
 import { policy as gdprErasureSurvival } from "./gdpr/lm-gdpr-erasure-survival";
 import { policy as gdprJobs } from "./gdpr/lm-gdpr-jobs";
@@ -36,6 +38,7 @@ import { policy as servingProdAvailability } from "./serving/lm-serving-prod-ava
 /** Every rule of the lakemesh policy pack, one per file under rules/<area>/; its id is the file name. */
 export const allRules: readonly (ResourceValidationPolicy | StackValidationPolicy)[] = [
   accountObjectsSingleOwner,
+  personasReadOnly,
   tenantIsolation,
   workloadPrivileges,
   awsBucketPublicAccessBlock,
@@ -46,6 +49,7 @@ export const allRules: readonly (ResourceValidationPolicy | StackValidationPolic
   ucCatalogIsolated,
   ucNoBroadGrants,
   ucOneGrantsPerSecurable,
+  ucTableGrantsAuthoritative,
   ucTenantFilterAndMasks,
   gdprErasureSurvival,
   gdprJobs,

@@ -43,7 +43,7 @@ describe("lakemesh plan", () => {
       const md = fs.readFileSync(path.join(out, "a", stack, "plan.md"), "utf8");
       expect(md).toMatch(/^\d+ workload actions, 0 with a missing privilege; \d+ persona x dataset pairs, \d+ readable; \d+ prerequisites \(`lakemesh preflight --stack (dev|prod)` checks them\)\.$/m);
       expect(md).toContain("| Workload | Principal | Action | Needs | Holds | How |");
-      expect(md).toContain("| Persona | Dataset | Rows | Personal columns | How |");
+      expect(md).toContain("| Persona | Dataset | Rows | Personal columns | Writes | How |");
       expect(md).not.toContain("**missing**");
     }
   });

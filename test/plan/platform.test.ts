@@ -213,14 +213,14 @@ describe("the Platform component (prod)", () => {
     expect(acl("retention")).not.toContainEqual(expect.objectContaining({ groupName: "lakemesh-prod-api-service" }));
   });
 
-  it("keeps the subject-hash salt in the GDPR secret scope as a secret, readable by pipelines and GDPR officers only", () => {
+  it("keeps the subject-hash salt in the GDPR secret scope as a secret, readable by pipelines and the GDPR jobs' principal only (not the officers' group)", () => {
     const salt = one("databricks:index/secret:Secret", "gdpr-subject-salt");
     expect(salt.inputs).toMatchObject({ key: "subject-salt" });
     expect(JSON.stringify(salt.inputs)).not.toContain("offline-plan-placeholder");
     expect([salt.protect, salt.retainOnDelete]).toEqual([true, true]);
     const acls = byType(plan, "databricks:index/secretAcl:SecretAcl").map((a) => [a.inputs.principal, a.inputs.permission]);
     expect(acls.sort()).toEqual([
-      ["lakemesh-prod-gdpr-officers", "READ"],
+      ["5b0e3c2d-8f14-4a6b-9c7d-1e2f3a4b5c01", "READ"],
       ["lakemesh-prod-pipelines", "READ"],
       ["lakemesh-prod-platform-admins", "MANAGE"],
     ]);
