@@ -62,6 +62,8 @@ export class DatabricksBackend implements QueryBackend {
 export function driverSessions(o: { host: string; httpPath: string; catalog: string; token: (tenant: string) => Promise<string> }): SessionFactory {
   return async (tenant) => {
     // Loaded here so the local server never loads the driver.
+    // package.json overrides the driver's optional win32-x64 kernel to 0.2.0: the registry serves no 1.0.0 build of
+    // it, and `npm ci` refuses a lock that lacks an optional dependency. The API runs on Linux images only.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { DBSQLClient } = require("@databricks/sql") as typeof import("@databricks/sql");
     const client = new DBSQLClient();
