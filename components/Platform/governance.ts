@@ -19,11 +19,10 @@ export function createGovernanceObjects(
   for (const o of objects) {
     // Functions read tenant_principals, and the rows need their table: create tables first.
     const dependsOn = o.kind === "table" ? [catalog.governanceSchema] : [catalog.governanceSchema, ...tableResources];
-    const r = new SqlObject(
-      o.resourceName,
-      { spec: o, host: s.databricks.host, warehouseId: catalog.warehouse.id },
-      { parent, dependsOn, protect: o.kind === "table" && spec.protect, retainOnDelete: o.kind === "table" && spec.protect },
-    );
+    // Tables hold data; dropping the filter or a mask function makes every table that declares it fail closed. Both
+    // are protected and kept in production. Row sets are rewritten on every change anyway.
+    const keep = o.kind !== "rows" && spec.protect;
+    const r = new SqlObject(o.resourceName, { spec: o, host: s.databricks.host, warehouseId: catalog.warehouse.id }, { parent, dependsOn, protect: keep, retainOnDelete: keep });
     if (o.kind === "table") tableResources.push(r);
     out[o.name] = r;
   }

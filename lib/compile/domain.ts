@@ -40,7 +40,7 @@ export function compileDomain(s: Settings, mesh: Mesh, domain: DomainManifest, c
     name: d,
     protect: s.protect,
     topics,
-    acls: compileAcls(s, mesh, domain, topics),
+    acls: compileAcls(s, domain, topics),
     schema: {
       resourceName: resourceName(d, "schema"),
       name: schemaName(d),

@@ -66,7 +66,6 @@ export function compileGovernanceObjects(s: Settings): GovernanceObjectSpec[] {
   return [
     ...GOVERNANCE_TABLES.map((t) => table(`${g.schema}.${t}`, `tables/${t}.sql`)),
     fn(g.tenantFilter, "functions/tenant_filter.sql", { internal_members: anyMember(internal), tenant_principals: qualifiedName(g.tenantPrincipals) }),
-    fn(g.currentUserTenant, "functions/current_user_tenant.sql", { tenant_principals: qualifiedName(g.tenantPrincipals) }),
     ...CATEGORIES.map((c) =>
       fn(g.mask(c), "functions/mask.sql", {
         value_type: trusted(MASKED[c].type),

@@ -96,7 +96,6 @@ export function governanceNames(catalog: string) {
   return {
     schema: `${catalog}.${GOVERNANCE_SCHEMA}`,
     tenantFilter: fq("tenant_filter"),
-    currentUserTenant: fq("current_user_tenant"),
     mask: (category: PersonalData["category"]) => fq(`mask_${category}`),
     tenantPrincipals: fq("tenant_principals"),
     gdprRegistry: fq("gdpr_registry"),

@@ -45,7 +45,7 @@ export interface PlatformSpec {
   readonly tagPolicies: readonly TagPolicySpec[];
   readonly catalogGrants: readonly GrantSpec[];
   readonly governanceSchemaGrants: readonly GrantSpec[];
-  /** EXECUTE on each governance function. */
+  /** EXECUTE on the row filter and mask functions: only for whoever declares them on a table. */
   readonly functionGrants: readonly GrantSpec[];
   /** SELECT/MODIFY on governance tables, per table (short name). */
   readonly tableGrants: Readonly<Record<string, readonly GrantSpec[]>>;
@@ -119,7 +119,12 @@ export function compilePlatform(s: Settings, mesh: Mesh): PlatformSpec {
     tagPolicies,
     catalogGrants: grants([[p.platform_admin, ["ALL_PRIVILEGES"]], ...everyone.map((x): [string, string[]] => [x, ["USE_CATALOG"]])]),
     governanceSchemaGrants: grants([[p.platform_admin, ["ALL_PRIVILEGES"]], ...everyone.map((x): [string, string[]] => [x, ["USE_SCHEMA"]])]),
-    functionGrants: grants(everyone.map((x) => [x, ["EXECUTE"]])),
+    // EXECUTE is what it takes to declare a filter or mask on a table (the pipelines do, in their definitions);
+    // readers of a protected table are not asked for it ("To assign a function that adds row filters or column masks
+    // to a table, you must have the EXECUTE privilege on the function":
+    // https://docs.databricks.com/aws/en/data-governance/unity-catalog/filters-and-masks/manually-apply). Platform
+    // admins hold it through ALL_PRIVILEGES on the governance schema.
+    functionGrants: grants([[pipelinesGroup(s), ["EXECUTE"]]]),
     tableGrants: Object.fromEntries(
       GOVERNANCE_TABLES.map((t) => [
         t,

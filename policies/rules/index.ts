@@ -7,6 +7,7 @@ import { policy as ucAllPrivilegesAdminOnly } from "./catalog/lm-uc-all-privileg
 import { policy as ucCatalogIsolated } from "./catalog/lm-uc-catalog-isolated";
 import { policy as ucNoBroadGrants } from "./catalog/lm-uc-no-broad-grants";
 import { policy as ucOneGrantsPerSecurable } from "./catalog/lm-uc-one-grants-per-securable";
+import { policy as ucPolicyFunctions } from "./catalog/lm-uc-policy-functions";
 import { policy as ucTenantFilterAndMasks } from "./catalog/lm-uc-tenant-filter-and-masks";
 import { policy as gdprErasureSurvival } from "./gdpr/lm-gdpr-erasure-survival";
 import { policy as gdprJobs } from "./gdpr/lm-gdpr-jobs";
@@ -36,6 +37,7 @@ export const allRules: readonly (ResourceValidationPolicy | StackValidationPolic
   ucCatalogIsolated,
   ucNoBroadGrants,
   ucOneGrantsPerSecurable,
+  ucPolicyFunctions,
   ucTenantFilterAndMasks,
   gdprErasureSurvival,
   gdprJobs,

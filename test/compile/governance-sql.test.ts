@@ -18,15 +18,23 @@ describe("governance SQL", () => {
     expect(text).toBe(fs.readFileSync(file, "utf8"));
   });
 
-  it("covers every function and table: tenant_filter, current_user_tenant, ten masks, five tables", () => {
+  it("covers every function and table: tenant_filter, ten masks, five tables (nothing unused, such as a current_user_tenant)", () => {
     expect(objects.map((o) => o.name.split(".").pop()).sort()).toEqual([
-      "audit_log", "current_user_tenant", "erasure_suppression", "gdpr_registry", "gdpr_requests",
+      "audit_log", "erasure_suppression", "gdpr_registry", "gdpr_requests",
       "mask_address", "mask_date_of_birth", "mask_email", "mask_financial", "mask_free_text", "mask_identifier",
       "mask_name", "mask_national_id", "mask_online_identifier", "mask_phone", "tenant_filter", "tenant_principals",
     ]);
     for (const o of objects) {
       if (o.kind === "function") expect(o.drop).toEqual([{ sql: `DROP FUNCTION IF EXISTS ${qualified(...o.name.split("."))}` }]);
       else expect(o.drop).toEqual([]);
+    }
+  });
+
+  it("identifies the caller with session_user() in every function, never current_user()", () => {
+    const fns = objects.filter((o) => o.kind === "function");
+    for (const o of fns) {
+      expect(o.create[0].sql).toContain("session_user()");
+      expect(o.create[0].sql).not.toMatch(/current_user/i);
     }
   });
 

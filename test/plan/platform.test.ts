@@ -31,8 +31,8 @@ describe("the Platform component (prod)", () => {
       "databricks:index/catalog:Catalog": 1,
       "databricks:index/externalLocation:ExternalLocation": 2,
       "databricks:index/grant:Grant": 3,
-      // catalog, governance schema, export volume, 12 functions, 5 tables
-      "databricks:index/grants:Grants": 20,
+      // catalog, governance schema, export volume, 11 functions, 5 tables
+      "databricks:index/grants:Grants": 19,
       "databricks:index/job:Job": 3,
       "databricks:index/notebook:Notebook": 3,
       "databricks:index/permissions:Permissions": 4,
@@ -51,8 +51,8 @@ describe("the Platform component (prod)", () => {
       "kubernetes:core/v1:Secret": 2,
       "kubernetes:helm.sh/v3:Release": 2,
       "lakemesh:platform:Gdpr": 1,
-      // 5 tables, 12 functions, the registry rows
-      "pulumi-nodejs:dynamic:Resource": 18,
+      // 5 tables, 11 functions, the registry rows
+      "pulumi-nodejs:dynamic:Resource": 17,
     });
   });
 
@@ -114,13 +114,10 @@ describe("the Platform component (prod)", () => {
     expect(tags.filter((t) => t.dependsOn.length === 1).length).toBe(3);
   });
 
-  it("grants EXECUTE on every governance function to every reader persona and to the pipelines", () => {
+  it("grants EXECUTE on the filter and masks to the pipelines (which declare them on tables) and to nobody else", () => {
     const fnGrants = byType(plan, "databricks:index/grants:Grants").filter((g) => g.inputs.function !== undefined);
-    expect(fnGrants).toHaveLength(12);
-    for (const g of fnGrants) {
-      const principals = (g.inputs.grants as { principal: string; privileges: string[] }[]).filter((e) => e.privileges.includes("EXECUTE")).map((e) => e.principal);
-      expect(principals).toEqual(expect.arrayContaining(["lakemesh-prod-internal-analysts", "lakemesh-prod-client-admins", "lakemesh-prod-data-scientists", "lakemesh-prod-pipelines"]));
-    }
+    expect(fnGrants).toHaveLength(11);
+    for (const g of fnGrants) expect(g.inputs.grants).toEqual([{ principal: "lakemesh-prod-pipelines", privileges: ["EXECUTE"] }]);
   });
 
   it("grants the auditor read on system.access and system.query, per principal (the system catalog is shared)", () => {

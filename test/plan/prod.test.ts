@@ -35,7 +35,6 @@ describe("offline plan of prod", () => {
       "kafka:index/acl:Acl outcomes-performance-acl-lakemesh-outcomes-performance-pipeline-read-group-lakemesh.prod.outcomes-performance.",
       "kafka:index/acl:Acl outcomes-performance-acl-lakemesh-outcomes-performance-pipeline-read-topic-outcomes-performance.",
       "kafka:index/acl:Acl outcomes-performance-acl-lakemesh-outcomes-performance-producer-describe-topic-outcomes-performance.",
-      "kafka:index/acl:Acl outcomes-performance-acl-lakemesh-outcomes-performance-producer-idempotentwrite-cluster-kafka-cluster",
       "kafka:index/acl:Acl outcomes-performance-acl-lakemesh-outcomes-performance-producer-write-topic-outcomes-performance.",
       "kafka:index/topic:Topic outcomes-performance.forecasts.v1",
       "kubernetes:batch/v1:CronJob outcomes-performance-datahub-ingestion",
@@ -99,10 +98,12 @@ describe("offline plan of prod", () => {
     for (const type of ["aws:kms/key:Key", "aws:s3/bucket:Bucket", "databricks:index/catalog:Catalog", "databricks:index/schema:Schema", "kafka:index/topic:Topic"]) {
       for (const r of byType(plan, type)) expect([r.name, r.protect, r.retainOnDelete]).toEqual([r.name, true, true]);
     }
+    // Tables hold data; a dropped filter or mask function would make every table that declares it fail closed.
     const governance = byType(plan, "pulumi-nodejs:dynamic:Resource");
-    expect(governance.filter((r) => r.protect).map((r) => r.inputs.objectName)).toEqual(
-      governance.filter((r) => r.inputs.kind === "table").map((r) => r.inputs.objectName),
+    expect(governance.filter((r) => r.protect && r.retainOnDelete).map((r) => r.inputs.objectName)).toEqual(
+      governance.filter((r) => r.inputs.kind === "table" || r.inputs.kind === "function").map((r) => r.inputs.objectName),
     );
+    expect(governance.filter((r) => r.inputs.kind === "function").length).toBe(11);
   });
 
   it("keeps every secret a secret: no placeholder value appears in a plain input", () => {

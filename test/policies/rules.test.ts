@@ -220,6 +220,22 @@ describe("lm-uc-tenant-filter-and-masks: contracts filter tenant tables and mask
   });
 });
 
+describe("lm-uc-policy-functions: the filter and masks use session_user(), and only pipelines hold EXECUTE", () => {
+  const FN = "pulumi-nodejs:dynamic:Resource";
+  it("flags a filter that identifies the caller with current_user()", () => {
+    const r = change(base, ofType(FN, "governance-tenant_filter"), (f) => (f.inputs.create[0].sql = f.inputs.create[0].sql.replace("session_user()", "current_user()")));
+    expect(violations(rule("lm-uc-policy-functions"), r)).toEqual(["lakemesh_prod.governance.tenant_filter identifies the caller with current_user(); use session_user() @ governance-tenant_filter"]);
+  });
+  it("flags the user() alias, but not the words in a comment", () => {
+    const r = change(base, ofType(FN, "governance-mask_name"), (f) => (f.inputs.create[0].sql = f.inputs.create[0].sql.replace("session_user()", "user()").replace("COMMENT '", "COMMENT 'current_user() is not used; ")));
+    expect(violations(rule("lm-uc-policy-functions"), r)).toEqual(["lakemesh_prod.governance.mask_name identifies the caller with user(); use session_user() @ governance-mask_name"]);
+  });
+  it("flags EXECUTE on a mask for a reader persona", () => {
+    const r = change(base, ofType("databricks:index/grants:Grants", "governance-mask_email-grants"), (g) => g.inputs.grants.push({ principal: "lakemesh-prod-internal-analysts", privileges: ["EXECUTE"] }));
+    expect(violations(rule("lm-uc-policy-functions"), r)).toEqual(['lakemesh_prod.governance.mask_email grants EXECUTE to "lakemesh-prod-internal-analysts"; only the pipelines that declare it on tables need it @ governance-mask_email-grants']);
+  });
+});
+
 describe("lm-aws-bucket-public-access-block: every bucket blocks public access", () => {
   it("flags a flag left off", () => {
     const r = change(base, ofType("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "bucket-uc-public-access-block"), (p) => (p.inputs.restrictPublicBuckets = false));
@@ -292,6 +308,16 @@ describe("lm-prod-protect-data-stores: production data stores are protected and 
   it("flags a personal topic not retained on delete", () => {
     const r = change(base, ofType(TOPIC), (t) => ((t as any).retainOnDelete = false));
     expect(violations(rule("lm-prod-protect-data-stores"), r)).toEqual(["production Topic alpha.accounts.v1 is not kept on delete (retainOnDelete) @ alpha.accounts.v1"]);
+  });
+  it("flags a mask function that could be dropped (every table declaring it would fail closed)", () => {
+    const r = change(base, ofType("pulumi-nodejs:dynamic:Resource", "governance-mask_email"), (f) => {
+      (f as any).protect = false;
+      (f as any).retainOnDelete = false;
+    });
+    expect(violations(rule("lm-prod-protect-data-stores"), r)).toEqual([
+      "production Resource governance-mask_email is not kept on delete (retainOnDelete) @ governance-mask_email",
+      "production Resource governance-mask_email is not protected @ governance-mask_email",
+    ]);
   });
 });
 
