@@ -13,6 +13,7 @@ export * from "./pipeline";
 export * from "./datahub";
 export * from "./domain";
 export * from "./governance";
+export * from "./governance-migrations";
 export * from "./platform";
 export * from "./gdpr-jobs";
 export * from "./survival";

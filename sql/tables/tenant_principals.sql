@@ -8,4 +8,4 @@ CREATE TABLE IF NOT EXISTS {{table}} (
 )
 COMMENT 'lakemesh: principals mapped to tenants'
 CLUSTER BY (tenant_id)
-TBLPROPERTIES ('delta.enableDeletionVectors' = 'true')
+TBLPROPERTIES ('lakemesh.schema_version' = '1', 'delta.enableDeletionVectors' = 'true')
