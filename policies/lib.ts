@@ -11,6 +11,7 @@ export const T = {
   Job: "databricks:index/job:Job",
   Topic: "kafka:index/topic:Topic",
   Grants: "databricks:index/grants:Grants",
+  PolicyInfo: "databricks:index/policyInfo:PolicyInfo",
   Grant: "databricks:index/grant:Grant",
   Catalog: "databricks:index/catalog:Catalog",
   Schema: "databricks:index/schema:Schema",

@@ -5,7 +5,7 @@ import { TYPES } from "../types";
 import { createCatalog } from "./catalog";
 import { createDatahub, type DatahubSecrets } from "./datahub";
 import { Gdpr } from "./gdpr";
-import { createAbac, createGovernanceObjects } from "./governance";
+import { createGovernanceObjects } from "./governance";
 import { createStorage } from "./storage";
 
 /** Arguments for {@link Platform}. */
@@ -24,7 +24,7 @@ export interface PlatformArgs {
 /**
  * The shared platform of a stack: KMS-encrypted S3 storage and its Unity Catalog credential and locations, the
  * isolated catalog, the governance schema with the tenant row filter, masks and GDPR tables, governed tags, the SQL
- * warehouse, optional ABAC policies, the GDPR jobs (subject access, erasure, retention) and the DataHub server.
+ * warehouse, the GDPR jobs (subject access, erasure, retention) and the DataHub server.
  */
 export class Platform extends pulumi.ComponentResource {
   /** What every DataDomain needs from the platform. */
@@ -41,7 +41,6 @@ export class Platform extends pulumi.ComponentResource {
     const catalog = createCatalog(settings, spec, storage, this);
     const objects = [...compileGovernanceObjects(settings), compileRegistryRows(settings, args.registry)];
     const sql = createGovernanceObjects(settings, spec, objects, catalog, this);
-    createAbac(spec, catalog, Object.values(sql), this);
     const gdpr = new Gdpr(
       "gdpr",
       { spec: compileGdprJobs(settings), subjectSalt: args.subjectSalt, protect: spec.protect, dependsOn: [...Object.values(sql), catalog.gdprVolume] },

@@ -35,28 +35,3 @@ export function createGovernanceObjects(
   }
   return out;
 }
-
-/** Catalog-level ABAC policies keyed on the governed tags (stack flag `abac`); pipelines are excepted. */
-export function createAbac(spec: PlatformSpec, catalog: Catalog, functions: readonly pulumi.Resource[], parent: pulumi.Resource): databricks.PolicyInfo[] {
-  return spec.abacPolicies.map(
-    (p) =>
-      new databricks.PolicyInfo(
-        p.resourceName,
-        {
-          name: p.name,
-          comment: `lakemesh: ${p.policyType === "POLICY_TYPE_ROW_FILTER" ? "tenant row filter" : "personal-data mask"} keyed on governed tags`,
-          onSecurableType: "CATALOG",
-          onSecurableFullname: catalog.catalog.name,
-          forSecurableType: "TABLE",
-          policyType: p.policyType,
-          toPrincipals: ["account users"],
-          exceptPrincipals: [...p.exceptPrincipals],
-          matchColumns: p.matchColumns.map((m) => ({ condition: m.condition, alias: m.alias })),
-          ...(p.policyType === "POLICY_TYPE_ROW_FILTER"
-            ? { rowFilter: { functionName: p.functionName, usings: p.usings.map((alias) => ({ alias })) } }
-            : { columnMask: { functionName: p.functionName, onColumn: p.onColumn!, usings: p.usings.map((alias) => ({ alias })) } }),
-        },
-        { parent, dependsOn: [...functions] },
-      ),
-  );
-}

@@ -1,8 +1,8 @@
 import { type DomainManifest } from "../manifest";
 import { mergeGrants, type GrantSpec } from "./grants";
 import { Mesh } from "./model";
-import { domainGroup, governanceNames, GOVERNANCE_SCHEMA, GOVERNANCE_TABLES, pipelinesGroup, platformPhysicalNames } from "./naming";
-import { CATEGORIES, type Category } from "./platform-names";
+import { domainGroup, GOVERNANCE_SCHEMA, GOVERNANCE_TABLES, pipelinesGroup, platformPhysicalNames } from "./naming";
+import { CATEGORIES } from "./platform-names";
 import { READER_PERSONAS, type Settings } from "./settings";
 
 export interface TagPolicySpec {
@@ -23,20 +23,6 @@ export interface BucketSpec {
   readonly noncurrentDays: 7;
 }
 
-export interface AbacPolicySpec {
-  readonly resourceName: string;
-  readonly name: string;
-  readonly policyType: "POLICY_TYPE_ROW_FILTER" | "POLICY_TYPE_COLUMN_MASK";
-  readonly functionName: string;
-  /** Tag conditions on columns, with aliases. */
-  readonly matchColumns: readonly { readonly condition: string; readonly alias: string }[];
-  /** Column the mask applies to (masks only). */
-  readonly onColumn: string | null;
-  /** Aliases passed as further function arguments. */
-  readonly usings: readonly string[];
-  readonly exceptPrincipals: readonly string[];
-}
-
 export interface PlatformSpec {
   readonly names: ReturnType<typeof platformPhysicalNames>;
   readonly catalog: string;
@@ -52,7 +38,6 @@ export interface PlatformSpec {
   /** Non-authoritative grants on the metastore-wide system catalog (shared with other workspaces). */
   readonly systemGrants: readonly { readonly securable: "catalog" | "schema"; readonly name: string; readonly principal: string; readonly privileges: readonly string[] }[];
   readonly systemSchemas: readonly string[];
-  readonly abacPolicies: readonly AbacPolicySpec[];
   readonly protect: boolean;
 }
 
@@ -67,7 +52,6 @@ function retentionValues(domains: readonly DomainManifest[]): string[] {
 
 export function compilePlatform(s: Settings, mesh: Mesh): PlatformSpec {
   const names = platformPhysicalNames(s);
-  const g = governanceNames(s.catalog);
   const p = s.personas;
   const domainGroups = mesh.domains.map((d) => domainGroup(s, d.metadata.name));
   const readers = READER_PERSONAS.map((x) => p[x]);
@@ -78,36 +62,6 @@ export function compilePlatform(s: Settings, mesh: Mesh): PlatformSpec {
     { resourceName: "tag-policy-tenant_key", tagKey: "tenant_key", description: "Marks the tenant column of a tenant table (lakemesh).", values: ["true"] },
     { resourceName: "tag-policy-data_domain", tagKey: "data_domain", description: "Owning data domain of a table (lakemesh).", values: sorted(mesh.domains.map((d) => d.metadata.name)) },
   ];
-  const exceptFromAbac = sorted([pipelinesGroup(s), p.gdpr_officer]);
-  const abacPolicies: AbacPolicySpec[] = s.abac
-    ? [
-        {
-          resourceName: "abac-tenant-row-filter",
-          name: "lakemesh_tenant_row_filter",
-          policyType: "POLICY_TYPE_ROW_FILTER",
-          functionName: g.tenantFilter,
-          matchColumns: [{ condition: "hasTag('tenant_key')", alias: "tenant_col" }],
-          onColumn: null,
-          usings: ["tenant_col"],
-          exceptPrincipals: exceptFromAbac,
-        },
-        ...CATEGORIES.map(
-          (c: Category): AbacPolicySpec => ({
-            resourceName: `abac-mask-${c}`,
-            name: `lakemesh_mask_${c}`,
-            policyType: "POLICY_TYPE_COLUMN_MASK",
-            functionName: g.mask(c),
-            matchColumns: [
-              { condition: `hasTagValue('pii', '${c}')`, alias: "pii_col" },
-              { condition: "hasTag('tenant_key')", alias: "tenant_col" },
-            ],
-            onColumn: "pii_col",
-            usings: ["tenant_col"],
-            exceptPrincipals: exceptFromAbac,
-          }),
-        ),
-      ]
-    : [];
   return {
     names,
     catalog: s.catalog,
@@ -143,7 +97,6 @@ export function compilePlatform(s: Settings, mesh: Mesh): PlatformSpec {
       { securable: "schema", name: "system.query", principal: p.auditor, privileges: ["SELECT", "USE_SCHEMA"] },
     ],
     systemSchemas: ["access", "query"],
-    abacPolicies,
     protect: s.protect,
   };
 }

@@ -13,7 +13,10 @@ export interface StackSettings {
   mode?: "single" | "platform" | "domain";
   domain?: string;
   platformStack?: string;
-  abac?: boolean;
+  /**
+   * Removed: catalog-level ABAC row-filter and mask policies on tables that declare their own would make every query fail (MULTIPLE_FILTERS, MULTIPLE_MASKS). Kept so an old stack file gets this explanation.
+   */
+  abac?: false;
   aws: {
     region: string;
     accountId: string;

@@ -12,7 +12,6 @@ export type PersonaName = keyof StackSettings["personas"];
 /** Settings after the schema's defaults are applied. */
 export type Settings = StackSettings & {
   protect: boolean;
-  abac: boolean;
   mode: NonNullable<StackSettings["mode"]>;
   aws: StackSettings["aws"] & Required<Pick<StackSettings["aws"], "landingRetentionDays">>;
   databricks: StackSettings["databricks"] &
@@ -61,7 +60,15 @@ function schemaAt(pointer: string): JsonSchema {
   return s;
 }
 
-function describe(where: string, e: ErrorObject): string {
+/** The value at a JSON pointer of the settings (ajv reports `data` only in verbose mode). */
+function valueAt(raw: unknown, pointer: string): unknown {
+  return pointer
+    .split("/")
+    .filter(Boolean)
+    .reduce<unknown>((v, seg) => (v && typeof v === "object" ? (v as Record<string, unknown>)[seg.replace(/~1/g, "/").replace(/~0/g, "~")] : undefined), raw);
+}
+
+function describe(where: string, e: ErrorObject, raw: unknown): string {
   const segs = e.instancePath.split("/").filter(Boolean);
   if (e.keyword === "required") {
     const field = String((e.params as { missingProperty: string }).missingProperty);
@@ -74,7 +81,7 @@ function describe(where: string, e: ErrorObject): string {
     return `${where}: ${CONFIG_NAMESPACE}:${[...segs, field].join(".")}: unknown config key; keys allowed here: ${Object.keys((e.parentSchema?.properties ?? {}) as object).join(", ")}`;
   }
   const allowed = (schemaAt(e.instancePath)["x-allowed"] as string | undefined) ?? e.message ?? "see the settings schema";
-  const shown = JSON.stringify(e.data);
+  const shown = JSON.stringify(valueAt(raw, e.instancePath));
   return `${where}: ${CONFIG_NAMESPACE}:${segs.join(".")}: ${shown && shown.length > 60 ? shown.slice(0, 60) + "..." : shown} is not allowed; ${allowed}`;
 }
 
@@ -90,7 +97,7 @@ export function readSettings(get: (key: string) => unknown, where: string): Sett
   }
   if (!validate(raw)) {
     const first = [...(validate.errors ?? [])].sort((a, b) => (a.instancePath < b.instancePath ? -1 : 1))[0];
-    throw new SettingsError(describe(where, first));
+    throw new SettingsError(describe(where, first, raw));
   }
   const s = raw as Settings;
   const fail = (key: string, msg: string) => {

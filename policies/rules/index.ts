@@ -6,6 +6,7 @@ import { policy as awsKmsRotation } from "./aws/lm-aws-kms-rotation";
 import { policy as ucAllPrivilegesAdminOnly } from "./catalog/lm-uc-all-privileges-admin-only";
 import { policy as ucCatalogIsolated } from "./catalog/lm-uc-catalog-isolated";
 import { policy as ucNoBroadGrants } from "./catalog/lm-uc-no-broad-grants";
+import { policy as ucOneFilterMechanism } from "./catalog/lm-uc-one-filter-mechanism";
 import { policy as ucOneGrantsPerSecurable } from "./catalog/lm-uc-one-grants-per-securable";
 import { policy as ucPolicyFunctions } from "./catalog/lm-uc-policy-functions";
 import { policy as ucTenantFilterAndMasks } from "./catalog/lm-uc-tenant-filter-and-masks";
@@ -36,6 +37,7 @@ export const allRules: readonly (ResourceValidationPolicy | StackValidationPolic
   ucAllPrivilegesAdminOnly,
   ucCatalogIsolated,
   ucNoBroadGrants,
+  ucOneFilterMechanism,
   ucOneGrantsPerSecurable,
   ucPolicyFunctions,
   ucTenantFilterAndMasks,

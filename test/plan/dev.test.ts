@@ -29,7 +29,7 @@ describe("offline plan of dev", () => {
     }
   });
 
-  it("has no ABAC policies (the stack flag is off)", () => {
+  it("has no ABAC policies (pipeline tables declare their own filter and masks)", () => {
     expect(byType(plan, "databricks:index/policyInfo:PolicyInfo")).toEqual([]);
   });
 });

@@ -36,7 +36,6 @@ describe("the Platform component (prod)", () => {
       "databricks:index/job:Job": 3,
       "databricks:index/notebook:Notebook": 3,
       "databricks:index/permissions:Permissions": 4,
-      "databricks:index/policyInfo:PolicyInfo": 11,
       "databricks:index/schema:Schema": 1,
       "databricks:index/secret:Secret": 1,
       "databricks:index/secretAcl:SecretAcl": 3,
@@ -142,17 +141,8 @@ describe("the Platform component (prod)", () => {
     expect(tables.every((t) => (t.inputs.drop as unknown[]).length === 0)).toBe(true);
   });
 
-  it("adds ABAC row-filter and mask policies that except the pipelines", () => {
-    const abac = byType(plan, "databricks:index/policyInfo:PolicyInfo");
-    for (const p of abac) {
-      expect(p.inputs).toMatchObject({ onSecurableType: "CATALOG", onSecurableFullname: "lakemesh_prod", forSecurableType: "TABLE" });
-      expect(p.inputs.exceptPrincipals).toEqual(["lakemesh-prod-gdpr-officers", "lakemesh-prod-pipelines"]);
-    }
-    expect(abac.find((p) => p.name === "abac-mask-email")!.inputs).toMatchObject({
-      policyType: "POLICY_TYPE_COLUMN_MASK",
-      matchColumns: [{ condition: "hasTagValue('pii', 'email')", alias: "pii_col" }, { condition: "hasTag('tenant_key')", alias: "tenant_col" }],
-      columnMask: { functionName: "lakemesh_prod.governance.mask_email", onColumn: "pii_col", usings: [{ alias: "tenant_col" }] },
-    });
+  it("adds no ABAC row-filter or mask policy: every pipeline table declares its own (two would fail every query)", () => {
+    expect(byType(plan, "databricks:index/policyInfo:PolicyInfo")).toEqual([]);
   });
 
   it("installs DataHub from pinned charts, prerequisites first, in its namespace", () => {

@@ -220,6 +220,32 @@ describe("lm-uc-tenant-filter-and-masks: contracts filter tenant tables and mask
   });
 });
 
+describe("lm-uc-one-filter-mechanism: no ABAC filter or mask policy on tables that declare their own", () => {
+  const abac = (name: string, policyType: string, onSecurableType: string, onSecurableFullname: string): PlannedResource => ({
+    urn: `urn:pulumi:prod::lakemesh::databricks:index/policyInfo:PolicyInfo::${name}`,
+    type: "databricks:index/policyInfo:PolicyInfo",
+    name,
+    parent: "",
+    dependsOn: [],
+    protect: false,
+    retainOnDelete: false,
+    provider: "",
+    custom: true,
+    inputs: { name, policyType, onSecurableType, onSecurableFullname, forSecurableType: "TABLE", toPrincipals: ["account users"] },
+  });
+  it("flags a catalog-level row-filter policy and a schema-level mask policy over declared tables", () => {
+    const r = [...base, abac("tenant-rf", "POLICY_TYPE_ROW_FILTER", "CATALOG", "lakemesh_prod"), abac("mask-email", "POLICY_TYPE_COLUMN_MASK", "SCHEMA", "lakemesh_prod.alpha")];
+    expect(violations(rule("lm-uc-one-filter-mechanism"), r)).toEqual([
+      "ABAC column-mask policy mask-email on schema lakemesh_prod.alpha covers 2 table(s) that declare their own masks (lakemesh_prod.alpha.bronze_accounts, lakemesh_prod.alpha.accounts); every query on them would fail @ mask-email",
+      "ABAC row-filter policy tenant-rf on catalog lakemesh_prod covers 4 table(s) that declare their own row filter (lakemesh_prod.alpha.bronze_accounts, lakemesh_prod.alpha.accounts, lakemesh_prod.alpha.balances_by_region, and 1 more); every query on them would fail @ tenant-rf",
+    ]);
+  });
+  it("lets a policy on a catalog lakemesh pipelines do not write pass, and ignores GRANT policies", () => {
+    const r = [...base, abac("other", "POLICY_TYPE_ROW_FILTER", "CATALOG", "finance"), abac("grant", "POLICY_TYPE_GRANT", "CATALOG", "lakemesh_prod")];
+    expect(violations(rule("lm-uc-one-filter-mechanism"), r)).toEqual([]);
+  });
+});
+
 describe("lm-uc-policy-functions: the filter and masks use session_user(), and only pipelines hold EXECUTE", () => {
   const FN = "pulumi-nodejs:dynamic:Resource";
   it("flags a filter that identifies the caller with current_user()", () => {

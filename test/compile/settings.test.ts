@@ -1,0 +1,28 @@
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { readSettings, SettingsError } from "../../lib/compile";
+import { ROOT } from "../helpers/settings";
+
+/** The lakemesh:* values of a shipped stack file, with some keys replaced. */
+function settingsOf(stack: string, over: Record<string, unknown> = {}) {
+  const doc = parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
+  const values: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(doc.config)) if (k.startsWith("lakemesh:")) values[k.slice("lakemesh:".length)] = v;
+  Object.assign(values, over);
+  return () => readSettings((k) => values[k], `Pulumi.${stack}.yaml`);
+}
+
+describe("stack settings", () => {
+  it("read every shipped stack file", () => {
+    for (const f of fs.readdirSync(ROOT).filter((x) => /^Pulumi\..+\.yaml$/.test(x))) expect(settingsOf(f.slice(7, -5))).not.toThrow();
+  });
+
+  it("refuse ABAC policies on top of the per-table filter and masks, and say why", () => {
+    expect(settingsOf("prod", { abac: true })).toThrow(SettingsError);
+    expect(settingsOf("prod", { abac: true })).toThrow(
+      "Pulumi.prod.yaml: lakemesh:abac: true is not allowed; false or unset: pipeline tables declare their row filter and masks themselves, and ABAC policies on the same tables would make every query fail (MULTIPLE_FILTERS, MULTIPLE_MASKS); see README, Row filters and masks",
+    );
+    expect(settingsOf("prod", { abac: false })).not.toThrow();
+  });
+});
