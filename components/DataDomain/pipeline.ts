@@ -1,6 +1,7 @@
 import * as databricks from "@pulumi/databricks";
 import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_KEYS, type DomainArtifacts, type DomainSpec } from "../../lib/compile";
+import { createFolder } from "../folder";
 
 const base64 = (text: string) => Buffer.from(text, "utf8").toString("base64");
 /** Workspace files are read from pipelines and jobs under /Workspace. */
@@ -18,17 +19,12 @@ export function createPipeline(
   parent: pulumi.Resource,
 ): { pipeline: databricks.Pipeline; job: databricks.Job; files: databricks.WorkspaceFile[] } {
   const p = spec.pipeline;
-  const code = p.codeFiles.map((f) => new databricks.WorkspaceFile(f.resourceName, { path: f.path, source: f.source }, { parent }));
-  const contract = new databricks.WorkspaceFile(
-    `${spec.name}-contract`,
-    { path: p.contractPath, contentBase64: artifacts.apply((a) => base64(a.contractJson)) },
-    { parent },
-  );
-  const governance = new databricks.WorkspaceFile(
-    `${spec.name}-governance-sql`,
-    { path: p.governanceSqlPath, contentBase64: artifacts.apply((a) => base64(a.governanceSql)) },
-    { parent },
-  );
+  // The code runs as a principal that sees every tenant unmasked: it goes only into a folder whose ACL is set.
+  const { ready } = createFolder(spec.folder, parent);
+  const inFolder = { parent, dependsOn: [ready] };
+  const code = p.codeFiles.map((f) => new databricks.WorkspaceFile(f.resourceName, { path: f.path, source: f.source }, inFolder));
+  const contract = new databricks.WorkspaceFile(`${spec.name}-contract`, { path: p.contractPath, contentBase64: artifacts.apply((a) => base64(a.contractJson)) }, inFolder);
+  const governance = new databricks.WorkspaceFile(`${spec.name}-governance-sql`, { path: p.governanceSqlPath, contentBase64: artifacts.apply((a) => base64(a.governanceSql)) }, inFolder);
   const runAs = p.runAsServicePrincipal ? { servicePrincipalName: p.runAsServicePrincipal } : undefined;
   const pipeline = new databricks.Pipeline(
     p.resourceName,

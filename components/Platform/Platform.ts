@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { compileGdprJobs, compileGovernanceObjects, compileRegistryRows, platformOutputs, type PlatformOutputs, type PlatformSpec, type RegistryRow, type Settings } from "../../lib/compile";
 import type { PlatformRefs } from "../DataDomain";
 import { TYPES } from "../types";
+import { createFolder } from "../folder";
 import { createCatalog } from "./catalog";
 import { createDatahub, type DatahubSecrets } from "./datahub";
 import { Gdpr } from "./gdpr";
@@ -37,13 +38,14 @@ export class Platform extends pulumi.ComponentResource {
   constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super(TYPES.Platform, name, { spec: args.spec, env: args.settings.env }, opts);
     const { spec, settings } = args;
+    const folder = createFolder(spec.folder, this);
     const storage = createStorage(settings, spec, this);
     const catalog = createCatalog(settings, spec, storage, this);
     const objects = [...compileGovernanceObjects(settings), compileRegistryRows(settings, args.registry)];
     const sql = createGovernanceObjects(settings, spec, objects, catalog, this);
     const gdpr = new Gdpr(
       "gdpr",
-      { spec: compileGdprJobs(settings), subjectSalt: args.subjectSalt, protect: spec.protect, dependsOn: [...Object.values(sql), catalog.gdprVolume] },
+      { spec: compileGdprJobs(settings), subjectSalt: args.subjectSalt, protect: spec.protect, dependsOn: [...Object.values(sql), catalog.gdprVolume], folderDependsOn: [folder.ready] },
       { parent: this },
     );
     createDatahub(settings, args.datahubSecrets, this);

@@ -9,6 +9,7 @@ import { resourceName, schemaName } from "./naming";
 import { compilePipeline, JobSpec, PipelineSpec } from "./pipeline";
 import type { PlatformNames } from "./platform-names";
 import type { Settings } from "./settings";
+import { domainFolder, type FolderSpec } from "./workspace";
 
 export interface SchemaSpec {
   readonly resourceName: string;
@@ -30,6 +31,8 @@ export interface DomainSpec {
   readonly pipeline: PipelineSpec;
   readonly job: JobSpec;
   readonly datahub: DatahubIngestionSpec;
+  /** Workspace folder of the pipeline code, contract and governance SQL, and its ACL. */
+  readonly folder: FolderSpec;
 }
 
 export function compileDomain(s: Settings, mesh: Mesh, domain: DomainManifest, codeSources: readonly string[]): DomainSpec {
@@ -52,6 +55,7 @@ export function compileDomain(s: Settings, mesh: Mesh, domain: DomainManifest, c
     pipeline,
     job,
     datahub: compileDatahubIngestion(s, domain),
+    folder: domainFolder(s, d),
   };
 }
 

@@ -19,3 +19,4 @@ export * from "./gdpr-jobs";
 export * from "./survival";
 export * from "./platform-outputs";
 export * from "./affected";
+export * from "./workspace";

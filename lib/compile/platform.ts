@@ -4,6 +4,7 @@ import { Mesh } from "./model";
 import { domainGroup, GOVERNANCE_SCHEMA, GOVERNANCE_TABLES, pipelinesGroup, platformPhysicalNames } from "./naming";
 import { CATEGORIES } from "./platform-names";
 import { READER_PERSONAS, type Settings } from "./settings";
+import { rootFolder, type FolderSpec } from "./workspace";
 
 export interface TagPolicySpec {
   readonly resourceName: string;
@@ -39,6 +40,8 @@ export interface PlatformSpec {
   readonly systemGrants: readonly { readonly securable: "catalog" | "schema"; readonly name: string; readonly principal: string; readonly privileges: readonly string[] }[];
   readonly systemSchemas: readonly string[];
   readonly protect: boolean;
+  /** The stack's workspace folder (pipeline code, contracts, GDPR notebooks below it): platform admins only. */
+  readonly folder: FolderSpec;
 }
 
 const sorted = (xs: Iterable<string>) => [...new Set(xs)].sort();
@@ -98,5 +101,6 @@ export function compilePlatform(s: Settings, mesh: Mesh): PlatformSpec {
     ],
     systemSchemas: ["access", "query"],
     protect: s.protect,
+    folder: rootFolder(s),
   };
 }

@@ -24,7 +24,10 @@ export interface StackSettings {
   };
   databricks: {
     host: string;
-    workspaceRoot: string;
+    /**
+     * Workspace folder of pipeline code, contracts, governance SQL and GDPR notebooks. Default /<prefix>/<env>.
+     */
+    workspaceRoot?: string;
     pipelineDevelopment?: boolean;
     domainServicePrincipals?: {
       [k: string]: string | undefined;

@@ -15,7 +15,7 @@ export type Settings = StackSettings & {
   mode: NonNullable<StackSettings["mode"]>;
   aws: StackSettings["aws"] & Required<Pick<StackSettings["aws"], "landingRetentionDays">>;
   databricks: StackSettings["databricks"] &
-    Required<Pick<StackSettings["databricks"], "pipelineDevelopment" | "warehouseSize" | "vacuumRetentionHours" | "gdprSecretScope" | "gdprRetentionSchedule">>;
+    Required<Pick<StackSettings["databricks"], "workspaceRoot" | "pipelineDevelopment" | "warehouseSize" | "vacuumRetentionHours" | "gdprSecretScope" | "gdprRetentionSchedule">>;
   kafka: StackSettings["kafka"] & Required<Pick<StackSettings["kafka"], "principalPrefix" | "secretScope">>;
   datahub: StackSettings["datahub"] &
     Required<Pick<StackSettings["datahub"], "ingestionSchedule" | "ingestionImage" | "secretName" | "kafka" | "prerequisitesChartVersion" | "chartVersion">>;
@@ -100,6 +100,9 @@ export function readSettings(get: (key: string) => unknown, where: string): Sett
     throw new SettingsError(describe(where, first, raw));
   }
   const s = raw as Settings;
+  // Only workspace admins can create objects in the workspace root, so a folder there is admins' until lakemesh
+  // grants more (https://docs.databricks.com/security/access-control/workspace-acl.html#folder-permissions).
+  s.databricks.workspaceRoot ??= `/${s.prefix}/${s.env}`;
   const fail = (key: string, msg: string) => {
     throw new SettingsError(`${where}: ${CONFIG_NAMESPACE}:${key}: ${msg}`);
   };

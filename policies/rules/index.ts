@@ -27,6 +27,7 @@ import { policy as tenantKeyPresent } from "./manifest/lm-tenant-key-present";
 import { policy as prodProtectDataStores } from "./safety/lm-prod-protect-data-stores";
 import { policy as datahubRecipeEnvRefs } from "./secrets/lm-datahub-recipe-env-refs";
 import { policy as secretsNotPlaintext } from "./secrets/lm-secrets-not-plaintext";
+import { policy as workspaceCodeProtected } from "./workspace/lm-workspace-code-protected";
 
 /** Every rule of the lakemesh policy pack, one per file under rules/<area>/; its id is the file name. */
 export const allRules: readonly (ResourceValidationPolicy | StackValidationPolicy)[] = [
@@ -58,4 +59,5 @@ export const allRules: readonly (ResourceValidationPolicy | StackValidationPolic
   prodProtectDataStores,
   datahubRecipeEnvRefs,
   secretsNotPlaintext,
+  workspaceCodeProtected,
 ];

@@ -18,6 +18,17 @@ describe("stack settings", () => {
     for (const f of fs.readdirSync(ROOT).filter((x) => /^Pulumi\..+\.yaml$/.test(x))) expect(settingsOf(f.slice(7, -5))).not.toThrow();
   });
 
+  it("put the workspace folder outside /Shared by default, and refuse /Shared, /Users and /Repos", () => {
+    expect(settingsOf("prod")().databricks.workspaceRoot).toBe("/lakemesh/prod");
+    const dbx = (root: string) => ({ databricks: { host: "https://dbc-lakemesh-prod.cloud.databricks.com", workspaceRoot: root } });
+    expect(settingsOf("prod", dbx("/data-platform/lakemesh"))().databricks.workspaceRoot).toBe("/data-platform/lakemesh");
+    for (const root of ["/Shared/lakemesh/prod", "/Users/me@example.com/lakemesh", "/Repos/x", "/Workspace/Shared/lakemesh", "/Shared"]) {
+      expect(settingsOf("prod", dbx(root))).toThrow(
+        `Pulumi.prod.yaml: lakemesh:databricks.workspaceRoot: "${root}" is not allowed; an absolute workspace folder outside /Shared, /Users and /Repos`,
+      );
+    }
+  });
+
   it("refuse ABAC policies on top of the per-table filter and masks, and say why", () => {
     expect(settingsOf("prod", { abac: true })).toThrow(SettingsError);
     expect(settingsOf("prod", { abac: true })).toThrow(

@@ -30,12 +30,14 @@ describe("the Platform component (prod)", () => {
       "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": 2,
       "databricks:index/catalog:Catalog": 1,
       "databricks:index/externalLocation:ExternalLocation": 2,
+      "databricks:index/directory:Directory": 2,
       "databricks:index/grant:Grant": 3,
       // catalog, governance schema, export volume, 11 functions, 5 tables
       "databricks:index/grants:Grants": 19,
       "databricks:index/job:Job": 3,
       "databricks:index/notebook:Notebook": 3,
-      "databricks:index/permissions:Permissions": 4,
+      // warehouse, 3 GDPR jobs, the root and the GDPR folders
+      "databricks:index/permissions:Permissions": 6,
       "databricks:index/schema:Schema": 1,
       "databricks:index/secret:Secret": 1,
       "databricks:index/secretAcl:SecretAcl": 3,
@@ -181,6 +183,26 @@ describe("the Platform component (prod)", () => {
     expect(params("gdpr-job-subject-access").export_root).toBe("/Volumes/lakemesh_prod/governance/gdpr_exports");
     expect(one("databricks:index/job:Job", "gdpr-job-retention").inputs.schedule).toEqual({ quartzCronExpression: "0 0 2 * * ?", timezoneId: "UTC", pauseStatus: "UNPAUSED" });
     expect(one("databricks:index/job:Job", "gdpr-job-erasure").inputs.schedule).toBeUndefined();
+  });
+
+  it("keeps the GDPR notebooks in a folder only admins change and the GDPR principal reads, below an admins-only root", () => {
+    expect(one("databricks:index/permissions:Permissions", "workspace-root-permissions").inputs).toEqual({
+      directoryPath: "/lakemesh/prod",
+      accessControls: [{ groupName: "lakemesh-prod-platform-admins", permissionLevel: "CAN_MANAGE" }],
+    });
+    const acl = one("databricks:index/permissions:Permissions", "gdpr-folder-permissions");
+    expect(acl.inputs).toEqual({
+      directoryPath: "/lakemesh/prod/gdpr",
+      accessControls: [
+        { servicePrincipalName: "5b0e3c2d-8f14-4a6b-9c7d-1e2f3a4b5c01", permissionLevel: "CAN_READ" },
+        { groupName: "lakemesh-prod-platform-admins", permissionLevel: "CAN_MANAGE" },
+      ],
+    });
+    for (const n of byType(plan, "databricks:index/notebook:Notebook")) {
+      expect(String(n.inputs.path).startsWith("/lakemesh/prod/gdpr/")).toBe(true);
+      expect(n.dependsOn).toContain(acl.urn);
+    }
+    expect(one("databricks:index/workspaceFile:WorkspaceFile", "gdpr-module").dependsOn).toContain(acl.urn);
   });
 
   it("lets GDPR officers run requests and auditors only watch", () => {

@@ -21,8 +21,10 @@ describe("offline plan of prod", () => {
       "users-identity",
     ]);
     expect(descendants(plan, domain("outcomes-performance")).map((r) => `${r.type} ${r.name}`)).toEqual([
+      "databricks:index/directory:Directory outcomes-performance-folder",
       "databricks:index/grants:Grants outcomes-performance-schema-grants",
       "databricks:index/job:Job outcomes-performance-job",
+      "databricks:index/permissions:Permissions outcomes-performance-folder-permissions",
       "databricks:index/pipeline:Pipeline outcomes-performance-pipeline",
       "databricks:index/schema:Schema outcomes-performance-schema",
       "databricks:index/workspaceFile:WorkspaceFile outcomes-performance-code-lakemesh_contract.py",
@@ -138,7 +140,7 @@ describe("offline plan of prod", () => {
     for (const p of byType(plan, "databricks:index/pipeline:Pipeline")) {
       expect(p.inputs).toMatchObject({ serverless: true, catalog: "lakemesh_prod", development: false, channel: "CURRENT" });
       const conf = p.inputs.configuration as Record<string, string>;
-      expect(conf["lakemesh.contract"]).toMatch(/^\/Workspace\/Shared\/lakemesh\/prod\/domains\/[a-z-]+\/contract\.json$/);
+      expect(conf["lakemesh.contract"]).toMatch(/^\/Workspace\/lakemesh\/prod\/domains\/[a-z-]+\/contract\.json$/);
       expect(conf["lakemesh.contract_sha256"]).toMatch(/^[0-9a-f]{64}$/);
       expect(p.inputs.runAs).toMatchObject({ servicePrincipalName: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     }
@@ -165,6 +167,25 @@ describe("offline plan of prod", () => {
       expect(recipe).toContain("token: ${DATABRICKS_TOKEN}");
       expect(recipe).toContain("token: ${DATAHUB_GMS_TOKEN}");
       expect(recipe).toContain("type: unity-catalog");
+    }
+  });
+
+  it("keeps pipeline code in its domain's folder outside /Shared: admins manage, the domain's principal reads, files only after the ACL", () => {
+    const folder = plan.resources.find((r) => r.name === "core-business-folder")!;
+    expect(folder.inputs.path).toBe("/lakemesh/prod/domains/core-business");
+    const acl = plan.resources.find((r) => r.name === "core-business-folder-permissions")!;
+    expect(acl.inputs).toEqual({
+      directoryPath: "/lakemesh/prod/domains/core-business",
+      accessControls: [
+        { servicePrincipalName: "6f1c1c4e-2b7a-4d8e-9a51-0c2f1e6b7a01", permissionLevel: "CAN_READ" },
+        { groupName: "lakemesh-prod-platform-admins", permissionLevel: "CAN_MANAGE" },
+      ],
+    });
+    const files = byType(plan, "databricks:index/workspaceFile:WorkspaceFile").filter((f) => f.name.startsWith("core-business-"));
+    expect(files.length).toBe(6);
+    for (const f of files) {
+      expect(String(f.inputs.path).startsWith("/lakemesh/prod/domains/core-business/")).toBe(true);
+      expect(f.dependsOn).toContain(acl.urn);
     }
   });
 

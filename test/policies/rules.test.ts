@@ -246,6 +246,45 @@ describe("lm-uc-one-filter-mechanism: no ABAC filter or mask policy on tables th
   });
 });
 
+describe("lm-workspace-code-protected: privileged code lives in a folder only admins can change", () => {
+  const PIPELINE = "databricks:index/pipeline:Pipeline";
+  const PERMS = "databricks:index/permissions:Permissions";
+  it("flags a pipeline whose code and contract are in /Shared", () => {
+    const r = change(base, ofType(PIPELINE, "alpha-pipeline"), (p) => {
+      p.inputs.libraries[0].file.path = "/Shared/lakemesh/prod/domains/alpha/code/lakemesh_pipeline.py";
+      p.inputs.configuration["lakemesh.contract"] = "/Workspace/Shared/lakemesh/prod/domains/alpha/contract.json";
+    });
+    expect(violations(rule("lm-workspace-code-protected"), r)).toEqual([
+      "pipeline lakemesh-prod-alpha runs /Shared/lakemesh/prod/domains/alpha/code/lakemesh_pipeline.py, in /Shared, where every workspace user can change it @ alpha-pipeline",
+      "pipeline lakemesh-prod-alpha runs /Shared/lakemesh/prod/domains/alpha/contract.json, in /Shared, where every workspace user can change it @ alpha-pipeline",
+    ]);
+  });
+  it("flags a GDPR job whose notebook is in a user's home folder", () => {
+    const r = change(base, ofType("databricks:index/job:Job", "gdpr-job-erasure"), (j) => (j.inputs.tasks[0].notebookTask.notebookPath = "/Users/someone@example.com/erasure"));
+    expect(violations(rule("lm-workspace-code-protected"), r)).toEqual(["job lakemesh-prod-gdpr-erasure runs /Users/someone@example.com/erasure, in a /Users folder its owner controls @ gdpr-job-erasure"]);
+  });
+  it("flags code in a folder without permissions, and in no folder the stack creates", () => {
+    const noAcl = base.filter((x) => !(x.type === PERMS && x.name === "alpha-folder-permissions"));
+    expect(violations(rule("lm-workspace-code-protected"), noAcl)).toEqual([
+      "job lakemesh-prod-alpha-refresh runs /lakemesh/prod/domains/alpha/governance.sql; its folder /lakemesh/prod/domains/alpha has no permissions @ alpha-job",
+      "pipeline lakemesh-prod-alpha runs /lakemesh/prod/domains/alpha/code/lakemesh_pipeline.py; its folder /lakemesh/prod/domains/alpha has no permissions @ alpha-pipeline",
+      "pipeline lakemesh-prod-alpha runs /lakemesh/prod/domains/alpha/code; its folder /lakemesh/prod/domains/alpha has no permissions @ alpha-pipeline",
+      "pipeline lakemesh-prod-alpha runs /lakemesh/prod/domains/alpha/contract.json; its folder /lakemesh/prod/domains/alpha has no permissions @ alpha-pipeline",
+    ]);
+    const elsewhere = change(base, ofType(PIPELINE, "beta-pipeline"), (p) => (p.inputs.rootPath = "/etl/beta"));
+    expect(violations(rule("lm-workspace-code-protected"), elsewhere)).toEqual(["pipeline lakemesh-prod-beta runs /etl/beta, in no folder this stack creates with permissions @ beta-pipeline"]);
+  });
+  it("flags a folder that lets anyone but the platform admins change the code, or lets all users in", () => {
+    const r = change(base, ofType(PERMS, "gdpr-folder-permissions"), (p) =>
+      p.inputs.accessControls.push({ groupName: "lakemesh-prod-data-scientists", permissionLevel: "CAN_EDIT" }, { groupName: "users", permissionLevel: "CAN_READ" }),
+    );
+    expect(violations(rule("lm-workspace-code-protected"), r)).toEqual([
+      'folder /lakemesh/prod/gdpr grants CAN_EDIT to "lakemesh-prod-data-scientists"; only platform admins may change code that runs as a privileged principal @ gdpr-folder-permissions',
+      'folder /lakemesh/prod/gdpr grants CAN_READ to "users" @ gdpr-folder-permissions',
+    ]);
+  });
+});
+
 describe("lm-uc-policy-functions: the filter and masks use session_user(), and only pipelines hold EXECUTE", () => {
   const FN = "pulumi-nodejs:dynamic:Resource";
   it("flags a filter that identifies the caller with current_user()", () => {
