@@ -99,7 +99,13 @@ export async function program(root = process.cwd()): Promise<Record<string, unkn
   if (settings.mode === "domain" && !only) {
     throw new ProgramError(`Pulumi.${stack}.yaml: lakemesh:domain: "${settings.domain}" is not a manifest in domains/; one of: ${[...mesh.byName.keys()].join(", ")}`);
   }
-  const providers = createProviders(settings, cfg, settings.mode === "platform" ? ["aws", "databricks", "kubernetes"] : settings.mode === "domain" ? ["databricks", "kafka", "kubernetes"] : undefined);
+  // A domain stack on MSK creates its SCRAM secrets in AWS Secrets Manager.
+  const mskUsers = settings.kafka.auth === "sasl-scram-sha512" && settings.kafka.scramCredentials === "msk";
+  const providers = createProviders(
+    settings,
+    cfg,
+    settings.mode === "platform" ? ["aws", "databricks", "kubernetes"] : settings.mode === "domain" ? ["databricks", "kafka", "kubernetes", ...(mskUsers ? (["aws"] as const) : [])] : undefined,
+  );
 
   let stackOutputs: Record<string, unknown> = {};
   let refs: PlatformRefs | undefined;
@@ -113,12 +119,16 @@ export async function program(root = process.cwd()): Promise<Record<string, unkn
   if (settings.mode === "platform") return stackOutputs;
 
   const code = pipelineCodeFiles(root);
-  const registered = (only ? [only] : mesh.domains).map((d) => ({
-    name: d.metadata.name,
-    domain: new DataDomain(d.metadata.name, { manifest: d, spec: compileDomain(settings, mesh, d, code), settings, platform: refs! }, {
-      providers: [providers.databricks!, providers.kafka!, providers.kubernetes!],
-    }),
-  }));
+  const registered = (only ? [only] : mesh.domains).map((d) => {
+    const spec = compileDomain(settings, mesh, d, code);
+    const kafkaPasswords = Object.fromEntries((spec.kafkaCredentials?.users ?? []).map((u) => [u.passwordKey, cfg.requireSecret(u.passwordKey)]));
+    return {
+      name: d.metadata.name,
+      domain: new DataDomain(d.metadata.name, { manifest: d, spec, settings, platform: refs!, kafkaPasswords }, {
+        providers: [providers.databricks!, providers.kafka!, providers.kubernetes!, ...(mskUsers ? [providers.aws!] : [])],
+      }),
+    };
+  });
   return {
     ...stackOutputs,
     domains: Object.fromEntries(registered.map(({ name, domain }) => [name, { schema: domain.schemaName, topics: domain.topicNames, pipelineId: domain.pipelineId }])),

@@ -15,7 +15,8 @@ export function createPipeline(
   spec: DomainSpec,
   artifacts: pulumi.Output<DomainArtifacts>,
   refs: { catalog: pulumi.Input<string>; warehouseId: pulumi.Input<string> },
-  schema: databricks.Schema,
+  /** What the pipeline needs first: its schema, and the Kafka credentials it reads. */
+  needs: pulumi.Resource[],
   parent: pulumi.Resource,
 ): { pipeline: databricks.Pipeline; job: databricks.Job; files: databricks.WorkspaceFile[] } {
   const p = spec.pipeline;
@@ -43,13 +44,13 @@ export function createPipeline(
         // A contract change changes this value, so the pipeline is updated and re-reads it.
         [CONFIG_KEYS.contractSha256]: artifacts.apply((a) => a.contractSha256),
         [CONFIG_KEYS.env]: p.env,
-        ...p.secretConfiguration,
+        ...p.secretNames,
       },
       notifications: [{ emailRecipients: [...p.notificationEmails], alerts: ["on-update-failure", "on-update-fatal-failure", "on-flow-failure"] }],
       runAs,
       tags: { ...p.tags },
     },
-    { parent, dependsOn: [schema, contract, ...code] },
+    { parent, dependsOn: [...needs, contract, ...code] },
   );
   const j = spec.job;
   const tasks = [

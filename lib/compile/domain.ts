@@ -8,6 +8,7 @@ import { Mesh } from "./model";
 import { resourceName, schemaName } from "./naming";
 import { compilePipeline, JobSpec, PipelineSpec } from "./pipeline";
 import type { PlatformNames } from "./platform-names";
+import { compileKafkaCredentials, type KafkaCredentialsSpec } from "./kafka-credentials";
 import type { Settings } from "./settings";
 import { domainFolder, type FolderSpec } from "./workspace";
 
@@ -33,11 +34,14 @@ export interface DomainSpec {
   readonly datahub: DatahubIngestionSpec;
   /** Workspace folder of the pipeline code, contract and governance SQL, and its ACL. */
   readonly folder: FolderSpec;
+  /** SASL/SCRAM users of the domain and its pipeline's secret scope; null without SASL or topics. */
+  readonly kafkaCredentials: KafkaCredentialsSpec | null;
 }
 
 export function compileDomain(s: Settings, mesh: Mesh, domain: DomainManifest, codeSources: readonly string[]): DomainSpec {
   const d = domain.metadata.name;
-  const { pipeline, job } = compilePipeline(s, domain, codeSources);
+  const kafkaCredentials = compileKafkaCredentials(s, domain);
+  const { pipeline, job } = compilePipeline(s, domain, codeSources, kafkaCredentials);
   const topics = compileTopics(s, domain);
   return {
     name: d,
@@ -56,6 +60,7 @@ export function compileDomain(s: Settings, mesh: Mesh, domain: DomainManifest, c
     job,
     datahub: compileDatahubIngestion(s, domain),
     folder: domainFolder(s, d),
+    kafkaCredentials,
   };
 }
 

@@ -6,6 +6,7 @@ export * from "./model";
 export * from "./json";
 export * from "./platform-names";
 export * from "./kafka";
+export * from "./kafka-credentials";
 export * from "./grants";
 export * from "./contract";
 export * from "./governance-sql";

@@ -49,6 +49,11 @@ export interface StackSettings {
     minInsyncReplicas: number;
     principalPrefix?: string;
     secretScope?: string;
+    /**
+     * How the SCRAM credentials of lakemesh's Kafka principals are created (kafka.auth sasl-scram-sha512): through the Kafka admin API (self-managed brokers), or as Secrets Manager secrets associated with an MSK cluster.
+     */
+    scramCredentials?: "kafka-api" | "msk";
+    mskClusterArn?: string;
   };
   personas: {
     platform_admin: Principal;

@@ -16,7 +16,7 @@ export type Settings = StackSettings & {
   aws: StackSettings["aws"] & Required<Pick<StackSettings["aws"], "landingRetentionDays">>;
   databricks: StackSettings["databricks"] &
     Required<Pick<StackSettings["databricks"], "workspaceRoot" | "pipelineDevelopment" | "warehouseSize" | "vacuumRetentionHours" | "gdprSecretScope" | "gdprRetentionSchedule">>;
-  kafka: StackSettings["kafka"] & Required<Pick<StackSettings["kafka"], "principalPrefix" | "secretScope">>;
+  kafka: StackSettings["kafka"] & Required<Pick<StackSettings["kafka"], "principalPrefix" | "secretScope" | "scramCredentials">>;
   datahub: StackSettings["datahub"] &
     Required<Pick<StackSettings["datahub"], "ingestionSchedule" | "ingestionImage" | "secretName" | "kafka" | "prerequisitesChartVersion" | "chartVersion">>;
 };
@@ -36,6 +36,19 @@ export const SECRET_KEYS = {
   /** Kubeconfig of the cluster DataHub runs on (optional: without it the ambient KUBECONFIG is used). */
   kubeconfig: "kubeconfig",
 } as const;
+
+/**
+ * Pulumi secret config keys per domain (`<key>-<domain>`, e.g. kafkaPipelinePassword-core-business), read by the stack
+ * that holds the domain when kafka.auth is sasl-scram-sha512.
+ */
+export const DOMAIN_SECRET_KEYS = {
+  /** SCRAM password of the domain pipeline's Kafka user; also stored in its Databricks secret scope for the pipeline. */
+  kafkaPipelinePassword: "kafkaPipelinePassword",
+  /** SCRAM password of the domain producers' Kafka user, for the services that write the domain's topics. */
+  kafkaProducerPassword: "kafkaProducerPassword",
+} as const;
+
+export const domainSecretKey = (key: keyof typeof DOMAIN_SECRET_KEYS, domain: string) => `${DOMAIN_SECRET_KEYS[key]}-${domain}`;
 
 export const CONFIG_NAMESPACE = "lakemesh";
 
@@ -109,6 +122,10 @@ export function readSettings(get: (key: string) => unknown, where: string): Sett
   if (s.kafka.minInsyncReplicas > s.kafka.replicationFactor) fail("kafka.minInsyncReplicas", `${s.kafka.minInsyncReplicas} is above the replication factor ${s.kafka.replicationFactor}; at most the replication factor`);
   if (s.kafka.replicationFactor > 1 && s.kafka.minInsyncReplicas >= s.kafka.replicationFactor) fail("kafka.minInsyncReplicas", `${s.kafka.minInsyncReplicas} leaves no replica to lose; below the replication factor ${s.kafka.replicationFactor}`);
   if (s.kafka.auth === "sasl-scram-sha512" && !s.kafka.saslUsername) fail("kafka.saslUsername", "missing config key; required when kafka.auth is sasl-scram-sha512");
+  if (s.kafka.scramCredentials === "msk" && !s.kafka.mskClusterArn) fail("kafka.mskClusterArn", "missing config key; required when kafka.scramCredentials is msk");
+  if (s.kafka.scramCredentials === "msk" && s.kafka.mskClusterArn && s.kafka.mskClusterArn.split(":")[4] !== s.aws.accountId) {
+    fail("kafka.mskClusterArn", `is in account ${s.kafka.mskClusterArn.split(":")[4]}; the stack's AWS account is ${s.aws.accountId}`);
+  }
   if (s.mode === "domain" && !s.domain) fail("domain", "missing config key; required when mode is domain");
   if (s.mode !== "domain" && s.domain) fail("domain", `set while mode is ${s.mode}; only with mode: domain`);
   if (s.mode !== "domain" && s.platformStack) fail("platformStack", `set while mode is ${s.mode}; only with mode: domain`);

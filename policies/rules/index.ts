@@ -26,6 +26,7 @@ import { policy as personalColumnClassified } from "./manifest/lm-personal-colum
 import { policy as tenantKeyPresent } from "./manifest/lm-tenant-key-present";
 import { policy as prodProtectDataStores } from "./safety/lm-prod-protect-data-stores";
 import { policy as datahubRecipeEnvRefs } from "./secrets/lm-datahub-recipe-env-refs";
+import { policy as pipelineSecretsByName } from "./secrets/lm-pipeline-secrets-by-name";
 import { policy as secretsNotPlaintext } from "./secrets/lm-secrets-not-plaintext";
 import { policy as workspaceCodeProtected } from "./workspace/lm-workspace-code-protected";
 
@@ -58,6 +59,7 @@ export const allRules: readonly (ResourceValidationPolicy | StackValidationPolic
   tenantKeyPresent,
   prodProtectDataStores,
   datahubRecipeEnvRefs,
+  pipelineSecretsByName,
   secretsNotPlaintext,
   workspaceCodeProtected,
 ];

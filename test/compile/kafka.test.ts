@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { compileAcls, compileTopics, meshOf } from "../../lib/compile";
+import { compileAcls, compileKafkaCredentials, compilePipeline, compileTopics, meshOf } from "../../lib/compile";
 import { syntheticDomain } from "../../bench/synthetic";
 import { fixtureMesh, shippedMesh, stackSettings } from "../helpers/settings";
 
@@ -90,5 +90,51 @@ describe("compileAcls", () => {
     const mesh = shippedMesh();
     const names = mesh.domains.flatMap((d) => compileAcls(prod, d).map((a) => a.resourceName));
     expect(new Set(names).size).toBe(names.length);
+  });
+});
+
+describe("compileKafkaCredentials", () => {
+  const mesh = fixtureMesh();
+  const alpha = mesh.byName.get("alpha")!;
+
+  it("creates the producer's and the pipeline's SCRAM users through the Kafka API, and the pipeline's own secret scope (dev)", () => {
+    expect(compileKafkaCredentials(dev, alpha)).toEqual({
+      mechanism: "SCRAM-SHA-512",
+      provisioning: "kafka-api",
+      mskClusterArn: null,
+      users: [
+        { resourceName: "alpha-kafka-user-pipeline", role: "pipeline", username: "lakemesh-alpha-pipeline", passwordKey: "kafkaPipelinePassword-alpha", mskSecretName: null },
+        { resourceName: "alpha-kafka-user-producer", role: "producer", username: "lakemesh-alpha-producer", passwordKey: "kafkaProducerPassword-alpha", mskSecretName: null },
+      ],
+      scope: { resourceName: "alpha-kafka-secret-scope", name: "lakemesh-kafka-alpha", usernameKey: "pipeline-username", passwordKey: "pipeline-password", managers: ["lakemesh-dev-platform-admins"], readers: [] },
+      kms: null,
+    });
+  });
+
+  it("on MSK, names each user's secret AmazonMSK_<user>, encrypts them with the domain's own key, and lets the domain's service principal read the scope", () => {
+    const c = compileKafkaCredentials(prod, alpha)!;
+    expect(c.provisioning).toBe("msk");
+    expect(c.mskClusterArn).toMatch(/^arn:aws:kafka:eu-central-1:222222222222:cluster\//);
+    expect(c.users.map((u) => u.mskSecretName)).toEqual(["AmazonMSK_lakemesh-alpha-pipeline", "AmazonMSK_lakemesh-alpha-producer"]);
+    expect(c.kms).toEqual({ resourceName: "alpha-kms-kafka-scram", alias: "alias/lakemesh-prod-alpha-kafka-scram" });
+    expect(compileKafkaCredentials({ ...prod, databricks: { ...prod.databricks, domainServicePrincipals: { alpha: "11111111-2222-3333-4444-555555555555" } } }, alpha)!.scope.readers).toEqual([
+      "11111111-2222-3333-4444-555555555555",
+    ]);
+  });
+
+  it("needs none on a plaintext broker or for a domain without topics", () => {
+    expect(compileKafkaCredentials({ ...dev, kafka: { ...dev.kafka, auth: "plaintext" } }, alpha)).toBeNull();
+    expect(compileKafkaCredentials(prod, mesh.byName.get("beta")!)).toBeNull();
+  });
+
+  it("gives the pipeline the scope and key names of its secrets, never a value or a {{secrets/}} reference", () => {
+    const conf = compilePipeline(prod, alpha, ["notebooks/pipelines/lakemesh_pipeline.py"]).pipeline.secretNames;
+    expect(conf).toEqual({
+      "lakemesh.kafka.sasl_password_key": "pipeline-password",
+      "lakemesh.kafka.sasl_username_key": "pipeline-username",
+      "lakemesh.kafka.secret_scope": "lakemesh-kafka-alpha",
+      "lakemesh.subject_salt.secret_key": "subject-salt",
+      "lakemesh.subject_salt.secret_scope": "lakemesh-gdpr",
+    });
   });
 });

@@ -220,7 +220,7 @@ describe("the Platform component (prod)", () => {
     expect(salt.inputs).toMatchObject({ key: "subject-salt" });
     expect(JSON.stringify(salt.inputs)).not.toContain("offline-plan-placeholder");
     expect([salt.protect, salt.retainOnDelete]).toEqual([true, true]);
-    const acls = byType(plan, "databricks:index/secretAcl:SecretAcl").map((a) => [a.inputs.principal, a.inputs.permission]);
+    const acls = byType(plan, "databricks:index/secretAcl:SecretAcl").filter((a) => a.inputs.scope === "lakemesh-gdpr").map((a) => [a.inputs.principal, a.inputs.permission]);
     expect(acls.sort()).toEqual([
       ["lakemesh-prod-gdpr-officers", "READ"],
       ["lakemesh-prod-pipelines", "READ"],

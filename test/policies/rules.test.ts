@@ -328,7 +328,7 @@ describe("lm-aws-bucket-tls-only: buckets deny non-TLS requests", () => {
 
 describe("lm-aws-kms-rotation: keys rotate", () => {
   it("flags a key without rotation", () => {
-    const r = change(base, ofType("aws:kms/key:Key"), (k) => (k.inputs.enableKeyRotation = false));
+    const r = change(base, ofType("aws:kms/key:Key", "kms-uc"), (k) => (k.inputs.enableKeyRotation = false));
     expect(violations(rule("lm-aws-kms-rotation"), r)).toEqual(["KMS key kms-uc does not rotate @ kms-uc"]);
   });
 });
@@ -347,6 +347,19 @@ describe("lm-secrets-not-plaintext: credentials only as secrets", () => {
     expect(violations(rule("lm-secrets-not-plaintext"), r, { "lm-secrets-not-plaintext": { secretsVisible: false } })).toEqual([
       "input saslPassword holds what looks like an AWS access key in plain text @ kafka",
     ]);
+  });
+});
+
+describe("lm-pipeline-secrets-by-name: pipelines name their secrets, they get no {{secrets/}} reference", () => {
+  it("flags the subject salt passed as a secret reference in the configuration", () => {
+    const r = change(base, ofType("databricks:index/pipeline:Pipeline", "alpha-pipeline"), (p) => (p.inputs.configuration["lakemesh.subject_salt"] = "{{secrets/lakemesh-gdpr/subject-salt}}"));
+    expect(violations(rule("lm-pipeline-secrets-by-name"), r)).toEqual([
+      "pipeline lakemesh-prod-alpha: configuration.lakemesh.subject_salt holds a secret reference, which pipelines do not resolve; name the scope and key instead @ alpha-pipeline",
+    ]);
+  });
+  it("accepts the reference in a classic cluster's spark.* property, where Databricks substitutes it", () => {
+    const r = change(base, ofType("databricks:index/pipeline:Pipeline", "alpha-pipeline"), (p) => (p.inputs.clusters = [{ sparkConf: { "spark.lakemesh.x": "{{secrets/s/k}}", other: "{{secrets/s/k}}" } }]));
+    expect(violations(rule("lm-pipeline-secrets-by-name"), r)).toEqual(["pipeline lakemesh-prod-alpha: clusters[0].sparkConf.other holds a secret reference, which pipelines do not resolve; name the scope and key instead @ alpha-pipeline"]);
   });
 });
 
