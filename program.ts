@@ -1,6 +1,7 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { DataDomain, Platform, type PlatformRefs } from "./components";
+import { datahubUsesPlatformKafka } from "./components/Platform/datahub";
 import { createProviders } from "./components/providers";
 import {
   CONFIG_NAMESPACE,
@@ -57,6 +58,7 @@ function createPlatform(settings: Settings, mesh: Mesh, cfg: pulumi.Config, prov
         mysqlPassword: cfg.requireSecret(SECRET_KEYS.datahubMysqlPassword),
         gmsToken: cfg.requireSecret(SECRET_KEYS.datahubGmsToken),
         databricksToken: cfg.requireSecret(SECRET_KEYS.datahubDatabricksToken),
+        ...(datahubUsesPlatformKafka(settings) ? { kafkaPassword: cfg.requireSecret(SECRET_KEYS.datahubKafkaPassword) } : {}),
       },
       subjectSalt: cfg.requireSecret(SECRET_KEYS.subjectHashSalt),
     },
@@ -104,13 +106,14 @@ export async function program(root = process.cwd()): Promise<Record<string, unkn
   const providers = createProviders(
     settings,
     cfg,
-    settings.mode === "platform" ? ["aws", "databricks", "kubernetes"] : settings.mode === "domain" ? ["databricks", "kafka", "kubernetes", ...(mskUsers ? (["aws"] as const) : [])] : undefined,
+    // The platform stack creates DataHub's Kafka user and ACLs when DataHub uses the platform cluster.
+    settings.mode === "platform" ? ["aws", "databricks", "kubernetes", ...(datahubUsesPlatformKafka(settings) ? (["kafka"] as const) : [])] : settings.mode === "domain" ? ["databricks", "kafka", "kubernetes", ...(mskUsers ? (["aws"] as const) : [])] : undefined,
   );
 
   let stackOutputs: Record<string, unknown> = {};
   let refs: PlatformRefs | undefined;
   if (settings.mode !== "domain") {
-    const platform = createPlatform(settings, mesh, cfg, [providers.aws!, providers.databricks!, providers.kubernetes!]);
+    const platform = createPlatform(settings, mesh, cfg, [providers.aws!, providers.databricks!, providers.kubernetes!, ...(providers.kafka ? [providers.kafka] : [])]);
     refs = platform.refs;
     stackOutputs = { ...platform.outputs, gdprJobIds: platform.gdprJobIds };
   } else {

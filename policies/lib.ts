@@ -2,6 +2,7 @@
 // plain-data views (manifests, contracts, topics) several rules need. Rules stay small; what they share lives here.
 import * as path from "path";
 import type { PolicyResource, ReportViolation, ResourceValidationArgs } from "@pulumi/policy";
+import { parse as parseYaml } from "yaml";
 import type { PipelineContract } from "../lib/compile/contract";
 import type { DomainManifest } from "../lib/manifest/types.gen";
 
@@ -83,6 +84,20 @@ export function topicNumber(props: Record<string, any>, key: string): number | u
 /** Physical names of topics that carry personal data, from every DataDomain's spec. */
 export function personalTopics(resources: readonly Pick<PolicyResource, "type" | "props">[]): Set<string> {
   return new Set(resources.flatMap((r) => domainProps(r)?.topics.filter((t) => t.personalData).map((t) => t.name) ?? []));
+}
+
+/** DataHub ingestion recipes in a ConfigMap's data: each file that looks like one, parsed (or the parse error). */
+export function recipesOf(props: Record<string, any>): { file: string; recipe?: any; error?: string }[] {
+  const out: { file: string; recipe?: any; error?: string }[] = [];
+  for (const [file, text] of Object.entries((props.data ?? {}) as Record<string, unknown>)) {
+    if (typeof text !== "string" || !/^source:|\nsource:/.test(text)) continue;
+    try {
+      out.push({ file, recipe: parseYaml(text) });
+    } catch (e) {
+      out.push({ file, error: (e as Error).message });
+    }
+  }
+  return out;
 }
 
 /** A report function bound to a resource's URN, for stack rules. */

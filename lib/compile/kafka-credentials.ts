@@ -7,7 +7,7 @@ import { domainSecretKey, type Settings } from "./settings";
 /** One Kafka user lakemesh creates on the broker side. */
 export interface ScramUserSpec {
   readonly resourceName: string;
-  readonly role: KafkaRole;
+  readonly role: KafkaRole | "datahub";
   /** The user name, as in its ACLs' principal User:<username>. */
   readonly username: string;
   /** Pulumi secret config key (namespace lakemesh) holding the password. */

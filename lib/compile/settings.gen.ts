@@ -70,6 +70,9 @@ export interface StackSettings {
     namespace: string;
     gmsUrl: string;
     ingestionSchedule?: string;
+    /**
+     * Image of the ingestion CronJobs. Default acryldata/datahub-ingestion:<the server version of datahub.chartVersion>.
+     */
     ingestionImage?: string;
     secretName?: string;
     kafka?: "internal" | "platform";

@@ -2,6 +2,7 @@ import Ajv2020, { ErrorObject } from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import { schemaEnum, type Persona } from "../manifest";
 import settingsSchema from "./settings.schema.json";
+import { DATAHUB_APP_VERSIONS, DATAHUB_INGESTION_IMAGE } from "./datahub";
 import type { StackSettings } from "./settings.gen";
 
 export type { StackSettings } from "./settings.gen";
@@ -33,6 +34,8 @@ export const SECRET_KEYS = {
   datahubDatabricksToken: "datahubDatabricksToken",
   /** Salt of subject hashes in the suppression list and the audit log. */
   subjectHashSalt: "subjectHashSalt",
+  /** SCRAM password of DataHub's own Kafka user (datahub.kafka: platform with kafka.auth: sasl-scram-sha512). */
+  datahubKafkaPassword: "datahubKafkaPassword",
   /** Kubeconfig of the cluster DataHub runs on (optional: without it the ambient KUBECONFIG is used). */
   kubeconfig: "kubeconfig",
 } as const;
@@ -125,6 +128,13 @@ export function readSettings(get: (key: string) => unknown, where: string): Sett
   if (s.kafka.scramCredentials === "msk" && !s.kafka.mskClusterArn) fail("kafka.mskClusterArn", "missing config key; required when kafka.scramCredentials is msk");
   if (s.kafka.scramCredentials === "msk" && s.kafka.mskClusterArn && s.kafka.mskClusterArn.split(":")[4] !== s.aws.accountId) {
     fail("kafka.mskClusterArn", `is in account ${s.kafka.mskClusterArn.split(":")[4]}; the stack's AWS account is ${s.aws.accountId}`);
+  }
+  // The ingestion CLI speaks the server's API: pin it to the server the chart installs.
+  const server = DATAHUB_APP_VERSIONS[s.datahub.chartVersion];
+  if (!server) fail("datahub.chartVersion", `${s.datahub.chartVersion} has no known DataHub server version; one of ${Object.keys(DATAHUB_APP_VERSIONS).join(", ")} (a new chart needs its appVersion in DATAHUB_APP_VERSIONS, lib/compile/datahub.ts)`);
+  s.datahub.ingestionImage ??= `${DATAHUB_INGESTION_IMAGE}:${server}`;
+  if (s.datahub.ingestionImage.split(":").pop() !== server) {
+    fail("datahub.ingestionImage", `${s.datahub.ingestionImage} is not the DataHub server's version ${server} (chart ${s.datahub.chartVersion}); use the tag ${server}`);
   }
   if (s.mode === "domain" && !s.domain) fail("domain", "missing config key; required when mode is domain");
   if (s.mode !== "domain" && s.domain) fail("domain", `set while mode is ${s.mode}; only with mode: domain`);

@@ -10,6 +10,7 @@ import { policy as ucOneFilterMechanism } from "./catalog/lm-uc-one-filter-mecha
 import { policy as ucOneGrantsPerSecurable } from "./catalog/lm-uc-one-grants-per-securable";
 import { policy as ucPolicyFunctions } from "./catalog/lm-uc-policy-functions";
 import { policy as ucTenantFilterAndMasks } from "./catalog/lm-uc-tenant-filter-and-masks";
+import { policy as datahubNoQueryText } from "./gdpr/lm-datahub-no-query-text";
 import { policy as gdprErasureSurvival } from "./gdpr/lm-gdpr-erasure-survival";
 import { policy as gdprJobs } from "./gdpr/lm-gdpr-jobs";
 import { policy as gdprRegistryComplete } from "./gdpr/lm-gdpr-registry-complete";
@@ -43,6 +44,7 @@ export const allRules: readonly (ResourceValidationPolicy | StackValidationPolic
   ucOneGrantsPerSecurable,
   ucPolicyFunctions,
   ucTenantFilterAndMasks,
+  datahubNoQueryText,
   gdprErasureSurvival,
   gdprJobs,
   gdprRegistryComplete,

@@ -29,6 +29,16 @@ describe("stack settings", () => {
     }
   });
 
+  it("pin the ingestion image to the DataHub server's version (the chart's appVersion), and refuse another tag or an unknown chart", () => {
+    expect(settingsOf("prod")().datahub.ingestionImage).toBe("acryldata/datahub-ingestion:v1.7.0");
+    const dh = (over: Record<string, string>) => ({ datahub: { namespace: "datahub", gmsUrl: "http://gms:8080", ...over } });
+    expect(settingsOf("prod", dh({ ingestionImage: "acryldata/datahub-ingestion:v1.2.0" }))).toThrow(
+      "Pulumi.prod.yaml: lakemesh:datahub.ingestionImage: acryldata/datahub-ingestion:v1.2.0 is not the DataHub server's version v1.7.0 (chart 1.1.0); use the tag v1.7.0",
+    );
+    expect(settingsOf("prod", dh({ ingestionImage: "registry.example.com/datahub-ingestion:v1.7.0" }))().datahub.ingestionImage).toBe("registry.example.com/datahub-ingestion:v1.7.0");
+    expect(settingsOf("prod", dh({ chartVersion: "9.9.9" }))).toThrow("lakemesh:datahub.chartVersion: 9.9.9 has no known DataHub server version; one of 1.1.0");
+  });
+
   it("refuse ABAC policies on top of the per-table filter and masks, and say why", () => {
     expect(settingsOf("prod", { abac: true })).toThrow(SettingsError);
     expect(settingsOf("prod", { abac: true })).toThrow(

@@ -20,14 +20,19 @@ describe("the Platform component (prod)", () => {
     expect(Object.fromEntries([...counts.entries()].sort())).toEqual({
       "aws:iam/role:Role": 1,
       "aws:iam/rolePolicy:RolePolicy": 1,
-      "aws:kms/alias:Alias": 1,
-      "aws:kms/key:Key": 1,
+      // the storage key and the key of DataHub's AmazonMSK_ secret
+      "aws:kms/alias:Alias": 2,
+      "aws:kms/key:Key": 2,
+      "aws:msk/singleScramSecretAssociation:SingleScramSecretAssociation": 1,
       "aws:s3/bucket:Bucket": 2,
       "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": 2,
       "aws:s3/bucketOwnershipControls:BucketOwnershipControls": 2,
       "aws:s3/bucketPolicy:BucketPolicy": 2,
       "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": 2,
       "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": 2,
+      "aws:secretsmanager/secret:Secret": 1,
+      "aws:secretsmanager/secretPolicy:SecretPolicy": 1,
+      "aws:secretsmanager/secretVersion:SecretVersion": 1,
       "databricks:index/catalog:Catalog": 1,
       "databricks:index/externalLocation:ExternalLocation": 2,
       "databricks:index/directory:Directory": 2,
@@ -49,7 +54,9 @@ describe("the Platform component (prod)", () => {
       "databricks:index/volume:Volume": 1,
       "databricks:index/workspaceFile:WorkspaceFile": 1,
       "kubernetes:core/v1:Namespace": 1,
-      "kubernetes:core/v1:Secret": 2,
+      // DataHub on the platform cluster: 11 topics x 4 operations, 9 groups and one group prefix x 2
+      "kafka:index/acl:Acl": 64,
+      "kubernetes:core/v1:Secret": 3,
       "kubernetes:helm.sh/v3:Release": 2,
       "lakemesh:platform:Gdpr": 1,
       // 5 tables, 11 functions, the registry rows
@@ -152,6 +159,35 @@ describe("the Platform component (prod)", () => {
     expect(prereq.inputs).toMatchObject({ chart: "datahub-prerequisites", version: "0.3.0", namespace: "datahub", repositoryOpts: { repo: "https://helm.datahubproject.io/" } });
     expect(datahub.inputs).toMatchObject({ chart: "datahub", version: "1.1.0", namespace: "datahub" });
     expect(datahub.dependsOn).toContain(prereq.urn);
+  });
+
+  it("connects DataHub to the platform's MSK cluster over SASL_SSL with its own SCRAM user, replicated topics and the server version pinned", () => {
+    const values = one("kubernetes:helm.sh/v3:Release", "datahub").inputs.values as any;
+    expect(values.global.datahub.version).toBe("v1.7.0");
+    expect(values.global.kafka).toEqual({
+      bootstrap: { server: "b-1.lakemesh-prod.kafka.eu-central-1.amazonaws.com:9096,b-2.lakemesh-prod.kafka.eu-central-1.amazonaws.com:9096,b-3.lakemesh-prod.kafka.eu-central-1.amazonaws.com:9096" },
+      partitions: 3,
+      replicationFactor: 3,
+    });
+    expect(values.global.springKafkaConfigurationOverrides).toMatchObject({ "security.protocol": "SASL_SSL", "sasl.mechanism": "SCRAM-SHA-512" });
+    expect(values.global.credentialsAndCertsSecrets).toEqual({
+      name: "lakemesh-datahub-kafka",
+      path: "/mnt/datahub/kafka",
+      secureEnv: { "sasl.jaas.config": "sasl-jaas-config", "sasl.password": "sasl-password", "sasl.username": "sasl-username" },
+    });
+    const secret = one("kubernetes:core/v1:Secret", "datahub-kafka-secret");
+    expect(secret.inputs.metadata).toMatchObject({ name: "lakemesh-datahub-kafka", namespace: "datahub" });
+    const user = one("aws:secretsmanager/secret:Secret", "datahub-kafka-user");
+    expect(user.inputs.name).toBe("AmazonMSK_lakemesh-datahub");
+    expect(one("aws:msk/singleScramSecretAssociation:SingleScramSecretAssociation", "datahub-kafka-user-msk").inputs.clusterArn).toMatch(/^arn:aws:kafka:eu-central-1:222222222222:cluster\/lakemesh-prod\//);
+    const acls = byType(plan, "kafka:index/acl:Acl").filter((a) => a.inputs.aclPrincipal === "User:lakemesh-datahub");
+    const on = (name: string) => acls.filter((a) => a.inputs.aclResourceName === name).map((a) => a.inputs.aclOperation).sort();
+    expect(on("MetadataChangeProposal_v1")).toEqual(["Create", "Describe", "Read", "Write"]);
+    expect(on("generic-mae-consumer-job-client")).toEqual(["Describe", "Read"]);
+    expect(acls.every((a) => a.inputs.aclPermissionType === "Allow" && a.inputs.aclOperation !== "All")).toBe(true);
+    // The release comes up only once its user, ACLs and secret exist (atomic: a failed setup rolls it back).
+    const release = one("kubernetes:helm.sh/v3:Release", "datahub");
+    expect(release.dependsOn).toEqual(expect.arrayContaining([secret.urn, ...acls.map((a) => a.urn)]));
   });
 
   it("provisions the three GDPR jobs: queued, one run at a time, run as the GDPR service principal, failures mailed", () => {

@@ -174,6 +174,8 @@ describe("offline plan of prod", () => {
     for (const c of byType(plan, "kubernetes:batch/v1:CronJob")) {
       const container = (c.inputs as any).spec.jobTemplate.spec.template.spec.containers[0];
       expect(container.command).toEqual(["datahub", "ingest", "-c", "/etc/recipe/recipe.yml"]);
+      // The CLI speaks the server's API: the same version as the chart's server (v1.7.0 for chart 1.1.0).
+      expect(container.image).toBe("acryldata/datahub-ingestion:v1.7.0");
       const env = Object.fromEntries(container.env.map((e: any) => [e.name, e.valueFrom?.secretKeyRef?.key ?? e.value]));
       expect(env).toEqual({ DATABRICKS_TOKEN: "databricks-token", DATAHUB_GMS_TOKEN: "gms-token", DATAHUB_TELEMETRY_ENABLED: "false" });
     }
@@ -182,6 +184,7 @@ describe("offline plan of prod", () => {
       expect(recipe).toContain("token: ${DATABRICKS_TOKEN}");
       expect(recipe).toContain("token: ${DATAHUB_GMS_TOKEN}");
       expect(recipe).toContain("type: unity-catalog");
+      for (const off of ["include_queries: false", "include_top_n_queries: false", "include_usage_statistics: false"]) expect(recipe).toContain(off);
     }
   });
 

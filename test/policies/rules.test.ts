@@ -342,6 +342,10 @@ describe("lm-secrets-not-plaintext: credentials only as secrets", () => {
     const r = change(base, alpha, (d) => (d.inputs.manifest.metadata.description = "Call with dapi0123456789abcdef0123456789abcdef if stuck."));
     expect(violations(rule("lm-secrets-not-plaintext"), r)).toEqual(["input manifest.metadata.description holds what looks like a Databricks token in plain text @ alpha"]);
   });
+  it("takes the DataHub chart's secureEnv as names of secret keys, and still flags a plain password beside it", () => {
+    const r = change(base, ofType("kubernetes:helm.sh/v3:Release", "datahub"), (d) => (d.inputs.values.global.springKafkaConfigurationOverrides["sasl.password"] = "hunter2hunter2"));
+    expect(violations(rule("lm-secrets-not-plaintext"), r)).toEqual(["input values.global.springKafkaConfigurationOverrides.sasl.password holds a plain value; make it a Pulumi secret @ datahub"]);
+  });
   it("under the engine (secrets not visible) checks credential formats only", () => {
     const r = change(base, ofType("pulumi:providers:kafka"), (p) => (p.inputs.saslPassword = "AKIAABCDEFGHIJKLMNOP"));
     expect(violations(rule("lm-secrets-not-plaintext"), r, { "lm-secrets-not-plaintext": { secretsVisible: false } })).toEqual([
@@ -375,6 +379,21 @@ describe("lm-datahub-recipe-env-refs: recipes reference environment variables", 
   it("flags a recipe that is not valid YAML", () => {
     const r = change(base, ofType("kubernetes:core/v1:ConfigMap"), (m) => (m.inputs.data["recipe.yml"] = "source:\n  type: [unclosed"));
     expect(violations(rule("lm-datahub-recipe-env-refs"), r)).toEqual(["recipe recipe.yml is not valid YAML @ alpha-datahub-recipe"]);
+  });
+});
+
+describe("lm-datahub-no-query-text: recipes keep query text out of DataHub", () => {
+  const CM = "kubernetes:core/v1:ConfigMap";
+  it("flags a recipe that leaves query text at its default (on) and one that turns usage statistics on", () => {
+    const r = change(base, ofType(CM), (m) => (m.inputs.data["recipe.yml"] = m.inputs.data["recipe.yml"].replace("    include_queries: false\n", "").replace("include_usage_statistics: false", "include_usage_statistics: true")));
+    expect(violations(rule("lm-datahub-no-query-text"), r)).toEqual([
+      'recipe recipe.yml: include_queries is "unset (true by default)"; it must be false so query text never reaches DataHub @ alpha-datahub-recipe',
+      "recipe recipe.yml: include_usage_statistics is true; it must be false so query text never reaches DataHub @ alpha-datahub-recipe",
+    ]);
+  });
+  it("flags profiling, which samples column values", () => {
+    const r = change(base, ofType(CM), (m) => (m.inputs.data["recipe.yml"] = m.inputs.data["recipe.yml"].replace("enabled: false", "enabled: true")));
+    expect(violations(rule("lm-datahub-no-query-text"), r)).toEqual(["recipe recipe.yml: profiling is on; it samples column values into DataHub @ alpha-datahub-recipe"]);
   });
 });
 
