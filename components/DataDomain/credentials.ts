@@ -1,7 +1,7 @@
 import * as databricks from "@pulumi/databricks";
 import * as pulumi from "@pulumi/pulumi";
 import type { DomainSpec, Settings } from "../../lib/compile";
-import { createScramKey, createScramUser } from "../kafkaUsers";
+import { createScramKey, createScramUser } from "../kafkaAccess";
 
 /**
  * What the domain's Kafka principals authenticate with: their SCRAM credentials on the broker side, and the pipeline's

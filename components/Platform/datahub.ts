@@ -1,8 +1,7 @@
-import * as kafka from "@pulumi/kafka";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { compileDatahubKafka, DATAHUB_APP_VERSIONS, DATAHUB_ENV, DATAHUB_KAFKA_SECRET, type Settings } from "../../lib/compile";
-import { createScramKey, createScramUser } from "../kafkaUsers";
+import { createAcl, createScramKey, createScramUser } from "../kafkaAccess";
 
 export const DATAHUB_REPO = "https://helm.datahubproject.io/";
 
@@ -127,22 +126,7 @@ function datahubKafkaAccess(
   if (password === undefined) throw new Error("datahub.kafka is platform on a SASL cluster: set pulumi config set --secret lakemesh:datahubKafkaPassword");
   const kmsKey = sasl.kms ? createScramKey(sasl.kms, s.aws.accountId, s.protect, parent) : undefined;
   const user = createScramUser(sasl.user, { provisioning: sasl.provisioning, mechanism: "SCRAM-SHA-512", mskClusterArn: sasl.mskClusterArn, kmsKey }, password, parent);
-  const acls = sasl.acls.map(
-    (a) =>
-      new kafka.Acl(
-        a.resourceName,
-        {
-          aclPrincipal: a.principal,
-          aclHost: a.host,
-          aclOperation: a.operation,
-          aclPermissionType: "Allow",
-          aclResourceType: a.resourceType,
-          aclResourceName: a.resourceNameValue,
-          resourcePatternTypeFilter: a.patternType,
-        },
-        { parent },
-      ),
-  );
+  const acls = sasl.acls.map((a) => createAcl(a, { parent }));
   const secret = new k8s.core.v1.Secret(
     "datahub-kafka-secret",
     {

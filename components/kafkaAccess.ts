@@ -1,9 +1,26 @@
 import * as aws from "@pulumi/aws";
 import * as kafka from "@pulumi/kafka";
 import * as pulumi from "@pulumi/pulumi";
-import type { KafkaCredentialsSpec, ScramUserSpec } from "../lib/compile";
+import type { AclSpec, KafkaCredentialsSpec, ScramUserSpec } from "../lib/compile";
 import { keep } from "./options";
 import { kmsKeyPolicy } from "./Platform/storage";
+
+/** One ACL binding (always Allow: lakemesh grants, never denies). */
+export function createAcl(a: AclSpec, opts: pulumi.CustomResourceOptions): kafka.Acl {
+  return new kafka.Acl(
+    a.resourceName,
+    {
+      aclPrincipal: a.principal,
+      aclHost: a.host,
+      aclOperation: a.operation,
+      aclPermissionType: "Allow",
+      aclResourceType: a.resourceType,
+      aclResourceName: a.resourceNameValue,
+      resourcePatternTypeFilter: a.patternType,
+    },
+    opts,
+  );
+}
 
 /** How the broker learns a user's SCRAM credential; for MSK also the key its secret is encrypted with. */
 export interface ScramProvisioning {
