@@ -1,10 +1,14 @@
 import * as path from "path";
+import type * as databricks from "@pulumi/databricks";
 import * as pulumi from "@pulumi/pulumi";
 import { DataDomain, Platform, type PlatformRefs } from "./components";
 import { datahubUsesPlatformKafka } from "./components/Platform/datahub";
+import { Identities } from "./components/access";
+import { compileIdentities } from "./lib/access";
 import { createProviders } from "./components/providers";
 import {
   CONFIG_NAMESPACE,
+  checkDomainPrincipals,
   compileContract,
   compileDomain,
   compilePlatform,
@@ -46,7 +50,7 @@ function loadMesh(root: string): Mesh {
   return meshOf(validation.manifests);
 }
 
-function createPlatform(settings: Settings, mesh: Mesh, cfg: pulumi.Config, providers: pulumi.ProviderResource[]): Platform {
+function createPlatform(settings: Settings, mesh: Mesh, cfg: pulumi.Config, providers: pulumi.ProviderResource[], accountProvider: databricks.Provider): Platform {
   const names = platformNames(settings.catalog);
   return new Platform(
     "platform",
@@ -61,6 +65,7 @@ function createPlatform(settings: Settings, mesh: Mesh, cfg: pulumi.Config, prov
         ...(datahubUsesPlatformKafka(settings) ? { kafkaPassword: cfg.requireSecret(SECRET_KEYS.datahubKafkaPassword) } : {}),
       },
       subjectSalt: cfg.requireSecret(SECRET_KEYS.subjectHashSalt),
+      accountProvider,
     },
     { providers },
   );
@@ -97,6 +102,11 @@ export async function program(root = process.cwd()): Promise<Record<string, unkn
   const cfg = new pulumi.Config(CONFIG_NAMESPACE);
   const settings = readSettings((k) => configValue(cfg, k), `Pulumi.${stack}.yaml`);
   const mesh = loadMesh(root);
+  try {
+    checkDomainPrincipals(settings, [...mesh.byName.keys()], `Pulumi.${stack}.yaml`);
+  } catch (e) {
+    throw new ProgramError((e as Error).message);
+  }
   const only = settings.mode === "domain" ? mesh.byName.get(settings.domain!) : undefined;
   if (settings.mode === "domain" && !only) {
     throw new ProgramError(`Pulumi.${stack}.yaml: lakemesh:domain: "${settings.domain}" is not a manifest in domains/; one of: ${[...mesh.byName.keys()].join(", ")}`);
@@ -107,13 +117,20 @@ export async function program(root = process.cwd()): Promise<Record<string, unkn
     settings,
     cfg,
     // The platform stack creates DataHub's Kafka user and ACLs when DataHub uses the platform cluster.
-    settings.mode === "platform" ? ["aws", "databricks", "kubernetes", ...(datahubUsesPlatformKafka(settings) ? (["kafka"] as const) : [])] : settings.mode === "domain" ? ["databricks", "kafka", "kubernetes", ...(mskUsers ? (["aws"] as const) : [])] : undefined,
+    settings.mode === "platform"
+      ? ["aws", "databricks", "databricksAccount", "kubernetes", ...(datahubUsesPlatformKafka(settings) ? (["kafka"] as const) : [])]
+      : settings.mode === "domain"
+        ? ["databricks", "kafka", "kubernetes", ...(mskUsers ? (["aws"] as const) : [])]
+        : undefined,
   );
+
+  // Who runs what, and what this stack relies on without creating it: data in the plan for the access model.
+  new Identities("identities", { spec: compileIdentities(settings, mesh) });
 
   let stackOutputs: Record<string, unknown> = {};
   let refs: PlatformRefs | undefined;
   if (settings.mode !== "domain") {
-    const platform = createPlatform(settings, mesh, cfg, [providers.aws!, providers.databricks!, providers.kubernetes!, ...(providers.kafka ? [providers.kafka] : [])]);
+    const platform = createPlatform(settings, mesh, cfg, [providers.aws!, providers.databricks!, providers.kubernetes!, ...(providers.kafka ? [providers.kafka] : [])], providers.databricksAccount!);
     refs = platform.refs;
     stackOutputs = { ...platform.outputs, gdprJobIds: platform.gdprJobIds };
   } else {

@@ -1,6 +1,6 @@
 import * as databricks from "@pulumi/databricks";
 import * as pulumi from "@pulumi/pulumi";
-import { CONFIG_KEYS, type DomainArtifacts, type DomainSpec } from "../../lib/compile";
+import { accessControl, CONFIG_KEYS, type DomainArtifacts, type DomainSpec } from "../../lib/compile";
 import { createFolder } from "../folder";
 
 const base64 = (text: string) => Buffer.from(text, "utf8").toString("base64");
@@ -26,7 +26,8 @@ export function createPipeline(
   const code = p.codeFiles.map((f) => new databricks.WorkspaceFile(f.resourceName, { path: f.path, source: f.source }, inFolder));
   const contract = new databricks.WorkspaceFile(`${spec.name}-contract`, { path: p.contractPath, contentBase64: artifacts.apply((a) => base64(a.contractJson)) }, inFolder);
   const governance = new databricks.WorkspaceFile(`${spec.name}-governance-sql`, { path: p.governanceSqlPath, contentBase64: artifacts.apply((a) => base64(a.governanceSql)) }, inFolder);
-  const runAs = p.runAsServicePrincipal ? { servicePrincipalName: p.runAsServicePrincipal } : undefined;
+  // Every update runs as the domain's service principal, in every environment (never as the deployer).
+  const runAs = { servicePrincipalName: p.runAsServicePrincipal };
   const pipeline = new databricks.Pipeline(
     p.resourceName,
     {
@@ -52,6 +53,12 @@ export function createPipeline(
     },
     { parent, dependsOn: [...needs, contract, ...code] },
   );
+  // The job (run as the domain principal) starts updates: CAN_RUN is the documented minimum (PIPELINE_ACL_DOCS).
+  const permissions = new databricks.Permissions(
+    `${p.resourceName}-permissions`,
+    { pipelineId: pipeline.id, accessControls: p.permissions.map((x) => ({ ...accessControl(x.principal), permissionLevel: x.level })) },
+    { parent: pipeline },
+  );
   const j = spec.job;
   const tasks = [
     {
@@ -73,7 +80,7 @@ export function createPipeline(
       tags: { ...j.tags },
       tasks,
     },
-    { parent, dependsOn: [governance] },
+    { parent, dependsOn: [governance, permissions] },
   );
   return { pipeline, job, files: [...code, contract, governance] };
 }

@@ -1,8 +1,10 @@
+import type * as databricks from "@pulumi/databricks";
 import * as pulumi from "@pulumi/pulumi";
 import { compileGdprJobs, compileGovernanceObjects, compileRegistryRows, platformOutputs, type PlatformOutputs, type PlatformSpec, type RegistryRow, type Settings } from "../../lib/compile";
 import type { PlatformRefs } from "../DataDomain";
 import { TYPES } from "../types";
 import { createFolder } from "../folder";
+import { createGovernedTags, createMemberships } from "./account";
 import { createCatalog } from "./catalog";
 import { createDatahub, type DatahubSecrets } from "./datahub";
 import { Gdpr } from "./gdpr";
@@ -20,12 +22,15 @@ export interface PlatformArgs {
   readonly datahubSecrets: DatahubSecrets;
   /** Salt of subject hashes (secret config lakemesh:subjectHashSalt), stored in the GDPR secret scope. */
   readonly subjectSalt: pulumi.Input<string>;
+  /** The account-level Databricks provider, through which workload principals join account groups. */
+  readonly accountProvider: databricks.Provider;
 }
 
 /**
  * The shared platform of a stack: KMS-encrypted S3 storage and its Unity Catalog credential and locations, the
- * isolated catalog, the governance schema with the tenant row filter, masks and GDPR tables, governed tags, the SQL
- * warehouse, the GDPR jobs (subject access, erasure, retention) and the DataHub server.
+ * isolated catalog, the governance schema with the tenant row filter, masks and GDPR tables, the SQL warehouse,
+ * the GDPR jobs (subject access, erasure, retention), the DataHub server, the workload principals' group
+ * memberships, and, in the stack that owns the account's objects, the governed tags.
  */
 export class Platform extends pulumi.ComponentResource {
   /** What every DataDomain needs from the platform. */
@@ -41,11 +46,13 @@ export class Platform extends pulumi.ComponentResource {
     const folder = createFolder(spec.folder, this);
     const storage = createStorage(settings, spec, this);
     const catalog = createCatalog(settings, spec, storage, this);
+    createGovernedTags(spec, this);
+    const memberships = createMemberships(spec, args.accountProvider, this);
     const objects = [...compileGovernanceObjects(settings), compileRegistryRows(settings, args.registry)];
     const sql = createGovernanceObjects(settings, spec, objects, catalog, this);
     const gdpr = new Gdpr(
       "gdpr",
-      { spec: compileGdprJobs(settings), subjectSalt: args.subjectSalt, protect: spec.protect, dependsOn: [...Object.values(sql), catalog.gdprVolume], folderDependsOn: [folder.ready] },
+      { spec: compileGdprJobs(settings), subjectSalt: args.subjectSalt, protect: spec.protect, dependsOn: [...Object.values(sql), catalog.gdprVolume, ...memberships], folderDependsOn: [folder.ready] },
       { parent: this },
     );
     createDatahub(settings, args.datahubSecrets, this);

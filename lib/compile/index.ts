@@ -13,6 +13,7 @@ export * from "./governance-sql";
 export * from "./pipeline";
 export * from "./datahub";
 export * from "./datahub-kafka";
+export * from "./datahub-metadata";
 export * from "./domain";
 export * from "./governance";
 export * from "./governance-migrations";

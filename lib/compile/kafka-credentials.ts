@@ -1,6 +1,7 @@
 // The SASL/SCRAM credentials of a domain's Kafka principals, and where its pipeline finds its own. Passwords are
 // Pulumi secrets (one config key per principal); nothing here holds a value.
 import type { DomainManifest } from "../manifest";
+import { domainPrincipal } from "./grants";
 import { kafkaSecretScope, kafkaUser, resourceName, type KafkaRole } from "./naming";
 import { domainSecretKey, type Settings } from "./settings";
 
@@ -55,7 +56,6 @@ export function compileKafkaCredentials(s: Settings, domain: DomainManifest): Ka
     const username = kafkaUser(s, d, role);
     return { resourceName: resourceName(d, "kafka-user", role), role, username, passwordKey: domainSecretKey(key, d), mskSecretName: msk ? `AmazonMSK_${username}` : null };
   };
-  const sp = s.databricks.domainServicePrincipals?.[d];
   return {
     mechanism: "SCRAM-SHA-512",
     provisioning: s.kafka.scramCredentials,
@@ -67,7 +67,7 @@ export function compileKafkaCredentials(s: Settings, domain: DomainManifest): Ka
       usernameKey: KAFKA_SCOPE_KEYS.username,
       passwordKey: KAFKA_SCOPE_KEYS.password,
       managers: [s.personas.platform_admin],
-      readers: sp ? [sp] : [],
+      readers: [domainPrincipal(s, d)],
     },
     kms: msk ? { resourceName: resourceName(d, "kms-kafka-scram"), alias: `alias/${s.prefix}-${s.env}-${d}-kafka-scram` } : null,
   };

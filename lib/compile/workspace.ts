@@ -3,6 +3,7 @@
 // in its own folder, admin-only by default (only workspace admins can create objects in the workspace root), with an
 // explicit ACL: platform admins manage, the principal that runs the code reads, nobody else. Objects in a folder
 // inherit its permissions. https://docs.databricks.com/security/access-control/workspace-acl.html#folder-permissions
+import { domainPrincipal } from "./grants";
 import { domainWorkspaceDir, gdprWorkspaceDir, resourceName } from "./naming";
 import type { Settings } from "./settings";
 
@@ -40,5 +41,5 @@ export function gdprFolder(s: Settings): FolderSpec {
 
 /** A domain's pipeline code, contract and governance SQL: read by the domain's service principal (pipeline and job). */
 export function domainFolder(s: Settings, domain: string): FolderSpec {
-  return folder(resourceName(domain, "folder"), domainWorkspaceDir(s, domain), s.personas.platform_admin, [s.databricks.domainServicePrincipals?.[domain]]);
+  return folder(resourceName(domain, "folder"), domainWorkspaceDir(s, domain), s.personas.platform_admin, [domainPrincipal(s, domain)]);
 }

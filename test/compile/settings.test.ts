@@ -20,7 +20,8 @@ describe("stack settings", () => {
 
   it("put the workspace folder outside /Shared by default, and refuse /Shared, /Users and /Repos", () => {
     expect(settingsOf("prod")().databricks.workspaceRoot).toBe("/lakemesh/prod");
-    const dbx = (root: string) => ({ databricks: { host: "https://dbc-lakemesh-prod.cloud.databricks.com", workspaceRoot: root } });
+    const prod = parse(fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8")).config["lakemesh:databricks"];
+    const dbx = (root: string) => ({ databricks: { ...prod, workspaceRoot: root } });
     expect(settingsOf("prod", dbx("/data-platform/lakemesh"))().databricks.workspaceRoot).toBe("/data-platform/lakemesh");
     for (const root of ["/Shared/lakemesh/prod", "/Users/me@example.com/lakemesh", "/Repos/x", "/Workspace/Shared/lakemesh", "/Shared"]) {
       expect(settingsOf("prod", dbx(root))).toThrow(

@@ -33,12 +33,16 @@ describe("the Platform component (prod)", () => {
       "aws:secretsmanager/secret:Secret": 1,
       "aws:secretsmanager/secretPolicy:SecretPolicy": 1,
       "aws:secretsmanager/secretVersion:SecretVersion": 1,
+      // who may assign and manage each of the four governed tags (prod owns the account's objects)
+      "databricks:index/accessControlRuleSet:AccessControlRuleSet": 4,
       "databricks:index/catalog:Catalog": 1,
       "databricks:index/externalLocation:ExternalLocation": 2,
       "databricks:index/directory:Directory": 2,
       "databricks:index/grant:Grant": 3,
       // catalog, governance schema, export volume, 11 functions, 5 tables
       "databricks:index/grants:Grants": 19,
+      // six domain principals in the pipelines group and their domain group, the GDPR principal in gdpr_officer
+      "databricks:index/groupMember:GroupMember": 13,
       "databricks:index/job:Job": 3,
       "databricks:index/notebook:Notebook": 3,
       // warehouse, 3 GDPR jobs, the root and the GDPR folders
@@ -58,6 +62,7 @@ describe("the Platform component (prod)", () => {
       "kafka:index/acl:Acl": 64,
       "kubernetes:core/v1:Secret": 3,
       "kubernetes:helm.sh/v3:Release": 2,
+      "lakemesh:access:GroupMembership": 13,
       "lakemesh:platform:Gdpr": 1,
       // 5 tables, 11 functions, the registry rows
       "pulumi-nodejs:dynamic:Resource": 17,
