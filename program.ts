@@ -1,6 +1,7 @@
 import type * as databricks from "@pulumi/databricks";
 import * as pulumi from "@pulumi/pulumi";
 import { DataDomain, Platform, Serving, type PlatformRefs } from "./components";
+import { datahubUsesPlatformKafka } from "./components/Platform/datahub";
 import { Identities } from "./components/access";
 import { compileIdentities } from "./lib/access";
 import { compileServing, compileServingKubernetes } from "./lib/serving";
@@ -60,6 +61,7 @@ function createPlatform(settings: Settings, mesh: Mesh, cfg: pulumi.Config, prov
         mysqlPassword: cfg.requireSecret(SECRET_KEYS.datahubMysqlPassword),
         gmsToken: cfg.requireSecret(SECRET_KEYS.datahubGmsToken),
         databricksToken: cfg.requireSecret(SECRET_KEYS.datahubDatabricksToken),
+        ...(datahubUsesPlatformKafka(settings) ? { kafkaPassword: cfg.requireSecret(SECRET_KEYS.datahubKafkaPassword) } : {}),
       },
       subjectSalt: cfg.requireSecret(SECRET_KEYS.subjectHashSalt),
       accountProvider,
@@ -134,7 +136,18 @@ export async function program(root = process.cwd()): Promise<Record<string, unkn
   if (settings.mode === "domain" && !only) {
     throw new ProgramError(`Pulumi.${stack}.yaml: lakemesh:domain: "${settings.domain}" is not a manifest in domains/; one of: ${[...mesh.byName.keys()].join(", ")}`);
   }
-  const providers = createProviders(settings, cfg, settings.mode === "platform" ? ["aws", "databricks", "databricksAccount", "kubernetes"] : settings.mode === "domain" ? ["databricks", "kafka", "kubernetes"] : undefined);
+  // A domain stack on MSK creates its SCRAM secrets in AWS Secrets Manager.
+  const mskUsers = settings.kafka.auth === "sasl-scram-sha512" && settings.kafka.scramCredentials === "msk";
+  const providers = createProviders(
+    settings,
+    cfg,
+    // The platform stack creates DataHub's Kafka user and ACLs when DataHub uses the platform cluster.
+    settings.mode === "platform"
+      ? ["aws", "databricks", "databricksAccount", "kubernetes", ...(datahubUsesPlatformKafka(settings) ? (["kafka"] as const) : [])]
+      : settings.mode === "domain"
+        ? ["databricks", "kafka", "kubernetes", ...(mskUsers ? (["aws"] as const) : [])]
+        : undefined,
+  );
 
   // Who runs what, and what this stack relies on without creating it: data in the plan for the access model.
   new Identities("identities", { spec: compileIdentities(settings, mesh) });
@@ -142,7 +155,7 @@ export async function program(root = process.cwd()): Promise<Record<string, unkn
   let stackOutputs: Record<string, unknown> = {};
   let refs: PlatformRefs | undefined;
   if (settings.mode !== "domain") {
-    const platform = createPlatform(settings, mesh, cfg, [providers.aws!, providers.databricks!, providers.kubernetes!], providers.databricksAccount!);
+    const platform = createPlatform(settings, mesh, cfg, [providers.aws!, providers.databricks!, providers.kubernetes!, ...(providers.kafka ? [providers.kafka] : [])], providers.databricksAccount!);
     refs = platform.refs;
     stackOutputs = { ...platform.outputs, gdprJobIds: platform.gdprJobIds, ...createServing(settings, mesh, cfg, platform, [providers.databricks!, providers.kubernetes!], providers.databricksAccount!) };
   } else {
@@ -151,12 +164,16 @@ export async function program(root = process.cwd()): Promise<Record<string, unkn
   if (settings.mode === "platform") return stackOutputs;
 
   const code = pipelineCodeFiles(root);
-  const registered = (only ? [only] : mesh.domains).map((d) => ({
-    name: d.metadata.name,
-    domain: new DataDomain(d.metadata.name, { manifest: d, spec: compileDomain(settings, mesh, d, code), settings, platform: refs! }, {
-      providers: [providers.databricks!, providers.kafka!, providers.kubernetes!],
-    }),
-  }));
+  const registered = (only ? [only] : mesh.domains).map((d) => {
+    const spec = compileDomain(settings, mesh, d, code);
+    const kafkaPasswords = Object.fromEntries((spec.kafkaCredentials?.users ?? []).map((u) => [u.passwordKey, cfg.requireSecret(u.passwordKey)]));
+    return {
+      name: d.metadata.name,
+      domain: new DataDomain(d.metadata.name, { manifest: d, spec, settings, platform: refs!, kafkaPasswords }, {
+        providers: [providers.databricks!, providers.kafka!, providers.kubernetes!, ...(mskUsers ? [providers.aws!] : [])],
+      }),
+    };
+  });
   return {
     ...stackOutputs,
     domains: Object.fromEntries(registered.map(({ name, domain }) => [name, { schema: domain.schemaName, topics: domain.topicNames, pipelineId: domain.pipelineId }])),

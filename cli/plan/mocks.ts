@@ -42,6 +42,9 @@ function computed(type: string, name: string, i: Inputs, region: string, account
       return { arn: `arn:aws:s3:::${i.bucket}` };
     case "aws:iam/role:Role":
       return { arn: `arn:aws:iam::${account}:role/${i.name}` };
+    case "aws:secretsmanager/secret:Secret":
+      // Secrets Manager appends six random characters to a secret's ARN.
+      return { arn: `arn:aws:secretsmanager:${region}:${account}:secret:${i.name}-offline` };
     case "databricks:index/storageCredential:StorageCredential":
       return { awsIamRole: { ...(i.awsIamRole as Inputs), externalId: "offline-plan-external-id", unityCatalogIamArn: "arn:aws:iam::414351767826:role/unity-catalog-offline" } };
     case "databricks:index/sqlEndpoint:SqlEndpoint":

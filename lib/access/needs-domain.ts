@@ -82,8 +82,8 @@ function pipelineActions(p: AccessResource, contract: PipelineContract | undefin
   if (contract.datasets.some((d) => d.source.kind === "kafka")) {
     out.push(a(`consume as group ${contract.kafka.groupIdPrefix}*`, [{ kind: "kafka", principal: kafkaUser, resourceType: "Group", name: contract.kafka.groupIdPrefix, operation: "Read" }]));
   }
-  const scopes = new Set([...(contract.kafka.secretScope ? [contract.kafka.secretScope] : []), ...configuredScopes(p.inputs.configuration)]);
-  for (const s of [...scopes].sort()) out.push(a(`read secrets in scope ${s}`, [{ kind: "acl", object: { kind: "secret-scope", id: s }, level: "READ" }]));
+  // The pipeline reads its secrets (subject salt, Kafka user and password) from the scopes its configuration names.
+  for (const s of configuredScopes(p.inputs.configuration)) out.push(a(`read secrets in scope ${s}`, [{ kind: "acl", object: { kind: "secret-scope", id: s }, level: "READ" }]));
   const kinds = new Set(contract.datasets.map((d) => d.kind));
   out.push(
     a(`publish its ${count(contract.datasets.length, "table")} in ${schema}`, [

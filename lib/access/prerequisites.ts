@@ -125,17 +125,6 @@ export function prerequisites(s: Settings, mesh: Mesh): Prerequisite[] {
           prereq(owner, `governed tag ${t.tagKey} exists with the values this stack assigns`, { kind: "governed-tag", tagKey: t.tagKey, values: [...t.values] }),
           prereq(owner, `${pipelinesGroup(s)} holds ASSIGN on governed tag ${t.tagKey} (databricks.tagAssignerGroups of ${s.databricks.accountObjectsOwner})`, { kind: "tag-assign", principal: pipelinesGroup(s), tagKey: t.tagKey }),
         ])),
-    // No stack provisions the pipelines' Kafka credentials yet: the scope, its keys and the ACL are account setup.
-    ...(s.kafka.auth === "sasl-scram-sha512"
-      ? [
-          prereq(ACCOUNT_SETUP, `secret scope ${s.kafka.secretScope} holds each domain's <domain>-pipeline-user and -password, readable by ${pipelinesGroup(s)}`, {
-            kind: "acl",
-            principal: pipelinesGroup(s),
-            object: { kind: "secret-scope", id: s.kafka.secretScope },
-            level: "READ",
-          }),
-        ]
-      : []),
     ...(s.mode === "domain" ? [...fromPlatform(s, mesh, s.domain!), ...fromProducers(s, mesh, s.domain!)] : []),
     ...(s.mode === "platform" ? fromDomains(s, mesh) : []),
   ];

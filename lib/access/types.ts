@@ -76,6 +76,8 @@ export interface VisibilityRow {
   readonly how: string;
   /** Where the persona's MODIFY on the table comes from (it can insert, update and delete rows), or null. */
   readonly modify: string | null;
+  /** The table refuses updates and deletes ('delta.appendOnly' = 'true' in the SQL that creates it): MODIFY only adds rows. */
+  readonly appendOnly: boolean;
 }
 
 /** Formats a need for the tables. */

@@ -82,7 +82,11 @@ export function visibility(resources: readonly AccessResource[], h: Holdings): V
   // A governance table may declare its row filter in its CREATE statement (the serving API's GDPR intake table does):
   // read it from the SQL the plan runs, comments removed, never from the spec that generated it.
   const sqlOf = governanceSql(resources);
-  const declaredFilter = (table: string) => rowFilterFunction((sqlOf.get(table) ?? "").replace(/--[^\n]*/g, "").match(/\bWITH\s+ROW\s+FILTER\s+\S+\s+ON\b/i)?.[0] ?? null);
+  const sqlText = (table: string) => (sqlOf.get(table) ?? "").replace(/--[^\n]*/g, "");
+  const declaredFilter = (table: string) => rowFilterFunction(sqlText(table).match(/\bWITH\s+ROW\s+FILTER\s+\S+\s+ON\b/i)?.[0] ?? null);
+  // An append-only Delta table refuses UPDATE and DELETE, so MODIFY on it only adds rows
+  // (https://docs.databricks.com/aws/en/delta/table-properties, delta.appendOnly).
+  const appendOnly = (table: string) => /'delta\.appendOnly'\s*=\s*'true'/i.test(sqlText(table));
   const out: VisibilityRow[] = [];
   for (const [persona, principal] of Object.entries(ids.personas) as [PersonaName, string][]) {
     const who = h.identities(principal);
@@ -107,7 +111,7 @@ export function visibility(resources: readonly AccessResource[], h: Holdings): V
       const modify = writes.some((x) => x === undefined) ? null : writes[2]!.join("; ");
       const chain = onObject("table", table, "SELECT").map((n) => h.check(principal, n));
       if (chain.some((x) => x === undefined)) {
-        out.push({ persona, principal, dataset: table, tenantData: !d || d.tenantKey !== null, rows: "none", columns: {}, how: "no SELECT chain", modify });
+        out.push({ persona, principal, dataset: table, tenantData: !d || d.tenantKey !== null, rows: "none", columns: {}, how: "no SELECT chain", modify, appendOnly: !d && appendOnly(table) });
         continue;
       }
       const grant = chain[2]!.join("; ");
@@ -131,7 +135,7 @@ export function visibility(resources: readonly AccessResource[], h: Holdings): V
           columns[c.name] = masks.length > 1 ? "masked" : v.all ? "clear" : v.mapped ? (v.exclusive ? "clear (own tenant)" : "clear (every mapped tenant)") : "masked";
         }
       }
-      out.push({ persona, principal, dataset: table, tenantData: !d || d.tenantKey !== null, rows, columns: rows === "none" ? {} : columns, how, modify });
+      out.push({ persona, principal, dataset: table, tenantData: !d || d.tenantKey !== null, rows, columns: rows === "none" ? {} : columns, how, modify, appendOnly: !d && appendOnly(table) });
     }
   }
   return out;

@@ -1,5 +1,6 @@
 import { GOVERNANCE_SCHEMA, gdprJobName, gdprWorkspaceDir, governanceNames, pipelinesGroup, platformPhysicalNames } from "./naming";
 import type { Settings } from "./settings";
+import { gdprFolder, type FolderSpec } from "./workspace";
 
 /** The three GDPR jobs; each runs the notebook of the same name in notebooks/gdpr/. */
 export const GDPR_JOB_KINDS = ["subject-access", "erasure", "retention"] as const;
@@ -49,6 +50,8 @@ export interface GdprJobSpec {
 export interface GdprSpec {
   /** Workspace folder of the notebooks and their shared module. */
   readonly dir: string;
+  /** That folder and its ACL: platform admins manage, the GDPR service principal reads. */
+  readonly folder: FolderSpec;
   /** The shared module, uploaded as a workspace file next to the notebooks so they can import it. */
   readonly module: { readonly resourceName: string; readonly source: string; readonly path: string };
   readonly jobs: readonly GdprJobSpec[];
@@ -120,6 +123,7 @@ export function compileGdprJobs(s: Settings): GdprSpec {
   );
   return {
     dir,
+    folder: gdprFolder(s),
     module: { resourceName: "gdpr-module", source: `${GDPR_CODE_DIR}/${GDPR_MODULE}`, path: `${dir}/${GDPR_MODULE}` },
     jobs,
     secretScope: {

@@ -2,6 +2,7 @@ import Ajv2020, { ErrorObject } from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import { schemaEnum, type Persona } from "../manifest";
 import settingsSchema from "./settings.schema.json";
+import { DATAHUB_APP_VERSIONS, DATAHUB_INGESTION_IMAGE } from "./datahub";
 import type { StackSettings } from "./settings.gen";
 
 export type { StackSettings } from "./settings.gen";
@@ -12,12 +13,11 @@ export type PersonaName = keyof StackSettings["personas"];
 /** Settings after the schema's defaults are applied. */
 export type Settings = StackSettings & {
   protect: boolean;
-  abac: boolean;
   mode: NonNullable<StackSettings["mode"]>;
   aws: StackSettings["aws"] & Required<Pick<StackSettings["aws"], "landingRetentionDays">>;
   databricks: StackSettings["databricks"] &
-    Required<Pick<StackSettings["databricks"], "pipelineDevelopment" | "warehouseSize" | "vacuumRetentionHours" | "gdprSecretScope" | "gdprRetentionSchedule">>;
-  kafka: StackSettings["kafka"] & Required<Pick<StackSettings["kafka"], "principalPrefix" | "secretScope">>;
+    Required<Pick<StackSettings["databricks"], "workspaceRoot" | "pipelineDevelopment" | "warehouseSize" | "vacuumRetentionHours" | "gdprSecretScope" | "gdprRetentionSchedule">>;
+  kafka: StackSettings["kafka"] & Required<Pick<StackSettings["kafka"], "principalPrefix" | "secretScope" | "scramCredentials">>;
   datahub: StackSettings["datahub"] &
     Required<Pick<StackSettings["datahub"], "ingestionSchedule" | "ingestionImage" | "secretName" | "kafka" | "prerequisitesChartVersion" | "chartVersion">>;
   serving?: ServingSettings;
@@ -47,9 +47,24 @@ export const SECRET_KEYS = {
   servingCursorKey: "servingCursorKey",
   /** PEM private key (EC P-256) the serving API signs the tokens it exchanges for its tenant principals with. */
   servingFederationKey: "servingFederationKey",
+  /** SCRAM password of DataHub's own Kafka user (datahub.kafka: platform with kafka.auth: sasl-scram-sha512). */
+  datahubKafkaPassword: "datahubKafkaPassword",
   /** Kubeconfig of the cluster DataHub runs on (optional: without it the ambient KUBECONFIG is used). */
   kubeconfig: "kubeconfig",
 } as const;
+
+/**
+ * Pulumi secret config keys per domain (`<key>-<domain>`, e.g. kafkaPipelinePassword-core-business), read by the stack
+ * that holds the domain when kafka.auth is sasl-scram-sha512.
+ */
+export const DOMAIN_SECRET_KEYS = {
+  /** SCRAM password of the domain pipeline's Kafka user; also stored in its Databricks secret scope for the pipeline. */
+  kafkaPipelinePassword: "kafkaPipelinePassword",
+  /** SCRAM password of the domain producers' Kafka user, for the services that write the domain's topics. */
+  kafkaProducerPassword: "kafkaProducerPassword",
+} as const;
+
+export const domainSecretKey = (key: keyof typeof DOMAIN_SECRET_KEYS, domain: string) => `${DOMAIN_SECRET_KEYS[key]}-${domain}`;
 
 export const CONFIG_NAMESPACE = "lakemesh";
 
@@ -76,7 +91,15 @@ function schemaAt(pointer: string): JsonSchema {
   return s;
 }
 
-function describe(where: string, e: ErrorObject): string {
+/** The value at a JSON pointer of the settings (ajv reports `data` only in verbose mode). */
+function valueAt(raw: unknown, pointer: string): unknown {
+  return pointer
+    .split("/")
+    .filter(Boolean)
+    .reduce<unknown>((v, seg) => (v && typeof v === "object" ? (v as Record<string, unknown>)[seg.replace(/~1/g, "/").replace(/~0/g, "~")] : undefined), raw);
+}
+
+function describe(where: string, e: ErrorObject, raw: unknown): string {
   const segs = e.instancePath.split("/").filter(Boolean);
   if (e.keyword === "required") {
     const field = String((e.params as { missingProperty: string }).missingProperty);
@@ -89,7 +112,7 @@ function describe(where: string, e: ErrorObject): string {
     return `${where}: ${CONFIG_NAMESPACE}:${[...segs, field].join(".")}: unknown config key; keys allowed here: ${Object.keys((e.parentSchema?.properties ?? {}) as object).join(", ")}`;
   }
   const allowed = (schemaAt(e.instancePath)["x-allowed"] as string | undefined) ?? e.message ?? "see the settings schema";
-  const shown = JSON.stringify(e.data);
+  const shown = JSON.stringify(valueAt(raw, e.instancePath));
   return `${where}: ${CONFIG_NAMESPACE}:${segs.join(".")}: ${shown && shown.length > 60 ? shown.slice(0, 60) + "..." : shown} is not allowed; ${allowed}`;
 }
 
@@ -118,15 +141,29 @@ export function readSettings(get: (key: string) => unknown, where: string): Sett
   }
   if (!validate(raw)) {
     const first = [...(validate.errors ?? [])].sort((a, b) => (a.instancePath < b.instancePath ? -1 : 1))[0];
-    throw new SettingsError(describe(where, first));
+    throw new SettingsError(describe(where, first, raw));
   }
   const s = raw as Settings;
+  // Only workspace admins can create objects in the workspace root, so a folder there is admins' until lakemesh
+  // grants more (https://docs.databricks.com/security/access-control/workspace-acl.html#folder-permissions).
+  s.databricks.workspaceRoot ??= `/${s.prefix}/${s.env}`;
   const fail = (key: string, msg: string) => {
     throw new SettingsError(`${where}: ${CONFIG_NAMESPACE}:${key}: ${msg}`);
   };
   if (s.kafka.minInsyncReplicas > s.kafka.replicationFactor) fail("kafka.minInsyncReplicas", `${s.kafka.minInsyncReplicas} is above the replication factor ${s.kafka.replicationFactor}; at most the replication factor`);
   if (s.kafka.replicationFactor > 1 && s.kafka.minInsyncReplicas >= s.kafka.replicationFactor) fail("kafka.minInsyncReplicas", `${s.kafka.minInsyncReplicas} leaves no replica to lose; below the replication factor ${s.kafka.replicationFactor}`);
   if (s.kafka.auth === "sasl-scram-sha512" && !s.kafka.saslUsername) fail("kafka.saslUsername", "missing config key; required when kafka.auth is sasl-scram-sha512");
+  if (s.kafka.scramCredentials === "msk" && !s.kafka.mskClusterArn) fail("kafka.mskClusterArn", "missing config key; required when kafka.scramCredentials is msk");
+  if (s.kafka.scramCredentials === "msk" && s.kafka.mskClusterArn && s.kafka.mskClusterArn.split(":")[4] !== s.aws.accountId) {
+    fail("kafka.mskClusterArn", `is in account ${s.kafka.mskClusterArn.split(":")[4]}; the stack's AWS account is ${s.aws.accountId}`);
+  }
+  // The ingestion CLI speaks the server's API: pin it to the server the chart installs.
+  const server = DATAHUB_APP_VERSIONS[s.datahub.chartVersion];
+  if (!server) fail("datahub.chartVersion", `${s.datahub.chartVersion} has no known DataHub server version; one of ${Object.keys(DATAHUB_APP_VERSIONS).join(", ")} (a new chart needs its appVersion in DATAHUB_APP_VERSIONS, lib/compile/datahub.ts)`);
+  s.datahub.ingestionImage ??= `${DATAHUB_INGESTION_IMAGE}:${server}`;
+  if (s.datahub.ingestionImage.split(":").pop() !== server) {
+    fail("datahub.ingestionImage", `${s.datahub.ingestionImage} is not the DataHub server's version ${server} (chart ${s.datahub.chartVersion}); use the tag ${server}`);
+  }
   if (s.mode === "domain" && !s.domain) fail("domain", "missing config key; required when mode is domain");
   if (s.mode !== "domain" && s.domain) fail("domain", `set while mode is ${s.mode}; only with mode: domain`);
   if (s.databricks.tagAssignerGroups && s.databricks.accountObjectsOwner !== s.env) {

@@ -2,7 +2,7 @@
 
 The bodies are the plan's rendered SQL. Open-source Spark has no is_account_group_member() and no notion of the
 caller, so the stand-in passes both in: is_account_group_member(g) becomes array_contains(groups, g) and
-current_user() becomes the caller column. Everything else runs as written.
+session_user() becomes the caller column. Everything else runs as written.
 """
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ def standin(sql: str, fn: str) -> str:
     m = re.match(r"CREATE OR REPLACE FUNCTION `[a-z0-9_]+`\.`governance`\.`[a-z0-9_]+`\((?P<params>[^)]*)\)\s+RETURNS (?P<ret>\w+)\s+COMMENT '[^']*'\s+RETURN (?P<body>.*)$", sql, re.S)
     assert m, sql
     body = re.sub(r"`[a-z0-9_]+`\.`governance`\.`tenant_principals`", "tenant_principals", m["body"])
-    body = body.replace("is_account_group_member(", "array_contains(groups, ").replace("current_user()", "caller")
+    body = body.replace("is_account_group_member(", "array_contains(groups, ").replace("session_user()", "caller")
     return f"CREATE OR REPLACE TEMPORARY FUNCTION {fn}({m['params']}, caller STRING, groups ARRAY<STRING>) RETURNS {m['ret']} RETURN {body}"
 
 
