@@ -9,7 +9,7 @@ import {
   compilePlatform,
   compileRegistry,
   meshOf,
-  platformNames,
+  meshPlatformNames,
   platformStackName,
   PLATFORM_OUTPUT_KEYS,
   readSettings,
@@ -46,7 +46,7 @@ function loadMesh(root: string): Mesh {
 }
 
 function createPlatform(settings: Settings, mesh: Mesh, cfg: pulumi.Config, providers: pulumi.ProviderResource[]): Platform {
-  const names = platformNames(settings.catalog);
+  const names = meshPlatformNames(settings.catalog, mesh);
   return new Platform(
     "platform",
     {

@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { platformOutputs, type Settings } from "../../lib/compile";
+import { maskSpecs, platformOutputs, type Mesh, type Settings } from "../../lib/compile";
 
 /** The warehouse id of every offline plan: the platform plan's SqlEndpoint gets it, domain plans read it. */
 export const OFFLINE_WAREHOUSE_ID = "offline-warehouse-id";
@@ -38,11 +38,16 @@ function computed(type: string, name: string, i: Inputs, region: string, account
   }
 }
 
+/** What the platform plan of `mesh` exports: a domain stack's plan reads these by default. */
+export function offlinePlatformOutputs(s: Settings, mesh?: Mesh): Record<string, unknown> {
+  return { ...platformOutputs(s, OFFLINE_WAREHOUSE_ID, maskSpecs(mesh).map((m) => m.key)) };
+}
+
 /**
  * Mocks for the offline plan: every resource echoes its inputs, plus the ids and outputs above. A StackReference
  * to the platform stack returns the outputs the platform plan exports (`platform` replaces them, for tests).
  */
-export function planMocks(s: Settings, platform: Record<string, unknown> = { ...platformOutputs(s, OFFLINE_WAREHOUSE_ID) }): pulumi.runtime.Mocks {
+export function planMocks(s: Settings, platform: Record<string, unknown> = offlinePlatformOutputs(s)): pulumi.runtime.Mocks {
   const [region, account] = [s.aws.region, s.aws.accountId];
   return {
     newResource(args) {

@@ -4,7 +4,8 @@ import { commentLiteral, qualified, qualifiedName } from "../sql";
 import { stableJson } from "./json";
 import { datasetOfTopic, topicMajor } from "./model";
 import { bronzeTableName, consumerGroupPrefix, schemaName, topicName } from "./naming";
-import type { PlatformNames } from "./platform-names";
+import { maskKey } from "./masks";
+import type { Category, PlatformNames } from "./platform-names";
 import type { Settings } from "./settings";
 
 /** Bumped when the contract's shape changes in a way the pipeline module must know about. */
@@ -123,6 +124,16 @@ function tableProperties(s: Settings, domain: string, layer: string, version: st
   };
 }
 
+/** The platform's mask of a personal column: its category's, of exactly the column's type (lib/compile/masks.ts). */
+function maskOf(names: PlatformNames, category: Category, type: string): string {
+  const key = maskKey(category, type);
+  const fn = names.masks[key];
+  if (!fn) {
+    throw new Error(`the platform declares no mask for ${category} columns of type ${type} (mask_${key}); it declares one per (category, type) of its mesh: deploy the platform stack with this manifest first`);
+  }
+  return fn;
+}
+
 function contractColumn(c: Column, names: PlatformNames, tenantScoped: boolean): ContractColumn {
   const personal = c.personalData ? { category: c.personalData.category, erasure: c.personalData.erasure } : undefined;
   return {
@@ -130,7 +141,7 @@ function contractColumn(c: Column, names: PlatformNames, tenantScoped: boolean):
     type: c.physicalType,
     nullable: c.required !== true,
     comment: c.description,
-    ...(personal && tenantScoped ? { mask: names.masks[c.personalData!.category] } : {}),
+    ...(personal && tenantScoped ? { mask: maskOf(names, personal.category, c.physicalType) } : {}),
     ...(personal ? { personalData: personal } : {}),
   };
 }

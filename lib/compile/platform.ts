@@ -2,7 +2,7 @@ import { type DomainManifest } from "../manifest";
 import { mergeGrants, type GrantSpec } from "./grants";
 import { Mesh } from "./model";
 import { domainGroup, governanceNames, GOVERNANCE_SCHEMA, GOVERNANCE_TABLES, pipelinesGroup, platformPhysicalNames } from "./naming";
-import { CATEGORIES, type Category } from "./platform-names";
+import { maskSpecs, type MaskSpec } from "./masks";
 import { READER_PERSONAS, type Settings } from "./settings";
 
 export interface TagPolicySpec {
@@ -53,6 +53,8 @@ export interface PlatformSpec {
   readonly systemGrants: readonly { readonly securable: "catalog" | "schema"; readonly name: string; readonly principal: string; readonly privileges: readonly string[] }[];
   readonly systemSchemas: readonly string[];
   readonly abacPolicies: readonly AbacPolicySpec[];
+  /** The mask functions the platform declares: each category's text mask, and one per (category, numeric type) the mesh uses. */
+  readonly masks: readonly MaskSpec[];
   readonly protect: boolean;
 }
 
@@ -72,8 +74,11 @@ export function compilePlatform(s: Settings, mesh: Mesh): PlatformSpec {
   const domainGroups = mesh.domains.map((d) => domainGroup(s, d.metadata.name));
   const readers = READER_PERSONAS.map((x) => p[x]);
   const everyone = sorted([...readers, p.gdpr_officer, p.auditor, p.end_user, pipelinesGroup(s), ...domainGroups]);
+  const masks = maskSpecs(mesh);
   const tagPolicies: TagPolicySpec[] = [
-    { resourceName: "tag-policy-pii", tagKey: "pii", description: "Personal-data category of a column (lakemesh).", values: [...CATEGORIES].sort() },
+    // The value names the column's mask (its category, with the type for numeric masks), so ABAC can match each
+    // mask to the columns of its type: a policy's column conditions cannot test a column's type.
+    { resourceName: "tag-policy-pii", tagKey: "pii", description: "Personal-data category of a column, with its type when numeric, e.g. financial_decimal_18_2 (lakemesh).", values: masks.map((m) => m.key) },
     { resourceName: "tag-policy-retention", tagKey: "retention", description: "ISO 8601 retention period of a dataset or personal column (lakemesh).", values: retentionValues(mesh.domains) },
     { resourceName: "tag-policy-tenant_key", tagKey: "tenant_key", description: "Marks the tenant column of a tenant table (lakemesh).", values: ["true"] },
     { resourceName: "tag-policy-data_domain", tagKey: "data_domain", description: "Owning data domain of a table (lakemesh).", values: sorted(mesh.domains.map((d) => d.metadata.name)) },
@@ -91,14 +96,14 @@ export function compilePlatform(s: Settings, mesh: Mesh): PlatformSpec {
           usings: ["tenant_col"],
           exceptPrincipals: exceptFromAbac,
         },
-        ...CATEGORIES.map(
-          (c: Category): AbacPolicySpec => ({
-            resourceName: `abac-mask-${c}`,
-            name: `lakemesh_mask_${c}`,
+        ...masks.map(
+          (m): AbacPolicySpec => ({
+            resourceName: `abac-mask-${m.key}`,
+            name: `lakemesh_mask_${m.key}`,
             policyType: "POLICY_TYPE_COLUMN_MASK",
-            functionName: g.mask(c),
+            functionName: g.mask(m.key),
             matchColumns: [
-              { condition: `hasTagValue('pii', '${c}')`, alias: "pii_col" },
+              { condition: `hasTagValue('pii', '${m.key}')`, alias: "pii_col" },
               { condition: "hasTag('tenant_key')", alias: "tenant_col" },
             ],
             onColumn: "pii_col",
@@ -139,6 +144,7 @@ export function compilePlatform(s: Settings, mesh: Mesh): PlatformSpec {
     ],
     systemSchemas: ["access", "query"],
     abacPolicies,
+    masks,
     protect: s.protect,
   };
 }

@@ -12,5 +12,5 @@ export * from "./gold";
 export * from "./validate";
 export * from "./files";
 export { MANIFEST_RULES } from "./rules";
-export { maskType } from "./rules/personal-data";
+export { maskType, personalTypeAllowed } from "./rules/personal-data";
 export type * from "./types.gen";

@@ -30,8 +30,9 @@ def _token(salt: str, request_id: str, column: str) -> str:
 
 def erasure_action(ds: g.Dataset, schema: dict[str, tuple[str, bool]]) -> dict[str, str] | None:
     """How a dataset forgets a subject: None deletes the subject's rows; otherwise each personal column's new value,
-    "token" (a string unlinkable to the subject) or "null". Rows go when the manifest says delete for the subject
-    key or for every personal column (and always in bronze), or when a column to be emptied cannot be NULL."""
+    "token" (a string unlinkable to the subject; STRING columns only) or "null" (delete, and anonymize of DATE and
+    numeric columns such as a DECIMAL salary). Rows go when the manifest says delete for the subject key or for every
+    personal column (and always in bronze), or when a column to be emptied cannot be NULL."""
     methods = {c["name"]: c["erasure"] for c in ds.personal_columns}
     if ds.layer == "bronze" or set(methods.values()) == {"delete"} or methods.get(ds.subject_key or "") == "delete":
         return None

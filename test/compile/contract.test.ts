@@ -1,8 +1,8 @@
-import { compileContract, platformNames, type ContractDataset } from "../../lib/compile";
+import { compileContract, maskKey, meshPlatformNames, platformNames, type Category, type ContractDataset } from "../../lib/compile";
 import { shippedMesh, fixtureMesh, stackSettings } from "../helpers/settings";
 
 const s = stackSettings("prod");
-const names = platformNames(s.catalog);
+const names = meshPlatformNames(s.catalog, shippedMesh());
 const contracts = shippedMesh().domains.map((d) => compileContract(s, names, d));
 const all: ContractDataset[] = contracts.flatMap((c) => c.datasets);
 
@@ -31,19 +31,28 @@ describe("compileContract (shipped domains, prod)", () => {
     expect(all.filter((d) => !d.tenantKey).map((d) => d.name).sort()).toEqual(["bronze_market_prices", "bronze_products", "market_prices", "products"]);
   });
 
-  it("masks every personal column of a tenant table with its category's function, keyed by the row's tenant", () => {
+  it("masks every personal column of a tenant table with its category's function of its type, keyed by the row's tenant", () => {
     let masked = 0;
     for (const d of all) {
       for (const c of d.columns.filter((x) => x.personalData)) {
         expect(d.tenantKey).not.toBeNull();
-        expect(c.mask).toBe(`lakemesh_prod.governance.mask_${c.personalData!.category}`);
+        const key = maskKey(c.personalData!.category as Category, c.type);
+        expect(c.mask).toBe(`lakemesh_prod.governance.mask_${key}`);
         expect(d.schema).toContain(`\`${c.name}\` ${c.type}`);
-        const clause = "`" + c.name + "` " + c.type.replace(/[()]/g, "\\$&") + "( NOT NULL)? COMMENT '[^']*' MASK `lakemesh_prod`.`governance`.`mask_" + c.personalData!.category + "` USING COLUMNS \\(`" + d.tenantKey + "`\\)";
+        const clause = "`" + c.name + "` " + c.type.replace(/[()]/g, "\\$&") + "( NOT NULL)? COMMENT '[^']*' MASK `lakemesh_prod`.`governance`.`mask_" + key + "` USING COLUMNS \\(`" + d.tenantKey + "`\\)";
         expect(d.schema).toMatch(new RegExp(clause));
         masked++;
       }
     }
     expect(masked).toBeGreaterThan(40);
+    const tax = all.find((d) => d.name === "equity_exercises")!.columns.find((c) => c.name === "tax_withheld")!;
+    expect(tax.mask).toBe("lakemesh_prod.governance.mask_financial_decimal_18_2");
+  });
+
+  it("refuses a numeric personal column whose mask the platform does not declare", () => {
+    expect(() => shippedMesh().domains.map((d) => compileContract(s, platformNames(s.catalog), d))).toThrow(
+      "the platform declares no mask for financial columns of type DECIMAL(18,2) (mask_financial_decimal_18_2); it declares one per (category, type) of its mesh: deploy the platform stack with this manifest first",
+    );
   });
 
   it("keeps no Delta statistics on personal columns or raw payloads", () => {

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { compileGovernanceObjects, compileRegistry, compileRegistryRows, compileContract, platformNames } from "../../lib/compile";
+import { compileGovernanceObjects, compileRegistry, compileRegistryRows, compileContract, maskSpecs, meshPlatformNames } from "../../lib/compile";
 import { renderTemplate, trusted, qualified, SqlIdentifierError, principalLiteral, tagLiteral, ident } from "../../lib/sql";
 import { shippedMesh, stackSettings } from "../helpers/settings";
 
@@ -8,7 +8,7 @@ import { shippedMesh, stackSettings } from "../helpers/settings";
 // deliberate change, and review the diff.
 const GOLDEN = path.join(__dirname, "..", "fixtures", "sql");
 const s = stackSettings("prod");
-const objects = compileGovernanceObjects(s);
+const objects = compileGovernanceObjects(s, maskSpecs(shippedMesh()));
 
 describe("governance SQL", () => {
   it.each(objects.map((o) => [o.name, o] as const))("%s matches its golden file", (name, o) => {
@@ -18,10 +18,10 @@ describe("governance SQL", () => {
     expect(text).toBe(fs.readFileSync(file, "utf8"));
   });
 
-  it("covers every function and table: tenant_filter, current_user_tenant, ten masks, five tables", () => {
+  it("covers every function and table: tenant_filter, current_user_tenant, ten text masks, one per numeric type of personal data in the mesh, five tables", () => {
     expect(objects.map((o) => o.name.split(".").pop()).sort()).toEqual([
       "audit_log", "current_user_tenant", "erasure_suppression", "gdpr_registry", "gdpr_requests",
-      "mask_address", "mask_date_of_birth", "mask_email", "mask_financial", "mask_free_text", "mask_identifier",
+      "mask_address", "mask_date_of_birth", "mask_email", "mask_financial", "mask_financial_decimal_18_2", "mask_free_text", "mask_identifier",
       "mask_name", "mask_national_id", "mask_online_identifier", "mask_phone", "tenant_filter", "tenant_principals",
     ]);
     for (const o of objects) {
@@ -35,7 +35,7 @@ describe("governance SQL", () => {
   });
 
   it("binds every registry value as a parameter", () => {
-    const names = platformNames(s.catalog);
+    const names = meshPlatformNames(s.catalog, shippedMesh());
     const rows = compileRegistry(shippedMesh().domains.map((d) => compileContract(s, names, d)));
     const o = compileRegistryRows(s, rows);
     const stmt = o.create[0];

@@ -95,7 +95,15 @@ const CASES: [string, string, Change[], string[]][] = [
     "date_of_birth on a STRING column",
     [{ file: A, from: "            category: email", to: "            category: date_of_birth" }],
     [
-      "mesh/alpha.yaml:57:25: spec.datasets[0].columns[2].physicalType: personal column \"email\" of category date_of_birth is STRING; physicalType: DATE (the type governance.mask_date_of_birth takes)",
+      "mesh/alpha.yaml:57:25: spec.datasets[0].columns[2].physicalType: personal column \"email\" of category date_of_birth is STRING; physicalType: DATE or a numeric type (TINYINT, SMALLINT, INT, BIGINT, FLOAT, DOUBLE, DECIMAL(p,s)) (a mask of category date_of_birth takes and returns exactly the column's type)",
+    ],
+  ],
+  [
+    "personal-data",
+    "an e-mail column typed as a number",
+    [{ file: A, from: "          physicalType: STRING\n          description: E-mail.", to: "          physicalType: BIGINT\n          description: E-mail." }],
+    [
+      "mesh/alpha.yaml:56:25: spec.datasets[0].columns[2].physicalType: personal column \"email\" of category email is BIGINT; physicalType: STRING (a mask of category email takes and returns exactly the column's type)",
     ],
   ],
   [
@@ -389,6 +397,16 @@ describe("semantic rules", () => {
   it.each(CASES)("%s: %s", (rule, _name, changes, expected) => {
     expect(errorsAfter(...changes)).toEqual(expected);
     expect(rulesAfter(...changes)).toContain(rule);
+  });
+
+  it.each([
+    ["DECIMAL(18,2)", "financial"],
+    ["BIGINT", "identifier"],
+    ["INT", "date_of_birth"],
+    ["DOUBLE", "phone"],
+  ])("allows personal data of a numeric type: %s of category %s", (type, category) => {
+    const personal = `          physicalType: ${type}\n          description: Balance.\n          personalData:\n            category: ${category}\n            erasure: anonymize\n            legalBasis: contract\n            purpose: Run the account.\n`;
+    expect(errorsAfter({ file: A, from: "          physicalType: DECIMAL(18,2)\n          description: Balance.\n", to: personal })).toEqual([]);
   });
 
   it("every rule has at least one failing case", () => {

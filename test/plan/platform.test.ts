@@ -31,12 +31,13 @@ describe("the Platform component (prod)", () => {
       "databricks:index/catalog:Catalog": 1,
       "databricks:index/externalLocation:ExternalLocation": 2,
       "databricks:index/grant:Grant": 3,
-      // catalog, governance schema, export volume, 12 functions, 5 tables
-      "databricks:index/grants:Grants": 20,
+      // catalog, governance schema, export volume, 13 functions (11 masks), 5 tables
+      "databricks:index/grants:Grants": 21,
       "databricks:index/job:Job": 3,
       "databricks:index/notebook:Notebook": 3,
       "databricks:index/permissions:Permissions": 4,
-      "databricks:index/policyInfo:PolicyInfo": 11,
+      // the row filter and one per mask
+      "databricks:index/policyInfo:PolicyInfo": 12,
       "databricks:index/schema:Schema": 1,
       "databricks:index/secret:Secret": 1,
       "databricks:index/secretAcl:SecretAcl": 3,
@@ -51,8 +52,8 @@ describe("the Platform component (prod)", () => {
       "kubernetes:core/v1:Secret": 2,
       "kubernetes:helm.sh/v3:Release": 2,
       "lakemesh:platform:Gdpr": 1,
-      // 5 tables, 12 functions, the registry rows
-      "pulumi-nodejs:dynamic:Resource": 18,
+      // 5 tables, 13 functions, the registry rows
+      "pulumi-nodejs:dynamic:Resource": 19,
     });
   });
 
@@ -104,11 +105,11 @@ describe("the Platform component (prod)", () => {
     expect(JSON.stringify(policy)).not.toContain('"*"');
   });
 
-  it("defines governed tags for pii (the categories), retention, tenant_key and data_domain, one after another", () => {
+  it("defines governed tags for pii (the masks: categories, and category_type for numeric ones), retention, tenant_key and data_domain, one after another", () => {
     const tags = byType(plan, "databricks:index/tagPolicy:TagPolicy");
     const pii = tags.find((t) => t.inputs.tagKey === "pii")!;
     expect((pii.inputs.values as { name: string }[]).map((v) => v.name)).toEqual([
-      "address", "date_of_birth", "email", "financial", "free_text", "identifier", "name", "national_id", "online_identifier", "phone",
+      "address", "date_of_birth", "email", "financial", "financial_decimal_18_2", "free_text", "identifier", "name", "national_id", "online_identifier", "phone",
     ]);
     expect(tags.map((t) => t.inputs.tagKey)).toEqual(["data_domain", "pii", "retention", "tenant_key"]);
     expect(tags.filter((t) => t.dependsOn.length === 1).length).toBe(3);
@@ -116,7 +117,7 @@ describe("the Platform component (prod)", () => {
 
   it("grants EXECUTE on every governance function to every reader persona and to the pipelines", () => {
     const fnGrants = byType(plan, "databricks:index/grants:Grants").filter((g) => g.inputs.function !== undefined);
-    expect(fnGrants).toHaveLength(12);
+    expect(fnGrants).toHaveLength(13);
     for (const g of fnGrants) {
       const principals = (g.inputs.grants as { principal: string; privileges: string[] }[]).filter((e) => e.privileges.includes("EXECUTE")).map((e) => e.principal);
       expect(principals).toEqual(expect.arrayContaining(["lakemesh-prod-internal-analysts", "lakemesh-prod-client-admins", "lakemesh-prod-data-scientists", "lakemesh-prod-pipelines"]));
@@ -154,6 +155,11 @@ describe("the Platform component (prod)", () => {
       policyType: "POLICY_TYPE_COLUMN_MASK",
       matchColumns: [{ condition: "hasTagValue('pii', 'email')", alias: "pii_col" }, { condition: "hasTag('tenant_key')", alias: "tenant_col" }],
       columnMask: { functionName: "lakemesh_prod.governance.mask_email", onColumn: "pii_col", usings: [{ alias: "tenant_col" }] },
+    });
+    // A numeric mask matches only the columns tagged with its own type: a policy cannot test a column's type.
+    expect(abac.find((p) => p.name === "abac-mask-financial_decimal_18_2")!.inputs).toMatchObject({
+      matchColumns: [{ condition: "hasTagValue('pii', 'financial_decimal_18_2')", alias: "pii_col" }, { condition: "hasTag('tenant_key')", alias: "tenant_col" }],
+      columnMask: { functionName: "lakemesh_prod.governance.mask_financial_decimal_18_2", onColumn: "pii_col", usings: [{ alias: "tenant_col" }] },
     });
   });
 

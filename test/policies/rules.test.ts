@@ -218,6 +218,15 @@ describe("lm-uc-tenant-filter-and-masks: contracts filter tenant tables and mask
     );
     expect(violations(rule("lm-uc-tenant-filter-and-masks"), r)).toEqual(["lakemesh_prod.alpha.accounts.email holds personal data (email) but has no mask @ alpha-contract"]);
   });
+  it("flags a mask of another type than its column (Databricks casts the result back and fails the query)", () => {
+    const r = change(base, isContract, (f) =>
+      editContract(f, (c) => {
+        const d = c.datasets.find((x: any) => x.name === "accounts");
+        d.columns.find((x: any) => x.name === "email").type = "DECIMAL(18,2)";
+      }),
+    );
+    expect(violations(rule("lm-uc-tenant-filter-and-masks"), r)).toEqual(["lakemesh_prod.alpha.accounts.email is DECIMAL(18,2) but its mask is mask_email; mask_email_decimal_18_2 takes and returns DECIMAL(18,2) @ alpha-contract"]);
+  });
 });
 
 describe("lm-aws-bucket-public-access-block: every bucket blocks public access", () => {

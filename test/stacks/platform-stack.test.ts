@@ -1,8 +1,8 @@
-import { OFFLINE_WAREHOUSE_ID } from "../../cli/plan/mocks";
+import { offlinePlatformOutputs } from "../../cli/plan/mocks";
 import { readStackConfig } from "../../cli/plan/stack-config";
 import { runOfflinePlan } from "../../cli/plan/run";
-import { platformOutputs, PLATFORM_OUTPUT_KEYS } from "../../lib/compile";
-import { ROOT } from "../helpers/settings";
+import { PLATFORM_OUTPUT_KEYS } from "../../lib/compile";
+import { ROOT, shippedMesh } from "../helpers/settings";
 
 test("the platform stack holds no domain and exports what domain stacks read, plus the GDPR job ids", async () => {
   const stack = readStackConfig(ROOT, "prod-platform");
@@ -11,8 +11,9 @@ test("the platform stack holds no domain and exports what domain stacks read, pl
   expect(plan.resources.filter((r) => r.type === "lakemesh:platform:Platform")).toHaveLength(1);
   const { gdprJobIds, ...shared } = plan.outputs;
   expect(Object.keys(shared).sort()).toEqual([...PLATFORM_OUTPUT_KEYS].sort());
-  // What the domain stacks' offline plans are given is what this plan exports.
-  expect(shared).toEqual(JSON.parse(JSON.stringify(platformOutputs(stack.settings, OFFLINE_WAREHOUSE_ID))));
+  // What the domain stacks' offline plans are given is what this plan exports, the mesh's numeric masks included.
+  expect(shared).toEqual(JSON.parse(JSON.stringify(offlinePlatformOutputs(stack.settings, shippedMesh()))));
+  expect((shared.masks as Record<string, string>).financial_decimal_18_2).toBe("lakemesh_prod.governance.mask_financial_decimal_18_2");
   expect(Object.keys(gdprJobIds as object).sort()).toEqual(["erasure", "retention", "subject-access"]);
   // Grants on the catalog include every domain's group, from the whole mesh.
   const catalogGrants = plan.resources.find((r) => r.name === "catalog-grants")!;

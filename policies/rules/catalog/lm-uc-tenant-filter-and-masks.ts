@@ -1,10 +1,12 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
+import { maskKey } from "../../../lib/compile/masks";
+import type { Category } from "../../../lib/compile/platform-names";
 import { columnClauses, contractsOf, ruleId, withoutQuoted } from "../../lib";
 
 /** Isolation is declared with the table: no pipeline table is ever readable unfiltered or unmasked. */
 export const policy: StackValidationPolicy = {
   name: ruleId(__filename),
-  description: "In every pipeline contract, each table with a tenant key carries the tenant row filter, and each personal column a mask.",
+  description: "In every pipeline contract, each table with a tenant key carries the tenant row filter, and each personal column a mask of exactly its type.",
   enforcementLevel: "mandatory",
   severity: "critical",
   remediationSteps: "Plan the domain with lakemesh (which declares ROW FILTER and MASK in the pipeline definition); do not edit contract.json.",
@@ -21,9 +23,15 @@ export const policy: StackValidationPolicy = {
         const clauses = columnClauses(ds.schema);
         for (const c of ds.columns.filter((x) => x.personalData)) {
           const clause = withoutQuoted(clauses.get(c.name) ?? "");
-          if (!/ MASK `[a-z0-9_]+`\.`[a-z0-9_]+`\.`mask_[a-z_]+`( USING COLUMNS \(`[a-z0-9_]+`\))?$/.test(clause)) {
+          const m = / MASK `[a-z0-9_]+`\.`[a-z0-9_]+`\.`mask_([a-z0-9_]+)`( USING COLUMNS \(`[a-z0-9_]+`\))?$/.exec(clause);
+          if (!m) {
             report(`${ds.table}.${c.name} holds personal data (${c.personalData!.category}) but has no mask`, resource.urn);
+            continue;
           }
+          // Databricks casts a mask's result back to the column's type and fails the query when it cannot
+          // (lib/compile/masks.ts): each column's mask takes and returns exactly its type.
+          const want = maskKey(c.personalData!.category as Category, c.type);
+          if (m[1] !== want) report(`${ds.table}.${c.name} is ${c.type} but its mask is mask_${m[1]}; mask_${want} takes and returns ${c.type}`, resource.urn);
         }
       }
     }
