@@ -99,7 +99,7 @@ export const planCommand: Command = {
       throw e;
     }
     const { runOfflinePlan } = await import("../plan/run");
-    const { duplicateUrns, planFiles, planTree } = await import("../plan/outputs");
+    const { duplicateUrns, notPersonalSection, planFiles, planTree } = await import("../plan/outputs");
     let platformOutputs: Record<string, unknown> | undefined;
     const outputsFile = parsed.values["platform-outputs"];
     if (outputsFile) {
@@ -129,7 +129,7 @@ export const planCommand: Command = {
       io.err(`lakemesh plan: ${(e as Error).message}\n`);
       return EXIT.failed;
     }
-    const files = planFiles(plan, [policy.violationsMarkdown(violations), policy.survivalSection(plan, userConfig)]);
+    const files = planFiles(plan, [policy.violationsMarkdown(violations), policy.survivalSection(plan, userConfig), notPersonalSection(plan)]);
     const target = writePlanFiles(path.resolve(root, parsed.values.out!), stack.stack, files);
     if (!parsed.values.quiet) io.out(planTree(plan));
     for (const v of violations) (v.enforcementLevel === "mandatory" ? io.err : io.out)(policy.formatViolation(v));

@@ -134,13 +134,21 @@ function maskOf(names: PlatformNames, category: Category, type: string): string 
   return fn;
 }
 
+/**
+ * The column comment: its description, and for a column declared `personalData: false` the reason, so Unity Catalog
+ * and DataHub (which ingests column comments) show why a column that looks personal is not.
+ */
+function columnComment(c: Column): string {
+  return c.personalData === false && c.reason ? `${c.description} Not personal data: ${c.reason}` : c.description;
+}
+
 function contractColumn(c: Column, names: PlatformNames, tenantScoped: boolean): ContractColumn {
   const personal = c.personalData ? { category: c.personalData.category, erasure: c.personalData.erasure } : undefined;
   return {
     name: c.name,
     type: c.physicalType,
     nullable: c.required !== true,
-    comment: c.description,
+    comment: columnComment(c),
     ...(personal && tenantScoped ? { mask: maskOf(names, personal.category, c.physicalType) } : {}),
     ...(personal ? { personalData: personal } : {}),
   };

@@ -75,7 +75,7 @@ export function maskSpecs(mesh?: Mesh): MaskSpec[] {
   for (const d of mesh?.domains ?? []) {
     for (const ds of d.spec.datasets) {
       for (const c of personalColumns(ds)) {
-        const s = maskSpec(c.personalData!.category, c.physicalType);
+        const s = maskSpec(c.personalData.category, c.physicalType);
         specs.set(s.key, s);
       }
     }

@@ -43,7 +43,24 @@ function validator(): ValidateFunction<DomainManifest> {
 export function validateSchema(file: string, value: unknown, sourceMap: SourceMap): ManifestError[] {
   const validate = validator();
   if (validate(value)) return [];
-  return (validate.errors ?? []).map((e) => toManifestError(file, e, sourceMap));
+  return oneErrorPerAnyOf(validate.errors ?? []).map((e) => toManifestError(file, e, sourceMap));
+}
+
+/**
+ * A value that fits no branch of an anyOf (personalData: an object, or false) makes ajv report every branch's
+ * complaint plus the anyOf itself. Keep what helps: when the value took a branch's shape (an object with a wrong or
+ * missing field), that branch's errors; otherwise the one anyOf error, which says what is allowed.
+ */
+function oneErrorPerAnyOf(errors: readonly ErrorObject[]): ErrorObject[] {
+  const drop = new Set<ErrorObject>();
+  for (const a of errors.filter((e) => e.keyword === "anyOf")) {
+    const at = a.instancePath;
+    const branches = errors.filter((e) => e !== a && (e.instancePath === at || e.instancePath.startsWith(`${at}/`)));
+    const shaped = branches.filter((e) => e.instancePath !== at || !["type", "const", "enum"].includes(e.keyword));
+    for (const e of branches) if (!shaped.includes(e)) drop.add(e);
+    if (shaped.length > 0) drop.add(a);
+  }
+  return errors.filter((e) => !drop.has(e));
 }
 
 function resolve(schema: unknown): JsonSchema {
@@ -103,6 +120,7 @@ function toManifestError(file: string, e: ErrorObject, sourceMap: SourceMap): Ma
       break;
     case "enum":
     case "const":
+    case "anyOf":
       message = `${quote(e.data)} is not allowed`;
       break;
     case "pattern":

@@ -1,7 +1,8 @@
 // Deterministic sample events for a domain's topics, shaped by the manifest (columns, types, examples,
 // personal-data categories) so a local pipeline run has something realistic to read. Pure: the same seed and
 // options give the same events.
-import { tenantKeyOf, type Column, type Dataset, type DomainManifest } from "../manifest";
+import { classifyValues } from "../classify";
+import { isPersonal, tenantKeyOf, type Column, type Dataset, type DomainManifest } from "../manifest";
 import { datasetOfTopic, topicMajor } from "../compile/model";
 import { topicName } from "../compile/naming";
 import { decimalParts, isNumeric, typeFamily } from "../manifest/types";
@@ -193,3 +194,31 @@ export function sampleSummary(events: readonly SampleEvent[]): Record<string, Re
   return out;
 }
 
+
+/** A payload field whose values look personal although its column is not marked personal. */
+export interface PersonalValueFlag {
+  readonly topic: string;
+  readonly column: string;
+  readonly category: string;
+  readonly matched: number;
+  readonly seen: number;
+}
+
+/**
+ * The value classifier (lib/classify) over events: for each topic, the fields of columns not marked personal
+ * (absent or `personalData: false`) whose values look like e-mail addresses, IBANs, IP addresses, phone numbers...
+ */
+export function personalValueFlags(domain: DomainManifest, events: readonly SampleEvent[]): PersonalValueFlag[] {
+  const out: PersonalValueFlag[] = [];
+  for (const t of domain.spec.topics ?? []) {
+    const ds = datasetOfTopic(domain, t);
+    if (!ds) continue;
+    const topic = topicName(domain.metadata.name, t.name, topicMajor(domain, t));
+    const payloads = events.filter((e) => e.topic === topic).map((e) => JSON.parse(e.value) as Record<string, unknown>);
+    for (const c of ds.columns.filter((x) => !isPersonal(x))) {
+      const f = classifyValues(payloads.map((p) => p[c.name]));
+      if (f) out.push({ topic, column: c.name, category: f.category, matched: f.matched, seen: f.seen });
+    }
+  }
+  return out;
+}

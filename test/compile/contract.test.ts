@@ -49,6 +49,13 @@ describe("compileContract (shipped domains, prod)", () => {
     expect(tax.mask).toBe("lakemesh_prod.governance.mask_financial_decimal_18_2");
   });
 
+  it("puts the reason of a column declared not personal into its comment (Unity Catalog, DataHub)", () => {
+    const sessions = all.find((d) => d.name === "sessions")!;
+    expect(sessions.columns.find((c) => c.name === "country_code")!.comment).toBe(
+      "Country derived from the IP address. Not personal data: ISO 3166 country only: shared by millions of people, it identifies no one; the IP address it comes from is ip_address.",
+    );
+  });
+
   it("refuses a numeric personal column whose mask the platform does not declare", () => {
     expect(() => shippedMesh().domains.map((d) => compileContract(s, platformNames(s.catalog), d))).toThrow(
       "the platform declares no mask for financial columns of type DECIMAL(18,2) (mask_financial_decimal_18_2); it declares one per (category, type) of its mesh: deploy the platform stack with this manifest first",

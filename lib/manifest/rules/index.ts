@@ -12,6 +12,7 @@ import { rule as retention } from "./retention";
 import { rule as subjectKey } from "./subject-key";
 import { rule as tenantKey } from "./tenant-key";
 import { rule as uniqueNames } from "./unique-names";
+import { rule as unmarkedPersonalData } from "./unmarked-personal-data";
 
 /** Every semantic check, run after the JSON Schema over all manifests together. */
 export const MANIFEST_RULES: readonly ManifestRule[] = [
@@ -19,6 +20,7 @@ export const MANIFEST_RULES: readonly ManifestRule[] = [
   tenantKey,
   subjectKey,
   personalData,
+  unmarkedPersonalData,
   retention,
   durations,
   contractVersion,

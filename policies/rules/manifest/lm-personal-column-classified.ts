@@ -14,7 +14,7 @@ export const policy: ResourceValidationPolicy = {
     if (!d) return;
     for (const ds of d.manifest.spec.datasets) {
       for (const c of ds.columns) {
-        if (c.personalData === undefined) continue;
+        if (!c.personalData) continue; // absent, or false: not personal (the validator checks its reason)
         const where = `${d.manifest.metadata.name}.${ds.name}.${c.name}`;
         if (!c.personalData.category) report(`personal column ${where} has no category`);
         if (c.personalData.erasure !== "delete" && c.personalData.erasure !== "anonymize") report(`personal column ${where} has no erasure method (delete or anonymize)`);
