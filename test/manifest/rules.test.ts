@@ -155,6 +155,14 @@ const CASES: [string, string, Change[], string[]][] = [
     ],
   ],
   [
+    "personal-topic-retention",
+    "a personal topic kept 30 days",
+    [{ file: A, from: "      retention: P7D\n", to: "      retention: P30D\n" }],
+    [
+      "mesh/alpha.yaml:19:18: spec.topics[0].retention: topic \"accounts\" carries personal data and keeps an event up to 31 days (retention P30D plus up to 1 day until its segment rolls), past the 30-day erasure deadline; a retention of at most P29D (older events are read from bronze, which erasure reaches)",
+    ],
+  ],
+  [
     "personal-data",
     "shared dataset with personal data",
     [{ file: A, from: "      subjectKey: account_id\n", to: "      subjectKey: account_id\n      tenantScoped: false\n" }, { file: A, from: "        - name: tenant_id\n          physicalType: STRING\n          required: true\n          description: Tenant.\n        - name: account_id", to: "        - name: account_id" }],
@@ -461,6 +469,12 @@ describe("semantic rules", () => {
   it("accepts a column that looks personal when it says personalData: false with a reason", () => {
     const to = "        - name: national_tax_id\n          physicalType: STRING\n          description: Tax id of the holder.\n          personalData: false\n          reason: Holds the issuing tax office's id, never the holder's.\n        - name: balance\n";
     expect(errorsAfter({ file: A, from: "        - name: balance\n", to })).toEqual([]);
+  });
+
+  it("allows a personal topic its real maximum, P29D, and a topic without personal data more", () => {
+    expect(errorsAfter({ file: A, from: "      retention: P7D\n", to: "      retention: P29D\n" })).toEqual([]);
+    expect(errorsAfter({ file: A, from: "      retention: P7D\n", to: "      retention: PT696H\n" })).toEqual([]);
+    expect(errorsAfter({ file: A, from: "      retention: P7D\n", to: "      retention: PT697H\n" })).toHaveLength(1);
   });
 
   it("every rule has at least one failing case", () => {

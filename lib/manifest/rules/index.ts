@@ -7,6 +7,7 @@ import { rule as expectations } from "./expectations";
 import { rule as goldAggregate } from "./gold-aggregate";
 import { rule as layers } from "./layers";
 import { rule as personalData } from "./personal-data";
+import { rule as personalTopicRetention } from "./personal-topic-retention";
 import { rule as references } from "./references";
 import { rule as retention } from "./retention";
 import { rule as subjectKey } from "./subject-key";
@@ -21,6 +22,7 @@ export const MANIFEST_RULES: readonly ManifestRule[] = [
   subjectKey,
   personalData,
   unmarkedPersonalData,
+  personalTopicRetention,
   retention,
   durations,
   contractVersion,

@@ -1,5 +1,6 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { MS_PER_DAY } from "../../../lib/manifest/duration";
+import { ERASURE_DEADLINE_MS } from "../../../lib/manifest/topic-retention";
 import { personalTopics, ruleId, T, topicNumber } from "../../lib";
 
 /** Kafka cannot delete one record: a topic with personal data must expire within the erasure deadline. */
@@ -9,7 +10,7 @@ export const policy: StackValidationPolicy = {
   enforcementLevel: "mandatory",
   severity: "critical",
   remediationSteps: "Lower the topic's retention in the manifest (e.g. P7D); events older than that are read from bronze, not Kafka.",
-  configSchema: { properties: { maxRetentionMs: { type: "integer", minimum: 1, default: 30 * MS_PER_DAY } } },
+  configSchema: { properties: { maxRetentionMs: { type: "integer", minimum: 1, default: ERASURE_DEADLINE_MS } } },
   validateStack: (args, report) => {
     const { maxRetentionMs } = args.getConfig<{ maxRetentionMs: number }>();
     const personal = personalTopics(args.resources);
