@@ -18,7 +18,7 @@ import {
   type PlatformOutputs,
   type Settings,
 } from "./lib/compile";
-import { formatError, readManifestFiles, validateMesh } from "./lib/manifest";
+import { formatError, manifestSource, readManifestFiles, validateMesh, type LoadedManifest } from "./lib/manifest";
 import { pipelineCodeFiles } from "./lib/project";
 
 /** Shared pipeline module files, project-relative, uploaded with every domain. */
@@ -36,13 +36,16 @@ function configValue(cfg: pulumi.Config, key: string): unknown {
   }
 }
 
-/** Every manifest, validated together: a domain stack still checks the whole mesh, then registers only its own. */
-function loadMesh(root: string): Mesh {
+/**
+ * Every manifest, validated together: a domain stack still checks the whole mesh, then registers only its own. With
+ * it, each domain's loaded manifest (its file and positions, for located policy violations).
+ */
+function loadMesh(root: string): { mesh: Mesh; loaded: ReadonlyMap<string, LoadedManifest> } {
   const { files, errors: unreadable } = readManifestFiles([path.join(root, "domains")], root);
   const validation = validateMesh(files);
   const errors = [...unreadable, ...validation.errors];
   if (errors.length > 0) throw new ProgramError(`${errors.length} manifest error(s):\n${errors.map(formatError).join("\n")}`);
-  return meshOf(validation.manifests);
+  return { mesh: meshOf(validation.manifests), loaded: new Map(validation.manifests.map((m) => [m.manifest.metadata.name, m])) };
 }
 
 function createPlatform(settings: Settings, mesh: Mesh, cfg: pulumi.Config, providers: pulumi.ProviderResource[]): Platform {
@@ -94,7 +97,7 @@ export async function program(root = process.cwd()): Promise<Record<string, unkn
   const stack = pulumi.getStack();
   const cfg = new pulumi.Config(CONFIG_NAMESPACE);
   const settings = readSettings((k) => configValue(cfg, k), `Pulumi.${stack}.yaml`);
-  const mesh = loadMesh(root);
+  const { mesh, loaded } = loadMesh(root);
   const only = settings.mode === "domain" ? mesh.byName.get(settings.domain!) : undefined;
   if (settings.mode === "domain" && !only) {
     throw new ProgramError(`Pulumi.${stack}.yaml: lakemesh:domain: "${settings.domain}" is not a manifest in domains/; one of: ${[...mesh.byName.keys()].join(", ")}`);
@@ -115,7 +118,7 @@ export async function program(root = process.cwd()): Promise<Record<string, unkn
   const code = pipelineCodeFiles(root);
   const registered = (only ? [only] : mesh.domains).map((d) => ({
     name: d.metadata.name,
-    domain: new DataDomain(d.metadata.name, { manifest: d, spec: compileDomain(settings, mesh, d, code), settings, platform: refs! }, {
+    domain: new DataDomain(d.metadata.name, { manifest: d, source: manifestSource(loaded.get(d.metadata.name)!), spec: compileDomain(settings, mesh, d, code), settings, platform: refs! }, {
       providers: [providers.databricks!, providers.kafka!, providers.kubernetes!],
     }),
   }));

@@ -4,6 +4,8 @@ import * as path from "path";
 import type { PolicyResource, ReportViolation, ResourceValidationArgs } from "@pulumi/policy";
 import type { PipelineContract } from "../lib/compile/contract";
 import type { DomainManifest } from "../lib/manifest/types.gen";
+import { displayPath, type FieldPath } from "../lib/manifest/paths";
+import { locateIn, type ManifestSource } from "../lib/manifest/positions";
 
 export const T = {
   DataDomain: "lakemesh:domain:DataDomain",
@@ -45,7 +47,18 @@ export interface DataDomainProps {
   readonly manifest: DomainManifest;
   readonly env: string;
   readonly schema: string;
+  /** Topics in the order of spec.topics. */
   readonly topics: readonly { readonly name: string; readonly personalData: boolean }[];
+  /** The manifest's file and the positions of its fields (absent in plans made before they were recorded). */
+  readonly source?: ManifestSource;
+}
+
+/**
+ * Where a violation's manifest field is, as validate names it: `file:line:col: <field path>`; without recorded
+ * positions, the domain and the field path.
+ */
+export function where(d: DataDomainProps, path: FieldPath): string {
+  return d.source ? locateIn(d.source, path) : `${d.manifest.metadata.name}: ${displayPath(path)}`;
 }
 
 export function domainProps(r: { type: string; props: Record<string, any> }): DataDomainProps | undefined {
@@ -73,6 +86,16 @@ export function contractsOf<R extends Pick<PolicyResource, "type" | "props">>(re
 export function topicNumber(props: Record<string, any>, key: string): number | undefined {
   const v = props.config?.[key];
   return v === undefined || v === null || v === "" ? undefined : Number(v);
+}
+
+/** `file:line:col: spec.topics[i].<field>: ` of the manifest that declares a physical topic, else "". */
+export function topicDeclaration(resources: readonly Pick<PolicyResource, "type" | "props">[], topic: string, field: string): string {
+  for (const r of resources) {
+    const d = domainProps(r);
+    const i = d?.topics.findIndex((t) => t.name === topic) ?? -1;
+    if (d && i >= 0) return `${where(d, ["spec", "topics", i, field])}: `;
+  }
+  return "";
 }
 
 /** Physical names of topics that carry personal data, from every DataDomain's spec. */

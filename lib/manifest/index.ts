@@ -12,6 +12,7 @@ export * from "./predicate";
 export * from "./gold";
 export * from "./validate";
 export * from "./files";
+export * from "./positions";
 export { MANIFEST_RULES } from "./rules";
 export { maskType, personalTypeAllowed } from "./rules/personal-data";
 export type * from "./types.gen";

@@ -1,6 +1,6 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { parseSemver } from "../../../lib/manifest/semver";
-import { domainProps, ruleId } from "../../lib";
+import { domainProps, ruleId, where } from "../../lib";
 
 /** Previous contracts: { "<domain>": { "<dataset>": { version, lifecycle, columns: [names] } } }. */
 export type PreviousContracts = Record<string, Record<string, { version: string; lifecycle: string; columns: string[] }>>;
@@ -23,15 +23,15 @@ export const policy: ResourceValidationPolicy = {
     const { previous } = args.getConfig<{ previous: PreviousContracts }>();
     const before = previous[d.manifest.metadata.name];
     if (!before) return; // no previous plan: nothing to compare with
-    for (const ds of d.manifest.spec.datasets) {
+    d.manifest.spec.datasets.forEach((ds, i) => {
       const old = before[ds.name];
-      if (!old || old.lifecycle !== "active") continue;
+      if (!old || old.lifecycle !== "active") return;
       const removed = old.columns.filter((c) => !ds.columns.some((x) => x.name === c));
-      if (removed.length === 0) continue;
+      if (removed.length === 0) return;
       const [was, now] = [parseSemver(old.version), parseSemver(ds.contract.version)];
       if (!was || !now || now.major <= was.major) {
-        report(`${d.manifest.metadata.name}.${ds.name} removes or renames ${removed.join(", ")} of an active contract without a major version bump (${old.version} -> ${ds.contract.version})`);
+        report(`${where(d, ["spec", "datasets", i, "contract", "version"])}: ${d.manifest.metadata.name}.${ds.name} removes or renames ${removed.join(", ")} of an active contract without a major version bump (${old.version} -> ${ds.contract.version})`);
       }
-    }
+    });
   },
 };
