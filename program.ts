@@ -18,7 +18,7 @@ import {
   type PlatformOutputs,
   type Settings,
 } from "./lib/compile";
-import { formatError, manifestSource, readManifestFiles, validateMesh, type LoadedManifest } from "./lib/manifest";
+import { formatError, readManifestFiles, validateMesh } from "./lib/manifest";
 import { pipelineCodeFiles } from "./lib/project";
 
 /** Shared pipeline module files, project-relative, uploaded with every domain. */
@@ -38,14 +38,14 @@ function configValue(cfg: pulumi.Config, key: string): unknown {
 
 /**
  * Every manifest, validated together: a domain stack still checks the whole mesh, then registers only its own. With
- * it, each domain's loaded manifest (its file and positions, for located policy violations).
+ * it, each domain's file (for policy violations that name file:line:col).
  */
-function loadMesh(root: string): { mesh: Mesh; loaded: ReadonlyMap<string, LoadedManifest> } {
+function loadMesh(root: string): { mesh: Mesh; files: ReadonlyMap<string, string> } {
   const { files, errors: unreadable } = readManifestFiles([path.join(root, "domains")], root);
   const validation = validateMesh(files);
   const errors = [...unreadable, ...validation.errors];
   if (errors.length > 0) throw new ProgramError(`${errors.length} manifest error(s):\n${errors.map(formatError).join("\n")}`);
-  return { mesh: meshOf(validation.manifests), loaded: new Map(validation.manifests.map((m) => [m.manifest.metadata.name, m])) };
+  return { mesh: meshOf(validation.manifests), files: new Map(validation.manifests.map((m) => [m.manifest.metadata.name, m.file])) };
 }
 
 function createPlatform(settings: Settings, mesh: Mesh, cfg: pulumi.Config, providers: pulumi.ProviderResource[]): Platform {
@@ -97,7 +97,7 @@ export async function program(root = process.cwd()): Promise<Record<string, unkn
   const stack = pulumi.getStack();
   const cfg = new pulumi.Config(CONFIG_NAMESPACE);
   const settings = readSettings((k) => configValue(cfg, k), `Pulumi.${stack}.yaml`);
-  const { mesh, loaded } = loadMesh(root);
+  const { mesh, files } = loadMesh(root);
   const only = settings.mode === "domain" ? mesh.byName.get(settings.domain!) : undefined;
   if (settings.mode === "domain" && !only) {
     throw new ProgramError(`Pulumi.${stack}.yaml: lakemesh:domain: "${settings.domain}" is not a manifest in domains/; one of: ${[...mesh.byName.keys()].join(", ")}`);
@@ -118,7 +118,7 @@ export async function program(root = process.cwd()): Promise<Record<string, unkn
   const code = pipelineCodeFiles(root);
   const registered = (only ? [only] : mesh.domains).map((d) => ({
     name: d.metadata.name,
-    domain: new DataDomain(d.metadata.name, { manifest: d, source: manifestSource(loaded.get(d.metadata.name)!), spec: compileDomain(settings, mesh, d, code), settings, platform: refs! }, {
+    domain: new DataDomain(d.metadata.name, { manifest: d, manifestFile: files.get(d.metadata.name), spec: compileDomain(settings, mesh, d, code), settings, platform: refs! }, {
       providers: [providers.databricks!, providers.kafka!, providers.kubernetes!],
     }),
   }));

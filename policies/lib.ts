@@ -5,7 +5,7 @@ import type { PolicyResource, ReportViolation, ResourceValidationArgs } from "@p
 import type { PipelineContract } from "../lib/compile/contract";
 import type { DomainManifest } from "../lib/manifest/types.gen";
 import { displayPath, type FieldPath } from "../lib/manifest/paths";
-import { locateIn, type ManifestSource } from "../lib/manifest/positions";
+import { locateField } from "../lib/manifest/positions";
 
 export const T = {
   DataDomain: "lakemesh:domain:DataDomain",
@@ -49,16 +49,26 @@ export interface DataDomainProps {
   readonly schema: string;
   /** Topics in the order of spec.topics. */
   readonly topics: readonly { readonly name: string; readonly personalData: boolean }[];
-  /** The manifest's file and the positions of its fields (absent in plans made before they were recorded). */
-  readonly source?: ManifestSource;
+  /** The manifest's file, relative to the project (absent in plans made before it was recorded). */
+  readonly manifestFile?: string;
 }
 
 /**
- * Where a violation's manifest field is, as validate names it: `file:line:col: <field path>`; without recorded
- * positions, the domain and the field path.
+ * Folders a manifest file is looked up in: the project `lakemesh plan` runs in (harness option), the working
+ * folder, and the project this pack sits in (policies/ or dist/policies/ under it), as `pulumi preview` runs it.
  */
-export function where(d: DataDomainProps, path: FieldPath): string {
-  return d.source ? locateIn(d.source, path) : `${d.manifest.metadata.name}: ${displayPath(path)}`;
+const roots: string[] = [];
+export function setManifestRoots(first: readonly string[]): void {
+  roots.splice(0, roots.length, ...first, process.cwd(), path.resolve(__dirname, ".."), path.resolve(__dirname, "..", ".."));
+}
+setManifestRoots([]);
+
+/**
+ * Where a violation's manifest field is, as validate names it: `file:line:col: <field path>`, looked up in the
+ * manifest's file; without the file (or when it no longer holds this manifest), the domain and the field path.
+ */
+export function where(d: DataDomainProps, field: FieldPath): string {
+  return d.manifestFile ? locateField(roots, d.manifestFile, d.manifest, field) : `${d.manifest.metadata.name}: ${displayPath(field)}`;
 }
 
 export function domainProps(r: { type: string; props: Record<string, any> }): DataDomainProps | undefined {

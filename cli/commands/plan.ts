@@ -124,7 +124,7 @@ export const planCommand: Command = {
     }
     let violations;
     try {
-      violations = policy.checkPlan(plan, userConfig, previous);
+      violations = policy.checkPlan(plan, userConfig, previous, root);
     } catch (e) {
       io.err(`lakemesh plan: ${(e as Error).message}\n`);
       return EXIT.failed;

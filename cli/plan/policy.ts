@@ -41,7 +41,7 @@ export function previousContracts(file: string | undefined): PreviousContracts |
  * Runs the pack over the plan. The offline plan keeps secretness, so the secrets rule runs in its exact mode;
  * a user's config overrides everything else.
  */
-export function checkPlan(plan: OfflinePlan, userConfig: PolicyPackConfig, previous?: PreviousContracts): Violation[] {
+export function checkPlan(plan: OfflinePlan, userConfig: PolicyPackConfig, previous?: PreviousContracts, projectRoot?: string): Violation[] {
   const base: PolicyPackConfig = {
     "lm-secrets-not-plaintext": { secretsVisible: true },
     ...(previous ? { "lm-breaking-change-needs-major": { previous } } : {}),
@@ -51,7 +51,7 @@ export function checkPlan(plan: OfflinePlan, userConfig: PolicyPackConfig, previ
     const b = base[k];
     merged[k] = typeof v === "object" && typeof b === "object" ? { ...b, ...v } : v;
   }
-  return runPolicies(plan.resources, merged);
+  return runPolicies(plan.resources, merged, undefined, projectRoot);
 }
 
 /** The survival table of the plan, with the pack's default assumptions (or the user's config of that rule). */

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { renderDomainArtifacts, type DomainSpec, type Settings } from "../../lib/compile";
-import type { DomainManifest, ManifestSource } from "../../lib/manifest";
+import type { DomainManifest } from "../../lib/manifest";
 import { TYPES } from "../types";
 import { createCatalog } from "./catalog";
 import { createDatahubIngestion } from "./datahub";
@@ -13,10 +13,10 @@ export interface DataDomainArgs {
   /** The validated manifest. Registered as an input so the policy pack can check it. */
   readonly manifest: DomainManifest;
   /**
-   * The manifest's file and the positions of its fields, so policy violations name file:line:col.
-   * @default none: violations then name the domain only
+   * The manifest's file, relative to the project (`domains/<name>.yaml`), so policy violations name file:line:col.
+   * @default none: violations then name the domain and the field only
    */
-  readonly source?: ManifestSource;
+  readonly manifestFile?: string;
   /** The domain's compiled plan (lib/compile compileDomain): plain data, fully known at preview. */
   readonly spec: DomainSpec;
   /** Stack settings the spec was compiled with. */
@@ -43,7 +43,7 @@ export class DataDomain extends pulumi.ComponentResource {
     // The inputs the policy pack reads: the whole manifest, and the physical names it cannot derive. Kept small:
     // every registered input is serialized, and the whole spec would cost more than all the children.
     const inputs = { manifest: args.manifest, env: args.settings.env, schema: args.spec.schema.name, topics: args.spec.topics.map((t) => ({ name: t.name, personalData: t.personalData })) };
-    super(TYPES.DataDomain, name, args.source ? { ...inputs, source: args.source } : inputs, opts);
+    super(TYPES.DataDomain, name, args.manifestFile ? { ...inputs, manifestFile: args.manifestFile } : inputs, opts);
     const { spec, manifest, settings } = args;
     const names = resolveNames(args.platform);
     const artifacts = names.apply((n) => renderDomainArtifacts(settings, spec, manifest, n, { warehouseId: n.warehouseId, gmsUrl: n.gmsUrl }));

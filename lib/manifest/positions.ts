@@ -1,59 +1,61 @@
-// Where a manifest's fields sit in its file, recorded when it is loaded and carried with it (the DataDomain
-// component's inputs), so a policy violation about a manifest names file:line:col as validate does. Only the fields
-// rules point at are kept (topics, datasets and their keys, columns and their personalData, sources, consumers):
-// a few kilobytes per manifest. Deterministic: the same file gives the same positions.
-import type { LoadedManifest } from "./mesh";
-import { displayPath, toPointer, type FieldPath } from "./paths";
-import type { DomainManifest } from "./types.gen";
+// Where a manifest's fields sit in its file, for policy violations: the DataDomain component's inputs carry the
+// manifest and its file (project-relative); a rule that reports a field looks it up in the file then, so clean plans
+// pay nothing and the plan's bytes do not depend on line numbers. The lookup checks that the file still holds what
+// the plan was made from (domain, and the name of every list item on the way to the field); otherwise it names the
+// field without a position rather than a wrong one.
+import * as fs from "fs";
+import * as path from "path";
+import { displayPath, type FieldPath } from "./paths";
+import { parseLocated, type SourceMap } from "./source";
 
-/** A manifest's file (relative to the project) and the line:column of its fields, by JSON pointer. */
-export interface ManifestSource {
-  readonly file: string;
-  readonly positions: Readonly<Record<string, string>>;
+interface Located {
+  readonly value: unknown;
+  readonly sourceMap: SourceMap;
 }
 
-/** The fields whose positions are kept: what rules report on, down to a column's keys. */
-export function locatedPaths(m: DomainManifest): FieldPath[] {
-  const out: FieldPath[] = [["metadata"], ["metadata", "owner"], ["spec", "sla"]];
-  const keysOf = (at: FieldPath, o: object) => Object.keys(o).map((k) => [...at, k]);
-  (m.spec.topics ?? []).forEach((t, i) => out.push(["spec", "topics", i], ...keysOf(["spec", "topics", i], t)));
-  m.spec.datasets.forEach((ds, d) => {
-    const at = ["spec", "datasets", d];
-    out.push(at, ...keysOf(at, ds), [...at, "contract", "version"], [...at, "contract", "lifecycle"]);
-    if (ds.partitionBy) out.push([...at, "partitionBy", "columns"]);
-    (ds.source.datasets ?? []).forEach((_, k) => out.push([...at, "source", "datasets", k]));
-    ds.columns.forEach((c, j) => out.push([...at, "columns", j], ...(c.personalData !== undefined ? [[...at, "columns", j, "personalData"]] : [])));
-  });
-  (m.spec.consumers ?? []).forEach((_, i) => out.push(["spec", "consumers", i]));
-  return out;
+const cache = new Map<string, Located | null>();
+
+function load(full: string): Located | null {
+  if (!cache.has(full)) {
+    let located: Located | null = null;
+    try {
+      const r = parseLocated(full, fs.readFileSync(full, "utf8"));
+      if (r.ok) located = { value: r.value, sourceMap: r.sourceMap };
+    } catch {
+      located = null;
+    }
+    cache.set(full, located);
+  }
+  return cache.get(full)!;
 }
 
-function valueAt(root: unknown, path: FieldPath): unknown {
-  let v: unknown = root;
-  for (const seg of path) v = v === null || typeof v !== "object" ? undefined : (v as Record<string | number, unknown>)[seg];
-  return v;
+const at = (root: unknown, p: FieldPath): unknown => p.reduce<unknown>((v, seg) => (v !== null && typeof v === "object" ? (v as Record<string | number, unknown>)[seg] : undefined), root);
+
+/** Whether the file's manifest is the plan's on the way to `p`: same domain, and same names of the list items passed. */
+function sameWay(file: unknown, manifest: unknown, p: FieldPath): boolean {
+  const name = (v: unknown) => (v !== null && typeof v === "object" ? (v as { name?: unknown }).name : undefined);
+  if (name(at(file, ["metadata"])) !== name(at(manifest, ["metadata"]))) return false;
+  for (let n = 1; n <= p.length; n++) {
+    if (typeof p[n - 1] !== "number") continue;
+    const [a, b] = [at(file, p.slice(0, n)), at(manifest, p.slice(0, n))];
+    if (a === undefined || name(a) !== name(b)) return false;
+  }
+  return true;
 }
 
 /**
- * The positions of a loaded manifest's located fields, as validate places its errors: a scalar at its value, a
- * mapping or list at its key, a list item at its first line.
+ * `file:line:col: <field path>` of a field of `manifest`, read from `file` (relative to one of `roots`, the first
+ * where it holds that manifest), as validate names positions; without such a file, `<domain>: <field path>`.
  */
-export function manifestSource(loaded: LoadedManifest): ManifestSource {
-  const positions: Record<string, string> = {};
-  for (const path of locatedPaths(loaded.manifest)) {
-    const v = valueAt(loaded.manifest, path);
-    const atKey = typeof path[path.length - 1] === "string" && v !== null && typeof v === "object";
-    const pos = loaded.sourceMap.locate(path, atKey ? "key" : "value");
-    positions[toPointer(path)] = `${pos.line}:${pos.column}`;
+export function locateField(roots: readonly string[], file: string, manifest: unknown, p: FieldPath): string {
+  for (const root of roots) {
+    const located = load(path.resolve(root, file));
+    if (!located || !sameWay(located.value, manifest, p)) continue;
+    const last = p[p.length - 1];
+    const v = at(manifest, p);
+    const pos = located.sourceMap.locate(p, typeof last === "string" && v !== null && typeof v === "object" ? "key" : "value");
+    return `${file}:${pos.line}:${pos.column}: ${displayPath(p)}`;
   }
-  return { file: loaded.file, positions };
-}
-
-/** `file:line:col: <field path>` of a field: its own position, else its nearest located ancestor's. */
-export function locateIn(source: ManifestSource, path: FieldPath): string {
-  for (let n = path.length; n > 0; n--) {
-    const hit = source.positions[toPointer(path.slice(0, n))];
-    if (hit) return `${source.file}:${hit}: ${displayPath(path)}`;
-  }
-  return `${source.file}:1:1: ${displayPath(path)}`;
+  const domain = (at(manifest, ["metadata", "name"]) as string | undefined) ?? "(manifest)";
+  return `${domain}: ${displayPath(p)}`;
 }

@@ -54,9 +54,9 @@ describe("lm-personal-column-classified: personal columns have a category and an
 });
 
 describe("violations about a manifest name its file, line and column, as validate does", () => {
-  it("names the domain and the field when the plan recorded no positions", () => {
+  it("names the domain and the field when the plan recorded no manifest file", () => {
     const r = change(base, alpha, (d) => {
-      delete d.inputs.source;
+      delete d.inputs.manifestFile;
       delete d.inputs.manifest.spec.datasets[0].columns[2].personalData.erasure;
     });
     expect(violations(rule("lm-personal-column-classified"), r)).toEqual(["alpha: spec.datasets[0].columns[2].personalData: personal column alpha.accounts.email has no erasure method (delete or anonymize) @ alpha"]);
