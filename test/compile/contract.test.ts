@@ -1,4 +1,4 @@
-import { compileContract, maskKey, meshPlatformNames, platformNames, type Category, type ContractDataset } from "../../lib/compile";
+import { compileContract, maskKey, meshPlatformNames, platformNames, renderGovernanceSql, type Category, type ContractDataset } from "../../lib/compile";
 import { shippedMesh, fixtureMesh, stackSettings } from "../helpers/settings";
 
 const s = stackSettings("prod");
@@ -47,6 +47,13 @@ describe("compileContract (shipped domains, prod)", () => {
     expect(masked).toBeGreaterThan(40);
     const tax = all.find((d) => d.name === "equity_exercises")!.columns.find((c) => c.name === "tax_withheld")!;
     expect(tax.mask).toBe("lakemesh_prod.governance.mask_financial_decimal_18_2");
+  });
+
+  it("tags each personal column pii with the key of its mask, so an ABAC mask policy matches only columns of its type", () => {
+    const core = contracts.find((c) => c.domain === "core-business")!;
+    const sql = renderGovernanceSql(core, []);
+    expect(sql).toContain("ALTER STREAMING TABLE `lakemesh_prod`.`core_business`.`equity_exercises` ALTER COLUMN `tax_withheld` SET TAGS ('pii' = 'financial_decimal_18_2', 'retention' = 'P10Y');");
+    expect(sql).toContain("ALTER STREAMING TABLE `lakemesh_prod`.`core_business`.`equity_exercises` ALTER COLUMN `payout_iban` SET TAGS ('pii' = 'financial', 'retention' = 'P10Y');");
   });
 
   it("puts the reason of a column declared not personal into its comment (Unity Catalog, DataHub)", () => {
