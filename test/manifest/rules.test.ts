@@ -475,6 +475,14 @@ describe("semantic rules", () => {
     expect(errorsAfter({ file: A, from: "      retention: P7D\n", to: "      retention: P29D\n" })).toEqual([]);
     expect(errorsAfter({ file: A, from: "      retention: P7D\n", to: "      retention: PT696H\n" })).toEqual([]);
     expect(errorsAfter({ file: A, from: "      retention: P7D\n", to: "      retention: PT697H\n" })).toHaveLength(1);
+    // A second topic kept 90 days: allowed without personal data, refused (the control) with it.
+    const topic = (personal: boolean): Change => ({
+      file: A,
+      from: "      personalData: true\n  datasets:\n",
+      to: `      personalData: true\n    - name: audit\n      description: Audit events.\n      partitions: 1\n      retention: P90D\n      key: account_id\n      personalData: ${personal}\n  datasets:\n`,
+    });
+    expect(errorsAfter(topic(false))).toEqual([]);
+    expect(rulesAfter(topic(true))).toEqual(["personal-topic-retention"]);
   });
 
   it("every rule has at least one failing case", () => {
