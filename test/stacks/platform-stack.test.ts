@@ -1,7 +1,8 @@
 import { offlinePlatformOutputs } from "../../cli/plan/mocks";
 import { readStackConfig } from "../../cli/plan/stack-config";
 import { runOfflinePlan } from "../../cli/plan/run";
-import { PLATFORM_OUTPUT_KEYS } from "../../lib/compile";
+import { accessReport } from "../../lib/access";
+import { maskSpecs, PLATFORM_OUTPUT_KEYS } from "../../lib/compile";
 import { ROOT, shippedMesh } from "../helpers/settings";
 
 test("the platform stack holds no domain and exports what domain stacks read, plus the GDPR job ids", async () => {
@@ -15,6 +16,13 @@ test("the platform stack holds no domain and exports what domain stacks read, pl
   expect(shared).toEqual(JSON.parse(JSON.stringify(offlinePlatformOutputs(stack.settings, shippedMesh()))));
   expect((shared.masks as Record<string, string>).financial_decimal_18_2).toBe("lakemesh_prod.governance.mask_financial_decimal_18_2");
   expect(Object.keys(gdprJobIds as object).sort()).toEqual(["erasure", "retention", "subject-access"]);
+  // Without the domains' contracts, the access model finds the functions the GDPR jobs must see through by name:
+  // the tenant filter and every mask, the numeric ones (mask_financial_decimal_18_2) included.
+  const functions = 1 + maskSpecs(shippedMesh()).length;
+  const see = accessReport(plan.resources).actions.filter((a) => a.action.startsWith("see every row and clear value"));
+  expect(see.map((a) => `${a.workload}: ${a.action}`)).toEqual(
+    ["erasure", "retention", "subject-access"].map((k) => `gdpr ${k}: see every row and clear value (${functions} functions)`),
+  );
   // Grants on the catalog include every domain's group, from the whole mesh.
   const catalogGrants = plan.resources.find((r) => r.name === "catalog-grants")!;
   expect((catalogGrants.inputs.grants as { principal: string }[]).map((g) => g.principal)).toContain("lakemesh-prod-domain-outcomes-performance");
