@@ -7,6 +7,8 @@
   mesh.py run     --plan out/plan/dev --domains a,b     one Spark Declarative Pipelines run of the domains'
                                                         contracts, then their liquid clustering
   mesh.py counts  --plan out/plan/dev --domains a,b     rows per table and tenant, as JSON
+  mesh.py scan    --plan out/plan/dev --domains a,b     columns not marked personal whose values look personal
+                                                        (e-mail, IBAN, IP, phone...), as a JSON list
 
 What the plan holds is what runs: the contracts are the plan's workspace/.../contract.json files, the topics its
 kafka Topic resources, the governance tables its rendered SQL. Locally the catalog is spark_catalog and the
@@ -216,10 +218,27 @@ def counts(plan: Path, domains: list[str]) -> dict:
     return out
 
 
+def scan(plan: Path, domains: list[str]) -> list[dict]:
+    """Silver and gold tables' columns not marked personal whose values look personal (scripts/local/personal_values)."""
+    import personal_values
+
+    spark = spark_local.classic_session("lakemesh-scan")
+    flags = []
+    try:
+        for p in contracts(plan, domains).values():
+            for ds in json.loads(p.read_text())["datasets"]:
+                if ds["layer"] != "bronze":
+                    table = local_name(ds["table"])
+                    flags += [f.__dict__ for f in personal_values.scan_table(spark.read.table(table), table, ds)]
+    finally:
+        spark.stop()
+    return flags
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
-    for name in ("prepare", "topics", "run", "counts"):
+    for name in ("prepare", "topics", "run", "counts", "scan"):
         s = sub.add_parser(name)
         s.add_argument("--plan", type=Path, required=True)
         if name == "prepare":
@@ -242,6 +261,8 @@ def main() -> int:
         return run(a.plan, a.domains.split(","), a.extra, a.name)
     elif a.cmd == "counts":
         print(json.dumps(counts(a.plan, a.domains.split(",")), indent=2, sort_keys=True))
+    elif a.cmd == "scan":
+        print(json.dumps(scan(a.plan, a.domains.split(",")), indent=2, sort_keys=True))
     return 0
 
 
