@@ -1,4 +1,5 @@
 import { formatError, ManifestPathError, readManifestFiles, sortErrors, validateMesh } from "../../lib/manifest";
+import { printable, printableJson } from "../../lib/text";
 import { Command, EXIT, Io, outputFormat, parseCommandArgs, UsageError } from "../usage";
 
 const USAGE = `Usage: lakemesh validate [paths...] [--format text|json]
@@ -29,12 +30,12 @@ export const validateCommand: Command = {
       if (e instanceof ManifestPathError) throw new UsageError(e.message);
       throw e;
     }
-    if (read.files.length === 0 && read.errors.length === 0) throw new UsageError(`no *.yaml or *.yml manifests found in ${paths.join(", ")}`);
+    if (read.files.length === 0 && read.errors.length === 0) throw new UsageError(`no *.yaml or *.yml manifests found in ${paths.map(printable).join(", ")}`);
     const result = validateMesh(read.files);
     const errors = sortErrors([...read.errors, ...result.errors]);
     const fileCount = read.files.length + read.errors.length;
     if (format === "json") {
-      io.out(JSON.stringify({ valid: errors.length === 0, files: fileCount, domains: result.manifests.map((m) => m.manifest.metadata.name), errors }, null, 2) + "\n");
+      io.out(printableJson({ valid: errors.length === 0, files: fileCount, domains: result.manifests.map((m) => m.manifest.metadata.name), errors }, 2) + "\n");
     } else if (errors.length > 0) {
       for (const e of errors) io.out(formatError(e) + "\n");
       io.out(`${errors.length} error${errors.length === 1 ? "" : "s"} in ${new Set(errors.map((e) => e.file)).size} of ${fileCount} file${fileCount === 1 ? "" : "s"}\n`);
