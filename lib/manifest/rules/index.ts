@@ -4,10 +4,12 @@ import { rule as columnTypes } from "./column-types";
 import { rule as contractVersion } from "./contract-version";
 import { rule as durations } from "./durations";
 import { rule as expectations } from "./expectations";
+import { rule as freeText } from "./free-text";
 import { rule as goldAggregate } from "./gold-aggregate";
 import { rule as layers } from "./layers";
 import { rule as personalData } from "./personal-data";
 import { rule as references } from "./references";
+import { rule as reservedNames } from "./reserved-names";
 import { rule as retention } from "./retention";
 import { rule as subjectKey } from "./subject-key";
 import { rule as tenantKey } from "./tenant-key";
@@ -16,6 +18,7 @@ import { rule as uniqueNames } from "./unique-names";
 /** Every semantic check, run after the JSON Schema over all manifests together. */
 export const MANIFEST_RULES: readonly ManifestRule[] = [
   uniqueNames,
+  reservedNames,
   tenantKey,
   subjectKey,
   personalData,
@@ -28,4 +31,5 @@ export const MANIFEST_RULES: readonly ManifestRule[] = [
   references,
   goldAggregate,
   expectations,
+  freeText,
 ];
