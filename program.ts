@@ -9,6 +9,7 @@ import {
   compilePlatform,
   compileRegistry,
   meshOf,
+  platformLimitErrors,
   platformNames,
   platformStackName,
   PLATFORM_OUTPUT_KEYS,
@@ -18,7 +19,7 @@ import {
   type PlatformOutputs,
   type Settings,
 } from "./lib/compile";
-import { formatError, readManifestFiles, validateMesh } from "./lib/manifest";
+import { formatError, readManifestFiles, sortErrors, validateMesh } from "./lib/manifest";
 import { pipelineCodeFiles } from "./lib/project";
 
 /** Shared pipeline module files, project-relative, uploaded with every domain. */
@@ -36,11 +37,14 @@ function configValue(cfg: pulumi.Config, key: string): unknown {
   }
 }
 
-/** Every manifest, validated together: a domain stack still checks the whole mesh, then registers only its own. */
-function loadMesh(root: string): Mesh {
+/**
+ * Every manifest, validated together: a domain stack still checks the whole mesh, then registers only its own. The
+ * stack's limits (schedules, continuous pipelines) apply to the domains it deploys.
+ */
+function loadMesh(root: string, settings: Settings): Mesh {
   const { files, errors: unreadable } = readManifestFiles([path.join(root, "domains")], root);
   const validation = validateMesh(files);
-  const errors = [...unreadable, ...validation.errors];
+  const errors = sortErrors([...unreadable, ...validation.errors, ...platformLimitErrors(settings, validation.manifests)]);
   if (errors.length > 0) throw new ProgramError(`${errors.length} manifest error(s):\n${errors.map(formatError).join("\n")}`);
   return meshOf(validation.manifests);
 }
@@ -94,7 +98,7 @@ export async function program(root = process.cwd()): Promise<Record<string, unkn
   const stack = pulumi.getStack();
   const cfg = new pulumi.Config(CONFIG_NAMESPACE);
   const settings = readSettings((k) => configValue(cfg, k), `Pulumi.${stack}.yaml`);
-  const mesh = loadMesh(root);
+  const mesh = loadMesh(root, settings);
   const only = settings.mode === "domain" ? mesh.byName.get(settings.domain!) : undefined;
   if (settings.mode === "domain" && !only) {
     throw new ProgramError(`Pulumi.${stack}.yaml: lakemesh:domain: "${settings.domain}" is not a manifest in domains/; one of: ${[...mesh.byName.keys()].join(", ")}`);

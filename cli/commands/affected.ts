@@ -3,6 +3,7 @@ import * as path from "path";
 import { affectedStacks } from "../../lib/compile";
 import { readManifestFiles, validateMesh, type DomainManifest } from "../../lib/manifest";
 import { pipelineCodeFiles } from "../../lib/project";
+import { printable, printableJson } from "../../lib/text";
 import { Command, EXIT, Io, outputFormat, parseCommandArgs, UsageError } from "../usage";
 
 const USAGE = `Usage: lakemesh affected --base <git ref> [--env <env>] [--format text|json]
@@ -34,12 +35,14 @@ export const affectedCommand: Command = {
     if (!parsed) return EXIT.ok;
     const base = parsed.values.base;
     if (!base) throw new UsageError("--base <git ref> is required");
+    // A ref that starts with '-' would reach git as an option (git diff --output=<file> writes a file).
+    if (base.startsWith("-")) throw new UsageError(`--base ${printable(JSON.stringify(base))}: a git ref does not start with '-'`);
     const format = outputFormat(parsed.values.format);
     const root = io.cwd;
     try {
       git(root, ["rev-parse", "--verify", "--quiet", `${base}^{commit}`]);
     } catch {
-      throw new UsageError(`--base ${base}: not a commit of the repository in ${root}`);
+      throw new UsageError(`--base ${printable(base)}: not a commit of the repository in ${printable(root)}`);
     }
     const { readStackConfig, StackConfigError } = await import("../plan/stack-config");
     let settings;
@@ -61,9 +64,9 @@ export const affectedCommand: Command = {
     const changed = [...new Set([...git(root, ["diff", "--name-only", base]).split("\n"), ...git(root, ["ls-files", "--others", "--exclude-standard"]).split("\n")])].filter(Boolean).sort();
     const code = pipelineCodeFiles(root);
     const stacks = affectedStacks(settings, baseManifests(root, base), v.manifests.map((m) => m.manifest), code, changed);
-    if (format === "json") io.out(JSON.stringify({ base, env: settings.env, changedFiles: changed, stacks }, null, 2) + "\n");
-    else if (stacks.length === 0) io.out(`no stack of ${settings.env} is affected by the change since ${base}\n`);
-    else for (const s of stacks) io.out(`${s.stack}\t${s.reasons.join("; ")}\n`);
+    if (format === "json") io.out(printableJson({ base, env: settings.env, changedFiles: changed, stacks }, 2) + "\n");
+    else if (stacks.length === 0) io.out(`no stack of ${settings.env} is affected by the change since ${printable(base)}\n`);
+    else for (const s of stacks) io.out(`${s.stack}\t${printable(s.reasons.join("; "))}\n`);
     return EXIT.ok;
   },
 };

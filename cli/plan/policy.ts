@@ -1,41 +1,9 @@
-import * as fs from "fs";
 import { runPolicies, violationsMarkdown, type PolicyPackConfig, type Violation } from "../../policies/harness";
-import type { DomainManifest } from "../../lib/manifest";
 import { survivalRows, survivalTable, SURVIVAL_DEFAULTS, type SurvivalConfig } from "../../policies/rules/gdpr/lm-gdpr-erasure-survival";
 import type { PreviousContracts } from "../../policies/rules/manifest/lm-breaking-change-needs-major";
 import type { OfflinePlan } from "./run";
 
-export class PolicyInputError extends Error {}
-
-/** Reads a --policy-config file (the shape of `pulumi preview --policy-pack-config`). */
-export function readPolicyConfig(file: string | undefined): PolicyPackConfig {
-  if (!file) return {};
-  try {
-    const parsed = JSON.parse(fs.readFileSync(file, "utf8"));
-    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("not a JSON object");
-    return parsed as PolicyPackConfig;
-  } catch (e) {
-    throw new PolicyInputError(`--policy-config ${file}: ${(e as Error).message}`);
-  }
-}
-
-/** Contracts of a previous plan.json, for the breaking-change rule. */
-export function previousContracts(file: string | undefined): PreviousContracts | undefined {
-  if (!file) return undefined;
-  let plan: { resources?: { type: string; inputs: { manifest?: DomainManifest } }[] };
-  try {
-    plan = JSON.parse(fs.readFileSync(file, "utf8"));
-  } catch (e) {
-    throw new PolicyInputError(`--previous ${file}: ${(e as Error).message}`);
-  }
-  const out: PreviousContracts = {};
-  for (const r of plan.resources ?? []) {
-    const m = r.type === "lakemesh:domain:DataDomain" ? r.inputs.manifest : undefined;
-    if (!m) continue;
-    out[m.metadata.name] = Object.fromEntries(m.spec.datasets.map((d) => [d.name, { version: d.contract.version, lifecycle: d.contract.lifecycle, columns: d.columns.map((c) => c.name) }]));
-  }
-  return out;
-}
+export { PolicyInputError, previousContracts, readPolicyConfig } from "./policy-inputs";
 
 /**
  * Runs the pack over the plan. The offline plan keeps secretness, so the secrets rule runs in its exact mode;
@@ -46,7 +14,8 @@ export function checkPlan(plan: OfflinePlan, userConfig: PolicyPackConfig, previ
     "lm-secrets-not-plaintext": { secretsVisible: true },
     ...(previous ? { "lm-breaking-change-needs-major": { previous } } : {}),
   };
-  const merged: PolicyPackConfig = { ...base };
+  // No prototype: a key of the user's config can only ever be a policy's entry (readPolicyConfig refuses the rest).
+  const merged: PolicyPackConfig = Object.assign(Object.create(null), base);
   for (const [k, v] of Object.entries(userConfig)) {
     const b = base[k];
     merged[k] = typeof v === "object" && typeof b === "object" ? { ...b, ...v } : v;

@@ -1,6 +1,6 @@
 import * as databricks from "@pulumi/databricks";
 import * as pulumi from "@pulumi/pulumi";
-import { CONFIG_KEYS, type DomainArtifacts, type DomainSpec } from "../../lib/compile";
+import { CONFIG_KEYS, PIPELINE_SPARK_CONF, type DomainArtifacts, type DomainSpec } from "../../lib/compile";
 
 const base64 = (text: string) => Buffer.from(text, "utf8").toString("base64");
 /** Workspace files are read from pipelines and jobs under /Workspace. */
@@ -47,6 +47,7 @@ export function createPipeline(
         // A contract change changes this value, so the pipeline is updated and re-reads it.
         [CONFIG_KEYS.contractSha256]: artifacts.apply((a) => a.contractSha256),
         [CONFIG_KEYS.env]: p.env,
+        ...PIPELINE_SPARK_CONF,
         ...p.secretConfiguration,
       },
       notifications: [{ emailRecipients: [...p.notificationEmails], alerts: ["on-update-failure", "on-update-fatal-failure", "on-flow-failure"] }],

@@ -13,6 +13,17 @@ export const CONFIG_KEYS = {
   kafkaSaslPassword: "lakemesh.kafka.sasl_password",
 } as const;
 
+/**
+ * Spark settings of every pipeline. `spark.sql.variable.substitute` (Spark SQLConf, default true) makes Spark
+ * replace `${key}` in SQL text and expressions with configuration values, which in a pipeline include the subject
+ * salt and Kafka credentials (https://docs.databricks.com/aws/en/ldp/parameters shows `${key}` read inside a string
+ * literal). Manifests may not contain `${` (lib/manifest/predicate.ts, rules/free-text.ts); this turns the
+ * mechanism off as a second line. Pipeline `configuration` entries are added to the pipeline's Spark configuration
+ * (https://docs.databricks.com/aws/en/ldp/properties). No Databricks page names this key for serverless pipelines:
+ * stricter reading, it is set; the local runner sets it too (scripts/local/spark_local.py).
+ */
+export const PIPELINE_SPARK_CONF = { "spark.sql.variable.substitute": "false" } as const;
+
 /** A Databricks secret reference, resolved by the pipeline at run time; the value never enters configuration. */
 export const secretRef = (scope: string, key: string) => `{{secrets/${scope}/${key}}}`;
 

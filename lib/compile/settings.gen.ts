@@ -31,6 +31,8 @@ export interface StackSettings {
     gdprSecretScope?: string;
     gdprServicePrincipal?: string;
     gdprRetentionSchedule?: string;
+    minScheduleIntervalMinutes?: number;
+    continuousPipelines?: string[];
   };
   kafka: {
     /**

@@ -5,6 +5,7 @@ export * from "./schema";
 export * from "./mesh";
 export * from "./model";
 export * from "./duration";
+export * from "./cron";
 export * from "./semver";
 export * from "./types";
 export * from "./predicate";

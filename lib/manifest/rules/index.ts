@@ -8,6 +8,7 @@ import { rule as freeText } from "./free-text";
 import { rule as goldAggregate } from "./gold-aggregate";
 import { rule as layers } from "./layers";
 import { rule as personalData } from "./personal-data";
+import { rule as pipelineSchedule } from "./pipeline-schedule";
 import { rule as references } from "./references";
 import { rule as reservedNames } from "./reserved-names";
 import { rule as retention } from "./retention";
@@ -24,6 +25,7 @@ export const MANIFEST_RULES: readonly ManifestRule[] = [
   personalData,
   retention,
   durations,
+  pipelineSchedule,
   contractVersion,
   columnTypes,
   clustering,

@@ -21,10 +21,11 @@ export const policy: ResourceValidationPolicy = {
     const d = domainProps(args);
     if (!d) return;
     const { previous } = args.getConfig<{ previous: PreviousContracts }>();
-    const before = previous[d.manifest.metadata.name];
+    // Own properties only: a domain or dataset named "constructor" must not find Object.prototype's.
+    const before = Object.hasOwn(previous, d.manifest.metadata.name) ? previous[d.manifest.metadata.name] : undefined;
     if (!before) return; // no previous plan: nothing to compare with
     for (const ds of d.manifest.spec.datasets) {
-      const old = before[ds.name];
+      const old = Object.hasOwn(before, ds.name) ? before[ds.name] : undefined;
       if (!old || old.lifecycle !== "active") continue;
       const removed = old.columns.filter((c) => !ds.columns.some((x) => x.name === c));
       if (removed.length === 0) continue;
