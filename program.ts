@@ -9,7 +9,7 @@ import {
   compilePlatform,
   compileRegistry,
   meshOf,
-  platformLimitErrors,
+  stackManifestErrors,
   platformNames,
   platformStackName,
   PLATFORM_OUTPUT_KEYS,
@@ -44,7 +44,7 @@ function configValue(cfg: pulumi.Config, key: string): unknown {
 function loadMesh(root: string, settings: Settings): Mesh {
   const { files, errors: unreadable } = readManifestFiles([path.join(root, "domains")], root);
   const validation = validateMesh(files);
-  const errors = sortErrors([...unreadable, ...validation.errors, ...platformLimitErrors(settings, validation.manifests)]);
+  const errors = sortErrors([...unreadable, ...validation.errors, ...stackManifestErrors(settings, validation.manifests)]);
   if (errors.length > 0) throw new ProgramError(`${errors.length} manifest error(s):\n${errors.map(formatError).join("\n")}`);
   return meshOf(validation.manifests);
 }

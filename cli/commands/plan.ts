@@ -124,8 +124,8 @@ export const planCommand: Command = {
     }
     const read = readManifestFiles([path.join(root, "domains")], root);
     const validation = validateMesh(read.files);
-    const { platformLimitErrors } = await import("../../lib/compile");
-    const errors = sortErrors([...read.errors, ...validation.errors, ...platformLimitErrors(stack.settings, validation.manifests)]);
+    const { stackManifestErrors } = await import("../../lib/compile");
+    const errors = sortErrors([...read.errors, ...validation.errors, ...stackManifestErrors(stack.settings, validation.manifests)]);
     if (errors.length > 0) {
       for (const e of errors) io.err(formatError(e) + "\n");
       io.err(`lakemesh plan: ${errors.length} manifest error(s); nothing was written\n`);

@@ -19,3 +19,4 @@ export * from "./survival";
 export * from "./platform-outputs";
 export * from "./affected";
 export * from "./limits";
+export * from "./principals";

@@ -1,5 +1,11 @@
 import { cronInterval, displayPath, pipelineMode, quote, type LoadedManifest, type ManifestError } from "../manifest";
+import { principalCollisionErrors } from "./principals";
 import type { Settings } from "./settings";
+
+/** Every stack-dependent check of the manifests: the stack's limits and its principal names. */
+export function stackManifestErrors(s: Settings, manifests: readonly LoadedManifest[]): ManifestError[] {
+  return [...platformLimitErrors(s, manifests), ...principalCollisionErrors(s, manifests)];
+}
 
 /**
  * What a stack allows a domain's pipeline: a schedule that fires at most every

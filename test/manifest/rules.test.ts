@@ -157,6 +157,20 @@ const CASES: [string, string, Change[], string[]][] = [
     ],
   ],
   [
+    "pipeline-schedule",
+    "a schedule field out of range",
+    [{ file: A, from: "spec:\n", to: 'spec:\n  pipeline:\n    schedule: "99 * * * * ?"\n' }],
+    [
+      "mesh/alpha.yaml:12:15: spec.pipeline.schedule: \"99 * * * * ?\" \"99\" is outside 0-59 in the seconds field; a Quartz cron of 6 or 7 fields whose seconds, minutes and hours are values, ranges or steps, e.g. '0 0/15 * * * ?'",
+    ],
+  ],
+  [
+    "pipeline-schedule",
+    "a schedule on a continuous pipeline",
+    [{ file: A, from: "spec:\n", to: 'spec:\n  pipeline:\n    mode: continuous\n    schedule: "0 0 * * * ?"\n' }],
+    ["mesh/alpha.yaml:13:15: spec.pipeline.schedule: a continuous pipeline runs all the time; a schedule does not apply; no schedule with mode: continuous"],
+  ],
+  [
     "subject-key",
     "personal data without subjectKey",
     [{ file: A, from: "      subjectKey: account_id\n", to: "" }],
