@@ -215,7 +215,7 @@ export const ATTACKS: readonly Attack[] = [
     what: "lists within the item limit, multiplied by aliases past the value limit",
     setup: domains({ "x.yaml": `a: &a [${Array(1000).fill("x").join(",")}]\nb: &b [${Array(60).fill("*a").join(",")}]\nc: [*b, *b, *b]\n` }),
     argv: VALIDATE,
-    expect: { code: 1, lines: [`domains/x.yaml:2:9: (file): values nest or expand past the limits through aliases; ${LIMITS}`] },
+    expect: { code: 1, lines: [`domains/x.yaml:2:8: (file): values nest or expand past the limits through aliases; ${LIMITS}`] },
   },
   {
     id: "billion-laughs",

@@ -234,7 +234,7 @@ const CASES: [string, string, Change[], string[]][] = [
     "topic retention is not ISO 8601",
     [{ file: A, from: "retention: P7D", to: "retention: 7 days" }],
     [
-      "mesh/alpha.yaml:19:18: spec.topics[0].retention: \"7 days\" is not an ISO 8601 duration; a duration such as PT15M, P7D, P1Y6M (PnYnMnWnDTnHnMnS)",
+      "mesh/alpha.yaml:19:18: spec.topics[0].retention: \"7 days\" is not an ISO 8601 duration; a duration such as PT15M, P7D, P1Y6M (PnYnMnWnDTnHnMnS, whole numbers)",
     ],
   ],
   [
