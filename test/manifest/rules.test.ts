@@ -130,6 +130,12 @@ const CASES: [string, string, Change[], string[]][] = [
   ],
   [
     "free-text",
+    "an owner contact that is a valid e-mail address and a substitution",
+    [{ file: A, from: "    contact: alpha@example.com", to: '    contact: "${spark.lakemesh.subject_salt}@example.com"' }],
+    ["mesh/alpha.yaml:9:14: metadata.owner.contact: text holds '${', which Spark and Lakeflow pipelines replace with configuration values; plain text: no '${', '{{', bidirectional controls, lone surrogates or control characters other than tab and line feed"],
+  ],
+  [
+    "free-text",
     "a bidirectional control in a description",
     [{ file: A, from: "  description: Test producer domain.", to: "  description: \"Test \\u202Eproducer\"" }],
     ["mesh/alpha.yaml:6:16: metadata.description: text holds the bidirectional control character U+202E, which reorders displayed text; plain text: no '${', '{{', bidirectional controls, lone surrogates or control characters other than tab and line feed"],
