@@ -15,6 +15,13 @@ export const MAX_KEYS_PER_MAP = 100;
 export const MAX_ITEMS_PER_LIST = 1000;
 /** Nesting depth of values; a manifest is at most 8 levels deep. */
 export const MAX_DEPTH = 32;
+/** Values (scalars, mappings, lists) of all the manifests of one run: a typical domain holds under 1,000. */
+export const MAX_MESH_VALUES = 1_000_000;
+
+/** What is left of a run's value budget; parseManifestSource spends it, so a mesh of many large files stops early. */
+export interface ValueBudget {
+  remaining: number;
+}
 
 export interface SourcePos {
   readonly line: number;
@@ -43,6 +50,9 @@ interface Composed {
   readonly result: unknown;
   readonly children: Composed[];
 }
+
+/** Most nodes are scalars: they share this empty list of children instead of allocating their own. */
+const NO_CHILDREN: Composed[] = Object.freeze([]) as unknown as Composed[];
 
 /** Line and column of offsets, from one scan for line feeds done on first use. */
 class Lines {
@@ -105,6 +115,7 @@ class LimitError extends Error {
   constructor(
     readonly offset: number,
     readonly reason: string,
+    readonly allowed: string = LIMITS,
   ) {
     super(reason);
   }
@@ -119,6 +130,16 @@ function contentStart(text: string, offset: number, sameLine: boolean): number {
     else if (c === "#" && !sameLine) while (i < text.length && text[i] !== "\n") i++;
     else return i;
   }
+}
+
+/** Whether the node that starts at `offset` is a list: `-` or `[` after its anchor and tag, if any. */
+function startsList(text: string, offset: number): boolean {
+  let i = contentStart(text, offset, false);
+  while (text[i] === "&" || text[i] === "!") {
+    while (i < text.length && !/\s/.test(text[i])) i++;
+    i = contentStart(text, i, false);
+  }
+  return text[i] === "[" || (text[i] === "-" && /[\s]/.test(text[i + 1] ?? " "));
 }
 
 /**
@@ -150,7 +171,7 @@ function withinLimits(value: unknown): boolean {
  * past the value, key, item or nesting limits, each with a located error. Limits are checked while parsing, so a
  * hostile file is refused after reading at most a bounded part of it.
  */
-export function parseManifestSource(file: string, input: string): ParsedSource {
+export function parseManifestSource(file: string, input: string, budget?: ValueBudget): ParsedSource {
   // YAML reads a lone CR as a line break; positions are computed on LF only.
   const text = input.replace(/\r\n?/g, "\n");
   const fail = (pos: SourcePos, path: string, message: string, allowed: string): ParsedSource => ({
@@ -163,7 +184,7 @@ export function parseManifestSource(file: string, input: string): ParsedSource {
   const lines = new Lines(text);
   const docs: unknown[] = [];
   const roots: Composed[] = [];
-  const open: { start: number; children: Composed[] }[] = [];
+  const open: { start: number; children: Composed[]; list?: boolean }[] = [];
   let events = 0;
   let aliases = 0;
   let firstAlias: number | undefined;
@@ -176,11 +197,14 @@ export function parseManifestSource(file: string, input: string): ParsedSource {
         if (type === "open") {
           if (++events > 2 * MAX_EXPANDED_NODES) throw new LimitError(state.position, `file holds more than ${MAX_EXPANDED_NODES} values`);
           const parent = open[open.length - 1];
-          // A mapping or list is refused as soon as it grows past its limit, not when it ends.
-          if (parent && parent.children.length > 2 * MAX_ITEMS_PER_LIST) {
-            throw new LimitError(parent.start, `a mapping or list holds more than ${MAX_ITEMS_PER_LIST} entries`);
+          // A mapping or list is refused as soon as it grows past its limit, not when it ends: a mapping holds two
+          // nodes per key, a list one per item.
+          if (parent && parent.children.length > 2 * MAX_KEYS_PER_MAP) {
+            parent.list ??= startsList(text, parent.start);
+            if (!parent.list) throw new LimitError(parent.start, `mapping has more than ${MAX_KEYS_PER_MAP} keys`);
+            if (parent.children.length > MAX_ITEMS_PER_LIST) throw new LimitError(parent.start, `list has more than ${MAX_ITEMS_PER_LIST} items`);
           }
-          open.push({ start: state.position, children: [] });
+          open.push({ start: state.position, children: NO_CHILDREN });
           return;
         }
         const frame = open.pop()!;
@@ -188,6 +212,9 @@ export function parseManifestSource(file: string, input: string): ParsedSource {
         let node: Composed = { start: contentStart(text, frame.start, empty), end: state.position, kind: state.kind, result: state.result, children: frame.children };
         // js-yaml composes some nodes twice, one inside the other: keep the inner one.
         if (node.children.length === 1 && node.children[0].kind === node.kind && Object.is(node.children[0].result, node.result)) node = node.children[0];
+        // Spent per value, not per compose call: a list item composed twice is one value. Nodes still open are
+        // bounded by the nesting limit, so counting when a node ends stops a run as early as counting when it starts.
+        else if (budget && --budget.remaining < 0) throw new LimitError(node.start, `the manifests of this run hold more than ${MAX_MESH_VALUES} values`, `at most ${MAX_MESH_VALUES} values in all the manifests of one run`);
         if (state.kind === null && state.result !== null && node.children.length === 0) {
           firstAlias ??= node.start;
           if (++aliases > MAX_ALIAS_EXPANSIONS) throw new LimitError(node.start, `aliases are used more than ${MAX_ALIAS_EXPANSIONS} times`);
@@ -197,12 +224,15 @@ export function parseManifestSource(file: string, input: string): ParsedSource {
           const keys = Object.keys(node.result as object).length;
           if (keys > MAX_KEYS_PER_MAP) throw new LimitError(node.start, `mapping has ${keys} keys`);
         }
-        (open.length > 0 ? open[open.length - 1].children : roots).push(node);
+        const parent = open[open.length - 1];
+        if (!parent) roots.push(node);
+        else if (parent.children === NO_CHILDREN) parent.children = [node];
+        else parent.children.push(node);
       },
       // maxDepth is an option of js-yaml 4.3 that @types/js-yaml does not list yet.
     } as jsyaml.LoadOptions);
   } catch (e) {
-    if (e instanceof LimitError) return fail(lines.at(contentStart(text, e.offset, false)), "(file)", e.reason, LIMITS);
+    if (e instanceof LimitError) return fail(lines.at(contentStart(text, e.offset, false)), "(file)", e.reason, e.allowed);
     if (e instanceof jsyaml.YAMLException) {
       const pos = e.mark ? { line: e.mark.line + 1, column: e.mark.column + 1 } : { line: 1, column: 1 };
       if (e.reason?.startsWith("nesting exceeded maxDepth")) return fail(pos, "(file)", `nesting is deeper than ${MAX_DEPTH} levels`, LIMITS);

@@ -2,7 +2,7 @@ import { ManifestError, sortErrors } from "./errors";
 import { LoadedManifest, runRules } from "./mesh";
 import { MANIFEST_RULES } from "./rules";
 import { validateSchema } from "./schema";
-import { parseManifestSource } from "./source";
+import { MAX_MESH_VALUES, parseManifestSource, type ValueBudget } from "./source";
 import { schemaPattern } from "./schema";
 import type { DomainManifest } from "./types.gen";
 
@@ -32,9 +32,10 @@ export function validateMesh(files: readonly ManifestFile[]): MeshValidation {
   const manifests: LoadedManifest[] = [];
   const brokenDomains = new Set<string>();
   const domainName = schemaPattern("DomainName");
+  const budget: ValueBudget = { remaining: MAX_MESH_VALUES };
   for (const { file, text } of [...files].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))) {
     try {
-      const parsed = parseManifestSource(file, text);
+      const parsed = parseManifestSource(file, text, budget);
       if (!parsed.ok) {
         errors.push(...parsed.errors);
         continue;

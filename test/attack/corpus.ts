@@ -179,7 +179,7 @@ export const ATTACKS: readonly Attack[] = [
     what: "32,000 keys and one duplicate (the duplicate check used to be quadratic: 20 s)",
     setup: domains({ "x.yaml": Array.from({ length: 32_000 }, (_, i) => `k${i}: 1`).join("\n") + "\nk0: 2\n" }),
     argv: VALIDATE,
-    expect: { code: 1, lines: [`domains/x.yaml:1:1: (file): a mapping or list holds more than 1000 entries; ${LIMITS}`] },
+    expect: { code: 1, lines: [`domains/x.yaml:1:1: (file): mapping has more than 100 keys; ${LIMITS}`] },
   },
   {
     id: "flat-map-1mib",
@@ -191,7 +191,7 @@ export const ATTACKS: readonly Attack[] = [
       domains({ "x.yaml": text })(dir);
     },
     argv: VALIDATE,
-    expect: { code: 1, lines: [`domains/x.yaml:1:1: (file): a mapping or list holds more than 1000 entries; ${LIMITS}`] },
+    expect: { code: 1, lines: [`domains/x.yaml:1:1: (file): mapping has more than 100 keys; ${LIMITS}`] },
   },
   {
     id: "flow-list-130k",
@@ -199,7 +199,7 @@ export const ATTACKS: readonly Attack[] = [
     what: "a 130,000-item flow list (used to crash with an unlocated stack overflow)",
     setup: domains({ "x.yaml": `apiVersion: lakemesh/v1\nmetadata: [${Array(130_000).fill("1").join(",")}]\n` }),
     argv: VALIDATE,
-    expect: { code: 1, lines: [`domains/x.yaml:2:11: (file): a mapping or list holds more than 1000 entries; ${LIMITS}`] },
+    expect: { code: 1, lines: [`domains/x.yaml:2:11: (file): list has more than 1000 items; ${LIMITS}`] },
   },
   {
     id: "alias-amplification-300kb",
@@ -207,7 +207,7 @@ export const ATTACKS: readonly Attack[] = [
     what: "a 300 KB list referenced by 100 aliases (used to take 21 s and 580 MB)",
     setup: domains({ "x.yaml": `a: &a [${Array(150_000).fill("x").join(",")}]\nb: [${Array(100).fill("*a").join(",")}]\n` }),
     argv: VALIDATE,
-    expect: { code: 1, lines: [`domains/x.yaml:1:4: (file): a mapping or list holds more than 1000 entries; ${LIMITS}`] },
+    expect: { code: 1, lines: [`domains/x.yaml:1:4: (file): list has more than 1000 items; ${LIMITS}`] },
   },
   {
     id: "alias-amplification-within-lists",
@@ -302,6 +302,33 @@ export const ATTACKS: readonly Attack[] = [
     setup: domains(Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`d${String(i).padStart(2, "0")}.yaml`, `# ${"x".repeat(1_048_000)}\na: 1\n`]))),
     argv: VALIDATE,
     expect: { code: 1, lines: ["domains/d32.yaml:1:1: (file): the manifests read so far hold 34584264 bytes; at most 33554432 bytes (32 MiB) of manifests per run"] },
+  },
+  {
+    id: "many-files-within-every-file-limit",
+    item: "10",
+    what: "32 manifests of 400 KB, each with 100 lists of 1,000 values: within every per-file limit, past the run's",
+    setup: domains(
+      Object.fromEntries(
+        Array.from({ length: 32 }, (_, f) => [`d${String(f).padStart(2, "0")}.yaml`, Array.from({ length: 100 }, (_, i) => `l${i}: [${Array(1000).fill("1").join(",")}]`).join("\n") + "\n"]),
+      ),
+    ),
+    argv: VALIDATE,
+    expect: { code: 1, lines: [`domains/d09.yaml:98:1999: (file): the manifests of this run hold more than 1000000 values; at most 1000000 values in all the manifests of one run`] },
+  },
+  {
+    id: "many-files-of-wide-mappings",
+    item: "10",
+    what: "32 manifests of 400 KB, each a mapping of 199 lists of 1,000 values",
+    setup: domains(
+      Object.fromEntries(
+        Array.from({ length: 32 }, (_, f) => [`d${String(f).padStart(2, "0")}.yaml`, Array.from({ length: 199 }, (_, i) => `l${i}: [${Array(1000).fill("1").join(",")}]`).join("\n") + "\n"]),
+      ),
+    ),
+    argv: VALIDATE,
+    expect: {
+      code: 1,
+      lines: [`domains/d00.yaml:1:1: (file): mapping has more than 100 keys; ${LIMITS}`, `domains/d09.yaml:98:1999: (file): the manifests of this run hold more than 1000000 values; at most 1000000 values in all the manifests of one run`],
+    },
   },
   {
     id: "file-over-1-mib",

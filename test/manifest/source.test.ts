@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseAllDocuments } from "yaml";
-import { formatError, MAX_ALIAS_EXPANSIONS, MAX_ITEMS_PER_LIST, MAX_KEYS_PER_MAP, MAX_MANIFEST_BYTES, parseManifestSource } from "../../lib/manifest";
+import { formatError, MAX_ALIAS_EXPANSIONS, MAX_ITEMS_PER_LIST, MAX_KEYS_PER_MAP, MAX_MANIFEST_BYTES, MAX_MESH_VALUES, parseManifestSource } from "../../lib/manifest";
 
 const LIMITS = `at most ${MAX_KEYS_PER_MAP} keys per mapping, ${MAX_ITEMS_PER_LIST} items per list, 32 levels of nesting and 200000 values`;
 
@@ -71,12 +71,19 @@ describe("parseManifestSource", () => {
 
   it.each([
     ["too many aliases", `a: &a x\nb: [${Array(MAX_ALIAS_EXPANSIONS + 1).fill("*a").join(", ")}]\n`, `domains/x.yaml:2:${5 + 4 * MAX_ALIAS_EXPANSIONS}: (file): aliases are used more than ${MAX_ALIAS_EXPANSIONS} times; ${"LIMITS"}`],
-    ["a wide mapping", Array.from({ length: MAX_KEYS_PER_MAP + 1 }, (_, i) => `k${i}: 1`).join("\n") + "\n", `domains/x.yaml:1:1: (file): mapping has ${MAX_KEYS_PER_MAP + 1} keys; ${"LIMITS"}`],
+    ["a wide mapping", Array.from({ length: MAX_KEYS_PER_MAP + 1 }, (_, i) => `k${i}: 1`).join("\n") + "\n", `domains/x.yaml:1:1: (file): mapping has more than ${MAX_KEYS_PER_MAP} keys; ${"LIMITS"}`],
+    ["a mapping far past the key limit before it ends", Array.from({ length: 32_000 }, (_, i) => `k${i}: 1`).join("\n") + "\n", `domains/x.yaml:1:1: (file): mapping has more than ${MAX_KEYS_PER_MAP} keys; ${"LIMITS"}`],
+    ["a wide mapping whose first key starts with '-'", Array.from({ length: 300 }, (_, i) => `-k${i}: 1`).join("\n") + "\n", `domains/x.yaml:1:1: (file): mapping has more than ${MAX_KEYS_PER_MAP} keys; ${"LIMITS"}`],
     ["a long list", `a: [${Array(MAX_ITEMS_PER_LIST + 1).fill("1").join(",")}]\n`, `domains/x.yaml:1:4: (file): list has ${MAX_ITEMS_PER_LIST + 1} items; ${"LIMITS"}`],
-    ["a 130,000-item flow list, refused before it ends", `a: [${Array(130_000).fill("1").join(",")}]\n`, `domains/x.yaml:1:4: (file): a mapping or list holds more than ${MAX_ITEMS_PER_LIST} entries; ${"LIMITS"}`],
+    ["a 130,000-item flow list before it ends", `a: [${Array(130_000).fill("1").join(",")}]\n`, `domains/x.yaml:1:4: (file): list has more than ${MAX_ITEMS_PER_LIST} items; ${"LIMITS"}`],
     ["deep nesting", "a: " + "[".repeat(5000) + "]".repeat(5000) + "\n", "domains/x.yaml:1:69: (file): nesting is deeper than 32 levels; LIMITS"],
   ])("refuses %s, located", (_name, text, expected) => {
     expect(errorsOf(text)).toEqual([expected.replace("LIMITS", LIMITS)]);
+  });
+
+  it("tells a list from a mapping by its first character: a long list whose first item starts with '-' is a list", () => {
+    expect(errorsOf(`- -x: 1\n${Array.from({ length: 300 }, () => "- a").join("\n")}\n`)).toEqual([]);
+    expect(errorsOf(`l: &a !!seq\n${Array.from({ length: 300 }, () => "  - a").join("\n")}\n`)).toEqual([]);
   });
 
   it("locates keys and values of nodes js-yaml composes twice (list items, flow mappings)", () => {
@@ -85,6 +92,21 @@ describe("parseManifestSource", () => {
     expect(r.sourceMap.locate(["l", 0, "x", "y"])).toEqual({ line: 3, column: 13 });
     expect(r.sourceMap.locate(["l", 0, "x"], "key")).toEqual({ line: 3, column: 5 });
     expect(r.sourceMap.locate(["l", 1])).toEqual({ line: 4, column: 5 });
+  });
+
+  it("spends one value of a run's budget per value (a list item composed twice is one), and stops located when it runs out", () => {
+    // Root mapping, key l, the list and its three items, key m and its value: 8 values.
+    const text = "l:\n  - a\n  - b\n  - c\nm: 1\n";
+    const budget = { remaining: 100 };
+    expect(parseManifestSource("domains/x.yaml", text, budget).ok).toBe(true);
+    expect(budget.remaining).toBe(92);
+    // The same file with 7 values left: the 8th, the root mapping that ends last, is refused.
+    const short = parseManifestSource("domains/y.yaml", text, { remaining: 7 });
+    expect(short.ok ? [] : short.errors.map(formatError)).toEqual([`domains/y.yaml:1:1: (file): the manifests of this run hold more than ${MAX_MESH_VALUES} values; at most ${MAX_MESH_VALUES} values in all the manifests of one run`]);
+    // Spent across files: a run whose budget is gone refuses the next file at its first value.
+    const spent = { remaining: 0 };
+    const next = parseManifestSource("domains/z.yaml", "a: 1\n", spent);
+    expect(next.ok ? [] : next.errors.map(formatError)).toEqual([`domains/z.yaml:1:1: (file): the manifests of this run hold more than ${MAX_MESH_VALUES} values; at most ${MAX_MESH_VALUES} values in all the manifests of one run`]);
   });
 
   it("rejects a file over 1 MiB without parsing it", () => {
