@@ -1,19 +1,24 @@
 import * as fs from "fs";
 import * as path from "path";
+import { diffMarkdown, diffMeshes } from "../../lib/diff";
 import { formatError, readManifestFiles, sortErrors, validateMesh } from "../../lib/manifest";
 import { fileKind, readRegularFile, UnreadableFileError } from "../../lib/read-file";
 import { printable } from "../../lib/text";
+import type { BreakingChangeConfig } from "../../policies/rules/manifest/lm-breaking-change-needs-major";
+import { revisionAt, verifyCommit } from "../git";
 import { Command, EXIT, Io, parseCommandArgs, UsageError } from "../usage";
 
 const USAGE = `Usage: lakemesh plan --stack <name> [--domain <name>] [--platform-outputs <file>] [--out <dir>]
-                     [--policy-config <file>] [--previous <plan.json>] [--quiet]
+                     [--policy-config <file>] [--base <git ref> | --previous <plan.json>] [--quiet]
 
 Plans a stack offline: runs the Pulumi program in-process under mocks with the stack's
 config file (Pulumi.<name>.yaml), records every resource, and writes
 out/plan/<stack>/plan.json, plan.md and the rendered contracts, SQL and recipes.
 Needs no cloud account and no credentials; secrets are placeholders.
 Then runs the policy pack (policies/) over the plan: violations are printed and
-written to plan.md, and any mandatory violation fails the plan.
+written to plan.md, and any mandatory violation fails the plan. With --base (or
+--previous) the breaking-change rule compares the contracts with that revision, as
+lakemesh diff does, and plan.md gets the contract diff.
 
 Options:
   --stack <name>   stack to plan (dev, prod, prod-platform, prod-core-business, ...)
@@ -27,8 +32,9 @@ Options:
                    earlier plan wrote it (it holds a .lakemesh-plan file)
   --policy-config <file>
                    policy config, the shape of pulumi preview --policy-pack-config
+  --base <git ref> the revision to compare contracts with (read from git, e.g. origin/main)
   --previous <plan.json>
-                   an earlier plan, to catch breaking contract changes
+                   compare with the manifests an earlier plan was made from instead
   --quiet          do not print the resource tree
   -h, --help       show this help
 
@@ -103,6 +109,7 @@ export const planCommand: Command = {
       "platform-outputs": { type: "string" },
       out: { type: "string", default: "out/plan" },
       "policy-config": { type: "string" },
+      base: { type: "string" },
       previous: { type: "string" },
       quiet: { type: "boolean" },
     });
@@ -123,9 +130,9 @@ export const planCommand: Command = {
       throw e;
     }
     const read = readManifestFiles([path.join(root, "domains")], root);
-    const validation = validateMesh(read.files);
+    const validated = validateMesh(read.files);
     const { stackManifestErrors } = await import("../../lib/compile");
-    const errors = sortErrors([...read.errors, ...validation.errors, ...stackManifestErrors(stack.settings, validation.manifests)]);
+    const errors = sortErrors([...read.errors, ...validated.errors, ...stackManifestErrors(stack.settings, validated.manifests)]);
     if (errors.length > 0) {
       for (const e of errors) io.err(formatError(e) + "\n");
       io.err(`lakemesh plan: ${errors.length} manifest error(s); nothing was written\n`);
@@ -133,11 +140,16 @@ export const planCommand: Command = {
     }
     const policy = await import("../plan/policy");
     let userConfig;
-    let previous;
+    let breaking: BreakingChangeConfig | undefined;
+    const { base, previous } = parsed.values;
+    if (base && previous) throw new UsageError("--base and --previous both name what to compare with; give one");
+    if (base) verifyCommit(root, base);
     try {
-      const [cfg, prev] = [parsed.values["policy-config"], parsed.values.previous];
+      const [cfg, prev] = [parsed.values["policy-config"], previous];
       userConfig = policy.readPolicyConfig(cfg && path.resolve(root, cfg), cfg);
-      previous = policy.previousContracts(prev && path.resolve(root, prev), prev);
+      const mesh = validated.manifests.map((m) => m.manifest);
+      if (base) breaking = { base: { label: base, manifests: [...revisionAt(root, base).manifests] }, mesh };
+      if (prev) breaking = { base: { label: prev, manifests: policy.manifestsOfPlan(path.resolve(root, prev), prev)! }, mesh };
     } catch (e) {
       if (e instanceof policy.PolicyInputError) {
         io.err(`lakemesh plan: ${e.message}\n`);
@@ -182,12 +194,13 @@ export const planCommand: Command = {
     }
     let violations;
     try {
-      violations = policy.checkPlan(plan, userConfig, previous);
+      violations = policy.checkPlan(plan, userConfig, breaking, policy.projectAccountClaims(root, validated.manifests));
     } catch (e) {
       io.err(`lakemesh plan: ${(e as Error).message}\n`);
       return EXIT.failed;
     }
-    const files = planFiles(plan, [policy.violationsMarkdown(violations), policy.survivalSection(plan, userConfig)]);
+    const diffSection = breaking?.base ? [diffMarkdown(diffMeshes(breaking.base.manifests, breaking.mesh ?? [], { baseLabel: breaking.base.label, headLabel: "this plan", settings: stack.settings }), 2)] : [];
+    const files = planFiles(plan, [...diffSection, policy.violationsMarkdown(violations), policy.accessSection(plan), policy.survivalSection(plan, userConfig)]);
     let target: string;
     try {
       target = writePlanFiles(outDir, stack.stack, files);

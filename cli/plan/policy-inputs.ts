@@ -3,7 +3,7 @@
 import Ajv from "ajv";
 import type { PolicyPackConfig } from "../../policies/harness";
 import { allRules } from "../../policies/rules";
-import type { PreviousContracts } from "../../policies/rules/manifest/lm-breaking-change-needs-major";
+import { validateMesh, type DomainManifest } from "../../lib/manifest";
 import { readRegularFile, UnreadableFileError } from "../../lib/read-file";
 import { printable } from "../../lib/text";
 
@@ -71,8 +71,8 @@ export function readPolicyConfig(file: string | undefined, given = file): Policy
   return out;
 }
 
-// What the breaking-change rule reads of a previous plan: each DataDomain's manifest name, datasets, contracts and
-// column names. Older plans need not satisfy today's full manifest schema, only this.
+// The envelope of a previous plan: its resources, and each DataDomain's manifest. The manifests themselves are then
+// checked as manifests are (limits, JSON Schema), since the contract diff reads all of them.
 const previousShape = new Ajv({ allErrors: false }).compile({
   type: "object",
   required: ["resources"],
@@ -84,55 +84,18 @@ const previousShape = new Ajv({ allErrors: false }).compile({
         required: ["type"],
         properties: { type: { type: "string" } },
         if: { properties: { type: { const: "lakemesh:domain:DataDomain" } } },
-        then: {
-          required: ["inputs"],
-          properties: {
-            inputs: {
-              type: "object",
-              required: ["manifest"],
-              properties: {
-                manifest: {
-                  type: "object",
-                  required: ["metadata", "spec"],
-                  properties: {
-                    metadata: { type: "object", required: ["name"], properties: { name: { type: "string", pattern: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$", maxLength: 40 } } },
-                    spec: {
-                      type: "object",
-                      required: ["datasets"],
-                      properties: {
-                        datasets: {
-                          type: "array",
-                          maxItems: 1000,
-                          items: {
-                            type: "object",
-                            required: ["name", "contract", "columns"],
-                            properties: {
-                              name: { type: "string", pattern: "^[a-z][a-z0-9_]*$", maxLength: 63 },
-                              contract: { type: "object", required: ["version", "lifecycle"], properties: { version: { type: "string", maxLength: 64 }, lifecycle: { type: "string", maxLength: 20 } } },
-                              columns: { type: "array", maxItems: 1000, items: { type: "object", required: ["name"], properties: { name: { type: "string", pattern: "^[a-z][a-z0-9_]*$", maxLength: 63 } } } },
-                            },
-                          },
-                        },
-                      },
-                    },
-                  },
-                },
-              },
-            },
-          },
-        },
+        then: { required: ["inputs"], properties: { inputs: { type: "object", required: ["manifest"], properties: { manifest: { type: "object" } } } } },
       },
     },
   },
 });
 
-interface PreviousDomain {
-  metadata: { name: string };
-  spec: { datasets: { name: string; contract: { version: string; lifecycle: string }; columns: { name: string }[] }[] };
-}
-
-/** Contracts of a previous plan.json, for the breaking-change rule. A file of another shape is refused, located. */
-export function previousContracts(file: string | undefined, given = file): PreviousContracts | undefined {
+/**
+ * The manifests a previous plan.json was made from (its DataDomain inputs), as a base to compare with. A file of
+ * another shape, or a manifest that is not one (past the loader's limits, or failing the JSON Schema), is refused,
+ * located; the rules across domains are not applied (the base is compared with, not deployed).
+ */
+export function manifestsOfPlan(file: string | undefined, given = file): DomainManifest[] | undefined {
   if (!file) return undefined;
   const shown = `--previous ${printable(given!)}`;
   const plan = readJson("--previous", file, given!, MAX_PREVIOUS_PLAN_BYTES);
@@ -140,13 +103,12 @@ export function previousContracts(file: string | undefined, given = file): Previ
     const e = previousShape.errors?.[0];
     throw new PolicyInputError(`${shown}: ${printable(e?.instancePath || "(root)")}: ${printable(e?.message ?? "invalid")}; a plan.json written by lakemesh plan`);
   }
-  const out: PreviousContracts = Object.create(null);
-  for (const r of (plan as { resources: { type: string; inputs?: { manifest?: PreviousDomain } }[] }).resources) {
-    const m = r.type === "lakemesh:domain:DataDomain" ? r.inputs!.manifest! : undefined;
-    if (!m) continue;
-    const datasets: PreviousContracts[string] = Object.create(null);
-    for (const d of m.spec.datasets) datasets[d.name] = { version: d.contract.version, lifecycle: d.contract.lifecycle, columns: d.columns.map((c) => c.name) };
-    out[m.metadata.name] = datasets;
-  }
-  return out;
+  const resources = (plan as { resources: { type: string; inputs?: { manifest?: unknown } }[] }).resources;
+  // JSON is YAML: each manifest goes through the same loader and schema as a file of domains/.
+  const files = resources.flatMap((r, i) => (r.type === "lakemesh:domain:DataDomain" ? [{ file: `/resources/${i}/inputs/manifest`, text: JSON.stringify(r.inputs!.manifest) }] : []));
+  if (files.length === 0) throw new PolicyInputError(`${shown}: no DataDomain in this plan; a plan.json written by lakemesh plan`);
+  const v = validateMesh(files);
+  const broken = v.errors.find((e) => e.rule === "yaml" || e.rule === "schema");
+  if (broken) throw new PolicyInputError(`${shown}: ${printable(`${broken.file}: ${broken.path}: ${broken.message}; ${broken.allowed}`)}`);
+  return v.manifests.map((m) => m.manifest);
 }
