@@ -1,7 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { isMap, isScalar, LineCounter, parseDocument, type Pair } from "yaml";
-import { CONFIG_NAMESPACE, mustBeSecretConfig, readSettings, SECRET_KEYS, type Settings } from "../../lib/compile";
+import { CONFIG_NAMESPACE, DOMAIN_SECRET_KEYS, domainSecretKey, mustBeSecretConfig, readSettings, SECRET_KEYS, type Settings } from "../../lib/compile";
+import { readManifestFiles } from "../../lib/manifest";
 import { readRegularFile, UnreadableFileError } from "../../lib/read-file";
 import { printable } from "../../lib/text";
 
@@ -22,6 +23,22 @@ export interface StackConfig {
 }
 
 export class StackConfigError extends Error {}
+
+/**
+ * Domain names of the manifests in root/domains (for per-domain secret placeholders). Read with the manifest loader's
+ * file limits (regular files only, bounded count and size) and without expanding aliases; unreadable or invalid files
+ * are left to validation.
+ */
+function manifestNames(root: string): string[] {
+  const dir = path.join(root, "domains");
+  if (!fs.existsSync(dir)) return [];
+  return readManifestFiles([dir], root)
+    .files.flatMap((f) => {
+      const name = parseDocument(f.text, { prettyErrors: false }).getIn(["metadata", "name"]);
+      return typeof name === "string" && /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(name) ? [name] : [];
+    })
+    .sort();
+}
 
 /** Stack names that have a Pulumi.<stack>.yaml in `root`. */
 export function listStacks(root: string): string[] {
@@ -71,7 +88,8 @@ export function readStackConfig(root: string, requested: string, domain?: string
   if (domain !== undefined && own && config[`${CONFIG_NAMESPACE}:domain`] !== domain) {
     throw new StackConfigError(`${file}: lakemesh:domain: ${JSON.stringify(config[`${CONFIG_NAMESPACE}:domain`] ?? null)} is not ${JSON.stringify(domain)}; the file of stack ${stack} must hold that domain`);
   }
-  for (const k of Object.values(SECRET_KEYS)) {
+  const perDomain = manifestNames(root).flatMap((d) => (Object.keys(DOMAIN_SECRET_KEYS) as (keyof typeof DOMAIN_SECRET_KEYS)[]).map((k) => domainSecretKey(k, d)));
+  for (const k of [...Object.values(SECRET_KEYS), ...perDomain]) {
     const key = `${CONFIG_NAMESPACE}:${k}`;
     if (k === SECRET_KEYS.kubeconfig || key in config) continue;
     config[key] = OFFLINE_SECRET;

@@ -453,6 +453,19 @@ export const ATTACKS: readonly Attack[] = [
     expect: { code: 1, lines: ["lakemesh plan: Pulumi.dev.yaml:6:3: databricks:token: a secret in clear text; set it with `pulumi config set --secret databricks:token` (the file then holds it encrypted)"] },
   },
   {
+    id: "clear-text-domain-kafka-password",
+    item: "11",
+    what: "a domain pipeline's Kafka password (a per-domain secret key) in clear text in a stack file",
+    setup: project(edit("Pulumi.dev.yaml", "  lakemesh:prefix: lakemesh\n", "  lakemesh:prefix: lakemesh\n  lakemesh:kafkaPipelinePassword-core-business: hunter2\n")),
+    argv: ["plan", "--stack", "dev", "--quiet", "--out", "out"],
+    expect: {
+      code: 1,
+      lines: [
+        "lakemesh plan: Pulumi.dev.yaml:6:3: lakemesh:kafkaPipelinePassword-core-business: a secret in clear text; set it with `pulumi config set --secret lakemesh:kafkaPipelinePassword-core-business` (the file then holds it encrypted)",
+      ],
+    },
+  },
+  {
     id: "file-name-log-injection",
     item: "11",
     what: "a manifest whose file name carries a newline, a CI command and ANSI escapes",
