@@ -172,12 +172,19 @@ function withinLimits(value: unknown): boolean {
  * hostile file is refused after reading at most a bounded part of it.
  */
 export function parseManifestSource(file: string, input: string, budget?: ValueBudget): ParsedSource {
-  // YAML reads a lone CR as a line break; positions are computed on LF only.
-  const text = input.replace(/\r\n?/g, "\n");
   const fail = (pos: SourcePos, path: string, message: string, allowed: string): ParsedSource => ({
     ok: false,
     errors: [{ file, line: pos.line, column: pos.column, path, message, allowed, rule: "yaml" }],
   });
+  // YAML parsers disagree on a lone CR (js-yaml breaks the line, the yaml package keeps it in a plain scalar), so a
+  // file holding one could be read differently by another tool: refused. CRLF is read as LF; positions count LF only.
+  const loneCr = input.search(/\r(?!\n)/);
+  if (loneCr >= 0) {
+    const before = input.slice(0, loneCr).replace(/\r\n/g, "\n");
+    const line = before.split("\n").length;
+    return fail({ line, column: loneCr - (input.slice(0, loneCr).lastIndexOf("\n") + 1) + 1 }, "(file)", "a carriage return (CR) that is not followed by a line feed", "line breaks as LF or CRLF");
+  }
+  const text = input.replace(/\r\n/g, "\n");
   const bytes = Buffer.byteLength(text, "utf8");
   if (bytes > MAX_MANIFEST_BYTES) return fail({ line: 1, column: 1 }, "(file)", `file is ${bytes} bytes`, `at most ${MAX_MANIFEST_BYTES} bytes (1 MiB) per manifest`);
 

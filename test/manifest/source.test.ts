@@ -113,4 +113,10 @@ describe("parseManifestSource", () => {
     const text = "a: " + "x".repeat(MAX_MANIFEST_BYTES) + "\n";
     expect(errorsOf(text)).toEqual([`domains/x.yaml:1:1: (file): file is ${MAX_MANIFEST_BYTES + 4} bytes; at most 1048576 bytes (1 MiB) per manifest`]);
   });
+
+  it("reads CRLF as LF and refuses a lone CR, located (YAML parsers disagree on it)", () => {
+    expect(parseManifestSource("domains/x.yaml", "a: 1\r\nb: 2\r\n")).toMatchObject({ ok: true, value: { a: 1, b: 2 } });
+    expect(errorsOf("\rapiVersion: lakemesh/v1\n")).toEqual(["domains/x.yaml:1:1: (file): a carriage return (CR) that is not followed by a line feed; line breaks as LF or CRLF"]);
+    expect(errorsOf("a: 1\r\nb: x\ry\n")).toEqual(["domains/x.yaml:2:5: (file): a carriage return (CR) that is not followed by a line feed; line breaks as LF or CRLF"]);
+  });
 });
