@@ -129,7 +129,7 @@ describe("offline plan of prod", () => {
     expect(governance.filter((r) => r.protect && r.retainOnDelete).map((r) => r.inputs.objectName)).toEqual(
       governance.filter((r) => r.inputs.kind === "table" || r.inputs.kind === "function").map((r) => r.inputs.objectName),
     );
-    expect(governance.filter((r) => r.inputs.kind === "function").length).toBe(11);
+    expect(governance.filter((r) => r.inputs.kind === "function").length).toBe(12);
   });
 
   it("keeps every secret a secret: no placeholder value appears in a plain input", () => {
