@@ -18,6 +18,11 @@ export function personalColumns(ds: Dataset): Column[] {
   return ds.columns.filter((c) => c.personalData !== undefined);
 }
 
+/** The primary-key columns of a dataset, in column order. */
+export function primaryKeyColumns(ds: Dataset): string[] {
+  return ds.columns.filter((c) => c.primaryKey === true).map((c) => c.name);
+}
+
 export function findColumn(ds: Dataset, name: string): Column | undefined {
   return ds.columns.find((c) => c.name === name);
 }

@@ -10,6 +10,7 @@ import { rule as layers } from "./layers";
 import { rule as personalData } from "./personal-data";
 import { rule as references } from "./references";
 import { rule as retention } from "./retention";
+import { rule as sequenceBy } from "./sequence-by";
 import { rule as subjectKey } from "./subject-key";
 import { rule as tenantKey } from "./tenant-key";
 import { rule as uniqueNames } from "./unique-names";
@@ -24,6 +25,7 @@ export const MANIFEST_RULES: readonly ManifestRule[] = [
   durations,
   contractVersion,
   columnTypes,
+  sequenceBy,
   clustering,
   layers,
   references,
