@@ -9,7 +9,8 @@ function table(ds: ContractDataset): string {
 }
 
 /**
- * The SQL the domain job runs after every pipeline update: governed tags on tables and columns, and table grants.
+ * The SQL the domain job runs after every pipeline update: governed tags on tables and columns, table grants, and
+ * last the tenant quarantine's counts.
  * Pipeline tables exist only after their first update, so this cannot be a deploy-time resource. Every statement
  * is idempotent. Comments are declared in the pipeline definition instead, which the pipeline re-applies.
  */
@@ -35,6 +36,15 @@ export function renderGovernanceSql(contract: PipelineContract, grants: readonly
     for (const g of grants.filter((x) => x.table === ds.name)) {
       lines.push(g.action === "GRANT" ? `GRANT SELECT ON TABLE ${t} TO ${principal(g.principal)};` : `REVOKE SELECT ON TABLE ${t} FROM ${principal(g.principal)};`);
     }
+  }
+  const quarantine = contract.datasets.find((ds) => ds.source.kind === "quarantine");
+  if (quarantine) {
+    // Last, so the task's run output ends with the per-tenant counts of events held back in bronze.
+    lines.push(
+      "",
+      "-- Events of tenants not registered in governance.tenant_principals, held in bronze (register the tenant, then replay them: domains/README.md).",
+      `SELECT tenant_id, kafka_topic, events, first_event_at, last_event_at FROM ${table(quarantine)} ORDER BY tenant_id, kafka_topic;`,
+    );
   }
   return lines.join("\n") + "\n";
 }

@@ -1,6 +1,6 @@
 import type { DomainManifest, Persona } from "../manifest";
-import { bronzeTableName, domainGroup, resourceName, schemaName } from "./naming";
-import { consumersOf, Mesh } from "./model";
+import { bronzeTableName, domainGroup, QUARANTINE_TABLE, resourceName, schemaName } from "./naming";
+import { consumersOf, hasTenantTopics, Mesh } from "./model";
 import { READER_PERSONAS, Settings } from "./settings";
 
 export interface GrantSpec {
@@ -60,7 +60,7 @@ export function compileSchemaGrants(s: Settings, mesh: Mesh, domain: DomainManif
 
 /**
  * Table SELECT grants: each dataset to the personas in its `access` and to the domains that declared reading it;
- * revoked from every other reader persona. Raw bronze tables are granted to no reader persona.
+ * revoked from every other reader persona. Raw bronze tables and the tenant quarantine are granted to no reader persona.
  */
 export function compileTableGrants(s: Settings, mesh: Mesh, domain: DomainManifest): TableGrantSpec[] {
   const name = domain.metadata.name;
@@ -68,6 +68,8 @@ export function compileTableGrants(s: Settings, mesh: Mesh, domain: DomainManife
   const out: TableGrantSpec[] = [];
   const tables: { table: string; access: readonly Persona[] }[] = [
     ...(domain.spec.topics ?? []).map((t) => ({ table: bronzeTableName(t.name), access: [] as Persona[] })),
+    // Only platform admins (schema ALL_PRIVILEGES) and, through the schema, the GDPR officer read the tenant quarantine.
+    ...(hasTenantTopics(domain) ? [{ table: QUARANTINE_TABLE, access: [] as Persona[] }] : []),
     ...domain.spec.datasets.map((d) => ({ table: d.name, access: d.access ?? [] })),
   ];
   for (const { table, access } of tables) {

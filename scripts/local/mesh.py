@@ -5,7 +5,8 @@
   mesh.py topics  --plan out/plan/dev --domains a,b     Kafka topics as the plan declares them
   mesh.py produce --events DIR                          send lakemesh sample's <topic>.jsonl files
   mesh.py run     --plan out/plan/dev --domains a,b     one Spark Declarative Pipelines run of the domains'
-                                                        contracts, then their liquid clustering
+                                                        contracts, then their liquid clustering, and the tenant
+                                                        quarantine's counts
   mesh.py counts  --plan out/plan/dev --domains a,b     rows per table and tenant, as JSON
 
 What the plan holds is what runs: the contracts are the plan's workspace/.../contract.json files, the topics its
@@ -175,15 +176,26 @@ def spec(plan: Path, domains: list[str], name: str = "lakemesh_local") -> Path:
     return f
 
 
-def cluster(plan: Path, domains: list[str]) -> None:
-    """Liquid clustering as the contracts declare it: open-source SDP cannot create clustered Delta tables."""
-    spark = spark_local.classic_session("lakemesh-cluster")
+def after_update(plan: Path, domains: list[str]) -> None:
+    """What open-source SDP leaves to do after an update: liquid clustering as the contracts declare it (it cannot
+    create clustered Delta tables), __END_AT of local SCD type 2 tables (lakemesh_keyed.close_versions), and the
+    tenant quarantine's counts, printed as the domain job's SQL task ends on Databricks."""
+    spark = spark_local.classic_session("lakemesh-after-update")
     try:
         for p in contracts(plan, domains).values():
             for ds in json.loads(p.read_text())["datasets"]:
+                t = local_name(ds["table"])
                 keys = [ident(k) for k in ds["clusterBy"]]
                 if keys:
-                    spark.sql(f"ALTER TABLE {local_name(ds['table'])} CLUSTER BY ({', '.join('`' + k + '`' for k in keys)})")
+                    spark.sql(f"ALTER TABLE {t} CLUSTER BY ({', '.join('`' + k + '`' for k in keys)})")
+                if ds["keyed"] is not None and ds["keyed"]["scdType"] == 2:
+                    sys.path.insert(0, str(PIPELINE_DIR))
+                    import lakemesh_keyed  # only here: it imports pyspark.pipelines
+
+                    lakemesh_keyed.close_versions(spark, t, ds["keyed"]["keys"])
+                if ds["source"]["kind"] == "quarantine":
+                    for r in spark.read.table(t).orderBy("tenant_id", "kafka_topic").collect():
+                        print(f"quarantine {t}: tenant {r.tenant_id} topic {r.kafka_topic}: {r.events} events held in bronze", file=sys.stderr)
     finally:
         spark.stop()
 
@@ -194,7 +206,7 @@ def run(plan: Path, domains: list[str], extra: list[str], name: str = "lakemesh_
     rc = subprocess.call([str(HERE / "pipeline.sh"), "run", "--spec", str(f), *extra], env=env)
     if rc != 0:
         return rc
-    cluster(plan, domains)
+    after_update(plan, domains)
     return 0
 
 
