@@ -4,6 +4,7 @@ import { diffCommand } from "./commands/diff";
 import { exportCommand } from "./commands/export";
 import { gdprCommand } from "./commands/gdpr";
 import { planCommand } from "./commands/plan";
+import { preflightCommand } from "./commands/preflight";
 import { sampleCommand } from "./commands/sample";
 import { stacksCommand } from "./commands/stacks";
 import { validateCommand } from "./commands/validate";
@@ -17,6 +18,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   export: exportCommand,
   gdpr: gdprCommand,
   plan: planCommand,
+  preflight: preflightCommand,
   sample: sampleCommand,
   stacks: stacksCommand,
   validate: validateCommand,

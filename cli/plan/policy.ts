@@ -1,6 +1,9 @@
 import * as fs from "fs";
+import { accessMarkdown, accessReport, accountClaim, type AccountClaim } from "../../lib/access";
+import { meshOf } from "../../lib/compile";
+import { listStacks, readStackConfig } from "./stack-config";
 import { runPolicies, violationsMarkdown, type PolicyPackConfig, type Violation } from "../../policies/harness";
-import type { DomainManifest } from "../../lib/manifest";
+import type { DomainManifest, LoadedManifest } from "../../lib/manifest";
 import { survivalRows, survivalTable, SURVIVAL_DEFAULTS, type SurvivalConfig } from "../../policies/rules/gdpr/lm-gdpr-erasure-survival";
 import type { BreakingChangeConfig } from "../../policies/rules/manifest/lm-breaking-change-needs-major";
 import type { OfflinePlan } from "./run";
@@ -33,12 +36,28 @@ export function manifestsOfPlan(file: string): DomainManifest[] {
 }
 
 /**
+ * What every stack file of the project says about its Databricks account, for lm-account-objects-single-owner:
+ * one stack's plan cannot see another's. A stack file that does not read is left out (its own plan reports it).
+ */
+export function projectAccountClaims(root: string, manifests: readonly LoadedManifest[]): AccountClaim[] {
+  const mesh = meshOf(manifests);
+  return listStacks(root).flatMap((stack) => {
+    try {
+      return [accountClaim(stack, readStackConfig(root, stack).settings, mesh)];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/**
  * Runs the pack over the plan. The offline plan keeps secretness, so the secrets rule runs in its exact mode;
  * a user's config overrides everything else.
  */
-export function checkPlan(plan: OfflinePlan, userConfig: PolicyPackConfig, breaking?: BreakingChangeConfig): Violation[] {
+export function checkPlan(plan: OfflinePlan, userConfig: PolicyPackConfig, breaking?: BreakingChangeConfig, accountClaims: readonly AccountClaim[] = []): Violation[] {
   const base: PolicyPackConfig = {
     "lm-secrets-not-plaintext": { secretsVisible: true },
+    "lm-account-objects-single-owner": { stacks: [...accountClaims] },
     ...(breaking ? { "lm-breaking-change-needs-major": { ...breaking } } : {}),
   };
   const merged: PolicyPackConfig = { ...base };
@@ -55,6 +74,11 @@ export function survivalSection(plan: OfflinePlan, userConfig: PolicyPackConfig)
   const c: SurvivalConfig = { ...SURVIVAL_DEFAULTS, ...(typeof cfg === "object" ? (cfg as Partial<SurvivalConfig>) : {}) };
   const rows = survivalRows(plan.resources.map((r) => ({ type: r.type, props: r.inputs })), c);
   return `## Personal data after an erasure request\n\n${survivalTable(rows, c)}`;
+}
+
+/** The access model's two tables and the prerequisites of the plan (lib/access). */
+export function accessSection(plan: OfflinePlan): string {
+  return accessMarkdown(accessReport(plan.resources), plan.stack);
 }
 
 export { violationsMarkdown };
