@@ -33,6 +33,7 @@ describe("offline plan of prod", () => {
       "databricks:index/workspaceFile:WorkspaceFile outcomes-performance-code-lakemesh_contract.py",
       "databricks:index/workspaceFile:WorkspaceFile outcomes-performance-code-lakemesh_datasets.py",
       "databricks:index/workspaceFile:WorkspaceFile outcomes-performance-code-lakemesh_dq.py",
+      "databricks:index/workspaceFile:WorkspaceFile outcomes-performance-code-lakemesh_keyed.py",
       "databricks:index/workspaceFile:WorkspaceFile outcomes-performance-code-lakemesh_pipeline.py",
       "databricks:index/workspaceFile:WorkspaceFile outcomes-performance-contract",
       "databricks:index/workspaceFile:WorkspaceFile outcomes-performance-governance-sql",
