@@ -150,8 +150,9 @@ def gold_query(spark: SparkSession, contract: lc.Contract, ds: dict[str, Any]):
 
     def read(i: dict[str, Any]) -> DataFrame:
         df = spark.read.table(contract.local_table(i["table"]))
-        # Keyed silver of SCD type 2 keeps every version; gold aggregates the current ones.
-        return keyed.current_rows(df) if i["currentOnly"] else df
+        # Keyed silver of SCD type 2 keeps every version; gold aggregates the current ones (Databricks only: locally
+        # keyed silver is append-only, lakemesh_keyed's docstring says why).
+        return keyed.current_rows(df) if i["currentOnly"] and dq.NATIVE else df
 
     def query() -> DataFrame:
         first, *rest = src["inputs"]
@@ -180,7 +181,7 @@ def declare_all(spark: SparkSession, contract: lc.Contract) -> list[str]:
     for ds in contract.datasets:
         name = contract.local_table(ds["table"])
         query = QUERIES[ds["source"]["kind"]](spark, contract, ds)
-        if ds["keyed"] is not None:
+        if ds["keyed"] is not None and dq.NATIVE:
             keyed.declare(query, ds, name, keyed.changes_view_name(ds, contract))
         else:
             dq.declare(ds["kind"], query, ds, name)

@@ -178,8 +178,7 @@ def spec(plan: Path, domains: list[str], name: str = "lakemesh_local") -> Path:
 
 def after_update(plan: Path, domains: list[str]) -> None:
     """What open-source SDP leaves to do after an update: liquid clustering as the contracts declare it (it cannot
-    create clustered Delta tables), __END_AT of local SCD type 2 tables (lakemesh_keyed.close_versions), and the
-    tenant quarantine's counts, printed as the domain job's SQL task ends on Databricks."""
+    create clustered Delta tables), and the tenant quarantine's counts, printed as the domain job's SQL task ends on Databricks."""
     spark = spark_local.classic_session("lakemesh-after-update")
     try:
         for p in contracts(plan, domains).values():
@@ -188,11 +187,6 @@ def after_update(plan: Path, domains: list[str]) -> None:
                 keys = [ident(k) for k in ds["clusterBy"]]
                 if keys:
                     spark.sql(f"ALTER TABLE {t} CLUSTER BY ({', '.join('`' + k + '`' for k in keys)})")
-                if ds["keyed"] is not None and ds["keyed"]["scdType"] == 2:
-                    sys.path.insert(0, str(PIPELINE_DIR))
-                    import lakemesh_keyed  # only here: it imports pyspark.pipelines
-
-                    lakemesh_keyed.close_versions(spark, t, ds["keyed"]["keys"])
                 if ds["source"]["kind"] == "quarantine":
                     for r in spark.read.table(t).orderBy("tenant_id", "kafka_topic").collect():
                         print(f"quarantine {t}: tenant {r.tenant_id} topic {r.kafka_topic}: {r.events} events held in bronze", file=sys.stderr)
