@@ -13,7 +13,7 @@ import {
   compileDomain,
   compilePlatform,
   compileRegistry,
-  platformNames,
+  meshPlatformNames,
   platformOutputMismatch,
   platformStackName,
   PLATFORM_OUTPUT_KEYS,
@@ -23,7 +23,7 @@ import {
   type PlatformOutputs,
   type Settings,
 } from "./lib/compile";
-import { loadProjectMesh, MeshLoadError, pipelineCodeFiles } from "./lib/project";
+import { loadProjectMeshWithFiles, MeshLoadError, pipelineCodeFiles } from "./lib/project";
 
 /** Shared pipeline module files, project-relative, uploaded with every domain. */
 
@@ -40,17 +40,20 @@ function configValue(cfg: pulumi.Config, key: string): unknown {
   }
 }
 
-/** Every manifest, validated together: a domain stack still checks the whole mesh, then registers only its own. */
-function loadMesh(root: string): Mesh {
+/**
+ * Every manifest, validated together: a domain stack still checks the whole mesh, then registers only its own. With
+ * it, each domain's file (for policy violations that name file:line:col).
+ */
+function loadMesh(root: string): { mesh: Mesh; files: ReadonlyMap<string, string> } {
   try {
-    return loadProjectMesh(root);
+    return loadProjectMeshWithFiles(root);
   } catch (e) {
     throw e instanceof MeshLoadError ? new ProgramError(e.message) : e;
   }
 }
 
 function createPlatform(settings: Settings, mesh: Mesh, cfg: pulumi.Config, providers: pulumi.ProviderResource[], accountProvider: databricks.Provider): Platform {
-  const names = platformNames(settings.catalog);
+  const names = meshPlatformNames(settings.catalog, mesh);
   return new Platform(
     "platform",
     {
@@ -126,7 +129,7 @@ export async function program(root = process.cwd()): Promise<Record<string, unkn
   const stack = pulumi.getStack();
   const cfg = new pulumi.Config(CONFIG_NAMESPACE);
   const settings = readSettings((k) => configValue(cfg, k), `Pulumi.${stack}.yaml`);
-  const mesh = loadMesh(root);
+  const { mesh, files } = loadMesh(root);
   try {
     checkDomainPrincipals(settings, [...mesh.byName.keys()], `Pulumi.${stack}.yaml`);
   } catch (e) {
@@ -169,7 +172,7 @@ export async function program(root = process.cwd()): Promise<Record<string, unkn
     const kafkaPasswords = Object.fromEntries((spec.kafkaCredentials?.users ?? []).map((u) => [u.passwordKey, cfg.requireSecret(u.passwordKey)]));
     return {
       name: d.metadata.name,
-      domain: new DataDomain(d.metadata.name, { manifest: d, spec, settings, platform: refs!, kafkaPasswords }, {
+      domain: new DataDomain(d.metadata.name, { manifest: d, manifestFile: files.get(d.metadata.name), spec, settings, platform: refs!, kafkaPasswords }, {
         providers: [providers.databricks!, providers.kafka!, providers.kubernetes!, ...(mskUsers ? [providers.aws!] : [])],
       }),
     };

@@ -20,9 +20,14 @@ export class MeshLoadError extends Error {}
 
 /** Every manifest of the project's domains/ folder, validated together, as the mesh the planners take. */
 export function loadProjectMesh(root: string): Mesh {
+  return loadProjectMeshWithFiles(root).mesh;
+}
+
+/** The mesh with each domain's manifest file (project-relative), for errors and violations that name file:line:col. */
+export function loadProjectMeshWithFiles(root: string): { mesh: Mesh; files: ReadonlyMap<string, string> } {
   const { files, errors: unreadable } = readManifestFiles([path.join(root, "domains")], root);
   const validation = validateMesh(files);
   const errors = [...unreadable, ...validation.errors];
   if (errors.length > 0) throw new MeshLoadError(`${errors.length} manifest error(s):\n${errors.map(formatError).join("\n")}`);
-  return meshOf(validation.manifests);
+  return { mesh: meshOf(validation.manifests), files: new Map(validation.manifests.map((m) => [m.manifest.metadata.name, m.file])) };
 }

@@ -112,7 +112,7 @@ export const planCommand: Command = {
       throw e;
     }
     const { runOfflinePlan } = await import("../plan/run");
-    const { duplicateUrns, planFiles, planTree } = await import("../plan/outputs");
+    const { duplicateUrns, notPersonalSection, planFiles, planTree } = await import("../plan/outputs");
     let platformOutputs: Record<string, unknown> | undefined;
     const outputsFile = parsed.values["platform-outputs"];
     if (outputsFile) {
@@ -137,13 +137,13 @@ export const planCommand: Command = {
     }
     let violations;
     try {
-      violations = policy.checkPlan(plan, userConfig, breaking, policy.projectAccountClaims(root, validated.manifests));
+      violations = policy.checkPlan(plan, userConfig, breaking, policy.projectAccountClaims(root, validated.manifests), root);
     } catch (e) {
       io.err(`lakemesh plan: ${(e as Error).message}\n`);
       return EXIT.failed;
     }
     const diffSection = breaking?.base ? [diffMarkdown(diffMeshes(breaking.base.manifests, breaking.mesh ?? [], { baseLabel: breaking.base.label, headLabel: "this plan", settings: stack.settings }), 2)] : [];
-    const files = planFiles(plan, [...diffSection, policy.violationsMarkdown(violations), policy.accessSection(plan), policy.survivalSection(plan, userConfig)]);
+    const files = planFiles(plan, [...diffSection, policy.violationsMarkdown(violations), policy.accessSection(plan), policy.survivalSection(plan, userConfig), notPersonalSection(plan)]);
     const target = writePlanFiles(path.resolve(root, parsed.values.out!), stack.stack, files);
     if (!parsed.values.quiet) io.out(planTree(plan));
     for (const v of violations) (v.enforcementLevel === "mandatory" ? io.err : io.out)(policy.formatViolation(v));

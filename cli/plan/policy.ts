@@ -54,7 +54,13 @@ export function projectAccountClaims(root: string, manifests: readonly LoadedMan
  * Runs the pack over the plan. The offline plan keeps secretness, so the secrets rule runs in its exact mode;
  * a user's config overrides everything else.
  */
-export function checkPlan(plan: OfflinePlan, userConfig: PolicyPackConfig, breaking?: BreakingChangeConfig, accountClaims: readonly AccountClaim[] = []): Violation[] {
+export function checkPlan(
+  plan: OfflinePlan,
+  userConfig: PolicyPackConfig,
+  breaking?: BreakingChangeConfig,
+  accountClaims: readonly AccountClaim[] = [],
+  projectRoot?: string,
+): Violation[] {
   const base: PolicyPackConfig = {
     "lm-secrets-not-plaintext": { secretsVisible: true },
     "lm-account-objects-single-owner": { stacks: [...accountClaims] },
@@ -65,7 +71,7 @@ export function checkPlan(plan: OfflinePlan, userConfig: PolicyPackConfig, break
     const b = base[k];
     merged[k] = typeof v === "object" && typeof b === "object" ? { ...b, ...v } : v;
   }
-  return runPolicies(plan.resources, merged);
+  return runPolicies(plan.resources, merged, undefined, projectRoot);
 }
 
 /** The survival table of the plan, with the pack's default assumptions (or the user's config of that rule). */

@@ -5,6 +5,7 @@ export * from "./naming";
 export * from "./model";
 export * from "./json";
 export * from "./platform-names";
+export * from "./masks";
 export * from "./kafka";
 export * from "./kafka-credentials";
 export * from "./grants";

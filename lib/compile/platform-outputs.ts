@@ -1,13 +1,14 @@
 import { stableJson } from "./json";
 import { governanceNames, pipelinesGroup } from "./naming";
-import { platformNames, type Category } from "./platform-names";
+import { platformNames } from "./platform-names";
 import type { PersonaName, Settings } from "./settings";
 
 /** What the platform stack exports and every domain stack reads through a StackReference. */
 export interface PlatformOutputs {
   readonly catalog: string;
   readonly tenantFilter: string;
-  readonly masks: Readonly<Record<Category, string>>;
+  /** `catalog.governance.mask_<key>` by mask key (lib/compile/masks.ts): the masks the platform declares. */
+  readonly masks: Readonly<Record<string, string>>;
   readonly erasureSuppression: string;
   readonly registryTable: string;
   readonly warehouseId: string;
@@ -26,9 +27,12 @@ export const PLATFORM_OUTPUT_KEYS: readonly (keyof PlatformOutputs)[] = [
   "principals",
 ];
 
-/** The platform's outputs, from its settings and the one id only a deployment knows (the warehouse's). */
-export function platformOutputs(s: Settings, warehouseId: string): PlatformOutputs {
-  const n = platformNames(s.catalog);
+/**
+ * The platform's outputs, from its settings, the keys of the masks it declares (maskSpecs of its mesh) and the one
+ * id only a deployment knows (the warehouse's).
+ */
+export function platformOutputs(s: Settings, warehouseId: string, maskKeys?: readonly string[]): PlatformOutputs {
+  const n = platformNames(s.catalog, maskKeys);
   return {
     catalog: s.catalog,
     tenantFilter: n.tenantFilter,

@@ -1,4 +1,4 @@
-import type { Column, Dataset, DatasetRef, DomainManifest, Owner } from "./types.gen";
+import type { Column, Dataset, DatasetRef, DomainManifest, Owner, PersonalData } from "./types.gen";
 
 /** Tenant key column when a dataset does not name one. */
 export const DEFAULT_TENANT_KEY = "tenant_id";
@@ -14,8 +14,15 @@ export function tenantKeyOf(ds: Dataset): string | undefined {
   return isTenantScoped(ds) ? ds.tenantKey ?? DEFAULT_TENANT_KEY : undefined;
 }
 
-export function personalColumns(ds: Dataset): Column[] {
-  return ds.columns.filter((c) => c.personalData !== undefined);
+/** A column marked as personal data: personalData is its classification (not `false`, not absent). */
+export type PersonalColumn = Column & { readonly personalData: PersonalData };
+
+export function isPersonal(c: Column): c is PersonalColumn {
+  return typeof c.personalData === "object" && c.personalData !== null;
+}
+
+export function personalColumns(ds: Dataset): PersonalColumn[] {
+  return ds.columns.filter(isPersonal);
 }
 
 /** The primary-key columns of a dataset, in column order. */

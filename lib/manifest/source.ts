@@ -11,6 +11,7 @@ import {
   YAMLError,
 } from "yaml";
 import { ManifestError } from "./errors";
+import { indentationHint } from "./indentation";
 import { displayPath, FieldPath, toPointer } from "./paths";
 
 /** Manifests larger than this are refused before parsing. */
@@ -95,7 +96,10 @@ export function parseLocated(file: string, input: string): ParsedSource {
   }
   const doc = list[0];
   const problems: ManifestError[] = [];
-  for (const e of doc ? ([...doc.errors, ...doc.warnings] as YAMLError[]) : []) {
+  const found = doc ? ([...doc.errors, ...doc.warnings] as YAMLError[]) : [];
+  const syntax = found.filter((e) => e.code !== "DUPLICATE_KEY").sort((a, b) => (a.pos?.[0] ?? 0) - (b.pos?.[0] ?? 0));
+  if (syntax.length > 0) return { ok: false, errors: [syntaxError(file, text, syntax, at)] };
+  for (const e of found) {
     problems.push(fileError(file, at(e.pos?.[0]), "(file)", yamlMessage(e, text), "well-formed YAML 1.2 with unique keys and no custom tags"));
   }
   if (problems.length > 0) return { ok: false, errors: problems };
@@ -155,6 +159,20 @@ export function parseLocated(file: string, input: string): ParsedSource {
     };
   }
   return { ok: true, value, sourceMap };
+}
+
+/**
+ * One error for a file the parser cannot read: after the first mistake (mostly a line indented wrong) the parser's
+ * further errors are consequences of it. The line that breaks the indentation, when one does, with what was expected;
+ * else the parser's first error.
+ */
+function syntaxError(file: string, text: string, errors: readonly YAMLError[], at: (offset: number | undefined) => SourcePos): ManifestError {
+  const first = errors[0];
+  const parser = yamlMessage(first, text);
+  const more = errors.length > 1 ? `; ${errors.length - 1} later parser error(s) follow from it` : "";
+  const hint = indentationHint(text);
+  if (hint) return fileError(file, { line: hint.line, column: hint.column }, "(file)", `${hint.message} (YAML parser: "${parser}"${more})`, hint.allowed);
+  return fileError(file, at(first.pos?.[0]), "(file)", `${parser}${more}`, "well-formed YAML 1.2 with unique keys and no custom tags");
 }
 
 function yamlMessage(e: YAMLError, text: string): string {

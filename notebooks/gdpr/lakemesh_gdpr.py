@@ -1,7 +1,9 @@
 """Shared code of the lakemesh GDPR jobs (subject access, erasure, retention).
 
 Driven by the GDPR registry the platform compiles from the manifests (governance.gdpr_registry), never by a list
-of tables kept by hand. Table and column names come only from the registry and are checked again here; values
+of tables kept by hand. Every job's result has the same shape: {"request_id", "type", "tables": {<registry dataset,
+catalog.schema.table as the manifest's stack names it>: {"absent": bool, "found": rows of the subject, and what the
+job did: "exported", "deleted" and "anonymized", or "expired"}}}. Table and column names come only from the registry and are checked again here; values
 (tenant, subject, cutoffs) travel in DataFrames and filters, never in SQL text. The raw subject id is never written
 anywhere: requests, the suppression list and the audit log hold a salted hash.
 """
@@ -214,6 +216,11 @@ class Job:
                     raise
         self.spark.sql(f"VACUUM {quoted(table)}{retain}")
         self.audit("vacuum", table, detail=f"full, {threshold}")
+
+
+def absent(**zeros: int) -> dict:
+    """A result entry of a registered table that does not exist yet (no pipeline update has created it)."""
+    return {"absent": True, "found": 0, **zeros}
 
 
 def quoted(table: str) -> str:

@@ -17,7 +17,7 @@ import lakemesh_gdpr as g  # noqa: E402
 PARAMETERS = ["catalog_override", "registry_table", "request_id", "vacuum_retain_hours"]
 
 
-def apply_retention(job: g.Job, now: datetime, vacuum_retain_hours: int | None = None) -> dict[str, dict[str, int]]:
+def apply_retention(job: g.Job, now: datetime, vacuum_retain_hours: int | None = None) -> dict[str, dict]:
     job.audit("request", detail="retention")
     try:
         result = _apply(job, now, vacuum_retain_hours)
@@ -30,7 +30,7 @@ def apply_retention(job: g.Job, now: datetime, vacuum_retain_hours: int | None =
     return result
 
 
-def _apply(job: g.Job, now: datetime, vacuum_retain_hours: int | None) -> dict[str, dict[str, int]]:
+def _apply(job: g.Job, now: datetime, vacuum_retain_hours: int | None) -> dict[str, dict]:
     from delta.tables import DeltaTable
     from pyspark.sql import functions as F
 
@@ -41,6 +41,7 @@ def _apply(job: g.Job, now: datetime, vacuum_retain_hours: int | None) -> dict[s
         table = job.name(ds.table)
         if not job.exists(table):
             job.audit("absent", table, 0, detail="registered, not created yet: holds no data")
+            result[ds.table] = {"absent": True, "expired": 0}
             continue
         cutoff = now - g.duration(ds.retention_period)
         # The cutoff is a bound literal of the condition, not text in a statement.
@@ -50,7 +51,7 @@ def _apply(job: g.Job, now: datetime, vacuum_retain_hours: int | None) -> dict[s
             DeltaTable.forName(job.spark, table).delete(old)
             job.purge_and_vacuum(table, vacuum_retain_hours)
         job.audit("retention", table, expired, detail=f"older than {ds.retention_period} on {ds.retention_column}")
-        result[table] = {"expired": expired}
+        result[ds.table] = {"absent": False, "expired": expired}
     return result
 
 

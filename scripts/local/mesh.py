@@ -8,6 +8,8 @@
                                                         contracts, then their liquid clustering, and the tenant
                                                         quarantine's counts
   mesh.py counts  --plan out/plan/dev --domains a,b     rows per table and tenant, as JSON
+  mesh.py scan    --plan out/plan/dev --domains a,b     columns not marked personal whose values look personal
+                                                        (e-mail, IBAN, IP, phone...), as a JSON list
 
 What the plan holds is what runs: the contracts are the plan's workspace/.../contract.json files, the topics its
 kafka Topic resources, the governance tables its rendered SQL. Locally the catalog is spark_catalog and the
@@ -62,9 +64,15 @@ def local_name(fq: str) -> str:
     return "spark_catalog." + fq.split(".", 1)[1]
 
 
+# Open-source Spark parses no ROW FILTER clause (Unity Catalog only); the local plane has one trusted user and no
+# tenant isolation to enforce, so a governance table's row filter (the serving API's GDPR intake table) is dropped.
+LOCAL_ROW_FILTER = re.compile(r"^WITH ROW FILTER [^\n]+ ON \([^)\n]*\)\n", re.M)
+
+
 def local_sql(sql: str, catalog: str) -> str:
-    """Rendered platform SQL with the stack's catalog replaced by spark_catalog (identifiers are backquoted)."""
-    return sql.replace(f"`{catalog}`.", "`spark_catalog`.")
+    """Rendered platform SQL with the stack's catalog replaced by spark_catalog (identifiers are backquoted), without
+    row filters (see LOCAL_ROW_FILTER)."""
+    return LOCAL_ROW_FILTER.sub("", sql.replace(f"`{catalog}`.", "`spark_catalog`."))
 
 
 REGISTRY_FIELDS = ["dataset", "domain", "layer", "kind", "tenant_key", "subject_key", "personal_columns", "retention_period", "retention_column", "registry_sha256"]
@@ -222,10 +230,27 @@ def counts(plan: Path, domains: list[str]) -> dict:
     return out
 
 
+def scan(plan: Path, domains: list[str]) -> list[dict]:
+    """Silver and gold tables' columns not marked personal whose values look personal (scripts/local/personal_values)."""
+    import personal_values
+
+    spark = spark_local.classic_session("lakemesh-scan")
+    flags = []
+    try:
+        for p in contracts(plan, domains).values():
+            for ds in json.loads(p.read_text())["datasets"]:
+                if ds["layer"] != "bronze":
+                    table = local_name(ds["table"])
+                    flags += [f.__dict__ for f in personal_values.scan_table(spark.read.table(table), table, ds)]
+    finally:
+        spark.stop()
+    return flags
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
-    for name in ("prepare", "topics", "run", "counts"):
+    for name in ("prepare", "topics", "run", "counts", "scan"):
         s = sub.add_parser(name)
         s.add_argument("--plan", type=Path, required=True)
         if name == "prepare":
@@ -248,6 +273,8 @@ def main() -> int:
         return run(a.plan, a.domains.split(","), a.extra, a.name)
     elif a.cmd == "counts":
         print(json.dumps(counts(a.plan, a.domains.split(",")), indent=2, sort_keys=True))
+    elif a.cmd == "scan":
+        print(json.dumps(scan(a.plan, a.domains.split(",")), indent=2, sort_keys=True))
     return 0
 
 

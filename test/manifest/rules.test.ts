@@ -95,7 +95,71 @@ const CASES: [string, string, Change[], string[]][] = [
     "date_of_birth on a STRING column",
     [{ file: A, from: "            category: email", to: "            category: date_of_birth" }],
     [
-      "mesh/alpha.yaml:57:25: spec.datasets[0].columns[2].physicalType: personal column \"email\" of category date_of_birth is STRING; physicalType: DATE (the type governance.mask_date_of_birth takes)",
+      "mesh/alpha.yaml:57:25: spec.datasets[0].columns[2].physicalType: personal column \"email\" of category date_of_birth is STRING; physicalType: DATE or a numeric type (TINYINT, SMALLINT, INT, BIGINT, FLOAT, DOUBLE, DECIMAL(p,s)) (a mask of category date_of_birth takes and returns exactly the column's type)",
+    ],
+  ],
+  [
+    "personal-data",
+    "an e-mail column typed as a number",
+    [{ file: A, from: "          physicalType: STRING\n          description: E-mail.", to: "          physicalType: BIGINT\n          description: E-mail." }],
+    [
+      "mesh/alpha.yaml:57:25: spec.datasets[0].columns[2].physicalType: personal column \"email\" of category email is BIGINT; physicalType: STRING (a mask of category email takes and returns exactly the column's type)",
+    ],
+  ],
+  [
+    "unmarked-personal-data",
+    "a national tax id without personalData",
+    [{ file: A, from: "        - name: region\n          physicalType: STRING\n          description: Region.\n        - name: balance\n", to: "        - name: national_tax_id\n          physicalType: STRING\n          description: Tax id of the holder.\n        - name: region\n          physicalType: STRING\n          description: Region.\n        - name: balance\n" }],
+    [
+      "mesh/alpha.yaml:64:17: spec.datasets[0].columns[3].name: column \"national_tax_id\" looks like personal data (national_id: by its name) but has no personalData; personalData: {category: national_id, erasure, legalBasis, purpose}; or, if it holds no personal data, personalData: false with a reason",
+    ],
+  ],
+  [
+    "unmarked-personal-data",
+    "a column described as holding e-mail addresses",
+    [{ file: A, from: "          description: Region.\n        - name: balance\n", to: "          description: Region.\n        - name: contact\n          physicalType: STRING\n          description: E-mail address of the account holder.\n        - name: balance\n" }],
+    [
+      "mesh/alpha.yaml:67:17: spec.datasets[0].columns[4].name: column \"contact\" looks like personal data (email: its description says \"E-mail address\") but has no personalData; personalData: {category: email, erasure, legalBasis, purpose}; or, if it holds no personal data, personalData: false with a reason",
+    ],
+  ],
+  [
+    "unmarked-personal-data",
+    "example values that are e-mail addresses",
+    [{ file: A, from: "          description: Region.\n        - name: balance\n", to: "          description: Region.\n          examples: [ana@example.com, bo@example.org]\n        - name: balance\n" }],
+    [
+      "mesh/alpha.yaml:64:17: spec.datasets[0].columns[3].name: column \"region\" looks like personal data (email: 2 of 2 example values look like email) but has no personalData; personalData: {category: email, erasure, legalBasis, purpose}; or, if it holds no personal data, personalData: false with a reason",
+    ],
+  ],
+  [
+    "unmarked-personal-data",
+    "personalData: false without a reason",
+    [{ file: A, from: "          description: Region.\n        - name: balance\n", to: "          description: Region.\n          personalData: false\n        - name: balance\n" }],
+    [
+      "mesh/alpha.yaml:67:25: spec.datasets[0].columns[3].personalData: column \"region\" says personalData: false without a reason; reason: why the column holds no personal data (10 to 500 characters), shown in review, plan.md and DataHub",
+    ],
+  ],
+  [
+    "unmarked-personal-data",
+    "a reason on a column not marked personalData: false",
+    [{ file: A, from: "          description: Region.\n        - name: balance\n", to: "          description: Region.\n          reason: Regions are sales territories.\n        - name: balance\n" }],
+    [
+      "mesh/alpha.yaml:67:11: spec.datasets[0].columns[3].reason: column \"region\" has a reason but no personalData: false; reason only together with personalData: false",
+    ],
+  ],
+  [
+    "schema",
+    "personalData: true",
+    [{ file: A, from: "          description: Region.\n        - name: balance\n", to: "          description: Region.\n          personalData: true\n        - name: balance\n" }],
+    [
+      "mesh/alpha.yaml:67:25: spec.datasets[0].columns[3].personalData: \"true\" is not allowed; an object with category, erasure, legalBasis and purpose; or false, with a reason",
+    ],
+  ],
+  [
+    "personal-topic-retention",
+    "a personal topic kept 30 days",
+    [{ file: A, from: "      retention: P7D\n", to: "      retention: P30D\n" }],
+    [
+      "mesh/alpha.yaml:19:18: spec.topics[0].retention: topic \"accounts\" carries personal data and keeps an event up to 31 days (retention P30D plus up to 1 day until its segment rolls), past the 30-day erasure deadline; a retention of at most P29D (older events are read from bronze, which erasure reaches)",
     ],
   ],
   [
@@ -418,6 +482,7 @@ const CASES: [string, string, Change[], string[]][] = [
     [{ file: B, from: "        groupBy: [region]", to: "        groupBy: [region, email]" }, { file: B, from: "        - name: holders\n          physicalType: BIGINT", to: "        - name: email\n          physicalType: STRING\n          description: E-mail.\n        - name: holders\n          physicalType: BIGINT" }],
     [
       "mesh/beta.yaml:44:11: spec.datasets[0].columns[2].personalData: column \"email\" carries personal data of category email from its source but is not marked so; personalData: {category: email, ...}",
+      "mesh/beta.yaml:44:17: spec.datasets[0].columns[2].name: column \"email\" looks like personal data (email: by its name) but has no personalData; personalData: {category: email, erasure, legalBasis, purpose}; or, if it holds no personal data, personalData: false with a reason",
     ],
   ],
   [
@@ -478,6 +543,35 @@ describe("semantic rules", () => {
   it.each(CASES)("%s: %s", (rule, _name, changes, expected) => {
     expect(errorsAfter(...changes)).toEqual(expected);
     expect(rulesAfter(...changes)).toContain(rule);
+  });
+
+  it.each([
+    ["DECIMAL(18,2)", "financial"],
+    ["BIGINT", "identifier"],
+    ["INT", "date_of_birth"],
+    ["DOUBLE", "phone"],
+  ])("allows personal data of a numeric type: %s of category %s", (type, category) => {
+    const personal = `          physicalType: ${type}\n          description: Balance.\n          personalData:\n            category: ${category}\n            erasure: anonymize\n            legalBasis: contract\n            purpose: Run the account.\n`;
+    expect(errorsAfter({ file: A, from: "          physicalType: DECIMAL(18,2)\n          description: Balance.\n", to: personal })).toEqual([]);
+  });
+
+  it("accepts a column that looks personal when it says personalData: false with a reason", () => {
+    const to = "        - name: national_tax_id\n          physicalType: STRING\n          description: Tax id of the holder.\n          personalData: false\n          reason: Holds the issuing tax office's id, never the holder's.\n        - name: balance\n";
+    expect(errorsAfter({ file: A, from: "        - name: balance\n", to })).toEqual([]);
+  });
+
+  it("allows a personal topic its real maximum, P29D, and a topic without personal data more", () => {
+    expect(errorsAfter({ file: A, from: "      retention: P7D\n", to: "      retention: P29D\n" })).toEqual([]);
+    expect(errorsAfter({ file: A, from: "      retention: P7D\n", to: "      retention: PT696H\n" })).toEqual([]);
+    expect(errorsAfter({ file: A, from: "      retention: P7D\n", to: "      retention: PT697H\n" })).toHaveLength(1);
+    // A second topic kept 90 days: allowed without personal data, refused (the control) with it.
+    const topic = (personal: boolean): Change => ({
+      file: A,
+      from: "      personalData: true\n  datasets:\n",
+      to: `      personalData: true\n    - name: audit\n      description: Audit events.\n      partitions: 1\n      retention: P90D\n      key: account_id\n      personalData: ${personal}\n  datasets:\n`,
+    });
+    expect(errorsAfter(topic(false))).toEqual([]);
+    expect(rulesAfter(topic(true))).toEqual(["personal-topic-retention"]);
   });
 
   it("every rule has at least one failing case", () => {

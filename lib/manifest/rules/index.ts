@@ -8,12 +8,14 @@ import { rule as expectations } from "./expectations";
 import { rule as goldAggregate } from "./gold-aggregate";
 import { rule as layers } from "./layers";
 import { rule as personalData } from "./personal-data";
+import { rule as personalTopicRetention } from "./personal-topic-retention";
 import { rule as references } from "./references";
 import { rule as retention } from "./retention";
 import { rule as sequenceBy } from "./sequence-by";
 import { rule as subjectKey } from "./subject-key";
 import { rule as tenantKey } from "./tenant-key";
 import { rule as uniqueNames } from "./unique-names";
+import { rule as unmarkedPersonalData } from "./unmarked-personal-data";
 
 /** Every semantic check, run after the JSON Schema over all manifests together. */
 export const MANIFEST_RULES: readonly ManifestRule[] = [
@@ -21,6 +23,8 @@ export const MANIFEST_RULES: readonly ManifestRule[] = [
   tenantKey,
   subjectKey,
   personalData,
+  unmarkedPersonalData,
+  personalTopicRetention,
   retention,
   durations,
   contractVersion,

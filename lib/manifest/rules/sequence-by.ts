@@ -1,5 +1,5 @@
 import { ManifestRule } from "../mesh";
-import { findColumn, primaryKeyColumns, refDomain, tenantKeyOf } from "../model";
+import { findColumn, isPersonal, primaryKeyColumns, refDomain, tenantKeyOf } from "../model";
 import { typeFamily } from "../types";
 
 /** Types a change-data sequence can be: ordered, never NULL (the column is required), never personal. */
@@ -53,7 +53,7 @@ export const rule: ManifestRule = {
         } else if (col.required !== true) {
           // Databricks AUTO CDC fails a micro-batch with a NULL sequence (AUTOCDC_MICROBATCH_VALIDATION.NULL_SEQUENCE).
           report(m, where, `sequenceBy column "${col.name}" is not required`, `required: true on "${col.name}" (events without it are dropped before silver); ${ALLOWED}`);
-        } else if (col.personalData !== undefined) {
+        } else if (isPersonal(col)) {
           report(m, where, `sequenceBy column "${col.name}" is personal data (${col.personalData.category})`, `${ALLOWED}: scdType 2 copies it unmasked into __START_AT and __END_AT`);
         } else if (pk.includes(col.name) || col.name === tenantKeyOf(ds)) {
           report(m, where, `sequenceBy column "${col.name}" is part of the key`, `${ALLOWED}: a row's key never changes, so it cannot order the row's changes`);

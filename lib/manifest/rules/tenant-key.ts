@@ -32,7 +32,7 @@ export const rule: ManifestRule = {
         if (col.required !== true) {
           report(m, [...at, "columns", index], `tenant key column "${key}" is not required`, "required: true (tenant tables are tenant_id STRING NOT NULL)");
         }
-        if (col.personalData !== undefined) {
+        if (col.personalData) {
           report(m, [...at, "columns", index, "personalData"], `tenant key column "${key}" is marked as personal data`, "a tenant key that identifies a customer organisation, not a person");
         }
       });
