@@ -282,7 +282,7 @@ const CASES: [string, string, Change[], string[]][] = [
     "sequenceBy is personal data",
     [{ file: A, from: "          required: true\n          description: Last change.\n", to: "          required: true\n          description: Last change.\n          personalData: { category: date_of_birth, erasure: delete, legalBasis: contract, purpose: Test. }\n" }],
     [
-      "mesh/alpha.yaml:71:25: spec.datasets[0].columns[5].physicalType: personal column \"updated_at\" of category date_of_birth is TIMESTAMP; physicalType: DATE (the type governance.mask_date_of_birth takes)",
+      "mesh/alpha.yaml:71:25: spec.datasets[0].columns[5].physicalType: personal column \"updated_at\" of category date_of_birth is TIMESTAMP; physicalType: DATE or a numeric type (TINYINT, SMALLINT, INT, BIGINT, FLOAT, DOUBLE, DECIMAL(p,s)) (a mask of category date_of_birth takes and returns exactly the column's type)",
       "mesh/alpha.yaml:75:19: spec.datasets[0].sequenceBy: sequenceBy column \"updated_at\" is personal data (date_of_birth); a required TIMESTAMP, TIMESTAMP_NTZ, DATE or integer column that grows with every change of a row (e.g. updated_at or a version number), not personal data and not part of the key: scdType 2 copies it unmasked into __START_AT and __END_AT",
     ],
   ],
