@@ -13,6 +13,7 @@ import {
   compileDomain,
   compilePlatform,
   compileRegistry,
+  maskSpecs,
   meshPlatformNames,
   platformOutputMismatch,
   platformStackName,
@@ -41,12 +42,13 @@ function configValue(cfg: pulumi.Config, key: string): unknown {
 }
 
 /**
- * Every manifest, validated together: a domain stack still checks the whole mesh, then registers only its own. With
- * it, each domain's file (for policy violations that name file:line:col).
+ * Every manifest, validated together: a domain stack still checks the whole mesh, then registers only its own. The
+ * stack's limits (schedules, continuous pipelines) and principal names apply to the domains it deploys. With it, each
+ * domain's file (for policy violations that name file:line:col).
  */
-function loadMesh(root: string): { mesh: Mesh; files: ReadonlyMap<string, string> } {
+function loadMesh(root: string, settings: Settings): { mesh: Mesh; files: ReadonlyMap<string, string> } {
   try {
-    return loadProjectMeshWithFiles(root);
+    return loadProjectMeshWithFiles(root, settings);
   } catch (e) {
     throw e instanceof MeshLoadError ? new ProgramError(e.message) : e;
   }
@@ -98,7 +100,8 @@ function createServing(settings: Settings, mesh: Mesh, cfg: pulumi.Config, platf
  * and project (no setting can name another). A missing output fails with its name, and an output other than what
  * the stack's own settings imply (another catalog's row filter or masks) fails the deployment.
  */
-function platformFromStack(settings: Settings): PlatformRefs {
+function platformFromStack(settings: Settings, mesh: Mesh): PlatformRefs {
+  const maskKeys = maskSpecs(mesh).map((m) => m.key);
   const name = `${pulumi.getOrganization()}/${pulumi.getProject()}/${platformStackName(settings.env)}`;
   const ref = new pulumi.StackReference(name);
   const out = <K extends keyof PlatformOutputs>(key: K): pulumi.Output<PlatformOutputs[K]> =>
@@ -106,7 +109,7 @@ function platformFromStack(settings: Settings): PlatformRefs {
       if (v === undefined || v === null) {
         throw new ProgramError(`platform stack ${name} has no output "${key}"; deploy the platform stack first (outputs read: ${PLATFORM_OUTPUT_KEYS.join(", ")})`);
       }
-      const wrong = platformOutputMismatch(settings, key, v);
+      const wrong = platformOutputMismatch(settings, key, v, maskKeys);
       if (wrong) throw new ProgramError(`platform stack ${name}: ${wrong}`);
       return v as PlatformOutputs[K];
     });
@@ -129,7 +132,7 @@ export async function program(root = process.cwd()): Promise<Record<string, unkn
   const stack = pulumi.getStack();
   const cfg = new pulumi.Config(CONFIG_NAMESPACE);
   const settings = readSettings((k) => configValue(cfg, k), `Pulumi.${stack}.yaml`);
-  const { mesh, files } = loadMesh(root);
+  const { mesh, files } = loadMesh(root, settings);
   try {
     checkDomainPrincipals(settings, [...mesh.byName.keys()], `Pulumi.${stack}.yaml`);
   } catch (e) {
@@ -162,7 +165,7 @@ export async function program(root = process.cwd()): Promise<Record<string, unkn
     refs = platform.refs;
     stackOutputs = { ...platform.outputs, gdprJobIds: platform.gdprJobIds, ...createServing(settings, mesh, cfg, platform, [providers.databricks!, providers.kubernetes!], providers.databricksAccount!) };
   } else {
-    refs = platformFromStack(settings);
+    refs = platformFromStack(settings, mesh);
   }
   if (settings.mode === "platform") return stackOutputs;
 

@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { readManifestFiles, validateMesh } from "../../lib/manifest";
 import { personalValueFlags, sampleDomainEvents, sampleSummary, type PersonalValueFlag } from "../../lib/sample";
+import { printable } from "../../lib/text";
 import { Command, EXIT, Io, parseCommandArgs, UsageError } from "../usage";
 
 const USAGE = `Usage: lakemesh sample --domain <name>[,<name>...] [--seed N] [--tenants N] [--volume N]
@@ -24,7 +25,7 @@ Options:
 
 const int = (name: string, v: string | undefined, def: number): number => {
   if (v === undefined) return def;
-  if (!/^[0-9]{1,7}$/.test(v)) throw new UsageError(`--${name} must be a whole number, not ${JSON.stringify(v)}`);
+  if (!/^[0-9]{1,7}$/.test(v)) throw new UsageError(`--${name} must be a whole number, not ${printable(JSON.stringify(v))}`);
   return Number(v);
 };
 
@@ -64,7 +65,7 @@ export const sampleCommand: Command = {
     const flags: PersonalValueFlag[] = [];
     const events = names.flatMap((name) => {
       const m = mesh.manifests.find((x) => x.manifest.metadata.name === name);
-      if (!m) throw new UsageError(`--domain ${name}: no such domain; one of: ${mesh.manifests.map((x) => x.manifest.metadata.name).join(", ")}`);
+      if (!m) throw new UsageError(`--domain ${printable(name)}: no such domain; one of: ${mesh.manifests.map((x) => x.manifest.metadata.name).join(", ")}`);
       const domainEvents = sampleDomainEvents(m.manifest, options);
       flags.push(...personalValueFlags(m.manifest, domainEvents));
       return domainEvents;
@@ -81,7 +82,7 @@ export const sampleCommand: Command = {
     for (const e of events) byTopic.set(e.topic, [...(byTopic.get(e.topic) ?? []), JSON.stringify(e)]);
     for (const [topic, lines] of byTopic) fs.writeFileSync(path.join(dir, `${topic}.jsonl`), lines.join("\n") + "\n");
     fs.writeFileSync(path.join(dir, "summary.json"), JSON.stringify({ options, topics: sampleSummary(events), personalValueFlags: flags }, null, 2) + "\n");
-    io.out(`wrote ${events.length} events for ${byTopic.size} topics to ${path.relative(io.cwd, dir) || dir}\n`);
+    io.out(`wrote ${events.length} events for ${byTopic.size} topics to ${printable(path.relative(io.cwd, dir) || dir)}\n`);
     return EXIT.ok;
   },
 };

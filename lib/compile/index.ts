@@ -23,4 +23,6 @@ export * from "./gdpr-jobs";
 export * from "./survival";
 export * from "./platform-outputs";
 export * from "./affected";
+export * from "./limits";
+export * from "./principals";
 export * from "./workspace";

@@ -6,6 +6,7 @@ export * from "./mesh";
 export * from "./model";
 export * from "./duration";
 export * from "./topic-retention";
+export * from "./cron";
 export * from "./semver";
 export * from "./types";
 export * from "./predicate";

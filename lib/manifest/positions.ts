@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { displayPath, type FieldPath } from "./paths";
-import { parseLocated, type SourceMap } from "./source";
+import { parseManifestSource, type SourceMap } from "./source";
 
 interface Located {
   readonly value: unknown;
@@ -19,7 +19,7 @@ function load(full: string): Located | null {
   if (!cache.has(full)) {
     let located: Located | null = null;
     try {
-      const r = parseLocated(full, fs.readFileSync(full, "utf8"));
+      const r = parseManifestSource(full, fs.readFileSync(full, "utf8"));
       if (r.ok) located = { value: r.value, sourceMap: r.sourceMap };
     } catch {
       located = null;

@@ -103,7 +103,12 @@ def prepare(plan: Path, tenants: list[str]) -> None:
     catalog = json.loads(next(iter(c.values())).read_text())["catalog"]
     schemas = sorted({json.loads(p.read_text())["schema"] for p in c.values()} | {"governance"})
     texts = [p.read_text() for p in sorted((plan / "sql" / "governance").glob("*.sql"))]
-    statements = [local_sql(t.strip().rstrip(";"), catalog) for t in texts if "CREATE TABLE" in t]
+    tables = [local_sql(t.strip().rstrip(";"), catalog) for t in texts if "CREATE TABLE" in t]
+    # A table under a Unity Catalog row filter (the serving API's GDPR intake) is left out: open-source Spark has no
+    # ROW FILTER clause, and a copy without it would hand every tenant's rows to any reader. Nothing local reads it
+    # (the local serving API keeps its requests in a file under .local/serving).
+    statements = [t for t in tables if "WITH ROW FILTER" not in t]
+    databricks_only = len(tables) - len(statements)
     registry = registry_rows(plan)
     spark = spark_local.classic_session("lakemesh-prepare")
     try:
@@ -122,7 +127,7 @@ def prepare(plan: Path, tenants: list[str]) -> None:
             df.join(existing, ["tenant_id", "principal"], "left_anti").write.insertInto("spark_catalog.governance.tenant_principals")
     finally:
         spark.stop()
-    print(f"prepared schemas {', '.join(schemas)}, {len(statements)} governance tables, {len(registry)} registry rows, tenants {', '.join(tenants) or '(none)'}", file=sys.stderr)
+    print(f"prepared schemas {', '.join(schemas)}, {len(statements)} governance tables ({databricks_only} Databricks-only left out), {len(registry)} registry rows, tenants {', '.join(tenants) or '(none)'}", file=sys.stderr)
 
 
 def topics(plan: Path, domains: list[str]) -> list[str]:

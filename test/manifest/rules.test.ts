@@ -66,13 +66,116 @@ const CASES: [string, string, Change[], string[]][] = [
   ],
   [
     "tenant-key",
-    "tenantKey names a missing column",
+    "tenantKey names another column than the platform's tenant column",
     [{ file: A, from: "      subjectKey: account_id\n", to: "      subjectKey: account_id\n      tenantKey: org_id\n" }],
     [
-      "mesh/alpha.yaml:29:18: spec.datasets[0].tenantKey: tenant key column \"org_id\" is not among the dataset's columns; a column {name: org_id, physicalType: STRING, required: true}, or tenantScoped: false for data shared by all tenants",
+      "mesh/alpha.yaml:29:18: spec.datasets[0].tenantKey: tenantKey \"org_id\" is not the platform's tenant column; tenantKey: tenant_id, or no tenantKey (the row filter, the bronze tables and tenant_principals all key on tenant_id)",
       "mesh/alpha.yaml:81:13: spec.datasets[1].source.datasets[0]: source \"accounts\" keys tenants by \"org_id\", this dataset by \"tenant_id\"; the same tenant key name across joined datasets",
       "mesh/beta.yaml:25:13: spec.datasets[0].source.datasets[0]: source \"accounts\" keys tenants by \"org_id\", this dataset by \"tenant_id\"; the same tenant key name across joined datasets",
     ],
+  ],
+  [
+    "reserved-names",
+    "a domain that would take the governance schema",
+    [{ file: B, from: "  name: beta", to: "  name: governance" }],
+    [
+      "mesh/beta.yaml:4:9: metadata.name: domain \"governance\" would take the schema \"governance\", which the platform or Unity Catalog owns; a name whose schema is none of: governance, default, information_schema, global_temp, session, builtin, system",
+    ],
+  ],
+  [
+    "reserved-names",
+    "a kebab-case name that becomes information_schema",
+    [{ file: B, from: "  name: beta", to: "  name: information-schema" }],
+    [
+      "mesh/beta.yaml:4:9: metadata.name: domain \"information-schema\" would take the schema \"information_schema\", which the platform or Unity Catalog owns; a name whose schema is none of: governance, default, information_schema, global_temp, session, builtin, system",
+    ],
+  ],
+  [
+    "reserved-names",
+    "a domain whose group would match the platform admin pattern",
+    [{ file: B, from: "  name: beta", to: "  name: x-platform-admins" }],
+    [
+      "mesh/beta.yaml:4:9: metadata.name: domain \"x-platform-admins\" ends with \"platform-admins\", the name of a persona or platform group; a name that does not end with any of: admin, admins, platform-admins, client-admins, data-scientists, internal-analysts, end-users, gdpr-officers, auditors, api-service, bi-service, pipelines",
+    ],
+  ],
+  [
+    "tenant-key",
+    "tenantScoped: false on a dataset that has the tenant column",
+    [{ file: A, from: "    - name: balances_by_region\n      description: Balance per region.\n", to: "    - name: balances_by_region\n      description: Balance per region.\n      tenantScoped: false\n" }],
+    [
+      "mesh/alpha.yaml:77:21: spec.datasets[1].tenantScoped: dataset \"balances_by_region\" has the tenant column \"tenant_id\" (columns[0]) but says tenantScoped: false, which would drop its row filter; tenantScoped: true (the default); only reference data without a tenant_id column is shared by all tenants",
+      "mesh/alpha.yaml:81:13: spec.datasets[1].source.datasets[0]: shared dataset \"balances_by_region\" reads tenant-scoped \"accounts\"; only shared sources in a dataset with tenantScoped: false (tenant data must not lose its tenant)",
+      "mesh/alpha.yaml:94:17: spec.datasets[1].columns[0].name: column \"tenant_id\" is neither the tenant key, a group-by column nor a measure; columns: region, accounts, total_balance",
+    ],
+  ],
+  [
+    "retention",
+    "retention measured on a nullable column",
+    [{ file: A, from: "          physicalType: TIMESTAMP\n          required: true\n", to: "          physicalType: TIMESTAMP\n" }],
+    [
+      "mesh/alpha.yaml:32:17: spec.datasets[0].retention.column: retention column \"updated_at\" is not required, so rows where it is NULL would never expire; required: true on column \"updated_at\" (NOT NULL)",
+      "mesh/alpha.yaml:73:19: spec.datasets[0].sequenceBy: sequenceBy column \"updated_at\" is not required; required: true on \"updated_at\" (events without it are dropped before silver); a required TIMESTAMP, TIMESTAMP_NTZ, DATE or integer column that grows with every change of a row (e.g. updated_at or a version number), not personal data and not part of the key",
+    ],
+  ],
+  [
+    "free-text",
+    "variable and secret substitution syntax in descriptions",
+    [
+      { file: A, from: "  description: Test producer domain.", to: "  description: \"Reads ${spark.lakemesh.subject_salt}\"" },
+      { file: A, from: "          description: Balance.", to: "          description: \"{{secrets/lakemesh-kafka/x}}\"" },
+    ],
+    [
+      "mesh/alpha.yaml:6:16: metadata.description: text holds '${', which Spark and Lakeflow pipelines replace with configuration values; plain text: no '${', '{{', bidirectional controls, lone surrogates or control characters other than tab and line feed",
+      "mesh/alpha.yaml:69:24: spec.datasets[0].columns[4].description: text holds '{{', the syntax of Databricks secret and dynamic value references; plain text: no '${', '{{', bidirectional controls, lone surrogates or control characters other than tab and line feed",
+    ],
+  ],
+  [
+    "free-text",
+    "an owner contact that is a valid e-mail address and a substitution",
+    [{ file: A, from: "    contact: alpha@example.com", to: '    contact: "${spark.lakemesh.subject_salt}@example.com"' }],
+    ["mesh/alpha.yaml:9:14: metadata.owner.contact: text holds '${', which Spark and Lakeflow pipelines replace with configuration values; plain text: no '${', '{{', bidirectional controls, lone surrogates or control characters other than tab and line feed"],
+  ],
+  [
+    "free-text",
+    "a bidirectional control in a description",
+    [{ file: A, from: "  description: Test producer domain.", to: "  description: \"Test \\u202Eproducer\"" }],
+    ["mesh/alpha.yaml:6:16: metadata.description: text holds the bidirectional control character U+202E, which reorders displayed text; plain text: no '${', '{{', bidirectional controls, lone surrogates or control characters other than tab and line feed"],
+  ],
+  [
+    "free-text",
+    "a lone surrogate in a column description",
+    [{ file: A, from: "          description: Balance.", to: "          description: \"Balance \\uD800\"" }],
+    ["mesh/alpha.yaml:69:24: spec.datasets[0].columns[4].description: text holds a lone UTF-16 surrogate, which is not a character; plain text: no '${', '{{', bidirectional controls, lone surrogates or control characters other than tab and line feed"],
+  ],
+  [
+    "expectations",
+    "variable substitution inside a predicate's string literal",
+    [{ file: A, from: 'predicate: "balance >= 0"', to: `predicate: "region = '\${spark.lakemesh.subject_salt}'"` }],
+    [
+      `mesh/alpha.yaml:35:22: spec.datasets[0].expectations[0].predicate: "region = '\${spark.lakemesh.subject_salt}'": predicate holds '\${', which Spark and Lakeflow pipelines replace with configuration values; one boolean predicate over this dataset's columns using comparisons, AND/OR/NOT, IS [NOT] NULL, IN, BETWEEN, LIKE with a literal pattern of at most one % (or '%text%'), single-quoted strings without backslashes, '\${' or '{{', numbers and the functions abs, ceil, coalesce, concat, current_date, current_timestamp, date_add, date_sub, datediff, day, floor, greatest, isnotnull, isnull, least, length, lower, month, nullif, round, size, substring, to_date, trim, upper, year`,
+    ],
+  ],
+  [
+    "expectations",
+    "a regular expression that backtracks catastrophically",
+    [{ file: A, from: 'predicate: "balance >= 0"', to: `predicate: "region RLIKE '^(a+)+$'"` }],
+    [
+      `mesh/alpha.yaml:35:22: spec.datasets[0].expectations[0].predicate: "region RLIKE '^(a+)+$'": "RLIKE" is not allowed: Spark runs regular expressions with Java's backtracking engine, where one pattern can take exponential time per row; one boolean predicate over this dataset's columns using comparisons, AND/OR/NOT, IS [NOT] NULL, IN, BETWEEN, LIKE with a literal pattern of at most one % (or '%text%'), single-quoted strings without backslashes, '\${' or '{{', numbers and the functions abs, ceil, coalesce, concat, current_date, current_timestamp, date_add, date_sub, datediff, day, floor, greatest, isnotnull, isnull, least, length, lower, month, nullif, round, size, substring, to_date, trim, upper, year`,
+    ],
+  ],
+  [
+    "pipeline-schedule",
+    "a schedule field out of range",
+    [{ file: A, from: "spec:\n", to: 'spec:\n  pipeline:\n    schedule: "99 * * * * ?"\n' }],
+    [
+      "mesh/alpha.yaml:12:15: spec.pipeline.schedule: \"99 * * * * ?\" \"99\" is outside 0-59 in the seconds field; a Quartz cron of 6 or 7 fields whose seconds, minutes and hours are values, ranges or steps, e.g. '0 0/15 * * * ?'",
+    ],
+  ],
+  [
+    "pipeline-schedule",
+    "a schedule on a continuous pipeline",
+    [{ file: A, from: "spec:\n", to: 'spec:\n  pipeline:\n    mode: continuous\n    schedule: "0 0 * * * ?"\n' }],
+    ["mesh/alpha.yaml:13:15: spec.pipeline.schedule: a continuous pipeline runs all the time; a schedule does not apply; no schedule with mode: continuous"],
   ],
   [
     "subject-key",
@@ -202,7 +305,7 @@ const CASES: [string, string, Change[], string[]][] = [
     "topic retention is not ISO 8601",
     [{ file: A, from: "retention: P7D", to: "retention: 7 days" }],
     [
-      "mesh/alpha.yaml:19:18: spec.topics[0].retention: \"7 days\" is not an ISO 8601 duration; a duration such as PT15M, P7D, P1Y6M (PnYnMnWnDTnHnMnS)",
+      "mesh/alpha.yaml:19:18: spec.topics[0].retention: \"7 days\" is not an ISO 8601 duration; a duration such as PT15M, P7D, P1Y6M (PnYnMnWnDTnHnMnS, whole numbers)",
     ],
   ],
   [
@@ -274,6 +377,7 @@ const CASES: [string, string, Change[], string[]][] = [
     "sequenceBy is not required",
     [{ file: A, from: "          required: true\n          description: Last change.\n", to: "          description: Last change.\n" }],
     [
+      "mesh/alpha.yaml:32:17: spec.datasets[0].retention.column: retention column \"updated_at\" is not required, so rows where it is NULL would never expire; required: true on column \"updated_at\" (NOT NULL)",
       "mesh/alpha.yaml:73:19: spec.datasets[0].sequenceBy: sequenceBy column \"updated_at\" is not required; required: true on \"updated_at\" (events without it are dropped before silver); a required TIMESTAMP, TIMESTAMP_NTZ, DATE or integer column that grows with every change of a row (e.g. updated_at or a version number), not personal data and not part of the key",
     ],
   ],
@@ -498,7 +602,7 @@ const CASES: [string, string, Change[], string[]][] = [
     "statement injected after a predicate",
     [{ file: A, from: "\"balance >= 0\"", to: "\"balance >= 0; DROP TABLE x\"" }],
     [
-      "mesh/alpha.yaml:35:22: spec.datasets[0].expectations[0].predicate: \"balance >= 0; DROP TABLE x\": ';' is not allowed (one predicate, not statements); one boolean predicate over this dataset's columns using comparisons, AND/OR/NOT, IS [NOT] NULL, IN, BETWEEN, LIKE, single-quoted strings without backslashes, numbers and the functions abs, ceil, coalesce, concat, current_date, current_timestamp, date_add, date_sub, datediff, day, floor, greatest, isnotnull, isnull, least, length, lower, month, nullif, regexp_like, round, size, substring, to_date, trim, upper, year",
+      "mesh/alpha.yaml:35:22: spec.datasets[0].expectations[0].predicate: \"balance >= 0; DROP TABLE x\": ';' is not allowed (one predicate, not statements); one boolean predicate over this dataset's columns using comparisons, AND/OR/NOT, IS [NOT] NULL, IN, BETWEEN, LIKE with a literal pattern of at most one % (or '%text%'), single-quoted strings without backslashes, '${' or '{{', numbers and the functions abs, ceil, coalesce, concat, current_date, current_timestamp, date_add, date_sub, datediff, day, floor, greatest, isnotnull, isnull, least, length, lower, month, nullif, round, size, substring, to_date, trim, upper, year",
     ],
   ],
   [
@@ -506,7 +610,7 @@ const CASES: [string, string, Change[], string[]][] = [
     "sub-query in a predicate",
     [{ file: A, from: "\"balance >= 0\"", to: "\"balance >= (SELECT 1)\"" }],
     [
-      "mesh/alpha.yaml:35:22: spec.datasets[0].expectations[0].predicate: \"balance >= (SELECT 1)\": \"SELECT\" is not allowed in a predicate; one boolean predicate over this dataset's columns using comparisons, AND/OR/NOT, IS [NOT] NULL, IN, BETWEEN, LIKE, single-quoted strings without backslashes, numbers and the functions abs, ceil, coalesce, concat, current_date, current_timestamp, date_add, date_sub, datediff, day, floor, greatest, isnotnull, isnull, least, length, lower, month, nullif, regexp_like, round, size, substring, to_date, trim, upper, year",
+      "mesh/alpha.yaml:35:22: spec.datasets[0].expectations[0].predicate: \"balance >= (SELECT 1)\": \"SELECT\" is not allowed in a predicate; one boolean predicate over this dataset's columns using comparisons, AND/OR/NOT, IS [NOT] NULL, IN, BETWEEN, LIKE with a literal pattern of at most one % (or '%text%'), single-quoted strings without backslashes, '${' or '{{', numbers and the functions abs, ceil, coalesce, concat, current_date, current_timestamp, date_add, date_sub, datediff, day, floor, greatest, isnotnull, isnull, least, length, lower, month, nullif, round, size, substring, to_date, trim, upper, year",
     ],
   ],
   [
@@ -514,7 +618,7 @@ const CASES: [string, string, Change[], string[]][] = [
     "comment in a predicate",
     [{ file: A, from: "\"balance >= 0\"", to: "\"balance >= 0 -- always\"" }],
     [
-      "mesh/alpha.yaml:35:22: spec.datasets[0].expectations[0].predicate: \"balance >= 0 -- always\": comments are not allowed; one boolean predicate over this dataset's columns using comparisons, AND/OR/NOT, IS [NOT] NULL, IN, BETWEEN, LIKE, single-quoted strings without backslashes, numbers and the functions abs, ceil, coalesce, concat, current_date, current_timestamp, date_add, date_sub, datediff, day, floor, greatest, isnotnull, isnull, least, length, lower, month, nullif, regexp_like, round, size, substring, to_date, trim, upper, year",
+      "mesh/alpha.yaml:35:22: spec.datasets[0].expectations[0].predicate: \"balance >= 0 -- always\": comments are not allowed; one boolean predicate over this dataset's columns using comparisons, AND/OR/NOT, IS [NOT] NULL, IN, BETWEEN, LIKE with a literal pattern of at most one % (or '%text%'), single-quoted strings without backslashes, '${' or '{{', numbers and the functions abs, ceil, coalesce, concat, current_date, current_timestamp, date_add, date_sub, datediff, day, floor, greatest, isnotnull, isnull, least, length, lower, month, nullif, round, size, substring, to_date, trim, upper, year",
     ],
   ],
   [
@@ -530,7 +634,7 @@ const CASES: [string, string, Change[], string[]][] = [
     "not a boolean",
     [{ file: A, from: "\"balance >= 0\"", to: "\"balance + 1\"" }],
     [
-      "mesh/alpha.yaml:35:22: spec.datasets[0].expectations[0].predicate: \"balance + 1\": predicate does not evaluate to a boolean; one boolean predicate over this dataset's columns using comparisons, AND/OR/NOT, IS [NOT] NULL, IN, BETWEEN, LIKE, single-quoted strings without backslashes, numbers and the functions abs, ceil, coalesce, concat, current_date, current_timestamp, date_add, date_sub, datediff, day, floor, greatest, isnotnull, isnull, least, length, lower, month, nullif, regexp_like, round, size, substring, to_date, trim, upper, year",
+      "mesh/alpha.yaml:35:22: spec.datasets[0].expectations[0].predicate: \"balance + 1\": predicate does not evaluate to a boolean; one boolean predicate over this dataset's columns using comparisons, AND/OR/NOT, IS [NOT] NULL, IN, BETWEEN, LIKE with a literal pattern of at most one % (or '%text%'), single-quoted strings without backslashes, '${' or '{{', numbers and the functions abs, ceil, coalesce, concat, current_date, current_timestamp, date_add, date_sub, datediff, day, floor, greatest, isnotnull, isnull, least, length, lower, month, nullif, round, size, substring, to_date, trim, upper, year",
     ],
   ],
 ];

@@ -5,11 +5,14 @@ import { rule as columnTypes } from "./column-types";
 import { rule as contractVersion } from "./contract-version";
 import { rule as durations } from "./durations";
 import { rule as expectations } from "./expectations";
+import { rule as freeText } from "./free-text";
 import { rule as goldAggregate } from "./gold-aggregate";
 import { rule as layers } from "./layers";
 import { rule as personalData } from "./personal-data";
 import { rule as personalTopicRetention } from "./personal-topic-retention";
+import { rule as pipelineSchedule } from "./pipeline-schedule";
 import { rule as references } from "./references";
+import { rule as reservedNames } from "./reserved-names";
 import { rule as retention } from "./retention";
 import { rule as sequenceBy } from "./sequence-by";
 import { rule as subjectKey } from "./subject-key";
@@ -20,6 +23,7 @@ import { rule as unmarkedPersonalData } from "./unmarked-personal-data";
 /** Every semantic check, run after the JSON Schema over all manifests together. */
 export const MANIFEST_RULES: readonly ManifestRule[] = [
   uniqueNames,
+  reservedNames,
   tenantKey,
   subjectKey,
   personalData,
@@ -27,6 +31,7 @@ export const MANIFEST_RULES: readonly ManifestRule[] = [
   personalTopicRetention,
   retention,
   durations,
+  pipelineSchedule,
   contractVersion,
   columnTypes,
   sequenceBy,
@@ -36,4 +41,5 @@ export const MANIFEST_RULES: readonly ManifestRule[] = [
   acceptedMajors,
   goldAggregate,
   expectations,
+  freeText,
 ];

@@ -30,7 +30,8 @@ export const policy: StackValidationPolicy = {
       return;
     }
     const g = governanceNames(catalog);
-    const maskPrefix = ` MASK ${qualifiedName(g.mask(""))}`.replace(/`$/, "");
+    // A mask of the stack's own governance schema, as declared: `catalog`.`governance`.`mask_<key>`.
+    const ownMask = `${qualifiedName(g.schema)}.\`mask_`;
     for (const { resource, contract } of contractsOf(args.resources)) {
       if (contract.catalog !== catalog) report(`${contract.domain}'s contract puts its tables in catalog ${contract.catalog}, not the stack's catalog ${catalog}`, resource.urn);
       for (const ds of contract.datasets) {
@@ -48,8 +49,7 @@ export const policy: StackValidationPolicy = {
           const clause = withoutQuoted(clauses.get(c.name) ?? "");
           if (clause.endsWith(mask)) continue;
           const found = / MASK (.*)$/.exec(clause)?.[1];
-          const sameSchema = found !== undefined && ` MASK ${found}`.startsWith(maskPrefix) && found.endsWith(`\`${using}`);
-          const foundKey = sameSchema ? ` MASK ${found}`.slice(maskPrefix.length).split("`")[0] : undefined;
+          const foundKey = found?.startsWith(ownMask) ? found.slice(ownMask.length).split("`")[0] : undefined;
           if (foundKey !== undefined && foundKey !== key) report(`${ds.table}.${c.name} is ${c.type} but its mask is mask_${foundKey}; mask_${key} takes and returns ${c.type}`, resource.urn);
           else report(`${ds.table}.${c.name} holds personal data (${c.personalData!.category}) but ${found ? `is masked by ${found}` : "has no mask"}; the stack's mask is${mask}`, resource.urn);
         }
