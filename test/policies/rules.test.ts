@@ -39,7 +39,7 @@ describe("lm-dataset-owner-and-contract: every dataset has an owner and a semver
   });
   it("flags a contract version that is not semver", () => {
     const r = change(base, alpha, (d) => (d.inputs.manifest.spec.datasets[1].contract.version = "2"));
-    expect(violations(rule("lm-dataset-owner-and-contract"), r)).toEqual(['domains/alpha.yaml:89:18: spec.datasets[1].contract.version: dataset alpha.balances_by_region has no semver contract version (got "2") @ alpha']);
+    expect(violations(rule("lm-dataset-owner-and-contract"), r)).toEqual(['domains/alpha.yaml:90:18: spec.datasets[1].contract.version: dataset alpha.balances_by_region has no semver contract version (got "2") @ alpha']);
   });
 });
 
