@@ -5,7 +5,8 @@
   mesh.py topics  --plan out/plan/dev --domains a,b     Kafka topics as the plan declares them
   mesh.py produce --events DIR                          send lakemesh sample's <topic>.jsonl files
   mesh.py run     --plan out/plan/dev --domains a,b     one Spark Declarative Pipelines run of the domains'
-                                                        contracts, then their liquid clustering
+                                                        contracts, then their liquid clustering, and the tenant
+                                                        quarantine's counts
   mesh.py counts  --plan out/plan/dev --domains a,b     rows per table and tenant, as JSON
   mesh.py scan    --plan out/plan/dev --domains a,b     columns not marked personal whose values look personal
                                                         (e-mail, IBAN, IP, phone...), as a JSON list
@@ -63,9 +64,15 @@ def local_name(fq: str) -> str:
     return "spark_catalog." + fq.split(".", 1)[1]
 
 
+# Open-source Spark parses no ROW FILTER clause (Unity Catalog only); the local plane has one trusted user and no
+# tenant isolation to enforce, so a governance table's row filter (the serving API's GDPR intake table) is dropped.
+LOCAL_ROW_FILTER = re.compile(r"^WITH ROW FILTER [^\n]+ ON \([^)\n]*\)\n", re.M)
+
+
 def local_sql(sql: str, catalog: str) -> str:
-    """Rendered platform SQL with the stack's catalog replaced by spark_catalog (identifiers are backquoted)."""
-    return sql.replace(f"`{catalog}`.", "`spark_catalog`.")
+    """Rendered platform SQL with the stack's catalog replaced by spark_catalog (identifiers are backquoted), without
+    row filters (see LOCAL_ROW_FILTER)."""
+    return LOCAL_ROW_FILTER.sub("", sql.replace(f"`{catalog}`.", "`spark_catalog`."))
 
 
 REGISTRY_FIELDS = ["dataset", "domain", "layer", "kind", "tenant_key", "subject_key", "personal_columns", "retention_period", "retention_column", "registry_sha256"]
@@ -182,15 +189,20 @@ def spec(plan: Path, domains: list[str], name: str = "lakemesh_local") -> Path:
     return f
 
 
-def cluster(plan: Path, domains: list[str]) -> None:
-    """Liquid clustering as the contracts declare it: open-source SDP cannot create clustered Delta tables."""
-    spark = spark_local.classic_session("lakemesh-cluster")
+def after_update(plan: Path, domains: list[str]) -> None:
+    """What open-source SDP leaves to do after an update: liquid clustering as the contracts declare it (it cannot
+    create clustered Delta tables), and the tenant quarantine's counts, printed as the domain job's SQL task ends on Databricks."""
+    spark = spark_local.classic_session("lakemesh-after-update")
     try:
         for p in contracts(plan, domains).values():
             for ds in json.loads(p.read_text())["datasets"]:
+                t = local_name(ds["table"])
                 keys = [ident(k) for k in ds["clusterBy"]]
                 if keys:
-                    spark.sql(f"ALTER TABLE {local_name(ds['table'])} CLUSTER BY ({', '.join('`' + k + '`' for k in keys)})")
+                    spark.sql(f"ALTER TABLE {t} CLUSTER BY ({', '.join('`' + k + '`' for k in keys)})")
+                if ds["source"]["kind"] == "quarantine":
+                    for r in spark.read.table(t).orderBy("tenant_id", "kafka_topic").collect():
+                        print(f"quarantine {t}: tenant {r.tenant_id} topic {r.kafka_topic}: {r.events} events held in bronze", file=sys.stderr)
     finally:
         spark.stop()
 
@@ -201,7 +213,7 @@ def run(plan: Path, domains: list[str], extra: list[str], name: str = "lakemesh_
     rc = subprocess.call([str(HERE / "pipeline.sh"), "run", "--spec", str(f), *extra], env=env)
     if rc != 0:
         return rc
-    cluster(plan, domains)
+    after_update(plan, domains)
     return 0
 
 

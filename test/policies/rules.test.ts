@@ -39,7 +39,7 @@ describe("lm-dataset-owner-and-contract: every dataset has an owner and a semver
   });
   it("flags a contract version that is not semver", () => {
     const r = change(base, alpha, (d) => (d.inputs.manifest.spec.datasets[1].contract.version = "2"));
-    expect(violations(rule("lm-dataset-owner-and-contract"), r)).toEqual(['domains/alpha.yaml:89:18: spec.datasets[1].contract.version: dataset alpha.balances_by_region has no semver contract version (got "2") @ alpha']);
+    expect(violations(rule("lm-dataset-owner-and-contract"), r)).toEqual(['domains/alpha.yaml:90:18: spec.datasets[1].contract.version: dataset alpha.balances_by_region has no semver contract version (got "2") @ alpha']);
   });
 });
 
@@ -263,7 +263,7 @@ describe("lm-uc-one-filter-mechanism: no ABAC filter or mask policy on tables th
     const r = [...base, abac("tenant-rf", "POLICY_TYPE_ROW_FILTER", "CATALOG", "lakemesh_prod"), abac("mask-email", "POLICY_TYPE_COLUMN_MASK", "SCHEMA", "lakemesh_prod.alpha")];
     expect(violations(rule("lm-uc-one-filter-mechanism"), r)).toEqual([
       "ABAC column-mask policy mask-email on schema lakemesh_prod.alpha covers 2 table(s) that declare their own masks (lakemesh_prod.alpha.bronze_accounts, lakemesh_prod.alpha.accounts); every query on them would fail @ mask-email",
-      "ABAC row-filter policy tenant-rf on catalog lakemesh_prod covers 4 table(s) that declare their own row filter (lakemesh_prod.alpha.bronze_accounts, lakemesh_prod.alpha.accounts, lakemesh_prod.alpha.balances_by_region, and 1 more); every query on them would fail @ tenant-rf",
+      "ABAC row-filter policy tenant-rf on catalog lakemesh_prod covers 5 table(s) that declare their own row filter (lakemesh_prod.alpha.bronze_accounts, lakemesh_prod.alpha.lm__tenant_quarantine, lakemesh_prod.alpha.accounts, and 2 more); every query on them would fail @ tenant-rf",
     ]);
   });
   it("lets a policy on a catalog lakemesh pipelines do not write pass, and ignores GRANT policies", () => {
@@ -813,7 +813,7 @@ describe("lm-personas-read-only: people read, workloads write (issue 15, item 11
   it("flags GDPR officers given MODIFY on a domain schema", () => {
     const r = change(base, ofType("databricks:index/grants:Grants", "alpha-schema-grants"), (g) => g.inputs.grants.find((x: any) => x.principal === "lakemesh-prod-gdpr-officers").privileges.push("MODIFY"));
     expect(violations(rule(id), r)).toEqual([
-      "persona gdpr_officer (lakemesh-prod-gdpr-officers) can change rows (MODIFY) of 3 table(s): lakemesh_prod.alpha.bronze_accounts, lakemesh_prod.alpha.accounts, lakemesh_prod.alpha.balances_by_region; via alpha-schema-grants @ (stack)",
+      "persona gdpr_officer (lakemesh-prod-gdpr-officers) can change rows (MODIFY) of 4 table(s): lakemesh_prod.alpha.bronze_accounts, lakemesh_prod.alpha.lm__tenant_quarantine, lakemesh_prod.alpha.accounts and 1 more; via alpha-schema-grants @ (stack)",
     ]);
   });
   it("lets the serving API add rows to its append-only GDPR intake table, and flags it once the table accepts updates", () => {
