@@ -246,6 +246,20 @@ describe("lm-uc-tenant-filter-and-masks: contracts filter tenant tables and mask
   });
 });
 
+describe("lm-gdpr-no-fail-on-personal: no fail expectation where personal data reaches a table", () => {
+  const failOn = (table: string) => change(base, isContract, (f) => editContract(f, (c) => (c.datasets.find((d: any) => d.name === table).expectations[0].action = "fail")));
+  it("flags a fail expectation on a table with personal columns", () => {
+    expect(violations(rule("lm-gdpr-no-fail-on-personal"), failOn("accounts"))).toEqual([
+      "lakemesh_prod.alpha.accounts (personal columns account_id, email) fails its update on expectation lm__valid_tenant: the failure message would put the offending record into the event log and failure mails; use drop or warn @ alpha-contract",
+    ]);
+  });
+  it("flags a fail expectation on a gold view whose source has personal columns", () => {
+    expect(violations(rule("lm-gdpr-no-fail-on-personal"), failOn("balances_by_region"))).toEqual([
+      "lakemesh_prod.alpha.balances_by_region (upstream lakemesh_prod.alpha.accounts has personal columns account_id, email) fails its update on expectation lm__valid_tenant: the failure message would put the offending record into the event log and failure mails; use drop or warn @ alpha-contract",
+    ]);
+  });
+});
+
 describe("lm-uc-one-filter-mechanism: no ABAC filter or mask policy on tables that declare their own", () => {
   const abac = (name: string, policyType: string, onSecurableType: string, onSecurableFullname: string): PlannedResource => ({
     urn: `urn:pulumi:prod::lakemesh::databricks:index/policyInfo:PolicyInfo::${name}`,
