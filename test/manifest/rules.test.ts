@@ -651,7 +651,7 @@ const CASES: [string, string, Change[], string[]][] = [
     "fail on a gold dataset whose source has personal columns (the input row is in the message)",
     [{ file: A, from: "      contract:\n        version: 1.0.0\n        lifecycle: active\n      columns:", to: "      expectations:\n        - name: some_accounts\n          predicate: \"accounts > 0\"\n          onViolation: fail\n      contract:\n        version: 1.0.0\n        lifecycle: active\n      columns:" }],
     [
-      "mesh/alpha.yaml:91:24: spec.datasets[1].expectations[0].onViolation: expectation \"some_accounts\" fails the update on dataset \"balances_by_region\" (source alpha.accounts has personal columns account_id, email): the failure message carries the whole offending record into the pipeline event log and failure mails, which erasure never reaches (https://docs.databricks.com/aws/error-messages/expectation-violation-error-class); warn or drop on a dataset that personal data reaches",
+      "mesh/alpha.yaml:92:24: spec.datasets[1].expectations[0].onViolation: expectation \"some_accounts\" fails the update on dataset \"balances_by_region\" (source alpha.accounts has personal columns account_id, email): the failure message carries the whole offending record into the pipeline event log and failure mails, which erasure never reaches (https://docs.databricks.com/aws/error-messages/expectation-violation-error-class); warn or drop on a dataset that personal data reaches",
     ],
   ],
 ];
