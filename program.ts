@@ -1,7 +1,7 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { DataDomain, Platform, type PlatformRefs } from "./components";
-import { createProviders } from "./components/providers";
+import { createProviders, type ProviderName } from "./components/providers";
 import {
   CONFIG_NAMESPACE,
   compileContract,
@@ -45,7 +45,7 @@ function loadMesh(root: string): Mesh {
   return meshOf(validation.manifests);
 }
 
-function createPlatform(settings: Settings, mesh: Mesh, cfg: pulumi.Config, providers: pulumi.ProviderResource[]): Platform {
+function createPlatform(root: string, settings: Settings, mesh: Mesh, cfg: pulumi.Config, providers: pulumi.ProviderResource[]): Platform {
   const names = platformNames(settings.catalog);
   return new Platform(
     "platform",
@@ -54,11 +54,12 @@ function createPlatform(settings: Settings, mesh: Mesh, cfg: pulumi.Config, prov
       settings,
       registry: compileRegistry(mesh.domains.map((d) => compileContract(settings, names, d))),
       datahubSecrets: {
-        mysqlPassword: cfg.requireSecret(SECRET_KEYS.datahubMysqlPassword),
+        mysqlPassword: settings.datahub.install ? cfg.requireSecret(SECRET_KEYS.datahubMysqlPassword) : undefined,
         gmsToken: cfg.requireSecret(SECRET_KEYS.datahubGmsToken),
         databricksToken: cfg.requireSecret(SECRET_KEYS.datahubDatabricksToken),
       },
       subjectSalt: cfg.requireSecret(SECRET_KEYS.subjectHashSalt),
+      root,
     },
     { providers },
   );
@@ -99,14 +100,16 @@ export async function program(root = process.cwd()): Promise<Record<string, unkn
   if (settings.mode === "domain" && !only) {
     throw new ProgramError(`Pulumi.${stack}.yaml: lakemesh:domain: "${settings.domain}" is not a manifest in domains/; one of: ${[...mesh.byName.keys()].join(", ")}`);
   }
-  const providers = createProviders(settings, cfg, settings.mode === "platform" ? ["aws", "databricks", "kubernetes"] : settings.mode === "domain" ? ["databricks", "kafka", "kubernetes"] : undefined);
+  // No AWS provider where storage is managed elsewhere: the platform then creates no AWS resource.
+  const aws: ProviderName[] = settings.aws.existingStorage ? [] : ["aws"];
+  const providers = createProviders(settings, cfg, settings.mode === "platform" ? [...aws, "databricks", "kubernetes"] : settings.mode === "domain" ? ["databricks", "kafka", "kubernetes"] : [...aws, "databricks", "kafka", "kubernetes"]);
 
   let stackOutputs: Record<string, unknown> = {};
   let refs: PlatformRefs | undefined;
   if (settings.mode !== "domain") {
-    const platform = createPlatform(settings, mesh, cfg, [providers.aws!, providers.databricks!, providers.kubernetes!]);
+    const platform = createPlatform(root, settings, mesh, cfg, [providers.aws, providers.databricks!, providers.kubernetes!].filter((p): p is NonNullable<typeof p> => p !== undefined));
     refs = platform.refs;
-    stackOutputs = { ...platform.outputs, gdprJobIds: platform.gdprJobIds };
+    stackOutputs = { ...platform.outputs, gdprJobIds: platform.gdprJobIds, storageCredentialExternalId: platform.storageCredentialExternalId };
   } else {
     refs = platformFromStack(settings);
   }
@@ -115,7 +118,7 @@ export async function program(root = process.cwd()): Promise<Record<string, unkn
   const code = pipelineCodeFiles(root);
   const registered = (only ? [only] : mesh.domains).map((d) => ({
     name: d.metadata.name,
-    domain: new DataDomain(d.metadata.name, { manifest: d, spec: compileDomain(settings, mesh, d, code), settings, platform: refs! }, {
+    domain: new DataDomain(d.metadata.name, { manifest: d, spec: compileDomain(settings, mesh, d, code), settings, platform: refs!, root }, {
       providers: [providers.databricks!, providers.kafka!, providers.kubernetes!],
     }),
   }));

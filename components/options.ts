@@ -1,3 +1,5 @@
+import * as fs from "fs";
+import * as path from "path";
 import type * as pulumi from "@pulumi/pulumi";
 import type { GrantSpec } from "../lib/compile";
 
@@ -11,3 +13,10 @@ export const keep = (parent: pulumi.Resource, protect: boolean, extra: pulumi.Cu
 
 /** Grant specs as the `grants` input of an authoritative databricks.Grants. */
 export const toGrants = (g: readonly GrantSpec[]) => g.map((x) => ({ principal: x.principal, privileges: [...x.privileges] }));
+
+/**
+ * A project file's content, base64, for a WorkspaceFile or Notebook. Read here rather than handed to the provider as
+ * `source`: the provider resolves a relative `source` against its own working directory (under `pulumi up` that is
+ * dist/, where the program runs), and an absolute one would put a machine path in the state.
+ */
+export const projectFileBase64 = (root: string, source: string) => fs.readFileSync(path.join(root, source)).toString("base64");

@@ -18,6 +18,8 @@ export interface DataDomainArgs {
   readonly settings: Settings;
   /** Platform names and ids: the Platform component's outputs, or a StackReference to the platform stack. */
   readonly platform: PlatformRefs;
+  /** Project folder the spec's project-relative code files are read from. */
+  readonly root: string;
 }
 
 /**
@@ -43,7 +45,7 @@ export class DataDomain extends pulumi.ComponentResource {
     const artifacts = names.apply((n) => renderDomainArtifacts(settings, spec, manifest, n, { warehouseId: n.warehouseId, gmsUrl: n.gmsUrl }));
     const { topics } = createKafka(spec, this);
     const { schema } = createCatalog(spec, args.platform.catalog, this);
-    const { pipeline, job } = createPipeline(spec, artifacts, { catalog: args.platform.catalog, warehouseId: args.platform.warehouseId }, schema, this);
+    const { pipeline, job } = createPipeline(spec, args.root, artifacts, { catalog: args.platform.catalog, warehouseId: args.platform.warehouseId }, schema, this);
     createDatahubIngestion(spec, artifacts, this);
 
     this.schemaName = schema.name;

@@ -1,6 +1,7 @@
 import * as databricks from "@pulumi/databricks";
 import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_KEYS, type DomainArtifacts, type DomainSpec } from "../../lib/compile";
+import { projectFileBase64 } from "../options";
 
 const base64 = (text: string) => Buffer.from(text, "utf8").toString("base64");
 /** Workspace files are read from pipelines and jobs under /Workspace. */
@@ -12,13 +13,14 @@ const fsPath = (workspacePath: string) => `/Workspace${workspacePath}`;
  */
 export function createPipeline(
   spec: DomainSpec,
+  root: string,
   artifacts: pulumi.Output<DomainArtifacts>,
   refs: { catalog: pulumi.Input<string>; warehouseId: pulumi.Input<string> },
   schema: databricks.Schema,
   parent: pulumi.Resource,
 ): { pipeline: databricks.Pipeline; job: databricks.Job; files: databricks.WorkspaceFile[] } {
   const p = spec.pipeline;
-  const code = p.codeFiles.map((f) => new databricks.WorkspaceFile(f.resourceName, { path: f.path, source: f.source }, { parent }));
+  const code = p.codeFiles.map((f) => new databricks.WorkspaceFile(f.resourceName, { path: f.path, contentBase64: projectFileBase64(root, f.source) }, { parent }));
   const contract = new databricks.WorkspaceFile(
     `${spec.name}-contract`,
     { path: p.contractPath, contentBase64: artifacts.apply((a) => base64(a.contractJson)) },

@@ -2,7 +2,7 @@ import * as databricks from "@pulumi/databricks";
 import * as pulumi from "@pulumi/pulumi";
 import { accessControl, type GdprSpec } from "../../lib/compile";
 import { TYPES } from "../types";
-import { keep } from "../options";
+import { keep, projectFileBase64 } from "../options";
 
 /** Arguments for {@link Gdpr}. */
 export interface GdprArgs {
@@ -18,6 +18,8 @@ export interface GdprArgs {
   readonly protect?: boolean;
   /** What the jobs need before they can run: the governance tables they read and write. */
   readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
+  /** Project folder the spec's project-relative notebooks and module are read from. */
+  readonly root: string;
 }
 
 /**
@@ -44,10 +46,10 @@ export class Gdpr extends pulumi.ComponentResource {
       ...spec.secretScope.readers.map((principal) => ({ principal, permission: "READ" })),
     ].map((a) => new databricks.SecretAcl(`gdpr-secret-acl-${a.principal}`, { scope: scope.name, principal: a.principal, permission: a.permission }, { parent: scope }));
 
-    const module = new databricks.WorkspaceFile(spec.module.resourceName, { path: spec.module.path, source: spec.module.source }, { parent: this });
+    const module = new databricks.WorkspaceFile(spec.module.resourceName, { path: spec.module.path, contentBase64: projectFileBase64(args.root, spec.module.source) }, { parent: this });
     const ids: Record<string, pulumi.Output<string>> = {};
     for (const j of spec.jobs) {
-      const notebook = new databricks.Notebook(j.notebook.resourceName, { path: j.notebook.path, source: j.notebook.source, language: "PYTHON" }, { parent: this });
+      const notebook = new databricks.Notebook(j.notebook.resourceName, { path: j.notebook.path, contentBase64: projectFileBase64(args.root, j.notebook.source), language: "PYTHON" }, { parent: this });
       const job = new databricks.Job(
         j.resourceName,
         {

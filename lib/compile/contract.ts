@@ -2,6 +2,7 @@ import { createHash } from "crypto";
 import { refDomain, tenantKeyOf, type Column, type Dataset, type DomainManifest } from "../manifest";
 import { commentLiteral, qualified, qualifiedName } from "../sql";
 import { stableJson } from "./json";
+import { kafkaSecurity } from "./kafka";
 import { datasetOfTopic, topicMajor } from "./model";
 import { bronzeTableName, consumerGroupPrefix, schemaName, topicName } from "./naming";
 import type { PlatformNames } from "./platform-names";
@@ -70,7 +71,7 @@ export interface PipelineContract {
   readonly schema: string;
   readonly kafka: {
     readonly bootstrapServers: string;
-    readonly securityProtocol: "SASL_SSL" | "PLAINTEXT";
+    readonly securityProtocol: "SASL_SSL" | "SASL_PLAINTEXT" | "PLAINTEXT";
     readonly saslMechanism: "SCRAM-SHA-512" | null;
     /** Databricks secret scope with `<domain>-pipeline-user` and `<domain>-pipeline-password`. */
     readonly secretScope: string | null;
@@ -282,7 +283,7 @@ function goldOrder(domain: DomainManifest): Dataset[] {
 /** The compiled pipeline contract of one domain. Pure: the same inputs give the same bytes. */
 export function compileContract(s: Settings, names: PlatformNames, domain: DomainManifest): PipelineContract {
   const d = domain.metadata.name;
-  const sasl = s.kafka.auth === "sasl-scram-sha512";
+  const { sasl, protocol } = kafkaSecurity(s);
   return {
     format: CONTRACT_FORMAT,
     domain: d,
@@ -291,7 +292,7 @@ export function compileContract(s: Settings, names: PlatformNames, domain: Domai
     schema: schemaName(d),
     kafka: {
       bootstrapServers: s.kafka.bootstrapServers.join(","),
-      securityProtocol: sasl ? "SASL_SSL" : "PLAINTEXT",
+      securityProtocol: protocol,
       saslMechanism: sasl ? "SCRAM-SHA-512" : null,
       secretScope: sasl ? s.kafka.secretScope : null,
       groupIdPrefix: consumerGroupPrefix(s, d),

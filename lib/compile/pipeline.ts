@@ -1,5 +1,6 @@
 import { pipelineMode, type DomainManifest } from "../manifest";
 import { SUBJECT_SALT_KEY } from "./gdpr-jobs";
+import { kafkaSecurity } from "./kafka";
 import { codeDir, contractPath, domainJobName, governanceSqlPath, pipelineName, resourceName, schemaName } from "./naming";
 import type { Settings } from "./settings";
 
@@ -96,7 +97,7 @@ export function compilePipeline(s: Settings, domain: DomainManifest, codeSources
       env: s.env,
       secretConfiguration: {
         [CONFIG_KEYS.subjectSalt]: secretRef(s.databricks.gdprSecretScope, SUBJECT_SALT_KEY),
-        ...(s.kafka.auth === "sasl-scram-sha512"
+        ...(kafkaSecurity(s).sasl
           ? {
               [CONFIG_KEYS.kafkaSaslUsername]: secretRef(s.kafka.secretScope, `${d}-pipeline-user`),
               [CONFIG_KEYS.kafkaSaslPassword]: secretRef(s.kafka.secretScope, `${d}-pipeline-password`),

@@ -18,6 +18,12 @@ export interface StackSettings {
     region: string;
     accountId: string;
     landingRetentionDays?: number;
+    existingStorage?: {
+      ucBucket: string;
+      landingBucket: string;
+      kmsKeyArn: string;
+      storageRoleArn: string;
+    };
   };
   databricks: {
     host: string;
@@ -37,7 +43,7 @@ export interface StackSettings {
      * @minItems 1
      */
     bootstrapServers: string[];
-    auth: "sasl-scram-sha512" | "plaintext";
+    auth: "sasl-scram-sha512" | "sasl-scram-sha512-plaintext" | "plaintext";
     saslUsername?: string;
     replicationFactor: number;
     minInsyncReplicas: number;
@@ -58,6 +64,7 @@ export interface StackSettings {
   datahub: {
     namespace: string;
     gmsUrl: string;
+    install?: boolean;
     ingestionSchedule?: string;
     ingestionImage?: string;
     secretName?: string;

@@ -37,11 +37,12 @@ def kafka_options(spark: SparkSession, contract: lc.Contract, topic: str) -> dic
     if timeout:  # local runs fail fast when the broker is down
         opts["kafka.default.api.timeout.ms"] = timeout
         opts["kafka.request.timeout.ms"] = timeout
-    if local is None and k["securityProtocol"] == "SASL_SSL":
+    # SASL_PLAINTEXT: a local broker only (settings refuse it for any other).
+    if local is None and k["securityProtocol"] in ("SASL_SSL", "SASL_PLAINTEXT"):
         user, password = spark.conf.get(SASL_USER_CONF, None), spark.conf.get(SASL_PASSWORD_CONF, None)
         if not user or not password:
-            raise lc.ContractError(f"SASL_SSL needs {SASL_USER_CONF} and {SASL_PASSWORD_CONF} in the pipeline configuration (secret references)")
-        opts["kafka.security.protocol"] = "SASL_SSL"
+            raise lc.ContractError(f"{k['securityProtocol']} needs {SASL_USER_CONF} and {SASL_PASSWORD_CONF} in the pipeline configuration (secret references)")
+        opts["kafka.security.protocol"] = k["securityProtocol"]
         opts["kafka.sasl.mechanism"] = k["saslMechanism"]
         opts["kafka.sasl.jaas.config"] = f"org.apache.kafka.common.security.scram.ScramLoginModule required username={_jaas_quote(user)} password={_jaas_quote(password)};"
     return opts

@@ -4,12 +4,14 @@ import { runOfflinePlan } from "../../cli/plan/run";
 import { platformOutputs, PLATFORM_OUTPUT_KEYS } from "../../lib/compile";
 import { ROOT } from "../helpers/settings";
 
-test("the platform stack holds no domain and exports what domain stacks read, plus the GDPR job ids", async () => {
+test("the platform stack holds no domain and exports what domain stacks read, plus the GDPR job ids and the storage credential's external id", async () => {
   const stack = readStackConfig(ROOT, "prod-platform");
   const plan = await runOfflinePlan(ROOT, stack);
   expect(plan.resources.filter((r) => r.type === "lakemesh:domain:DataDomain")).toEqual([]);
   expect(plan.resources.filter((r) => r.type === "lakemesh:platform:Platform")).toHaveLength(1);
-  const { gdprJobIds, ...shared } = plan.outputs;
+  const { gdprJobIds, storageCredentialExternalId, ...shared } = plan.outputs;
+  // The external id the storage role's trust policy requires (the offline provider's value).
+  expect(storageCredentialExternalId).toBe("offline-plan-external-id");
   expect(Object.keys(shared).sort()).toEqual([...PLATFORM_OUTPUT_KEYS].sort());
   // What the domain stacks' offline plans are given is what this plan exports.
   expect(shared).toEqual(JSON.parse(JSON.stringify(platformOutputs(stack.settings, OFFLINE_WAREHOUSE_ID))));
