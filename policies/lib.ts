@@ -26,6 +26,7 @@ export const T = {
   ConfigMap: "kubernetes:core/v1:ConfigMap",
   CronJob: "kubernetes:batch/v1:CronJob",
   K8sSecret: "kubernetes:core/v1:Secret",
+  Volume: "databricks:index/volume:Volume",
 } as const;
 
 /** A rule's id is its file name (cdk-nag convention). */
@@ -48,8 +49,21 @@ export interface DataDomainProps {
   readonly topics: readonly { readonly name: string; readonly personalData: boolean }[];
 }
 
-export function domainProps(r: { type: string; props: Record<string, any> }): DataDomainProps | undefined {
-  return r.type === T.DataDomain && r.props.manifest ? (r.props as DataDomainProps) : undefined;
+/**
+ * A DataDomain's inputs, or undefined for other resources. The component's inputs are plain data, known at preview;
+ * should the manifest ever be unknown, the check is left to the update under `rule`.
+ */
+export function domainProps(r: { type: string; urn: string; props: Record<string, any> }, rule: string): DataDomainProps | undefined {
+  if (r.type !== T.DataDomain) return undefined;
+  const props = known(() => {
+    const p = r.props as DataDomainProps;
+    return p.manifest && { manifest: p.manifest, env: p.env, schema: p.schema, topics: p.topics };
+  });
+  if (props === UNKNOWN) {
+    checkedAtUpdate(rule, r.urn, "the domain's manifest (unknown)");
+    return undefined;
+  }
+  return props || undefined;
 }
 
 /** A secret input, as the offline harness marks it. The engine unwraps secrets before JS policies see them. */
@@ -57,27 +71,38 @@ export function isSecretMarker(v: unknown): boolean {
   return typeof v === "object" && v !== null && (v as Record<string, unknown>)["@secret"] === "[redacted]";
 }
 
-/** Every domain's contract, decoded from its uploaded contract.json workspace file. */
-export function contractsOf<R extends Pick<PolicyResource, "type" | "props">>(resources: readonly R[]): { resource: R; contract: PipelineContract }[] {
+/** Every domain's contract, decoded from its uploaded contract.json workspace file; an unknown one is left to the update. */
+export function contractsOf<R extends Pick<PolicyResource, "type" | "props" | "urn">>(resources: readonly R[], rule: string): { resource: R; contract: PipelineContract }[] {
   const out = [];
   for (const r of resources) {
-    if (r.type !== T.WorkspaceFile || typeof r.props.path !== "string" || !r.props.path.endsWith("/contract.json")) continue;
-    const b64 = r.props.contentBase64;
+    if (r.type !== T.WorkspaceFile) continue;
+    const file = known(() => r.props.path);
+    if (file === UNKNOWN) {
+      checkedAtUpdate(rule, r.urn, "whether this workspace file is a pipeline contract (its path is unknown)");
+      continue;
+    }
+    if (typeof file !== "string" || !file.endsWith("/contract.json")) continue;
+    const b64 = known(() => r.props.contentBase64);
+    if (b64 === UNKNOWN) {
+      checkedAtUpdate(rule, r.urn, `the pipeline contract ${file} (its content is rendered from values unknown at preview)`);
+      continue;
+    }
     if (typeof b64 !== "string") continue;
     out.push({ resource: r, contract: JSON.parse(Buffer.from(b64, "base64").toString("utf8")) as PipelineContract });
   }
   return out;
 }
 
-/** Topic config value as a number, or undefined. */
-export function topicNumber(props: Record<string, any>, key: string): number | undefined {
-  const v = props.config?.[key];
+/** Topic config value as a number, undefined when unset, UNKNOWN when unknown at preview. */
+export function topicNumber(props: Record<string, any>, key: string): Known<number | undefined> {
+  const v = known(() => props.config?.[key]);
+  if (v === UNKNOWN) return UNKNOWN;
   return v === undefined || v === null || v === "" ? undefined : Number(v);
 }
 
 /** Physical names of topics that carry personal data, from every DataDomain's spec. */
-export function personalTopics(resources: readonly Pick<PolicyResource, "type" | "props">[]): Set<string> {
-  return new Set(resources.flatMap((r) => domainProps(r)?.topics.filter((t) => t.personalData).map((t) => t.name) ?? []));
+export function personalTopics(resources: readonly Pick<PolicyResource, "type" | "props" | "urn">[], rule: string): Set<string> {
+  return new Set(resources.flatMap((r) => domainProps(r, rule)?.topics.filter((t) => t.personalData).map((t) => t.name) ?? []));
 }
 
 /** A report function bound to a resource's URN, for stack rules. */
@@ -112,3 +137,132 @@ export function columnClauses(schema: string): Map<string, string> {
 
 /** The clause without its quoted comment, so a comment cannot fake a MASK. */
 export const withoutQuoted = (clause: string) => clause.replace(/'[^']*'/g, "''");
+
+// ---- Inputs unknown at preview -------------------------------------------------------------------------------------
+// At `pulumi preview` the engine gives rules the inputs of resources that do not exist yet: ids and provider-computed
+// values are unknown. Reading one through `args.props` throws (@pulumi/policy wraps props in an unknown-checking
+// proxy), and the engine then reports "can't run policy" as an advisory note instead of a result: a mandatory rule
+// silently stops protecting anything. So every rule, by convention (README, "Adding a rule"):
+//   1. reads inputs with `known(() => ...)`, which gives UNKNOWN instead of throwing;
+//   2. checks everything that is known;
+//   3. hands each unknown it needed to `checkedAtUpdate(rule, urn, what)`: lm-checked-at-update lists them in the
+//      preview, and `pulumi up` runs the same rule once the values are known.
+
+/** What `known` gives for a value the engine does not know yet. */
+export const UNKNOWN: unique symbol = Symbol("unknown at preview");
+export type Known<T> = T | typeof UNKNOWN;
+
+// @internal in @pulumi/policy (its typings are stripped) but what its policy server uses, since 1.0: the error the
+// proxy throws, the proxy itself (the offline harness wraps props the same way) and the engine's unknown sentinel.
+const proxy = require("@pulumi/policy/proxy") as {
+  UnknownValueError: new (...args: never[]) => Error;
+  unknownCheckingProxy<T>(v: T): T;
+  unknownStringValue: string;
+};
+
+/** The engine's wire form of an unknown input, as rules receive it (wrapped by `withUnknowns`). */
+export const UNKNOWN_INPUT = proxy.unknownStringValue;
+
+/** Props as the engine's policy server hands them to rules: reading an unknown value throws. */
+export const withUnknowns = <T extends object>(props: T): T => proxy.unknownCheckingProxy(props);
+
+/** Whether an error is the policy SDK's "value unknown during preview". */
+export const isUnknownError = (e: unknown): boolean => e instanceof proxy.UnknownValueError;
+
+/** Evaluates `read`; UNKNOWN if it touched a value unknown at preview. Any other error propagates. */
+export function known<T>(read: () => T): Known<T> {
+  try {
+    return read();
+  } catch (e) {
+    if (isUnknownError(e)) return UNKNOWN;
+    throw e;
+  }
+}
+
+/** A check a rule could not make at preview, because an input it needs is unknown until the update. */
+export interface Deferred {
+  readonly rule: string;
+  readonly urn: string | undefined;
+  readonly what: string;
+}
+
+const deferred = new Map<string, Deferred>();
+
+/** Records that `rule` could not check `what` of the resource `urn` at preview (listed by lm-checked-at-update). */
+export function checkedAtUpdate(rule: string, urn: string | undefined, what: string): void {
+  deferred.set(`${rule}\u0000${urn ?? ""}\u0000${what}`, { rule, urn, what });
+}
+
+/** Every deferred check recorded since the last call, sorted; the list starts empty again. */
+export function takeDeferred(): Deferred[] {
+  const out = [...deferred.values()].sort((a, b) => (a.rule + (a.urn ?? "") + a.what < b.rule + (b.urn ?? "") + b.what ? -1 : 1));
+  deferred.clear();
+  return out;
+}
+
+/**
+ * Ids other rules read, formed from the inputs of the resource they belong to (Databricks provider docs: a schema's
+ * id is `<catalog>.<name>`, https://www.pulumi.com/registry/packages/databricks/api-docs/schema/#outputs; a volume's
+ * `<catalog>.<schema>.<name>`, https://www.pulumi.com/registry/packages/databricks/api-docs/volume/#outputs).
+ */
+const ID_FROM_INPUTS: Readonly<Record<string, (p: Record<string, any>) => string>> = {
+  // An S3 bucket's id is its name: https://www.pulumi.com/registry/packages/aws/api-docs/s3/bucket/#outputs
+  [T.Bucket]: (p) => String(p.bucket),
+  [T.Catalog]: (p) => String(p.name),
+  [T.Schema]: (p) => `${p.catalogName}.${p.name}`,
+  [T.Volume]: (p) => `${p.catalogName}.${p.schemaName}.${p.name}`,
+};
+
+/**
+ * A stack rule's input, known where possible: an input that is unknown at preview because it is the id of one other
+ * resource of the stack (a Grants on `schema: schema.id`) is formed from that resource's known inputs.
+ */
+export function resolvedInput(r: Pick<PolicyResource, "props" | "propertyDependencies">, key: string): Known<unknown> {
+  const v = known(() => r.props[key]);
+  if (v !== UNKNOWN) return v;
+  const deps = r.propertyDependencies?.[key] ?? [];
+  const from = deps.length === 1 ? ID_FROM_INPUTS[deps[0].type] : undefined;
+  return from ? known(() => from(deps[0].props)) : UNKNOWN;
+}
+
+/**
+ * Which of `candidates` (public access blocks, encryption configurations, policies) belong to `bucket`: children of
+ * it, or naming it (by name, or by its id through resolvedInput). `undecided` are candidates whose bucket is unknown.
+ */
+export function ofBucket(bucket: PolicyResource, candidates: readonly PolicyResource[]): { mine: PolicyResource[]; undecided: PolicyResource[] } {
+  const name = known(() => bucket.props.bucket);
+  const mine: PolicyResource[] = [];
+  const undecided: PolicyResource[] = [];
+  for (const c of candidates) {
+    if (c.parent?.urn === bucket.urn) mine.push(c);
+    else {
+      const target = resolvedInput(c, "bucket");
+      if (target === UNKNOWN || name === UNKNOWN) undecided.push(c);
+      else if (target === name) mine.push(c);
+    }
+  }
+  return { mine, undecided };
+}
+
+/** A bucket's name for messages: its `bucket` input, else its logical name. */
+export const bucketLabel = (b: PolicyResource) => {
+  const n = known(() => b.props.bucket);
+  return n === UNKNOWN || n === undefined ? b.name : String(n);
+};
+
+/** Securable keys of a databricks Grants or Grant, in the order the provider documents them. */
+export const SECURABLE_KINDS = ["catalog", "schema", "table", "volume", "function", "externalLocation", "storageCredential", "metastore"] as const;
+
+/**
+ * The securable a Grants or Grant is on: its kind and full name (through resolvedInput, so a schema or volume id
+ * unknown at preview is formed from that resource's inputs); name UNKNOWN when even that is not possible, undefined
+ * when no securable key is set.
+ */
+export function securableOf(r: PolicyResource, kinds: readonly string[] = SECURABLE_KINDS): { kind: string; name: Known<string> } | undefined {
+  for (const kind of kinds) {
+    const v = resolvedInput(r, kind);
+    if (v === UNKNOWN) return { kind, name: UNKNOWN };
+    if (typeof v === "string") return { kind, name: v };
+  }
+  return undefined;
+}

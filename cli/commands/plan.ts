@@ -1,10 +1,11 @@
 import * as fs from "fs";
 import * as path from "path";
+import { stableJson } from "../../lib/compile/json";
 import { formatError, readManifestFiles, validateMesh } from "../../lib/manifest";
 import { Command, EXIT, Io, parseCommandArgs, UsageError } from "../usage";
 
 const USAGE = `Usage: lakemesh plan --stack <name> [--domain <name>] [--platform-outputs <file>] [--out <dir>]
-                     [--policy-config <file>] [--previous <plan.json>] [--quiet]
+                     [--policy-config <file>] [--previous <plan.json>] [--preview] [--quiet]
 
 Plans a stack offline: runs the Pulumi program in-process under mocks with the stack's
 config file (Pulumi.<name>.yaml), records every resource, and writes
@@ -25,7 +26,12 @@ Options:
   --policy-config <file>
                    policy config, the shape of pulumi preview --policy-pack-config
   --previous <plan.json>
-                   an earlier plan, to catch breaking contract changes
+                   an earlier plan, to catch breaking contract changes and production
+                   topics that would lose partitions (be replaced)
+  --preview        plan as \`pulumi preview\` sees a first deployment: ids and values providers
+                   compute are unknown, and the policy results are the ones lakemesh preview
+                   gets from the real engine (rules list what they leave to the update);
+                   default --out out/plan-preview
   --quiet          do not print the resource tree
   -h, --help       show this help
 
@@ -57,7 +63,8 @@ export const planCommand: Command = {
       stack: { type: "string" },
       domain: { type: "string" },
       "platform-outputs": { type: "string" },
-      out: { type: "string", default: "out/plan" },
+      out: { type: "string" },
+      preview: { type: "boolean" },
       "policy-config": { type: "string" },
       previous: { type: "string" },
       quiet: { type: "boolean" },
@@ -90,7 +97,7 @@ export const planCommand: Command = {
     let previous;
     try {
       userConfig = policy.readPolicyConfig(parsed.values["policy-config"] && path.resolve(root, parsed.values["policy-config"]));
-      previous = policy.previousContracts(parsed.values.previous && path.resolve(root, parsed.values.previous));
+      previous = policy.previousPlan(parsed.values.previous && path.resolve(root, parsed.values.previous));
     } catch (e) {
       if (e instanceof policy.PolicyInputError) {
         io.err(`lakemesh plan: ${e.message}\n`);
@@ -112,7 +119,7 @@ export const planCommand: Command = {
     }
     let plan;
     try {
-      plan = await runOfflinePlan(root, stack, platformOutputs);
+      plan = await runOfflinePlan(root, stack, platformOutputs, { preview: parsed.values.preview ?? false });
     } catch (e) {
       io.err(`lakemesh plan: the program failed; nothing was written: ${(e as Error).message}\n`);
       return EXIT.failed;
@@ -130,7 +137,9 @@ export const planCommand: Command = {
       return EXIT.failed;
     }
     const files = planFiles(plan, [policy.violationsMarkdown(violations), policy.survivalSection(plan, userConfig)]);
-    const target = writePlanFiles(path.resolve(root, parsed.values.out!), stack.stack, files);
+    files.set("policy.json", stableJson(violations) + "\n");
+    const out = parsed.values.out ?? (parsed.values.preview ? "out/plan-preview" : "out/plan");
+    const target = writePlanFiles(path.resolve(root, out), stack.stack, files);
     if (!parsed.values.quiet) io.out(planTree(plan));
     for (const v of violations) (v.enforcementLevel === "mandatory" ? io.err : io.out)(policy.formatViolation(v));
     const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;

@@ -1,4 +1,4 @@
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { platformOutputs, type Settings } from "../../lib/compile";
 
 /** The warehouse id of every offline plan: the platform plan's SqlEndpoint gets it, domain plans read it. */
@@ -20,6 +20,9 @@ const IDS: Record<string, (name: string, i: Inputs) => string> = {
   "pulumi:pulumi:StackReference": (_, i) => String(i.name),
 };
 
+/** The SDK's wire form of a value unknown during preview (what a mock returns to make an output unknown). */
+const UNKNOWN = pulumi.runtime.unknownValue;
+
 /** Outputs the real providers compute that the program reads. Deterministic: the plan must be byte-identical. */
 function computed(type: string, name: string, i: Inputs, region: string, account: string): Inputs {
   switch (type) {
@@ -38,17 +41,32 @@ function computed(type: string, name: string, i: Inputs, region: string, account
   }
 }
 
+/** Every leaf of `v` replaced by the unknown value: what a provider's preview of a create gives for computed outputs. */
+const unknownLeaves = (v: unknown): unknown =>
+  Array.isArray(v) ? v.map(unknownLeaves) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unknownLeaves(x)])) : UNKNOWN;
+
 /**
  * Mocks for the offline plan: every resource echoes its inputs, plus the ids and outputs above. A StackReference
  * to the platform stack returns the outputs the platform plan exports (`platform` replaces them, for tests).
+ * With `preview`, resources are planned the way `pulumi preview` sees a first deployment: a resource that does not
+ * exist yet has no id, and the outputs its provider computes are unknown (its inputs are echoed, as the engine's
+ * preview does); reads (StackReference, Resource.get) are known.
  */
-export function planMocks(s: Settings, platform: Record<string, unknown> = { ...platformOutputs(s, OFFLINE_WAREHOUSE_ID) }): pulumi.runtime.Mocks {
+export function planMocks(s: Settings, platform: Record<string, unknown> = { ...platformOutputs(s, OFFLINE_WAREHOUSE_ID) }, preview = false): pulumi.runtime.Mocks {
   const [region, account] = [s.aws.region, s.aws.accountId];
   return {
     newResource(args) {
       const id = IDS[args.type]?.(args.name, args.inputs) ?? `${args.name}-id`;
       if (args.type === "pulumi:pulumi:StackReference") return { id, state: { name: args.inputs.name, outputs: platform, secretOutputNames: [] } };
-      return { id, state: { ...args.inputs, ...computed(args.type, args.name, args.inputs, region, account) } };
+      const outputs = computed(args.type, args.name, args.inputs, region, account);
+      if (preview && args.custom && !args.id) {
+        // The storage credential echoes its role ARN; the external id and Unity Catalog role are computed.
+        const unknown = args.type === "databricks:index/storageCredential:StorageCredential"
+          ? { awsIamRole: { ...(args.inputs.awsIamRole as Inputs), externalId: UNKNOWN, unityCatalogIamArn: UNKNOWN } }
+          : (unknownLeaves(outputs) as Inputs);
+        return { id: undefined, state: { ...args.inputs, ...unknown } };
+      }
+      return { id, state: { ...args.inputs, ...outputs } };
     },
     call(args) {
       if (args.token === "databricks:index/getAwsUnityCatalogAssumeRolePolicy:getAwsUnityCatalogAssumeRolePolicy") {

@@ -1,7 +1,8 @@
 import * as fs from "fs";
-import { runPolicies, violationsMarkdown, type PolicyPackConfig, type Violation } from "../../policies/harness";
+import { engineProps, runPolicies, violationsMarkdown, type PolicyPackConfig, type Violation } from "../../policies/harness";
 import type { DomainManifest } from "../../lib/manifest";
 import { survivalRows, survivalTable, SURVIVAL_DEFAULTS, type SurvivalConfig } from "../../policies/rules/gdpr/lm-gdpr-erasure-survival";
+import type { PreviousTopics } from "../../policies/rules/kafka/lm-kafka-prod-topic-replacement";
 import type { PreviousContracts } from "../../policies/rules/manifest/lm-breaking-change-needs-major";
 import type { OfflinePlan } from "./run";
 
@@ -19,32 +20,42 @@ export function readPolicyConfig(file: string | undefined): PolicyPackConfig {
   }
 }
 
-/** Contracts of a previous plan.json, for the breaking-change rule. */
-export function previousContracts(file: string | undefined): PreviousContracts | undefined {
+/** What the rules compare with from an earlier plan.json: its contracts, and its topics' partitions. */
+export interface PreviousPlan {
+  readonly contracts: PreviousContracts;
+  readonly topics: PreviousTopics;
+}
+
+/** The contracts and topics of a previous plan.json, for the breaking-change and topic-replacement rules. */
+export function previousPlan(file: string | undefined): PreviousPlan | undefined {
   if (!file) return undefined;
-  let plan: { resources?: { type: string; inputs: { manifest?: DomainManifest } }[] };
+  let plan: { resources?: { type: string; inputs: { manifest?: DomainManifest; name?: unknown; partitions?: unknown; replicationFactor?: unknown } }[] };
   try {
     plan = JSON.parse(fs.readFileSync(file, "utf8"));
   } catch (e) {
     throw new PolicyInputError(`--previous ${file}: ${(e as Error).message}`);
   }
-  const out: PreviousContracts = {};
+  const contracts: PreviousContracts = {};
+  const topics: PreviousTopics = {};
   for (const r of plan.resources ?? []) {
+    if (r.type === "kafka:index/topic:Topic" && typeof r.inputs.name === "string" && typeof r.inputs.partitions === "number") {
+      topics[r.inputs.name] = { partitions: r.inputs.partitions, replicationFactor: Number(r.inputs.replicationFactor) };
+    }
     const m = r.type === "lakemesh:domain:DataDomain" ? r.inputs.manifest : undefined;
     if (!m) continue;
-    out[m.metadata.name] = Object.fromEntries(m.spec.datasets.map((d) => [d.name, { version: d.contract.version, lifecycle: d.contract.lifecycle, columns: d.columns.map((c) => c.name) }]));
+    contracts[m.metadata.name] = Object.fromEntries(m.spec.datasets.map((d) => [d.name, { version: d.contract.version, lifecycle: d.contract.lifecycle, columns: d.columns.map((c) => c.name) }]));
   }
-  return out;
+  return { contracts, topics };
 }
 
 /**
  * Runs the pack over the plan. The offline plan keeps secretness, so the secrets rule runs in its exact mode;
  * a user's config overrides everything else.
  */
-export function checkPlan(plan: OfflinePlan, userConfig: PolicyPackConfig, previous?: PreviousContracts): Violation[] {
+export function checkPlan(plan: OfflinePlan, userConfig: PolicyPackConfig, previous?: PreviousPlan): Violation[] {
   const base: PolicyPackConfig = {
     "lm-secrets-not-plaintext": { secretsVisible: true },
-    ...(previous ? { "lm-breaking-change-needs-major": { previous } } : {}),
+    ...(previous ? { "lm-breaking-change-needs-major": { previous: previous.contracts }, "lm-kafka-prod-topic-replacement": { previousTopics: previous.topics } } : {}),
   };
   const merged: PolicyPackConfig = { ...base };
   for (const [k, v] of Object.entries(userConfig)) {
@@ -58,7 +69,7 @@ export function checkPlan(plan: OfflinePlan, userConfig: PolicyPackConfig, previ
 export function survivalSection(plan: OfflinePlan, userConfig: PolicyPackConfig): string {
   const cfg = userConfig["lm-gdpr-erasure-survival"];
   const c: SurvivalConfig = { ...SURVIVAL_DEFAULTS, ...(typeof cfg === "object" ? (cfg as Partial<SurvivalConfig>) : {}) };
-  const rows = survivalRows(plan.resources.map((r) => ({ type: r.type, props: r.inputs })), c);
+  const rows = survivalRows(plan.resources.map((r) => ({ type: r.type, urn: r.urn, props: engineProps(r.inputs) })), c);
   return `## Personal data after an erasure request\n\n${survivalTable(rows, c)}`;
 }
 

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { HarnessResource } from "../../policies/harness";
+import { PLAN_UNKNOWN, type HarnessResource } from "../../policies/harness";
 
 /**
  * One registration, as the engine would see it: what the policy harness takes, plus whether it is a custom resource.
@@ -24,7 +24,7 @@ export function isSecret(v: unknown): boolean {
 
 /** Turns the wire form of inputs into plain JSON with secrets redacted and resource references as URNs. */
 export function normalize(v: unknown): unknown {
-  if (v === UNKNOWN) return "@unknown";
+  if (v === UNKNOWN) return PLAN_UNKNOWN;
   if (Array.isArray(v)) return v.map(normalize);
   if (v && typeof v === "object") {
     const o = v as Record<string, unknown>;
@@ -37,6 +37,17 @@ export function normalize(v: unknown): unknown {
 }
 
 type Callback = (err: unknown, resp: unknown) => void;
+
+/** Per input, the sorted URNs its value came from (inputs without any are left out). */
+function propertyDependencies(req: any): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  const map = req.getPropertydependenciesMap();
+  for (const [key, deps] of map?.entries() ?? []) {
+    const urns = [...new Set<string>(deps.getUrnsList())].sort();
+    if (urns.length > 0) out[key] = urns;
+  }
+  return Object.fromEntries(Object.keys(out).sort().map((k) => [k, out[k]]));
+}
 
 /**
  * Records every registration the program makes under mocks (call after setMocks, before running the program).
@@ -81,6 +92,7 @@ export function recordRegistrations(): PlannedResource[] {
           retainOnDelete: !!req.getRetainondelete(),
           provider: String(req.getProvider() ?? "").replace(/::[^:]*$/, ""),
           inputs: normalize(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+          propertyDependencies: propertyDependencies(req),
         });
       }
       cb(err, resp);

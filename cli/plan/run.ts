@@ -14,10 +14,12 @@ export interface OfflinePlan {
 
 /**
  * Runs the real program in this process under pulumi.runtime.setMocks and records every registration.
- * One plan per process: the Pulumi SDK keeps global state.
+ * One plan per process: the Pulumi SDK keeps global state. With `preview`, values are known or unknown as under
+ * `pulumi preview` of a first deployment (cli/plan/mocks.ts); otherwise every value is known, as at `pulumi up`.
  */
-export async function runOfflinePlan(root: string, stack: StackConfig, platformOutputs?: Record<string, unknown>): Promise<OfflinePlan> {
-  await pulumi.runtime.setMocks(planMocks(stack.settings, platformOutputs), stack.project, stack.stack, false, "organization");
+export async function runOfflinePlan(root: string, stack: StackConfig, platformOutputs?: Record<string, unknown>, opts: { preview?: boolean } = {}): Promise<OfflinePlan> {
+  const preview = opts.preview ?? false;
+  await pulumi.runtime.setMocks(planMocks(stack.settings, platformOutputs, preview), stack.project, stack.stack, preview, "organization");
   pulumi.runtime.setAllConfig({ ...stack.config }, [...stack.secretKeys]);
   const recorded = recordRegistrations();
   const outputs: Record<string, unknown> = {};

@@ -14,6 +14,7 @@ import { policy as gdprRegistryComplete } from "./gdpr/lm-gdpr-registry-complete
 import { policy as kafkaCleanupDelete } from "./kafka/lm-kafka-cleanup-delete";
 import { policy as kafkaPiiRetention } from "./kafka/lm-kafka-pii-retention";
 import { policy as kafkaProdReplication } from "./kafka/lm-kafka-prod-replication";
+import { policy as kafkaProdTopicReplacement } from "./kafka/lm-kafka-prod-topic-replacement";
 import { policy as kafkaSegmentWithinRetention } from "./kafka/lm-kafka-segment-within-retention";
 import { policy as kafkaTopicNaming } from "./kafka/lm-kafka-topic-naming";
 import { policy as breakingChangeNeedsMajor } from "./manifest/lm-breaking-change-needs-major";
@@ -25,8 +26,12 @@ import { policy as tenantKeyPresent } from "./manifest/lm-tenant-key-present";
 import { policy as prodProtectDataStores } from "./safety/lm-prod-protect-data-stores";
 import { policy as datahubRecipeEnvRefs } from "./secrets/lm-datahub-recipe-env-refs";
 import { policy as secretsNotPlaintext } from "./secrets/lm-secrets-not-plaintext";
+import { policy as checkedAtUpdate } from "./preview/lm-checked-at-update";
 
-/** Every rule of the lakemesh policy pack, one per file under rules/<area>/; its id is the file name. */
+/**
+ * Every rule of the lakemesh policy pack, one per file under rules/<area>/; its id is the file name.
+ * lm-checked-at-update stays last: it lists what the rules before it left to the update.
+ */
 export const allRules: readonly (ResourceValidationPolicy | StackValidationPolicy)[] = [
   awsBucketPublicAccessBlock,
   awsBucketSseKms,
@@ -43,6 +48,7 @@ export const allRules: readonly (ResourceValidationPolicy | StackValidationPolic
   kafkaCleanupDelete,
   kafkaPiiRetention,
   kafkaProdReplication,
+  kafkaProdTopicReplacement,
   kafkaSegmentWithinRetention,
   kafkaTopicNaming,
   breakingChangeNeedsMajor,
@@ -54,4 +60,6 @@ export const allRules: readonly (ResourceValidationPolicy | StackValidationPolic
   prodProtectDataStores,
   datahubRecipeEnvRefs,
   secretsNotPlaintext,
+  // Last: add new rules above this line.
+  checkedAtUpdate,
 ];

@@ -5,6 +5,7 @@ import { readStackConfig } from "../../cli/plan/stack-config";
 import { runOfflinePlan } from "../../cli/plan/run";
 import type { PlannedResource } from "../../cli/plan/record";
 import { runPolicies, type Policy, type PolicyPackConfig } from "../../policies/harness";
+import { allRules } from "../../policies/rules";
 import { FIXTURES } from "./manifests";
 import { ROOT } from "./settings";
 
@@ -41,3 +42,18 @@ export function change(resources: readonly PlannedResource[], find: (r: PlannedR
 }
 
 export const ofType = (type: string, name?: string) => (r: PlannedResource) => r.type === type && (name === undefined || r.name === name);
+
+/**
+ * What `policy` leaves to the update over these resources: lm-checked-at-update's entries after it, as
+ * "<what>; checked at update @ resource name".
+ */
+export function deferrals(policy: Policy, resources: readonly PlannedResource[], config: PolicyPackConfig = {}): string[] {
+  const lister = allRules.find((r) => r.name === "lm-checked-at-update")!;
+  const names = new Map(resources.map((r) => [r.urn, r.name]));
+  return runPolicies(resources, config, [policy, lister])
+    .filter((v) => v.policy === lister.name)
+    .map((v) => `${v.message.replace(`${policy.name}: `, "")} @ ${v.urn ? names.get(v.urn) ?? v.urn : "(stack)"}`);
+}
+
+/** Marks an input unknown at preview, as `lakemesh plan --preview` records it. */
+export const UNKNOWN_IN_PLAN = "@unknown";

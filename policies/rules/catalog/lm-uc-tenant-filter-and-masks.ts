@@ -1,9 +1,11 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { columnClauses, contractsOf, ruleId, withoutQuoted } from "../../lib";
 
+const ID = ruleId(__filename);
+
 /** Isolation is declared with the table: no pipeline table is ever readable unfiltered or unmasked. */
 export const policy: StackValidationPolicy = {
-  name: ruleId(__filename),
+  name: ID,
   description: "In every pipeline contract, each table with a tenant key carries the tenant row filter, and each personal column a mask.",
   enforcementLevel: "mandatory",
   severity: "critical",
@@ -12,7 +14,7 @@ export const policy: StackValidationPolicy = {
   validateStack: (args, report) => {
     const { tenantFilterSuffix } = args.getConfig<{ tenantFilterSuffix: string }>();
     const fn = tenantFilterSuffix.split(".").filter(Boolean).map((p) => "`" + p + "`").join(".");
-    for (const { resource, contract } of contractsOf(args.resources)) {
+    for (const { resource, contract } of contractsOf(args.resources, ID)) {
       for (const ds of contract.datasets) {
         if (ds.tenantKey) {
           const ok = typeof ds.rowFilter === "string" && ds.rowFilter.startsWith("ROW FILTER ") && ds.rowFilter.includes(`.${fn} ON (\`${ds.tenantKey}\`)`);

@@ -2,12 +2,14 @@ import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { parseSemver } from "../../../lib/manifest/semver";
 import { domainProps, ruleId } from "../../lib";
 
+const ID = ruleId(__filename);
+
 /** Previous contracts: { "<domain>": { "<dataset>": { version, lifecycle, columns: [names] } } }. */
 export type PreviousContracts = Record<string, Record<string, { version: string; lifecycle: string; columns: string[] }>>;
 
 /** Consumers of an active dataset break when a column disappears; that needs a new major version. */
 export const policy: ResourceValidationPolicy = {
-  name: ruleId(__filename),
+  name: ID,
   description: "Removing or renaming a column of an active dataset requires a major version bump (compared with the previous plan when one is given).",
   enforcementLevel: "mandatory",
   severity: "high",
@@ -18,7 +20,7 @@ export const policy: ResourceValidationPolicy = {
     },
   },
   validateResource: (args, report) => {
-    const d = domainProps(args);
+    const d = domainProps(args, ID);
     if (!d) return;
     const { previous } = args.getConfig<{ previous: PreviousContracts }>();
     const before = previous[d.manifest.metadata.name];
