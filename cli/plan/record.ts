@@ -101,6 +101,21 @@ export function recordRegistrations(): PlannedResource[] {
   return recorded;
 }
 
+/**
+ * Makes the mock monitor name resources as the engine does. The SDK's MockMonitor keeps only the parent's own type
+ * (`Gdpr$Job`) and includes the root stack's (`pulumi:pulumi:Stack$DataDomain`); the engine qualifies a child with its
+ * parent's whole type chain and leaves the root stack out (`Platform$Gdpr$Job`, `DataDomain`), which is what the
+ * real preview showed (test/engine/preview-stacks.test.ts compares the two).
+ */
+export function useEngineUrns(): void {
+  const monitor = pulumi.runtime.getMonitor() as unknown as { newUrn(parent: string, type: string, name: string): string };
+  monitor.newUrn = (parent: string, type: string, name: string) => {
+    const parentType = parent ? parent.split("::")[2] : "";
+    const qualified = parentType && parentType !== "pulumi:pulumi:Stack" ? `${parentType}$${type}` : type;
+    return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualified}::${name}`;
+  };
+}
+
 /** Records the outputs the program's root stack registers (its exports), into `into`. */
 export function recordStackOutputs(into: Record<string, unknown>): void {
   const monitor = pulumi.runtime.getMonitor() as unknown as { registerResourceOutputs(req: any, cb: Callback): void };

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { planMocks } from "./mocks";
-import { recordRegistrations, recordStackOutputs, settle, type PlannedResource } from "./record";
+import { recordRegistrations, recordStackOutputs, settle, useEngineUrns, type PlannedResource } from "./record";
 import type { StackConfig } from "./stack-config";
 
 export interface OfflinePlan {
@@ -21,6 +21,7 @@ export async function runOfflinePlan(root: string, stack: StackConfig, platformO
   const preview = opts.preview ?? false;
   await pulumi.runtime.setMocks(planMocks(stack.settings, platformOutputs, preview), stack.project, stack.stack, preview, "organization");
   pulumi.runtime.setAllConfig({ ...stack.config }, [...stack.secretKeys]);
+  useEngineUrns();
   const recorded = recordRegistrations();
   const outputs: Record<string, unknown> = {};
   recordStackOutputs(outputs);
