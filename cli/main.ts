@@ -1,6 +1,7 @@
 import { affectedCommand } from "./commands/affected";
 import { gdprCommand } from "./commands/gdpr";
 import { planCommand } from "./commands/plan";
+import { previewCommand } from "./commands/preview";
 import { sampleCommand } from "./commands/sample";
 import { stacksCommand } from "./commands/stacks";
 import { validateCommand } from "./commands/validate";
@@ -11,6 +12,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   affected: affectedCommand,
   gdpr: gdprCommand,
   plan: planCommand,
+  preview: previewCommand,
   sample: sampleCommand,
   stacks: stacksCommand,
   validate: validateCommand,
