@@ -17,8 +17,9 @@ the stack file is never written). A domain stack reads a stand-in platform stack
 holding only the platform's outputs.
 
 The engine: \`pulumi\` from PATH when there is one; else the prebuilt engine in
-$LAKEMESH_PULUMI_ENGINE, or in shared/tools/pulumi-engine next to this project or
-one of its parent folders, installed into .local/pulumi/engine.
+$LAKEMESH_PULUMI_ENGINE, or in shared/tools/pulumi-engine next to this project, one
+of its parent folders, or the folder it was cloned from, installed into
+.local/pulumi/engine.
 
 Writes <out>/<stack>/preview.md (resources by owner, type and operation, every
 diagnostic, every policy result) and preview.json.

@@ -38,9 +38,18 @@ export function findOnPath(name: string, env: Env = process.env): string | undef
   return undefined;
 }
 
+/** The local folder a clone was made from (its `origin` remote, when that is a path on this machine). */
+function originFolder(root: string): string | undefined {
+  const r = spawnSync("git", ["-C", root, "remote", "get-url", "origin"], { encoding: "utf8" });
+  const url = r.status === 0 ? r.stdout.trim() : "";
+  const local = url.startsWith("file://") ? url.slice("file://".length) : url;
+  return path.isAbsolute(local) && fs.existsSync(local) ? local : undefined;
+}
+
 /**
- * The prebuilt engine folder: $LAKEMESH_PULUMI_ENGINE, else the first `shared/tools/pulumi-engine` found next to the
- * project root or one of its parents (a clone at /x/y/clone finds /x/y/shared/... and /x/shared/...).
+ * The prebuilt engine folder: $LAKEMESH_PULUMI_ENGINE, else the first `shared/tools/pulumi-engine` next to the project
+ * root or one of its parents (a checkout at /x/y/clone finds /x/y/shared/... and /x/shared/...), else next to the
+ * folder the checkout was cloned from, or one of its parents (CI clones the main checkout into a folder anywhere).
  * Returns the folders it tried when none holds install.sh.
  */
 export function findEngineDir(root: string, env: Env = process.env): { dir?: string; tried: string[] } {
@@ -51,12 +60,18 @@ export function findEngineDir(root: string, env: Env = process.env): { dir?: str
     tried.push(`${dir} ($${ENGINE_ENV})`);
     return fs.existsSync(path.join(dir, "install.sh")) ? { dir, tried } : { tried };
   }
-  for (let dir = path.resolve(root); ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, ENGINE_SEARCH);
-    tried.push(candidate);
-    if (fs.existsSync(path.join(candidate, "install.sh"))) return { dir: candidate, tried };
-    if (path.dirname(dir) === dir) return { tried };
-  }
+  const search = (start: string): string | undefined => {
+    for (let dir = path.resolve(start); ; dir = path.dirname(dir)) {
+      const candidate = path.join(dir, ENGINE_SEARCH);
+      if (tried.includes(candidate)) return undefined;
+      tried.push(candidate);
+      if (fs.existsSync(path.join(candidate, "install.sh"))) return candidate;
+      if (path.dirname(dir) === dir) return undefined;
+    }
+  };
+  const origin = originFolder(root);
+  const dir = search(root) ?? (origin ? search(origin) : undefined);
+  return dir ? { dir, tried } : { tried };
 }
 
 /**
@@ -73,7 +88,7 @@ export function resolveEngine(root: string, env: Env = process.env, log: (line: 
     );
   }
   const dest = path.join(root, ".local", "pulumi", "engine");
-  log(`installing the Pulumi engine from ${dir} into ${path.relative(root, dest)}`);
+  log(`no pulumi on PATH: using the prebuilt engine from ${dir} (installed into ${path.relative(root, dest)})`);
   const r = spawnSync("bash", [path.join(dir, "install.sh"), dest], { encoding: "utf8" });
   if (r.status !== 0) throw new EngineError(`${path.join(dir, "install.sh")} failed (exit ${r.status ?? r.signal}): ${(r.stderr || r.stdout || "").trim()}`);
   const pulumi = path.join(dest, "bin", "pulumi");

@@ -1,5 +1,6 @@
 // lakemesh preview without the engine: finding the engine, the workspace's environment, and what the engine's
 // events make of a preview (failures, policy results). The previews themselves run in test/engine.
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -27,6 +28,17 @@ describe("finding the engine", () => {
     const found = findEngineDir(clone, {});
     expect(found.dir).toBe(path.join(top, "shared", "tools", "pulumi-engine"));
     expect(found.tried.slice(0, 3)).toEqual([path.join(clone, "shared", "tools", "pulumi-engine"), path.join(top, "ci", "runs", "shared", "tools", "pulumi-engine"), path.join(top, "ci", "shared", "tools", "pulumi-engine")]);
+  });
+
+  it("else finds it next to the folder the checkout was cloned from (a clone anywhere on the machine)", () => {
+    const top = tmp();
+    fs.mkdirSync(path.join(top, "shared", "tools", "pulumi-engine"), { recursive: true });
+    fs.writeFileSync(path.join(top, "shared", "tools", "pulumi-engine", "install.sh"), "");
+    const main = path.join(top, "main");
+    execFileSync("git", ["init", "-q", main]);
+    const clone = path.join(tmp(), "clone");
+    execFileSync("git", ["clone", "-q", main, clone], { stdio: "ignore" });
+    expect(findEngineDir(clone, {}).dir).toBe(path.join(top, "shared", "tools", "pulumi-engine"));
   });
 
   it("fails naming what it tried when there is no pulumi on PATH and no engine", () => {
