@@ -1,8 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { stableJson } from "../../lib/compile/json";
-import { formatError, readManifestFiles, validateMesh } from "../../lib/manifest";
-import { Command, EXIT, Io, parseCommandArgs, UsageError } from "../usage";
+import { Command, EXIT, Io, parseCommandArgs } from "../usage";
+import { readStackArgs, STACK_OPTIONS } from "./stack-args";
 
 const USAGE = `Usage: lakemesh plan --stack <name> [--domain <name>] [--platform-outputs <file>] [--out <dir>]
                      [--policy-config <file>] [--previous <plan.json>] [--preview] [--quiet]
@@ -60,9 +60,7 @@ export const planCommand: Command = {
   usage: USAGE,
   async run(argv: string[], io: Io): Promise<number> {
     const parsed = parseCommandArgs(argv, io, USAGE, {
-      stack: { type: "string" },
-      domain: { type: "string" },
-      "platform-outputs": { type: "string" },
+      ...STACK_OPTIONS,
       out: { type: "string" },
       preview: { type: "boolean" },
       "policy-config": { type: "string" },
@@ -70,28 +68,10 @@ export const planCommand: Command = {
       quiet: { type: "boolean" },
     });
     if (!parsed) return EXIT.ok;
-    const stackName = parsed.values.stack;
-    if (!stackName) throw new UsageError("--stack is required");
+    const args = await readStackArgs("plan", io, parsed.values);
+    if (!args) return EXIT.failed;
+    const { stack, platformOutputs } = args;
     const root = io.cwd;
-    // Loaded lazily: the Pulumi SDK is only needed here.
-    const { readStackConfig, StackConfigError } = await import("../plan/stack-config");
-    let stack;
-    try {
-      stack = readStackConfig(root, stackName, parsed.values.domain);
-    } catch (e) {
-      if (e instanceof StackConfigError) {
-        io.err(`lakemesh plan: ${e.message}\n`);
-        return EXIT.failed;
-      }
-      throw e;
-    }
-    const read = readManifestFiles([path.join(root, "domains")], root);
-    const errors = [...read.errors, ...validateMesh(read.files).errors];
-    if (errors.length > 0) {
-      for (const e of errors) io.err(formatError(e) + "\n");
-      io.err(`lakemesh plan: ${errors.length} manifest error(s); nothing was written\n`);
-      return EXIT.failed;
-    }
     const policy = await import("../plan/policy");
     let userConfig;
     let previous;
@@ -107,16 +87,6 @@ export const planCommand: Command = {
     }
     const { runOfflinePlan } = await import("../plan/run");
     const { duplicateUrns, planFiles, planTree } = await import("../plan/outputs");
-    let platformOutputs: Record<string, unknown> | undefined;
-    const outputsFile = parsed.values["platform-outputs"];
-    if (outputsFile) {
-      try {
-        platformOutputs = JSON.parse(fs.readFileSync(path.resolve(root, outputsFile), "utf8"));
-      } catch (e) {
-        io.err(`lakemesh plan: --platform-outputs ${outputsFile}: ${(e as Error).message}\n`);
-        return EXIT.failed;
-      }
-    }
     let plan;
     try {
       plan = await runOfflinePlan(root, stack, platformOutputs, { preview: parsed.values.preview ?? false });

@@ -1,8 +1,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { stableJson } from "../../lib/compile/json";
-import { Command, EXIT, Io, parseCommandArgs, UsageError } from "../usage";
+import { Command, EXIT, Io, parseCommandArgs } from "../usage";
 import { writePlanFiles } from "./plan";
+import { readStackArgs, STACK_OPTIONS } from "./stack-args";
 
 const USAGE = `Usage: lakemesh preview --stack <name> [--domain <name>] [--platform-outputs <file>] [--out <dir>]
                         [--policy-config <file>]
@@ -45,37 +46,15 @@ export const previewCommand: Command = {
   usage: USAGE,
   async run(argv: string[], io: Io): Promise<number> {
     const parsed = parseCommandArgs(argv, io, USAGE, {
-      stack: { type: "string" },
-      domain: { type: "string" },
-      "platform-outputs": { type: "string" },
+      ...STACK_OPTIONS,
       out: { type: "string", default: "out/preview" },
       "policy-config": { type: "string" },
     });
     if (!parsed) return EXIT.ok;
-    const stackName = parsed.values.stack;
-    if (!stackName) throw new UsageError("--stack is required");
+    const args = await readStackArgs("preview", io, parsed.values);
+    if (!args) return EXIT.failed;
+    const { stack, platformOutputs } = args;
     const root = io.cwd;
-    const { readStackConfig, StackConfigError } = await import("../plan/stack-config");
-    let stack;
-    try {
-      stack = readStackConfig(root, stackName, parsed.values.domain);
-    } catch (e) {
-      if (e instanceof StackConfigError) {
-        io.err(`lakemesh preview: ${e.message}\n`);
-        return EXIT.failed;
-      }
-      throw e;
-    }
-    let platformOutputs: Record<string, unknown> | undefined;
-    const outputsFile = parsed.values["platform-outputs"];
-    if (outputsFile) {
-      try {
-        platformOutputs = JSON.parse(fs.readFileSync(path.resolve(root, outputsFile), "utf8"));
-      } catch (e) {
-        io.err(`lakemesh preview: --platform-outputs ${outputsFile}: ${(e as Error).message}\n`);
-        return EXIT.failed;
-      }
-    }
     const policyConfig = parsed.values["policy-config"] && path.resolve(root, parsed.values["policy-config"]);
     if (policyConfig && !fs.existsSync(policyConfig)) {
       io.err(`lakemesh preview: --policy-config ${parsed.values["policy-config"]}: no such file\n`);
