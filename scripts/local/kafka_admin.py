@@ -38,6 +38,10 @@ from confluent_kafka.admin import (AclBindingFilter, AclOperation, AclPermission
 import spark_local  # the same bootstrap lookup as the pipelines
 
 
+# Admin requests of the verification commands: generous, since a loaded CI machine answers slowly (10 s was not enough).
+ADMIN_TIMEOUT_S = float(os.environ.get("LAKEMESH_KAFKA_ADMIN_TIMEOUT_S", "60"))
+
+
 def client_config(bootstrap: str, **extra) -> dict:
     """librdkafka config for this identity: SASL/SCRAM-SHA-512 over plaintext when LAKEMESH_KAFKA_SASL_USERNAME is
     set (the secure local broker binds 127.0.0.1 only), else PLAINTEXT."""
@@ -124,7 +128,7 @@ def describe_topics(bootstrap: str, topics: list[str]) -> dict:
     """Partitions, replication factor, the configs set on the topic itself (not broker defaults), and the sum of its
     partitions' end offsets (records ever written: a topic deleted and created again starts from 0)."""
     a = admin(bootstrap)
-    md = a.list_topics(timeout=10)
+    md = a.list_topics(timeout=ADMIN_TIMEOUT_S)
     out: dict = {}
     for t in topics:
         m = md.topics.get(t)
@@ -132,8 +136,8 @@ def describe_topics(bootstrap: str, topics: list[str]) -> dict:
             out[t] = None
             continue
         res = ConfigResource(ResourceType.TOPIC, t)
-        entries = a.describe_configs([res])[res].result(timeout=10)
-        ends = a.list_offsets({TopicPartition(t, p): OffsetSpec.latest() for p in m.partitions}, request_timeout=10)
+        entries = a.describe_configs([res])[res].result(timeout=ADMIN_TIMEOUT_S)
+        ends = a.list_offsets({TopicPartition(t, p): OffsetSpec.latest() for p in m.partitions}, request_timeout=ADMIN_TIMEOUT_S)
         out[t] = {"partitions": len(m.partitions), "endOffsets": sum(f.result().offset for f in ends.values()),
                   "replication": min(len(p.replicas) for p in m.partitions.values()),
                   "configs": {k: e.value for k, e in sorted(entries.items()) if e.source == ConfigSource.DYNAMIC_TOPIC_CONFIG.value}}
@@ -146,25 +150,25 @@ def describe_acls(bootstrap: str) -> list[dict]:
                          AclPermissionType.ANY)
     return sorted(({"principal": b.principal, "host": b.host, "operation": b.operation.name,
                     "permission": b.permission_type.name, "resourceType": b.restype.name, "resourceName": b.name,
-                    "patternType": b.resource_pattern_type.name} for b in a.describe_acls(f).result(timeout=10)),
+                    "patternType": b.resource_pattern_type.name} for b in a.describe_acls(f).result(timeout=ADMIN_TIMEOUT_S)),
                   key=lambda x: json.dumps(x, sort_keys=True))
 
 
 def set_scram(bootstrap: str, user: str, password: str, iterations: int = 8192) -> None:
     a = admin(bootstrap)
     up = UserScramCredentialUpsertion(user, ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, iterations), password.encode())
-    a.alter_user_scram_credentials([up])[user].result(timeout=10)
+    a.alter_user_scram_credentials([up])[user].result(timeout=ADMIN_TIMEOUT_S)
 
 
 def try_produce(bootstrap: str, topic: str) -> dict:
     """One record to `topic` as this identity; {ok, error} instead of raising, so a refusal is a result."""
     result: dict = {}
     # A refused login surfaces only through error_cb; the delivery then just times out.
-    p = Producer(client_config(bootstrap, **{"acks": "all", "enable.idempotence": True, "message.timeout.ms": 10000,
+    p = Producer(client_config(bootstrap, **{"acks": "all", "enable.idempotence": True, "message.timeout.ms": int(ADMIN_TIMEOUT_S * 1000),
                                               "log_level": 0, "logger": _NullLogger(),
                                               "error_cb": lambda e: result.setdefault("login", e.name())}))
     p.produce(topic, b'{"probe": true}', on_delivery=lambda err, msg: result.update(error=err.name() if err else None))
-    p.flush(15)
+    p.flush(ADMIN_TIMEOUT_S + 10)
     err = result.get("error", "TIMED_OUT")
     if err is not None and result.get("login") == "_AUTHENTICATION":
         err = "_AUTHENTICATION"
@@ -172,14 +176,14 @@ def try_produce(bootstrap: str, topic: str) -> dict:
 
 
 def try_consume(bootstrap: str, topic: str, group: str) -> dict:
-    """Fetches from `topic` as this identity in consumer group `group`; {ok, error}. Fetching needs Read on the
-    topic and on the group; an empty topic is still a successful read."""
+    """Fetches partition 0 of `topic` as this identity in consumer group `group`; {ok, error}. Fetching needs Read on
+    the topic (and the group for its offsets); reaching a record or the end of the partition is a successful read."""
     c = Consumer(client_config(bootstrap, **{"group.id": group, "auto.offset.reset": "earliest", "log_level": 0,
                                               "logger": _NullLogger(),
                                               "enable.auto.commit": False, "enable.partition.eof": True}))
     try:
         c.assign([TopicPartition(topic, 0)])
-        deadline = time.monotonic() + 15
+        deadline = time.monotonic() + ADMIN_TIMEOUT_S
         while time.monotonic() < deadline:
             msg = c.poll(1.0)
             if msg is None:
@@ -189,8 +193,8 @@ def try_consume(bootstrap: str, topic: str, group: str) -> dict:
             if msg.error().code() == KafkaError._PARTITION_EOF:
                 return {"ok": True, "error": None}
             return {"ok": False, "error": msg.error().name()}
-        # No record and no error within the deadline: the fetches were allowed (nothing to read).
-        return {"ok": True, "error": None}
+        # Neither a record, nor the end of the partition, nor a refusal: nothing was proven.
+        return {"ok": False, "error": "TIMED_OUT"}
     finally:
         c.close()
 

@@ -21,7 +21,8 @@ import { readJson, testWorkspace, upChanges, upEvents } from "./helpers";
 const STACK = "prod-core-business";
 const DOMAIN = "core-business";
 const OTHER = "users-identity";
-const KAFKA_ENV = { ...process.env, LAKEMESH_KAFKA_SECURE: "1" };
+// A loaded CI machine starts the JVM slowly: give it three minutes rather than the script's one.
+const KAFKA_ENV = { LAKEMESH_KAFKA_START_TIMEOUT: "180", ...process.env, LAKEMESH_KAFKA_SECURE: "1" };
 const URN = (type: string, name: string) => `urn:pulumi:${STACK}::lakemesh::lakemesh:domain:DataDomain$${type}::${name}`;
 /** The domain's Kafka plane: its component, its topics and its ACLs (everything else in the stack needs Databricks or a cluster). */
 const TARGETS = [`urn:pulumi:${STACK}::lakemesh::lakemesh:domain:DataDomain::${DOMAIN}`, URN("kafka:index/topic:Topic", "*"), URN("kafka:index/acl:Acl", "*")].flatMap((t) => ["--target", t]);
@@ -104,10 +105,12 @@ beforeAll(async () => {
   for (const role of ["producer", "pipeline"]) admin(["set-scram", `lakemesh-${DOMAIN}-${role}`], "admin", adminPassword, { LAKEMESH_KAFKA_NEW_PASSWORD: password(`${DOMAIN}-${role}`) });
   // Another domain's personal-data topic, as its own stack would create it.
   const other = topicsOf(OTHER).find((t) => t.personalData)!;
-  spawnSync(python, ["-c", "import sys, kafka_admin as k; k.create_topic(sys.argv[1], sys.argv[2], int(sys.argv[3]), dict(a.split('=', 1) for a in sys.argv[4:]))", bootstrap, other.name, String(other.partitions), ...Object.entries(other.config).map(([k, v]) => `${k}=${v}`)], {
+  const made = spawnSync(python, ["-c", "import sys, kafka_admin as k; k.create_topic(sys.argv[1], sys.argv[2], int(sys.argv[3]), dict(a.split('=', 1) for a in sys.argv[4:]))", bootstrap, other.name, String(other.partitions), ...Object.entries(other.config).map(([k, v]) => `${k}=${v}`)], {
     cwd: path.join(ROOT, "scripts", "local"),
     env: { ...process.env, LAKEMESH_KAFKA_SASL_USERNAME: "admin", LAKEMESH_KAFKA_SASL_PASSWORD: adminPassword },
+    encoding: "utf8",
   });
+  if (made.status !== 0) throw new Error(`creating ${other.name} failed: ${made.stderr}`);
 }, 900_000);
 
 afterAll(() => {
