@@ -115,12 +115,14 @@ def test_local_names_swap_only_the_catalog(contract_text):
         c.local_table("a.b")
 
 
-def test_kafka_options_take_sasl_credentials_from_the_configuration():
+# SASL_PLAINTEXT: kafka.auth sasl-scram-sha512-plaintext, which settings allow for a broker on 127.0.0.1 only.
+@pytest.mark.parametrize("protocol", ["SASL_SSL", "SASL_PLAINTEXT"])
+def test_kafka_options_take_sasl_credentials_from_the_configuration(protocol):
     import lakemesh_datasets as ld
 
     conf = {ld.SASL_USER_CONF: "u", ld.SASL_PASSWORD_CONF: 'p"w\\d'}
     spark = types.SimpleNamespace(conf=types.SimpleNamespace(get=lambda k, d=None: conf.get(k, d)))
-    contract = types.SimpleNamespace(raw={"kafka": {"bootstrapServers": "b:9096", "startingOffsets": "earliest", "failOnDataLoss": False, "groupIdPrefix": "g.", "securityProtocol": "SASL_SSL", "saslMechanism": "SCRAM-SHA-512"}})
+    contract = types.SimpleNamespace(raw={"kafka": {"bootstrapServers": "b:9096", "startingOffsets": "earliest", "failOnDataLoss": False, "groupIdPrefix": "g.", "securityProtocol": protocol, "saslMechanism": "SCRAM-SHA-512"}})
     opts = ld.kafka_options(spark, contract, "core-business.equity-grants.v2")
     assert opts == {
         "kafka.bootstrap.servers": "b:9096",
@@ -128,7 +130,7 @@ def test_kafka_options_take_sasl_credentials_from_the_configuration():
         "startingOffsets": "earliest",
         "failOnDataLoss": "false",
         "groupIdPrefix": "g.",
-        "kafka.security.protocol": "SASL_SSL",
+        "kafka.security.protocol": protocol,
         "kafka.sasl.mechanism": "SCRAM-SHA-512",
         "kafka.sasl.jaas.config": 'org.apache.kafka.common.security.scram.ScramLoginModule required username="u" password="p\\"w\\\\d";',
     }
