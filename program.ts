@@ -1,9 +1,13 @@
 import * as path from "path";
+import type * as databricks from "@pulumi/databricks";
 import * as pulumi from "@pulumi/pulumi";
 import { DataDomain, Platform, type PlatformRefs } from "./components";
+import { Identities } from "./components/access";
+import { compileIdentities } from "./lib/access";
 import { createProviders, type ProviderName } from "./components/providers";
 import {
   CONFIG_NAMESPACE,
+  checkDomainPrincipals,
   compileContract,
   compileDomain,
   compilePlatform,
@@ -45,7 +49,7 @@ function loadMesh(root: string): Mesh {
   return meshOf(validation.manifests);
 }
 
-function createPlatform(root: string, settings: Settings, mesh: Mesh, cfg: pulumi.Config, providers: pulumi.ProviderResource[]): Platform {
+function createPlatform(root: string, settings: Settings, mesh: Mesh, cfg: pulumi.Config, providers: pulumi.ProviderResource[], accountProvider: databricks.Provider): Platform {
   const names = platformNames(settings.catalog);
   return new Platform(
     "platform",
@@ -60,6 +64,7 @@ function createPlatform(root: string, settings: Settings, mesh: Mesh, cfg: pulum
       },
       subjectSalt: cfg.requireSecret(SECRET_KEYS.subjectHashSalt),
       root,
+      accountProvider,
     },
     { providers },
   );
@@ -96,18 +101,41 @@ export async function program(root = process.cwd()): Promise<Record<string, unkn
   const cfg = new pulumi.Config(CONFIG_NAMESPACE);
   const settings = readSettings((k) => configValue(cfg, k), `Pulumi.${stack}.yaml`);
   const mesh = loadMesh(root);
+  try {
+    checkDomainPrincipals(settings, [...mesh.byName.keys()], `Pulumi.${stack}.yaml`);
+  } catch (e) {
+    throw new ProgramError((e as Error).message);
+  }
   const only = settings.mode === "domain" ? mesh.byName.get(settings.domain!) : undefined;
   if (settings.mode === "domain" && !only) {
     throw new ProgramError(`Pulumi.${stack}.yaml: lakemesh:domain: "${settings.domain}" is not a manifest in domains/; one of: ${[...mesh.byName.keys()].join(", ")}`);
   }
   // No AWS provider where storage is managed elsewhere: the platform then creates no AWS resource.
   const aws: ProviderName[] = settings.aws.existingStorage ? [] : ["aws"];
-  const providers = createProviders(settings, cfg, settings.mode === "platform" ? [...aws, "databricks", "kubernetes"] : settings.mode === "domain" ? ["databricks", "kafka", "kubernetes"] : [...aws, "databricks", "kafka", "kubernetes"]);
+  const providers = createProviders(
+    settings,
+    cfg,
+    settings.mode === "platform"
+      ? [...aws, "databricks", "databricksAccount", "kubernetes"]
+      : settings.mode === "domain"
+        ? ["databricks", "kafka", "kubernetes"]
+        : [...aws, "databricks", "databricksAccount", "kafka", "kubernetes"],
+  );
+
+  // Who runs what, and what this stack relies on without creating it: data in the plan for the access model.
+  new Identities("identities", { spec: compileIdentities(settings, mesh) });
 
   let stackOutputs: Record<string, unknown> = {};
   let refs: PlatformRefs | undefined;
   if (settings.mode !== "domain") {
-    const platform = createPlatform(root, settings, mesh, cfg, [providers.aws, providers.databricks!, providers.kubernetes!].filter((p): p is NonNullable<typeof p> => p !== undefined));
+    const platform = createPlatform(
+      root,
+      settings,
+      mesh,
+      cfg,
+      [providers.aws, providers.databricks!, providers.kubernetes!].filter((p): p is NonNullable<typeof p> => p !== undefined),
+      providers.databricksAccount!,
+    );
     refs = platform.refs;
     stackOutputs = { ...platform.outputs, gdprJobIds: platform.gdprJobIds, storageCredentialExternalId: platform.storageCredentialExternalId };
   } else {

@@ -13,7 +13,7 @@ import type {
   StackValidationArgs,
   StackValidationPolicy,
 } from "@pulumi/policy";
-import { isUnknownError, takeDeferred, UNKNOWN_INPUT, withUnknowns } from "./lib";
+import { accessView, isUnknownError, takeDeferred, UNKNOWN_INPUT, withUnknowns, type AccessView } from "./lib";
 import { allRules } from "./rules";
 
 /** A resource as the harness takes it (the plan recorder's shape). */
@@ -93,6 +93,25 @@ function engineValue(v: unknown): unknown {
 /** A resource's inputs as rules see them under the engine: unknowns as its sentinel, behind its checking proxy. */
 export const engineProps = (inputs: Record<string, unknown>): Record<string, any> => withUnknowns(engineValue(inputs) as Record<string, unknown>);
 
+/**
+ * The plan's resources as the access model reads them under the engine (policies/lib.ts accessView): ids unknown at
+ * preview formed from what they refer to, and the inputs that stay unknown.
+ */
+export function accessViewOf(resources: readonly HarnessResource[]): AccessView {
+  const byUrn = new Map<string, PolicyResource>();
+  for (const r of resources) byUrn.set(r.urn, { type: r.type, urn: r.urn, name: r.name, props: engineProps(r.inputs) } as PolicyResource);
+  const of = (urns: readonly string[]) => urns.flatMap((u) => (byUrn.has(u) ? [byUrn.get(u)!] : []));
+  for (const r of resources) {
+    Object.assign(byUrn.get(r.urn)!, {
+      parent: r.parent ? byUrn.get(r.parent) : undefined,
+      provider: r.provider ? byUrn.get(r.provider) : undefined,
+      dependencies: of(r.dependsOn),
+      propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies ?? {}).map(([k, urns]) => [k, of(urns)])),
+    });
+  }
+  return accessView([...byUrn.values()]);
+}
+
 const typeOf = (cls: any): string | undefined => (typeof cls?.__pulumiType === "string" ? cls.__pulumiType : undefined);
 
 /** Runs every policy over the resources and returns the violations of the ones not disabled. */
@@ -159,9 +178,11 @@ export function runPolicies(resources: readonly HarnessResource[], pack: PolicyP
         } as PolicyResource);
       }
       for (const r of resources) {
-        const pr = policyResources.get(r.urn)! as { parent?: PolicyResource; dependencies: PolicyResource[]; propertyDependencies: Record<string, PolicyResource[]> };
+        const pr = policyResources.get(r.urn)! as { parent?: PolicyResource; dependencies: PolicyResource[]; propertyDependencies: Record<string, PolicyResource[]>; provider?: PolicyResource };
         const of = (urns: readonly string[]) => urns.flatMap((u) => (policyResources.has(u) ? [policyResources.get(u)!] : []));
         pr.parent = r.parent ? policyResources.get(r.parent) : undefined;
+        // As the engine gives it: the resource's provider (the access model tells account-level providers apart).
+        pr.provider = r.provider ? policyResources.get(r.provider) : undefined;
         pr.dependencies = of(r.dependsOn);
         pr.propertyDependencies = Object.fromEntries(Object.entries(r.propertyDependencies ?? {}).map(([k, urns]) => [k, of(urns)]));
       }

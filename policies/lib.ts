@@ -2,6 +2,7 @@
 // plain-data views (manifests, contracts, topics) several rules need. Rules stay small; what they share lives here.
 import * as path from "path";
 import type { PolicyResource, ReportViolation, ResourceValidationArgs } from "@pulumi/policy";
+import type { AccessResource } from "../lib/access/plan";
 import type { PipelineContract } from "../lib/compile/contract";
 import type { DomainManifest } from "../lib/manifest/types.gen";
 
@@ -158,7 +159,13 @@ const proxy = require("@pulumi/policy/proxy") as {
   UnknownValueError: new (...args: never[]) => Error;
   unknownCheckingProxy<T>(v: T): T;
   unknownStringValue: string;
-};
+  getSpecialProxyTarget: string;
+} & Record<"unknownBooleanValue" | "unknownNumberValue" | "unknownArrayValue" | "unknownAssetValue" | "unknownArchiveValue" | "unknownObjectValue", string>;
+
+/** Every sentinel the engine puts where an input is unknown (one per value type). */
+const UNKNOWN_SENTINELS: ReadonlySet<unknown> = new Set(
+  (["unknownBooleanValue", "unknownNumberValue", "unknownStringValue", "unknownArrayValue", "unknownAssetValue", "unknownArchiveValue", "unknownObjectValue"] as const).map((k) => proxy[k]),
+);
 
 /** The engine's wire form of an unknown input, as rules receive it (wrapped by `withUnknowns`). */
 export const UNKNOWN_INPUT = proxy.unknownStringValue;
@@ -265,4 +272,81 @@ export function securableOf(r: PolicyResource, kinds: readonly string[] = SECURA
     if (typeof v === "string") return { kind, name: v };
   }
   return undefined;
+}
+
+/**
+ * Keys whose value is the id of a resource of this type: the Databricks provider's Permissions, Job task and SQL task
+ * arguments (https://www.pulumi.com/registry/packages/databricks/api-docs/permissions/,
+ * https://www.pulumi.com/registry/packages/databricks/api-docs/job/).
+ */
+const ID_KEYS: Readonly<Record<string, string>> = {
+  pipelineId: "databricks:index/pipeline:Pipeline",
+  jobId: "databricks:index/job:Job",
+  warehouseId: "databricks:index/sqlEndpoint:SqlEndpoint",
+  sqlEndpointId: "databricks:index/sqlEndpoint:SqlEndpoint",
+};
+
+/** The access model's view of a stack: its resources as plain data, and the inputs that stay unknown at preview. */
+export interface AccessView {
+  readonly resources: AccessResource[];
+  /** `<resource name> <input path>` of every input unknown at preview that could not be formed from known inputs. */
+  readonly unresolved: string[];
+}
+
+/**
+ * A stack rule's resources as the access model reads them (lib/access), as plain data. The model compares names and
+ * ids, so an input unknown at preview is replaced by what it refers to where the resource names one: an id formed from
+ * that resource's inputs (`<catalog>.<schema>` for a schema, as resolvedInput), else, for an id-valued key
+ * (`pipelineId`, `warehouseId`...) depending on exactly one resource of that type, a placeholder naming that resource,
+ * which every reference to the same resource shares. Any other unknown gets a placeholder of its own (it matches
+ * nothing) and is listed in `unresolved`: rules leave what it could change to the update.
+ */
+export function accessView(resources: readonly PolicyResource[]): AccessView {
+  const unresolved: string[] = [];
+  const out = resources.map((r) => {
+    const raw = (r.props as Record<string, unknown>)[proxy.getSpecialProxyTarget] ?? r.props;
+    const resolve = (top: string, leaf: string, where: string): string | undefined => {
+      const deps = r.propertyDependencies?.[top] ?? [];
+      const formed = deps.length === 1 && ID_FROM_INPUTS[deps[0].type] ? known(() => ID_FROM_INPUTS[deps[0].type](deps[0].props)) : UNKNOWN;
+      if (formed !== UNKNOWN && (leaf === top || ID_KEYS[leaf] === undefined)) return formed;
+      const ofType = deps.filter((d) => d.type === ID_KEYS[leaf]);
+      if (ofType.length === 1) return `(id of ${ofType[0].urn})`;
+      unresolved.push(`${r.name} ${where || "(all inputs)"}`);
+      // An unknown id or securable gets a name that matches nothing; any other unknown value (a list, a file's
+      // content, a flag) is absent, so the model reads no grant, file or setting from it.
+      return leaf in ID_KEYS || (SECURABLE_KINDS as readonly string[]).includes(leaf) ? `(unknown at preview: ${r.urn} ${where})` : undefined;
+    };
+    const plain = (v: unknown, top: string, leaf: string, where: string): unknown => {
+      if (UNKNOWN_SENTINELS.has(v)) return resolve(top, leaf, where);
+      if (Array.isArray(v)) return v.map((x, i) => plain(x, top, leaf, `${where}[${i}]`));
+      if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x, top || k, k, where ? `${where}.${k}` : k)]));
+      return v;
+    };
+    return {
+      urn: r.urn,
+      type: r.type,
+      name: r.name,
+      parent: r.parent?.urn ?? "",
+      dependsOn: r.dependencies.map((d) => d.urn),
+      provider: r.provider?.urn ?? "",
+      inputs: (plain(raw, "", "", "") ?? {}) as Record<string, any>,
+    };
+  });
+  return { resources: out, unresolved: [...new Set(unresolved)].sort() };
+}
+
+/**
+ * Whether the stack's declared identities (the Identities component's inputs, plain data from the settings) are
+ * unknown in this view; then `rule` leaves its whole check to the update.
+ */
+export function identitiesUnknown(view: AccessView, rule: string): boolean {
+  const ids = view.resources.find((r) => r.type === "lakemesh:access:Identities");
+  if (!ids || !view.unresolved.some((u) => u.startsWith(`${ids.name} `))) return false;
+  checkedAtUpdate(rule, ids.urn, "the declared identities (unknown)");
+  return true;
+}
+
+/** A stack rule's resources as the access model reads them (lib/access); see accessView for unknowns. */
+export function accessResources(resources: readonly PolicyResource[]): AccessResource[] {
+  return accessView(resources).resources;
 }

@@ -1,18 +1,23 @@
 import * as fs from "fs";
 import * as path from "path";
 import { stableJson } from "../../lib/compile/json";
-import { Command, EXIT, Io, parseCommandArgs } from "../usage";
+import { diffMarkdown, diffMeshes } from "../../lib/diff";
+import type { BreakingChangeConfig } from "../../policies/rules/manifest/lm-breaking-change-needs-major";
+import { revisionAt, verifyCommit } from "../git";
+import { Command, EXIT, Io, parseCommandArgs, UsageError } from "../usage";
 import { readStackArgs, STACK_OPTIONS } from "./stack-args";
 
 const USAGE = `Usage: lakemesh plan --stack <name> [--domain <name>] [--platform-outputs <file>] [--out <dir>]
-                     [--policy-config <file>] [--previous <plan.json>] [--preview] [--quiet]
+                     [--policy-config <file>] [--base <git ref> | --previous <plan.json>] [--preview] [--quiet]
 
 Plans a stack offline: runs the Pulumi program in-process under mocks with the stack's
 config file (Pulumi.<name>.yaml), records every resource, and writes
 out/plan/<stack>/plan.json, plan.md and the rendered contracts, SQL and recipes.
 Needs no cloud account and no credentials; secrets are placeholders.
 Then runs the policy pack (policies/) over the plan: violations are printed and
-written to plan.md, and any mandatory violation fails the plan.
+written to plan.md, and any mandatory violation fails the plan. With --base (or
+--previous) the breaking-change rule compares the contracts with that revision, as
+lakemesh diff does, and plan.md gets the contract diff.
 
 Options:
   --stack <name>   stack to plan (dev, prod, prod-platform, prod-core-business, ...)
@@ -25,9 +30,10 @@ Options:
   --out <dir>      output folder (default out/plan)
   --policy-config <file>
                    policy config, the shape of pulumi preview --policy-pack-config
+  --base <git ref> the revision to compare contracts with (read from git, e.g. origin/main)
   --previous <plan.json>
-                   an earlier plan, to catch breaking contract changes and production
-                   topics that would lose partitions (be replaced)
+                   compare contracts with the manifests an earlier plan was made from instead,
+                   and catch production topics that would lose partitions (be replaced)
   --preview        plan as \`pulumi preview\` sees a first deployment: ids and values providers
                    compute are unknown, and the policy results are the ones lakemesh preview
                    gets from the real engine (rules list what they leave to the update);
@@ -64,20 +70,30 @@ export const planCommand: Command = {
       out: { type: "string" },
       preview: { type: "boolean" },
       "policy-config": { type: "string" },
+      base: { type: "string" },
       previous: { type: "string" },
       quiet: { type: "boolean" },
     });
     if (!parsed) return EXIT.ok;
     const args = await readStackArgs("plan", io, parsed.values);
     if (!args) return EXIT.failed;
-    const { stack, platformOutputs } = args;
+    const { stack, manifests, platformOutputs } = args;
     const root = io.cwd;
     const policy = await import("../plan/policy");
     let userConfig;
-    let previous;
+    let breaking: BreakingChangeConfig | undefined;
+    let previousPlan;
+    const { base, previous } = parsed.values;
+    if (base && previous) throw new UsageError("--base and --previous both name what to compare with; give one");
+    if (base) verifyCommit(root, base);
     try {
       userConfig = policy.readPolicyConfig(parsed.values["policy-config"] && path.resolve(root, parsed.values["policy-config"]));
-      previous = policy.previousPlan(parsed.values.previous && path.resolve(root, parsed.values.previous));
+      const mesh = manifests.map((m) => m.manifest);
+      if (base) breaking = { base: { label: base, manifests: [...revisionAt(root, base).manifests] }, mesh };
+      if (previous) {
+        previousPlan = policy.previousPlan(path.resolve(root, previous));
+        breaking = { base: { label: previous, manifests: previousPlan.manifests }, mesh };
+      }
     } catch (e) {
       if (e instanceof policy.PolicyInputError) {
         io.err(`lakemesh plan: ${e.message}\n`);
@@ -101,12 +117,13 @@ export const planCommand: Command = {
     }
     let violations;
     try {
-      violations = policy.checkPlan(plan, userConfig, previous);
+      violations = policy.checkPlan(plan, userConfig, breaking, policy.projectAccountClaims(root, manifests), previousPlan?.topics);
     } catch (e) {
       io.err(`lakemesh plan: ${(e as Error).message}\n`);
       return EXIT.failed;
     }
-    const files = planFiles(plan, [policy.violationsMarkdown(violations), policy.survivalSection(plan, userConfig)]);
+    const diffSection = breaking?.base ? [diffMarkdown(diffMeshes(breaking.base.manifests, breaking.mesh ?? [], { baseLabel: breaking.base.label, headLabel: "this plan", settings: stack.settings }), 2)] : [];
+    const files = planFiles(plan, [...diffSection, policy.violationsMarkdown(violations), policy.accessSection(plan), policy.survivalSection(plan, userConfig)]);
     files.set("policy.json", stableJson(violations) + "\n");
     const out = parsed.values.out ?? (parsed.values.preview ? "out/plan-preview" : "out/plan");
     const target = writePlanFiles(path.resolve(root, out), stack.stack, files);

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { formatError, readManifestFiles, validateMesh } from "../../lib/manifest";
+import { formatError, readManifestFiles, validateMesh, type LoadedManifest } from "../../lib/manifest";
 import type { StackConfig } from "../plan/stack-config";
 import { Io, UsageError } from "../usage";
 
@@ -14,6 +14,8 @@ export const STACK_OPTIONS = {
 /** What plan and preview take from --stack, --domain and --platform-outputs. */
 export interface StackArgs {
   readonly stack: StackConfig;
+  /** The valid manifests of domains/. */
+  readonly manifests: readonly LoadedManifest[];
   readonly platformOutputs?: Record<string, unknown>;
 }
 
@@ -38,16 +40,18 @@ export async function readStackArgs(command: string, io: Io, values: { stack?: s
     throw e;
   }
   const read = readManifestFiles([path.join(root, "domains")], root);
-  const errors = [...read.errors, ...validateMesh(read.files).errors];
+  const validated = validateMesh(read.files);
+  const errors = [...read.errors, ...validated.errors];
   if (errors.length > 0) {
     for (const e of errors) io.err(formatError(e) + "\n");
     io.err(`lakemesh ${command}: ${errors.length} manifest error(s); nothing was written\n`);
     return undefined;
   }
   const file = values["platform-outputs"];
-  if (!file) return { stack };
+  const manifests = validated.manifests;
+  if (!file) return { stack, manifests };
   try {
-    return { stack, platformOutputs: JSON.parse(fs.readFileSync(path.resolve(root, file), "utf8")) };
+    return { stack, manifests, platformOutputs: JSON.parse(fs.readFileSync(path.resolve(root, file), "utf8")) };
   } catch (e) {
     io.err(`lakemesh ${command}: --platform-outputs ${file}: ${(e as Error).message}\n`);
     return undefined;

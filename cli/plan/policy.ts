@@ -1,9 +1,12 @@
 import * as fs from "fs";
-import { engineProps, runPolicies, violationsMarkdown, type PolicyPackConfig, type Violation } from "../../policies/harness";
-import type { DomainManifest } from "../../lib/manifest";
+import { accessMarkdown, accessReport, accountClaim, type AccountClaim } from "../../lib/access";
+import { meshOf } from "../../lib/compile";
+import { listStacks, readStackConfig } from "./stack-config";
+import { accessViewOf, engineProps, runPolicies, violationsMarkdown, type PolicyPackConfig, type Violation } from "../../policies/harness";
+import type { DomainManifest, LoadedManifest } from "../../lib/manifest";
 import { survivalRows, survivalTable, SURVIVAL_DEFAULTS, type SurvivalConfig } from "../../policies/rules/gdpr/lm-gdpr-erasure-survival";
 import type { PreviousTopics } from "../../policies/rules/kafka/lm-kafka-prod-topic-replacement";
-import type { PreviousContracts } from "../../policies/rules/manifest/lm-breaking-change-needs-major";
+import type { BreakingChangeConfig } from "../../policies/rules/manifest/lm-breaking-change-needs-major";
 import type { OfflinePlan } from "./run";
 
 export class PolicyInputError extends Error {}
@@ -20,42 +23,62 @@ export function readPolicyConfig(file: string | undefined): PolicyPackConfig {
   }
 }
 
-/** What the rules compare with from an earlier plan.json: its contracts, and its topics' partitions. */
+/** What the rules compare with from an earlier plan.json: the manifests it was made from, and its topics' partitions. */
 export interface PreviousPlan {
-  readonly contracts: PreviousContracts;
+  readonly manifests: DomainManifest[];
   readonly topics: PreviousTopics;
 }
 
-/** The contracts and topics of a previous plan.json, for the breaking-change and topic-replacement rules. */
-export function previousPlan(file: string | undefined): PreviousPlan | undefined {
-  if (!file) return undefined;
+/** The manifests (its DataDomain inputs) and topics of a previous plan.json, for the breaking-change and topic-replacement rules. */
+export function previousPlan(file: string): PreviousPlan {
   let plan: { resources?: { type: string; inputs: { manifest?: DomainManifest; name?: unknown; partitions?: unknown; replicationFactor?: unknown } }[] };
   try {
     plan = JSON.parse(fs.readFileSync(file, "utf8"));
   } catch (e) {
     throw new PolicyInputError(`--previous ${file}: ${(e as Error).message}`);
   }
-  const contracts: PreviousContracts = {};
   const topics: PreviousTopics = {};
   for (const r of plan.resources ?? []) {
     if (r.type === "kafka:index/topic:Topic" && typeof r.inputs.name === "string" && typeof r.inputs.partitions === "number") {
       topics[r.inputs.name] = { partitions: r.inputs.partitions, replicationFactor: Number(r.inputs.replicationFactor) };
     }
-    const m = r.type === "lakemesh:domain:DataDomain" ? r.inputs.manifest : undefined;
-    if (!m) continue;
-    contracts[m.metadata.name] = Object.fromEntries(m.spec.datasets.map((d) => [d.name, { version: d.contract.version, lifecycle: d.contract.lifecycle, columns: d.columns.map((c) => c.name) }]));
   }
-  return { contracts, topics };
+  const manifests = (plan.resources ?? []).flatMap((r) => (r.type === "lakemesh:domain:DataDomain" && r.inputs.manifest ? [r.inputs.manifest] : []));
+  if (manifests.length === 0) throw new PolicyInputError(`--previous ${file}: no DataDomain in this plan; give a plan.json written by lakemesh plan`);
+  return { manifests, topics };
+}
+
+/**
+ * What every stack file of the project says about its Databricks account, for lm-account-objects-single-owner:
+ * one stack's plan cannot see another's. A stack file that does not read is left out (its own plan reports it).
+ */
+export function projectAccountClaims(root: string, manifests: readonly LoadedManifest[]): AccountClaim[] {
+  const mesh = meshOf(manifests);
+  return listStacks(root).flatMap((stack) => {
+    try {
+      return [accountClaim(stack, readStackConfig(root, stack).settings, mesh)];
+    } catch {
+      return [];
+    }
+  });
 }
 
 /**
  * Runs the pack over the plan. The offline plan keeps secretness, so the secrets rule runs in its exact mode;
  * a user's config overrides everything else.
  */
-export function checkPlan(plan: OfflinePlan, userConfig: PolicyPackConfig, previous?: PreviousPlan): Violation[] {
+export function checkPlan(
+  plan: OfflinePlan,
+  userConfig: PolicyPackConfig,
+  breaking?: BreakingChangeConfig,
+  accountClaims: readonly AccountClaim[] = [],
+  previousTopics?: PreviousTopics,
+): Violation[] {
   const base: PolicyPackConfig = {
     "lm-secrets-not-plaintext": { secretsVisible: true },
-    ...(previous ? { "lm-breaking-change-needs-major": { previous: previous.contracts }, "lm-kafka-prod-topic-replacement": { previousTopics: previous.topics } } : {}),
+    "lm-account-objects-single-owner": { stacks: [...accountClaims] },
+    ...(breaking ? { "lm-breaking-change-needs-major": { ...breaking } } : {}),
+    ...(previousTopics ? { "lm-kafka-prod-topic-replacement": { previousTopics } } : {}),
   };
   const merged: PolicyPackConfig = { ...base };
   for (const [k, v] of Object.entries(userConfig)) {
@@ -71,6 +94,14 @@ export function survivalSection(plan: OfflinePlan, userConfig: PolicyPackConfig)
   const c: SurvivalConfig = { ...SURVIVAL_DEFAULTS, ...(typeof cfg === "object" ? (cfg as Partial<SurvivalConfig>) : {}) };
   const rows = survivalRows(plan.resources.map((r) => ({ type: r.type, urn: r.urn, props: engineProps(r.inputs) })), c);
   return `## Personal data after an erasure request\n\n${survivalTable(rows, c)}`;
+}
+
+/** The access model's two tables and the prerequisites of the plan (lib/access). */
+export function accessSection(plan: OfflinePlan): string {
+  // Under --preview some inputs are unknown: the tables are the engine's view, with what stays unknown listed.
+  const { resources, unresolved } = accessViewOf(plan.resources);
+  const note = unresolved.length > 0 ? `\nInputs unknown at preview (a privilege they grant shows as missing; \`pulumi up\` checks it): ${unresolved.map((u) => `\`${u}\``).join(", ")}.\n` : "";
+  return accessMarkdown(accessReport(resources), plan.stack) + note;
 }
 
 export { violationsMarkdown };

@@ -4,7 +4,7 @@
 import { readStackConfig } from "../../cli/plan/stack-config";
 import { runOfflinePlan, type OfflinePlan } from "../../cli/plan/run";
 import type { PlannedResource } from "../../cli/plan/record";
-import { runPolicies, type PolicyPackConfig } from "../../policies/harness";
+import { accessViewOf, runPolicies, type PolicyPackConfig } from "../../policies/harness";
 import { allRules } from "../../policies/rules";
 import { ROOT } from "../helpers/settings";
 import { UNKNOWN_IN_PLAN } from "../helpers/policy";
@@ -34,12 +34,52 @@ describe("the preview plan", () => {
     expect(listed.length).toBeGreaterThan(0);
     // In a single stack the domains' catalog name waits for the platform's objects, so a domain schema's name (and
     // what is rendered from the catalog: contracts, recipes) is unknown at preview; bucket policies name bucket ARNs.
+    // The access model then cannot read which tables the GDPR jobs reach (the contracts): lm-workload-privileges
+    // leaves those privileges to the update.
     expect(new Set(listed.map((v) => v.message.split(":")[0]))).toEqual(
-      new Set(["lm-secrets-not-plaintext", "lm-uc-tenant-filter-and-masks", "lm-gdpr-erasure-survival", "lm-datahub-recipe-env-refs", "lm-aws-bucket-tls-only", "lm-uc-one-grants-per-securable"]),
+      new Set([
+        "lm-secrets-not-plaintext",
+        "lm-uc-tenant-filter-and-masks",
+        "lm-gdpr-erasure-survival",
+        "lm-datahub-recipe-env-refs",
+        "lm-aws-bucket-tls-only",
+        "lm-uc-one-grants-per-securable",
+        "lm-workload-privileges",
+      ]),
     );
     expect(listed.filter((v) => v.message.startsWith("lm-uc-one-grants-per-securable")).map((v) => v.urn!.split("::").pop()).sort()).toEqual(
       ["core-business", "external-integrations", "operational-activities", "outcomes-performance", "usage-engagement", "users-identity"].map((d) => `${d}-schema-grants`),
     );
+  });
+});
+
+describe("the access model at preview", () => {
+  // A domain stack's ids are unknown at preview (the pipeline's, the schema's), but every reference names the resource
+  // it comes from, so the access rules check everything with nothing left over: no violation, no deferral.
+  it("resolves a domain stack's unknown ids and checks every privilege", async () => {
+    const domain = await runOfflinePlan(ROOT, readStackConfig(ROOT, "prod", "core-business"), undefined, { preview: true });
+    expect(domain.resources.some((r) => Object.values(r.inputs).includes(UNKNOWN_IN_PLAN))).toBe(true);
+    const { resources, unresolved } = accessViewOf(domain.resources);
+    expect(unresolved).toEqual([]);
+    const job = resources.find((r) => r.name === "core-business-job")!;
+    const perms = resources.find((r) => r.name === "core-business-pipeline-permissions")!;
+    const pipelineUrn = resources.find((r) => r.name === "core-business-pipeline")!.urn;
+    expect(perms.inputs.pipelineId).toBe(`(id of ${pipelineUrn})`);
+    expect(job.inputs.tasks.map((t: { pipelineTask?: { pipelineId: string } }) => t.pipelineTask?.pipelineId).filter(Boolean)).toEqual([`(id of ${pipelineUrn})`]);
+    const access = runPolicies(domain.resources, config).filter((v) => /lm-workload-privileges|lm-tenant-isolation|lm-account-objects-single-owner/.test(`${v.policy} ${v.message}`));
+    expect(access).toEqual([]);
+  });
+
+  it("with a pipeline id it cannot resolve, leaves the missing privilege to the update instead of failing", async () => {
+    const domain = await runOfflinePlan(ROOT, readStackConfig(ROOT, "prod", "core-business"), undefined, { preview: true });
+    // The Permissions lose the dependency that says which pipeline their id is: CAN_RUN can no longer be matched.
+    const cut = domain.resources.map((r) => (r.name === "core-business-pipeline-permissions" ? { ...r, propertyDependencies: {} } : r));
+    expect(accessViewOf(cut).unresolved).toEqual(["core-business-pipeline-permissions pipelineId"]);
+    const v = runPolicies(cut, config);
+    expect(v.filter((x) => x.policy === "lm-workload-privileges")).toEqual([]);
+    expect(v.filter((x) => x.policy === "lm-checked-at-update" && x.message.startsWith("lm-workload-privileges:")).map((x) => x.message)).toEqual([
+      expect.stringContaining("start an update of its pipeline (inputs unknown at preview: core-business-pipeline-permissions pipelineId)"),
+    ]);
   });
 });
 
