@@ -28,6 +28,11 @@ export interface HarnessResource {
   /** Provider URN, without the id. */
   readonly provider: string;
   readonly inputs: Record<string, unknown>;
+  /**
+   * A component's registered outputs (registerOutputs). The engine gives policies these, not the component's inputs,
+   * so the harness does too (see {@link policyProps}).
+   */
+  readonly outputs?: Record<string, unknown>;
   /** Per input, the URNs of the resources its value came from (what the engine gives stack rules). */
   readonly propertyDependencies?: Readonly<Record<string, readonly string[]>>;
 }
@@ -94,12 +99,18 @@ function engineValue(v: unknown): unknown {
 export const engineProps = (inputs: Record<string, unknown>): Record<string, any> => withUnknowns(engineValue(inputs) as Record<string, unknown>);
 
 /**
+ * What the engine hands policies as a resource's props: a custom resource's inputs, a component's registered outputs
+ * (the engine replaces a component's state with what it registers; a component that registers none shows none).
+ */
+export const policyProps = (r: HarnessResource): Record<string, any> => engineProps(r.outputs ?? r.inputs);
+
+/**
  * The plan's resources as the access model reads them under the engine (policies/lib.ts accessView): ids unknown at
  * preview formed from what they refer to, and the inputs that stay unknown.
  */
 export function accessViewOf(resources: readonly HarnessResource[]): AccessView {
   const byUrn = new Map<string, PolicyResource>();
-  for (const r of resources) byUrn.set(r.urn, { type: r.type, urn: r.urn, name: r.name, props: engineProps(r.inputs) } as PolicyResource);
+  for (const r of resources) byUrn.set(r.urn, { type: r.type, urn: r.urn, name: r.name, props: policyProps(r) } as PolicyResource);
   const of = (urns: readonly string[]) => urns.flatMap((u) => (byUrn.has(u) ? [byUrn.get(u)!] : []));
   for (const r of resources) {
     Object.assign(byUrn.get(r.urn)!, {
@@ -118,7 +129,7 @@ const typeOf = (cls: any): string | undefined => (typeof cls?.__pulumiType === "
 export function runPolicies(resources: readonly HarnessResource[], pack: PolicyPackConfig = {}, policies: readonly Policy[] = allRules): Violation[] {
   const out: Violation[] = [];
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
-  const props = new Map(resources.map((r) => [r.urn, engineProps(r.inputs)]));
+  const props = new Map(resources.map((r) => [r.urn, policyProps(r)]));
   takeDeferred(); // a fresh run: nothing left over from an earlier one
   const stackTags = new Map<string, string>();
   for (const p of policies) {

@@ -1,7 +1,8 @@
 // Shared helpers of the lakemesh rules: resource type tokens, typed accessors of our components' inputs, and the
 // plain-data views (manifests, contracts, topics) several rules need. Rules stay small; what they share lives here.
 import * as path from "path";
-import type { PolicyResource, ReportViolation, ResourceValidationArgs } from "@pulumi/policy";
+import type { PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { parse as parseYaml } from "yaml";
 import type { AccessResource } from "../lib/access/plan";
 import type { PipelineContract } from "../lib/compile/contract";
 import type { DomainManifest } from "../lib/manifest/types.gen";
@@ -12,12 +13,17 @@ export const T = {
   Job: "databricks:index/job:Job",
   Topic: "kafka:index/topic:Topic",
   Grants: "databricks:index/grants:Grants",
+  PolicyInfo: "databricks:index/policyInfo:PolicyInfo",
   Grant: "databricks:index/grant:Grant",
   Catalog: "databricks:index/catalog:Catalog",
   Schema: "databricks:index/schema:Schema",
   StorageCredential: "databricks:index/storageCredential:StorageCredential",
   ExternalLocation: "databricks:index/externalLocation:ExternalLocation",
   WorkspaceFile: "databricks:index/workspaceFile:WorkspaceFile",
+  Notebook: "databricks:index/notebook:Notebook",
+  Directory: "databricks:index/directory:Directory",
+  Permissions: "databricks:index/permissions:Permissions",
+  Pipeline: "databricks:index/pipeline:Pipeline",
   SqlObject: "pulumi-nodejs:dynamic:Resource",
   Bucket: "aws:s3/bucket:Bucket",
   PublicAccessBlock: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
@@ -104,6 +110,33 @@ export function topicNumber(props: Record<string, any>, key: string): Known<numb
 /** Physical names of topics that carry personal data, from every DataDomain's spec. */
 export function personalTopics(resources: readonly Pick<PolicyResource, "type" | "props" | "urn">[], rule: string): Set<string> {
   return new Set(resources.flatMap((r) => domainProps(r, rule)?.topics.filter((t) => t.personalData).map((t) => t.name) ?? []));
+}
+
+/**
+ * DataHub ingestion recipes in a ConfigMap's data: each file that looks like one, parsed (or the parse error).
+ * Data unknown at preview (rendered from values a provider computes) is recorded as checked at update for `rule`.
+ */
+export function recipesOf(props: Record<string, any>, rule: string, urn: string | undefined): { file: string; recipe?: any; error?: string }[] {
+  const out: { file: string; recipe?: any; error?: string }[] = [];
+  const data = known(() => (props.data ?? {}) as Record<string, unknown>);
+  if (data === UNKNOWN) {
+    checkedAtUpdate(rule, urn, "the ConfigMap's data");
+    return out;
+  }
+  for (const file of Object.keys(data)) {
+    const text = known(() => data[file]);
+    if (text === UNKNOWN) {
+      checkedAtUpdate(rule, urn, `${file} (rendered from values unknown at preview)`);
+      continue;
+    }
+    if (typeof text !== "string" || !/^source:|\nsource:/.test(text)) continue;
+    try {
+      out.push({ file, recipe: parseYaml(text) });
+    } catch (e) {
+      out.push({ file, error: (e as Error).message });
+    }
+  }
+  return out;
 }
 
 /** A report function bound to a resource's URN, for stack rules. */
@@ -349,4 +382,25 @@ export function identitiesUnknown(view: AccessView, rule: string): boolean {
 /** A stack rule's resources as the access model reads them (lib/access); see accessView for unknowns. */
 export function accessResources(resources: readonly PolicyResource[]): AccessResource[] {
   return accessView(resources).resources;
+}
+
+/**
+ * A rule that leaves to the update, as a whole, a check that reads an input unknown at preview and has no finer
+ * handling (listed by lm-checked-at-update under the rule's name) instead of failing the preview with "can't run
+ * during preview". Rules that read unknowns with `known` keep their finer list; this only catches what they miss.
+ */
+export function deferringUnknowns<P extends ResourceValidationPolicy | StackValidationPolicy>(p: P): P {
+  // Synchronous, as every lakemesh rule is (the offline harness calls them synchronously).
+  const guard = <A extends { urn?: string }>(run: (args: A, report: any) => void) =>
+    (args: A, report: any): void => {
+      try {
+        run(args, report);
+      } catch (e) {
+        if (!isUnknownError(e)) throw e;
+        checkedAtUpdate(p.name, args.urn, "the whole check (it reads an input unknown at preview)");
+      }
+    };
+  if ("validateResource" in p && typeof p.validateResource === "function") return { ...p, validateResource: guard(p.validateResource as any) } as P;
+  if ("validateStack" in p && typeof p.validateStack === "function") return { ...p, validateStack: guard(p.validateStack as any) } as P;
+  return p;
 }

@@ -22,7 +22,7 @@ export function stackValues(stack: StackConfig, overrides: Readonly<Record<strin
 
 /** The local stack a domain stack's StackReference resolves to (the DIY backend has one organization). */
 export function platformStandInName(stack: StackConfig): string {
-  return stack.settings.platformStack?.split("/").pop() ?? platformStackName(stack.settings.env);
+  return platformStackName(stack.settings.env);
 }
 
 /**

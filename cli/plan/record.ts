@@ -55,7 +55,24 @@ function propertyDependencies(req: any): Record<string, string[]> {
  */
 export function recordRegistrations(): PlannedResource[] {
   const recorded: PlannedResource[] = [];
-  const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: any, cb: Callback): void; readResource(req: any, cb: Callback): void };
+  const monitor = pulumi.runtime.getMonitor() as unknown as {
+    registerResource(req: any, cb: Callback): void;
+    readResource(req: any, cb: Callback): void;
+    registerResourceOutputs(req: any, cb: Callback): void;
+  };
+  // A component's registered outputs replace its inputs in what the engine gives policies: keep them per URN.
+  const componentOutputs = new Map<string, Record<string, unknown>>();
+  const withOutputs = (r: PlannedResource): PlannedResource => (!r.custom && componentOutputs.has(r.urn) ? { ...r, outputs: componentOutputs.get(r.urn) } : r);
+  const originalOutputs = monitor.registerResourceOutputs.bind(monitor);
+  monitor.registerResourceOutputs = (req: any, cb: Callback) => {
+    const urn = String(req.getUrn());
+    if (!urn.includes("::pulumi:pulumi:Stack::")) {
+      componentOutputs.set(urn, normalize(req.getOutputs()?.toJavaScript() ?? {}) as Record<string, unknown>);
+      const i = recorded.findIndex((r) => r.urn === urn);
+      if (i >= 0) recorded[i] = withOutputs(recorded[i]);
+    }
+    originalOutputs(req, cb);
+  };
   // Reads (a StackReference, Resource.get) are recorded too, so the plan shows what a stack depends on.
   const originalRead = monitor.readResource.bind(monitor);
   monitor.readResource = (req: any, cb: Callback) => {
@@ -81,7 +98,7 @@ export function recordRegistrations(): PlannedResource[] {
   monitor.registerResource = (req: any, cb: Callback) => {
     original(req, (err, resp: any) => {
       if (!err && resp) {
-        recorded.push({
+        recorded.push(withOutputs({
           urn: resp.getUrn(),
           type: req.getType(),
           name: req.getName(),
@@ -93,7 +110,7 @@ export function recordRegistrations(): PlannedResource[] {
           provider: String(req.getProvider() ?? "").replace(/::[^:]*$/, ""),
           inputs: normalize(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
           propertyDependencies: propertyDependencies(req),
-        });
+        }));
       }
       cb(err, resp);
     });

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { planMocks } from "./mocks";
+import { OFFLINE_ORGANIZATION, planMocks } from "./mocks";
 import { recordRegistrations, recordStackOutputs, settle, useEngineUrns, type PlannedResource } from "./record";
 import type { StackConfig } from "./stack-config";
 
@@ -19,7 +19,7 @@ export interface OfflinePlan {
  */
 export async function runOfflinePlan(root: string, stack: StackConfig, platformOutputs?: Record<string, unknown>, opts: { preview?: boolean } = {}): Promise<OfflinePlan> {
   const preview = opts.preview ?? false;
-  await pulumi.runtime.setMocks(planMocks(stack.settings, platformOutputs, preview), stack.project, stack.stack, preview, "organization");
+  await pulumi.runtime.setMocks(planMocks(stack.settings, platformOutputs, stack.project, preview), stack.project, stack.stack, preview, OFFLINE_ORGANIZATION);
   pulumi.runtime.setAllConfig({ ...stack.config }, [...stack.secretKeys]);
   useEngineUrns();
   const recorded = recordRegistrations();

@@ -3,6 +3,7 @@ import { renderDomainArtifacts, type DomainSpec, type Settings } from "../../lib
 import type { DomainManifest } from "../../lib/manifest";
 import { TYPES } from "../types";
 import { createCatalog } from "./catalog";
+import { createKafkaCredentials } from "./credentials";
 import { createDatahubIngestion } from "./datahub";
 import { createKafka } from "./kafka";
 import { createPipeline } from "./pipeline";
@@ -20,6 +21,11 @@ export interface DataDomainArgs {
   readonly platform: PlatformRefs;
   /** Project folder the spec's project-relative code files are read from. */
   readonly root: string;
+  /**
+   * SCRAM passwords of the domain's Kafka users, by secret config key (spec.kafkaCredentials.users[].passwordKey).
+   * @default {}
+   */
+  readonly kafkaPasswords?: Readonly<Record<string, pulumi.Input<string>>>;
 }
 
 /**
@@ -39,13 +45,15 @@ export class DataDomain extends pulumi.ComponentResource {
   constructor(name: string, args: DataDomainArgs, opts?: pulumi.ComponentResourceOptions) {
     // The inputs the policy pack reads: the whole manifest, and the physical names it cannot derive. Kept small:
     // every registered input is serialized, and the whole spec would cost more than all the children.
-    super(TYPES.DataDomain, name, { manifest: args.manifest, env: args.settings.env, schema: args.spec.schema.name, topics: args.spec.topics.map((t) => ({ name: t.name, personalData: t.personalData })) }, opts);
+    const policyInputs = { manifest: args.manifest, env: args.settings.env, schema: args.spec.schema.name, topics: args.spec.topics.map((t) => ({ name: t.name, personalData: t.personalData })) };
+    super(TYPES.DataDomain, name, policyInputs, opts);
     const { spec, manifest, settings } = args;
     const names = resolveNames(args.platform);
     const artifacts = names.apply((n) => renderDomainArtifacts(settings, spec, manifest, n, { warehouseId: n.warehouseId, gmsUrl: n.gmsUrl }));
     const { topics } = createKafka(spec, this);
+    const credentials = createKafkaCredentials(spec, settings, args.kafkaPasswords ?? {}, this);
     const { schema } = createCatalog(spec, args.platform.catalog, this);
-    const { pipeline, job } = createPipeline(spec, args.root, artifacts, { catalog: args.platform.catalog, warehouseId: args.platform.warehouseId }, schema, this);
+    const { pipeline, job } = createPipeline(spec, args.root, artifacts, { catalog: args.platform.catalog, warehouseId: args.platform.warehouseId }, [schema, ...credentials], this);
     createDatahubIngestion(spec, artifacts, this);
 
     this.schemaName = schema.name;
@@ -53,6 +61,8 @@ export class DataDomain extends pulumi.ComponentResource {
     this.pipelineId = pipeline.id;
     this.jobId = job.id;
     this.contractSha256 = artifacts.apply((a) => a.contractSha256);
-    this.registerOutputs({ schemaName: this.schemaName, topicNames: this.topicNames, pipelineId: this.pipelineId, jobId: this.jobId, contractSha256: this.contractSha256 });
+    // The policy inputs are registered as outputs too: the engine gives stack policies a component's registered
+    // outputs, not its inputs, and without them every rule reading the manifest would check nothing.
+    this.registerOutputs({ ...policyInputs, schemaName: this.schemaName, topicNames: this.topicNames, pipelineId: this.pipelineId, jobId: this.jobId, contractSha256: this.contractSha256 });
   }
 }

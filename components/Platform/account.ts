@@ -38,16 +38,26 @@ export function createGovernedTags(spec: PlatformSpec, parent: pulumi.Resource):
 }
 
 /**
+ * An account lookup (a provider invoke) made only at update; at preview its id is unknown, as a resource's computed id
+ * is before it exists. The lookups call the Databricks account API, and a preview must run without it: `lakemesh
+ * preview` and CI have no network and dummy credentials. What a membership means (group name, member application id)
+ * is in its inputs at preview, which is what the access model and the policies read; the SCIM ids only at update.
+ */
+function lookupAtUpdate(lookup: () => pulumi.Output<string>): pulumi.Output<string> {
+  return pulumi.runtime.isDryRun() ? pulumi.output(pulumi.unknown as unknown as string) : lookup();
+}
+
+/**
  * Workload principals in the account groups the filter and masks reveal to, through the account-level provider.
- * One lookup per group and per principal.
+ * One lookup per group and per principal, at update (lookupAtUpdate).
  */
 export function createMemberships(spec: PlatformSpec, accountProvider: databricks.Provider, parent: pulumi.Resource): GroupMembership[] {
   const groups = new Map<string, pulumi.Output<string>>();
   const members = new Map<string, pulumi.Output<string>>();
   const invoke = { parent, provider: accountProvider };
   return spec.memberships.map((m) => {
-    if (!groups.has(m.group)) groups.set(m.group, databricks.getGroupOutput({ displayName: m.group }, invoke).id);
-    if (!members.has(m.member)) members.set(m.member, databricks.getServicePrincipalOutput({ applicationId: m.member }, invoke).id);
+    if (!groups.has(m.group)) groups.set(m.group, lookupAtUpdate(() => databricks.getGroupOutput({ displayName: m.group }, invoke).id));
+    if (!members.has(m.member)) members.set(m.member, lookupAtUpdate(() => databricks.getServicePrincipalOutput({ applicationId: m.member }, invoke).id));
     return new GroupMembership(m.resourceName, { group: m.group, member: m.member, groupId: groups.get(m.group)!, memberId: members.get(m.member)!, accountProvider }, { parent });
   });
 }

@@ -2,6 +2,7 @@ import * as databricks from "@pulumi/databricks";
 import * as pulumi from "@pulumi/pulumi";
 import { accessControl, type GdprSpec } from "../../lib/compile";
 import { TYPES } from "../types";
+import { createFolder } from "../folder";
 import { keep, projectFileBase64 } from "../options";
 
 /** Arguments for {@link Gdpr}. */
@@ -20,6 +21,11 @@ export interface GdprArgs {
   readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
   /** Project folder the spec's project-relative notebooks and module are read from. */
   readonly root: string;
+  /**
+   * What the GDPR folder is created after: the stack's root folder and its ACL.
+   * @default []
+   */
+  readonly folderDependsOn?: pulumi.Resource[];
 }
 
 /**
@@ -46,10 +52,12 @@ export class Gdpr extends pulumi.ComponentResource {
       ...spec.secretScope.readers.map((principal) => ({ principal, permission: "READ" })),
     ].map((a) => new databricks.SecretAcl(`gdpr-secret-acl-${a.principal}`, { scope: scope.name, principal: a.principal, permission: a.permission }, { parent: scope }));
 
-    const module = new databricks.WorkspaceFile(spec.module.resourceName, { path: spec.module.path, contentBase64: projectFileBase64(args.root, spec.module.source) }, { parent: this });
+    // Code that runs with access to every registered table: uploaded only into a folder whose ACL is already set.
+    const { ready } = createFolder(spec.folder, this, args.folderDependsOn ?? []);
+    const module = new databricks.WorkspaceFile(spec.module.resourceName, { path: spec.module.path, contentBase64: projectFileBase64(args.root, spec.module.source) }, { parent: this, dependsOn: [ready] });
     const ids: Record<string, pulumi.Output<string>> = {};
     for (const j of spec.jobs) {
-      const notebook = new databricks.Notebook(j.notebook.resourceName, { path: j.notebook.path, contentBase64: projectFileBase64(args.root, j.notebook.source), language: "PYTHON" }, { parent: this });
+      const notebook = new databricks.Notebook(j.notebook.resourceName, { path: j.notebook.path, contentBase64: projectFileBase64(args.root, j.notebook.source), language: "PYTHON" }, { parent: this, dependsOn: [ready] });
       const job = new databricks.Job(
         j.resourceName,
         {

@@ -58,7 +58,7 @@ const mesh = () => {
   return meshOf(validateMesh(files).manifests);
 };
 const topicsOf = (domain: string): TopicSpec[] => compileTopics(stack.settings, mesh().byName.get(domain)!);
-const aclsOf = (domain: string): AclSpec[] => compileAcls(stack.settings, mesh(), mesh().byName.get(domain)!);
+const aclsOf = (domain: string): AclSpec[] => compileAcls(stack.settings, mesh().byName.get(domain)!);
 const password = (user: string) => `pw-${user}-local-test`;
 
 async function pulumi(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<RunResult> {

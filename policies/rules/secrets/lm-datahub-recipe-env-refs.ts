@@ -1,6 +1,5 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { parse } from "yaml";
-import { checkedAtUpdate, known, ruleId, T, UNKNOWN } from "../../lib";
+import { checkedAtUpdate, known, recipesOf, ruleId, T, UNKNOWN } from "../../lib";
 
 const ID = ruleId(__filename);
 
@@ -25,19 +24,8 @@ export const policy: ResourceValidationPolicy = {
   configSchema: { properties: {} },
   validateResource: (args, report) => {
     if (args.type === T.ConfigMap) {
-      const data = known(() => (args.props.data ?? {}) as Record<string, unknown>);
-      if (data === UNKNOWN) return checkedAtUpdate(ID, args.urn, "the ConfigMap's data");
-      for (const file of Object.keys(data)) {
-        const text = known(() => data[file]);
-        if (text === UNKNOWN) {
-          checkedAtUpdate(ID, args.urn, `${file} (rendered from values unknown at preview)`);
-          continue;
-        }
-        if (typeof text !== "string" || !/^source:|\nsource:/.test(text)) continue;
-        let recipe: unknown;
-        try {
-          recipe = parse(text);
-        } catch {
+      for (const { file, recipe, error } of recipesOf(args.props, ID, args.urn)) {
+        if (error !== undefined) {
           report(`recipe ${file} is not valid YAML`);
           continue;
         }

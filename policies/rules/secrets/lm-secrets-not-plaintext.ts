@@ -58,6 +58,8 @@ export const policy: ResourceValidationPolicy = {
       // An unknown value is computed by a provider (an id, an ARN): it is checked when `pulumi up` knows it.
       if (value === UNKNOWN) return checkedAtUpdate(ID, args.urn, `input ${path}`);
       if (typeof value !== "string" || value === "") return;
+      // The DataHub chart's secureEnv maps a Kafka property to the key of a Kubernetes secret that holds its value.
+      if (/(^|\.)credentialsAndCertsSecrets\.secureEnv\./.test(path)) return;
       // ${ENV} (DataHub recipes) and {{secrets/scope/key}} (Databricks) are references, resolved where they run.
       const reference = /^\$\{[A-Z0-9_]+\}$/.test(value) || /^\{\{secrets\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\}\}$/.test(value);
       if (secretsVisible && SENSITIVE.test(key) && !allowedPlainKeys.includes(key) && !reference) {
