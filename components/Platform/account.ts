@@ -2,6 +2,7 @@ import * as databricks from "@pulumi/databricks";
 import * as pulumi from "@pulumi/pulumi";
 import { aclPrincipal, type PlatformSpec } from "../../lib/compile";
 import { GroupMembership } from "../access";
+import { lookupAtUpdate } from "../options";
 
 /**
  * Account-level objects. Governed tags are account-wide ("Governed tags are defined at the account level",
@@ -35,16 +36,6 @@ export function createGovernedTags(spec: PlatformSpec, parent: pulumi.Resource):
     out.push(tag);
   }
   return out;
-}
-
-/**
- * An account lookup (a provider invoke) made only at update; at preview its id is unknown, as a resource's computed id
- * is before it exists. The lookups call the Databricks account API, and a preview must run without it: `lakemesh
- * preview` and CI have no network and dummy credentials. What a membership means (group name, member application id)
- * is in its inputs at preview, which is what the access model and the policies read; the SCIM ids only at update.
- */
-function lookupAtUpdate(lookup: () => pulumi.Output<string>): pulumi.Output<string> {
-  return pulumi.runtime.isDryRun() ? pulumi.output(pulumi.unknown as unknown as string) : lookup();
 }
 
 /**
