@@ -29,8 +29,8 @@ export interface HarnessResource {
   readonly provider: string;
   readonly inputs: Record<string, unknown>;
   /**
-   * A component's registered outputs (registerOutputs). The engine gives policies these, not the component's inputs,
-   * so the harness does too (see {@link policyProps}).
+   * A component's registered outputs (registerOutputs). The engine gives STACK policies these in place of the
+   * component's inputs; resource policies get the inputs (see {@link stackPolicyProps}).
    */
   readonly outputs?: Record<string, unknown>;
   /** Per input, the URNs of the resources its value came from (what the engine gives stack rules). */
@@ -99,10 +99,16 @@ function engineValue(v: unknown): unknown {
 export const engineProps = (inputs: Record<string, unknown>): Record<string, any> => withUnknowns(engineValue(inputs) as Record<string, unknown>);
 
 /**
- * What the engine hands policies as a resource's props: a custom resource's inputs, a component's registered outputs
- * (the engine replaces a component's state with what it registers; a component that registers none shows none).
+ * What the engine hands a STACK policy (validateStack) as a resource's props: its outputs. For a component these are
+ * what it registers (registerOutputs replaces its state); for a custom resource at preview the plan's inputs stand in
+ * (provider-computed outputs are unknown then, the plan marks them so). A RESOURCE policy (validateResource) gets the
+ * resource's inputs instead ({@link engineProps}(r.inputs)). @pulumi/policy 1.21 says so: ResourceValidationArgs.props
+ * is "The inputs of the resource", PolicyResource.props (a stack policy's resources) "The outputs of the resource",
+ * and its server's analyzeStack runs on "the 'outputs', after any mutations have taken place"
+ * (https://www.pulumi.com/docs/reference/pkg/nodejs/pulumi/policy/ and
+ * https://github.com/pulumi/pulumi-policy/blob/master/sdk/nodejs/policy/policy.ts).
  */
-export const policyProps = (r: HarnessResource): Record<string, any> => engineProps(r.outputs ?? r.inputs);
+export const stackPolicyProps = (r: HarnessResource): Record<string, any> => engineProps(r.outputs ?? r.inputs);
 
 /**
  * The plan's resources as the access model reads them under the engine (policies/lib.ts accessView): ids unknown at
@@ -110,7 +116,7 @@ export const policyProps = (r: HarnessResource): Record<string, any> => enginePr
  */
 export function accessViewOf(resources: readonly HarnessResource[]): AccessView {
   const byUrn = new Map<string, PolicyResource>();
-  for (const r of resources) byUrn.set(r.urn, { type: r.type, urn: r.urn, name: r.name, props: policyProps(r) } as PolicyResource);
+  for (const r of resources) byUrn.set(r.urn, { type: r.type, urn: r.urn, name: r.name, props: stackPolicyProps(r) } as PolicyResource);
   const of = (urns: readonly string[]) => urns.flatMap((u) => (byUrn.has(u) ? [byUrn.get(u)!] : []));
   for (const r of resources) {
     Object.assign(byUrn.get(r.urn)!, {
@@ -129,7 +135,9 @@ const typeOf = (cls: any): string | undefined => (typeof cls?.__pulumiType === "
 export function runPolicies(resources: readonly HarnessResource[], pack: PolicyPackConfig = {}, policies: readonly Policy[] = allRules): Violation[] {
   const out: Violation[] = [];
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
-  const props = new Map(resources.map((r) => [r.urn, policyProps(r)]));
+  // Resource rules read inputs, stack rules outputs, as the engine hands them (see stackPolicyProps).
+  const inputs = new Map(resources.map((r) => [r.urn, engineProps(r.inputs)]));
+  const outputs = new Map(resources.map((r) => [r.urn, stackPolicyProps(r)]));
   takeDeferred(); // a fresh run: nothing left over from an earlier one
   const stackTags = new Map<string, string>();
   for (const p of policies) {
@@ -154,13 +162,13 @@ export function runPolicies(resources: readonly HarnessResource[], pack: PolicyP
         const provider = r.provider ? byUrn.get(r.provider) : undefined;
         const args: ResourceValidationArgs = {
           type: r.type,
-          props: props.get(r.urn)!,
+          props: inputs.get(r.urn)!,
           urn: r.urn,
           name: r.name,
           opts: options(r),
-          provider: provider ? { type: provider.type, props: props.get(provider.urn)!, urn: provider.urn, name: provider.name } : undefined,
+          provider: provider ? { type: provider.type, props: inputs.get(provider.urn)!, urn: provider.urn, name: provider.name } : undefined,
           isType: (cls: any) => typeOf(cls) === r.type,
-          asType: ((cls: any) => (typeOf(cls) === r.type ? props.get(r.urn) : undefined)) as ResourceValidationArgs["asType"],
+          asType: ((cls: any) => (typeOf(cls) === r.type ? inputs.get(r.urn) : undefined)) as ResourceValidationArgs["asType"],
           ...common,
         };
         for (const fn of fns) {
@@ -178,14 +186,14 @@ export function runPolicies(resources: readonly HarnessResource[], pack: PolicyP
       for (const r of resources) {
         policyResources.set(r.urn, {
           type: r.type,
-          props: props.get(r.urn)!,
+          props: outputs.get(r.urn)!,
           urn: r.urn,
           name: r.name,
           opts: options(r),
           dependencies: [],
           propertyDependencies: {},
           isType: (cls: any) => typeOf(cls) === r.type,
-          asType: ((cls: any) => (typeOf(cls) === r.type ? props.get(r.urn) : undefined)) as PolicyResource["asType"],
+          asType: ((cls: any) => (typeOf(cls) === r.type ? outputs.get(r.urn) : undefined)) as PolicyResource["asType"],
         } as PolicyResource);
       }
       for (const r of resources) {

@@ -60,7 +60,8 @@ export function recordRegistrations(): PlannedResource[] {
     readResource(req: any, cb: Callback): void;
     registerResourceOutputs(req: any, cb: Callback): void;
   };
-  // A component's registered outputs replace its inputs in what the engine gives policies: keep them per URN.
+  // A component's registered outputs replace its inputs in what the engine gives STACK policies (resource policies get
+  // the inputs, policies/harness.ts stackPolicyProps): keep them per URN.
   const componentOutputs = new Map<string, Record<string, unknown>>();
   const withOutputs = (r: PlannedResource): PlannedResource => (!r.custom && componentOutputs.has(r.urn) ? { ...r, outputs: componentOutputs.get(r.urn) } : r);
   const originalOutputs = monitor.registerResourceOutputs.bind(monitor);

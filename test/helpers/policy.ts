@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { isDeepStrictEqual } from "util";
 import { readStackConfig, withDomainPrincipals } from "../../cli/plan/stack-config";
 import { runOfflinePlan } from "../../cli/plan/run";
 import type { PlannedResource } from "../../cli/plan/record";
@@ -33,12 +34,24 @@ export function violations(policy: Policy, resources: readonly PlannedResource[]
   return runPolicies(resources, base, [policy]).map((v) => `${v.message} @ ${v.urn ? names.get(v.urn) ?? v.urn : "(stack)"}`);
 }
 
-/** A deep copy of the resources with one change applied to the first resource matching `find`. */
+/**
+ * A deep copy of the resources with one change applied to the first resource matching `find`. A component registers
+ * the inputs policies read as outputs too (stack rules read those under the engine, resource rules the inputs), so an
+ * edited input that the component also registered unchanged is carried into its outputs, as a manifest change would.
+ */
 export function change(resources: readonly PlannedResource[], find: (r: PlannedResource) => boolean, edit: (r: PlannedResource & { inputs: any }) => void): PlannedResource[] {
-  const copy = structuredClone(resources) as (PlannedResource & { inputs: any })[];
+  const copy = structuredClone(resources) as (PlannedResource & { inputs: any; outputs?: Record<string, unknown> })[];
   const target = copy.find(find);
   if (!target) throw new Error("the change matches no resource");
+  const before = structuredClone(target);
   edit(target);
+  if (before.outputs && target.outputs) {
+    for (const k of new Set([...Object.keys(before.inputs), ...Object.keys(target.inputs)])) {
+      if (!(k in before.outputs) || !isDeepStrictEqual(before.inputs[k], before.outputs[k])) continue;
+      if (k in target.inputs) target.outputs[k] = structuredClone(target.inputs[k]);
+      else delete target.outputs[k];
+    }
+  }
   return copy;
 }
 
