@@ -13,7 +13,7 @@ import type {
   StackValidationArgs,
   StackValidationPolicy,
 } from "@pulumi/policy";
-import { accessView, isUnknownError, takeDeferred, UNKNOWN_INPUT, withUnknowns, type AccessView } from "./lib";
+import { accessView, isUnknownError, setManifestRoots, takeDeferred, UNKNOWN_INPUT, withUnknowns, type AccessView } from "./lib";
 import { allRules } from "./rules";
 
 /** A resource as the harness takes it (the plan recorder's shape). */
@@ -131,8 +131,12 @@ export function accessViewOf(resources: readonly HarnessResource[]): AccessView 
 
 const typeOf = (cls: any): string | undefined => (typeof cls?.__pulumiType === "string" ? cls.__pulumiType : undefined);
 
-/** Runs every policy over the resources and returns the violations of the ones not disabled. */
-export function runPolicies(resources: readonly HarnessResource[], pack: PolicyPackConfig = {}, policies: readonly Policy[] = allRules): Violation[] {
+/**
+ * Runs every policy over the resources and returns the violations of the ones not disabled. `projectRoot` is where
+ * the manifests' files are, for violations that name file:line:col (@default the working folder).
+ */
+export function runPolicies(resources: readonly HarnessResource[], pack: PolicyPackConfig = {}, policies: readonly Policy[] = allRules, projectRoot?: string): Violation[] {
+  setManifestRoots(projectRoot ? [projectRoot] : []);
   const out: Violation[] = [];
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
   // Resource rules read inputs, stack rules outputs, as the engine hands them (see stackPolicyProps).

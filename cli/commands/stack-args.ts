@@ -1,6 +1,7 @@
-import * as fs from "fs";
 import * as path from "path";
-import { formatError, readManifestFiles, validateMesh, type LoadedManifest } from "../../lib/manifest";
+import { formatError, readManifestFiles, sortErrors, validateMesh, type LoadedManifest } from "../../lib/manifest";
+import { readRegularFile, UnreadableFileError } from "../../lib/read-file";
+import { printable } from "../../lib/text";
 import type { StackConfig } from "../plan/stack-config";
 import { Io, UsageError } from "../usage";
 
@@ -10,6 +11,9 @@ export const STACK_OPTIONS = {
   domain: { type: "string" },
   "platform-outputs": { type: "string" },
 } as const;
+
+/** At most this many bytes of --platform-outputs (pulumi stack output --json of the platform stack). */
+export const MAX_PLATFORM_OUTPUTS_BYTES = 4 * 1024 * 1024;
 
 /** What plan and preview take from --stack, --domain and --platform-outputs. */
 export interface StackArgs {
@@ -41,7 +45,8 @@ export async function readStackArgs(command: string, io: Io, values: { stack?: s
   }
   const read = readManifestFiles([path.join(root, "domains")], root);
   const validated = validateMesh(read.files);
-  const errors = [...read.errors, ...validated.errors];
+  const { stackManifestErrors } = await import("../../lib/compile");
+  const errors = sortErrors([...read.errors, ...validated.errors, ...stackManifestErrors(stack.settings, validated.manifests)]);
   if (errors.length > 0) {
     for (const e of errors) io.err(formatError(e) + "\n");
     io.err(`lakemesh ${command}: ${errors.length} manifest error(s); nothing was written\n`);
@@ -51,9 +56,12 @@ export async function readStackArgs(command: string, io: Io, values: { stack?: s
   const manifests = validated.manifests;
   if (!file) return { stack, manifests };
   try {
-    return { stack, manifests, platformOutputs: JSON.parse(fs.readFileSync(path.resolve(root, file), "utf8")) };
+    const parsed: unknown = JSON.parse(readRegularFile(path.resolve(root, file), MAX_PLATFORM_OUTPUTS_BYTES));
+    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("not a JSON object of stack outputs");
+    return { stack, manifests, platformOutputs: parsed as Record<string, unknown> };
   } catch (e) {
-    io.err(`lakemesh ${command}: --platform-outputs ${file}: ${(e as Error).message}\n`);
+    const why = e instanceof UnreadableFileError ? `file ${e.message}; a regular file of at most ${MAX_PLATFORM_OUTPUTS_BYTES} bytes` : (e as Error).message.slice(0, 200);
+    io.err(`lakemesh ${command}: --platform-outputs ${printable(file)}: ${printable(why)}\n`);
     return undefined;
   }
 }

@@ -1,9 +1,9 @@
 // `lakemesh preview` without the command line: a stack's config generated from its Pulumi.<stack>.yaml, the platform
 // stand-in a domain stack reads, then `pulumi preview --policy-pack policies --json` through the real engine.
 import * as path from "path";
-import { OFFLINE_WAREHOUSE_ID } from "../plan/mocks";
+import { projectPlatformOutputs } from "../plan/mocks";
 import { OFFLINE_SECRET, type StackConfig } from "../plan/stack-config";
-import { CONFIG_NAMESPACE, platformOutputs, platformStackName } from "../../lib/compile";
+import { CONFIG_NAMESPACE, platformStackName } from "../../lib/compile";
 import { allRules } from "../../policies/rules";
 import { readPreviewEvents, type PreviewEvents } from "./events";
 import { summarize, type PreviewSummary } from "./summary";
@@ -27,12 +27,12 @@ export function platformStandInName(stack: StackConfig): string {
 
 /**
  * For a domain stack: the platform stack it reads, as a stand-in holding only the platform's outputs (`outputs`, or
- * the ones the platform would export, with the offline warehouse id).
+ * the ones the platform plan of the project's manifests exports, masks included, with the offline warehouse id).
  */
 export async function importPlatformStandIn(ws: Workspace, stack: StackConfig, outputs?: Record<string, unknown>): Promise<string | undefined> {
   if (stack.settings.mode !== "domain") return undefined;
   const name = platformStandInName(stack);
-  await importOutputsOnly(ws, name, outputs ?? { ...platformOutputs(stack.settings, OFFLINE_WAREHOUSE_ID) });
+  await importOutputsOnly(ws, name, outputs ?? projectPlatformOutputs(ws.root, stack.settings));
   return name;
 }
 

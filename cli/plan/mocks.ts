@@ -1,6 +1,8 @@
 import { createHash } from "crypto";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { platformOutputs, platformStackName, type Settings } from "../../lib/compile";
+import { maskSpecs, meshOf, platformOutputs, platformStackName, type Mesh, type Settings } from "../../lib/compile";
+import { readManifestFiles, validateMesh } from "../../lib/manifest";
 
 /** The warehouse id of every offline plan: the platform plan's SqlEndpoint gets it, domain plans read it. */
 export const OFFLINE_WAREHOUSE_ID = "offline-warehouse-id";
@@ -66,6 +68,19 @@ const unknownLeaves = (v: unknown): unknown =>
 /** The organisation every offline plan runs in (what pulumi.getOrganization() returns under the mocks). */
 export const OFFLINE_ORGANIZATION = "organization";
 
+/** What the platform plan of `mesh` exports: a domain stack's plan reads these by default. */
+export function offlinePlatformOutputs(s: Settings, mesh?: Mesh): Record<string, unknown> {
+  return { ...platformOutputs(s, OFFLINE_WAREHOUSE_ID, maskSpecs(mesh).map((m) => m.key)) };
+}
+
+/**
+ * What the platform plan of the project's manifests (`root`/domains) exports, its masks included: what a domain
+ * stack's offline plan reads by default, and what `lakemesh preview` puts in the platform stand-in.
+ */
+export function projectPlatformOutputs(root: string, s: Settings): Record<string, unknown> {
+  return offlinePlatformOutputs(s, meshOf(validateMesh(readManifestFiles([path.join(root, "domains")], root).files).manifests));
+}
+
 /**
  * Mocks for the offline plan: every resource echoes its inputs, plus the ids and outputs above. A StackReference
  * to the environment's platform stack of `project` returns the outputs the platform plan exports (`platform`
@@ -75,7 +90,7 @@ export const OFFLINE_ORGANIZATION = "organization";
  * exist yet has no id, and the outputs its provider computes are unknown (its inputs are echoed, as the engine's
  * preview does); reads (StackReference, Resource.get) are known.
  */
-export function planMocks(s: Settings, platform: Record<string, unknown> = { ...platformOutputs(s, OFFLINE_WAREHOUSE_ID) }, project?: string, preview = false): pulumi.runtime.Mocks {
+export function planMocks(s: Settings, platform: Record<string, unknown> = offlinePlatformOutputs(s), project?: string, preview = false): pulumi.runtime.Mocks {
   const [region, account] = [s.aws.region, s.aws.accountId];
   const platformStack = `${OFFLINE_ORGANIZATION}/${project ?? "<project>"}/${platformStackName(s.env)}`;
   const isPlatform = (name: string) => {

@@ -1,52 +1,14 @@
-import * as fs from "fs";
 import { accessMarkdown, accessReport, accountClaim, type AccountClaim } from "../../lib/access";
 import { meshOf } from "../../lib/compile";
 import { listStacks, readStackConfig } from "./stack-config";
 import { accessViewOf, engineProps, runPolicies, violationsMarkdown, type PolicyPackConfig, type Violation } from "../../policies/harness";
-import type { DomainManifest, LoadedManifest } from "../../lib/manifest";
+import type { LoadedManifest } from "../../lib/manifest";
 import { survivalRows, survivalTable, SURVIVAL_DEFAULTS, type SurvivalConfig } from "../../policies/rules/gdpr/lm-gdpr-erasure-survival";
 import type { PreviousTopics } from "../../policies/rules/kafka/lm-kafka-prod-topic-replacement";
 import type { BreakingChangeConfig } from "../../policies/rules/manifest/lm-breaking-change-needs-major";
 import type { OfflinePlan } from "./run";
 
-export class PolicyInputError extends Error {}
-
-/** Reads a --policy-config file (the shape of `pulumi preview --policy-pack-config`). */
-export function readPolicyConfig(file: string | undefined): PolicyPackConfig {
-  if (!file) return {};
-  try {
-    const parsed = JSON.parse(fs.readFileSync(file, "utf8"));
-    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("not a JSON object");
-    return parsed as PolicyPackConfig;
-  } catch (e) {
-    throw new PolicyInputError(`--policy-config ${file}: ${(e as Error).message}`);
-  }
-}
-
-/** What the rules compare with from an earlier plan.json: the manifests it was made from, and its topics' partitions. */
-export interface PreviousPlan {
-  readonly manifests: DomainManifest[];
-  readonly topics: PreviousTopics;
-}
-
-/** The manifests (its DataDomain inputs) and topics of a previous plan.json, for the breaking-change and topic-replacement rules. */
-export function previousPlan(file: string): PreviousPlan {
-  let plan: { resources?: { type: string; inputs: { manifest?: DomainManifest; name?: unknown; partitions?: unknown; replicationFactor?: unknown } }[] };
-  try {
-    plan = JSON.parse(fs.readFileSync(file, "utf8"));
-  } catch (e) {
-    throw new PolicyInputError(`--previous ${file}: ${(e as Error).message}`);
-  }
-  const topics: PreviousTopics = {};
-  for (const r of plan.resources ?? []) {
-    if (r.type === "kafka:index/topic:Topic" && typeof r.inputs.name === "string" && typeof r.inputs.partitions === "number") {
-      topics[r.inputs.name] = { partitions: r.inputs.partitions, replicationFactor: Number(r.inputs.replicationFactor) };
-    }
-  }
-  const manifests = (plan.resources ?? []).flatMap((r) => (r.type === "lakemesh:domain:DataDomain" && r.inputs.manifest ? [r.inputs.manifest] : []));
-  if (manifests.length === 0) throw new PolicyInputError(`--previous ${file}: no DataDomain in this plan; give a plan.json written by lakemesh plan`);
-  return { manifests, topics };
-}
+export { PolicyInputError, previousPlan, readPolicyConfig, type PreviousPlan } from "./policy-inputs";
 
 /**
  * What every stack file of the project says about its Databricks account, for lm-account-objects-single-owner:
@@ -72,6 +34,7 @@ export function checkPlan(
   userConfig: PolicyPackConfig,
   breaking?: BreakingChangeConfig,
   accountClaims: readonly AccountClaim[] = [],
+  projectRoot?: string,
   previousTopics?: PreviousTopics,
 ): Violation[] {
   const base: PolicyPackConfig = {
@@ -80,12 +43,13 @@ export function checkPlan(
     ...(breaking ? { "lm-breaking-change-needs-major": { ...breaking } } : {}),
     ...(previousTopics ? { "lm-kafka-prod-topic-replacement": { previousTopics } } : {}),
   };
-  const merged: PolicyPackConfig = { ...base };
+  // No prototype: a key of the user's config can only ever be a policy's entry (readPolicyConfig refuses the rest).
+  const merged: PolicyPackConfig = Object.assign(Object.create(null), base);
   for (const [k, v] of Object.entries(userConfig)) {
     const b = base[k];
     merged[k] = typeof v === "object" && typeof b === "object" ? { ...b, ...v } : v;
   }
-  return runPolicies(plan.resources, merged);
+  return runPolicies(plan.resources, merged, undefined, projectRoot);
 }
 
 /** The survival table of the plan, with the pack's default assumptions (or the user's config of that rule). */

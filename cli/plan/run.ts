@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { OFFLINE_ORGANIZATION, planMocks } from "./mocks";
+import { OFFLINE_ORGANIZATION, planMocks, projectPlatformOutputs } from "./mocks";
 import { recordRegistrations, recordStackOutputs, settle, useEngineUrns, type PlannedResource } from "./record";
 import type { StackConfig } from "./stack-config";
 
@@ -19,7 +19,9 @@ export interface OfflinePlan {
  */
 export async function runOfflinePlan(root: string, stack: StackConfig, platformOutputs?: Record<string, unknown>, opts: { preview?: boolean } = {}): Promise<OfflinePlan> {
   const preview = opts.preview ?? false;
-  await pulumi.runtime.setMocks(planMocks(stack.settings, platformOutputs, stack.project, preview), stack.project, stack.stack, preview, OFFLINE_ORGANIZATION);
+  // By default a domain stack reads what the platform plan of the same manifests exports (its masks included).
+  const platform = platformOutputs ?? projectPlatformOutputs(root, stack.settings);
+  await pulumi.runtime.setMocks(planMocks(stack.settings, platform, stack.project, preview), stack.project, stack.stack, preview, OFFLINE_ORGANIZATION);
   pulumi.runtime.setAllConfig({ ...stack.config }, [...stack.secretKeys]);
   useEngineUrns();
   const recorded = recordRegistrations();

@@ -26,3 +26,11 @@ import json, sys
 for table, c in json.load(sys.stdin).items():
     tenants = ", ".join(f"{t}: {n}" for t, n in c["by_tenant"].items()) or "shared by all tenants"
     print(f"{c['"'"'layer'"'"']:7} {table:60} {c['"'"'rows'"'"']:6}  ({tenants})")'
+scan="$LAKEMESH_LOCAL/demo/scan-$domain.json"
+"$PY" "$LAKEMESH_ROOT/scripts/local/mesh.py" scan --plan "$plan" --domains "$domain" >"$scan" 2>>"$log" || lm_die "the personal-value scan failed; log: $log"
+if [ "$(tr -d ' \n' <"$scan")" = "[]" ]; then
+  lm_log "no column outside the personal ones holds values that look personal"
+else
+  lm_log "columns not marked personal whose values look personal ($scan):"
+  cat "$scan" >&2
+fi

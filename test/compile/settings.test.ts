@@ -1,9 +1,10 @@
 // Stack settings that change what the platform creates: storage managed elsewhere (aws.existingStorage), DataHub
-// run elsewhere (datahub.install), and how Kafka is reached (kafka.auth). Table-driven over the shipped dev config.
+// run elsewhere (datahub.install), and how Kafka is reached (kafka.auth), table-driven over the shipped dev config;
+// then what every shipped stack file's settings read as.
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { compilePlatform, meshOf, readSettings, SettingsError, type Settings } from "../../lib/compile";
+import { compilePlatform, domainSecretKey, meshOf, mustBeSecretConfig, readSettings, SettingsError, type Settings } from "../../lib/compile";
 import { ROOT, shippedMesh } from "../helpers/settings";
 
 const devConfig = (parse(fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, any> }).config;
@@ -108,5 +109,20 @@ describe("stack settings", () => {
       "Pulumi.prod.yaml: lakemesh:abac: true is not allowed; false or unset: pipeline tables declare their row filter and masks themselves, and ABAC policies on the same tables would make every query fail (MULTIPLE_FILTERS, MULTIPLE_MASKS); see README, Row filters and masks",
     );
     expect(settingsOf("prod", { abac: false })).not.toThrow();
+  });
+
+  it.each([
+    ["lakemesh:subjectHashSalt", true],
+    [`lakemesh:${domainSecretKey("kafkaPipelinePassword", "core-business")}`, true],
+    [`lakemesh:${domainSecretKey("kafkaProducerPassword", "core-business")}`, true],
+    ["lakemesh:datahubKafkaPassword", true],
+    ["databricks:token", true],
+    ["lakemesh:kafkaPipelinePassword", true],
+    ["lakemesh:kafkaPipelinePasswordcore", false],
+    ["lakemesh:domain", false],
+    ["lakemesh:kafka", false],
+    ["other:kafkaPipelinePassword-core-business", false],
+  ])("count %s as a secret that a stack file may hold only encrypted: %s", (key, secret) => {
+    expect(mustBeSecretConfig(key)).toBe(secret);
   });
 });

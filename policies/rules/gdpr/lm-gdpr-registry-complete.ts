@@ -1,5 +1,5 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { checkedAtUpdate, domainProps, known, ruleId, T, UNKNOWN } from "../../lib";
+import { checkedAtUpdate, domainProps, known, ruleId, T, UNKNOWN, where } from "../../lib";
 
 const ID = ruleId(__filename);
 
@@ -36,12 +36,15 @@ export const policy: StackValidationPolicy = {
       for (const c of cols) listed.add(`${params.get(`dataset_${i}`)}.${c.name}`);
     }
     for (const d of domains) {
-      for (const ds of d.manifest.spec.datasets) {
-        for (const c of ds.columns.filter((x) => x.personalData)) {
+      d.manifest.spec.datasets.forEach((ds, i) => {
+        ds.columns.forEach((c, j) => {
+          if (!c.personalData) return;
           const key = `${d.schema}.${ds.name}.${c.name}`;
-          if (![...listed].some((l) => l.endsWith(`.${key}`))) report(`personal column ${d.manifest.metadata.name}.${ds.name}.${c.name} is not in the GDPR registry`, rowsResource.urn);
-        }
-      }
+          if (![...listed].some((l) => l.endsWith(`.${key}`))) {
+            report(`${where(d, ["spec", "datasets", i, "columns", j, "personalData"])}: personal column ${d.manifest.metadata.name}.${ds.name}.${c.name} is not in the GDPR registry`, rowsResource.urn);
+          }
+        });
+      });
     }
   },
 };

@@ -1,6 +1,7 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { MS_PER_DAY } from "../../../lib/manifest/duration";
-import { checkedAtUpdate, known, personalTopics, ruleId, T, topicNumber, UNKNOWN } from "../../lib";
+import { ERASURE_DEADLINE_MS } from "../../../lib/manifest/topic-retention";
+import { checkedAtUpdate, known, personalTopics, ruleId, T, topicDeclaration, topicNumber, UNKNOWN } from "../../lib";
 
 const ID = ruleId(__filename);
 
@@ -11,7 +12,7 @@ export const policy: StackValidationPolicy = {
   enforcementLevel: "mandatory",
   severity: "critical",
   remediationSteps: "Lower the topic's retention in the manifest (e.g. P7D); events older than that are read from bronze, not Kafka.",
-  configSchema: { properties: { maxRetentionMs: { type: "integer", minimum: 1, default: 30 * MS_PER_DAY } } },
+  configSchema: { properties: { maxRetentionMs: { type: "integer", minimum: 1, default: ERASURE_DEADLINE_MS } } },
   validateStack: (args, report) => {
     const { maxRetentionMs } = args.getConfig<{ maxRetentionMs: number }>();
     const personal = personalTopics(args.resources, ID);
@@ -23,9 +24,10 @@ export const policy: StackValidationPolicy = {
       }
       if (!personal.has(name)) continue;
       const ms = topicNumber(t.props, "retention.ms");
+      const at = topicDeclaration(args.resources, name, "retention", ID);
       if (ms === UNKNOWN) checkedAtUpdate(ID, t.urn, `retention.ms of personal-data topic ${name}`);
-      else if (ms === undefined || ms < 0 || !Number.isFinite(ms)) report(`personal-data topic ${name} keeps events forever (retention.ms ${ms ?? "unset"})`, t.urn);
-      else if (ms > maxRetentionMs) report(`personal-data topic ${name} keeps events ${ms / MS_PER_DAY} days; at most ${maxRetentionMs / MS_PER_DAY} days (the erasure deadline)`, t.urn);
+      else if (ms === undefined || ms < 0 || !Number.isFinite(ms)) report(`${at}personal-data topic ${name} keeps events forever (retention.ms ${ms ?? "unset"})`, t.urn);
+      else if (ms > maxRetentionMs) report(`${at}personal-data topic ${name} keeps events ${ms / MS_PER_DAY} days; at most ${maxRetentionMs / MS_PER_DAY} days (the erasure deadline)`, t.urn);
     }
   },
 };
