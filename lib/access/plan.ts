@@ -69,7 +69,9 @@ export function contractsByPath(resources: readonly AccessResource[]): Map<strin
 
 /** The stack's declared identities (the Identities component's inputs), if the plan has them. */
 export function identitiesOf(resources: readonly AccessResource[]): Identities | undefined {
-  const r = resources.find((x) => x.type === R.Identities);
+  // Without its spec (under a targeted `pulumi up` that leaves it out, the engine hands stack policies an Identities
+  // with no outputs) the plan declares no identities.
+  const r = resources.find((x) => x.type === R.Identities && typeof x.inputs.account === "object" && x.inputs.account !== null);
   return r ? (r.inputs as Identities) : undefined;
 }
 

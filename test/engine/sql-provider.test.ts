@@ -6,8 +6,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { prepareStack, runPulumi, stateFile, type RunResult, type Workspace } from "../../cli/engine/workspace";
 import { readStackConfig } from "../../cli/plan/stack-config";
-import { compileGovernanceObjects, type GovernanceObjectSpec } from "../../lib/compile";
-import { ROOT } from "../helpers/settings";
+import { compileGovernanceObjects, maskSpecs, type GovernanceObjectSpec } from "../../lib/compile";
+import { ROOT, shippedMesh } from "../helpers/settings";
 import { stub, type Seen } from "../helpers/stub-api";
 import { testWorkspace, upChanges, upEvents } from "./helpers";
 
@@ -19,7 +19,8 @@ let ws: Workspace;
 let api: Awaited<ReturnType<typeof stub>>;
 let file: string;
 const statements = () => api.seen.filter((s) => s.method === "POST" && s.url === "/api/2.0/sql/statements");
-const governance = (): GovernanceObjectSpec[] => compileGovernanceObjects(readStackConfig(ROOT, "dev").settings);
+// As the fixture compiles them: the shipped mesh's masks included.
+const governance = (): GovernanceObjectSpec[] => compileGovernanceObjects(readStackConfig(ROOT, "dev").settings, maskSpecs(shippedMesh()));
 const bySuffix = (suffix: string) => governance().find((o) => o.name.endsWith(suffix))!;
 
 async function up(variant: string, expectFailure = false): Promise<{ r: RunResult; sent: Seen[] }> {

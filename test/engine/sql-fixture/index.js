@@ -18,10 +18,11 @@ const cfg = new pulumi.Config("lakemesh-sql");
 const settings = readStackConfig(repo, "dev").settings;
 const { files } = manifest.readManifestFiles([path.join(repo, "domains")], repo);
 const mesh = compile.meshOf(manifest.validateMesh(files).manifests);
-const names = compile.platformNames(settings.catalog);
+// The platform declares a mask per (category, type) of its mesh (numeric personal columns get their own).
+const names = compile.meshPlatformNames(settings.catalog, mesh);
 const registry = compile.compileRegistry(mesh.domains.map((d) => compile.compileContract(settings, names, d)));
 
-let objects = [...compile.compileGovernanceObjects(settings), compile.compileRegistryRows(settings, registry)];
+let objects = [...compile.compileGovernanceObjects(settings, compile.maskSpecs(mesh)), compile.compileRegistryRows(settings, registry)];
 const variant = cfg.get("variant") || "v1";
 if (variant !== "v1") {
   const mark = variant === "v4" ? "v4" : "v2";
