@@ -412,6 +412,31 @@ export function identitiesUnknown(view: AccessView, rule: string): boolean {
   return true;
 }
 
+/**
+ * Whether a targeted update (`pulumi up --target`) leaves `r` out: a resource not yet created and not targeted is a
+ * skipped create, which the engine still hands to stack policies, with no properties at all (seen with the real
+ * engine: the untargeted Identities component, jobs, pipelines and grants of a Kafka-only `up`). Nothing of it exists
+ * after the update. Every resource lakemesh plans has inputs (a component, its registered outputs), so an empty one
+ * is never a planned resource that the update creates.
+ */
+export function leftOutByTarget(r: Pick<PolicyResource, "props">): boolean {
+  const raw = ((r.props as Record<string, unknown>)[proxy.getSpecialProxyTarget] ?? r.props) as Record<string, unknown> | undefined;
+  return !raw || Object.keys(raw).length === 0;
+}
+
+/**
+ * Whether the stack's Identities component is left out of this update by --target (leftOutByTarget). A rule that
+ * checks against the identities then cannot check what the update deploys; it must refuse only when the update
+ * deploys something it covers (`covered`, from the resources the update keeps), and check nothing otherwise.
+ */
+export function identitiesLeftOut(resources: readonly PolicyResource[]): boolean {
+  const ids = resources.find((r) => r.type === "lakemesh:access:Identities");
+  return ids !== undefined && leftOutByTarget(ids);
+}
+
+/** The resources this update creates, updates or keeps: those a targeted update leaves out dropped (leftOutByTarget). */
+export const inThisUpdate = <R extends Pick<PolicyResource, "props">>(resources: readonly R[]): R[] => resources.filter((r) => !leftOutByTarget(r));
+
 /** A stack rule's resources as the access model reads them (lib/access); see accessView for unknowns. */
 export function accessResources(resources: readonly PolicyResource[]): AccessResource[] {
   return accessView(resources).resources;

@@ -686,6 +686,44 @@ describe("lm-workload-privileges: every workload holds what its actions need", (
   it("flags a plan that declares no identities", () => {
     expect(violations(rule(id), without(base, (x) => x.type === IDENTITIES))).toEqual(["the plan declares no identities (lakemesh:access:Identities): nothing says which principal runs what @ (stack)"]);
   });
+  it("reads an access control entry as the real provider previews it: the unset names are empty strings", () => {
+    // The real engine's preview hands stack policies { groupName: "", servicePrincipalName: "<id>", userName: "" }.
+    const filled = (a: any) => ({ groupName: "", servicePrincipalName: "", userName: "", ...a });
+    let r = base;
+    for (const p of r.filter((x) => x.type === PERMISSIONS)) r = change(r, (x) => x.urn === p.urn, (x) => (x.inputs.accessControls = x.inputs.accessControls.map(filled)));
+    r = change(r, ofType("databricks:index/pipeline:Pipeline", "alpha-pipeline"), (p) => (p.inputs.runAs = { ...p.inputs.runAs, userName: "" }));
+    expect(violations(rule(id), r)).toEqual([]);
+    // And still finds a missing entry among them.
+    const missing = change(r, ofType(PERMISSIONS, "alpha-pipeline-permissions"), (p) => (p.inputs.accessControls = p.inputs.accessControls.filter((a: any) => a.servicePrincipalName !== ALPHA_SP)));
+    expect(violations(rule(id), missing)).toEqual([`job alpha (${ALPHA_SP}) cannot start an update of its pipeline: missing CAN_RUN on pipeline alpha-pipeline-id @ alpha-job`]);
+  });
+});
+
+/**
+ * A targeted `pulumi up` (--target) hands stack policies every resource it leaves out and has not created with no
+ * properties at all (seen with the real engine, test/engine/kafka-deploy.test.ts): here, a Kafka-only update of the
+ * domains, leaving the identities, Databricks and everything else out.
+ */
+describe("stack rules under a targeted update that leaves the identities out", () => {
+  const KAFKA = /^(kafka:|lakemesh:domain:DataDomain$|pulumi:)/;
+  const leftOut = (rs: readonly PlannedResource[], keep: (r: PlannedResource) => boolean) =>
+    structuredClone(rs).map((r) => (keep(r) ? r : { ...r, inputs: {}, outputs: undefined }));
+  const kafkaOnly = (rs: readonly PlannedResource[]) => leftOut(rs, (r) => KAFKA.test(r.type));
+  it.each(["lm-workload-privileges", "lm-uc-tenant-filter-and-masks"])("%s checks nothing the update does not deploy", (id) => {
+    expect(violations(rule(id), kafkaOnly(base))).toEqual([]);
+  });
+  it("lm-workload-privileges refuses an update that deploys a workload without the identities", () => {
+    const r = leftOut(base, (x) => KAFKA.test(x.type) || x.name === "alpha-job");
+    expect(violations(rule("lm-workload-privileges"), r)).toEqual([
+      "this targeted update deploys what workloads need privileges for (job alpha, deployer) but leaves out the stack's identities (lakemesh:access:Identities): target them too, so the privileges can be checked @ (stack)",
+    ]);
+  });
+  it("lm-uc-tenant-filter-and-masks refuses an update that deploys a contract without the identities", () => {
+    const r = leftOut(base, (x) => KAFKA.test(x.type) || isContract(x));
+    expect(violations(rule("lm-uc-tenant-filter-and-masks"), r)).toEqual([
+      "this targeted update deploys alpha-contract but leaves out the stack's identities (lakemesh:access:Identities) and so its catalog: target them too, so its filter and masks can be checked @ alpha-contract",
+    ]);
+  });
 });
 
 describe("lm-tenant-isolation: no unfiltered tenant read, no clear personal value beyond the manifest", () => {

@@ -1,6 +1,6 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { accessReport, identitiesOf } from "../../../lib/access";
-import { accessView, checkedAtUpdate, identitiesUnknown, ruleId } from "../../lib";
+import { accessView, checkedAtUpdate, identitiesLeftOut, identitiesUnknown, inThisUpdate, ruleId } from "../../lib";
 
 const ID = ruleId(__filename);
 
@@ -27,6 +27,14 @@ export const policy: StackValidationPolicy = {
     const { resources, unresolved } = view;
     if (identitiesUnknown(view, ID)) return;
     if (!identitiesOf(resources)) {
+      if (identitiesLeftOut(args.resources)) {
+        // A targeted update without the identities: only the workloads it deploys need them to be checked.
+        const deployed = accessReport(accessView(inThisUpdate(args.resources)).resources).actions;
+        if (deployed.length === 0) return;
+        const names = [...new Set(deployed.map((a) => a.workload))];
+        report(`this targeted update deploys what workloads need privileges for (${names.slice(0, 3).join(", ")}${names.length > 3 ? ", ..." : ""}) but leaves out the stack's identities (lakemesh:access:Identities): target them too, so the privileges can be checked`);
+        return;
+      }
       report("the plan declares no identities (lakemesh:access:Identities): nothing says which principal runs what");
       return;
     }

@@ -4,7 +4,7 @@ import { maskKey } from "../../../lib/compile/masks";
 import { governanceNames } from "../../../lib/compile/naming";
 import type { Category } from "../../../lib/compile/platform-names";
 import { qualified, qualifiedName } from "../../../lib/sql";
-import { accessResources, columnClauses, contractsOf, ruleId, withoutQuoted } from "../../lib";
+import { accessResources, columnClauses, contractsOf, identitiesLeftOut, inThisUpdate, ruleId, withoutQuoted } from "../../lib";
 
 const ID = ruleId(__filename);
 
@@ -28,6 +28,13 @@ export const policy: StackValidationPolicy = {
     const resources = accessResources(args.resources);
     const catalog = identitiesOf(resources)?.catalog;
     if (!catalog) {
+      if (identitiesLeftOut(args.resources)) {
+        // A targeted update without the identities: only the contracts and ABAC policies it deploys need the catalog.
+        const kept = inThisUpdate(args.resources);
+        const covered = [...contractsOf(kept, ID).map((c) => c.resource), ...kept.filter((x) => x.type === R.PolicyInfo)];
+        for (const r of covered) report(`this targeted update deploys ${r.name} but leaves out the stack's identities (lakemesh:access:Identities) and so its catalog: target them too, so its filter and masks can be checked`, r.urn);
+        return;
+      }
       report("the plan declares no identities (lakemesh:access:Identities) with the stack's catalog: no filter or mask function can be checked against it");
       return;
     }
