@@ -266,6 +266,24 @@ const CASES: [string, string, Change[], string[]][] = [
     ],
   ],
   [
+    "topic-reads",
+    "a consumer declares another domain's personal topic the owner does not publish",
+    [{ file: B, from: "      datasets: [accounts]\n", to: "      datasets: [accounts]\n      topics: [accounts]\n" }],
+    [
+      "mesh/beta.yaml:18:16: spec.consumers[0].topics[0]: topic \"alpha.accounts\" carries personal data (every tenant's events, unfiltered and unmasked) and domain \"alpha\" does not publish it to \"beta\"; read alpha's datasets instead (spec.consumers[].datasets: row filter and masks apply), or alpha's owners add {domain: beta, purpose: ...} to the topic's publishedTo",
+    ],
+  ],
+  [
+    "topic-reads",
+    "a personal topic published to the owner itself, to a domain that does not exist, and to one domain twice",
+    [{ file: A, from: "      personalData: true\n  datasets:", to: "      personalData: true\n      publishedTo:\n        - { domain: alpha, purpose: Itself. }\n        - { domain: gamma, purpose: Nobody. }\n        - { domain: beta, purpose: Fraud checks. }\n        - { domain: beta, purpose: Again. }\n  datasets:" }],
+    [
+      "mesh/alpha.yaml:23:21: spec.topics[0].publishedTo[0].domain: topic \"accounts\" is published to its own domain \"alpha\"; another domain of the mesh: one of beta; the owner's pipeline reads its topics without it",
+      "mesh/alpha.yaml:24:21: spec.topics[0].publishedTo[1].domain: topic \"accounts\" is published to domain \"gamma\", which does not exist; one of: beta",
+      "mesh/alpha.yaml:26:21: spec.topics[0].publishedTo[3].domain: topic \"accounts\" is already published to \"beta\" at publishedTo[2]; each domain at most once",
+    ],
+  ],
+  [
     "personal-data",
     "shared dataset with personal data",
     [{ file: A, from: "      subjectKey: account_id\n", to: "      subjectKey: account_id\n      tenantScoped: false\n" }, { file: A, from: "        - name: tenant_id\n          physicalType: STRING\n          required: true\n          description: Tenant.\n        - name: account_id", to: "        - name: account_id" }],
@@ -676,6 +694,15 @@ describe("semantic rules", () => {
     });
     expect(errorsAfter(topic(false))).toEqual([]);
     expect(rulesAfter(topic(true))).toEqual(["personal-topic-retention"]);
+  });
+
+  it("topic-reads: a personal topic its owner publishes to the reader (with a purpose) may be declared", () => {
+    const declare = { file: B, from: "      datasets: [accounts]\n", to: "      datasets: [accounts]\n      topics: [accounts]\n" } as const;
+    const publish = { file: A, from: "      personalData: true\n  datasets:", to: "      personalData: true\n      publishedTo:\n        - { domain: beta, purpose: Fraud checks on account changes. }\n  datasets:" } as const;
+    expect(errorsAfter(declare, publish)).toEqual([]);
+    // Published to another domain only: beta is still refused.
+    const toOther = { ...publish, to: publish.to.replace("domain: beta", "domain: alpha") };
+    expect(rulesAfter(declare, toOther)).toEqual(["topic-reads", "topic-reads"]);
   });
 
   it("every rule has at least one failing case", () => {

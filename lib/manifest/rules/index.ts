@@ -17,6 +17,7 @@ import { rule as retention } from "./retention";
 import { rule as sequenceBy } from "./sequence-by";
 import { rule as subjectKey } from "./subject-key";
 import { rule as tenantKey } from "./tenant-key";
+import { rule as topicReads } from "./topic-reads";
 import { rule as uniqueNames } from "./unique-names";
 import { rule as unmarkedPersonalData } from "./unmarked-personal-data";
 
@@ -38,6 +39,7 @@ export const MANIFEST_RULES: readonly ManifestRule[] = [
   clustering,
   layers,
   references,
+  topicReads,
   acceptedMajors,
   goldAggregate,
   expectations,
