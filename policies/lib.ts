@@ -14,6 +14,7 @@ export const T = {
   Platform: "lakemesh:platform:Platform",
   Job: "databricks:index/job:Job",
   Topic: "kafka:index/topic:Topic",
+  KafkaAcl: "kafka:index/acl:Acl",
   Grants: "databricks:index/grants:Grants",
   PolicyInfo: "databricks:index/policyInfo:PolicyInfo",
   Grant: "databricks:index/grant:Grant",
@@ -58,6 +59,8 @@ export interface DataDomainProps {
   readonly topics: readonly { readonly name: string; readonly personalData: boolean }[];
   /** The manifest's file, relative to the project (absent in plans made before it was recorded). */
   readonly manifestFile?: string;
+  /** The stack's Kafka principal prefix: principals are User:<prefix><domain>-producer|pipeline (absent in older plans). */
+  readonly kafkaPrincipalPrefix?: string;
 }
 
 /**

@@ -20,6 +20,7 @@ import { policy as gdprErasureSurvival } from "./gdpr/lm-gdpr-erasure-survival";
 import { policy as gdprJobs } from "./gdpr/lm-gdpr-jobs";
 import { policy as gdprRegistryComplete } from "./gdpr/lm-gdpr-registry-complete";
 import { policy as kafkaCleanupDelete } from "./kafka/lm-kafka-cleanup-delete";
+import { policy as kafkaPersonalTopicReaders } from "./kafka/lm-kafka-personal-topic-readers";
 import { policy as kafkaPiiRetention } from "./kafka/lm-kafka-pii-retention";
 import { policy as kafkaProdReplication } from "./kafka/lm-kafka-prod-replication";
 import { policy as kafkaSegmentWithinRetention } from "./kafka/lm-kafka-segment-within-retention";
@@ -63,6 +64,7 @@ export const allRules: readonly (ResourceValidationPolicy | StackValidationPolic
   gdprJobs,
   gdprRegistryComplete,
   kafkaCleanupDelete,
+  kafkaPersonalTopicReaders,
   kafkaPiiRetention,
   kafkaProdReplication,
   kafkaSegmentWithinRetention,
