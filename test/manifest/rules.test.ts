@@ -284,6 +284,23 @@ const CASES: [string, string, Change[], string[]][] = [
     ],
   ],
   [
+    "republishing",
+    "a consumer's gold grants personas the owner's dataset does not",
+    [{ file: B, from: "        lifecycle: draft\n", to: "        lifecycle: draft\n      access: [internal_analyst, client_admin, bi_service]\n" }],
+    [
+      "mesh/beta.yaml:36:34: spec.datasets[0].access[1]: dataset \"account_kpis\" grants client_admin, which \"alpha.accounts\" (access: internal_analyst) does not grant; personas every other domain's source grants: internal_analyst (narrow access, or ask the owner to grant it)",
+      "mesh/beta.yaml:36:48: spec.datasets[0].access[2]: dataset \"account_kpis\" grants bi_service, which \"alpha.accounts\" (access: internal_analyst) does not grant; personas every other domain's source grants: internal_analyst (narrow access, or ask the owner to grant it)",
+    ],
+  ],
+  [
+    "republishing",
+    "a consumer's gold filters on the owner's personal column",
+    [{ file: B, from: "        groupBy: [region]\n", to: "        groupBy: [region]\n        filter: \"email = 'ceo@example.com'\"\n" }],
+    [
+      "mesh/beta.yaml:29:17: spec.datasets[0].aggregate.filter: filter reads \"email\", personal data of \"alpha.accounts\": it runs before masking, so the result is an oracle on clear values; columns of this domain's datasets, or non-personal columns of other domains' datasets (a count_distinct measure may still count persons)",
+    ],
+  ],
+  [
     "personal-data",
     "shared dataset with personal data",
     [{ file: A, from: "      subjectKey: account_id\n", to: "      subjectKey: account_id\n      tenantScoped: false\n" }, { file: A, from: "        - name: tenant_id\n          physicalType: STRING\n          required: true\n          description: Tenant.\n        - name: account_id", to: "        - name: account_id" }],
@@ -603,6 +620,8 @@ const CASES: [string, string, Change[], string[]][] = [
     "personal group-by column loses its category",
     [{ file: B, from: "        groupBy: [region]", to: "        groupBy: [region, email]" }, { file: B, from: "        - name: holders\n          physicalType: BIGINT", to: "        - name: email\n          physicalType: STRING\n          description: E-mail.\n        - name: holders\n          physicalType: BIGINT" }],
     [
+      // A consumer's gold grouping by the owner's personal column is also refused by republishing (issue 15, item 4).
+      "mesh/beta.yaml:28:27: spec.datasets[0].aggregate.groupBy[1]: group-by column \"email\" is personal data of \"alpha.accounts\": each output row would republish it; columns of this domain's datasets, or non-personal columns of other domains' datasets (a count_distinct measure may still count persons)",
       "mesh/beta.yaml:44:11: spec.datasets[0].columns[2].personalData: column \"email\" carries personal data of category email from its source but is not marked so; personalData: {category: email, ...}",
       "mesh/beta.yaml:44:17: spec.datasets[0].columns[2].name: column \"email\" looks like personal data (email: by its name) but has no personalData; personalData: {category: email, erasure, legalBasis, purpose}; or, if it holds no personal data, personalData: false with a reason",
     ],
@@ -703,6 +722,17 @@ describe("semantic rules", () => {
     // Published to another domain only: beta is still refused.
     const toOther = { ...publish, to: publish.to.replace("domain: beta", "domain: alpha") };
     expect(rulesAfter(declare, toOther)).toEqual(["topic-reads", "topic-reads"]);
+  });
+
+  it("republishing: a consumer's gold may not group by the owner's personal column; the owner may filter its own", () => {
+    // Grouping by email puts each clear address in a row of beta's gold (gold-aggregate also wants it marked personal).
+    const groupByEmail = { file: B, from: "        groupBy: [region]\n", to: "        groupBy: [region, email]\n" } as const;
+    expect(errorsAfter(groupByEmail).filter((e) => e.includes("spec.datasets[0].aggregate.groupBy[1]"))).toEqual([
+      "mesh/beta.yaml:28:27: spec.datasets[0].aggregate.groupBy[1]: group-by column \"email\" is personal data of \"alpha.accounts\": each output row would republish it; columns of this domain's datasets, or non-personal columns of other domains' datasets (a count_distinct measure may still count persons)",
+    ]);
+    // A filter on the owner's non-personal columns, and an owner's filter on its own personal columns, stay allowed.
+    expect(errorsAfter({ file: B, from: "        groupBy: [region]\n", to: "        groupBy: [region]\n        filter: \"region <> 'eu'\"\n" })).toEqual([]);
+    expect(errorsAfter({ file: A, from: "        groupBy: [region]\n", to: "        groupBy: [region]\n        filter: \"email IS NOT NULL\"\n" })).toEqual([]);
   });
 
   it("every rule has at least one failing case", () => {

@@ -12,6 +12,7 @@ import { rule as personalData } from "./personal-data";
 import { rule as personalTopicRetention } from "./personal-topic-retention";
 import { rule as pipelineSchedule } from "./pipeline-schedule";
 import { rule as references } from "./references";
+import { rule as republishing } from "./republishing";
 import { rule as reservedNames } from "./reserved-names";
 import { rule as retention } from "./retention";
 import { rule as sequenceBy } from "./sequence-by";
@@ -42,6 +43,7 @@ export const MANIFEST_RULES: readonly ManifestRule[] = [
   topicReads,
   acceptedMajors,
   goldAggregate,
+  republishing,
   expectations,
   freeText,
 ];
