@@ -724,6 +724,24 @@ describe("semantic rules", () => {
     expect(rulesAfter(declare, toOther)).toEqual(["topic-reads", "topic-reads"]);
   });
 
+  it("republishing: a gold over the domain's own gold is bounded by the other domains' sources underneath", () => {
+    const again = {
+      file: B,
+      from: "          description: Distinct holders.\n",
+      to:
+        "          description: Distinct holders.\n" +
+        "    - name: kpis_again\n      description: Again.\n      layer: gold\n      source:\n        datasets:\n          - dataset: account_kpis\n" +
+        "      aggregate:\n        groupBy: [region]\n        measures:\n          - { name: regions, function: count }\n" +
+        "      contract: { version: 0.1.0, lifecycle: draft }\n      access: [internal_analyst, client_admin]\n      columns:\n" +
+        "        - { name: tenant_id, physicalType: STRING, required: true, description: Tenant. }\n" +
+        "        - { name: region, physicalType: STRING, description: Region. }\n" +
+        "        - { name: regions, physicalType: BIGINT, description: Rows. }\n",
+    } as const;
+    expect(errorsAfter(again)).toEqual([
+      "mesh/beta.yaml:58:34: spec.datasets[1].access[1]: dataset \"kpis_again\" grants client_admin, which \"alpha.accounts\" (access: internal_analyst) does not grant; personas every other domain's source grants: internal_analyst (narrow access, or ask the owner to grant it)",
+    ]);
+  });
+
   it("republishing: a consumer's gold may not group by the owner's personal column; the owner may filter its own", () => {
     // Grouping by email puts each clear address in a row of beta's gold (gold-aggregate also wants it marked personal).
     const groupByEmail = { file: B, from: "        groupBy: [region]\n", to: "        groupBy: [region, email]\n" } as const;
