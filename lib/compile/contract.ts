@@ -2,6 +2,7 @@ import { createHash } from "crypto";
 import { findColumn, primaryKeyColumns, refDomain, tenantKeyOf, type Column, type Dataset, type DomainManifest } from "../manifest";
 import { commentLiteral, qualified, qualifiedName } from "../sql";
 import { stableJson } from "./json";
+import { kafkaSecurity } from "./kafka";
 import { datasetOfTopic, topicMajor } from "./model";
 import { bronzeTableName, consumerGroupPrefix, governanceNames, QUARANTINE_TABLE, schemaName, topicName } from "./naming";
 import { maskKey } from "./masks";
@@ -102,7 +103,7 @@ export interface PipelineContract {
   readonly schema: string;
   readonly kafka: {
     readonly bootstrapServers: string;
-    readonly securityProtocol: "SASL_SSL" | "PLAINTEXT";
+    readonly securityProtocol: "SASL_SSL" | "SASL_PLAINTEXT" | "PLAINTEXT";
     readonly saslMechanism: "SCRAM-SHA-512" | null;
     readonly groupIdPrefix: string;
     readonly startingOffsets: "earliest";
@@ -147,6 +148,11 @@ function tableProperties(s: Settings, domain: string, layer: string, version: st
       .join(","),
     "delta.deletedFileRetentionDuration": `interval ${s.databricks.vacuumRetentionHours} hours`,
     "delta.enableDeletionVectors": "true",
+    // Change data feed writes the rows of every UPDATE, DELETE and MERGE again, to _change_data, kept until VACUUM
+    // (https://docs.databricks.com/aws/en/delta/delta-change-data-feed): another copy of personal data. Off, and
+    // explicitly, so a workspace or session default (spark.databricks.delta.properties.defaults.enableChangeDataFeed)
+    // cannot turn it on. Nothing in the mesh reads a change feed: silver reads bronze with skipChangeCommits.
+    ...(columns.some((c) => c.personalData) ? { "delta.enableChangeDataFeed": "false" } : {}),
     "delta.logRetentionDuration": "interval 30 days",
     "lakemesh.contract_version": version,
     "lakemesh.domain": domain,
@@ -413,7 +419,7 @@ function goldOrder(domain: DomainManifest): Dataset[] {
 /** The compiled pipeline contract of one domain. Pure: the same inputs give the same bytes. */
 export function compileContract(s: Settings, names: PlatformNames, domain: DomainManifest): PipelineContract {
   const d = domain.metadata.name;
-  const sasl = s.kafka.auth === "sasl-scram-sha512";
+  const { sasl, protocol } = kafkaSecurity(s);
   const bronze = (domain.spec.topics ?? []).map((_, i) => bronzeDataset(s, names, domain, i));
   const quarantine = quarantineDataset(s, names, domain, bronze);
   return {
@@ -424,7 +430,7 @@ export function compileContract(s: Settings, names: PlatformNames, domain: Domai
     schema: schemaName(d),
     kafka: {
       bootstrapServers: s.kafka.bootstrapServers.join(","),
-      securityProtocol: sasl ? "SASL_SSL" : "PLAINTEXT",
+      securityProtocol: protocol,
       saslMechanism: sasl ? "SCRAM-SHA-512" : null,
       groupIdPrefix: consumerGroupPrefix(s, d),
       startingOffsets: "earliest",

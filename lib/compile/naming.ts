@@ -113,6 +113,12 @@ export const GOVERNANCE_SCHEMA = "governance";
 /** The governance schema's tables (short names), each created from sql/tables/<name>.sql. */
 export const GOVERNANCE_TABLES = ["tenant_principals", "gdpr_registry", "gdpr_requests", "erasure_suppression", "audit_log"] as const;
 
+/**
+ * The identifier mask's HMAC key (sql/tables/pseudonym_key.sql): a governance table outside GOVERNANCE_TABLES, since
+ * nobody but platform admins is granted it (the masks read it as their owner).
+ */
+export const PSEUDONYM_KEY_TABLE = "pseudonym_key";
+
 /** Governance function and table names of a catalog. */
 export function governanceNames(catalog: string) {
   const fq = (name: string) => `${catalog}.${GOVERNANCE_SCHEMA}.${name}`;
@@ -126,6 +132,7 @@ export function governanceNames(catalog: string) {
     gdprRequests: fq("gdpr_requests"),
     erasureSuppression: fq("erasure_suppression"),
     auditLog: fq("audit_log"),
+    pseudonymKey: fq(PSEUDONYM_KEY_TABLE),
   };
 }
 
@@ -137,11 +144,15 @@ export function pipelinesGroup(s: Settings): string {
 /** Physical names of the platform's AWS and Databricks objects. Bucket names carry the account id: they are global. */
 export function platformPhysicalNames(s: Settings) {
   const base = `${s.prefix}-${s.env}`;
+  // Storage managed elsewhere (aws.existingStorage) keeps its own names; lakemesh names what it creates.
+  const existing = s.aws.existingStorage;
+  const storageRole = existing ? existing.storageRoleArn.split("/").pop()! : `${base}-uc-storage`;
   return {
     kmsAlias: `alias/${base}-uc`,
-    ucBucket: `${base}-uc-${s.aws.accountId}`,
-    landingBucket: `${base}-landing-${s.aws.accountId}`,
-    storageRole: `${base}-uc-storage`,
+    ucBucket: existing?.ucBucket ?? `${base}-uc-${s.aws.accountId}`,
+    landingBucket: existing?.landingBucket ?? `${base}-landing-${s.aws.accountId}`,
+    storageRole,
+    storageRoleArn: existing?.storageRoleArn ?? `arn:aws:iam::${s.aws.accountId}:role/${storageRole}`,
     storageCredential: `${s.prefix}_${s.env}_uc_storage`,
     ucLocation: `${s.prefix}_${s.env}_uc_root`,
     landingLocation: `${s.prefix}_${s.env}_landing`,

@@ -1,7 +1,7 @@
 import { type DomainManifest } from "../manifest";
 import { domainPrincipal, mergeGrants, type GrantSpec } from "./grants";
 import { Mesh } from "./model";
-import { domainGroup, GOVERNANCE_SCHEMA, GOVERNANCE_TABLES, pipelinesGroup, platformPhysicalNames } from "./naming";
+import { domainGroup, GOVERNANCE_SCHEMA, GOVERNANCE_TABLES, pipelinesGroup, platformPhysicalNames, PSEUDONYM_KEY_TABLE } from "./naming";
 import { maskSpecs, type MaskSpec } from "./masks";
 import { ownsAccountObjects, READER_PERSONAS, type Settings } from "./settings";
 import { rootFolder, type FolderSpec } from "./workspace";
@@ -49,6 +49,11 @@ export interface AccountSpec {
 
 export interface PlatformSpec {
   readonly names: ReturnType<typeof platformPhysicalNames>;
+  /**
+   * Storage and IAM managed outside lakemesh (settings aws.existingStorage): then `buckets` is empty and the platform
+   * creates no AWS resource; its storage credential and external locations point at these.
+   */
+  readonly existingStorage: Readonly<NonNullable<Settings["aws"]["existingStorage"]>> | null;
   readonly catalog: string;
   readonly governanceSchema: string;
   readonly buckets: readonly BucketSpec[];
@@ -138,10 +143,13 @@ export function compilePlatform(s: Settings, mesh: Mesh): PlatformSpec {
     names,
     catalog: s.catalog,
     governanceSchema: GOVERNANCE_SCHEMA,
-    buckets: [
-      { role: "uc", resourceName: "bucket-uc", name: names.ucBucket, expireAfterDays: null, noncurrentDays: 7 },
-      { role: "landing", resourceName: "bucket-landing", name: names.landingBucket, expireAfterDays: s.aws.landingRetentionDays, noncurrentDays: 7 },
-    ],
+    existingStorage: s.aws.existingStorage ? { ...s.aws.existingStorage } : null,
+    buckets: s.aws.existingStorage
+      ? []
+      : [
+          { role: "uc", resourceName: "bucket-uc", name: names.ucBucket, expireAfterDays: null, noncurrentDays: 7 },
+          { role: "landing", resourceName: "bucket-landing", name: names.landingBucket, expireAfterDays: s.aws.landingRetentionDays, noncurrentDays: 7 },
+        ],
     tagPolicies: ownsAccountObjects(s) ? tagPolicies : [],
     account: {
       accountId: s.databricks.accountId,
@@ -165,8 +173,11 @@ export function compilePlatform(s: Settings, mesh: Mesh): PlatformSpec {
     // https://docs.databricks.com/aws/en/data-governance/unity-catalog/filters-and-masks/manually-apply). Platform
     // admins hold it through ALL_PRIVILEGES on the governance schema.
     functionGrants: grants([[pipelinesGroup(s), ["EXECUTE"]]]),
-    tableGrants: Object.fromEntries(
-      GOVERNANCE_TABLES.map((t) => [
+    tableGrants: Object.fromEntries([
+      // The identifier masks' HMAC key: platform admins only (the masks read it with their owner's authorization).
+      // Authoritative, so a grant made by hand is revoked on the next deploy.
+      [PSEUDONYM_KEY_TABLE, grants([[p.platform_admin, ["ALL_PRIVILEGES"]]])],
+      ...GOVERNANCE_TABLES.map((t) => [
         t,
         grants([
           [p.platform_admin, ["ALL_PRIVILEGES"]],
@@ -178,7 +189,7 @@ export function compilePlatform(s: Settings, mesh: Mesh): PlatformSpec {
           ...(t === "erasure_suppression" ? [[pipelinesGroup(s), ["SELECT"]] as [string, string[]]] : []),
         ]),
       ]),
-    ),
+    ]),
     systemGrants: [
       { securable: "catalog", name: "system", principal: p.auditor, privileges: ["USE_CATALOG"] },
       { securable: "schema", name: "system.access", principal: p.auditor, privileges: ["SELECT", "USE_SCHEMA"] },

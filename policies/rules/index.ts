@@ -1,4 +1,5 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { deferringUnknowns } from "../lib";
 import { policy as accountObjectsSingleOwner } from "./access/lm-account-objects-single-owner";
 import { policy as personasReadOnly } from "./access/lm-personas-read-only";
 import { policy as tenantIsolation } from "./access/lm-tenant-isolation";
@@ -18,11 +19,14 @@ import { policy as ucTenantFilterAndMasks } from "./catalog/lm-uc-tenant-filter-
 import { policy as datahubNoQueryText } from "./gdpr/lm-datahub-no-query-text";
 import { policy as gdprErasureSurvival } from "./gdpr/lm-gdpr-erasure-survival";
 import { policy as gdprJobs } from "./gdpr/lm-gdpr-jobs";
+import { policy as gdprNoChangeDataFeed } from "./gdpr/lm-gdpr-no-change-data-feed";
+import { policy as gdprNoFailOnPersonal } from "./gdpr/lm-gdpr-no-fail-on-personal";
 import { policy as gdprRegistryComplete } from "./gdpr/lm-gdpr-registry-complete";
 import { policy as kafkaCleanupDelete } from "./kafka/lm-kafka-cleanup-delete";
 import { policy as kafkaPersonalTopicReaders } from "./kafka/lm-kafka-personal-topic-readers";
 import { policy as kafkaPiiRetention } from "./kafka/lm-kafka-pii-retention";
 import { policy as kafkaProdReplication } from "./kafka/lm-kafka-prod-replication";
+import { policy as kafkaProdTopicReplacement } from "./kafka/lm-kafka-prod-topic-replacement";
 import { policy as kafkaSegmentWithinRetention } from "./kafka/lm-kafka-segment-within-retention";
 import { policy as kafkaTopicNaming } from "./kafka/lm-kafka-topic-naming";
 import { policy as breakingChangeNeedsMajor } from "./manifest/lm-breaking-change-needs-major";
@@ -40,9 +44,13 @@ import { policy as aibiEmbeddingApprovedDomains } from "./serving/lm-aibi-embedd
 import { policy as servingPodHardened } from "./serving/lm-serving-pod-hardened";
 import { policy as servingProdAvailability } from "./serving/lm-serving-prod-availability";
 import { policy as workspaceCodeProtected } from "./workspace/lm-workspace-code-protected";
+import { policy as checkedAtUpdate } from "./preview/lm-checked-at-update";
 
-/** Every rule of the lakemesh policy pack, one per file under rules/<area>/; its id is the file name. */
-export const allRules: readonly (ResourceValidationPolicy | StackValidationPolicy)[] = [
+/**
+ * Every rule of the lakemesh policy pack, one per file under rules/<area>/; its id is the file name.
+ * lm-checked-at-update stays last: it lists what the rules before it left to the update.
+ */
+const rules: readonly (ResourceValidationPolicy | StackValidationPolicy)[] = [
   accountObjectsSingleOwner,
   personasReadOnly,
   tenantIsolation,
@@ -62,11 +70,14 @@ export const allRules: readonly (ResourceValidationPolicy | StackValidationPolic
   datahubNoQueryText,
   gdprErasureSurvival,
   gdprJobs,
+  gdprNoChangeDataFeed,
+  gdprNoFailOnPersonal,
   gdprRegistryComplete,
   kafkaCleanupDelete,
   kafkaPersonalTopicReaders,
   kafkaPiiRetention,
   kafkaProdReplication,
+  kafkaProdTopicReplacement,
   kafkaSegmentWithinRetention,
   kafkaTopicNaming,
   breakingChangeNeedsMajor,
@@ -84,4 +95,9 @@ export const allRules: readonly (ResourceValidationPolicy | StackValidationPolic
   servingPodHardened,
   servingProdAvailability,
   workspaceCodeProtected,
+  // Last: add new rules above this line.
+  checkedAtUpdate,
 ];
+
+/** Every rule of the pack; a check a rule cannot make at preview is left to the update (deferringUnknowns). */
+export const allRules: readonly (ResourceValidationPolicy | StackValidationPolicy)[] = rules.map(deferringUnknowns);

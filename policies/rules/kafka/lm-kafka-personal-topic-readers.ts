@@ -34,7 +34,7 @@ export const policy: StackValidationPolicy = {
   validateStack: (args, report) => {
     const acls = args.resources.filter((r) => r.type === T.KafkaAcl);
     for (const r of args.resources) {
-      const d = domainProps(r);
+      const d = domainProps(r, policy.name);
       if (!d) continue;
       const owner = d.manifest.metadata.name;
       const prefix = d.kafkaPrincipalPrefix ?? DEFAULT_PRINCIPAL_PREFIX;
