@@ -14,6 +14,7 @@ export const T = {
   Platform: "lakemesh:platform:Platform",
   Job: "databricks:index/job:Job",
   Topic: "kafka:index/topic:Topic",
+  KafkaAcl: "kafka:index/acl:Acl",
   Grants: "databricks:index/grants:Grants",
   PolicyInfo: "databricks:index/policyInfo:PolicyInfo",
   Grant: "databricks:index/grant:Grant",
@@ -59,6 +60,8 @@ export interface DataDomainProps {
   readonly topics: readonly { readonly name: string; readonly personalData: boolean }[];
   /** The manifest's file, relative to the project (absent in plans made before it was recorded). */
   readonly manifestFile?: string;
+  /** The stack's Kafka principal prefix: principals are User:<prefix><domain>-producer|pipeline (absent in older plans). */
+  readonly kafkaPrincipalPrefix?: string;
 }
 
 /**
@@ -87,7 +90,16 @@ export function domainProps(r: { type: string; urn: string; props: Record<string
   if (r.type !== T.DataDomain) return undefined;
   const props = known(() => {
     const p = r.props as DataDomainProps;
-    return p.manifest && { manifest: p.manifest, env: p.env, schema: p.schema, topics: p.topics, ...(p.manifestFile ? { manifestFile: p.manifestFile } : {}) };
+    return (
+      p.manifest && {
+        manifest: p.manifest,
+        env: p.env,
+        schema: p.schema,
+        topics: p.topics,
+        ...(p.kafkaPrincipalPrefix ? { kafkaPrincipalPrefix: p.kafkaPrincipalPrefix } : {}),
+        ...(p.manifestFile ? { manifestFile: p.manifestFile } : {}),
+      }
+    );
   });
   if (props === UNKNOWN) {
     checkedAtUpdate(rule, r.urn, "the domain's manifest (unknown)");

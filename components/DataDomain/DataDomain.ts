@@ -50,7 +50,13 @@ export class DataDomain extends pulumi.ComponentResource {
   constructor(name: string, args: DataDomainArgs, opts?: pulumi.ComponentResourceOptions) {
     // The inputs the policy pack reads: the whole manifest, and the physical names it cannot derive. Kept small:
     // every registered input is serialized, and the whole spec would cost more than all the children.
-    const base = { manifest: args.manifest, env: args.settings.env, schema: args.spec.schema.name, topics: args.spec.topics.map((t) => ({ name: t.name, personalData: t.personalData })) };
+    const base = {
+      manifest: args.manifest,
+      env: args.settings.env,
+      schema: args.spec.schema.name,
+      topics: args.spec.topics.map((t) => ({ name: t.name, personalData: t.personalData })),
+      kafkaPrincipalPrefix: args.settings.kafka.principalPrefix,
+    };
     const policyInputs = args.manifestFile ? { ...base, manifestFile: args.manifestFile } : base;
     super(TYPES.DataDomain, name, policyInputs, opts);
     const { spec, manifest, settings } = args;

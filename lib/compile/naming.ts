@@ -39,7 +39,12 @@ export type KafkaRole = "producer" | "pipeline";
 
 /** Kafka principal of a domain's producing services or of its pipeline. */
 export function kafkaPrincipal(s: Settings, domain: string, role: KafkaRole): string {
-  return `User:${kafkaUser(s, domain, role)}`;
+  return kafkaPrincipalOf(s.kafka.principalPrefix, domain, role);
+}
+
+/** {@link kafkaPrincipal} from the stack's principal prefix alone (the policy pack has the prefix, not the settings). */
+export function kafkaPrincipalOf(principalPrefix: string, domain: string, role: KafkaRole): string {
+  return `User:${principalPrefix}${domain}-${role}`;
 }
 
 /** The Kafka user name of a principal (the principal without `User:`), as its SCRAM credential is named. */

@@ -40,3 +40,39 @@ export function goldInputColumns(sources: readonly GoldSource[]): { columns: Map
   }
   return { columns, ambiguous };
 }
+
+/** A dataset of another domain that a dataset derives from. */
+export interface ForeignSource {
+  readonly domain: string;
+  readonly dataset: Dataset;
+}
+
+/**
+ * The other domains' datasets `ds` of `m` derives from, directly or through `m`'s own gold datasets (a gold over a
+ * gold of the same domain inherits its sources). References that do not resolve are left out (reported elsewhere).
+ */
+export function foreignSources(ctx: RuleContext, m: LoadedManifest, ds: Dataset, seen = new Set<string>([ds.name])): ForeignSource[] {
+  const own = m.manifest.metadata.name;
+  const out: ForeignSource[] = [];
+  for (const ref of ds.source.datasets ?? []) {
+    const r = resolveRef(ctx, m, ref);
+    if (r.kind !== "found") continue;
+    if (r.domainName !== own) out.push({ domain: r.domainName, dataset: r.dataset });
+    else if (!seen.has(r.dataset.name)) {
+      seen.add(r.dataset.name);
+      out.push(...foreignSources(ctx, m, r.dataset, seen));
+    }
+  }
+  return out;
+}
+
+/**
+ * Whether a personal column `column` of `source` (a source of a dataset of `m`) is another domain's personal data:
+ * the source belongs to another domain, or is `m`'s own gold over another domain's data (its personal columns can
+ * only be kept from its sources, conservatively all of them).
+ */
+export function isForeignPersonal(ctx: RuleContext, m: LoadedManifest, source: GoldSource, column: string): boolean {
+  const c = source.dataset.columns.find((x) => x.name === column);
+  if (!c?.personalData) return false;
+  return source.domain !== m.manifest.metadata.name || foreignSources(ctx, m, source.dataset).length > 0;
+}

@@ -1,4 +1,4 @@
-import type { Column, Dataset, DatasetRef, DomainManifest, Owner, PersonalData } from "./types.gen";
+import type { Column, Dataset, DatasetRef, DomainManifest, Owner, PersonalData, Topic } from "./types.gen";
 
 /** The platform's tenant column: every tenant table's row filter, bronze table and tenant_principals key on it. */
 export const DEFAULT_TENANT_KEY = "tenant_id";
@@ -75,4 +75,15 @@ export function refDomain(owner: DomainManifest, ref: DatasetRef): string {
 
 export function pipelineMode(domain: DomainManifest): "triggered" | "continuous" {
   return domain.spec.pipeline?.mode ?? "triggered";
+}
+
+/**
+ * Whether domain `reader` may read `owner`'s topic `topic` itself, which holds every tenant's events, unfiltered
+ * and unmasked. The owner's own pipeline always may. Another domain may read a topic without personal data; a topic
+ * with personal data only if the owner lists the reader in the topic's `publishedTo` (with a purpose, in the owner's
+ * manifest, reviewed by its owners). The manifest rule topic-reads and the policy rule
+ * lm-kafka-personal-topic-readers both decide with this function (issue 15, item 2).
+ */
+export function mayReadTopic(owner: DomainManifest, topic: Topic, reader: string): boolean {
+  return reader === owner.metadata.name || !topic.personalData || (topic.publishedTo ?? []).some((p) => p.domain === reader);
 }

@@ -106,6 +106,19 @@ export interface Topic {
    * Whether payloads carry personal data.
    */
   personalData: boolean;
+  /**
+   * Other domains this domain lets declare the topic itself in their spec.consumers (raw events: every tenant, unfiltered, unmasked), each for a named purpose. A topic with personal data is this domain's pipeline's alone unless a domain is listed here; this domain's owners review the list. Other domains normally read the topic's dataset instead (row filter and masks apply).
+   *
+   * @maxItems 50
+   */
+  publishedTo?: TopicPublication[];
+}
+/**
+ * One domain the owner lets read a topic, and why.
+ */
+export interface TopicPublication {
+  domain: DomainName;
+  purpose: string;
 }
 export interface Dataset {
   name: SqlName;

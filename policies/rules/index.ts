@@ -23,6 +23,7 @@ import { policy as gdprNoChangeDataFeed } from "./gdpr/lm-gdpr-no-change-data-fe
 import { policy as gdprNoFailOnPersonal } from "./gdpr/lm-gdpr-no-fail-on-personal";
 import { policy as gdprRegistryComplete } from "./gdpr/lm-gdpr-registry-complete";
 import { policy as kafkaCleanupDelete } from "./kafka/lm-kafka-cleanup-delete";
+import { policy as kafkaPersonalTopicReaders } from "./kafka/lm-kafka-personal-topic-readers";
 import { policy as kafkaPiiRetention } from "./kafka/lm-kafka-pii-retention";
 import { policy as kafkaProdReplication } from "./kafka/lm-kafka-prod-replication";
 import { policy as kafkaProdTopicReplacement } from "./kafka/lm-kafka-prod-topic-replacement";
@@ -73,6 +74,7 @@ const rules: readonly (ResourceValidationPolicy | StackValidationPolicy)[] = [
   gdprNoFailOnPersonal,
   gdprRegistryComplete,
   kafkaCleanupDelete,
+  kafkaPersonalTopicReaders,
   kafkaPiiRetention,
   kafkaProdReplication,
   kafkaProdTopicReplacement,

@@ -16,7 +16,7 @@ export interface Attack {
   /** Unique, kebab-case. */
   readonly id: string;
   /** The item of issue 15 it belongs to. */
-  readonly item: "1" | "3" | "5" | "6" | "10" | "11";
+  readonly item: "1" | "2" | "3" | "4" | "5" | "6" | "10" | "11";
   readonly what: string;
   readonly setup: Setup;
   /** lakemesh arguments, run in the folder. */
@@ -170,6 +170,50 @@ export const ATTACKS: readonly Attack[] = [
     setup: mesh({ file: A, from: "          description: Balance.", to: '          description: "{{secrets/lakemesh-gdpr/subject-salt}}"' }),
     argv: VALIDATE,
     expect: { code: 1, lines: [`domains/alpha.yaml:69:24: spec.datasets[0].columns[4].description: text holds '{{', the syntax of Databricks secret and dynamic value references; ${FREE_TEXT}`] },
+  },
+
+  // 2. Another domain's raw personal topic, without the owner's publication.
+  {
+    id: "consumer-reads-personal-topic",
+    item: "2",
+    what: "a consumer declares the owner's personal topic (every tenant, unfiltered, unmasked) in consumers[].topics",
+    setup: mesh({ file: B, from: "      datasets: [accounts]\n", to: "      datasets: [accounts]\n      topics: [accounts]\n" }),
+    argv: VALIDATE,
+    expect: { code: 1, lines: ["domains/beta.yaml:18:16: spec.consumers[0].topics[0]: topic \"alpha.accounts\" carries personal data (every tenant's events, unfiltered and unmasked) and domain \"alpha\" does not publish it to \"beta\"; read alpha's datasets instead (spec.consumers[].datasets: row filter and masks apply), or alpha's owners add {domain: beta, purpose: ...} to the topic's publishedTo"] },
+  },
+  {
+    id: "consumer-reads-personal-topic-owner-publishes-to-itself",
+    item: "2",
+    what: "the owner's publishedTo names only itself; the consumer declares the topic anyway",
+    setup: mesh({ file: B, from: "      datasets: [accounts]\n", to: "      datasets: [accounts]\n      topics: [accounts]\n" }, { file: A, from: "      personalData: true\n  datasets:", to: "      personalData: true\n      publishedTo: [{ domain: alpha, purpose: Our own pipeline. }]\n  datasets:" }),
+    argv: VALIDATE,
+    expect: { code: 1, lines: ["domains/beta.yaml:18:16: spec.consumers[0].topics[0]: topic \"alpha.accounts\" carries personal data (every tenant's events, unfiltered and unmasked) and domain \"alpha\" does not publish it to \"beta\"; read alpha's datasets instead (spec.consumers[].datasets: row filter and masks apply), or alpha's owners add {domain: beta, purpose: ...} to the topic's publishedTo"] },
+  },
+
+  // 4. A consumer's gold re-publishing the owner's data.
+  {
+    id: "gold-republishes-to-more-personas",
+    item: "4",
+    what: "a consumer's gold grants personas the owner's dataset does not",
+    setup: mesh({ file: B, from: "        lifecycle: draft\n", to: "        lifecycle: draft\n      access: [internal_analyst, client_admin]\n" }),
+    argv: VALIDATE,
+    expect: { code: 1, lines: ["domains/beta.yaml:36:34: spec.datasets[0].access[1]: dataset \"account_kpis\" grants client_admin, which \"alpha.accounts\" (access: internal_analyst) does not grant; personas every other domain's source grants: internal_analyst (narrow access, or ask the owner to grant it)"] },
+  },
+  {
+    id: "gold-filter-oracle-on-personal-column",
+    item: "4",
+    what: "a consumer's gold filter over the owner's e-mail column (runs before masking: an oracle on clear values)",
+    setup: mesh({ file: B, from: "        groupBy: [region]\n", to: "        groupBy: [region]\n        filter: \"email = 'ceo@example.com'\"\n" }),
+    argv: VALIDATE,
+    expect: { code: 1, lines: ["domains/beta.yaml:29:17: spec.datasets[0].aggregate.filter: filter reads \"email\", personal data of \"alpha.accounts\": it runs before masking, so the result is an oracle on clear values; columns of this domain's datasets, or non-personal columns of other domains' datasets (a count_distinct measure may still count persons)"] },
+  },
+  {
+    id: "gold-groups-by-personal-column",
+    item: "4",
+    what: "a consumer's gold groups by the owner's e-mail column (one clear address per output row)",
+    setup: mesh({ file: B, from: "        groupBy: [region]\n", to: "        groupBy: [region, email]\n" }),
+    argv: VALIDATE,
+    expect: { code: 1, lines: ["domains/beta.yaml:28:27: spec.datasets[0].aggregate.groupBy[1]: group-by column \"email\" is personal data of \"alpha.accounts\": each output row would republish it; columns of this domain's datasets, or non-personal columns of other domains' datasets (a count_distinct measure may still count persons)"] },
   },
 
   // 10. Inputs that exhaust CI.

@@ -69,9 +69,18 @@ describe("compileAcls", () => {
     ]);
   });
 
-  it("grants a domain that declares a topic read nothing on it: no pipeline reads another domain's topic", () => {
+  // Issue 15, item 2: a personal topic's raw events are its owner's pipeline's alone. Even the owner's publication
+  // (publishedTo) plans no Read: it is consent to declare the dependency, and no pipeline reads another's topic.
+  it.each([
+    ["a topic without personal data", false, false],
+    ["a personal topic the owner does not publish", true, false],
+    ["a personal topic the owner publishes to the reader", true, true],
+  ])("grants a domain that declares %s read nothing on it: no pipeline reads another domain's topic", (_, personal, published) => {
     const alpha = syntheticDomain(0, 3);
     const beta = syntheticDomain(1, 2);
+    const topic = alpha.spec.topics!.find((t) => t.name === "entity-1")!;
+    topic.personalData = personal;
+    if (published) topic.publishedTo = [{ domain: beta.metadata.name, purpose: "Replay." }];
     beta.spec.consumers = [{ domain: alpha.metadata.name, topics: ["entity-1"], purpose: "Replay." }];
     const mesh = meshOf([alpha, beta]);
     const all = mesh.domains.flatMap((d) => compileAcls(prod, d));

@@ -267,6 +267,41 @@ const CASES: [string, string, Change[], string[]][] = [
     ],
   ],
   [
+    "topic-reads",
+    "a consumer declares another domain's personal topic the owner does not publish",
+    [{ file: B, from: "      datasets: [accounts]\n", to: "      datasets: [accounts]\n      topics: [accounts]\n" }],
+    [
+      "mesh/beta.yaml:18:16: spec.consumers[0].topics[0]: topic \"alpha.accounts\" carries personal data (every tenant's events, unfiltered and unmasked) and domain \"alpha\" does not publish it to \"beta\"; read alpha's datasets instead (spec.consumers[].datasets: row filter and masks apply), or alpha's owners add {domain: beta, purpose: ...} to the topic's publishedTo",
+    ],
+  ],
+  [
+    "topic-reads",
+    "a personal topic published to the owner itself, to a domain that does not exist, and to one domain twice",
+    [{ file: A, from: "      personalData: true\n  datasets:", to: "      personalData: true\n      publishedTo:\n        - { domain: alpha, purpose: Itself. }\n        - { domain: gamma, purpose: Nobody. }\n        - { domain: beta, purpose: Fraud checks. }\n        - { domain: beta, purpose: Again. }\n  datasets:" }],
+    [
+      "mesh/alpha.yaml:23:21: spec.topics[0].publishedTo[0].domain: topic \"accounts\" is published to its own domain \"alpha\"; another domain of the mesh: one of beta; the owner's pipeline reads its topics without it",
+      "mesh/alpha.yaml:24:21: spec.topics[0].publishedTo[1].domain: topic \"accounts\" is published to domain \"gamma\", which does not exist; one of: beta",
+      "mesh/alpha.yaml:26:21: spec.topics[0].publishedTo[3].domain: topic \"accounts\" is already published to \"beta\" at publishedTo[2]; each domain at most once",
+    ],
+  ],
+  [
+    "republishing",
+    "a consumer's gold grants personas the owner's dataset does not",
+    [{ file: B, from: "        lifecycle: draft\n", to: "        lifecycle: draft\n      access: [internal_analyst, client_admin, bi_service]\n" }],
+    [
+      "mesh/beta.yaml:36:34: spec.datasets[0].access[1]: dataset \"account_kpis\" grants client_admin, which \"alpha.accounts\" (access: internal_analyst) does not grant; personas every other domain's source grants: internal_analyst (narrow access, or ask the owner to grant it)",
+      "mesh/beta.yaml:36:48: spec.datasets[0].access[2]: dataset \"account_kpis\" grants bi_service, which \"alpha.accounts\" (access: internal_analyst) does not grant; personas every other domain's source grants: internal_analyst (narrow access, or ask the owner to grant it)",
+    ],
+  ],
+  [
+    "republishing",
+    "a consumer's gold filters on the owner's personal column",
+    [{ file: B, from: "        groupBy: [region]\n", to: "        groupBy: [region]\n        filter: \"email = 'ceo@example.com'\"\n" }],
+    [
+      "mesh/beta.yaml:29:17: spec.datasets[0].aggregate.filter: filter reads \"email\", personal data of \"alpha.accounts\": it runs before masking, so the result is an oracle on clear values; columns of this domain's datasets, or non-personal columns of other domains' datasets (a count_distinct measure may still count persons)",
+    ],
+  ],
+  [
     "personal-data",
     "shared dataset with personal data",
     [{ file: A, from: "      subjectKey: account_id\n", to: "      subjectKey: account_id\n      tenantScoped: false\n" }, { file: A, from: "        - name: tenant_id\n          physicalType: STRING\n          required: true\n          description: Tenant.\n        - name: account_id", to: "        - name: account_id" }],
@@ -586,6 +621,8 @@ const CASES: [string, string, Change[], string[]][] = [
     "personal group-by column loses its category",
     [{ file: B, from: "        groupBy: [region]", to: "        groupBy: [region, email]" }, { file: B, from: "        - name: holders\n          physicalType: BIGINT", to: "        - name: email\n          physicalType: STRING\n          description: E-mail.\n        - name: holders\n          physicalType: BIGINT" }],
     [
+      // A consumer's gold grouping by the owner's personal column is also refused by republishing (issue 15, item 4).
+      "mesh/beta.yaml:28:27: spec.datasets[0].aggregate.groupBy[1]: group-by column \"email\" is personal data of \"alpha.accounts\": each output row would republish it; columns of this domain's datasets, or non-personal columns of other domains' datasets (a count_distinct measure may still count persons)",
       "mesh/beta.yaml:44:11: spec.datasets[0].columns[2].personalData: column \"email\" carries personal data of category email from its source but is not marked so; personalData: {category: email, ...}",
       "mesh/beta.yaml:44:17: spec.datasets[0].columns[2].name: column \"email\" looks like personal data (email: by its name) but has no personalData; personalData: {category: email, erasure, legalBasis, purpose}; or, if it holds no personal data, personalData: false with a reason",
     ],
@@ -693,6 +730,44 @@ describe("semantic rules", () => {
     });
     expect(errorsAfter(topic(false))).toEqual([]);
     expect(rulesAfter(topic(true))).toEqual(["personal-topic-retention"]);
+  });
+
+  it("topic-reads: a personal topic its owner publishes to the reader (with a purpose) may be declared", () => {
+    const declare = { file: B, from: "      datasets: [accounts]\n", to: "      datasets: [accounts]\n      topics: [accounts]\n" } as const;
+    const publish = { file: A, from: "      personalData: true\n  datasets:", to: "      personalData: true\n      publishedTo:\n        - { domain: beta, purpose: Fraud checks on account changes. }\n  datasets:" } as const;
+    expect(errorsAfter(declare, publish)).toEqual([]);
+    // Published to another domain only: beta is still refused.
+    const toOther = { ...publish, to: publish.to.replace("domain: beta", "domain: alpha") };
+    expect(rulesAfter(declare, toOther)).toEqual(["topic-reads", "topic-reads"]);
+  });
+
+  it("republishing: a gold over the domain's own gold is bounded by the other domains' sources underneath", () => {
+    const again = {
+      file: B,
+      from: "          description: Distinct holders.\n",
+      to:
+        "          description: Distinct holders.\n" +
+        "    - name: kpis_again\n      description: Again.\n      layer: gold\n      source:\n        datasets:\n          - dataset: account_kpis\n" +
+        "      aggregate:\n        groupBy: [region]\n        measures:\n          - { name: regions, function: count }\n" +
+        "      contract: { version: 0.1.0, lifecycle: draft }\n      access: [internal_analyst, client_admin]\n      columns:\n" +
+        "        - { name: tenant_id, physicalType: STRING, required: true, description: Tenant. }\n" +
+        "        - { name: region, physicalType: STRING, description: Region. }\n" +
+        "        - { name: regions, physicalType: BIGINT, description: Rows. }\n",
+    } as const;
+    expect(errorsAfter(again)).toEqual([
+      "mesh/beta.yaml:58:34: spec.datasets[1].access[1]: dataset \"kpis_again\" grants client_admin, which \"alpha.accounts\" (access: internal_analyst) does not grant; personas every other domain's source grants: internal_analyst (narrow access, or ask the owner to grant it)",
+    ]);
+  });
+
+  it("republishing: a consumer's gold may not group by the owner's personal column; the owner may filter its own", () => {
+    // Grouping by email puts each clear address in a row of beta's gold (gold-aggregate also wants it marked personal).
+    const groupByEmail = { file: B, from: "        groupBy: [region]\n", to: "        groupBy: [region, email]\n" } as const;
+    expect(errorsAfter(groupByEmail).filter((e) => e.includes("spec.datasets[0].aggregate.groupBy[1]"))).toEqual([
+      "mesh/beta.yaml:28:27: spec.datasets[0].aggregate.groupBy[1]: group-by column \"email\" is personal data of \"alpha.accounts\": each output row would republish it; columns of this domain's datasets, or non-personal columns of other domains' datasets (a count_distinct measure may still count persons)",
+    ]);
+    // A filter on the owner's non-personal columns, and an owner's filter on its own personal columns, stay allowed.
+    expect(errorsAfter({ file: B, from: "        groupBy: [region]\n", to: "        groupBy: [region]\n        filter: \"region <> 'eu'\"\n" })).toEqual([]);
+    expect(errorsAfter({ file: A, from: "        groupBy: [region]\n", to: "        groupBy: [region]\n        filter: \"email IS NOT NULL\"\n" })).toEqual([]);
   });
 
   it("allows fail where no personal data reaches the flow, and refuses it again on the shipped datasets that had it", () => {

@@ -137,6 +137,38 @@ describe("lm-kafka-pii-retention: personal topics expire within the erasure dead
   });
 });
 
+describe("lm-kafka-personal-topic-readers: only the owner's pipeline, or a domain it publishes to, reads a personal topic", () => {
+  const id = "lm-kafka-personal-topic-readers";
+  const ACL = "kafka:index/acl:Acl";
+  const pipelineRead = (r: PlannedResource & { inputs: any }) => r.type === ACL && r.inputs.aclPrincipal === "User:lakemesh-alpha-pipeline" && r.inputs.aclOperation === "Read" && r.inputs.aclResourceType === "Topic";
+  const toBeta = (edit: (i: any) => void = () => undefined) => change(base, pipelineRead as any, (r) => {
+    r.inputs.aclPrincipal = "User:lakemesh-beta-pipeline";
+    edit(r.inputs);
+  });
+  const publish = (r: PlannedResource[], domain: string) => change(r, alpha, (d) => (d.inputs.manifest.spec.topics[0].publishedTo = [{ domain, purpose: "Fraud checks on account changes." }]));
+  it("flags another domain's pipeline reading alpha's personal topic through a prefixed ACL", () => {
+    expect(violations(rule(id), toBeta())).toEqual([
+      "domains/alpha.yaml:21:21: spec.topics[0].personalData: ACL lets User:lakemesh-beta-pipeline Read personal-data topic alpha.accounts.v1 (Prefixed alpha.); only User:lakemesh-alpha-pipeline may read it (the owner's pipeline and the domains its publishedTo lists) @ alpha-acl-lakemesh-alpha-pipeline-read-topic-alpha.",
+    ]);
+  });
+  it("flags a literal ACL on the topic, a wildcard one and an All one", () => {
+    const literal = toBeta((i) => Object.assign(i, { resourcePatternTypeFilter: "Literal", aclResourceName: "alpha.accounts.v1" }));
+    expect(violations(rule(id), literal)).toHaveLength(1);
+    const wildcard = toBeta((i) => Object.assign(i, { resourcePatternTypeFilter: "Literal", aclResourceName: "*", aclOperation: "All" }));
+    expect(violations(rule(id), wildcard)).toEqual([expect.stringContaining("ACL lets User:lakemesh-beta-pipeline All personal-data topic alpha.accounts.v1 (Literal *)")]);
+  });
+  it("accepts the read once alpha publishes the topic to beta, and only to beta", () => {
+    expect(violations(rule(id), publish(toBeta(), "beta"))).toEqual([]);
+    expect(violations(rule(id), publish(toBeta(), "gamma"))).toEqual([
+      "domains/alpha.yaml:21:21: spec.topics[0].personalData: ACL lets User:lakemesh-beta-pipeline Read personal-data topic alpha.accounts.v1 (Prefixed alpha.); only User:lakemesh-alpha-pipeline, User:lakemesh-gamma-pipeline may read it (the owner's pipeline and the domains its publishedTo lists) @ alpha-acl-lakemesh-alpha-pipeline-read-topic-alpha.",
+    ]);
+  });
+  it("leaves a topic without personal data to the other rules", () => {
+    const r = change(toBeta(), alpha, (d) => (d.inputs.manifest.spec.topics[0].personalData = false));
+    expect(violations(rule(id), change(r, alpha, (d) => (d.inputs.topics[0].personalData = false)))).toEqual([]);
+  });
+});
+
 describe("lm-kafka-cleanup-delete: topics delete old data", () => {
   it("flags a compact-only topic", () => {
     const r = change(base, ofType(TOPIC), (t) => (t.inputs.config["cleanup.policy"] = "compact"));

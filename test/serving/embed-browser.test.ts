@@ -65,7 +65,7 @@ maybe("embedded dashboard in headless Chromium", () => {
     await frame.waitForSelector("body[data-state=rendered]", { timeout: 30_000 });
     const shown = await frame.$$eval("section[data-dataset]", (ss) => ss.map((s) => [s.getAttribute("data-dataset"), s.querySelectorAll("tbody tr").length]));
     const expected = [];
-    for (const d of ["equity_kpis", "engagement_kpis", "daily_active_users"]) {
+    for (const d of ["equity_kpis", "daily_active_users"]) {
       const schema = d === "daily_active_users" ? "users_identity" : "outcomes_performance";
       const [own] = await t.server.seeded.backend.exec(`SELECT count(*) AS n FROM ${quotedTable(`lakemesh_dev.${schema}.${d}`)} WHERE tenant_id = 'tenant-01'`);
       expected.push([d, Math.min(500, Number(own.n))]);

@@ -97,7 +97,6 @@ describe("dashboards and embedding", () => {
     const kpis = JSON.parse(String(one("databricks:index/dashboard:Dashboard", "dashboard-kpis").inputs.serializedDashboard));
     expect(kpis.datasets.map((x: { name: string; queryLines: string[] }) => [x.name, x.queryLines.join("").split("\n")[2]])).toEqual([
       ["equity_kpis", "WHERE `tenant_id` = __aibi_external_value"],
-      ["engagement_kpis", "WHERE `tenant_id` = __aibi_external_value"],
       ["daily_active_users", "WHERE `tenant_id` = __aibi_external_value"],
     ]);
   });

@@ -22,7 +22,10 @@ export const rule: ManifestRule = {
       check(["metadata", "description"], metadata.description);
       // An e-mail address may legally hold '$', '{' and '}'; owner contacts become schema properties and recipients.
       check(["metadata", "owner", "contact"], metadata.owner.contact);
-      (spec.topics ?? []).forEach((t, i) => check(["spec", "topics", i, "description"], t.description));
+      (spec.topics ?? []).forEach((t, i) => {
+        check(["spec", "topics", i, "description"], t.description);
+        (t.publishedTo ?? []).forEach((p, k) => check(["spec", "topics", i, "publishedTo", k, "purpose"], p.purpose));
+      });
       (spec.consumers ?? []).forEach((c, i) => check(["spec", "consumers", i, "purpose"], c.purpose));
       spec.datasets.forEach((ds, d) => {
         const at = ["spec", "datasets", d];

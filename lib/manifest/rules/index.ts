@@ -13,11 +13,13 @@ import { rule as personalData } from "./personal-data";
 import { rule as personalTopicRetention } from "./personal-topic-retention";
 import { rule as pipelineSchedule } from "./pipeline-schedule";
 import { rule as references } from "./references";
+import { rule as republishing } from "./republishing";
 import { rule as reservedNames } from "./reserved-names";
 import { rule as retention } from "./retention";
 import { rule as sequenceBy } from "./sequence-by";
 import { rule as subjectKey } from "./subject-key";
 import { rule as tenantKey } from "./tenant-key";
+import { rule as topicReads } from "./topic-reads";
 import { rule as uniqueNames } from "./unique-names";
 import { rule as unmarkedPersonalData } from "./unmarked-personal-data";
 
@@ -39,8 +41,10 @@ export const MANIFEST_RULES: readonly ManifestRule[] = [
   clustering,
   layers,
   references,
+  topicReads,
   acceptedMajors,
   goldAggregate,
+  republishing,
   expectations,
   expectationActions,
   freeText,
