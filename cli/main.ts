@@ -3,6 +3,7 @@ import { gdprCommand } from "./commands/gdpr";
 import { planCommand } from "./commands/plan";
 import { sampleCommand } from "./commands/sample";
 import { stacksCommand } from "./commands/stacks";
+import { upstreamCommand } from "./commands/upstream";
 import { validateCommand } from "./commands/validate";
 import { Command, EXIT, Io, processIo, UsageError } from "./usage";
 
@@ -13,6 +14,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   plan: planCommand,
   sample: sampleCommand,
   stacks: stacksCommand,
+  upstream: upstreamCommand,
   validate: validateCommand,
 };
 

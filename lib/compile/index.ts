@@ -18,3 +18,4 @@ export * from "./gdpr-jobs";
 export * from "./survival";
 export * from "./platform-outputs";
 export * from "./affected";
+export * from "./upstream";
