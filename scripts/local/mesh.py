@@ -1,16 +1,20 @@
 #!/usr/bin/env python3
 """Runs lakemesh domains on the local data plane, from an offline plan (lakemesh plan --stack dev).
 
-  mesh.py prepare --plan out/plan/dev [--tenants a,b]   schemas, governance tables and GDPR registry from the plan
-  mesh.py topics  --plan out/plan/dev --domains a,b     Kafka topics as the plan declares them
-  mesh.py produce --events DIR                          send lakemesh sample's <topic>.jsonl files
-  mesh.py run     --plan out/plan/dev --domains a,b     one Spark Declarative Pipelines run of the domains'
-                                                        contracts, then their liquid clustering
-  mesh.py counts  --plan out/plan/dev --domains a,b     rows per table and tenant, as JSON
+  mesh.py prepare --plan P [--tenants a,b] [--force]   schemas, governance tables and GDPR registry from the plan
+  mesh.py topics  --plan P --domains a,b               Kafka topics as the plan declares them
+  mesh.py produce --events DIR                         send lakemesh sample's <topic>.jsonl files
+  mesh.py run     --plan P --domains a,b [--name N] [--force] [--full-refresh-all]
+                                                       a triggered Spark Declarative Pipelines run of the domains'
+                                                       contracts (skipped when nothing is new), then their liquid
+                                                       clustering
+  mesh.py counts  --plan P --domains a,b               rows per table and tenant, as JSON
 
 What the plan holds is what runs: the contracts are the plan's workspace/.../contract.json files, the topics its
 kafka Topic resources, the governance tables its rendered SQL. Locally the catalog is spark_catalog and the
-broker the local one; nothing else changes. One Spark process at a time (embedded metastore).
+broker the local one; nothing else changes. Everything that needs Spark runs in the checkout's engine (engine.py,
+started by `npm run local:up`): the functions taking a `spark` session run there (engine_ops.py), the rest of this
+file is its client and needs no PySpark.
 """
 from __future__ import annotations
 
@@ -88,32 +92,46 @@ def registry_rows(plan: Path) -> list[tuple]:
     return rows
 
 
-def prepare(plan: Path, tenants: list[str]) -> None:
-    """Schemas, the governance tables, the GDPR registry rows and the tenants (as local service principals)."""
+def prepare(spark, plan: Path, tenants: list[str], force: bool = False) -> dict:
+    """Schemas, the governance tables, the GDPR registry rows and the tenants (as local service principals).
+
+    Skipped when this plane was already prepared from the same plan files and tenants (prepared_marker()): every
+    `local:up` and demo asks for it, and re-writing the registry would only add Delta versions."""
+    import hashlib
+
     c = contracts(plan)
     catalog = json.loads(next(iter(c.values())).read_text())["catalog"]
     schemas = sorted({json.loads(p.read_text())["schema"] for p in c.values()} | {"governance"})
-    texts = [p.read_text() for p in sorted((plan / "sql" / "governance").glob("*.sql"))]
+    files = sorted((plan / "sql" / "governance").glob("*"))
+    texts = [p.read_text() for p in files if p.suffix == ".sql"]
     statements = [local_sql(t.strip().rstrip(";"), catalog) for t in texts if "CREATE TABLE" in t]
     registry = registry_rows(plan)
-    spark = spark_local.classic_session("lakemesh-prepare")
+    sha = hashlib.sha256(json.dumps([schemas, statements, registry, sorted(tenants)]).encode()).hexdigest()
+    marker = prepared_marker()
+    summary = {"schemas": schemas, "governance_tables": len(statements), "registry_rows": len(registry), "tenants": tenants}
     try:
-        from pyspark.sql import functions as F
+        done = json.loads(marker.read_text()).get("sha") == sha
+    except (OSError, ValueError):
+        done = False
+    if done and not force and all(spark.catalog.databaseExists(s) for s in schemas):
+        return {**summary, "skipped": True}
+    from pyspark.sql import functions as F
 
-        for s in schemas:
-            spark.sql(f"CREATE SCHEMA IF NOT EXISTS `{ident(s)}`")
-        for stmt in statements:
-            spark.sql(stmt)
-        reg = spark.createDataFrame(registry, ", ".join(f"{f} STRING" for f in REGISTRY_FIELDS))
-        reg.write.insertInto("spark_catalog.governance.gdpr_registry", overwrite=True)
-        if tenants:
-            rows = [(t, f"local-service-{t}", "service") for t in tenants]
-            df = spark.createDataFrame(rows, "tenant_id STRING, principal STRING, role STRING").withColumn("updated_at", F.current_timestamp())
-            existing = spark.read.table("spark_catalog.governance.tenant_principals").select("tenant_id", "principal")
-            df.join(existing, ["tenant_id", "principal"], "left_anti").write.insertInto("spark_catalog.governance.tenant_principals")
-    finally:
-        spark.stop()
+    for s in schemas:
+        spark.sql(f"CREATE SCHEMA IF NOT EXISTS `{ident(s)}`")
+    for stmt in statements:
+        spark.sql(stmt)
+    reg = spark.createDataFrame(registry, ", ".join(f"{f} STRING" for f in REGISTRY_FIELDS))
+    reg.write.insertInto("spark_catalog.governance.gdpr_registry", overwrite=True)
+    if tenants:
+        rows = [(t, f"local-service-{t}", "service") for t in tenants]
+        df = spark.createDataFrame(rows, "tenant_id STRING, principal STRING, role STRING").withColumn("updated_at", F.current_timestamp())
+        existing = spark.read.table("spark_catalog.governance.tenant_principals").select("tenant_id", "principal")
+        df.join(existing, ["tenant_id", "principal"], "left_anti").write.insertInto("spark_catalog.governance.tenant_principals")
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.write_text(json.dumps({"sha": sha, "plan": str(plan)}) + "\n")
     print(f"prepared schemas {', '.join(schemas)}, {len(statements)} governance tables, {len(registry)} registry rows, tenants {', '.join(tenants) or '(none)'}", file=sys.stderr)
+    return {**summary, "skipped": False}
 
 
 def topics(plan: Path, domains: list[str]) -> list[str]:
@@ -146,12 +164,29 @@ def produce(events: Path) -> dict[str, int]:
     return sent
 
 
+def plane_dir() -> Path:
+    """The plane's data: warehouse, metastore, pipeline checkpoints, samples (spark_local.warehouse_dir's parent)."""
+    return spark_local.warehouse_dir().parent
+
+
+def pipelines_root() -> Path:
+    return plane_dir() / "pipelines"
+
+
 def pipeline_dir(name: str) -> Path:
     """Spec and checkpoints of a local pipeline, beside the warehouse they belong to (a new warehouse, new ones)."""
-    return spark_local.warehouse_dir().parent / "pipelines" / name
+    return pipelines_root() / ident(name)
 
 
-def spec(plan: Path, domains: list[str], name: str = "lakemesh_local") -> Path:
+def prepared_marker() -> Path:
+    return plane_dir() / "prepared.json"
+
+
+def demo_state_file() -> Path:
+    return plane_dir() / "demo.json"
+
+
+def spec(plan: Path, domains: list[str], name: str = "lakemesh_local", conf: dict[str, str] | None = None) -> Path:
     c = contracts(plan, domains)
     first = json.loads(next(iter(c.values())).read_text())
     out = pipeline_dir(name)
@@ -162,6 +197,7 @@ def spec(plan: Path, domains: list[str], name: str = "lakemesh_local") -> Path:
         "database": first["schema"],
         "configuration": {
             "spark.sql.sources.default": "delta",
+            **(conf or {}),
             "lakemesh.contract": ",".join(str(p.resolve()) for p in c.values()),
             "lakemesh.local.catalog": "spark_catalog",
             "lakemesh.local.kafka_bootstrap": spark_local.kafka_bootstrap(),
@@ -175,48 +211,94 @@ def spec(plan: Path, domains: list[str], name: str = "lakemesh_local") -> Path:
     return f
 
 
-def cluster(plan: Path, domains: list[str]) -> None:
-    """Liquid clustering as the contracts declare it: open-source SDP cannot create clustered Delta tables."""
-    spark = spark_local.classic_session("lakemesh-cluster")
+def cluster(spark, tables: list[tuple[str, list[str]]]) -> list[str]:
+    """Liquid clustering as the contracts declare it (open-source SDP cannot create clustered Delta tables). A table
+    already clustered so is left alone: ALTER TABLE ... CLUSTER BY commits a new version even when nothing changes."""
+    done = []
+    for table, keys in tables:
+        keys = [ident(k) for k in keys]
+        if not keys:
+            continue
+        name = local_name(table)
+        have = spark.sql(f"DESCRIBE DETAIL {name}").collect()[0]["clusteringColumns"]
+        if list(have or []) != keys:
+            spark.sql(f"ALTER TABLE {name} CLUSTER BY ({', '.join('`' + k + '`' for k in keys)})")
+            done.append(table)
+    return done
+
+
+def run_in_engine(engine, session, plan: Path, domains: list[str], name: str, conf: dict[str, str], force: bool,
+                  full_refresh_all: bool) -> dict:
+    """A triggered run of the domains' pipeline on the engine (engine_ops mesh.run): skipped when nothing is new."""
+    import time
+
+    import incremental
+
+    t0 = time.monotonic()
+    paths = contracts(plan, domains)
+    docs = [json.loads(p.read_text()) for p in paths.values()]
+    s = session()
+    for schema in sorted({d["schema"] for d in docs}):
+        s.sql(f"CREATE SCHEMA IF NOT EXISTS `{ident(schema)}`")  # SDP fails with SCHEMA_NOT_FOUND otherwise
+    f = spec(plan, domains, name, conf)
+    state = incremental.State(pipeline_dir(name))
+    code = incremental.code_sha([*paths.values(), *sorted(PIPELINE_DIR.glob("*.py"))], {"domains": domains, "conf": conf})
+    topics = incremental.topics_of(docs)
+    tables = incremental.tables_of(docs)
+    bootstrap = spark_local.kafka_bootstrap()
     try:
-        for p in contracts(plan, domains).values():
-            for ds in json.loads(p.read_text())["datasets"]:
-                keys = [ident(k) for k in ds["clusterBy"]]
-                if keys:
-                    spark.sql(f"ALTER TABLE {local_name(ds['table'])} CLUSTER BY ({', '.join('`' + k + '`' for k in keys)})")
-    finally:
-        spark.stop()
+        offsets = incremental.end_offsets(bootstrap, topics)
+    except Exception as e:  # noqa: BLE001 - the broker is down or unreachable
+        raise RuntimeError(f"Kafka at {bootstrap} did not answer ({e}); is the plane up? npm run local:status") from e
+    clock = incremental.clock_dependent(docs)
+    if not force and not full_refresh_all and not clock:
+        why = incremental.unchanged(state.read(), code, offsets, incremental.versions(tables))
+        if why:
+            return {"skipped": True, "reason": why, "seconds": round(time.monotonic() - t0, 3)}
+    own = [(ds["table"], ds["clusterBy"]) for d in docs for ds in d["datasets"]]
+    new = {t for t, _ in own if full_refresh_all or incremental.delta_version(incremental.table_dir(t)) is None}
+    state.clear()  # a failed run leaves no fingerprint behind: the next trigger runs
+    r = engine.worker.request({"op": "pipeline", "spec": str(f), "full_refresh_all": full_refresh_all})
+    if not r.get("ok"):
+        return {"__response__": r}
+    clustered = cluster(s, [(t, k) for t, k in own if t in new])
+    state.write({"code": code, "offsets": offsets, "tables": incremental.versions(tables), "at": time.time()})
+    result = {"skipped": False, "clustered": clustered, "clock_dependent": clock, "seconds": round(time.monotonic() - t0, 3)}
+    return {"__response__": {**r, "result": result}}
 
 
-def run(plan: Path, domains: list[str], extra: list[str], name: str = "lakemesh_local") -> int:
-    f = spec(plan, domains, name)
-    env = {**os.environ, "LAKEMESH_PYTHONPATH": str(PIPELINE_DIR)}
-    rc = subprocess.call([str(HERE / "pipeline.sh"), "run", "--spec", str(f), *extra], env=env)
-    if rc != 0:
-        return rc
-    cluster(plan, domains)
-    return 0
-
-
-def counts(plan: Path, domains: list[str]) -> dict:
-    spark = spark_local.classic_session("lakemesh-counts")
+def counts(spark, plan: Path, domains: list[str]) -> dict:
     out: dict = {}
-    try:
-        for p in contracts(plan, domains).values():
-            for ds in json.loads(p.read_text())["datasets"]:
-                t = local_name(ds["table"])
-                df = spark.read.table(t)
-                if ds["tenantKey"]:
-                    rows = df.groupBy(ds["tenantKey"]).count().collect()
-                    out[t] = {"layer": ds["layer"], "rows": sum(r["count"] for r in rows), "by_tenant": {str(r[0]): r["count"] for r in sorted(rows, key=lambda r: str(r[0]))}}
-                else:
-                    out[t] = {"layer": ds["layer"], "rows": df.count(), "by_tenant": {}}
-    finally:
-        spark.stop()
+    for p in contracts(plan, domains).values():
+        for ds in json.loads(p.read_text())["datasets"]:
+            t = local_name(ds["table"])
+            if not spark.catalog.tableExists(t):
+                continue
+            df = spark.read.table(t)
+            if ds["tenantKey"]:
+                rows = df.groupBy(ident(ds["tenantKey"])).count().collect()
+                out[t] = {"layer": ds["layer"], "rows": sum(r["count"] for r in rows), "by_tenant": {str(r[0]): r["count"] for r in sorted(rows, key=lambda r: str(r[0]))}}
+            else:
+                out[t] = {"layer": ds["layer"], "rows": df.count(), "by_tenant": {}}
     return out
 
 
+def run(plan: Path, domains: list[str], name: str = "lakemesh_local", conf: dict[str, str] | None = None,
+        force: bool = False, full_refresh_all: bool = False) -> dict:
+    """Client side: a triggered run on the engine. Raises engine.EngineError when it fails (its output on stderr)."""
+    import engine
+
+    r = engine.call("mesh.run", plan=str(plan.resolve()), domains=domains, name=name, conf=conf or {}, force=force,
+                    full_refresh_all=full_refresh_all)
+    if not r.get("ok"):
+        sys.stderr.write(r.get("stdout", "") + r.get("stderr", ""))
+        raise engine.EngineError(f"the pipeline run of {', '.join(domains)} failed: {r.get('error') or 'see the output above'}")
+    return {**r["result"], "output": r.get("stdout", "")}
+
+
 def main() -> int:
+    import engine
+
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
     for name in ("prepare", "topics", "run", "counts"):
@@ -224,24 +306,32 @@ def main() -> int:
         s.add_argument("--plan", type=Path, required=True)
         if name == "prepare":
             s.add_argument("--tenants", default="", help="tenant ids to register in governance.tenant_principals")
+            s.add_argument("--force", action="store_true", help="prepare again even if this plan was prepared")
         else:
             s.add_argument("--domains", required=True)
         if name == "run":
             s.add_argument("--name", default="lakemesh_local", help="pipeline name (its own checkpoints)")
-            s.add_argument("extra", nargs="*")
+            s.add_argument("--force", action="store_true", help="run even when nothing is new")
+            s.add_argument("--full-refresh-all", action="store_true", help="reset every table and checkpoint and recompute")
     s = sub.add_parser("produce")
     s.add_argument("--events", type=Path, required=True)
     a = ap.parse_args()
-    if a.cmd == "prepare":
-        prepare(a.plan, [t for t in a.tenants.split(",") if t])
-    elif a.cmd == "topics":
-        topics(a.plan, a.domains.split(","))
-    elif a.cmd == "produce":
-        produce(a.events)
-    elif a.cmd == "run":
-        return run(a.plan, a.domains.split(","), a.extra, a.name)
-    elif a.cmd == "counts":
-        print(json.dumps(counts(a.plan, a.domains.split(",")), indent=2, sort_keys=True))
+    try:
+        if a.cmd == "prepare":
+            engine.checked("mesh.prepare", plan=str(a.plan.resolve()), tenants=[t for t in a.tenants.split(",") if t], force=a.force)
+        elif a.cmd == "topics":
+            topics(a.plan, a.domains.split(","))
+        elif a.cmd == "produce":
+            produce(a.events)
+        elif a.cmd == "run":
+            r = run(a.plan, a.domains.split(","), a.name, force=a.force, full_refresh_all=a.full_refresh_all)
+            sys.stderr.write(r.pop("output"))
+            print(json.dumps(r, indent=2, sort_keys=True))
+        elif a.cmd == "counts":
+            print(json.dumps(engine.checked("mesh.counts", plan=str(a.plan.resolve()), domains=a.domains.split(",")), indent=2, sort_keys=True))
+    except engine.EngineError as e:
+        print(f"[mesh] ERROR: {e}", file=sys.stderr)
+        return 1
     return 0
 
 

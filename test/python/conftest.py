@@ -1,6 +1,30 @@
+"""Fixtures shared by every test module (how to add tests and fixtures: README.md in this folder).
+
+Built once per session, in this order, each on the one before:
+  plane           the offline plan of the dev stack and a Spark Connect session on the checkout's engine; no data
+  mesh            the plane reset, then one pipeline run of the four test domains over fresh topics and sample events
+  gdpr_before     what the GDPR tests compare against: the registry, row counts and personal values before any request
+  access_request  one subject access request (CLI -> engine), its result
+  erasure_request one erasure request of the same subject, its result (after the access request: an export after
+                  the erasure would be empty)
+
+Markers (pytest.ini): a test that uses `mesh` is marked `slow` here (it needs the data plane); `-m "not slow"` runs
+the rest in seconds, CI runs all. A test or module marked `destructive` changes the data others read (erasure, replay,
+retention...): such tests run after all others, in file order.
+"""
+from __future__ import annotations
+
 import pytest
 
 from plane import Plane
+
+
+def pytest_collection_modifyitems(items: list) -> None:
+    for item in items:
+        if "mesh" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+    # Stable: the non-destructive tests keep their order, then the destructive ones keep theirs.
+    items.sort(key=lambda i: i.get_closest_marker("destructive") is not None)
 
 
 @pytest.fixture(scope="session")
@@ -17,3 +41,24 @@ def mesh(plane):
     """The data plane after one pipeline run of the four test domains over fresh topics and sample events."""
     plane.setup()
     return plane
+
+
+@pytest.fixture(scope="session")
+def gdpr_before(mesh):
+    import gdpr_fixtures
+
+    return gdpr_fixtures.before(mesh)
+
+
+@pytest.fixture(scope="session")
+def access_request(mesh, gdpr_before):
+    import gdpr_fixtures
+
+    return gdpr_fixtures.access(mesh)
+
+
+@pytest.fixture(scope="session")
+def erasure_request(mesh, gdpr_before, access_request):
+    import gdpr_fixtures
+
+    return gdpr_fixtures.erasure(mesh)
