@@ -182,7 +182,10 @@ def _http(method: str, path: str, body: dict | None = None, timeout: float | Non
 
 
 def call(op: str, timeout: float | None = None, **args: Any) -> dict:
-    """Runs one request; returns {"ok", "rc", "result", "stdout", "stderr", "seconds"}."""
+    """Runs one request; returns {"ok", "rc", "result", "stdout", "stderr", "seconds"}. Waits for requests before it
+    (one runs at a time) and for its own run: up to LAKEMESH_ENGINE_REQUEST_TIMEOUT seconds (default 3600)."""
+    if timeout is None:
+        timeout = float(os.environ.get("LAKEMESH_ENGINE_REQUEST_TIMEOUT", "3600"))
     return _http("POST", "/call", {"op": op, "args": args}, timeout)
 
 
@@ -322,6 +325,7 @@ class Worker:
         self.secret = secret
         self.port: int | None = None
         self.proc: subprocess.Popen | None = None
+        self.on_attach: Callable[[int], None] = lambda pid: None  # records a new worker's pid in engine.json
 
     def spawn(self) -> subprocess.Popen:
         env = {**os.environ, "SPARK_CONNECT_AUTHENTICATE_TOKEN": self.secret}
@@ -338,6 +342,7 @@ class Worker:
         hello = p.stdout.readline()  # type: ignore[union-attr]
         if not hello:
             raise EngineError(f"the pipeline worker exited during start-up (exit {p.wait()}); see {log_file()}")
+        self.on_attach(p.pid)
         return p
 
     def ensure(self) -> subprocess.Popen:
@@ -421,7 +426,9 @@ class Engine:
 
     def live(self) -> dict:
         cur = self.current
+        w = self.worker.proc
         return {"uptime_s": round(time.time() - self.started), "served": self.served,
+                "worker_pid": w.pid if w is not None and w.poll() is None else None,
                 "busy": None if cur is None else {**cur, "for_s": round(time.time() - cur["since"], 1)}}
 
 
@@ -540,18 +547,25 @@ def serve() -> int:
     server.RequestHandlerClass = make_handler(engine, secret, shutdown)
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: threading.Thread(target=shutdown, daemon=True).start())
-    try:
-        w = worker.attach(port)
-        log(f"pipeline worker pid {w.pid} ready after {time.monotonic() - t0:.1f}s")
-        state = {
-            "pid": os.getpid(), "jvm_pid": jvm_pid, "worker_pid": w.pid, "spark_port": port,
-            "control_port": server.server_address[1], "local": str(spark_local.local_dir()),
-            "warehouse": str(spark_local.warehouse_dir()), "started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "log": str(log_file()), "code": code_sha(),
-        }
+    state = {
+        "pid": os.getpid(), "jvm_pid": jvm_pid, "worker_pid": None, "spark_port": port,
+        "control_port": server.server_address[1], "local": str(spark_local.local_dir()),
+        "warehouse": str(spark_local.warehouse_dir()), "started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "log": str(log_file()), "code": code_sha(),
+    }
+
+    def write_state(worker_pid: int) -> None:
+        # Written once everything serves (clients wait for it), and again when a new worker replaces a dead one.
+        state["worker_pid"] = worker_pid
         tmp = state_file().with_suffix(".tmp")
         tmp.write_text(json.dumps(state, indent=2) + "\n")
         tmp.replace(state_file())
+
+    try:
+        w = worker.attach(port)
+        log(f"pipeline worker pid {w.pid} ready after {time.monotonic() - t0:.1f}s")
+        write_state(w.pid)
+        worker.on_attach = write_state
         log(f"serving on {HOST}:{state['control_port']} ({time.monotonic() - t0:.1f}s after start)")
         server.serve_forever(poll_interval=0.5)
     finally:

@@ -105,7 +105,9 @@ def register(engine) -> None:
         return {"__response__": {"ok": rc == 0, "rc": rc}}
 
     @engine.op("reset")
-    def reset(topics: list[str] | None = None) -> dict:
+    def reset(topics: list[str] | None = None, owner: str = "") -> dict:
+        """Everything of the plane's data deleted; `owner` (demo, pytest, bench) recorded as who the data is for now:
+        a demo on data the tests left starts over instead of mixing its pipelines' checkpoints with theirs."""
         t0 = time.monotonic()
         s = session()
         dropped = []
@@ -120,6 +122,7 @@ def register(engine) -> None:
         mesh.prepared_marker().unlink(missing_ok=True)
         mesh.demo_state_file().unlink(missing_ok=True)
         spark_local.warehouse_dir().mkdir(parents=True, exist_ok=True)
+        mesh.set_owner(owner)
         # Delta caches a table's log by path; a table re-created where a dropped one was must not see the old log.
         engine.spark._jvm.org.apache.spark.sql.delta.DeltaLog.clearCache()
         engine.spark.catalog.clearCache()

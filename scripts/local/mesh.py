@@ -186,6 +186,21 @@ def demo_state_file() -> Path:
     return plane_dir() / "demo.json"
 
 
+def owner() -> str | None:
+    """Who the plane's data was last reset for (demo, pytest, bench); None when it never was."""
+    try:
+        return json.loads((plane_dir() / "owner.json").read_text())["owner"] or None
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def set_owner(name: str) -> None:
+    import time
+
+    plane_dir().mkdir(parents=True, exist_ok=True)
+    (plane_dir() / "owner.json").write_text(json.dumps({"owner": name, "at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}) + "\n")
+
+
 def spec(plan: Path, domains: list[str], name: str = "lakemesh_local", conf: dict[str, str] | None = None) -> Path:
     c = contracts(plan, domains)
     first = json.loads(next(iter(c.values())).read_text())

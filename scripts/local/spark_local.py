@@ -24,6 +24,7 @@ Environment (all optional; the engine reads them when it starts):
     LAKEMESH_KAFKA_BOOTSTRAP      default: .local/run/kafka.bootstrap (written by kafka.sh)
     LAKEMESH_KAFKA_API_TIMEOUT_MS Kafka client API timeout for pipeline code (default 10000)
     LAKEMESH_SDP_FLOW_RETRIES     spark.sql.pipelines.maxFlowRetryAttempts (default 0: fail fast)
+    LAKEMESH_SPARK_EVENT_LOG      a folder: Spark writes its event log there (for bench/profile.py)
 Runtime SQL confs for a pipeline belong in its spec `configuration`; static ones (jars, extensions, catalog,
 warehouse) only take effect through confs() here, when the engine starts.
 """
@@ -94,6 +95,12 @@ def table_path(database: str, table: str) -> str:
     return str(warehouse_dir() / f"{database}.db" / table)
 
 
+def event_log_dir() -> Path:
+    d = Path(os.environ["LAKEMESH_SPARK_EVENT_LOG"]).resolve()
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
 def confs() -> dict[str, str]:
     loc = local_dir()
     tmp = loc / "spark" / "tmp"
@@ -133,6 +140,9 @@ def confs() -> dict[str, str]:
         "spark.sql.pipelines.maxFlowRetryAttempts": os.environ.get("LAKEMESH_SDP_FLOW_RETRIES", "0"),
         # What a direct (engine-less) session is asked for by its environment; the engine takes these per request.
         **request_confs(),
+        # Profiling (bench/profile.py reads it): Spark's event log, every job and SQL execution with its times.
+        **({"spark.eventLog.enabled": "true", "spark.eventLog.compress": "false",
+            "spark.eventLog.dir": event_log_dir().as_uri()} if os.environ.get("LAKEMESH_SPARK_EVENT_LOG") else {}),
     }
 
 

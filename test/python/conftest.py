@@ -14,9 +14,29 @@ retention...): such tests run after all others, in file order.
 """
 from __future__ import annotations
 
+import json
+import time
+
 import pytest
 
-from plane import Plane
+from plane import WORK, Plane
+
+# When each test ran (epoch ms, setup to teardown), written to .local/pytest/timings.json at the end: bench/profile.py
+# takes a module's window from it to say where the engine spent that module's time.
+_TIMES: dict[str, list[float]] = {}
+
+
+def pytest_runtest_logstart(nodeid: str, location) -> None:
+    _TIMES[nodeid] = [time.time() * 1e3]
+
+
+def pytest_runtest_logfinish(nodeid: str, location) -> None:
+    _TIMES[nodeid].append(time.time() * 1e3)
+
+
+def pytest_sessionfinish(session) -> None:
+    WORK.mkdir(parents=True, exist_ok=True)
+    (WORK / "timings.json").write_text(json.dumps({k: v for k, v in _TIMES.items() if len(v) == 2}, indent=1) + "\n")
 
 
 def pytest_collection_modifyitems(items: list) -> None:

@@ -67,9 +67,47 @@ class Plane:
             raise RuntimeError(f"the local plane is not up ({spark_local.local_dir()}): run the tests with npm run test:python, or start it with npm run local:up")
 
     def setup(self) -> None:
-        """The plane reset, then topics, sample events and one pipeline run of DOMAINS."""
+        """The plane reset, then topics, sample events and one pipeline run of DOMAINS.
+
+        Reused instead when the plane still holds exactly what the last setup left (the same plan, sample and setup
+        code, and no table or topic changed since: no destructive test, demo or request ran), so that running one
+        module again does not pay for the pipeline run. LAKEMESH_TEST_FRESH_PLANE=1 always builds."""
         self.require_engine()
-        engine.checked("reset", topics=self.topics(all_domains=True))
+        marker = WORK / "mesh.json"
+        if os.environ.get("LAKEMESH_TEST_FRESH_PLANE") != "1":
+            try:
+                if json.loads(marker.read_text()) == self.fingerprint():
+                    print(f"[plane] reusing the data the last setup left ({marker})", file=sys.stderr)
+                    return
+            except (OSError, ValueError):
+                pass
+        marker.unlink(missing_ok=True)
+        self.build()
+        marker.write_text(json.dumps(self.fingerprint(), sort_keys=True) + "\n")
+
+    def fingerprint(self) -> dict:
+        """What the data set up by build() depends on and consists of."""
+        import hashlib
+
+        import incremental
+
+        def sha(files) -> str:
+            h = hashlib.sha256()
+            for f in sorted(files):
+                h.update(f.name.encode() + b"\0" + f.read_bytes())
+            return h.hexdigest()
+
+        tables = {str(d.parent.relative_to(WAREHOUSE)): incremental.delta_version(d.parent) for d in WAREHOUSE.rglob("_delta_log")}
+        return {
+            "setup": sha([Path(__file__)]) + json.dumps(SAMPLE, sort_keys=True),
+            "contracts": sha(mesh.contracts(self.plan).values()),
+            "sample": sha(self.sample_dir.glob("*.jsonl")) if self.sample_dir.is_dir() else None,
+            "offsets": incremental.end_offsets(spark_local.kafka_bootstrap(), self.topics(all_domains=True)),
+            "tables": tables,
+        }
+
+    def build(self) -> None:
+        engine.checked("reset", topics=self.topics(all_domains=True), owner="pytest")
         for d in ("sample", "exports"):
             shutil.rmtree(WORK / d, ignore_errors=True)
         engine.checked("mesh.prepare", plan=str(self.plan.resolve()), tenants=TENANTS, force=True)
