@@ -29,8 +29,7 @@ echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores" >
 "$LAKEMESH_ROOT/scripts/local/down.sh" >>"$log" 2>&1
 timed "local:up, plane down (cold)" "$LAKEMESH_ROOT/scripts/local/up.sh"
 timed "local:up, plane up (warm)" "$LAKEMESH_ROOT/scripts/local/up.sh"
-topics="$("$PY" -c 'import json, sys; print(json.dumps([r["inputs"]["name"] for r in json.load(open(sys.argv[1]))["resources"] if r["type"] == "kafka:index/topic:Topic"]))' "$(lm_plan)/plan.json")"
-"$PY" "$LAKEMESH_ROOT/scripts/local/engine.py" call reset "{\"topics\": $topics, \"owner\": \"demo\"}" >>"$log" 2>&1
+"$PY" "$LAKEMESH_ROOT/scripts/local/engine.py" call reset "{\"plan\": \"$(lm_plan)\", \"owner\": \"demo\"}" >>"$log" 2>&1
 timed "local:demo $consumer, fresh plane (+3 producers)" "$LAKEMESH_ROOT/scripts/local/demo.sh" "$consumer"
 timed "local:demo $single, first on the warm plane" "$LAKEMESH_ROOT/scripts/local/demo.sh" "$single"
 timed "local:demo $single, again (incremental)" "$LAKEMESH_ROOT/scripts/local/demo.sh" "$single"

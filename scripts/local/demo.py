@@ -106,8 +106,7 @@ def main() -> int:
             # Tables written by the tests' (or a benchmark's) pipeline: the demo's own pipelines would read every
             # event of their topics again into them. Start over instead.
             say(f"the plane holds data of {mesh.owner()} runs: resetting it for the demo")
-            topics = [r["inputs"]["name"] for r in mesh.plan_json(a.plan)["resources"] if r["type"] == "kafka:index/topic:Topic"]
-            engine.checked("reset", topics=topics, owner="demo")
+            engine.checked("reset", plan=str(a.plan.resolve()), owner="demo")
             state = DemoState()
         elif mesh.owner() is None:
             mesh.set_owner("demo")

@@ -7,7 +7,8 @@
                  run, then the contracts' liquid clustering for tables that run created
   mesh.counts    rows per table and tenant
   gdpr           a GDPR job (notebooks/gdpr) in a session of its own
-  reset          every table, checkpoint and topic of the plane deleted (tests and benchmarks start from nothing)
+  reset          every table and checkpoint of the plane, and the plan's topics, deleted (tests, benchmarks and a
+                 demo after them start from nothing)
 
 Each runs under the engine's lock, in a new session of the engine's Spark (its own SQL confs and temporary views).
 """
@@ -105,9 +106,10 @@ def register(engine) -> None:
         return {"__response__": {"ok": rc == 0, "rc": rc}}
 
     @engine.op("reset")
-    def reset(topics: list[str] | None = None, owner: str = "") -> dict:
-        """Everything of the plane's data deleted; `owner` (demo, pytest, bench) recorded as who the data is for now:
-        a demo on data the tests left starts over instead of mixing its pipelines' checkpoints with theirs."""
+    def reset(plan: str | None = None, owner: str = "") -> dict:
+        """Everything of the plane's data deleted, and every topic of the plan; `owner` (demo, pytest, bench) recorded
+        as who the data is for now: a demo on data the tests left starts over instead of mixing its pipelines'
+        checkpoints with theirs."""
         t0 = time.monotonic()
         s = session()
         dropped = []
@@ -127,11 +129,11 @@ def register(engine) -> None:
         engine.spark._jvm.org.apache.spark.sql.delta.DeltaLog.clearCache()
         engine.spark.catalog.clearCache()
         deleted = []
-        if topics:
+        if plan:
             import kafka_admin
 
             bootstrap = spark_local.kafka_bootstrap()
-            for t in topics:
-                kafka_admin.delete_topic(bootstrap, t)
-                deleted.append(t)
+            for t in mesh.topic_specs(Path(plan)):
+                kafka_admin.delete_topic(bootstrap, t["name"])
+                deleted.append(t["name"])
         return {"databases": dropped, "topics": deleted, "seconds": round(time.monotonic() - t0, 2)}

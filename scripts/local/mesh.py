@@ -134,16 +134,19 @@ def prepare(spark, plan: Path, tenants: list[str], force: bool = False) -> dict:
     return {**summary, "skipped": False}
 
 
+def topic_specs(plan: Path, domains: list[str] | None = None) -> list[dict]:
+    """The inputs of the plan's Kafka topics (name, partitions, config, replicationFactor), of domains (all: None)."""
+    return [r["inputs"] for r in plan_json(plan)["resources"]
+            if r["type"] == "kafka:index/topic:Topic" and (domains is None or r["inputs"]["name"].split(".")[0] in domains)]
+
+
 def topics(plan: Path, domains: list[str]) -> list[str]:
     import kafka_admin
 
     bootstrap = spark_local.kafka_bootstrap()
     kafka_admin.wait_ready(bootstrap, 60)
     made = []
-    for r in plan_json(plan)["resources"]:
-        if r["type"] != "kafka:index/topic:Topic" or r["inputs"]["name"].split(".")[0] not in domains:
-            continue
-        i = r["inputs"]
+    for i in topic_specs(plan, domains):
         kafka_admin.create_topic(bootstrap, i["name"], int(i["partitions"]), i.get("config") or {}, int(i["replicationFactor"]))
         made.append(i["name"])
     print(f"topics ready: {', '.join(made)}", file=sys.stderr)

@@ -10,7 +10,7 @@ Built once per session, in this order, each on the one before:
 
 Markers (pytest.ini): a test that uses `mesh` is marked `slow` here (it needs the data plane); `-m "not slow"` runs
 the rest in seconds, CI runs all. A test or module marked `destructive` changes the data others read (erasure, replay,
-retention...): such tests run after all others, in file order.
+retention...): such tests run after all others, by `destructive(order=N)` (default 100), then in file order.
 """
 from __future__ import annotations
 
@@ -43,8 +43,13 @@ def pytest_collection_modifyitems(items: list) -> None:
     for item in items:
         if "mesh" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.slow)
-    # Stable: the non-destructive tests keep their order, then the destructive ones keep theirs.
-    items.sort(key=lambda i: i.get_closest_marker("destructive") is not None)
+    # Stable: the non-destructive tests keep their order, then the destructive ones by their `order` (default 100),
+    # in file order within one.
+    def rank(item) -> tuple[int, int]:
+        m = item.get_closest_marker("destructive")
+        return (0, 0) if m is None else (1, int(m.kwargs.get("order", 100)))
+
+    items.sort(key=rank)
 
 
 @pytest.fixture(scope="session")

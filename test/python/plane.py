@@ -107,7 +107,7 @@ class Plane:
         }
 
     def build(self) -> None:
-        engine.checked("reset", topics=self.topics(all_domains=True), owner="pytest")
+        engine.checked("reset", plan=str(self.plan.resolve()), owner="pytest")
         for d in ("sample", "exports"):
             shutil.rmtree(WORK / d, ignore_errors=True)
         engine.checked("mesh.prepare", plan=str(self.plan.resolve()), tenants=TENANTS, force=True)
@@ -143,8 +143,7 @@ class Plane:
                     out.writelines(json.dumps(t) + "\n" for t in twins)
 
     def topics(self, all_domains: bool = False) -> list[str]:
-        return [r["inputs"]["name"] for r in mesh.plan_json(self.plan)["resources"]
-                if r["type"] == "kafka:index/topic:Topic" and (all_domains or r["inputs"]["name"].split(".")[0] in DOMAINS)]
+        return [t["name"] for t in mesh.topic_specs(self.plan, None if all_domains else DOMAINS)]
 
     def run_pipeline(self, force: bool = False) -> dict:
         """A triggered run of DOMAINS on the engine (skipped when nothing is new, unless force); its result."""
