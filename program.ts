@@ -1,9 +1,13 @@
 import * as path from "path";
+import type * as databricks from "@pulumi/databricks";
 import * as pulumi from "@pulumi/pulumi";
 import { DataDomain, Platform, type PlatformRefs } from "./components";
+import { Identities } from "./components/access";
+import { compileIdentities } from "./lib/access";
 import { createProviders } from "./components/providers";
 import {
   CONFIG_NAMESPACE,
+  checkDomainPrincipals,
   compileContract,
   compileDomain,
   compilePlatform,
@@ -45,7 +49,7 @@ function loadMesh(root: string): Mesh {
   return meshOf(validation.manifests);
 }
 
-function createPlatform(settings: Settings, mesh: Mesh, cfg: pulumi.Config, providers: pulumi.ProviderResource[]): Platform {
+function createPlatform(settings: Settings, mesh: Mesh, cfg: pulumi.Config, providers: pulumi.ProviderResource[], accountProvider: databricks.Provider): Platform {
   const names = platformNames(settings.catalog);
   return new Platform(
     "platform",
@@ -59,6 +63,7 @@ function createPlatform(settings: Settings, mesh: Mesh, cfg: pulumi.Config, prov
         databricksToken: cfg.requireSecret(SECRET_KEYS.datahubDatabricksToken),
       },
       subjectSalt: cfg.requireSecret(SECRET_KEYS.subjectHashSalt),
+      accountProvider,
     },
     { providers },
   );
@@ -95,16 +100,24 @@ export async function program(root = process.cwd()): Promise<Record<string, unkn
   const cfg = new pulumi.Config(CONFIG_NAMESPACE);
   const settings = readSettings((k) => configValue(cfg, k), `Pulumi.${stack}.yaml`);
   const mesh = loadMesh(root);
+  try {
+    checkDomainPrincipals(settings, [...mesh.byName.keys()], `Pulumi.${stack}.yaml`);
+  } catch (e) {
+    throw new ProgramError((e as Error).message);
+  }
   const only = settings.mode === "domain" ? mesh.byName.get(settings.domain!) : undefined;
   if (settings.mode === "domain" && !only) {
     throw new ProgramError(`Pulumi.${stack}.yaml: lakemesh:domain: "${settings.domain}" is not a manifest in domains/; one of: ${[...mesh.byName.keys()].join(", ")}`);
   }
-  const providers = createProviders(settings, cfg, settings.mode === "platform" ? ["aws", "databricks", "kubernetes"] : settings.mode === "domain" ? ["databricks", "kafka", "kubernetes"] : undefined);
+  const providers = createProviders(settings, cfg, settings.mode === "platform" ? ["aws", "databricks", "databricksAccount", "kubernetes"] : settings.mode === "domain" ? ["databricks", "kafka", "kubernetes"] : undefined);
+
+  // Who runs what, and what this stack relies on without creating it: data in the plan for the access model.
+  new Identities("identities", { spec: compileIdentities(settings, mesh) });
 
   let stackOutputs: Record<string, unknown> = {};
   let refs: PlatformRefs | undefined;
   if (settings.mode !== "domain") {
-    const platform = createPlatform(settings, mesh, cfg, [providers.aws!, providers.databricks!, providers.kubernetes!]);
+    const platform = createPlatform(settings, mesh, cfg, [providers.aws!, providers.databricks!, providers.kubernetes!], providers.databricksAccount!);
     refs = platform.refs;
     stackOutputs = { ...platform.outputs, gdprJobIds: platform.gdprJobIds };
   } else {

@@ -5,7 +5,8 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { syntheticMesh } from "./synthetic";
+import { withDomainPrincipals } from "../cli/plan/stack-config";
+import { syntheticMesh, syntheticPrincipals } from "./synthetic";
 
 const root = path.join(__dirname, "..", "..");
 const child = path.join(__dirname, "plan-child.js");
@@ -26,7 +27,8 @@ function run(args: string[]): Run {
 
 function project(domains: number): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `lakemesh-scale-${domains}-`));
-  for (const f of ["Pulumi.yaml", "Pulumi.dev.yaml"]) fs.copyFileSync(path.join(root, f), path.join(dir, f));
+  fs.copyFileSync(path.join(root, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+  fs.writeFileSync(path.join(dir, "Pulumi.dev.yaml"), withDomainPrincipals(fs.readFileSync(path.join(root, "Pulumi.dev.yaml"), "utf8"), syntheticPrincipals(domains)));
   fs.cpSync(path.join(root, "notebooks"), path.join(dir, "notebooks"), { recursive: true });
   fs.mkdirSync(path.join(dir, "domains"));
   for (const f of syntheticMesh(domains, 20)) fs.writeFileSync(path.join(dir, "domains", path.basename(f.file)), f.text);

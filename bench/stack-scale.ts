@@ -8,18 +8,19 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { compileDomain, compileGdprJobs, compilePlatform, compileRegistry, meshOf, platformNames, renderDomainArtifacts } from "../lib/compile";
-import { readStackConfig } from "../cli/plan/stack-config";
+import { readStackConfig, withDomainPrincipals } from "../cli/plan/stack-config";
 import { validateMesh } from "../lib/manifest";
 import { pipelineCodeFiles } from "../lib/project";
-import { syntheticMesh, syntheticDomainName } from "./synthetic";
+import { syntheticMesh, syntheticDomainName, syntheticPrincipals } from "./synthetic";
 
 const root = path.join(__dirname, "..", "..");
 const child = path.join(__dirname, "plan-child.js");
 const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
-const settings = readStackConfig(root, "dev").settings;
+const dev = readStackConfig(root, "dev").settings;
 const code = pipelineCodeFiles(root);
 
 function compileAll(files: { file: string; text: string }[]): { validateMs: number; compileMs: number; datasets: number } {
+  const settings = { ...dev, databricks: { ...dev.databricks, domainServicePrincipals: syntheticPrincipals(files.length) } };
   const t0 = performance.now();
   const v = validateMesh(files);
   if (v.errors.length > 0) throw new Error(`synthetic mesh invalid: ${v.errors[0].message}`);
@@ -41,7 +42,8 @@ function compileAll(files: { file: string; text: string }[]): { validateMs: numb
 
 function project(files: { file: string; text: string }[], n: number): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `lakemesh-stacks-${n}-`));
-  for (const f of ["Pulumi.yaml", "Pulumi.dev.yaml"]) fs.copyFileSync(path.join(root, f), path.join(dir, f));
+  fs.copyFileSync(path.join(root, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+  fs.writeFileSync(path.join(dir, "Pulumi.dev.yaml"), withDomainPrincipals(fs.readFileSync(path.join(root, "Pulumi.dev.yaml"), "utf8"), syntheticPrincipals(n)));
   fs.cpSync(path.join(root, "notebooks"), path.join(dir, "notebooks"), { recursive: true });
   fs.mkdirSync(path.join(dir, "domains"));
   for (const f of files) fs.writeFileSync(path.join(dir, "domains", path.basename(f.file)), f.text);

@@ -4,6 +4,11 @@ import type { Dataset, DomainManifest, Topic } from "../lib/manifest";
 /** Name of the i-th synthetic domain. */
 export const syntheticDomainName = (i: number) => `synthetic-${String(i).padStart(4, "0")}`;
 
+/** One service principal per synthetic domain, as every stack requires (lakemesh:databricks.domainServicePrincipals). */
+export function syntheticPrincipals(count: number): Record<string, string> {
+  return Object.fromEntries(Array.from({ length: count }, (_, i) => [syntheticDomainName(i), `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`]));
+}
+
 /**
  * A realistic synthetic domain: `datasets - 1` silver datasets (one topic each, with personal columns) and one gold
  * dataset. Every domain after the first also reads the previous domain's first silver dataset, declared as a consumer.

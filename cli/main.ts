@@ -1,6 +1,10 @@
 import { affectedCommand } from "./commands/affected";
+import { catalogCommand } from "./commands/catalog";
+import { diffCommand } from "./commands/diff";
+import { exportCommand } from "./commands/export";
 import { gdprCommand } from "./commands/gdpr";
 import { planCommand } from "./commands/plan";
+import { preflightCommand } from "./commands/preflight";
 import { sampleCommand } from "./commands/sample";
 import { stacksCommand } from "./commands/stacks";
 import { upstreamCommand } from "./commands/upstream";
@@ -10,8 +14,12 @@ import { Command, EXIT, Io, processIo, UsageError } from "./usage";
 /** Every subcommand, by name. */
 export const COMMANDS: Readonly<Record<string, Command>> = {
   affected: affectedCommand,
+  catalog: catalogCommand,
+  diff: diffCommand,
+  export: exportCommand,
   gdpr: gdprCommand,
   plan: planCommand,
+  preflight: preflightCommand,
   sample: sampleCommand,
   stacks: stacksCommand,
   upstream: upstreamCommand,

@@ -8,11 +8,16 @@ import { SECRET_KEYS, type Settings } from "../lib/compile";
 export interface Providers {
   readonly aws?: aws.Provider;
   readonly databricks?: databricks.Provider;
+  /** Account-level Databricks provider: membership of account groups is managed at the account, not in a workspace. */
+  readonly databricksAccount?: databricks.Provider;
   readonly kafka?: kafka.Provider;
   readonly kubernetes?: k8s.Provider;
 }
 
 export type ProviderName = keyof Providers;
+
+/** The Databricks account console and API host on AWS. */
+export const ACCOUNTS_HOST = "https://accounts.cloud.databricks.com";
 
 /**
  * Explicit providers, configured from the stack settings. Credentials are not in config: Databricks and AWS read
@@ -29,6 +34,11 @@ export function createProviders(s: Settings, cfg: pulumi.Config, only?: readonly
       defaultTags: { tags: { "lakemesh:env": s.env, "lakemesh:managed-by": "pulumi" } },
     }),
     databricks: !want("databricks") ? undefined : new databricks.Provider("databricks", { host: s.databricks.host }),
+    // Account groups (what is_account_group_member checks) are managed at the account; the stricter reading of
+    // https://docs.databricks.com/aws/en/admin/users-groups/groups ("to manage account groups you must have the
+    // group manager role") is that a workspace-level provider cannot change their membership. OAuth M2M credentials
+    // of an account admin or group manager come from the environment, as for the workspace provider.
+    databricksAccount: !want("databricksAccount") ? undefined : new databricks.Provider("databricks-account", { host: ACCOUNTS_HOST, accountId: s.databricks.accountId }),
     kafka: !want("kafka") ? undefined : new kafka.Provider("kafka", {
       bootstrapServers: s.kafka.bootstrapServers,
       // The provider defaults tlsEnabled to true even for a plaintext broker; always say which.

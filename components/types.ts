@@ -4,4 +4,6 @@ export const TYPES = {
   Platform: "lakemesh:platform:Platform",
   Gdpr: "lakemesh:platform:Gdpr",
   GovernanceSql: "lakemesh:governance:SqlObject",
+  GroupMembership: "lakemesh:access:GroupMembership",
+  Identities: "lakemesh:access:Identities",
 } as const;

@@ -133,8 +133,10 @@ export function runPolicies(resources: readonly HarnessResource[], pack: PolicyP
         } as PolicyResource);
       }
       for (const r of resources) {
-        const pr = policyResources.get(r.urn)! as { parent?: PolicyResource; dependencies: PolicyResource[] };
+        const pr = policyResources.get(r.urn)! as { parent?: PolicyResource; dependencies: PolicyResource[]; provider?: PolicyResource };
         pr.parent = r.parent ? policyResources.get(r.parent) : undefined;
+        // As the engine gives it: the resource's provider (the access model tells account-level providers apart).
+        pr.provider = r.provider ? policyResources.get(r.provider) : undefined;
         pr.dependencies = r.dependsOn.flatMap((u) => (policyResources.has(u) ? [policyResources.get(u)!] : []));
       }
       const args: StackValidationArgs = { resources: [...policyResources.values()], ...common };

@@ -2,6 +2,7 @@
 // plain-data views (manifests, contracts, topics) several rules need. Rules stay small; what they share lives here.
 import * as path from "path";
 import type { PolicyResource, ReportViolation, ResourceValidationArgs } from "@pulumi/policy";
+import type { AccessResource } from "../lib/access/plan";
 import type { PipelineContract } from "../lib/compile/contract";
 import type { DomainManifest } from "../lib/manifest/types.gen";
 
@@ -112,3 +113,16 @@ export function columnClauses(schema: string): Map<string, string> {
 
 /** The clause without its quoted comment, so a comment cannot fake a MASK. */
 export const withoutQuoted = (clause: string) => clause.replace(/'[^']*'/g, "''");
+
+/** A stack rule's resources as the access model reads them (lib/access). */
+export function accessResources(resources: readonly PolicyResource[]): AccessResource[] {
+  return resources.map((r) => ({
+    urn: r.urn,
+    type: r.type,
+    name: r.name,
+    parent: r.parent?.urn ?? "",
+    dependsOn: r.dependencies.map((d) => d.urn),
+    provider: r.provider?.urn ?? "",
+    inputs: r.props,
+  }));
+}

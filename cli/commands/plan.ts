@@ -1,17 +1,22 @@
 import * as fs from "fs";
 import * as path from "path";
+import { diffMarkdown, diffMeshes } from "../../lib/diff";
 import { formatError, readManifestFiles, validateMesh } from "../../lib/manifest";
+import type { BreakingChangeConfig } from "../../policies/rules/manifest/lm-breaking-change-needs-major";
+import { revisionAt, verifyCommit } from "../git";
 import { Command, EXIT, Io, parseCommandArgs, UsageError } from "../usage";
 
 const USAGE = `Usage: lakemesh plan --stack <name> [--domain <name>] [--platform-outputs <file>] [--out <dir>]
-                     [--policy-config <file>] [--previous <plan.json>] [--quiet]
+                     [--policy-config <file>] [--base <git ref> | --previous <plan.json>] [--quiet]
 
 Plans a stack offline: runs the Pulumi program in-process under mocks with the stack's
 config file (Pulumi.<name>.yaml), records every resource, and writes
 out/plan/<stack>/plan.json, plan.md and the rendered contracts, SQL and recipes.
 Needs no cloud account and no credentials; secrets are placeholders.
 Then runs the policy pack (policies/) over the plan: violations are printed and
-written to plan.md, and any mandatory violation fails the plan.
+written to plan.md, and any mandatory violation fails the plan. With --base (or
+--previous) the breaking-change rule compares the contracts with that revision, as
+lakemesh diff does, and plan.md gets the contract diff.
 
 Options:
   --stack <name>   stack to plan (dev, prod, prod-platform, prod-core-business, ...)
@@ -24,8 +29,9 @@ Options:
   --out <dir>      output folder (default out/plan)
   --policy-config <file>
                    policy config, the shape of pulumi preview --policy-pack-config
+  --base <git ref> the revision to compare contracts with (read from git, e.g. origin/main)
   --previous <plan.json>
-                   an earlier plan, to catch breaking contract changes
+                   compare with the manifests an earlier plan was made from instead
   --quiet          do not print the resource tree
   -h, --help       show this help
 
@@ -59,6 +65,7 @@ export const planCommand: Command = {
       "platform-outputs": { type: "string" },
       out: { type: "string", default: "out/plan" },
       "policy-config": { type: "string" },
+      base: { type: "string" },
       previous: { type: "string" },
       quiet: { type: "boolean" },
     });
@@ -79,7 +86,8 @@ export const planCommand: Command = {
       throw e;
     }
     const read = readManifestFiles([path.join(root, "domains")], root);
-    const errors = [...read.errors, ...validateMesh(read.files).errors];
+    const validated = validateMesh(read.files);
+    const errors = [...read.errors, ...validated.errors];
     if (errors.length > 0) {
       for (const e of errors) io.err(formatError(e) + "\n");
       io.err(`lakemesh plan: ${errors.length} manifest error(s); nothing was written\n`);
@@ -87,10 +95,15 @@ export const planCommand: Command = {
     }
     const policy = await import("../plan/policy");
     let userConfig;
-    let previous;
+    let breaking: BreakingChangeConfig | undefined;
+    const { base, previous } = parsed.values;
+    if (base && previous) throw new UsageError("--base and --previous both name what to compare with; give one");
+    if (base) verifyCommit(root, base);
     try {
       userConfig = policy.readPolicyConfig(parsed.values["policy-config"] && path.resolve(root, parsed.values["policy-config"]));
-      previous = policy.previousContracts(parsed.values.previous && path.resolve(root, parsed.values.previous));
+      const mesh = validated.manifests.map((m) => m.manifest);
+      if (base) breaking = { base: { label: base, manifests: [...revisionAt(root, base).manifests] }, mesh };
+      if (previous) breaking = { base: { label: previous, manifests: policy.manifestsOfPlan(path.resolve(root, previous)) }, mesh };
     } catch (e) {
       if (e instanceof policy.PolicyInputError) {
         io.err(`lakemesh plan: ${e.message}\n`);
@@ -124,12 +137,13 @@ export const planCommand: Command = {
     }
     let violations;
     try {
-      violations = policy.checkPlan(plan, userConfig, previous);
+      violations = policy.checkPlan(plan, userConfig, breaking, policy.projectAccountClaims(root, validated.manifests));
     } catch (e) {
       io.err(`lakemesh plan: ${(e as Error).message}\n`);
       return EXIT.failed;
     }
-    const files = planFiles(plan, [policy.violationsMarkdown(violations), policy.survivalSection(plan, userConfig)]);
+    const diffSection = breaking?.base ? [diffMarkdown(diffMeshes(breaking.base.manifests, breaking.mesh ?? [], { baseLabel: breaking.base.label, headLabel: "this plan", settings: stack.settings }), 2)] : [];
+    const files = planFiles(plan, [...diffSection, policy.violationsMarkdown(violations), policy.accessSection(plan), policy.survivalSection(plan, userConfig)]);
     const target = writePlanFiles(path.resolve(root, parsed.values.out!), stack.stack, files);
     if (!parsed.values.quiet) io.out(planTree(plan));
     for (const v of violations) (v.enforcementLevel === "mandatory" ? io.err : io.out)(policy.formatViolation(v));

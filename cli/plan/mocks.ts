@@ -4,6 +4,9 @@ import { platformOutputs, type Settings } from "../../lib/compile";
 /** The warehouse id of every offline plan: the platform plan's SqlEndpoint gets it, domain plans read it. */
 export const OFFLINE_WAREHOUSE_ID = "offline-warehouse-id";
 
+/** The deploying identity of every offline plan (getCurrentUser). */
+export const OFFLINE_DEPLOYER = "deployer@offline.invalid";
+
 type Inputs = Record<string, unknown>;
 
 /** Ids the real providers would return, where other resources read them (Grants on a schema take its id). */
@@ -65,6 +68,18 @@ export function planMocks(s: Settings, platform: Record<string, unknown> = { ...
           ],
         });
         return { id: roleName, json };
+      }
+      // Account and workspace lookups: deterministic SCIM ids and ACL principal names.
+      if (args.token === "databricks:index/getGroup:getGroup") {
+        const name = String((args.inputs as { displayName: string }).displayName);
+        return { id: `offline-group-${name}`, displayName: name, aclPrincipalId: `groups/${name}` };
+      }
+      if (args.token === "databricks:index/getServicePrincipal:getServicePrincipal") {
+        const app = String((args.inputs as { applicationId: string }).applicationId);
+        return { id: `offline-sp-${app}`, applicationId: app, aclPrincipalId: `servicePrincipals/${app}` };
+      }
+      if (args.token === "databricks:index/getCurrentUser:getCurrentUser") {
+        return { id: "offline-deployer", userName: OFFLINE_DEPLOYER, aclPrincipalId: `users/${OFFLINE_DEPLOYER}` };
       }
       return {};
     },

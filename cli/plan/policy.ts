@@ -1,8 +1,11 @@
 import * as fs from "fs";
+import { accessMarkdown, accessReport, accountClaim, type AccountClaim } from "../../lib/access";
+import { meshOf } from "../../lib/compile";
+import { listStacks, readStackConfig } from "./stack-config";
 import { runPolicies, violationsMarkdown, type PolicyPackConfig, type Violation } from "../../policies/harness";
-import type { DomainManifest } from "../../lib/manifest";
+import type { DomainManifest, LoadedManifest } from "../../lib/manifest";
 import { survivalRows, survivalTable, SURVIVAL_DEFAULTS, type SurvivalConfig } from "../../policies/rules/gdpr/lm-gdpr-erasure-survival";
-import type { PreviousContracts } from "../../policies/rules/manifest/lm-breaking-change-needs-major";
+import type { BreakingChangeConfig } from "../../policies/rules/manifest/lm-breaking-change-needs-major";
 import type { OfflinePlan } from "./run";
 
 export class PolicyInputError extends Error {}
@@ -19,32 +22,43 @@ export function readPolicyConfig(file: string | undefined): PolicyPackConfig {
   }
 }
 
-/** Contracts of a previous plan.json, for the breaking-change rule. */
-export function previousContracts(file: string | undefined): PreviousContracts | undefined {
-  if (!file) return undefined;
+/** The manifests a previous plan.json was made from (its DataDomain inputs), as a base to compare with. */
+export function manifestsOfPlan(file: string): DomainManifest[] {
   let plan: { resources?: { type: string; inputs: { manifest?: DomainManifest } }[] };
   try {
     plan = JSON.parse(fs.readFileSync(file, "utf8"));
   } catch (e) {
     throw new PolicyInputError(`--previous ${file}: ${(e as Error).message}`);
   }
-  const out: PreviousContracts = {};
-  for (const r of plan.resources ?? []) {
-    const m = r.type === "lakemesh:domain:DataDomain" ? r.inputs.manifest : undefined;
-    if (!m) continue;
-    out[m.metadata.name] = Object.fromEntries(m.spec.datasets.map((d) => [d.name, { version: d.contract.version, lifecycle: d.contract.lifecycle, columns: d.columns.map((c) => c.name) }]));
-  }
+  const out = (plan.resources ?? []).flatMap((r) => (r.type === "lakemesh:domain:DataDomain" && r.inputs.manifest ? [r.inputs.manifest] : []));
+  if (out.length === 0) throw new PolicyInputError(`--previous ${file}: no DataDomain in this plan; give a plan.json written by lakemesh plan`);
   return out;
+}
+
+/**
+ * What every stack file of the project says about its Databricks account, for lm-account-objects-single-owner:
+ * one stack's plan cannot see another's. A stack file that does not read is left out (its own plan reports it).
+ */
+export function projectAccountClaims(root: string, manifests: readonly LoadedManifest[]): AccountClaim[] {
+  const mesh = meshOf(manifests);
+  return listStacks(root).flatMap((stack) => {
+    try {
+      return [accountClaim(stack, readStackConfig(root, stack).settings, mesh)];
+    } catch {
+      return [];
+    }
+  });
 }
 
 /**
  * Runs the pack over the plan. The offline plan keeps secretness, so the secrets rule runs in its exact mode;
  * a user's config overrides everything else.
  */
-export function checkPlan(plan: OfflinePlan, userConfig: PolicyPackConfig, previous?: PreviousContracts): Violation[] {
+export function checkPlan(plan: OfflinePlan, userConfig: PolicyPackConfig, breaking?: BreakingChangeConfig, accountClaims: readonly AccountClaim[] = []): Violation[] {
   const base: PolicyPackConfig = {
     "lm-secrets-not-plaintext": { secretsVisible: true },
-    ...(previous ? { "lm-breaking-change-needs-major": { previous } } : {}),
+    "lm-account-objects-single-owner": { stacks: [...accountClaims] },
+    ...(breaking ? { "lm-breaking-change-needs-major": { ...breaking } } : {}),
   };
   const merged: PolicyPackConfig = { ...base };
   for (const [k, v] of Object.entries(userConfig)) {
@@ -60,6 +74,11 @@ export function survivalSection(plan: OfflinePlan, userConfig: PolicyPackConfig)
   const c: SurvivalConfig = { ...SURVIVAL_DEFAULTS, ...(typeof cfg === "object" ? (cfg as Partial<SurvivalConfig>) : {}) };
   const rows = survivalRows(plan.resources.map((r) => ({ type: r.type, props: r.inputs })), c);
   return `## Personal data after an erasure request\n\n${survivalTable(rows, c)}`;
+}
+
+/** The access model's two tables and the prerequisites of the plan (lib/access). */
+export function accessSection(plan: OfflinePlan): string {
+  return accessMarkdown(accessReport(plan.resources), plan.stack);
 }
 
 export { violationsMarkdown };

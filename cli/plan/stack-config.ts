@@ -86,3 +86,13 @@ export function readStackConfig(root: string, requested: string, domain?: string
   }
   return { project, stack, file, config, secretKeys: secretKeys.sort(), settings };
 }
+
+/**
+ * A stack file's text with its domainServicePrincipals map replaced by `principals` (domain -> application id):
+ * for projects with other domains than the shipped ones (test fixtures, benchmarks).
+ */
+export function withDomainPrincipals(text: string, principals: Readonly<Record<string, string>>): string {
+  const block = /( +)domainServicePrincipals:\n(?:\1 +[a-z0-9-]+: [0-9a-f-]+\n)+/;
+  if (!block.test(text)) throw new Error("the stack file has no domainServicePrincipals block");
+  return text.replace(block, (_m, indent: string) => `${indent}domainServicePrincipals:\n${Object.entries(principals).map(([d, id]) => `${indent}  ${d}: ${id}\n`).join("")}`);
+}

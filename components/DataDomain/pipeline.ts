@@ -1,6 +1,6 @@
 import * as databricks from "@pulumi/databricks";
 import * as pulumi from "@pulumi/pulumi";
-import { CONFIG_KEYS, type DomainArtifacts, type DomainSpec } from "../../lib/compile";
+import { accessControl, CONFIG_KEYS, type DomainArtifacts, type DomainSpec } from "../../lib/compile";
 
 const base64 = (text: string) => Buffer.from(text, "utf8").toString("base64");
 /** Workspace files are read from pipelines and jobs under /Workspace. */
@@ -29,7 +29,8 @@ export function createPipeline(
     { path: p.governanceSqlPath, contentBase64: artifacts.apply((a) => base64(a.governanceSql)) },
     { parent },
   );
-  const runAs = p.runAsServicePrincipal ? { servicePrincipalName: p.runAsServicePrincipal } : undefined;
+  // Every update runs as the domain's service principal, in every environment (never as the deployer).
+  const runAs = { servicePrincipalName: p.runAsServicePrincipal };
   const pipeline = new databricks.Pipeline(
     p.resourceName,
     {
@@ -55,6 +56,12 @@ export function createPipeline(
     },
     { parent, dependsOn: [schema, contract, ...code] },
   );
+  // The job (run as the domain principal) starts updates: CAN_RUN is the documented minimum (PIPELINE_ACL_DOCS).
+  const permissions = new databricks.Permissions(
+    `${p.resourceName}-permissions`,
+    { pipelineId: pipeline.id, accessControls: p.permissions.map((x) => ({ ...accessControl(x.principal), permissionLevel: x.level })) },
+    { parent: pipeline },
+  );
   const j = spec.job;
   const tasks = [
     {
@@ -76,7 +83,7 @@ export function createPipeline(
       tags: { ...j.tags },
       tasks,
     },
-    { parent, dependsOn: [governance] },
+    { parent, dependsOn: [governance, permissions] },
   );
   return { pipeline, job, files: [...code, contract, governance] };
 }

@@ -1,7 +1,9 @@
+import type * as databricks from "@pulumi/databricks";
 import * as pulumi from "@pulumi/pulumi";
 import { compileGdprJobs, compileGovernanceObjects, compileRegistryRows, platformOutputs, type PlatformOutputs, type PlatformSpec, type RegistryRow, type Settings } from "../../lib/compile";
 import type { PlatformRefs } from "../DataDomain";
 import { TYPES } from "../types";
+import { createGovernedTags, createMemberships } from "./account";
 import { createCatalog } from "./catalog";
 import { createDatahub, type DatahubSecrets } from "./datahub";
 import { Gdpr } from "./gdpr";
@@ -19,12 +21,15 @@ export interface PlatformArgs {
   readonly datahubSecrets: DatahubSecrets;
   /** Salt of subject hashes (secret config lakemesh:subjectHashSalt), stored in the GDPR secret scope. */
   readonly subjectSalt: pulumi.Input<string>;
+  /** The account-level Databricks provider, through which workload principals join account groups. */
+  readonly accountProvider: databricks.Provider;
 }
 
 /**
  * The shared platform of a stack: KMS-encrypted S3 storage and its Unity Catalog credential and locations, the
- * isolated catalog, the governance schema with the tenant row filter, masks and GDPR tables, governed tags, the SQL
- * warehouse, optional ABAC policies, the GDPR jobs (subject access, erasure, retention) and the DataHub server.
+ * isolated catalog, the governance schema with the tenant row filter, masks and GDPR tables, the SQL warehouse,
+ * optional ABAC policies, the GDPR jobs (subject access, erasure, retention), the DataHub server, the workload
+ * principals' group memberships, and, in the stack that owns the account's objects, the governed tags.
  */
 export class Platform extends pulumi.ComponentResource {
   /** What every DataDomain needs from the platform. */
@@ -39,12 +44,14 @@ export class Platform extends pulumi.ComponentResource {
     const { spec, settings } = args;
     const storage = createStorage(settings, spec, this);
     const catalog = createCatalog(settings, spec, storage, this);
+    createGovernedTags(spec, this);
+    const memberships = createMemberships(spec, args.accountProvider, this);
     const objects = [...compileGovernanceObjects(settings), compileRegistryRows(settings, args.registry)];
     const sql = createGovernanceObjects(settings, spec, objects, catalog, this);
     createAbac(spec, catalog, Object.values(sql), this);
     const gdpr = new Gdpr(
       "gdpr",
-      { spec: compileGdprJobs(settings), subjectSalt: args.subjectSalt, protect: spec.protect, dependsOn: [...Object.values(sql), catalog.gdprVolume] },
+      { spec: compileGdprJobs(settings), subjectSalt: args.subjectSalt, protect: spec.protect, dependsOn: [...Object.values(sql), catalog.gdprVolume, ...memberships] },
       { parent: this },
     );
     createDatahub(settings, args.datahubSecrets, this);

@@ -12,7 +12,7 @@ export interface Catalog {
   readonly gdprVolume: databricks.Volume;
 }
 
-/** The stack's isolated catalog, the governance schema and its export volume, governed tags, warehouse and system schemas. */
+/** The stack's isolated catalog, the governance schema and its export volume, the warehouse and system schemas. */
 export function createCatalog(s: Settings, spec: PlatformSpec, storage: Storage, parent: pulumi.Resource): Catalog {
   const catalog = new databricks.Catalog(
     "catalog",
@@ -50,16 +50,6 @@ export function createCatalog(s: Settings, spec: PlatformSpec, storage: Storage,
     { parent: gdprVolume },
   );
 
-  // Tag policies are account-wide and fail on concurrent creation: create them one after another.
-  let previous: databricks.TagPolicy | undefined;
-  for (const t of spec.tagPolicies) {
-    previous = new databricks.TagPolicy(
-      t.resourceName,
-      { tagKey: t.tagKey, description: t.description, values: t.values.map((name) => ({ name })) },
-      { parent, dependsOn: previous ? [previous] : [] },
-    );
-  }
-
   const warehouse = new databricks.SqlEndpoint(
     "warehouse",
     {
@@ -74,12 +64,14 @@ export function createCatalog(s: Settings, spec: PlatformSpec, storage: Storage,
     },
     { parent },
   );
-  const users = [...new Set(Object.values(s.personas))].sort();
+  // A job's SQL task runs as the job's run-as identity, which must be allowed to use the warehouse (CAN USE,
+  // https://docs.databricks.com/aws/en/security/auth/access-control): the domain principals are on the list, as
+  // are the personas and DataHub's principal.
   new databricks.Permissions(
     "warehouse-permissions",
     {
       sqlEndpointId: warehouse.id,
-      accessControls: users.map((p) => ({ ...accessControl(p), permissionLevel: "CAN_USE" })),
+      accessControls: spec.warehouseUsers.map((p) => ({ ...accessControl(p), permissionLevel: "CAN_USE" })),
     },
     { parent: warehouse },
   );

@@ -61,7 +61,7 @@ export class Gdpr extends pulumi.ComponentResource {
           timeoutSeconds: j.timeoutSeconds,
           schedule: j.schedule ? { quartzCronExpression: j.schedule, timezoneId: "UTC", pauseStatus: "UNPAUSED" } : undefined,
           emailNotifications: { onFailures: [...j.notificationEmails] },
-          runAs: j.runAsServicePrincipal ? { servicePrincipalName: j.runAsServicePrincipal } : undefined,
+          runAs: { servicePrincipalName: j.runAsServicePrincipal },
           tags: { ...j.tags },
         },
         { parent: this, dependsOn: [notebook, module, salt, ...acls, ...(args.dependsOn ?? [])] },

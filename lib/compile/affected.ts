@@ -1,6 +1,7 @@
 // Which stacks a change touches. Each stack's plan is a function of what lakemesh compiles for it, so a stack is
 // affected exactly when its compiled inputs differ between the base and the change: no guessing from file names,
 // except for the code and config every plan is built with.
+import { compileIdentities } from "../access/identities";
 import type { DomainManifest } from "../manifest";
 import { sha256 } from "./contract";
 import { compileDomain, renderDomainArtifacts } from "./domain";
@@ -31,9 +32,12 @@ export function stackFingerprints(s: Settings, manifests: readonly DomainManifes
     // The warehouse id and GMS URL come from the platform stack at deploy time; they do not depend on the change.
     const a = renderDomainArtifacts(s, spec, d, names, { warehouseId: "(platform)", gmsUrl: "(platform)" });
     contracts.push(a.contract);
-    domains.set(domainStackName(s.env, d.metadata.name), digest({ manifest: d, spec, contract: a.contractJson, sql: a.governanceSql, recipe: a.datahubRecipe }));
+    // A domain stack also lists what it relies on from the platform and its producers (its prerequisites).
+    const identities = compileIdentities({ ...s, mode: "domain", domain: d.metadata.name }, mesh);
+    domains.set(domainStackName(s.env, d.metadata.name), digest({ manifest: d, spec, contract: a.contractJson, sql: a.governanceSql, recipe: a.datahubRecipe, identities }));
   }
-  const platform = digest({ platform: compilePlatform(s, mesh), gdpr: compileGdprJobs(s), registry: compileRegistry(contracts) });
+  const identities = compileIdentities({ ...s, mode: "platform", domain: undefined }, mesh);
+  const platform = digest({ platform: compilePlatform(s, mesh), gdpr: compileGdprJobs(s), registry: compileRegistry(contracts), identities });
   return new Map([[platformStackName(s.env), platform], ...domains]);
 }
 

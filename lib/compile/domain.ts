@@ -1,6 +1,8 @@
 import type { DomainManifest } from "../manifest";
 import { compileContract, contractJson, PipelineContract, sha256 } from "./contract";
 import { compileDatahubIngestion, DatahubIngestionSpec, renderDatahubRecipe } from "./datahub";
+import { DATAHUB_METADATA_FILES, domainMetadata, metadataFile, renderDatahubFileRecipe } from "./datahub-metadata";
+import { pipelineName } from "./naming";
 import { compileSchemaGrants, compileTableGrants, SchemaGrantsSpec, TableGrantSpec } from "./grants";
 import { renderGovernanceSql } from "./governance-sql";
 import { AclSpec, compileAcls, compileTopics, TopicSpec } from "./kafka";
@@ -62,6 +64,9 @@ export interface DomainArtifacts {
   readonly contractSha256: string;
   readonly governanceSql: string;
   readonly datahubRecipe: string;
+  /** The domain's contracts, products and glossary terms as a DataHub MCP file, and the recipe that loads it. */
+  readonly datahubMetadata: string;
+  readonly datahubMetadataRecipe: string;
 }
 
 export function renderDomainArtifacts(
@@ -79,5 +84,7 @@ export function renderDomainArtifacts(
     contractSha256: sha256(json),
     governanceSql: renderGovernanceSql(contract, spec.tableGrants),
     datahubRecipe: renderDatahubRecipe(s, domain, names.catalog, platform.warehouseId, platform.gmsUrl),
+    datahubMetadata: metadataFile(domainMetadata(domain, contract)),
+    datahubMetadataRecipe: renderDatahubFileRecipe(pipelineName(s, domain.metadata.name), DATAHUB_METADATA_FILES.mountDir, platform.gmsUrl),
   };
 }

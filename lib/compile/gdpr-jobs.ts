@@ -40,8 +40,8 @@ export interface GdprJobSpec {
   readonly schedule: string | null;
   readonly timeoutSeconds: number;
   readonly notificationEmails: readonly string[];
-  /** Application id of the GDPR service principal, or null (the job runs as its owner: never in production). */
-  readonly runAsServicePrincipal: string | null;
+  /** Application id of the GDPR service principal (required in every environment). */
+  readonly runAsServicePrincipal: string;
   readonly permissions: readonly JobPermissionSpec[];
   readonly tags: Readonly<Record<string, string>>;
 }
@@ -106,7 +106,7 @@ export function compileGdprJobs(s: Settings): GdprSpec {
       schedule: kind === "retention" ? s.databricks.gdprRetentionSchedule : null,
       timeoutSeconds: TIMEOUT_SECONDS[kind],
       notificationEmails: [...(s.notificationEmails ?? [])],
-      runAsServicePrincipal: s.databricks.gdprServicePrincipal ?? null,
+      runAsServicePrincipal: s.databricks.gdprServicePrincipal,
       permissions: [
         { principal: p.platform_admin, level: "CAN_MANAGE" as const },
         // Requests are started by GDPR officers (or `lakemesh gdpr request`); retention runs on its schedule.

@@ -25,7 +25,22 @@ export interface TableGrantSpec {
 }
 
 const OWNER_PRIVILEGES = ["APPLY_TAG", "CREATE_MATERIALIZED_VIEW", "CREATE_TABLE", "MODIFY", "REFRESH", "SELECT", "USE_SCHEMA"];
+/**
+ * The domain's service principal: what its pipeline needs to publish (CREATE TABLE / CREATE MATERIALIZED VIEW, and
+ * MODIFY, SELECT, REFRESH on tables it may not own), and what its job needs to tag and grant. Who owns a pipeline's
+ * published tables is not stated for a run-as identity that differs from the creator, so we take the stricter
+ * reading (the run-as principal is not the owner) and give MANAGE on the schema, which lets a non-owner grant and
+ * revoke on the schema's tables: https://docs.databricks.com/aws/en/data-governance/unity-catalog/manage-privileges/
+ */
+const WORKLOAD_PRIVILEGES = [...OWNER_PRIVILEGES, "MANAGE"];
 const GDPR_PRIVILEGES = ["MODIFY", "SELECT", "USE_SCHEMA"];
+
+/** Application id of the service principal a domain's pipeline and job run as. */
+export function domainPrincipal(s: Settings, domain: string): string {
+  const sp = s.databricks.domainServicePrincipals[domain];
+  if (!sp) throw new Error(`lakemesh:databricks.domainServicePrincipals.${domain} is missing (checkDomainPrincipals first)`);
+  return sp;
+}
 
 /** One entry per principal with the union of its privileges, principals and privileges sorted. */
 export function mergeGrants(entries: readonly GrantSpec[]): GrantSpec[] {
@@ -49,7 +64,10 @@ export function compileSchemaGrants(s: Settings, mesh: Mesh, domain: DomainManif
   const entries: GrantSpec[] = [
     { principal: s.personas.platform_admin, privileges: ["ALL_PRIVILEGES"] },
     { principal: domainGroup(s, name), privileges: OWNER_PRIVILEGES },
+    { principal: domainPrincipal(s, name), privileges: WORKLOAD_PRIVILEGES },
     { principal: s.personas.gdpr_officer, privileges: GDPR_PRIVILEGES },
+    // DataHub lists the schema's metadata (BROWSE on the catalog); it reads no rows.
+    { principal: s.databricks.datahubServicePrincipal, privileges: ["USE_SCHEMA"] },
     ...[...readers].map((p) => ({ principal: s.personas[p], privileges: ["USE_SCHEMA"] })),
     ...consumersOf(mesh, name)
       .filter((c) => c.datasets.length > 0)
@@ -88,6 +106,16 @@ export function compileTableGrants(s: Settings, mesh: Mesh, domain: DomainManife
 }
 
 const APPLICATION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Whether a principal is a service principal application id (else it is a group, or a user name). */
+export function isApplicationId(principal: string): boolean {
+  return APPLICATION_ID.test(principal);
+}
+
+/** How account access-control rule sets name a principal: `servicePrincipals/<application id>` or `groups/<name>`. */
+export function aclPrincipal(principal: string): string {
+  return APPLICATION_ID.test(principal) ? `servicePrincipals/${principal}` : `groups/${principal}`;
+}
 
 /** How workspace permissions name a principal: a service principal by application id, anything else as a group. */
 export function accessControl(principal: string): { servicePrincipalName: string } | { groupName: string } {

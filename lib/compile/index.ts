@@ -11,6 +11,7 @@ export * from "./contract";
 export * from "./governance-sql";
 export * from "./pipeline";
 export * from "./datahub";
+export * from "./datahub-metadata";
 export * from "./domain";
 export * from "./governance";
 export * from "./platform";

@@ -1,6 +1,7 @@
 import { pipelineMode, type DomainManifest } from "../manifest";
 import { SUBJECT_SALT_KEY } from "./gdpr-jobs";
-import { codeDir, contractPath, domainJobName, governanceSqlPath, pipelineName, resourceName, schemaName } from "./naming";
+import { domainPrincipal } from "./grants";
+import { codeDir, contractPath, domainGroup, domainJobName, governanceSqlPath, pipelineName, resourceName, schemaName } from "./naming";
 import type { Settings } from "./settings";
 
 /** Pipeline configuration keys the shared pipeline module reads. */
@@ -27,6 +28,18 @@ export interface CodeFileSpec {
   readonly path: string;
 }
 
+/** Who may do what with a domain's pipeline (a pipeline ACL; see PIPELINE_ACL_DOCS). */
+export interface PipelinePermissionSpec {
+  readonly principal: string;
+  readonly level: "CAN_VIEW" | "CAN_RUN" | "CAN_MANAGE";
+}
+
+/**
+ * "Pipeline updates can be run by any user or service principal with CAN RUN, CAN MANAGE, or IS OWNER permissions";
+ * nothing documents that a pipeline's run-as setting grants any of them, so the job's principal gets CAN_RUN.
+ */
+export const PIPELINE_ACL_DOCS = "https://docs.databricks.com/aws/en/ldp/privileges";
+
 export interface PipelineSpec {
   readonly resourceName: string;
   readonly name: string;
@@ -38,7 +51,10 @@ export interface PipelineSpec {
   readonly contractPath: string;
   readonly governanceSqlPath: string;
   readonly notificationEmails: readonly string[];
-  readonly runAsServicePrincipal: string | null;
+  /** Application id of the domain's service principal: the identity of every update, in every environment. */
+  readonly runAsServicePrincipal: string;
+  /** The pipeline's ACL, sorted by principal. */
+  readonly permissions: readonly PipelinePermissionSpec[];
   readonly tags: Readonly<Record<string, string>>;
   readonly codeFiles: readonly CodeFileSpec[];
   /** Configuration entries that reference secrets (subject salt, Kafka SASL credentials). */
@@ -55,7 +71,8 @@ export interface JobSpec {
   readonly schedule: string | null;
   readonly timezone: string;
   readonly notificationEmails: readonly string[];
-  readonly runAsServicePrincipal: string | null;
+  /** The domain's service principal: it starts the pipeline update and runs the governance SQL. */
+  readonly runAsServicePrincipal: string;
   readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -70,7 +87,7 @@ export function compilePipeline(s: Settings, domain: DomainManifest, codeSources
   const d = domain.metadata.name;
   const dir = codeDir(s, d);
   const emails = [domain.metadata.owner.contact];
-  const runAs = s.databricks.domainServicePrincipals?.[d] ?? null;
+  const runAs = domainPrincipal(s, d);
   const tags = { lakemesh_domain: d, lakemesh_env: s.env, owner_team: domain.metadata.owner.team };
   const codeFiles = [...codeSources].sort().map((source) => {
     const base = source.split("/").pop()!;
@@ -91,6 +108,11 @@ export function compilePipeline(s: Settings, domain: DomainManifest, codeSources
       governanceSqlPath: governanceSqlPath(s, d),
       notificationEmails: emails,
       runAsServicePrincipal: runAs,
+      permissions: [
+        { principal: s.personas.platform_admin, level: "CAN_MANAGE" as const },
+        { principal: runAs, level: "CAN_RUN" as const },
+        { principal: domainGroup(s, d), level: "CAN_VIEW" as const },
+      ].sort((a, b) => (a.principal < b.principal ? -1 : 1)),
       tags,
       codeFiles,
       env: s.env,

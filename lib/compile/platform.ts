@@ -1,9 +1,9 @@
 import { type DomainManifest } from "../manifest";
-import { mergeGrants, type GrantSpec } from "./grants";
+import { domainPrincipal, mergeGrants, type GrantSpec } from "./grants";
 import { Mesh } from "./model";
 import { domainGroup, governanceNames, GOVERNANCE_SCHEMA, GOVERNANCE_TABLES, pipelinesGroup, platformPhysicalNames } from "./naming";
 import { CATEGORIES, type Category } from "./platform-names";
-import { READER_PERSONAS, type Settings } from "./settings";
+import { ownsAccountObjects, READER_PERSONAS, type Settings } from "./settings";
 
 export interface TagPolicySpec {
   readonly resourceName: string;
@@ -37,12 +37,41 @@ export interface AbacPolicySpec {
   readonly exceptPrincipals: readonly string[];
 }
 
+/** A workload principal's membership of an account group (the groups the row filter and masks reveal to). */
+export interface MembershipSpec {
+  /** Account group display name. */
+  readonly group: string;
+  /** Service principal application id. */
+  readonly member: string;
+  /** Pulumi logical name, from the group and the member. */
+  readonly resourceName: string;
+}
+
+/** Account-level objects: which stack of the Databricks account owns them, and who may assign the governed tags. */
+export interface AccountSpec {
+  readonly accountId: string;
+  /** The environment whose platform owns the account-level objects. */
+  readonly owner: string;
+  /** Whether this stack is that owner: only then does it create governed tags and their permissions. */
+  readonly ownsAccountObjects: boolean;
+  /** Principals with MANAGE on each governed tag (besides the deployer, who creates them). */
+  readonly tagManagers: readonly string[];
+  /** Account groups with ASSIGN on each governed tag: every environment's pipelines group, whose members run the governance SQL. */
+  readonly tagAssigners: readonly string[];
+}
+
 export interface PlatformSpec {
   readonly names: ReturnType<typeof platformPhysicalNames>;
   readonly catalog: string;
   readonly governanceSchema: string;
   readonly buckets: readonly BucketSpec[];
+  /** The governed tags, created only by the stack that owns the account's account-level objects (else empty). */
   readonly tagPolicies: readonly TagPolicySpec[];
+  readonly account: AccountSpec;
+  /** Principals with CAN_USE on the SQL warehouse: personas, every domain's principal (its governance SQL task), DataHub. */
+  readonly warehouseUsers: readonly string[];
+  /** Memberships of workload principals in the groups the filter and masks reveal to, sorted by resource name. */
+  readonly memberships: readonly MembershipSpec[];
   readonly catalogGrants: readonly GrantSpec[];
   readonly governanceSchemaGrants: readonly GrantSpec[];
   /** EXECUTE on each governance function. */
@@ -65,6 +94,33 @@ function retentionValues(domains: readonly DomainManifest[]): string[] {
   return sorted(domains.flatMap((d) => d.spec.datasets.flatMap((ds) => (ds.retention ? [ds.retention.period] : []))));
 }
 
+/**
+ * Every workload principal in the groups the filter and masks reveal to, from the same settings: each domain's
+ * principal in the pipelines group (its pipeline must store unfiltered, unmasked rows, since policies on pipeline
+ * tables are evaluated as the pipeline's identity) and in its domain group (reads declared as a consumer); the GDPR
+ * principal in the gdpr_officer group.
+ */
+export function compileMemberships(s: Settings, mesh: Mesh): MembershipSpec[] {
+  const entry = (group: string, member: string): MembershipSpec => ({ group, member, resourceName: `member-${group}-${member}` });
+  return [
+    ...mesh.domains.flatMap((d) => [entry(pipelinesGroup(s), domainPrincipal(s, d.metadata.name)), entry(domainGroup(s, d.metadata.name), domainPrincipal(s, d.metadata.name))]),
+    entry(s.personas.gdpr_officer, s.databricks.gdprServicePrincipal),
+  ].sort((a, b) => (a.resourceName < b.resourceName ? -1 : a.resourceName > b.resourceName ? 1 : 0));
+}
+
+/**
+ * The governed tags the domain jobs assign, with their allowed values. Account-wide: only the stack that owns the
+ * account's objects creates them; every other stack of the account needs them to exist (a prerequisite).
+ */
+export function compileTagPolicies(mesh: Mesh): TagPolicySpec[] {
+  return [
+    { resourceName: "tag-policy-pii", tagKey: "pii", description: "Personal-data category of a column (lakemesh).", values: [...CATEGORIES].sort() },
+    { resourceName: "tag-policy-retention", tagKey: "retention", description: "ISO 8601 retention period of a dataset or personal column (lakemesh).", values: retentionValues(mesh.domains) },
+    { resourceName: "tag-policy-tenant_key", tagKey: "tenant_key", description: "Marks the tenant column of a tenant table (lakemesh).", values: ["true"] },
+    { resourceName: "tag-policy-data_domain", tagKey: "data_domain", description: "Owning data domain of a table (lakemesh).", values: sorted(mesh.domains.map((d) => d.metadata.name)) },
+  ];
+}
+
 export function compilePlatform(s: Settings, mesh: Mesh): PlatformSpec {
   const names = platformPhysicalNames(s);
   const g = governanceNames(s.catalog);
@@ -72,12 +128,7 @@ export function compilePlatform(s: Settings, mesh: Mesh): PlatformSpec {
   const domainGroups = mesh.domains.map((d) => domainGroup(s, d.metadata.name));
   const readers = READER_PERSONAS.map((x) => p[x]);
   const everyone = sorted([...readers, p.gdpr_officer, p.auditor, p.end_user, pipelinesGroup(s), ...domainGroups]);
-  const tagPolicies: TagPolicySpec[] = [
-    { resourceName: "tag-policy-pii", tagKey: "pii", description: "Personal-data category of a column (lakemesh).", values: [...CATEGORIES].sort() },
-    { resourceName: "tag-policy-retention", tagKey: "retention", description: "ISO 8601 retention period of a dataset or personal column (lakemesh).", values: retentionValues(mesh.domains) },
-    { resourceName: "tag-policy-tenant_key", tagKey: "tenant_key", description: "Marks the tenant column of a tenant table (lakemesh).", values: ["true"] },
-    { resourceName: "tag-policy-data_domain", tagKey: "data_domain", description: "Owning data domain of a table (lakemesh).", values: sorted(mesh.domains.map((d) => d.metadata.name)) },
-  ];
+  const tagPolicies = compileTagPolicies(mesh);
   const exceptFromAbac = sorted([pipelinesGroup(s), p.gdpr_officer]);
   const abacPolicies: AbacPolicySpec[] = s.abac
     ? [
@@ -116,8 +167,22 @@ export function compilePlatform(s: Settings, mesh: Mesh): PlatformSpec {
       { role: "uc", resourceName: "bucket-uc", name: names.ucBucket, expireAfterDays: null, noncurrentDays: 7 },
       { role: "landing", resourceName: "bucket-landing", name: names.landingBucket, expireAfterDays: s.aws.landingRetentionDays, noncurrentDays: 7 },
     ],
-    tagPolicies,
-    catalogGrants: grants([[p.platform_admin, ["ALL_PRIVILEGES"]], ...everyone.map((x): [string, string[]] => [x, ["USE_CATALOG"]])]),
+    tagPolicies: ownsAccountObjects(s) ? tagPolicies : [],
+    account: {
+      accountId: s.databricks.accountId,
+      owner: s.databricks.accountObjectsOwner,
+      ownsAccountObjects: ownsAccountObjects(s),
+      tagManagers: [p.platform_admin],
+      tagAssigners: sorted([pipelinesGroup(s), ...(s.databricks.tagAssignerGroups ?? [])]),
+    },
+    warehouseUsers: sorted([...Object.values(p), ...mesh.domains.map((d) => domainPrincipal(s, d.metadata.name)), s.databricks.datahubServicePrincipal]),
+    memberships: compileMemberships(s, mesh),
+    catalogGrants: grants([
+      [p.platform_admin, ["ALL_PRIVILEGES"]],
+      ...everyone.map((x): [string, string[]] => [x, ["USE_CATALOG"]]),
+      // DataHub reads metadata of every table without reading data: BROWSE, not SELECT.
+      [s.databricks.datahubServicePrincipal, ["BROWSE", "USE_CATALOG"]],
+    ]),
     governanceSchemaGrants: grants([[p.platform_admin, ["ALL_PRIVILEGES"]], ...everyone.map((x): [string, string[]] => [x, ["USE_SCHEMA"]])]),
     functionGrants: grants(everyone.map((x) => [x, ["EXECUTE"]])),
     tableGrants: Object.fromEntries(

@@ -22,14 +22,18 @@ export interface StackSettings {
   databricks: {
     host: string;
     workspaceRoot: string;
+    accountId: string;
+    accountObjectsOwner: string;
+    tagAssignerGroups?: Principal[];
     pipelineDevelopment?: boolean;
-    domainServicePrincipals?: {
+    domainServicePrincipals: {
       [k: string]: string | undefined;
     };
     warehouseSize?: "2X-Small" | "X-Small" | "Small" | "Medium" | "Large";
     vacuumRetentionHours?: number;
     gdprSecretScope?: string;
-    gdprServicePrincipal?: string;
+    gdprServicePrincipal: string;
+    datahubServicePrincipal: string;
     gdprRetentionSchedule?: string;
   };
   kafka: {

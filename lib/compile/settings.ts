@@ -102,7 +102,28 @@ export function readSettings(get: (key: string) => unknown, where: string): Sett
   if (s.mode === "domain" && !s.domain) fail("domain", "missing config key; required when mode is domain");
   if (s.mode !== "domain" && s.domain) fail("domain", `set while mode is ${s.mode}; only with mode: domain`);
   if (s.mode !== "domain" && s.platformStack) fail("platformStack", `set while mode is ${s.mode}; only with mode: domain`);
+  if (s.databricks.tagAssignerGroups && s.databricks.accountObjectsOwner !== s.env) {
+    fail("databricks.tagAssignerGroups", `set while environment ${s.env} does not own the account-level objects (databricks.accountObjectsOwner is ${s.databricks.accountObjectsOwner}); only on the owning environment's stacks`);
+  }
   return s;
+}
+
+/**
+ * Every domain's pipeline and job run as the domain's own service principal, in every environment: a stack whose
+ * lakemesh:databricks.domainServicePrincipals lacks a domain of the mesh is refused, naming the key and the domain.
+ */
+export function checkDomainPrincipals(s: Settings, domains: readonly string[], where: string): void {
+  const missing = domains.filter((d) => !s.databricks.domainServicePrincipals[d]);
+  if (missing.length > 0) {
+    throw new SettingsError(
+      `${where}: ${CONFIG_NAMESPACE}:databricks.domainServicePrincipals.${missing[0]}: missing config key${missing.length > 1 ? ` (also missing: ${missing.slice(1).join(", ")})` : ""}; the application id of the service principal domain ${missing[0]}'s pipeline and job run as, required in every environment`,
+    );
+  }
+}
+
+/** Whether this stack owns the account-level objects of its Databricks account: the owning environment's platform (or single) stack. */
+export function ownsAccountObjects(s: Settings): boolean {
+  return s.databricks.accountObjectsOwner === s.env && s.mode !== "domain";
 }
 
 /** Personas allowed to read tables directly (the manifest's `access` values). */

@@ -287,5 +287,11 @@ export interface Consumer {
   domain: DomainName;
   datasets?: SqlName[];
   topics?: TopicName[];
+  /**
+   * Contract major versions of the producer's datasets this domain has moved to, by dataset name (a topic carries the major of the dataset it feeds). lakemesh diff holds a breaking change until every consumer accepts its new major.
+   */
+  acceptedMajors?: {
+    [k: string]: number | undefined;
+  };
   purpose: string;
 }

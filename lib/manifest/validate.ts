@@ -53,3 +53,36 @@ function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+
+/** A validation of some files in the context of the rest of a mesh. */
+export interface ContextValidation extends MeshValidation {
+  /** Context files used (those not replaced by a named file). */
+  readonly contextFiles: number;
+  /** Errors in the context files, not reported: they are not the named files' (lakemesh validate domains/ shows them). */
+  readonly contextErrors: number;
+}
+
+/** The domain name a manifest file declares, if it parses that far. */
+function declaredDomain(f: ManifestFile): string | undefined {
+  const parsed = parseManifestSource(f.file, f.text);
+  const name = parsed.ok ? (parsed.value as { metadata?: { name?: unknown } } | null)?.metadata?.name : undefined;
+  return typeof name === "string" ? name : undefined;
+}
+
+/**
+ * Validates `named` against `context` (the rest of domains/): cross-domain references of the named files resolve
+ * against the other domains. A context file is left out when a named file is the same path or declares the same
+ * domain (it is the new version of that file). Only the named files' errors are reported.
+ */
+export function validateAgainst(named: readonly ManifestFile[], context: readonly ManifestFile[], same: (a: string, b: string) => boolean = (a, b) => a === b): ContextValidation {
+  const names = new Set(named.map(declaredDomain).filter((n): n is string => n !== undefined));
+  const rest = context.filter((c) => !named.some((n) => same(n.file, c.file)) && !names.has(declaredDomain(c) ?? ""));
+  const all = validateMesh([...named, ...rest]);
+  const mine = new Set(named.map((n) => n.file));
+  return {
+    manifests: all.manifests.filter((m) => mine.has(m.file)),
+    errors: all.errors.filter((e) => mine.has(e.file)),
+    contextFiles: rest.length,
+    contextErrors: all.errors.filter((e) => !mine.has(e.file)).length,
+  };
+}

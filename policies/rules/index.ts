@@ -1,4 +1,7 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { policy as accountObjectsSingleOwner } from "./access/lm-account-objects-single-owner";
+import { policy as tenantIsolation } from "./access/lm-tenant-isolation";
+import { policy as workloadPrivileges } from "./access/lm-workload-privileges";
 import { policy as awsBucketPublicAccessBlock } from "./aws/lm-aws-bucket-public-access-block";
 import { policy as awsBucketSseKms } from "./aws/lm-aws-bucket-sse-kms";
 import { policy as awsBucketTlsOnly } from "./aws/lm-aws-bucket-tls-only";
@@ -28,6 +31,9 @@ import { policy as secretsNotPlaintext } from "./secrets/lm-secrets-not-plaintex
 
 /** Every rule of the lakemesh policy pack, one per file under rules/<area>/; its id is the file name. */
 export const allRules: readonly (ResourceValidationPolicy | StackValidationPolicy)[] = [
+  accountObjectsSingleOwner,
+  tenantIsolation,
+  workloadPrivileges,
   awsBucketPublicAccessBlock,
   awsBucketSseKms,
   awsBucketTlsOnly,

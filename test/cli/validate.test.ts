@@ -35,14 +35,14 @@ describe("lakemesh validate", () => {
   });
 
   it("prints JSON with --format json", async () => {
-    const r = await run(["validate", "test/fixtures/mesh/alpha.yaml", "--format", "json"]);
+    const r = await run(["validate", "test/fixtures/mesh/alpha.yaml", "--alone", "--format", "json"]);
     // alpha alone is valid: it reads no other domain.
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out)).toEqual({ valid: true, files: 1, domains: ["alpha"], errors: [] });
   });
 
   it("prints JSON errors with their fields", async () => {
-    const r = await run(["validate", "test/fixtures/mesh/beta.yaml", "--format=json"]);
+    const r = await run(["validate", "test/fixtures/mesh/beta.yaml", "--alone", "--format=json"]);
     expect(r.code).toBe(1);
     const parsed = JSON.parse(r.out);
     expect(parsed.valid).toBe(false);
@@ -55,6 +55,30 @@ describe("lakemesh validate", () => {
       allowed: "one of: beta",
       rule: "references",
     });
+  });
+
+  it("checks one file of domains/ against the rest of domains/ (the guide's example)", async () => {
+    const r = await run(["validate", "domains/outcomes-performance.yaml"]);
+    expect(r).toEqual({ code: 0, out: "1 manifests valid against 5 other manifest(s) of domains/: 4 datasets, 1 topics\n", err: "" });
+  });
+
+  it("resolves a named file's cross-domain reads against domains/, and reports only its own errors", async () => {
+    const dir = tempDir({});
+    fs.cpSync(path.join(ROOT, "test", "fixtures", "mesh"), path.join(dir, "domains"), { recursive: true });
+    // A new version of beta outside domains/ stands in for domains/beta.yaml; it reads a dataset alpha lacks.
+    const beta = fs.readFileSync(path.join(dir, "domains", "beta.yaml"), "utf8");
+    fs.writeFileSync(path.join(dir, "beta-next.yaml"), beta.replace("datasets: [accounts]", "datasets: [accounts, ledgers]"));
+    // An unrelated error elsewhere in domains/ is not this file's.
+    const alpha = fs.readFileSync(path.join(dir, "domains", "alpha.yaml"), "utf8");
+    fs.writeFileSync(path.join(dir, "domains", "alpha.yaml"), alpha.replace("clusterBy: [tenant_id]", "clusterBy: [tenant_id, nowhere]"));
+    const r = await run(["validate", "beta-next.yaml", "--format", "json"], dir);
+    expect(r.code).toBe(1);
+    const parsed = JSON.parse(r.out);
+    expect(parsed.context).toEqual({ files: 1, errors: 1 });
+    expect(parsed.errors.map((e: { file: string; message: string }) => `${e.file}: ${e.message}`)).toEqual(['beta-next.yaml: dataset "ledgers" does not exist in domain "alpha"']);
+    const text = await run(["validate", "domains/beta.yaml"], dir);
+    expect(text.code).toBe(0);
+    expect(text.err).toBe("note: 1 error(s) in the rest of domains/, not reported here; lakemesh validate shows them\n");
   });
 
   it.each([

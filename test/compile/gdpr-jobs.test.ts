@@ -29,10 +29,10 @@ describe("compileGdprJobs", () => {
     expect(job.parameters.map((p) => p.name)).toEqual(notebookParameters(job.notebook.source));
   });
 
-  it("schedules only retention, and runs as the GDPR service principal only where the stack names one", () => {
+  it("schedules only retention, and runs as the GDPR service principal in every environment", () => {
     expect(prod.jobs.map((j) => j.schedule)).toEqual([null, null, "0 0 2 * * ?"]);
     expect(prod.jobs.map((j) => j.runAsServicePrincipal)).toEqual(Array(3).fill("5b0e3c2d-8f14-4a6b-9c7d-1e2f3a4b5c01"));
-    expect(dev.jobs.map((j) => j.runAsServicePrincipal)).toEqual([null, null, null]);
+    expect(dev.jobs.map((j) => j.runAsServicePrincipal)).toEqual(Array(3).fill("0d3f5a7c-1b2e-4c6d-8e9f-a0b1c2d3e5f1"));
   });
 
   it("takes the retention schedule and secret scope from the stack settings", () => {

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { compileGovernanceObjects, compileRegistry, compileRegistryRows, compileContract, platformNames } from "../../lib/compile";
+import { compileDomain, compileGovernanceObjects, compileRegistry, compileRegistryRows, compileContract, platformNames, renderDomainArtifacts } from "../../lib/compile";
 import { renderTemplate, trusted, qualified, SqlIdentifierError, principalLiteral, tagLiteral, ident } from "../../lib/sql";
 import { shippedMesh, stackSettings } from "../helpers/settings";
 
@@ -57,6 +57,22 @@ describe("governance SQL", () => {
     expect(stmt.sql.startsWith("INSERT OVERWRITE `lakemesh_prod`.`governance`.`gdpr_registry` VALUES\n(:dataset_0, :domain_0,")).toBe(true);
     const users = rows.find((r) => r.dataset === "lakemesh_prod.users_identity.users")!;
     expect(users.personalColumns.map((c) => c.name)).toEqual(["user_id", "email", "full_name", "date_of_birth", "phone_number", "employee_number"]);
+  });
+});
+
+describe("the domain job's governance SQL", () => {
+  // A SQL task stops at its first failing statement: a governed tag the job may not assign must never keep a grant
+  // or a revoke from running (finding 1 of issue 12).
+  it.each(shippedMesh().domains.map((d) => [d.metadata.name, d] as const))("of %s runs every GRANT and REVOKE before the first tag", (_name, d) => {
+    const mesh = shippedMesh();
+    const spec = compileDomain(s, mesh, d, ["notebooks/pipelines/lakemesh_pipeline.py"]);
+    const sql = renderDomainArtifacts(s, spec, d, platformNames(s.catalog), { warehouseId: "w", gmsUrl: "http://gms" }).governanceSql;
+    const statements = sql.split("\n").filter((l) => /^(GRANT|REVOKE|ALTER) /.test(l));
+    const firstTag = statements.findIndex((l) => l.startsWith("ALTER "));
+    const lastAccess = statements.map((l) => /^(GRANT|REVOKE) /.test(l)).lastIndexOf(true);
+    expect(firstTag).toBeGreaterThan(0);
+    expect(lastAccess).toBeLessThan(firstTag);
+    expect(statements.filter((l) => /^(GRANT|REVOKE) /.test(l))).toHaveLength(spec.tableGrants.length);
   });
 });
 

@@ -11,6 +11,9 @@ describe("schema grants", () => {
       resourceName: "alpha-schema-grants",
       schema: "alpha",
       grants: [
+        // DataHub's read-only principal lists the schema; the domain's own principal publishes, tags and grants.
+        { principal: "5b0e3c2d-8f14-4a6b-9c7d-1e2f3a4b5c02", privileges: ["USE_SCHEMA"] },
+        { principal: "a1a1a1a1-0000-4000-8000-00000000a001", privileges: ["APPLY_TAG", "CREATE_MATERIALIZED_VIEW", "CREATE_TABLE", "MANAGE", "MODIFY", "REFRESH", "SELECT", "USE_SCHEMA"] },
         { principal: "lakemesh-prod-domain-alpha", privileges: ["APPLY_TAG", "CREATE_MATERIALIZED_VIEW", "CREATE_TABLE", "MODIFY", "REFRESH", "SELECT", "USE_SCHEMA"] },
         { principal: "lakemesh-prod-domain-beta", privileges: ["USE_SCHEMA"] },
         { principal: "lakemesh-prod-gdpr-officers", privileges: ["MODIFY", "SELECT", "USE_SCHEMA"] },

@@ -11,4 +11,6 @@ test("nothing under lib/ imports a Pulumi package", () => {
   const offenders = files(lib).filter((f) => /(from\s+["']@pulumi\/|require\(\s*["']@pulumi\/)/.test(fs.readFileSync(f, "utf8")));
   expect(offenders.map((f) => path.relative(lib, f))).toEqual([]);
   expect(files(lib).length).toBeGreaterThan(20);
+  // The access model is pure too: it reads plans and specs, never a provider.
+  expect(files(path.join(lib, "access")).length).toBeGreaterThanOrEqual(10);
 });

@@ -1,17 +1,18 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { readStackConfig } from "../../cli/plan/stack-config";
+import { readStackConfig, withDomainPrincipals } from "../../cli/plan/stack-config";
 import { runOfflinePlan } from "../../cli/plan/run";
 import type { PlannedResource } from "../../cli/plan/record";
 import { runPolicies, type Policy, type PolicyPackConfig } from "../../policies/harness";
 import { FIXTURES } from "./manifests";
-import { ROOT } from "./settings";
+import { FIXTURE_PRINCIPALS, ROOT } from "./settings";
 
-/** A project whose domains are the alpha/beta fixture mesh, with the shipped stack files. */
+/** A project whose domains are the alpha/beta fixture mesh, with the shipped stack files (and the fixture domains' principals). */
 export function fixtureProject(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lakemesh-fixture-"));
-  for (const f of ["Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml"]) fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
+  fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+  for (const f of ["Pulumi.dev.yaml", "Pulumi.prod.yaml"]) fs.writeFileSync(path.join(dir, f), withDomainPrincipals(fs.readFileSync(path.join(ROOT, f), "utf8"), FIXTURE_PRINCIPALS));
   fs.cpSync(path.join(FIXTURES, "mesh"), path.join(dir, "domains"), { recursive: true });
   fs.cpSync(path.join(ROOT, "notebooks"), path.join(dir, "notebooks"), { recursive: true });
   return dir;

@@ -6,9 +6,13 @@ import { baselineMesh } from "./manifests";
 
 export const ROOT = path.join(__dirname, "..", "..");
 
-/** Settings of a shipped stack file (dev or prod). */
+/** Service principals of the alpha/beta fixture domains, one per domain as every stack requires. */
+export const FIXTURE_PRINCIPALS = { alpha: "a1a1a1a1-0000-4000-8000-00000000a001", beta: "b2b2b2b2-0000-4000-8000-00000000b002" } as const;
+
+/** Settings of a shipped stack file (dev or prod), with the fixture domains' principals added so the fixture mesh compiles too. */
 export function stackSettings(stack: "dev" | "prod"): Settings {
-  return readStackConfig(ROOT, stack).settings;
+  const s = readStackConfig(ROOT, stack).settings;
+  return { ...s, databricks: { ...s.databricks, domainServicePrincipals: { ...s.databricks.domainServicePrincipals, ...FIXTURE_PRINCIPALS } } };
 }
 
 /** The shipped mesh (domains/). */

@@ -259,6 +259,22 @@ const CASES: [string, string, Change[], string[]][] = [
     ],
   ],
   [
+    "accepted-majors",
+    "a consumer accepts a major of a dataset it does not read",
+    [{ file: B, from: "      purpose: Account KPIs.\n", to: "      acceptedMajors: { balances_by_region: 1 }\n      purpose: Account KPIs.\n" }],
+    [
+      'mesh/beta.yaml:18:25: spec.consumers[0].acceptedMajors.balances_by_region: "balances_by_region" is not a dataset this domain reads from "alpha"; one of the datasets in this consumer\'s datasets, or fed by its topics: accounts',
+    ],
+  ],
+  [
+    "accepted-majors",
+    "a consumer accepts a major the producer has not published",
+    [{ file: B, from: "      purpose: Account KPIs.\n", to: "      acceptedMajors: { accounts: 2 }\n      purpose: Account KPIs.\n" }],
+    [
+      'mesh/beta.yaml:18:35: spec.consumers[0].acceptedMajors.accounts: major 2 of "alpha.accounts" is not published (its contract is 1.0.0); at most 1, the producer\'s current major',
+    ],
+  ],
+  [
     "references",
     "unknown topic",
     [{ file: A, from: "        topic: accounts", to: "        topic: account-events" }],

@@ -36,10 +36,22 @@ describe("lakemesh plan", () => {
     expect(Object.keys(ta)).toEqual(expect.arrayContaining(["plan.json", "plan.md", "workspace/Shared/lakemesh/prod/domains/core-business/contract.json", "workspace/Shared/lakemesh/prod/domains/core-business/governance.sql"]));
   });
 
+  it("writes both access tables to plan.md, with no missing privilege, for dev and prod", () => {
+    // prod was planned by the first test; dev by the next one.
+    for (const stack of ["prod", "dev"]) {
+      if (stack === "dev") expect(plan(ROOT, "--stack", "dev", "--quiet", "--out", path.join(out, "a")).status).toBe(0);
+      const md = fs.readFileSync(path.join(out, "a", stack, "plan.md"), "utf8");
+      expect(md).toMatch(/^\d+ workload actions, 0 with a missing privilege; \d+ persona x dataset pairs, \d+ readable; \d+ prerequisites \(`lakemesh preflight --stack (dev|prod)` checks them\)\.$/m);
+      expect(md).toContain("| Workload | Principal | Action | Needs | Holds | How |");
+      expect(md).toContain("| Persona | Dataset | Rows | Personal columns | How |");
+      expect(md).not.toContain("**missing**");
+    }
+  });
+
   it("prints the resource tree", () => {
     const r = plan(ROOT, "--stack", "dev", "--out", path.join(out, "tree"));
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain("pulumi:pulumi:Stack lakemesh-dev\n  lakemesh:domain:DataDomain core-business\n    databricks:index/grants:Grants core-business-schema-grants\n");
+    expect(r.stdout).toContain("pulumi:pulumi:Stack lakemesh-dev\n  lakemesh:access:Identities identities\n  lakemesh:domain:DataDomain core-business\n    databricks:index/grants:Grants core-business-schema-grants\n");
   });
 
   it("fails with one line naming the file and key when a config key is missing, and writes nothing", () => {
@@ -49,6 +61,18 @@ describe("lakemesh plan", () => {
     const r = plan(dir, "--stack", "dev");
     expect(r.status).toBe(1);
     expect(r.stderr).toBe("lakemesh plan: Pulumi.dev.yaml: lakemesh:catalog: missing config key; a lower-case Unity Catalog catalog name\n");
+    expect(fs.existsSync(path.join(dir, "out"))).toBe(false);
+  });
+
+  it("fails naming the file, the key and the domain when a domain has no service principal, and writes nothing", () => {
+    const dir = projectCopy();
+    const stackFile = path.join(dir, "Pulumi.dev.yaml");
+    fs.writeFileSync(stackFile, fs.readFileSync(stackFile, "utf8").replace(/      usage-engagement: [0-9a-f-]+\n/, ""));
+    const r = plan(dir, "--stack", "dev");
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(
+      "lakemesh plan: the program failed; nothing was written: Pulumi.dev.yaml: lakemesh:databricks.domainServicePrincipals.usage-engagement: missing config key; the application id of the service principal domain usage-engagement's pipeline and job run as, required in every environment\n",
+    );
     expect(fs.existsSync(path.join(dir, "out"))).toBe(false);
   });
 

@@ -11,13 +11,19 @@ describe("offline plan of dev", () => {
     expect(plan.resources.filter((r) => r.protect || r.retainOnDelete)).toEqual([]);
   });
 
-  it("runs pipelines in development mode, as their deployer (no run-as configured)", () => {
+  it("runs pipelines in development mode, each as its domain's service principal (never as the deployer)", () => {
     const all = byType(plan, "databricks:index/pipeline:Pipeline");
-    expect(all.length).toBeGreaterThan(0);
+    expect(all.length).toBe(6);
     for (const p of all) {
       expect(p.inputs.development).toBe(true);
-      expect(p.inputs.runAs).toBeUndefined();
+      expect(p.inputs.runAs).toEqual({ servicePrincipalName: expect.stringMatching(/^0d3f5a7c-1b2e-4c6d-8e9f-a0b1c2d3e4\d\d$/) });
     }
+    for (const j of byType(plan, "databricks:index/job:Job")) expect(j.inputs.runAs).toEqual({ servicePrincipalName: expect.stringMatching(/^0d3f5a7c-/) });
+  });
+
+  it("creates no governed tag: prod owns the account's account-level objects, so destroying dev cannot delete them", () => {
+    expect(byType(plan, "databricks:index/tagPolicy:TagPolicy")).toEqual([]);
+    expect(byType(plan, "databricks:index/accessControlRuleSet:AccessControlRuleSet")).toEqual([]);
   });
 
   it("uses replication factor 1 and min ISR 1", () => {

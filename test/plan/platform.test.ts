@@ -28,11 +28,15 @@ describe("the Platform component (prod)", () => {
       "aws:s3/bucketPolicy:BucketPolicy": 2,
       "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": 2,
       "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": 2,
+      // who may assign and manage each of the four governed tags (prod owns the account's objects)
+      "databricks:index/accessControlRuleSet:AccessControlRuleSet": 4,
       "databricks:index/catalog:Catalog": 1,
       "databricks:index/externalLocation:ExternalLocation": 2,
       "databricks:index/grant:Grant": 3,
       // catalog, governance schema, export volume, 12 functions, 5 tables
       "databricks:index/grants:Grants": 20,
+      // six domain principals in the pipelines group and their domain group, the GDPR principal in gdpr_officer
+      "databricks:index/groupMember:GroupMember": 13,
       "databricks:index/job:Job": 3,
       "databricks:index/notebook:Notebook": 3,
       "databricks:index/permissions:Permissions": 4,
@@ -50,6 +54,7 @@ describe("the Platform component (prod)", () => {
       "kubernetes:core/v1:Namespace": 1,
       "kubernetes:core/v1:Secret": 2,
       "kubernetes:helm.sh/v3:Release": 2,
+      "lakemesh:access:GroupMembership": 13,
       "lakemesh:platform:Gdpr": 1,
       // 5 tables, 12 functions, the registry rows
       "pulumi-nodejs:dynamic:Resource": 18,

@@ -1,7 +1,11 @@
 import { OFFLINE_SECRET } from "../../cli/plan/stack-config";
 import { isSecret } from "../../cli/plan/record";
 import type { OfflinePlan } from "../../cli/plan/run";
+import { OFFLINE_WAREHOUSE_ID } from "../../cli/plan/mocks";
+import { readStackConfig } from "../../cli/plan/stack-config";
+import { compileIdentities, Holdings, planFacts, type Fact } from "../../lib/access";
 import { byType, descendants, planStack } from "../helpers/plan";
+import { ROOT, shippedMesh } from "../helpers/settings";
 
 let plan: OfflinePlan;
 beforeAll(async () => {
@@ -24,6 +28,7 @@ describe("offline plan of prod", () => {
       "databricks:index/grants:Grants outcomes-performance-schema-grants",
       "databricks:index/job:Job outcomes-performance-job",
       "databricks:index/pipeline:Pipeline outcomes-performance-pipeline",
+      "databricks:index/permissions:Permissions outcomes-performance-pipeline-permissions",
       "databricks:index/schema:Schema outcomes-performance-schema",
       "databricks:index/workspaceFile:WorkspaceFile outcomes-performance-code-lakemesh_contract.py",
       "databricks:index/workspaceFile:WorkspaceFile outcomes-performance-code-lakemesh_datasets.py",
@@ -75,12 +80,14 @@ describe("offline plan of prod", () => {
       "aws:s3/bucketPolicy:BucketPolicy",
       "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
       "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+      "databricks:index/accessControlRuleSet:AccessControlRuleSet",
       "databricks:index/catalog:Catalog",
       "databricks:index/grants:Grants",
       "databricks:index/schema:Schema",
       "databricks:index/secret:Secret",
       "databricks:index/secretAcl:SecretAcl",
       "databricks:index/secretScope:SecretScope",
+      "databricks:index/tagPolicy:TagPolicy",
       "databricks:index/volume:Volume",
       "kafka:index/topic:Topic",
       "pulumi-nodejs:dynamic:Resource",
@@ -88,10 +95,12 @@ describe("offline plan of prod", () => {
     expect(plan.resources.filter((r) => r.retainOnDelete).map((r) => r.type).sort().filter((t, i, a) => a.indexOf(t) === i)).toEqual([
       "aws:kms/key:Key",
       "aws:s3/bucket:Bucket",
+      "databricks:index/accessControlRuleSet:AccessControlRuleSet",
       "databricks:index/catalog:Catalog",
       "databricks:index/schema:Schema",
       "databricks:index/secret:Secret",
       "databricks:index/secretScope:SecretScope",
+      "databricks:index/tagPolicy:TagPolicy",
       "databricks:index/volume:Volume",
       "kafka:index/topic:Topic",
       "pulumi-nodejs:dynamic:Resource",
@@ -165,6 +174,32 @@ describe("offline plan of prod", () => {
       expect(recipe).toContain("token: ${DATAHUB_GMS_TOKEN}");
       expect(recipe).toContain("type: unity-catalog");
     }
+  });
+
+  it("lists as each split stack's prerequisites only what the other stacks register (held in this single-stack plan)", () => {
+    // A domain stack counts the platform's grants (and its producers') as held because they are listed; this plan
+    // holds every stack's resources, so each listed one must be here, or the list is a promise nobody keeps.
+    const h = new Holdings(planFacts(plan.resources));
+    const s = readStackConfig(ROOT, "prod").settings;
+    const mesh = shippedMesh();
+    const layouts = [...mesh.domains.map((d) => ({ ...s, mode: "domain" as const, domain: d.metadata.name })), { ...s, mode: "platform" as const }];
+    const cross = layouts.flatMap((x) => compileIdentities(x, mesh).prerequisites).filter((p) => p.providedBy.startsWith("stack "));
+    const held = (f: Fact): boolean => {
+      switch (f.kind) {
+        case "uc":
+          return h.check(f.principal, { kind: "uc", securable: f.securable, privilege: f.privilege }) !== undefined;
+        case "acl":
+          return h.check(f.principal, { kind: "acl", object: f.object.id === "platform" ? { ...f.object, id: OFFLINE_WAREHOUSE_ID } : f.object, level: f.level }) !== undefined;
+        case "member":
+          return h.identities(f.principal).has(f.group);
+        case "function":
+          return h.functionSql(f.name) === f.sql;
+        default:
+          return false;
+      }
+    };
+    expect(cross.length).toBeGreaterThan(100);
+    expect(cross.filter((p) => !held(p.fact)).map((p) => p.id)).toEqual([]);
   });
 
   it("registers no URN twice", () => {

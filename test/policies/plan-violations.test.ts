@@ -27,6 +27,9 @@ const CASES: [string, string[], (dir: string) => void][] = [
   ["prod topics on one replica", ["lm-kafka-prod-replication"], (d) => patch(d, "Pulumi.prod.yaml", "replicationFactor: 3\n    minInsyncReplicas: 2", "replicationFactor: 1\n    minInsyncReplicas: 1")],
   ["ALL_PRIVILEGES to a group that is not the platform admins", ["lm-uc-all-privileges-admin-only"], (d) => patch(d, "Pulumi.prod.yaml", "platform_admin: lakemesh-prod-platform-admins", "platform_admin: data-admins")],
   ["deleted files kept 30 days before VACUUM", ["lm-gdpr-erasure-survival"], (d) => patch(d, "Pulumi.prod.yaml", "vacuumRetentionHours: 168", "vacuumRetentionHours: 720")],
+  // Another stack file of the same Databricks account claims its governed tags: only the claims lakemesh plan reads
+  // from every stack file can show it.
+  ["two environments of one account owning its governed tags", ["lm-account-objects-single-owner"], (d) => patch(d, "Pulumi.dev.yaml", "accountObjectsOwner: prod", "accountObjectsOwner: dev")],
 ];
 
 describe("lakemesh plan enforces the pack", () => {
@@ -59,8 +62,25 @@ describe("lakemesh plan enforces the pack", () => {
     patch(dir, "domains/beta.yaml", "        groupBy: [region]", "        groupBy: []");
     patch(dir, "domains/beta.yaml", "        - name: region\n          physicalType: STRING\n          description: Region.\n", "");
     const r = plan(dir, "--previous", "previous.json");
-    expect(r.stderr).toContain("[mandatory] lm-breaking-change-needs-major (high) alpha: alpha.accounts removes or renames region of an active contract without a major version bump (1.0.0 -> 1.0.0)");
+    expect(r.stderr).toContain("[mandatory] lm-breaking-change-needs-major (high) alpha: alpha.accounts: breaking change without a major version bump (1.0.0 -> 1.0.0): columns.region (against previous.json)");
     expect(r.status).toBe(1);
+    // plan.md carries the contract diff it was judged by.
+    expect(fs.readFileSync(path.join(dir, "out", "plan", "prod", "plan.md"), "utf8")).toContain("| breaking | column-removed | columns.region: removed region (STRING) |");
+  });
+
+  it("compares with a git revision given --base, and refuses --base with --previous", () => {
+    const dir = fixtureProject();
+    const git = (...args: string[]) => spawnSync("git", args, { cwd: dir, encoding: "utf8" });
+    git("init", "-q");
+    git("-c", "user.email=ci@example.com", "-c", "user.name=ci", "commit", "-q", "--allow-empty", "-m", "empty");
+    git("add", "-A");
+    git("-c", "user.email=ci@example.com", "-c", "user.name=ci", "commit", "-q", "-m", "base");
+    patch(dir, "domains/alpha.yaml", "          physicalType: DECIMAL(18,2)\n          description: Balance.", "          physicalType: DECIMAL(12,2)\n          description: Balance.");
+    const r = plan(dir, "--base", "HEAD");
+    expect(r.stderr).toContain("[mandatory] lm-breaking-change-needs-major (high) alpha: alpha.accounts: breaking change without a major version bump (1.0.0 -> 1.0.0): columns.balance (against HEAD)");
+    expect(r.status).toBe(1);
+    const both = plan(dir, "--base", "HEAD", "--previous", "x.json");
+    expect([both.status, both.stderr.split("\n")[0]]).toEqual([2, "lakemesh plan: --base and --previous both name what to compare with; give one"]);
   });
 
   it("lets --policy-config lower a rule to advisory, as pulumi preview --policy-pack-config does", () => {

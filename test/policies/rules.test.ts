@@ -1,4 +1,5 @@
 import type { PlannedResource } from "../../cli/plan/record";
+import { accessReport, type AccountClaim } from "../../lib/access";
 import type { PolicyPackConfig } from "../../policies/harness";
 import { allRules } from "../../policies/rules";
 import { baselineResources, change, ofType, violations } from "../helpers/policy";
@@ -82,16 +83,31 @@ describe("lm-cross-domain-read-declared: cross-domain reads are declared and pub
   });
 });
 
-describe("lm-breaking-change-needs-major: removing a column of an active contract needs a major bump", () => {
-  const previous: PolicyPackConfig = {
-    "lm-breaking-change-needs-major": { previous: { alpha: { accounts: { version: "1.0.0", lifecycle: "active", columns: ["tenant_id", "account_id", "email", "region", "balance", "updated_at", "nickname"] } } } },
+describe("lm-breaking-change-needs-major: a breaking contract change needs a major bump and every consumer's move", () => {
+  const withBase = (edit: (m: any) => void): PolicyPackConfig => {
+    const manifests = base.filter(alpha).map((r) => structuredClone(r.inputs.manifest)) as any[];
+    const others = base.filter((r) => r.type === DOMAIN && !alpha(r)).map((r) => structuredClone(r.inputs.manifest));
+    edit(manifests[0]);
+    return { "lm-breaking-change-needs-major": { base: { label: "main", manifests: [...manifests, ...others] } } };
   };
-  it("flags a removed column without a major bump", () => {
-    expect(violations(rule("lm-breaking-change-needs-major"), base, previous)).toEqual(["alpha.accounts removes or renames nickname of an active contract without a major version bump (1.0.0 -> 1.0.0) @ alpha"]);
+  // The base had a column the stack no longer has: the stack removed it.
+  const removedNickname = () => withBase((m) => m.spec.datasets[0].columns.push({ name: "nickname", physicalType: "STRING", description: "Nickname." }));
+  it("passes when the base is the stack itself", () => {
+    expect(violations(rule("lm-breaking-change-needs-major"), base, withBase(() => undefined))).toEqual([]);
   });
-  it("accepts it with a major bump", () => {
+  it("flags a removed column without a major bump, and the consumer that did not move", () => {
+    expect(violations(rule("lm-breaking-change-needs-major"), base, removedNickname())).toEqual([
+      "alpha.accounts: 1 consumer(s) have not moved: domain beta (against main) @ alpha",
+      "alpha.accounts: breaking change without a major version bump (1.0.0 -> 1.0.0): columns.nickname (against main) @ alpha",
+    ]);
+  });
+  it("accepts it with a major bump the consumer accepted", () => {
+    const r = change(change(base, alpha, (d) => (d.inputs.manifest.spec.datasets[0].contract.version = "2.0.0")), ofType(DOMAIN, "beta"), (d) => (d.inputs.manifest.spec.consumers[0].acceptedMajors = { accounts: 2 }));
+    expect(violations(rule("lm-breaking-change-needs-major"), r, removedNickname())).toEqual([]);
+  });
+  it("still flags the consumer when only the major was bumped", () => {
     const r = change(base, alpha, (d) => (d.inputs.manifest.spec.datasets[0].contract.version = "2.0.0"));
-    expect(violations(rule("lm-breaking-change-needs-major"), r, previous)).toEqual([]);
+    expect(violations(rule("lm-breaking-change-needs-major"), r, removedNickname())).toEqual(["alpha.accounts: 1 consumer(s) have not moved: domain beta (against main) @ alpha"]);
   });
 });
 
@@ -171,7 +187,7 @@ describe("lm-uc-no-broad-grants: no grant to account users on personal data", ()
 
 describe("lm-uc-all-privileges-admin-only: ALL_PRIVILEGES for platform admins only", () => {
   it("flags ALL_PRIVILEGES to a domain group", () => {
-    const r = change(base, ofType("databricks:index/grants:Grants", "alpha-schema-grants"), (g) => (g.inputs.grants[0].privileges = ["ALL_PRIVILEGES"]));
+    const r = change(base, ofType("databricks:index/grants:Grants", "alpha-schema-grants"), (g) => (g.inputs.grants.find((x: any) => x.principal === "lakemesh-prod-domain-alpha").privileges = ["ALL_PRIVILEGES"]));
     expect(violations(rule("lm-uc-all-privileges-admin-only"), r)).toEqual(['ALL_PRIVILEGES granted to "lakemesh-prod-domain-alpha", who is not a platform admin @ alpha-schema-grants']);
   });
 });
@@ -352,5 +368,220 @@ describe("lm-gdpr-erasure-survival: no copy outlives an erasure request by more 
     expect(violations(rule("lm-gdpr-erasure-survival"), r)[0].split("\n")[0]).toBe(
       "1 copies of personal data can outlive an erasure request by more than 30 days: lakemesh_prod.alpha.accounts/_delta_log (31.0 d)",
     );
+  });
+});
+
+// The access rules. Names of the fixture's principals: the domains' own, and the platform's.
+const ALPHA_SP = "a1a1a1a1-0000-4000-8000-00000000a001";
+const BETA_SP = "b2b2b2b2-0000-4000-8000-00000000b002";
+const GDPR_SP = "5b0e3c2d-8f14-4a6b-9c7d-1e2f3a4b5c01";
+const DATAHUB_SP = "5b0e3c2d-8f14-4a6b-9c7d-1e2f3a4b5c02";
+const PERMISSIONS = "databricks:index/permissions:Permissions";
+const MEMBERSHIP = "lakemesh:access:GroupMembership";
+const RULE_SET = "databricks:index/accessControlRuleSet:AccessControlRuleSet";
+const SQL_OBJECT = "pulumi-nodejs:dynamic:Resource";
+const IDENTITIES = "lakemesh:access:Identities";
+const editFile = (r: any, edit: (text: string) => string) => {
+  r.inputs.contentBase64 = Buffer.from(edit(Buffer.from(r.inputs.contentBase64, "base64").toString("utf8"))).toString("base64");
+};
+/** Drops resources (and their children) from a copy of the baseline. */
+const without = (rs: readonly PlannedResource[], drop: (r: PlannedResource) => boolean) => {
+  const gone = new Set(rs.filter(drop).map((r) => r.urn));
+  return structuredClone(rs).filter((r) => !gone.has(r.urn) && !gone.has(r.parent));
+};
+
+describe("lm-workload-privileges: every workload holds what its actions need", () => {
+  const id = "lm-workload-privileges";
+  it("flags a domain principal without CAN_USE on the warehouse its governance SQL runs on (finding 1)", () => {
+    const r = change(base, ofType(PERMISSIONS, "warehouse-permissions"), (p) => (p.inputs.accessControls = p.inputs.accessControls.filter((a: any) => a.servicePrincipalName !== ALPHA_SP)));
+    expect(violations(rule(id), r)).toEqual([`job alpha (${ALPHA_SP}) cannot run its governance SQL on the SQL warehouse: missing CAN_USE on warehouse offline-warehouse-id @ alpha-job`]);
+  });
+  it("flags a job that may not start its pipeline (no CAN_RUN in the pipeline's ACL; finding 1)", () => {
+    const r = change(base, ofType(PERMISSIONS, "alpha-pipeline-permissions"), (p) => (p.inputs.accessControls = p.inputs.accessControls.filter((a: any) => a.servicePrincipalName !== ALPHA_SP)));
+    expect(violations(rule(id), r)).toEqual([`job alpha (${ALPHA_SP}) cannot start an update of its pipeline: missing CAN_RUN on pipeline alpha-pipeline-id @ alpha-job`]);
+  });
+  it("counts CAN_VIEW as too little to start an update", () => {
+    const r = change(base, ofType(PERMISSIONS, "alpha-pipeline-permissions"), (p) => (p.inputs.accessControls.find((a: any) => a.servicePrincipalName === ALPHA_SP).permissionLevel = "CAN_VIEW"));
+    expect(violations(rule(id), r)).toEqual([`job alpha (${ALPHA_SP}) cannot start an update of its pipeline: missing CAN_RUN on pipeline alpha-pipeline-id @ alpha-job`]);
+  });
+  it("flags a governed tag the domain jobs may not assign (no ASSIGN; finding 1)", () => {
+    const r = change(base, ofType(RULE_SET, "tag-policy-pii-permissions"), (p) => (p.inputs.grantRules = p.inputs.grantRules.filter((g: any) => g.role !== "roles/tagPolicy.assigner")));
+    expect(violations(rule(id), r)).toEqual([`job alpha (${ALPHA_SP}) cannot assign governed tag pii: missing ASSIGN on governed tag pii (email, free_text, identifier) @ alpha-job`]);
+  });
+  it("flags a tag value the governed tag does not allow", () => {
+    const r = change(base, ofType("databricks:index/tagPolicy:TagPolicy", "tag-policy-retention"), (p) => (p.inputs.values = [{ name: "P10Y" }]));
+    expect(violations(rule(id), r)).toEqual([`job alpha (${ALPHA_SP}) cannot assign governed tag retention: missing ASSIGN on governed tag retention (P1Y) @ alpha-job`]);
+  });
+  it("flags a pipeline that runs as the deployer (finding 2)", () => {
+    const r = change(base, ofType("databricks:index/pipeline:Pipeline", "alpha-pipeline"), (p) => delete p.inputs.runAs);
+    // The deployer is no workload principal: it is in none of the groups the pipeline needs (it owns the tables it
+    // created, so it could read the suppression list).
+    expect(violations(rule(id), r).map((v) => v.split(": missing ")[0])).toEqual([
+      "pipeline alpha (deployer) cannot read secrets in scope lakemesh-gdpr",
+      "pipeline alpha (deployer) cannot read secrets in scope lakemesh-kafka",
+      "pipeline alpha (deployer) cannot run as the deployer (no run-as service principal)",
+      "pipeline alpha (deployer) cannot store rows the catalog's 11 ABAC policies would filter or mask",
+      "pipeline alpha (deployer) cannot store unfiltered, unmasked rows (4 functions)",
+    ]);
+    expect(violations(rule(id), r)).toContain("pipeline alpha (deployer) cannot run as the deployer (no run-as service principal): missing a service principal to run as (not the deployer) @ alpha-pipeline");
+  });
+  it("flags a run-as principal the deployer may not set (no Service Principal User prerequisite; finding 2)", () => {
+    const r = change(base, ofType(IDENTITIES), (i) => (i.inputs.prerequisites = i.inputs.prerequisites.filter((p: any) => p.id !== `servicePrincipal.user:${ALPHA_SP}`)));
+    expect(violations(rule(id), r)).toEqual([`deployer (deployer) cannot set alpha-job, alpha-pipeline to run as ${ALPHA_SP}: missing role servicePrincipal.user on ${ALPHA_SP} @ (stack)`]);
+  });
+  it("flags a pipeline principal outside the groups the filter and masks reveal to (finding 3)", () => {
+    const r = without(base, (x) => x.type === MEMBERSHIP && x.inputs.group === "lakemesh-prod-pipelines" && x.inputs.member === ALPHA_SP);
+    expect(violations(rule(id), r)).toEqual([
+      `job alpha (${ALPHA_SP}) cannot assign governed tag data_domain: missing ASSIGN on governed tag data_domain (alpha) @ alpha-job`,
+      `job alpha (${ALPHA_SP}) cannot assign governed tag pii: missing ASSIGN on governed tag pii (email, free_text, identifier) @ alpha-job`,
+      `job alpha (${ALPHA_SP}) cannot assign governed tag retention: missing ASSIGN on governed tag retention (P1Y) @ alpha-job`,
+      `job alpha (${ALPHA_SP}) cannot assign governed tag tenant_key: missing ASSIGN on governed tag tenant_key (true) @ alpha-job`,
+      `pipeline alpha (${ALPHA_SP}) cannot read secrets in scope lakemesh-gdpr: missing READ on secret-scope lakemesh-gdpr @ alpha-pipeline`,
+      `pipeline alpha (${ALPHA_SP}) cannot read secrets in scope lakemesh-kafka: missing READ on secret-scope lakemesh-kafka @ alpha-pipeline`,
+      `pipeline alpha (${ALPHA_SP}) cannot read the erasure suppression list: missing SELECT on table lakemesh_prod.governance.erasure_suppression @ alpha-pipeline`,
+      expect.stringMatching(new RegExp(`^pipeline alpha \\(${ALPHA_SP}\\) cannot store rows the catalog's 11 ABAC policies would filter or mask: missing member of lakemesh-prod-gdpr-officers or lakemesh-prod-pipelines \\(ABAC policy lakemesh_mask_address\\); `)),
+      expect.stringMatching(new RegExp(`^pipeline alpha \\(${ALPHA_SP}\\) cannot store unfiltered, unmasked rows \\(4 functions\\): missing member of lakemesh-prod-gdpr-officers or lakemesh-prod-pipelines \\(lakemesh_prod.governance.mask_email\\); `)),
+    ]);
+  });
+  it("does not count a membership managed through a workspace-level provider (account groups are managed at the account)", () => {
+    const workspaceProvider = base.find((x) => x.type === "pulumi:providers:databricks" && x.name === "databricks")!.urn;
+    const membership = base.find((x) => x.type === MEMBERSHIP && x.inputs.group === "lakemesh-prod-gdpr-officers")!;
+    const r = change(base, (x) => x.type === "databricks:index/groupMember:GroupMember" && x.parent === membership.urn, (m) => ((m as { provider: string }).provider = workspaceProvider));
+    const v = violations(rule(id), r);
+    expect(v.map((x) => x.split(": missing ")[0])).toEqual(
+      [
+        ["erasure", ["read and change the 2 registered tables of lakemesh_prod.alpha", "read the GDPR registry", "read the subject salt", "see every row and clear value (4 functions)", "see rows the catalog's 11 ABAC policies would filter or mask", "use governance table audit_log", "use governance table erasure_suppression", "use governance table gdpr_requests", "use governance table tenant_principals"]],
+        ["retention", ["read and change the 2 registered tables of lakemesh_prod.alpha", "read the GDPR registry", "see every row and clear value (4 functions)", "see rows the catalog's 11 ABAC policies would filter or mask", "use governance table audit_log"]],
+        ["subject-access", ["read the 2 registered tables of lakemesh_prod.alpha", "read the GDPR registry", "read the subject salt", "see every row and clear value (4 functions)", "see rows the catalog's 11 ABAC policies would filter or mask", "use governance table audit_log", "use governance table gdpr_requests", "use governance table tenant_principals", "write exports to /Volumes/lakemesh_prod/governance/gdpr_exports"]],
+      ].flatMap(([kind, actions]) => (actions as string[]).map((a) => `gdpr ${kind} (${GDPR_SP}) cannot ${a}`)),
+    );
+    expect(v).toContain(`gdpr erasure (${GDPR_SP}) cannot read the subject salt: missing READ on secret-scope lakemesh-gdpr @ gdpr-job-erasure`);
+  });
+  it("flags DataHub's principal without grants in the authoritative catalog Grants (finding 8)", () => {
+    const r = change(base, ofType("databricks:index/grants:Grants", "catalog-grants"), (g) => (g.inputs.grants = g.inputs.grants.filter((x: any) => x.principal !== DATAHUB_SP)));
+    expect(violations(rule(id), r)).toEqual([
+      `datahub lakemesh-prod-alpha (${DATAHUB_SP}) cannot list the metadata of lakemesh_prod.alpha: missing USE_CATALOG on catalog lakemesh_prod; BROWSE on schema lakemesh_prod.alpha @ alpha-datahub-recipe`,
+      `datahub lakemesh-prod-beta (${DATAHUB_SP}) cannot list the metadata of lakemesh_prod.beta: missing USE_CATALOG on catalog lakemesh_prod; BROWSE on schema lakemesh_prod.beta @ beta-datahub-recipe`,
+    ]);
+  });
+  it("reads grants the governance SQL applies: a consumer whose GRANT is gone cannot read", () => {
+    const r = change(base, (x) => x.name === "alpha-governance-sql", (f) => editFile(f, (t) => t.replace(/^GRANT SELECT ON TABLE `lakemesh_prod`.`alpha`.`accounts` TO `lakemesh-prod-domain-beta`;\n/m, "")));
+    expect(violations(rule(id), r)).toEqual([`pipeline beta (${BETA_SP}) cannot read lakemesh_prod.alpha.accounts: missing SELECT on table lakemesh_prod.alpha.accounts @ beta-pipeline`]);
+  });
+  it("flags a plan that declares no identities", () => {
+    expect(violations(rule(id), without(base, (x) => x.type === IDENTITIES))).toEqual(["the plan declares no identities (lakemesh:access:Identities): nothing says which principal runs what @ (stack)"]);
+  });
+});
+
+describe("lm-tenant-isolation: no unfiltered tenant read, no clear personal value beyond the manifest", () => {
+  const id = "lm-tenant-isolation";
+  const CLIENT_ADMINS = "lakemesh-prod-client-admins";
+  // With ABAC policies on top of the per-table filter and masks, two filters apply and every query fails
+  // (MULTIPLE_FILTERS), so the per-table mechanism alone is the baseline; and client admins are given the accounts
+  // dataset (USE SCHEMA and the governance SQL's GRANT), so a tenant-scoped persona reads something to break.
+  let readers: PlannedResource[];
+  beforeAll(() => {
+    const perTable = without(base, (x) => x.type === "databricks:index/policyInfo:PolicyInfo");
+    const schema = change(perTable, ofType("databricks:index/grants:Grants", "alpha-schema-grants"), (g) => g.inputs.grants.push({ principal: CLIENT_ADMINS, privileges: ["USE_SCHEMA"] }));
+    readers = change(schema, (x) => x.name === "alpha-governance-sql", (f) =>
+      editFile(f, (t) => t.replace(`REVOKE SELECT ON TABLE \`lakemesh_prod\`.\`alpha\`.\`accounts\` FROM \`${CLIENT_ADMINS}\`;`, `GRANT SELECT ON TABLE \`lakemesh_prod\`.\`alpha\`.\`accounts\` TO \`${CLIENT_ADMINS}\`;`)),
+    );
+    readers = change(readers, (x) => x.type === DOMAIN && x.name === "alpha", (d) => d.inputs.manifest.spec.datasets.find((x: any) => x.name === "accounts").access.push("client_admin"));
+    const row = accessReport(readers).visibility.find((v) => v.persona === "client_admin" && v.dataset === "lakemesh_prod.alpha.accounts")!;
+    expect([row.rows, row.columns]).toEqual(["own tenant", { account_id: "clear (own tenant)", email: "clear (own tenant)" }]);
+    expect(violations(rule(id), readers)).toEqual([]);
+  });
+  const filterSql = (x: PlannedResource) => x.type === SQL_OBJECT && x.inputs.objectName === "lakemesh_prod.governance.tenant_filter";
+  it("flags a tenant-scoped persona in a group the row filter reveals every tenant to", () => {
+    const r = change(readers, filterSql, (f) => (f.inputs.create[0].sql = f.inputs.create[0].sql.replace("RETURN ", `RETURN is_account_group_member('${CLIENT_ADMINS}') OR `)));
+    expect(violations(rule(id), r)).toEqual([
+      `tenant-scoped persona client_admin (${CLIENT_ADMINS}) reads every tenant's rows of lakemesh_prod.alpha.accounts: SELECT via alpha-job (governance SQL); tenant_filter reveals to ${CLIENT_ADMINS} @ (stack)`,
+    ]);
+  });
+  it("flags a tenant table published without the row filter", () => {
+    const r = change(readers, isContract, (f) => editContract(f, (c) => (c.datasets.find((d: any) => d.name === "accounts").rowFilter = null)));
+    expect(violations(rule(id), r)).toEqual([`tenant-scoped persona client_admin (${CLIENT_ADMINS}) reads every tenant's rows of lakemesh_prod.alpha.accounts: SELECT via alpha-job (governance SQL); no row filter @ (stack)`]);
+  });
+  it("flags a personal column without its mask", () => {
+    const r = change(readers, isContract, (f) => editContract(f, (c) => delete c.datasets.find((d: any) => d.name === "accounts").columns.find((x: any) => x.name === "email").mask));
+    expect(violations(rule(id), r)).toEqual([
+      `persona client_admin (${CLIENT_ADMINS}) sees personal columns of lakemesh_prod.alpha.accounts in clear: email (clear) @ (stack)`,
+      "persona internal_analyst (lakemesh-prod-internal-analysts) sees personal columns of lakemesh_prod.alpha.accounts in clear: email (clear) @ (stack)",
+      "persona platform_admin (lakemesh-prod-platform-admins) sees personal columns of lakemesh_prod.alpha.accounts in clear: email (clear) @ (stack)",
+    ]);
+  });
+  it("flags a mask that reveals clear values to an internal persona", () => {
+    const r = change(readers, (x) => x.type === SQL_OBJECT && x.inputs.objectName === "lakemesh_prod.governance.mask_email", (f) => (f.inputs.create[0].sql = f.inputs.create[0].sql.replace("WHEN ", "WHEN is_account_group_member('lakemesh-prod-internal-analysts') OR ")));
+    expect(violations(rule(id), r)).toEqual(["persona internal_analyst (lakemesh-prod-internal-analysts) sees personal columns of lakemesh_prod.alpha.accounts in clear: email (clear) @ (stack)"]);
+  });
+  it("flags a reader persona granted a dataset its manifest does not list", () => {
+    const r = change(readers, (x) => x.name === "alpha-governance-sql", (f) =>
+      editFile(f, (t) => t.replace("REVOKE SELECT ON TABLE `lakemesh_prod`.`alpha`.`bronze_accounts` FROM `lakemesh-prod-internal-analysts`;", "GRANT SELECT ON TABLE `lakemesh_prod`.`alpha`.`bronze_accounts` TO `lakemesh-prod-internal-analysts`;")),
+    );
+    expect(violations(rule(id), r)).toEqual([
+      "persona internal_analyst (lakemesh-prod-internal-analysts) reads lakemesh_prod.alpha.bronze_accounts, which its manifest does not grant it: SELECT via alpha-job (governance SQL); tenant_filter reveals to lakemesh-prod-internal-analysts @ (stack)",
+    ]);
+  });
+  it("sees the ABAC row filter protect a table whose own filter is gone (the real baseline has both)", () => {
+    const r = change(base, isContract, (f) => editContract(f, (c) => (c.datasets.find((d: any) => d.name === "accounts").rowFilter = null)));
+    expect(violations(rule(id), r)).toEqual([]);
+    expect(accessReport(r).visibility.find((v) => v.persona === "internal_analyst" && v.dataset === "lakemesh_prod.alpha.accounts")!.how).toBe(
+      "SELECT via alpha-job (governance SQL); tenant_filter reveals to lakemesh-prod-internal-analysts",
+    );
+  });
+});
+
+describe("lm-account-objects-single-owner: one environment per account owns its governed tags", () => {
+  const id = "lm-account-objects-single-owner";
+  const claim = (env: string, owner: string, extra: Partial<AccountClaim> = {}): AccountClaim => ({
+    stack: env,
+    env,
+    accountId: "9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d",
+    owner,
+    owns: env === owner,
+    pipelinesGroup: `lakemesh-${env}-pipelines`,
+    tagAssigners: env === owner ? ["lakemesh-dev-pipelines"] : [],
+    memberships: [`lakemesh-${env}-pipelines <- ${env === "dev" ? "0d3f" : "6f1c"}`],
+    ...extra,
+  });
+  const config = (...stacks: AccountClaim[]): PolicyPackConfig => ({ [id]: { stacks } });
+  it("accepts the shipped stack files' claims", () => {
+    expect(violations(rule(id), base, config(claim("dev", "prod"), claim("prod", "prod")))).toEqual([]);
+  });
+  it("flags a stack that creates governed tags its environment does not own", () => {
+    const r = change(base, ofType(IDENTITIES), (i) => (i.inputs.account = { ...i.inputs.account, owner: "dev", ownsAccountObjects: false }));
+    expect(violations(rule(id), r)).toEqual([
+      ...["data_domain", "pii", "retention", "tenant_key"].map((k) => `stack of environment prod sets the permissions of a governed tag it does not own (owner: environment dev) @ tag-policy-${k}-permissions`),
+      ...["data_domain", "pii", "retention", "tenant_key"].map(
+        (k) => `stack of environment prod (mode single) creates governed tag ${k}, but account 9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d's account-level objects belong to environment dev's platform stack @ tag-policy-${k}`,
+      ),
+    ]);
+  });
+  it("flags governed tags that would be deleted with their stack", () => {
+    const r = change(base, ofType("databricks:index/tagPolicy:TagPolicy", "tag-policy-pii"), (t) => ((t as { retainOnDelete: boolean }).retainOnDelete = false));
+    expect(violations(rule(id), r)).toEqual([
+      "governed tag pii would be deleted with this stack, though every environment of account 9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d uses it; keep it on delete (retainOnDelete) @ tag-policy-pii",
+    ]);
+  });
+  it("flags two environments of one account that both own its objects", () => {
+    expect(violations(rule(id), base, config(claim("dev", "dev"), claim("prod", "prod")))).toEqual([
+      "account 9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d: environments dev and prod would both create its governed tags @ (stack)",
+      "account 9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d: its stacks name 2 owners of the account-level objects (dev by dev; prod by prod); every stack of an account names the same environment @ (stack)",
+    ]);
+  });
+  it("flags an environment whose pipelines group may not assign the owner's tags", () => {
+    expect(violations(rule(id), base, config(claim("dev", "prod"), claim("prod", "prod", { tagAssigners: [] })))).toEqual([
+      "account 9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d: dev's pipelines group lakemesh-dev-pipelines may not assign the governed tags; add it to lakemesh:databricks.tagAssignerGroups of environment prod @ (stack)",
+    ]);
+  });
+  it("flags a membership two environments would manage", () => {
+    expect(violations(rule(id), base, config(claim("dev", "prod", { memberships: ["shared-group <- x"] }), claim("prod", "prod", { memberships: ["shared-group <- x"] })))).toEqual([
+      "account 9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d: membership shared-group <- x is managed by environments dev and prod; destroying one would remove it from the other @ (stack)",
+    ]);
+  });
+  it("flags an owner environment with no stack that creates the tags", () => {
+    expect(violations(rule(id), base, config(claim("dev", "prod"), claim("qa", "prod")))).toEqual([
+      "account 9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d: the owner environment prod has no platform or single stack file here, so nothing creates the governed tags @ (stack)",
+    ]);
   });
 });

@@ -1,4 +1,5 @@
 import { ManifestRule } from "../mesh";
+import { rule as acceptedMajors } from "./accepted-majors";
 import { rule as clustering } from "./clustering";
 import { rule as columnTypes } from "./column-types";
 import { rule as contractVersion } from "./contract-version";
@@ -26,6 +27,7 @@ export const MANIFEST_RULES: readonly ManifestRule[] = [
   clustering,
   layers,
   references,
+  acceptedMajors,
   goldAggregate,
   expectations,
 ];

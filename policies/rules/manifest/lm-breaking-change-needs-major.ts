@@ -1,37 +1,52 @@
-import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { parseSemver } from "../../../lib/manifest/semver";
+import type { StackValidationPolicy } from "@pulumi/policy";
+import { diffMeshes } from "../../../lib/diff";
+import type { DomainManifest } from "../../../lib/manifest/types.gen";
 import { domainProps, ruleId } from "../../lib";
 
-/** Previous contracts: { "<domain>": { "<dataset>": { version, lifecycle, columns: [names] } } }. */
-export type PreviousContracts = Record<string, Record<string, { version: string; lifecycle: string; columns: string[] }>>;
+/**
+ * The revision to compare with: its manifests, and a label (a git ref or a plan file). `lakemesh plan --base <ref>`
+ * and `--previous <plan.json>` fill it in; under `pulumi preview` give it in --policy-pack-config.
+ */
+export interface BreakingChangeConfig {
+  readonly base?: { readonly label: string; readonly manifests: readonly DomainManifest[] };
+  /** The head revision's other domains (whose consumers may have moved); default: the base's. */
+  readonly mesh?: readonly DomainManifest[];
+}
 
-/** Consumers of an active dataset break when a column disappears; that needs a new major version. */
-export const policy: ResourceValidationPolicy = {
+/**
+ * The contract diff's gate (lib/diff) over the stack's domains: a breaking change to a published contract needs a
+ * major bump, and every other domain (or dashboard, or API query) reading what broke must have moved to it.
+ */
+export const policy: StackValidationPolicy = {
   name: ruleId(__filename),
-  description: "Removing or renaming a column of an active dataset requires a major version bump (compared with the previous plan when one is given).",
+  description: "A breaking contract change (column removed or renamed, type narrowed, nullability changed, key changed, retention below a reader's need, dataset retired while read) bumps the major version, and every consumer has moved to it (compared with a base revision when one is given).",
   enforcementLevel: "mandatory",
   severity: "high",
-  remediationSteps: "Keep the column (deprecate it in its description), or bump contract.version to the next major and tell the consumers.",
+  remediationSteps:
+    "Keep the contract compatible (add instead of change; deprecate a column in its description), or bump contract.version to the next major and have each consumer domain accept it in spec.consumers[].acceptedMajors. lakemesh diff --base <ref> shows every change and who it reaches.",
   configSchema: {
     properties: {
-      previous: { type: "object", default: {}, description: "Contracts of the previous plan (lakemesh plan --previous fills it in)." },
+      base: { type: "object", default: {}, description: "The base revision: { label, manifests } (lakemesh plan --base or --previous fills it in); none: nothing to compare with." },
+      mesh: { type: "array", default: [], description: "The head revision's manifests of domains outside this stack; none: the base's." },
     },
   },
-  validateResource: (args, report) => {
-    const d = domainProps(args);
-    if (!d) return;
-    const { previous } = args.getConfig<{ previous: PreviousContracts }>();
-    const before = previous[d.manifest.metadata.name];
-    if (!before) return; // no previous plan: nothing to compare with
-    for (const ds of d.manifest.spec.datasets) {
-      const old = before[ds.name];
-      if (!old || old.lifecycle !== "active") continue;
-      const removed = old.columns.filter((c) => !ds.columns.some((x) => x.name === c));
-      if (removed.length === 0) continue;
-      const [was, now] = [parseSemver(old.version), parseSemver(ds.contract.version)];
-      if (!was || !now || now.major <= was.major) {
-        report(`${d.manifest.metadata.name}.${ds.name} removes or renames ${removed.join(", ")} of an active contract without a major version bump (${old.version} -> ${ds.contract.version})`);
-      }
+  validateStack: (args, report) => {
+    const { base, mesh } = args.getConfig<BreakingChangeConfig>();
+    if (!base?.manifests) return; // nothing to compare with
+    const inStack = args.resources.flatMap((r) => {
+      const d = domainProps(r);
+      return d ? [{ manifest: d.manifest, urn: r.urn }] : [];
+    });
+    const names = new Set(inStack.map((d) => d.manifest.metadata.name));
+    const others = (mesh && mesh.length > 0 ? mesh : base.manifests).filter((m) => !names.has(m.metadata.name));
+    const head = [...inStack.map((d) => d.manifest), ...others];
+    // Domains this stack deploys, and those that left the mesh (their resources leave with this stack).
+    const headNames = new Set(head.map((m) => m.metadata.name));
+    const gated = (domain: string) => names.has(domain) || !headNames.has(domain);
+    const diff = diffMeshes(base.manifests, head, { baseLabel: base.label });
+    for (const d of diff.domains.filter((x) => gated(x.domain))) {
+      const urn = inStack.find((x) => x.manifest.metadata.name === d.domain)?.urn;
+      for (const x of d.datasets) for (const f of x.failures) report(`${x.domain}.${x.dataset}: ${f} (against ${base.label})`, urn);
     }
   },
 };

@@ -1,0 +1,2 @@
+export { GroupMembership, type GroupMembershipArgs } from "./GroupMembership";
+export { Identities, type IdentitiesArgs } from "./Identities";

@@ -1,0 +1,116 @@
+// What the platform's workloads do: the GDPR jobs (their notebook, parameters and the registry they are driven
+// by), DataHub's ingestion (its recipes), and the deployer itself (run-as settings, memberships, governed tags).
+import { parse } from "yaml";
+import { abacNeeds, bySchema, identityAction, onObject, revealNeed, runAsOf, tableFunctions } from "./needs-domain";
+import type { Holdings } from "./holds";
+import { contractsByPath, identitiesOf, R, workspacePath, type AccessResource } from "./plan";
+import { count, DEPLOYER, type Action, type Need } from "./types";
+
+/**
+ * The governance tables each GDPR notebook reads and writes besides the registry and the registered tables, as
+ * notebooks/gdpr/*.py and lakemesh_gdpr.py use them (test/access/gdpr-tables.test.ts holds the two together):
+ * known_tenant() reads tenant_principals, guarded() merges into gdpr_requests, flush() appends to audit_log, and
+ * erasure merges into erasure_suppression.
+ */
+export const GDPR_TABLES: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
+  "subject-access": { tenant_principals: ["SELECT"], gdpr_requests: ["MODIFY", "SELECT"], audit_log: ["MODIFY"] },
+  erasure: { tenant_principals: ["SELECT"], gdpr_requests: ["MODIFY", "SELECT"], audit_log: ["MODIFY"], erasure_suppression: ["MODIFY", "SELECT"] },
+  retention: { audit_log: ["MODIFY"] },
+};
+
+/** Registered datasets and their retention periods, from the registry rows the platform writes (bound parameters). */
+function registered(resources: readonly AccessResource[], registryTable: string): { dataset: string; retention: boolean }[] {
+  const rows = resources.find((r) => r.type === R.SqlObject && r.inputs.objectName === `${registryTable}#rows`);
+  const params = new Map<string, string | null>(((rows?.inputs.create?.[0]?.parameters ?? []) as { name: string; value: string | null }[]).map((p) => [p.name, p.value]));
+  const out = [];
+  for (let i = 0; params.has(`dataset_${i}`); i++) out.push({ dataset: String(params.get(`dataset_${i}`)), retention: params.get(`retention_period_${i}`) !== null });
+  return out;
+}
+
+function gdprActions(j: AccessResource, resources: readonly AccessResource[], h: Holdings): Action[] {
+  const kind = String(j.inputs.tags.lakemesh_gdpr);
+  const workload = `gdpr ${kind}`;
+  const principal = runAsOf(j);
+  const a = (action: string, needs: Need[]): Action => ({ workload, principal, action, needs, resource: j.urn });
+  const params = Object.fromEntries(((j.inputs.parameters ?? []) as { name: string; default: string }[]).map((p) => [p.name, p.default]));
+  const out: Action[] = [identityAction(workload, principal, j.urn)];
+  for (const t of j.inputs.tasks ?? []) {
+    if (t.notebookTask) out.push(a(`read its notebook ${t.notebookTask.notebookPath}`, [{ kind: "acl", object: { kind: "notebook", id: workspacePath(String(t.notebookTask.notebookPath)) }, level: "CAN_READ" }]));
+  }
+  const registry = String(params.registry_table ?? "");
+  if (!registry) return out;
+  out.push(a("read the GDPR registry", onObject("table", registry, "SELECT")));
+  const schema = registry.split(".").slice(0, 2).join(".");
+  for (const [table, privileges] of Object.entries(GDPR_TABLES[kind] ?? {})) out.push(a(`use governance table ${table}`, onObject("table", `${schema}.${table}`, ...privileges)));
+  const tables = registered(resources, registry).filter((r) => kind !== "retention" || r.retention).map((r) => r.dataset);
+  const privileges = kind === "subject-access" ? ["SELECT"] : ["MODIFY", "SELECT"];
+  for (const [s, ts] of bySchema(tables)) out.push(a(`${kind === "subject-access" ? "read" : "read and change"} the ${count(ts.length, "registered table")} of ${s}`, ts.flatMap((t) => onObject("table", t, ...privileges))));
+  // Every row of every tenant and every clear value: the groups the filter and each mask reveal everything to.
+  const contracts = [...contractsByPath(resources).values()];
+  const set = new Set(tables);
+  const functions = contracts.length > 0
+    ? [...new Set(contracts.flatMap((c) => c.datasets.filter((d) => set.has(d.table)).flatMap(tableFunctions)))]
+    : h.facts.flatMap((f) => (f.kind === "function" && f.name.startsWith(`${schema}.`) && /\.(tenant_filter|mask_[a-z_]+)$/.test(f.name) ? [f.name] : []));
+  const fns = [...new Set(functions)].sort();
+  if (fns.length > 0) out.push(a(`see every row and clear value (${count(fns.length, "function")})`, fns.map((f) => revealNeed(h, f))));
+  const abac = abacNeeds(resources, h, registry.split(".")[0]);
+  if (abac.length > 0) out.push(a(`see rows the catalog's ${count(abac.length, "ABAC policy", "ABAC policies")} would filter or mask`, abac.map((x) => x.need)));
+  const volume = /^\/Volumes\/([^/]+)\/([^/]+)\/([^/]+)/.exec(String(params.export_root ?? ""));
+  if (volume) out.push(a(`write exports to ${params.export_root}`, onObject("volume", `${volume[1]}.${volume[2]}.${volume[3]}`, "READ_VOLUME", "WRITE_VOLUME")));
+  if (params.salt_secret_scope) out.push(a("read the subject salt", [{ kind: "acl", object: { kind: "secret-scope", id: String(params.salt_secret_scope) }, level: "READ" }]));
+  return out;
+}
+
+function datahubActions(m: AccessResource, principal: string): Action[] {
+  const out: Action[] = [];
+  for (const text of Object.values((m.inputs.data ?? {}) as Record<string, unknown>)) {
+    if (typeof text !== "string") continue;
+    const recipe = parse(text) as { pipeline_name?: string; source?: { type?: string; config?: Record<string, any> } };
+    const c = recipe?.source?.config;
+    if (recipe?.source?.type !== "unity-catalog" || !c) continue;
+    const workload = `datahub ${recipe.pipeline_name ?? m.name}`;
+    const literal = (pattern: unknown) => (Array.isArray(pattern) ? pattern : []).map((x) => String(x).replace(/^\^|\$$/g, "")).filter((x) => /^[a-z0-9_]+$/.test(x));
+    out.push(identityAction(workload, principal, m.urn));
+    for (const catalog of literal(c.catalog_pattern?.allow)) {
+      for (const schema of literal(c.schema_pattern?.allow)) {
+        const name = `${catalog}.${schema}`;
+        out.push({
+          workload,
+          principal,
+          resource: m.urn,
+          action: `list the metadata of ${name}`,
+          needs: [
+            { kind: "uc", securable: { kind: "catalog", name: catalog }, privilege: "USE_CATALOG" },
+            ...["USE_SCHEMA", "BROWSE"].map((privilege): Need => ({ kind: "uc", securable: { kind: "schema", name }, privilege })),
+          ],
+        });
+      }
+    }
+    if (c.warehouse_id) out.push({ workload, principal, resource: m.urn, action: "query through the SQL warehouse", needs: [{ kind: "acl", object: { kind: "warehouse", id: String(c.warehouse_id) }, level: "CAN_USE" }] });
+  }
+  return out;
+}
+
+/** What `pulumi up` itself must be allowed to do beyond creating resources: account roles. */
+function deployerActions(resources: readonly AccessResource[]): Action[] {
+  const a = (action: string, needs: Need[]): Action => ({ workload: "deployer", principal: DEPLOYER, action, needs });
+  const runAs = new Map<string, string[]>();
+  for (const r of resources.filter((x) => (x.type === R.Pipeline || x.type === R.Job) && x.inputs.runAs?.servicePrincipalName)) {
+    runAs.set(r.inputs.runAs.servicePrincipalName, [...(runAs.get(r.inputs.runAs.servicePrincipalName) ?? []), r.name]);
+  }
+  const out = [...runAs].sort(([x], [y]) => (x < y ? -1 : 1)).map(([sp, names]) => a(`set ${names.join(", ")} to run as ${sp}`, [{ kind: "role", role: "servicePrincipal.user", on: sp }]));
+  const groups = [...new Set(resources.filter((r) => r.type === R.GroupMembership).map((r) => String(r.inputs.group)))].sort();
+  for (const g of groups) out.push(a(`manage the members of ${g}`, [{ kind: "role", role: "group.manager", on: g }]));
+  const account = identitiesOf(resources)?.account.id ?? "(undeclared account)";
+  if (resources.some((r) => r.type === R.TagPolicy)) out.push(a("create the governed tags", [{ kind: "role", role: "tagPolicy.creator", on: `accounts/${account}` }]));
+  return out;
+}
+
+export function platformActions(resources: readonly AccessResource[], h: Holdings): Action[] {
+  const datahub = identitiesOf(resources)?.datahubServicePrincipal ?? DEPLOYER;
+  return [
+    ...resources.filter((r) => r.type === R.Job && r.inputs.tags?.lakemesh_gdpr).flatMap((j) => gdprActions(j, resources, h)),
+    ...resources.filter((r) => r.type === R.ConfigMap).flatMap((m) => datahubActions(m, datahub)),
+    ...deployerActions(resources),
+  ];
+}

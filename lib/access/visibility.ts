@@ -1,0 +1,126 @@
+// What each persona sees of each dataset: whether it can read it at all (the USE CATALOG, USE SCHEMA and SELECT
+// chain), which rows (the row filter on the table, or an ABAC row-filter policy, and which groups and tenant
+// mappings that function lets through) and, per personal column, the clear or the masked value. Semantics of row
+// filters and masks: https://docs.databricks.com/aws/en/data-governance/unity-catalog/filters-and-masks/
+import type { PersonaName } from "../compile/settings";
+import { functionSemantics, rowFilterFunction } from "./functions";
+import type { Holdings } from "./holds";
+import { TENANT_ROLES } from "./identities";
+import { onObject } from "./needs-domain";
+import { contractsByPath, filesByPath, identitiesOf, R, type AccessResource } from "./plan";
+import type { ColumnView, RowScope, VisibilityRow } from "./types";
+
+type Tags = Map<string, Map<string, Record<string, string>>>;
+
+/** Column tags the domain jobs set (`ALTER ... <table> ALTER COLUMN <col> SET TAGS (...)`), per table and column. */
+function columnTags(resources: readonly AccessResource[]): Tags {
+  const out: Tags = new Map();
+  for (const sql of filesByPath(resources).values()) {
+    for (const m of sql.matchAll(/^ALTER (?:STREAMING TABLE|MATERIALIZED VIEW) (\S+) ALTER COLUMN (\S+) SET TAGS \((.*)\);$/gm)) {
+      const table = m[1].replace(/`/g, "");
+      const cols = out.get(table) ?? new Map<string, Record<string, string>>();
+      const tags = cols.get(m[2].replace(/`/g, "")) ?? {};
+      for (const kv of m[3].matchAll(/'((?:[^']|'')*)'\s*=\s*'((?:[^']|'')*)'/g)) tags[kv[1]] = kv[2];
+      cols.set(m[2].replace(/`/g, ""), tags);
+      out.set(table, cols);
+    }
+  }
+  return out;
+}
+
+/** Whether a column's tags meet an ABAC condition: has_tag('k') / hasTag('k') / has_tag_value('k','v') / hasTagValue('k','v'). */
+function meets(condition: string, tags: Record<string, string>): boolean {
+  const m = /^\s*(has_?tag|has_?tag_?value)\(\s*'([^']*)'\s*(?:,\s*'([^']*)'\s*)?\)\s*$/i.exec(condition);
+  if (!m) return false;
+  return m[3] === undefined ? m[2] in tags : tags[m[2]] === m[3];
+}
+
+interface Policy {
+  readonly name: string;
+  readonly type: "filter" | "mask";
+  readonly fn: string;
+  readonly to: readonly string[];
+  readonly except: readonly string[];
+  readonly match: readonly { condition: string; alias: string }[];
+  readonly onColumn: string | null;
+  readonly catalog: string;
+}
+
+function abacPolicies(resources: readonly AccessResource[]): Policy[] {
+  return resources
+    .filter((r) => r.type === R.PolicyInfo)
+    .map((r) => ({
+      name: String(r.inputs.name),
+      type: r.inputs.policyType === "POLICY_TYPE_ROW_FILTER" ? ("filter" as const) : ("mask" as const),
+      fn: String(r.inputs.rowFilter?.functionName ?? r.inputs.columnMask?.functionName ?? ""),
+      to: r.inputs.toPrincipals ?? [],
+      except: r.inputs.exceptPrincipals ?? [],
+      match: r.inputs.matchColumns ?? [],
+      onColumn: r.inputs.columnMask?.onColumn ?? null,
+      catalog: String(r.inputs.onSecurableFullname),
+    }));
+}
+
+/** Columns of a table an ABAC policy binds by alias, or undefined when some condition matches no column. */
+function bind(p: Policy, cols: Map<string, Record<string, string>>): Map<string, string> | undefined {
+  const out = new Map<string, string>();
+  for (const m of p.match) {
+    const c = [...cols].find(([, tags]) => meets(m.condition, tags));
+    if (!c) return undefined;
+    out.set(m.alias, c[0]);
+  }
+  return out;
+}
+
+export function visibility(resources: readonly AccessResource[], h: Holdings): VisibilityRow[] {
+  const ids = identitiesOf(resources);
+  if (!ids) return [];
+  const tags = columnTags(resources);
+  const policies = abacPolicies(resources);
+  const datasets = [...contractsByPath(resources).values()].flatMap((c) => c.datasets);
+  const governance = resources.filter((r) => r.type === R.SqlObject && r.inputs.kind === "table").map((r) => String(r.inputs.objectName));
+  const out: VisibilityRow[] = [];
+  for (const [persona, principal] of Object.entries(ids.personas) as [PersonaName, string][]) {
+    const who = h.identities(principal);
+    const role = TENANT_ROLES[persona] ?? null;
+    const applies = (p: Policy) => p.to.some((x) => who.has(x)) && !p.except.some((x) => who.has(x));
+    const view = (fn: string): { all: boolean; mapped: boolean; why: string } => {
+      const sql = h.functionSql(fn);
+      if (!sql) return { all: false, mapped: false, why: `${fn}: SQL unknown` };
+      const s = functionSemantics(fn, sql);
+      const g = s.revealsTo.find((x) => who.has(x));
+      return { all: g !== undefined, mapped: !!s.tenantMapped && (s.tenantMapped.role === null || s.tenantMapped.role === role), why: g ? `${fn.split(".").pop()} reveals to ${g}` : `${fn.split(".").pop()}` };
+    };
+    const tables = [...datasets.map((d) => ({ table: d.table, d })), ...governance.map((table) => ({ table, d: undefined }))];
+    for (const { table, d } of tables) {
+      const chain = onObject("table", table, "SELECT").map((n) => h.check(principal, n));
+      if (chain.some((x) => x === undefined)) {
+        out.push({ persona, principal, dataset: table, tenantData: !d || d.tenantKey !== null, rows: "none", columns: {}, how: "no SELECT chain" });
+        continue;
+      }
+      const grant = chain[2]!.join("; ");
+      const cols = tags.get(table) ?? new Map();
+      const abac = policies.filter((p) => p.catalog === table.split(".")[0] && applies(p)).map((p) => ({ p, bound: bind(p, cols) })).filter((x) => x.bound);
+      const filters = [rowFilterFunction(d?.rowFilter ?? null), ...abac.filter((x) => x.p.type === "filter").map((x) => x.p.fn)].filter((x): x is string => !!x);
+      let rows: RowScope;
+      let how: string;
+      if (filters.length === 0) [rows, how] = ["all", `SELECT via ${grant}; no row filter`];
+      else if (filters.length > 1) [rows, how] = ["none", `SELECT via ${grant}; ${filters.length} row filters apply (MULTIPLE_FILTERS: every query fails)`];
+      else {
+        const v = view(filters[0]);
+        [rows, how] = [v.all ? "all" : v.mapped ? "own tenant" : "none", `SELECT via ${grant}; ${v.why}`];
+      }
+      const columns: Record<string, ColumnView> = {};
+      for (const c of d?.columns.filter((x) => x.personalData) ?? []) {
+        const masks = [c.mask, ...abac.filter((x) => x.p.type === "mask" && x.bound!.get(x.p.onColumn!) === c.name).map((x) => x.p.fn)].filter((x): x is string => !!x);
+        if (masks.length === 0) columns[c.name] = "clear";
+        else {
+          const v = view(masks[0]);
+          columns[c.name] = masks.length > 1 ? "masked" : v.all ? "clear" : v.mapped ? "clear (own tenant)" : "masked";
+        }
+      }
+      out.push({ persona, principal, dataset: table, tenantData: !d || d.tenantKey !== null, rows, columns: rows === "none" ? {} : columns, how });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,58 @@
+import type { StackValidationPolicy } from "@pulumi/policy";
+import { accessReport, identitiesOf, TENANT_ROLES, type VisibilityRow } from "../../../lib/access";
+import { bronzeTableName } from "../../../lib/compile/naming";
+import { READER_PERSONAS } from "../../../lib/compile/settings";
+import { accessResources, domainProps, ruleId } from "../../lib";
+
+export interface TenantIsolationConfig {
+  /** Personas that may see personal columns in clear for every tenant. */
+  readonly clearAllowed: readonly string[];
+  /** Personas that may see personal columns in clear for their own tenant. */
+  readonly clearOwnTenantAllowed: readonly string[];
+}
+
+/** A violation of one persona x dataset row, or undefined. `granted`: whether the manifest's access lists the persona (undefined: not a reader persona, or not known here). */
+function problem(v: VisibilityRow, granted: boolean | undefined, c: TenantIsolationConfig): string | undefined {
+  if (v.rows === "none") return undefined;
+  if (v.tenantData && v.persona in TENANT_ROLES && v.rows === "all") return `tenant-scoped persona ${v.persona} (${v.principal}) reads every tenant's rows of ${v.dataset}: ${v.how}`;
+  if (granted === false) return `persona ${v.persona} (${v.principal}) reads ${v.dataset}, which its manifest does not grant it: ${v.how}`;
+  const clear = Object.entries(v.columns).filter(([, x]) => !c.clearAllowed.includes(v.persona) && (x === "clear" || (x === "clear (own tenant)" && !c.clearOwnTenantAllowed.includes(v.persona))));
+  if (clear.length > 0) return `persona ${v.persona} (${v.principal}) sees personal columns of ${v.dataset} in clear: ${clear.map(([k, x]) => `${k} (${x})`).join(", ")}`;
+  return undefined;
+}
+
+/** The access model's persona x dataset table, held to the manifests: no unfiltered tenant read, no clear value beyond what is allowed. */
+export const policy: StackValidationPolicy = {
+  name: ruleId(__filename),
+  description:
+    "No tenant-scoped persona (client admin, end user, API and BI services) reads a tenant table without the tenant row filter or through a group it reveals everything to, " +
+    "no reader persona reads a dataset its manifest does not grant it, and personal columns are clear only to GDPR officers (and, for their own tenant, client admins); " +
+    "semantics of row filters, masks and is_account_group_member from https://docs.databricks.com/aws/en/data-governance/unity-catalog/filters-and-masks/ and " +
+    "https://docs.databricks.com/aws/en/sql/language-manual/functions/is_account_group_member.",
+  enforcementLevel: "mandatory",
+  severity: "critical",
+  remediationSteps: "Declare the tenant filter and masks on the table (or its ABAC policies), keep tenant-scoped personas out of the groups the filter and masks reveal to, and grant SELECT only as the manifest's access says.",
+  configSchema: {
+    properties: {
+      clearAllowed: { type: "array", items: { type: "string" }, default: ["gdpr_officer"] },
+      clearOwnTenantAllowed: { type: "array", items: { type: "string" }, default: ["client_admin"] },
+    },
+  },
+  validateStack: (args, report) => {
+    const c = args.getConfig<TenantIsolationConfig>();
+    const resources = accessResources(args.resources);
+    if (!identitiesOf(resources)) return;
+    // What each dataset's manifest grants: schema.table -> personas. Raw bronze tables are granted to no persona.
+    const access = new Map<string, readonly string[]>();
+    for (const d of args.resources.flatMap((x) => (domainProps(x) ? [domainProps(x)!] : []))) {
+      for (const ds of d.manifest.spec.datasets) access.set(`${d.schema}.${ds.name}`, ds.access ?? []);
+      for (const t of d.manifest.spec.topics ?? []) access.set(`${d.schema}.${bronzeTableName(t.name)}`, []);
+    }
+    for (const v of accessReport(resources).visibility) {
+      const key = v.dataset.split(".").slice(1).join(".");
+      const granted = (READER_PERSONAS as readonly string[]).includes(v.persona) && access.has(key) ? access.get(key)!.includes(v.persona) : undefined;
+      const p = problem(v, granted, c);
+      if (p) report(p);
+    }
+  },
+};

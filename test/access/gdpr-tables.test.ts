@@ -1,0 +1,28 @@
+import * as fs from "fs";
+import * as path from "path";
+import { GDPR_TABLES } from "../../lib/access";
+import { GDPR_JOB_KINDS } from "../../lib/compile";
+import { ROOT } from "../helpers/settings";
+
+// The model's list of governance tables each GDPR job uses must be what the notebooks use: a new table read or
+// written by a notebook, without its privilege in the model, would be a privilege nobody checks.
+const source = (f: string) => fs.readFileSync(path.join(ROOT, "notebooks", "gdpr", f), "utf8");
+const shared = source("lakemesh_gdpr.py");
+/** The governance tables each shared-module method uses (guarded() records the request and flushes the audit). */
+const METHODS: Record<string, string[]> = { known_tenant: ["tenant_principals"], guarded: ["gdpr_requests", "audit_log"], flush: ["audit_log"] };
+const body = (method: string) => shared.split(`    def ${method}(`)[1]?.split("\n    def ")[0] ?? "";
+
+test.each(GDPR_JOB_KINDS)("the %s job's governance tables are what its notebook uses", (kind) => {
+  const nb = source(`${kind.replace("-", "_")}.py`);
+  const used = new Set([
+    ...[...nb.matchAll(/job\.governance\("([a-z_]+)"\)/g)].map((m) => m[1]),
+    ...Object.entries(METHODS).filter(([m]) => new RegExp(`job\\.${m}\\(`).test(nb)).flatMap(([, t]) => t),
+  ]);
+  expect(Object.keys(GDPR_TABLES[kind]).sort()).toEqual([...used].sort());
+  // The shared module still reaches those tables the way METHODS says.
+  expect(body("known_tenant")).toContain('self.governance("tenant_principals")');
+  expect(body("flush")).toContain('self.governance("audit_log")');
+  expect(body("guarded")).toContain("self.request(");
+  expect(body("guarded")).toContain("self.flush(");
+  expect(body("request")).toContain('self.governance("gdpr_requests")');
+});
