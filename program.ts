@@ -1,9 +1,10 @@
-import * as path from "path";
 import type * as databricks from "@pulumi/databricks";
 import * as pulumi from "@pulumi/pulumi";
-import { DataDomain, Platform, type PlatformRefs } from "./components";
+import { DataDomain, Platform, Serving, type PlatformRefs } from "./components";
+import { datahubUsesPlatformKafka } from "./components/Platform/datahub";
 import { Identities } from "./components/access";
 import { compileIdentities } from "./lib/access";
+import { compileServing, compileServingKubernetes } from "./lib/serving";
 import { createProviders } from "./components/providers";
 import {
   CONFIG_NAMESPACE,
@@ -12,8 +13,8 @@ import {
   compileDomain,
   compilePlatform,
   compileRegistry,
-  meshOf,
   platformNames,
+  platformOutputMismatch,
   platformStackName,
   PLATFORM_OUTPUT_KEYS,
   readSettings,
@@ -22,8 +23,7 @@ import {
   type PlatformOutputs,
   type Settings,
 } from "./lib/compile";
-import { formatError, readManifestFiles, validateMesh } from "./lib/manifest";
-import { pipelineCodeFiles } from "./lib/project";
+import { loadProjectMesh, MeshLoadError, pipelineCodeFiles } from "./lib/project";
 
 /** Shared pipeline module files, project-relative, uploaded with every domain. */
 
@@ -42,11 +42,11 @@ function configValue(cfg: pulumi.Config, key: string): unknown {
 
 /** Every manifest, validated together: a domain stack still checks the whole mesh, then registers only its own. */
 function loadMesh(root: string): Mesh {
-  const { files, errors: unreadable } = readManifestFiles([path.join(root, "domains")], root);
-  const validation = validateMesh(files);
-  const errors = [...unreadable, ...validation.errors];
-  if (errors.length > 0) throw new ProgramError(`${errors.length} manifest error(s):\n${errors.map(formatError).join("\n")}`);
-  return meshOf(validation.manifests);
+  try {
+    return loadProjectMesh(root);
+  } catch (e) {
+    throw e instanceof MeshLoadError ? new ProgramError(e.message) : e;
+  }
 }
 
 function createPlatform(settings: Settings, mesh: Mesh, cfg: pulumi.Config, providers: pulumi.ProviderResource[], accountProvider: databricks.Provider): Platform {
@@ -61,6 +61,7 @@ function createPlatform(settings: Settings, mesh: Mesh, cfg: pulumi.Config, prov
         mysqlPassword: cfg.requireSecret(SECRET_KEYS.datahubMysqlPassword),
         gmsToken: cfg.requireSecret(SECRET_KEYS.datahubGmsToken),
         databricksToken: cfg.requireSecret(SECRET_KEYS.datahubDatabricksToken),
+        ...(datahubUsesPlatformKafka(settings) ? { kafkaPassword: cfg.requireSecret(SECRET_KEYS.datahubKafkaPassword) } : {}),
       },
       subjectSalt: cfg.requireSecret(SECRET_KEYS.subjectHashSalt),
       accountProvider,
@@ -69,15 +70,41 @@ function createPlatform(settings: Settings, mesh: Mesh, cfg: pulumi.Config, prov
   );
 }
 
-/** Platform refs of a domain stack: the platform stack's outputs. A missing output fails with its name. */
+/** The serving API, its tenant principals and the embedded dashboards, when the stack sets lakemesh:serving. */
+function createServing(settings: Settings, mesh: Mesh, cfg: pulumi.Config, platform: Platform, providers: pulumi.ProviderResource[], accountProvider: databricks.Provider): Record<string, unknown> {
+  const spec = compileServing(settings, mesh);
+  if (!spec) return {};
+  const serving = new Serving(
+    "serving",
+    {
+      spec,
+      kubernetes: compileServingKubernetes(spec.settings, settings.env),
+      settings,
+      warehouseId: platform.outputs.warehouseId,
+      secrets: { cursorKey: cfg.requireSecret(SECRET_KEYS.servingCursorKey), federationKey: cfg.requireSecret(SECRET_KEYS.servingFederationKey), subjectSalt: cfg.requireSecret(SECRET_KEYS.subjectHashSalt) },
+      accountProvider,
+      dependsOn: [platform],
+    },
+    { providers },
+  );
+  return { servingTenantPrincipals: serving.applicationIds, servingDashboards: serving.dashboardIds };
+}
+
+/**
+ * Platform refs of a domain stack: the outputs of its environment's platform stack, always in its own organisation
+ * and project (no setting can name another). A missing output fails with its name, and an output other than what
+ * the stack's own settings imply (another catalog's row filter or masks) fails the deployment.
+ */
 function platformFromStack(settings: Settings): PlatformRefs {
-  const name = settings.platformStack ?? `${pulumi.getOrganization()}/${pulumi.getProject()}/${platformStackName(settings.env)}`;
+  const name = `${pulumi.getOrganization()}/${pulumi.getProject()}/${platformStackName(settings.env)}`;
   const ref = new pulumi.StackReference(name);
   const out = <K extends keyof PlatformOutputs>(key: K): pulumi.Output<PlatformOutputs[K]> =>
     ref.getOutput(key).apply((v) => {
       if (v === undefined || v === null) {
         throw new ProgramError(`platform stack ${name} has no output "${key}"; deploy the platform stack first (outputs read: ${PLATFORM_OUTPUT_KEYS.join(", ")})`);
       }
+      const wrong = platformOutputMismatch(settings, key, v);
+      if (wrong) throw new ProgramError(`platform stack ${name}: ${wrong}`);
       return v as PlatformOutputs[K];
     });
   return {
@@ -109,7 +136,18 @@ export async function program(root = process.cwd()): Promise<Record<string, unkn
   if (settings.mode === "domain" && !only) {
     throw new ProgramError(`Pulumi.${stack}.yaml: lakemesh:domain: "${settings.domain}" is not a manifest in domains/; one of: ${[...mesh.byName.keys()].join(", ")}`);
   }
-  const providers = createProviders(settings, cfg, settings.mode === "platform" ? ["aws", "databricks", "databricksAccount", "kubernetes"] : settings.mode === "domain" ? ["databricks", "kafka", "kubernetes"] : undefined);
+  // A domain stack on MSK creates its SCRAM secrets in AWS Secrets Manager.
+  const mskUsers = settings.kafka.auth === "sasl-scram-sha512" && settings.kafka.scramCredentials === "msk";
+  const providers = createProviders(
+    settings,
+    cfg,
+    // The platform stack creates DataHub's Kafka user and ACLs when DataHub uses the platform cluster.
+    settings.mode === "platform"
+      ? ["aws", "databricks", "databricksAccount", "kubernetes", ...(datahubUsesPlatformKafka(settings) ? (["kafka"] as const) : [])]
+      : settings.mode === "domain"
+        ? ["databricks", "kafka", "kubernetes", ...(mskUsers ? (["aws"] as const) : [])]
+        : undefined,
+  );
 
   // Who runs what, and what this stack relies on without creating it: data in the plan for the access model.
   new Identities("identities", { spec: compileIdentities(settings, mesh) });
@@ -117,21 +155,25 @@ export async function program(root = process.cwd()): Promise<Record<string, unkn
   let stackOutputs: Record<string, unknown> = {};
   let refs: PlatformRefs | undefined;
   if (settings.mode !== "domain") {
-    const platform = createPlatform(settings, mesh, cfg, [providers.aws!, providers.databricks!, providers.kubernetes!], providers.databricksAccount!);
+    const platform = createPlatform(settings, mesh, cfg, [providers.aws!, providers.databricks!, providers.kubernetes!, ...(providers.kafka ? [providers.kafka] : [])], providers.databricksAccount!);
     refs = platform.refs;
-    stackOutputs = { ...platform.outputs, gdprJobIds: platform.gdprJobIds };
+    stackOutputs = { ...platform.outputs, gdprJobIds: platform.gdprJobIds, ...createServing(settings, mesh, cfg, platform, [providers.databricks!, providers.kubernetes!], providers.databricksAccount!) };
   } else {
     refs = platformFromStack(settings);
   }
   if (settings.mode === "platform") return stackOutputs;
 
   const code = pipelineCodeFiles(root);
-  const registered = (only ? [only] : mesh.domains).map((d) => ({
-    name: d.metadata.name,
-    domain: new DataDomain(d.metadata.name, { manifest: d, spec: compileDomain(settings, mesh, d, code), settings, platform: refs! }, {
-      providers: [providers.databricks!, providers.kafka!, providers.kubernetes!],
-    }),
-  }));
+  const registered = (only ? [only] : mesh.domains).map((d) => {
+    const spec = compileDomain(settings, mesh, d, code);
+    const kafkaPasswords = Object.fromEntries((spec.kafkaCredentials?.users ?? []).map((u) => [u.passwordKey, cfg.requireSecret(u.passwordKey)]));
+    return {
+      name: d.metadata.name,
+      domain: new DataDomain(d.metadata.name, { manifest: d, spec, settings, platform: refs!, kafkaPasswords }, {
+        providers: [providers.databricks!, providers.kafka!, providers.kubernetes!, ...(mskUsers ? [providers.aws!] : [])],
+      }),
+    };
+  });
   return {
     ...stackOutputs,
     domains: Object.fromEntries(registered.map(({ name, domain }) => [name, { schema: domain.schemaName, topics: domain.topicNames, pipelineId: domain.pipelineId }])),

@@ -4,6 +4,7 @@ export const TYPES = {
   Platform: "lakemesh:platform:Platform",
   Gdpr: "lakemesh:platform:Gdpr",
   GovernanceSql: "lakemesh:governance:SqlObject",
+  Serving: "lakemesh:serving:Serving",
   GroupMembership: "lakemesh:access:GroupMembership",
   Identities: "lakemesh:access:Identities",
 } as const;

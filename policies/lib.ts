@@ -2,6 +2,7 @@
 // plain-data views (manifests, contracts, topics) several rules need. Rules stay small; what they share lives here.
 import * as path from "path";
 import type { PolicyResource, ReportViolation, ResourceValidationArgs } from "@pulumi/policy";
+import { parse as parseYaml } from "yaml";
 import type { AccessResource } from "../lib/access/plan";
 import type { PipelineContract } from "../lib/compile/contract";
 import type { DomainManifest } from "../lib/manifest/types.gen";
@@ -12,12 +13,17 @@ export const T = {
   Job: "databricks:index/job:Job",
   Topic: "kafka:index/topic:Topic",
   Grants: "databricks:index/grants:Grants",
+  PolicyInfo: "databricks:index/policyInfo:PolicyInfo",
   Grant: "databricks:index/grant:Grant",
   Catalog: "databricks:index/catalog:Catalog",
   Schema: "databricks:index/schema:Schema",
   StorageCredential: "databricks:index/storageCredential:StorageCredential",
   ExternalLocation: "databricks:index/externalLocation:ExternalLocation",
   WorkspaceFile: "databricks:index/workspaceFile:WorkspaceFile",
+  Notebook: "databricks:index/notebook:Notebook",
+  Directory: "databricks:index/directory:Directory",
+  Permissions: "databricks:index/permissions:Permissions",
+  Pipeline: "databricks:index/pipeline:Pipeline",
   SqlObject: "pulumi-nodejs:dynamic:Resource",
   Bucket: "aws:s3/bucket:Bucket",
   PublicAccessBlock: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
@@ -79,6 +85,20 @@ export function topicNumber(props: Record<string, any>, key: string): number | u
 /** Physical names of topics that carry personal data, from every DataDomain's spec. */
 export function personalTopics(resources: readonly Pick<PolicyResource, "type" | "props">[]): Set<string> {
   return new Set(resources.flatMap((r) => domainProps(r)?.topics.filter((t) => t.personalData).map((t) => t.name) ?? []));
+}
+
+/** DataHub ingestion recipes in a ConfigMap's data: each file that looks like one, parsed (or the parse error). */
+export function recipesOf(props: Record<string, any>): { file: string; recipe?: any; error?: string }[] {
+  const out: { file: string; recipe?: any; error?: string }[] = [];
+  for (const [file, text] of Object.entries((props.data ?? {}) as Record<string, unknown>)) {
+    if (typeof text !== "string" || !/^source:|\nsource:/.test(text)) continue;
+    try {
+      out.push({ file, recipe: parseYaml(text) });
+    } catch (e) {
+      out.push({ file, error: (e as Error).message });
+    }
+  }
+  return out;
 }
 
 /** A report function bound to a resource's URN, for stack rules. */

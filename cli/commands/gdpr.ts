@@ -1,8 +1,8 @@
-import { spawn } from "child_process";
 import { randomUUID } from "crypto";
 import * as path from "path";
 import { GDPR_REQUEST_ID, GDPR_REQUEST_TYPES, GDPR_SUBJECT_ID, GDPR_TENANT_ID, gdprJobName, governanceNames } from "../../lib/compile";
 import { runJobByName } from "../gdpr/jobs-api";
+import { runLocalGdprJob } from "../gdpr/local";
 import { readStackConfig } from "../plan/stack-config";
 import { Command, EXIT, Io, parseCommandArgs, UsageError } from "../usage";
 
@@ -41,19 +41,6 @@ export function parseRequest(v: { type?: string; tenant?: string; subject?: stri
   const requestId = v["request-id"] ?? randomUUID();
   if (!GDPR_REQUEST_ID.test(requestId)) throw new UsageError(`--request-id ${JSON.stringify(requestId)} is not a lower-case UUID`);
   return { type: v.type as keyof typeof GDPR_REQUEST_TYPES, tenant: v.tenant, subject: v.subject, requestId };
-}
-
-/** Runs scripts/local/gdpr.sh; resolves with its exit status, stdout and the tail of its stderr. */
-function runLocal(root: string, job: string, args: string[]): Promise<{ status: number; stdout: string; stderrTail: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("bash", [path.join(root, "scripts", "local", "gdpr.sh"), job, ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr = (stderr + d).slice(-20_000)));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ status: code ?? 1, stdout, stderrTail: stderr.split("\n").slice(-25).join("\n") }));
-  });
 }
 
 export const gdprCommand: Command = {
@@ -101,7 +88,7 @@ export const gdprCommand: Command = {
     args.push("--registry-table", governanceNames(settings.catalog).gdprRegistry, "--catalog-override", "spark_catalog");
     if (r.type === "access") args.push("--export-root", path.resolve(io.cwd, v["export-root"] ?? path.join(".local", "gdpr-exports")));
     if (hours !== undefined) args.push("--vacuum-retain-hours", hours);
-    const res = await runLocal(io.cwd, job.replace("-", "_"), args);
+    const res = await runLocalGdprJob(io.cwd, job.replace("-", "_"), args);
     if (res.status !== 0) {
       const refused = res.stderrTail.split("\n").find((l) => l.startsWith("refused: "));
       io.err(refused ? `lakemesh gdpr: request ${r.requestId} ${refused}\n` : `lakemesh gdpr: request ${r.requestId} failed (exit ${res.status}):\n${res.stderrTail}\n`);

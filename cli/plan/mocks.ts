@@ -1,5 +1,6 @@
+import { createHash } from "crypto";
 import type * as pulumi from "@pulumi/pulumi";
-import { platformOutputs, type Settings } from "../../lib/compile";
+import { platformOutputs, platformStackName, type Settings } from "../../lib/compile";
 
 /** The warehouse id of every offline plan: the platform plan's SqlEndpoint gets it, domain plans read it. */
 export const OFFLINE_WAREHOUSE_ID = "offline-warehouse-id";
@@ -21,6 +22,15 @@ const IDS: Record<string, (name: string, i: Inputs) => string> = {
   "kafka:index/topic:Topic": (_, i) => String(i.name),
   "databricks:index/sqlEndpoint:SqlEndpoint": () => OFFLINE_WAREHOUSE_ID,
   "pulumi:pulumi:StackReference": (_, i) => String(i.name),
+  // SCIM ids are numbers (federation policies take them as integers).
+  "databricks:index/servicePrincipal:ServicePrincipal": (name) => String(parseInt(digest(name).slice(0, 12), 16)),
+};
+
+const digest = (text: string) => createHash("sha256").update(text).digest("hex");
+/** A deterministic UUID-shaped id for an offline resource. */
+const offlineUuid = (name: string) => {
+  const h = digest(name);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 };
 
 /** Outputs the real providers compute that the program reads. Deterministic: the plan must be byte-identical. */
@@ -32,25 +42,46 @@ function computed(type: string, name: string, i: Inputs, region: string, account
       return { arn: `arn:aws:s3:::${i.bucket}` };
     case "aws:iam/role:Role":
       return { arn: `arn:aws:iam::${account}:role/${i.name}` };
+    case "aws:secretsmanager/secret:Secret":
+      // Secrets Manager appends six random characters to a secret's ARN.
+      return { arn: `arn:aws:secretsmanager:${region}:${account}:secret:${i.name}-offline` };
     case "databricks:index/storageCredential:StorageCredential":
       return { awsIamRole: { ...(i.awsIamRole as Inputs), externalId: "offline-plan-external-id", unityCatalogIamArn: "arn:aws:iam::414351767826:role/unity-catalog-offline" } };
     case "databricks:index/sqlEndpoint:SqlEndpoint":
       return { jdbcUrl: "jdbc:databricks://offline" };
+    case "databricks:index/servicePrincipal:ServicePrincipal":
+      return { applicationId: offlineUuid(name) };
     default:
       return {};
   }
 }
 
+/** The organisation every offline plan runs in (what pulumi.getOrganization() returns under the mocks). */
+export const OFFLINE_ORGANIZATION = "organization";
+
 /**
  * Mocks for the offline plan: every resource echoes its inputs, plus the ids and outputs above. A StackReference
- * to the platform stack returns the outputs the platform plan exports (`platform` replaces them, for tests).
+ * to the environment's platform stack of `project` returns the outputs the platform plan exports (`platform`
+ * replaces them, for tests); a reference to any other stack fails the plan instead of being answered as if it were
+ * the platform (a plan must not vouch for a stack it cannot see).
  */
-export function planMocks(s: Settings, platform: Record<string, unknown> = { ...platformOutputs(s, OFFLINE_WAREHOUSE_ID) }): pulumi.runtime.Mocks {
+export function planMocks(s: Settings, platform: Record<string, unknown> = { ...platformOutputs(s, OFFLINE_WAREHOUSE_ID) }, project?: string): pulumi.runtime.Mocks {
   const [region, account] = [s.aws.region, s.aws.accountId];
+  const platformStack = `${OFFLINE_ORGANIZATION}/${project ?? "<project>"}/${platformStackName(s.env)}`;
+  const isPlatform = (name: string) => {
+    const [org, proj, stack, ...rest] = name.split("/");
+    return rest.length === 0 && org === OFFLINE_ORGANIZATION && (project === undefined ? !!proj : proj === project) && stack === platformStackName(s.env);
+  };
   return {
     newResource(args) {
       const id = IDS[args.type]?.(args.name, args.inputs) ?? `${args.name}-id`;
-      if (args.type === "pulumi:pulumi:StackReference") return { id, state: { name: args.inputs.name, outputs: platform, secretOutputNames: [] } };
+      if (args.type === "pulumi:pulumi:StackReference") {
+        const name = String(args.inputs.name);
+        if (!isPlatform(name)) {
+          throw new Error(`offline plan: StackReference ${JSON.stringify(name)} is not this environment's platform stack ${platformStack}; the plan answers only for that one`);
+        }
+        return { id, state: { name, outputs: platform, secretOutputNames: [] } };
+      }
       return { id, state: { ...args.inputs, ...computed(args.type, args.name, args.inputs, region, account) } };
     },
     call(args) {

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { planMocks } from "./mocks";
+import { OFFLINE_ORGANIZATION, planMocks } from "./mocks";
 import { recordRegistrations, recordStackOutputs, settle, type PlannedResource } from "./record";
 import type { StackConfig } from "./stack-config";
 
@@ -17,7 +17,7 @@ export interface OfflinePlan {
  * One plan per process: the Pulumi SDK keeps global state.
  */
 export async function runOfflinePlan(root: string, stack: StackConfig, platformOutputs?: Record<string, unknown>): Promise<OfflinePlan> {
-  await pulumi.runtime.setMocks(planMocks(stack.settings, platformOutputs), stack.project, stack.stack, false, "organization");
+  await pulumi.runtime.setMocks(planMocks(stack.settings, platformOutputs, stack.project), stack.project, stack.stack, false, OFFLINE_ORGANIZATION);
   pulumi.runtime.setAllConfig({ ...stack.config }, [...stack.secretKeys]);
   const recorded = recordRegistrations();
   const outputs: Record<string, unknown> = {};

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { CONFIG_NAMESPACE, readSettings, SECRET_KEYS, type Settings } from "../../lib/compile";
+import { CONFIG_NAMESPACE, DOMAIN_SECRET_KEYS, domainSecretKey, readSettings, SECRET_KEYS, type Settings } from "../../lib/compile";
 
 /** Value given to every secret in an offline plan. Never a real secret: plans must not need any. */
 export const OFFLINE_SECRET = "offline-plan-placeholder";
@@ -17,6 +17,24 @@ export interface StackConfig {
 }
 
 export class StackConfigError extends Error {}
+
+/** Domain names of the manifests in root/domains (for per-domain secret placeholders); unreadable files are left to validation. */
+function manifestNames(root: string): string[] {
+  const dir = path.join(root, "domains");
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .flatMap((f) => {
+      try {
+        const name = (parse(fs.readFileSync(path.join(dir, f), "utf8")) as { metadata?: { name?: unknown } })?.metadata?.name;
+        return typeof name === "string" && /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(name) ? [name] : [];
+      } catch {
+        return [];
+      }
+    })
+    .sort();
+}
 
 /** Stack names that have a Pulumi.<stack>.yaml in `root`. */
 export function listStacks(root: string): string[] {
@@ -63,7 +81,8 @@ export function readStackConfig(root: string, requested: string, domain?: string
   if (domain !== undefined && own && config[`${CONFIG_NAMESPACE}:domain`] !== domain) {
     throw new StackConfigError(`${file}: lakemesh:domain: ${JSON.stringify(config[`${CONFIG_NAMESPACE}:domain`] ?? null)} is not ${JSON.stringify(domain)}; the file of stack ${stack} must hold that domain`);
   }
-  for (const k of Object.values(SECRET_KEYS)) {
+  const perDomain = manifestNames(root).flatMap((d) => (Object.keys(DOMAIN_SECRET_KEYS) as (keyof typeof DOMAIN_SECRET_KEYS)[]).map((k) => domainSecretKey(k, d)));
+  for (const k of [...Object.values(SECRET_KEYS), ...perDomain]) {
     const key = `${CONFIG_NAMESPACE}:${k}`;
     if (k === SECRET_KEYS.kubeconfig || key in config) continue;
     config[key] = OFFLINE_SECRET;

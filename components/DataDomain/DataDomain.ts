@@ -3,6 +3,7 @@ import { renderDomainArtifacts, type DomainSpec, type Settings } from "../../lib
 import type { DomainManifest } from "../../lib/manifest";
 import { TYPES } from "../types";
 import { createCatalog } from "./catalog";
+import { createKafkaCredentials } from "./credentials";
 import { createDatahubIngestion } from "./datahub";
 import { createKafka } from "./kafka";
 import { createPipeline } from "./pipeline";
@@ -18,6 +19,11 @@ export interface DataDomainArgs {
   readonly settings: Settings;
   /** Platform names and ids: the Platform component's outputs, or a StackReference to the platform stack. */
   readonly platform: PlatformRefs;
+  /**
+   * SCRAM passwords of the domain's Kafka users, by secret config key (spec.kafkaCredentials.users[].passwordKey).
+   * @default {}
+   */
+  readonly kafkaPasswords?: Readonly<Record<string, pulumi.Input<string>>>;
 }
 
 /**
@@ -42,8 +48,9 @@ export class DataDomain extends pulumi.ComponentResource {
     const names = resolveNames(args.platform);
     const artifacts = names.apply((n) => renderDomainArtifacts(settings, spec, manifest, n, { warehouseId: n.warehouseId, gmsUrl: n.gmsUrl }));
     const { topics } = createKafka(spec, this);
+    const credentials = createKafkaCredentials(spec, settings, args.kafkaPasswords ?? {}, this);
     const { schema } = createCatalog(spec, args.platform.catalog, this);
-    const { pipeline, job } = createPipeline(spec, artifacts, { catalog: args.platform.catalog, warehouseId: args.platform.warehouseId }, schema, this);
+    const { pipeline, job } = createPipeline(spec, artifacts, { catalog: args.platform.catalog, warehouseId: args.platform.warehouseId }, [schema, ...credentials], this);
     createDatahubIngestion(spec, artifacts, this);
 
     this.schemaName = schema.name;

@@ -1,6 +1,7 @@
 import * as kafka from "@pulumi/kafka";
 import * as pulumi from "@pulumi/pulumi";
 import type { DomainSpec } from "../../lib/compile";
+import { createAcl } from "../kafkaAccess";
 import { keep } from "../options";
 
 /** Topics (protected and retained in prod) and the ACLs the domain owns. */
@@ -8,21 +9,6 @@ export function createKafka(spec: DomainSpec, parent: pulumi.Resource): { topics
   const topics = spec.topics.map(
     (t) => new kafka.Topic(t.resourceName, { name: t.name, partitions: t.partitions, replicationFactor: t.replicationFactor, config: { ...t.config } }, keep(parent, spec.protect)),
   );
-  const acls = spec.acls.map(
-    (a) =>
-      new kafka.Acl(
-        a.resourceName,
-        {
-          aclPrincipal: a.principal,
-          aclHost: a.host,
-          aclOperation: a.operation,
-          aclPermissionType: "Allow",
-          aclResourceType: a.resourceType,
-          aclResourceName: a.resourceNameValue,
-          resourcePatternTypeFilter: a.patternType,
-        },
-        { parent, dependsOn: topics },
-      ),
-  );
+  const acls = spec.acls.map((a) => createAcl(a, { parent, dependsOn: topics }));
   return { topics, acls };
 }

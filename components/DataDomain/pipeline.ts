@@ -1,6 +1,7 @@
 import * as databricks from "@pulumi/databricks";
 import * as pulumi from "@pulumi/pulumi";
 import { accessControl, CONFIG_KEYS, type DomainArtifacts, type DomainSpec } from "../../lib/compile";
+import { createFolder } from "../folder";
 
 const base64 = (text: string) => Buffer.from(text, "utf8").toString("base64");
 /** Workspace files are read from pipelines and jobs under /Workspace. */
@@ -14,21 +15,17 @@ export function createPipeline(
   spec: DomainSpec,
   artifacts: pulumi.Output<DomainArtifacts>,
   refs: { catalog: pulumi.Input<string>; warehouseId: pulumi.Input<string> },
-  schema: databricks.Schema,
+  /** What the pipeline needs first: its schema, and the Kafka credentials it reads. */
+  needs: pulumi.Resource[],
   parent: pulumi.Resource,
 ): { pipeline: databricks.Pipeline; job: databricks.Job; files: databricks.WorkspaceFile[] } {
   const p = spec.pipeline;
-  const code = p.codeFiles.map((f) => new databricks.WorkspaceFile(f.resourceName, { path: f.path, source: f.source }, { parent }));
-  const contract = new databricks.WorkspaceFile(
-    `${spec.name}-contract`,
-    { path: p.contractPath, contentBase64: artifacts.apply((a) => base64(a.contractJson)) },
-    { parent },
-  );
-  const governance = new databricks.WorkspaceFile(
-    `${spec.name}-governance-sql`,
-    { path: p.governanceSqlPath, contentBase64: artifacts.apply((a) => base64(a.governanceSql)) },
-    { parent },
-  );
+  // The code runs as a principal that sees every tenant unmasked: it goes only into a folder whose ACL is set.
+  const { ready } = createFolder(spec.folder, parent);
+  const inFolder = { parent, dependsOn: [ready] };
+  const code = p.codeFiles.map((f) => new databricks.WorkspaceFile(f.resourceName, { path: f.path, source: f.source }, inFolder));
+  const contract = new databricks.WorkspaceFile(`${spec.name}-contract`, { path: p.contractPath, contentBase64: artifacts.apply((a) => base64(a.contractJson)) }, inFolder);
+  const governance = new databricks.WorkspaceFile(`${spec.name}-governance-sql`, { path: p.governanceSqlPath, contentBase64: artifacts.apply((a) => base64(a.governanceSql)) }, inFolder);
   // Every update runs as the domain's service principal, in every environment (never as the deployer).
   const runAs = { servicePrincipalName: p.runAsServicePrincipal };
   const pipeline = new databricks.Pipeline(
@@ -48,13 +45,13 @@ export function createPipeline(
         // A contract change changes this value, so the pipeline is updated and re-reads it.
         [CONFIG_KEYS.contractSha256]: artifacts.apply((a) => a.contractSha256),
         [CONFIG_KEYS.env]: p.env,
-        ...p.secretConfiguration,
+        ...p.secretNames,
       },
       notifications: [{ emailRecipients: [...p.notificationEmails], alerts: ["on-update-failure", "on-update-fatal-failure", "on-flow-failure"] }],
       runAs,
       tags: { ...p.tags },
     },
-    { parent, dependsOn: [schema, contract, ...code] },
+    { parent, dependsOn: [...needs, contract, ...code] },
   );
   // The job (run as the domain principal) starts updates: CAN_RUN is the documented minimum (PIPELINE_ACL_DOCS).
   const permissions = new databricks.Permissions(

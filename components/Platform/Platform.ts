@@ -3,11 +3,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { compileGdprJobs, compileGovernanceObjects, compileRegistryRows, platformOutputs, type PlatformOutputs, type PlatformSpec, type RegistryRow, type Settings } from "../../lib/compile";
 import type { PlatformRefs } from "../DataDomain";
 import { TYPES } from "../types";
+import { createFolder } from "../folder";
 import { createGovernedTags, createMemberships } from "./account";
 import { createCatalog } from "./catalog";
 import { createDatahub, type DatahubSecrets } from "./datahub";
 import { Gdpr } from "./gdpr";
-import { createAbac, createGovernanceObjects } from "./governance";
+import { createGovernanceObjects } from "./governance";
 import { createStorage } from "./storage";
 
 /** Arguments for {@link Platform}. */
@@ -28,8 +29,8 @@ export interface PlatformArgs {
 /**
  * The shared platform of a stack: KMS-encrypted S3 storage and its Unity Catalog credential and locations, the
  * isolated catalog, the governance schema with the tenant row filter, masks and GDPR tables, the SQL warehouse,
- * optional ABAC policies, the GDPR jobs (subject access, erasure, retention), the DataHub server, the workload
- * principals' group memberships, and, in the stack that owns the account's objects, the governed tags.
+ * the GDPR jobs (subject access, erasure, retention), the DataHub server, the workload principals' group
+ * memberships, and, in the stack that owns the account's objects, the governed tags.
  */
 export class Platform extends pulumi.ComponentResource {
   /** What every DataDomain needs from the platform. */
@@ -42,16 +43,16 @@ export class Platform extends pulumi.ComponentResource {
   constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super(TYPES.Platform, name, { spec: args.spec, env: args.settings.env }, opts);
     const { spec, settings } = args;
+    const folder = createFolder(spec.folder, this);
     const storage = createStorage(settings, spec, this);
     const catalog = createCatalog(settings, spec, storage, this);
     createGovernedTags(spec, this);
     const memberships = createMemberships(spec, args.accountProvider, this);
     const objects = [...compileGovernanceObjects(settings), compileRegistryRows(settings, args.registry)];
     const sql = createGovernanceObjects(settings, spec, objects, catalog, this);
-    createAbac(spec, catalog, Object.values(sql), this);
     const gdpr = new Gdpr(
       "gdpr",
-      { spec: compileGdprJobs(settings), subjectSalt: args.subjectSalt, protect: spec.protect, dependsOn: [...Object.values(sql), catalog.gdprVolume, ...memberships] },
+      { spec: compileGdprJobs(settings), subjectSalt: args.subjectSalt, protect: spec.protect, dependsOn: [...Object.values(sql), catalog.gdprVolume, ...memberships], folderDependsOn: [folder.ready] },
       { parent: this },
     );
     createDatahub(settings, args.datahubSecrets, this);

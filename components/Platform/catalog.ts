@@ -43,8 +43,12 @@ export function createCatalog(s: Settings, spec: PlatformSpec, storage: Storage,
     {
       volume: gdprVolume.id,
       grants: toGrants([
-        { principal: s.personas.gdpr_officer, privileges: ["READ_VOLUME", "WRITE_VOLUME"] },
+        // The subject-access job writes exports as its own principal; officers only read them.
+        { principal: s.personas.gdpr_officer, privileges: ["READ_VOLUME"] },
+        { principal: s.databricks.gdprServicePrincipal, privileges: ["READ_VOLUME", "WRITE_VOLUME"] },
         { principal: s.personas.platform_admin, privileges: ["ALL_PRIVILEGES"] },
+        // The serving API hands a finished subject-access export to the admin who filed it (serving/databricks/gdpr.ts).
+        ...(s.serving ? [{ principal: s.personas.api_service, privileges: ["READ_VOLUME"] }] : []),
       ]),
     },
     { parent: gdprVolume },

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { DATAHUB_ENV, type Settings } from "../../lib/compile";
+import { compileDatahubKafka, DATAHUB_APP_VERSIONS, DATAHUB_ENV, DATAHUB_KAFKA_SECRET, type Settings } from "../../lib/compile";
+import { createAcl, createScramKey, createScramUser } from "../kafkaAccess";
 
 export const DATAHUB_REPO = "https://helm.datahubproject.io/";
 
@@ -8,6 +9,20 @@ export interface DatahubSecrets {
   readonly mysqlPassword: pulumi.Input<string>;
   readonly gmsToken: pulumi.Input<string>;
   readonly databricksToken: pulumi.Input<string>;
+  /**
+   * SCRAM password of DataHub's Kafka user (datahub.kafka: platform on a SASL cluster).
+   * @default undefined
+   */
+  readonly kafkaPassword?: pulumi.Input<string>;
+}
+
+/** Whether DataHub needs the stack's Kafka provider: it has its own user and ACLs on the platform cluster. */
+export const datahubUsesPlatformKafka = (s: Settings) => compileDatahubKafka(s)?.sasl != null;
+
+/** The JAAS line DataHub's Java services log in with (they use the plain Kafka client, not a shaded one). */
+export function datahubJaasConfig(username: string, password: string): string {
+  const q = (v: string) => '"' + v.replace(/\\/g, "\\\\").replace(/"/g, '\\"') + '"';
+  return `org.apache.kafka.common.security.scram.ScramLoginModule required username=${q(username)} password=${q(password)};`;
 }
 
 /**
@@ -33,6 +48,8 @@ export function createDatahub(s: Settings, secrets: DatahubSecrets, parent: pulu
     { parent, dependsOn: [namespace] },
   );
   const platformKafka = s.datahub.kafka === "platform";
+  const k = compileDatahubKafka(s);
+  const kafkaReady = k?.sasl ? datahubKafkaAccess(s, k.sasl, secrets.kafkaPassword, namespace, labels, parent) : [];
   const prerequisites = new k8s.helm.v3.Release(
     "datahub-prerequisites",
     {
@@ -57,15 +74,71 @@ export function createDatahub(s: Settings, secrets: DatahubSecrets, parent: pulu
       repositoryOpts: { repo: DATAHUB_REPO },
       values: {
         global: {
-          datahub: { metadata_service_authentication: { enabled: true } },
-          ...(platformKafka ? { kafka: { bootstrap: { server: s.kafka.bootstrapServers.join(",") } } } : {}),
+          // The server version is pinned too; the ingestion image carries the same tag (settings check it).
+          datahub: { version: DATAHUB_APP_VERSIONS[s.datahub.chartVersion], metadata_service_authentication: { enabled: true } },
+          ...(k
+            ? {
+                // A replicated cluster needs replicated topics ("For AWS MSK set this to a number larger than 1",
+                // acryldata/datahub-helm charts/datahub/values.yaml global.kafka).
+                kafka: { bootstrap: { server: k.bootstrapServers }, partitions: k.partitions, replicationFactor: k.replicationFactor },
+              }
+            : {}),
+          ...(k?.sasl
+            ? {
+                // Every DataHub service (and the system-update job that creates the topics) takes these as
+                // SPRING_KAFKA_PROPERTIES_* / KAFKA_PROPERTIES_*; the JAAS line and the Python services' user and
+                // password come from the secret (datahub docs/deploy/confluent-cloud.md, Helm section).
+                springKafkaConfigurationOverrides: {
+                  "security.protocol": "SASL_SSL",
+                  "sasl.mechanism": "SCRAM-SHA-512",
+                  "partition.assignment.strategy": "org.apache.kafka.clients.consumer.CooperativeStickyAssignor",
+                },
+                credentialsAndCertsSecrets: {
+                  name: DATAHUB_KAFKA_SECRET.name,
+                  path: "/mnt/datahub/kafka",
+                  secureEnv: { "sasl.jaas.config": DATAHUB_KAFKA_SECRET.jaasKey, "sasl.username": DATAHUB_KAFKA_SECRET.usernameKey, "sasl.password": DATAHUB_KAFKA_SECRET.passwordKey },
+                },
+              }
+            : {}),
         },
       },
       atomic: true,
       timeout: 1200,
       waitForJobs: true,
     },
-    { parent, dependsOn: [prerequisites] },
+    { parent, dependsOn: [prerequisites, ...kafkaReady] },
   );
   return release;
+}
+
+/**
+ * DataHub's own Kafka user on the platform cluster, its ACLs on its topics and consumer groups, and the Kubernetes
+ * secret its services read the SASL settings from. Returns what the release must wait for.
+ */
+function datahubKafkaAccess(
+  s: Settings,
+  sasl: NonNullable<NonNullable<ReturnType<typeof compileDatahubKafka>>["sasl"]>,
+  password: pulumi.Input<string> | undefined,
+  namespace: k8s.core.v1.Namespace,
+  labels: Record<string, string>,
+  parent: pulumi.Resource,
+): pulumi.Resource[] {
+  if (password === undefined) throw new Error("datahub.kafka is platform on a SASL cluster: set pulumi config set --secret lakemesh:datahubKafkaPassword");
+  const kmsKey = sasl.kms ? createScramKey(sasl.kms, s.aws.accountId, s.protect, parent) : undefined;
+  const user = createScramUser(sasl.user, { provisioning: sasl.provisioning, mechanism: "SCRAM-SHA-512", mskClusterArn: sasl.mskClusterArn, kmsKey }, password, parent);
+  const acls = sasl.acls.map((a) => createAcl(a, { parent }));
+  const secret = new k8s.core.v1.Secret(
+    "datahub-kafka-secret",
+    {
+      metadata: { name: DATAHUB_KAFKA_SECRET.name, namespace: s.datahub.namespace, labels },
+      type: "Opaque",
+      stringData: {
+        [DATAHUB_KAFKA_SECRET.jaasKey]: pulumi.secret(pulumi.output(password).apply((pw) => datahubJaasConfig(sasl.user.username, pw))),
+        [DATAHUB_KAFKA_SECRET.usernameKey]: sasl.user.username,
+        [DATAHUB_KAFKA_SECRET.passwordKey]: pulumi.secret(password),
+      },
+    },
+    { parent, dependsOn: [namespace] },
+  );
+  return [user, ...acls, secret];
 }

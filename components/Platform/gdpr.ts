@@ -2,6 +2,7 @@ import * as databricks from "@pulumi/databricks";
 import * as pulumi from "@pulumi/pulumi";
 import { accessControl, type GdprSpec } from "../../lib/compile";
 import { TYPES } from "../types";
+import { createFolder } from "../folder";
 import { keep } from "../options";
 
 /** Arguments for {@link Gdpr}. */
@@ -18,6 +19,11 @@ export interface GdprArgs {
   readonly protect?: boolean;
   /** What the jobs need before they can run: the governance tables they read and write. */
   readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
+  /**
+   * What the GDPR folder is created after: the stack's root folder and its ACL.
+   * @default []
+   */
+  readonly folderDependsOn?: pulumi.Resource[];
 }
 
 /**
@@ -44,10 +50,12 @@ export class Gdpr extends pulumi.ComponentResource {
       ...spec.secretScope.readers.map((principal) => ({ principal, permission: "READ" })),
     ].map((a) => new databricks.SecretAcl(`gdpr-secret-acl-${a.principal}`, { scope: scope.name, principal: a.principal, permission: a.permission }, { parent: scope }));
 
-    const module = new databricks.WorkspaceFile(spec.module.resourceName, { path: spec.module.path, source: spec.module.source }, { parent: this });
+    // Code that runs with access to every registered table: uploaded only into a folder whose ACL is already set.
+    const { ready } = createFolder(spec.folder, this, args.folderDependsOn ?? []);
+    const module = new databricks.WorkspaceFile(spec.module.resourceName, { path: spec.module.path, source: spec.module.source }, { parent: this, dependsOn: [ready] });
     const ids: Record<string, pulumi.Output<string>> = {};
     for (const j of spec.jobs) {
-      const notebook = new databricks.Notebook(j.notebook.resourceName, { path: j.notebook.path, source: j.notebook.source, language: "PYTHON" }, { parent: this });
+      const notebook = new databricks.Notebook(j.notebook.resourceName, { path: j.notebook.path, source: j.notebook.source, language: "PYTHON" }, { parent: this, dependsOn: [ready] });
       const job = new databricks.Job(
         j.resourceName,
         {

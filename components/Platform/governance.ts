@@ -19,11 +19,10 @@ export function createGovernanceObjects(
   for (const o of objects) {
     // Functions read tenant_principals, and the rows need their table: create tables first.
     const dependsOn = o.kind === "table" ? [catalog.governanceSchema] : [catalog.governanceSchema, ...tableResources];
-    const r = new SqlObject(
-      o.resourceName,
-      { spec: o, host: s.databricks.host, warehouseId: catalog.warehouse.id },
-      { parent, dependsOn, protect: o.kind === "table" && spec.protect, retainOnDelete: o.kind === "table" && spec.protect },
-    );
+    // Tables hold data; dropping the filter or a mask function makes every table that declares it fail closed. Both
+    // are protected and kept in production. Row sets are rewritten on every change anyway.
+    const keep = o.kind !== "rows" && spec.protect;
+    const r = new SqlObject(o.resourceName, { spec: o, host: s.databricks.host, warehouseId: catalog.warehouse.id }, { parent, dependsOn, protect: keep, retainOnDelete: keep });
     if (o.kind === "table") tableResources.push(r);
     out[o.name] = r;
   }
@@ -35,29 +34,4 @@ export function createGovernanceObjects(
     new databricks.Grants(`${o.resourceName}-grants`, { table: o.name, grants: toGrants(spec.tableGrants[short]) }, { parent: out[o.name] });
   }
   return out;
-}
-
-/** Catalog-level ABAC policies keyed on the governed tags (stack flag `abac`); pipelines are excepted. */
-export function createAbac(spec: PlatformSpec, catalog: Catalog, functions: readonly pulumi.Resource[], parent: pulumi.Resource): databricks.PolicyInfo[] {
-  return spec.abacPolicies.map(
-    (p) =>
-      new databricks.PolicyInfo(
-        p.resourceName,
-        {
-          name: p.name,
-          comment: `lakemesh: ${p.policyType === "POLICY_TYPE_ROW_FILTER" ? "tenant row filter" : "personal-data mask"} keyed on governed tags`,
-          onSecurableType: "CATALOG",
-          onSecurableFullname: catalog.catalog.name,
-          forSecurableType: "TABLE",
-          policyType: p.policyType,
-          toPrincipals: ["account users"],
-          exceptPrincipals: [...p.exceptPrincipals],
-          matchColumns: p.matchColumns.map((m) => ({ condition: m.condition, alias: m.alias })),
-          ...(p.policyType === "POLICY_TYPE_ROW_FILTER"
-            ? { rowFilter: { functionName: p.functionName, usings: p.usings.map((alias) => ({ alias })) } }
-            : { columnMask: { functionName: p.functionName, onColumn: p.onColumn!, usings: p.usings.map((alias) => ({ alias })) } }),
-        },
-        { parent, dependsOn: [...functions] },
-      ),
-  );
 }

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
-import type { GovernanceObjectSpec, SqlStatement } from "../../lib/compile";
-import { executeStatement, StatementClientOptions } from "./statementClient";
+import type { GovernanceObjectSpec, SqlStatement, TableMigrationSpec } from "../../lib/compile";
+import { executeStatement, queryStatement, StatementClientOptions, StatementError } from "./statementClient";
 
 /** Inputs (and state) of a governance SQL object. No credential is among them. */
 export interface SqlObjectInputs {
@@ -11,7 +11,9 @@ export interface SqlObjectInputs {
   readonly warehouseId: string;
   readonly create: SqlStatement[];
   readonly drop: SqlStatement[];
-  /** Hash of the create statements: a change runs them again. */
+  /** Tables: the migrations that bring a table made by an older template to this one. */
+  readonly migration?: TableMigrationSpec;
+  /** Hash of the create statements and migrations: a change runs them again. */
   readonly sha256: string;
 }
 
@@ -33,18 +35,56 @@ async function runAll(inputs: SqlObjectInputs, statements: readonly SqlStatement
   for (const s of statements) await executeStatement(o, s.sql, s.parameters ?? []);
 }
 
-export function statementsSha256(statements: readonly SqlStatement[]): string {
-  return createHash("sha256").update(JSON.stringify(statements)).digest("hex");
+// Kept in step with SCHEMA_VERSION_PROPERTY (lib/compile/governance-migrations.ts); a literal, because the provider
+// is serialized into the stack and carries no imports.
+const VERSION_PROPERTY = "lakemesh.schema_version";
+
+/**
+ * Brings a table created by an older template to the current one: reads its schema version (absent means 1), then
+ * applies each later migration in order, adding only the columns it does not have yet and recording the version
+ * after each step, so a run that stopped half-way resumes where it stopped. A table newer than this program is refused.
+ */
+export async function migrateTable(inputs: Pick<SqlObjectInputs, "host" | "warehouseId">, m: TableMigrationSpec, env?: Env): Promise<number[]> {
+  const o = clientOptions(inputs, env);
+  const props = await queryStatement(o, `SHOW TBLPROPERTIES ${m.table}`);
+  const raw = props.find((r) => r[0] === VERSION_PROPERTY)?.[1];
+  const current = raw === undefined || raw === null ? 1 : Number(raw);
+  if (!Number.isInteger(current) || current < 1) throw new StatementError(`${m.table} has ${VERSION_PROPERTY} ${JSON.stringify(raw)}; expected a version number`);
+  if (current > m.version) throw new StatementError(`${m.table} is at schema version ${current}, newer than this program knows (${m.version}); deploy the lakemesh version that created it`);
+  const applied: number[] = [];
+  for (const step of [...m.steps].sort((a, b) => a.version - b.version).filter((s) => s.version > current)) {
+    // DESCRIBE TABLE lists the columns first, then partitioning and detail sections after a blank or # line.
+    const described = await queryStatement(o, `DESCRIBE TABLE ${m.table}`);
+    const end = described.findIndex((r) => !r[0] || r[0].startsWith("#"));
+    const have = new Set((end < 0 ? described : described.slice(0, end)).map((r) => r[0]));
+    const missing = step.columns.filter((c) => !have.has(c.name));
+    if (missing.length > 0) await executeStatement(o, `ALTER TABLE ${m.table} ADD COLUMNS (${missing.map((c) => c.ddl).join(", ")})`);
+    if (!Number.isInteger(step.version)) throw new StatementError(`migration version ${step.version} is not an integer`);
+    await executeStatement(o, `ALTER TABLE ${m.table} SET TBLPROPERTIES ('${VERSION_PROPERTY}' = '${step.version}')`);
+    applied.push(step.version);
+  }
+  return applied;
+}
+
+/** Creates (or replaces) the object, then migrates it if it is a table an older template created. */
+async function apply(inputs: SqlObjectInputs): Promise<void> {
+  await runAll(inputs, inputs.create);
+  if (inputs.kind === "table" && inputs.migration) await migrateTable(inputs, inputs.migration);
+}
+
+export function statementsSha256(statements: readonly SqlStatement[], migration?: TableMigrationSpec): string {
+  return createHash("sha256").update(JSON.stringify(migration === undefined ? statements : [statements, migration])).digest("hex");
 }
 
 /**
  * The provider behind SqlObject: create runs the create statements, a changed hash runs them again (they are
- * CREATE OR REPLACE / IF NOT EXISTS / INSERT OVERWRITE), delete runs the drop statements of functions only (tables and rows are never dropped).
+ * CREATE OR REPLACE / IF NOT EXISTS / INSERT OVERWRITE), and a table is then migrated to its template's version;
+ * delete runs the drop statements of functions only (tables and rows are never dropped).
  * Kept free of captured state: Pulumi serializes it into the stack, so it reads its token only when called.
  */
 export const sqlObjectProvider: pulumi.dynamic.ResourceProvider = {
   async create(inputs: SqlObjectInputs) {
-    await runAll(inputs, inputs.create);
+    await apply(inputs);
     return { id: inputs.objectName, outs: inputs };
   },
   async diff(_id: string, olds: SqlObjectInputs, news: SqlObjectInputs) {
@@ -53,7 +93,7 @@ export const sqlObjectProvider: pulumi.dynamic.ResourceProvider = {
     return { changes, replaces, deleteBeforeReplace: false };
   },
   async update(_id: string, _olds: SqlObjectInputs, news: SqlObjectInputs) {
-    await runAll(news, news.create);
+    await apply(news);
     return { outs: news };
   },
   async delete(_id: string, props: SqlObjectInputs) {
@@ -81,7 +121,8 @@ export class SqlObject extends pulumi.dynamic.Resource {
       warehouseId: args.warehouseId,
       create: [...args.spec.create],
       drop: [...args.spec.drop],
-      sha256: statementsSha256(args.spec.create),
+      ...(args.spec.migration ? { migration: args.spec.migration } : {}),
+      sha256: statementsSha256(args.spec.create, args.spec.migration),
     };
     super(sqlObjectProvider, name, inputs, opts);
   }

@@ -31,6 +31,9 @@ function terminal(state: string | undefined): boolean {
 interface StatementResponse {
   statement_id?: string;
   status?: { state?: string; error?: { message?: string; error_code?: string } };
+  /** Rows of a finished statement (INLINE disposition, JSON_ARRAY format: every value a string or null). */
+  result?: { data_array?: (string | null)[][] };
+  manifest?: { total_chunk_count?: number };
 }
 
 function scrub(text: string, token: string): string {
@@ -70,6 +73,20 @@ async function call(o: StatementClientOptions, method: "GET" | "POST", path: str
 
 /** Runs one statement to completion. Throws with the statement's own error text when it fails. */
 export async function executeStatement(o: StatementClientOptions, sql: string, parameters: readonly StatementParameter[] = []): Promise<string> {
+  return (await run(o, sql, parameters)).statement_id!;
+}
+
+/**
+ * Runs a statement and returns its rows (small results only: one inline chunk), e.g. SHOW TBLPROPERTIES.
+ * https://docs.databricks.com/api/workspace/statementexecution/executestatement (INLINE disposition, JSON_ARRAY format)
+ */
+export async function queryStatement(o: StatementClientOptions, sql: string, parameters: readonly StatementParameter[] = []): Promise<(string | null)[][]> {
+  const r = await run(o, sql, parameters);
+  if ((r.manifest?.total_chunk_count ?? 1) > 1) throw new StatementError(`statement ${r.statement_id} returned more than one chunk; only small results are read`);
+  return r.result?.data_array ?? [];
+}
+
+async function run(o: StatementClientOptions, sql: string, parameters: readonly StatementParameter[]): Promise<StatementResponse> {
   const timeoutMs = o.timeoutMs ?? 600_000;
   const pollMs = o.pollIntervalMs ?? 2000;
   const started = Date.now();
@@ -95,5 +112,5 @@ export async function executeStatement(o: StatementClientOptions, sql: string, p
     const err = r.status?.error;
     throw new StatementError(scrub(`statement ${id} ${state}${err ? `: ${err.error_code ?? "ERROR"}: ${err.message ?? ""}` : ""}`, o.token));
   }
-  return id;
+  return r;
 }

@@ -8,9 +8,11 @@ export interface FunctionSemantics {
   readonly revealsTo: readonly string[];
   /**
    * Whether principals mapped to the row's tenant in tenant_principals are let through, and, when the function
-   * tests a role (`tp.role = '...'`), which one; null when the function never reads the mapping.
+   * tests a role (`tp.role = '...'`), which one; null when the function never reads the mapping. `exclusive`: only
+   * when the caller is mapped to no other tenant (`NOT EXISTS (... tenant_id <> row_tenant ...)`); otherwise a
+   * principal mapped to two tenants (directly or through two groups) sees both.
    */
-  readonly tenantMapped: { readonly role: string | null } | null;
+  readonly tenantMapped: { readonly role: string | null; readonly exclusive: boolean } | null;
 }
 
 const LITERAL_GROUP = /is_account_group_member\(\s*'((?:[^']|'')*)'\s*\)/g;
@@ -20,7 +22,8 @@ export function functionSemantics(name: string, sql: string): FunctionSemantics 
   const revealsTo = [...new Set([...body.matchAll(LITERAL_GROUP)].map((m) => m[1].replace(/''/g, "'")))].sort();
   const mapped = /EXISTS\s*\(\s*SELECT[\s\S]*?tenant_principals/i.test(body);
   const role = /\brole\s*=\s*'((?:[^']|'')*)'/i.exec(body)?.[1] ?? null;
-  return { name, revealsTo, tenantMapped: mapped ? { role } : null };
+  const exclusive = /NOT\s+EXISTS\s*\(\s*SELECT[^()]*tenant_principals[^()]*\btenant_id\s*<>\s*row_tenant\b/i.test(body);
+  return { name, revealsTo, tenantMapped: mapped ? { role, exclusive } : null };
 }
 
 /** `ROW FILTER <catalog>.<schema>.<fn> ON (...)` -> the function's unquoted name. */

@@ -18,6 +18,11 @@ export interface DomainIdentity {
 
 export interface Identities {
   readonly env: string;
+  /**
+   * The Unity Catalog catalog the stack governs (lakemesh:catalog). Its governance schema holds the only row filter
+   * and masks a table may declare: rules compare function names with it exactly, never by suffix.
+   */
+  readonly catalog: string;
   readonly mode: Settings["mode"];
   readonly account: { readonly id: string; readonly owner: string; readonly ownsAccountObjects: boolean };
   /** Persona -> account group or service principal application id. */
@@ -46,6 +51,7 @@ export const TENANT_ROLES: Readonly<Partial<Record<PersonaName, string>>> = {
 export function compileIdentities(s: Settings, mesh: Mesh): Identities {
   return {
     env: s.env,
+    catalog: s.catalog,
     mode: s.mode,
     account: { id: s.databricks.accountId, owner: s.databricks.accountObjectsOwner, ownsAccountObjects: ownsAccountObjects(s) },
     personas: { ...s.personas },

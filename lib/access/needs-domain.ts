@@ -2,6 +2,7 @@
 // the domain job (its tasks and the governance SQL its SQL task executes).
 import type { ContractDataset, PipelineContract } from "../compile/contract";
 import { CONFIG_KEYS } from "../compile/pipeline";
+import { sqlGrants } from "./facts";
 import { functionSemantics, rowFilterFunction } from "./functions";
 import type { Holdings } from "./holds";
 import { chain, contractsByPath, filesByPath, identitiesOf, R, workspacePath, type AccessResource } from "./plan";
@@ -81,8 +82,8 @@ function pipelineActions(p: AccessResource, contract: PipelineContract | undefin
   if (contract.datasets.some((d) => d.source.kind === "kafka")) {
     out.push(a(`consume as group ${contract.kafka.groupIdPrefix}*`, [{ kind: "kafka", principal: kafkaUser, resourceType: "Group", name: contract.kafka.groupIdPrefix, operation: "Read" }]));
   }
-  const scopes = new Set([...(contract.kafka.secretScope ? [contract.kafka.secretScope] : []), ...configuredScopes(p.inputs.configuration)]);
-  for (const s of [...scopes].sort()) out.push(a(`read secrets in scope ${s}`, [{ kind: "acl", object: { kind: "secret-scope", id: s }, level: "READ" }]));
+  // The pipeline reads its secrets (subject salt, Kafka user and password) from the scopes its configuration names.
+  for (const s of configuredScopes(p.inputs.configuration)) out.push(a(`read secrets in scope ${s}`, [{ kind: "acl", object: { kind: "secret-scope", id: s }, level: "READ" }]));
   const kinds = new Set(contract.datasets.map((d) => d.kind));
   out.push(
     a(`publish its ${count(contract.datasets.length, "table")} in ${schema}`, [
@@ -122,8 +123,11 @@ function jobActions(j: AccessResource, files: Map<string, string>): Action[] {
     out.push(a("run its governance SQL on the SQL warehouse", [{ kind: "acl", object: { kind: "warehouse", id: String(t.sqlTask.warehouseId) }, level: "CAN_USE" }]));
     out.push(a(`read ${path}`, [{ kind: "acl", object: { kind: "file", id: path }, level: "CAN_READ" }]));
     const sql = files.get(path) ?? "";
-    const grants = [...sql.matchAll(/^(?:GRANT|REVOKE) \S+ ON TABLE (\S+) (?:TO|FROM) /gm)].map((m) => m[1].replace(/`/g, ""));
-    for (const [schema, tables] of bySchema(grants)) out.push(a(`grant and revoke SELECT on ${count(tables.length, "table")} of ${schema}`, tables.flatMap((t) => onObject("table", t, "MANAGE"))));
+    const statements = sqlGrants(sql);
+    for (const [schema, tables] of bySchema(statements.map((g) => g.table))) out.push(a(`grant and revoke SELECT on ${count(tables.length, "table")} of ${schema}`, tables.flatMap((t) => onObject("table", t, "MANAGE"))));
+    // GRANT and REVOKE fail on a principal that does not exist, and stop the task (no later statement runs).
+    const named = [...new Set(statements.map((g) => g.principal))].sort();
+    if (named.length > 0) out.push(a(`name ${count(named.length, "principal")} in GRANT and REVOKE`, named.map((principal): Need => ({ kind: "exists", principal }))));
     const tagged: string[] = [];
     const values = new Map<string, Set<string>>();
     for (const m of sql.matchAll(TAGS)) {

@@ -41,7 +41,7 @@ const prereq = (providedBy: string, what: string, fact: Fact): Prerequisite => (
 
 /** The platform's grants, memberships and functions that the principals of domain `d` use (a domain stack's view). */
 function fromPlatform(s: Settings, mesh: Mesh, d: string): Prerequisite[] {
-  const by = `stack ${s.platformStack ?? platformStackName(s.env)}`;
+  const by = `stack ${platformStackName(s.env)}`;
   const sp = domainPrincipal(s, d);
   // The domain's pipeline and job run as its principal; its DataHub ingestion reads as DataHub's.
   const datahub = s.databricks.datahubServicePrincipal;
@@ -88,7 +88,7 @@ function fromProducers(s: Settings, mesh: Mesh, d: string): Prerequisite[] {
 
 /** The domains' schema grants the platform's GDPR jobs and DataHub use (a platform stack's view). */
 function fromDomains(s: Settings, mesh: Mesh): Prerequisite[] {
-  const mine = new Set([s.personas.gdpr_officer, s.databricks.datahubServicePrincipal]);
+  const mine = new Set([s.personas.gdpr_officer, s.databricks.gdprServicePrincipal, s.databricks.datahubServicePrincipal]);
   return mesh.domains.flatMap((d) => {
     const by = `stack ${domainStackName(s.env, d.metadata.name)}`;
     const schema = `${s.catalog}.${schemaName(d.metadata.name)}`;
@@ -104,8 +104,11 @@ export function prerequisites(s: Settings, mesh: Mesh): Prerequisite[] {
   const domains = s.mode === "domain" ? [s.domain!] : mesh.domains.map((d) => d.metadata.name);
   const runAs = [...domains.map((d) => domainPrincipal(s, d)), ...(platformHere ? [s.databricks.gdprServicePrincipal] : [])];
   // Every stack with a domain or the platform runs DataHub ingestion (recipes) or grants to its principal.
-  const principals = [...runAs, s.databricks.datahubServicePrincipal];
-  const groups = [...Object.values(s.personas).filter((p) => !isApplicationId(p)), pipelinesGroup(s), ...domains.map((d) => domainGroup(s, d))];
+  // Persona service principals and every domain's group are named in the domain jobs' GRANT and REVOKE
+  // statements (a REVOKE goes to every domain that does not read a table): a principal that does not exist fails
+  // the statement, and the SQL task with it.
+  const principals = [...runAs, s.databricks.datahubServicePrincipal, ...Object.values(s.personas).filter((p) => isApplicationId(p))];
+  const groups = [...Object.values(s.personas).filter((p) => !isApplicationId(p)), pipelinesGroup(s), ...mesh.domains.map((d) => domainGroup(s, d.metadata.name))];
   const owner = `environment ${s.databricks.accountObjectsOwner} (owner of the account-level objects)`;
   const out: Prerequisite[] = [
     ...principals.map((p) => prereq(ACCOUNT_SETUP, `service principal ${p} exists and is assigned to the workspace`, { kind: "exists", principal: p })),
@@ -122,17 +125,6 @@ export function prerequisites(s: Settings, mesh: Mesh): Prerequisite[] {
           prereq(owner, `governed tag ${t.tagKey} exists with the values this stack assigns`, { kind: "governed-tag", tagKey: t.tagKey, values: [...t.values] }),
           prereq(owner, `${pipelinesGroup(s)} holds ASSIGN on governed tag ${t.tagKey} (databricks.tagAssignerGroups of ${s.databricks.accountObjectsOwner})`, { kind: "tag-assign", principal: pipelinesGroup(s), tagKey: t.tagKey }),
         ])),
-    // No stack provisions the pipelines' Kafka credentials yet: the scope, its keys and the ACL are account setup.
-    ...(s.kafka.auth === "sasl-scram-sha512"
-      ? [
-          prereq(ACCOUNT_SETUP, `secret scope ${s.kafka.secretScope} holds each domain's <domain>-pipeline-user and -password, readable by ${pipelinesGroup(s)}`, {
-            kind: "acl",
-            principal: pipelinesGroup(s),
-            object: { kind: "secret-scope", id: s.kafka.secretScope },
-            level: "READ",
-          }),
-        ]
-      : []),
     ...(s.mode === "domain" ? [...fromPlatform(s, mesh, s.domain!), ...fromProducers(s, mesh, s.domain!)] : []),
     ...(s.mode === "platform" ? fromDomains(s, mesh) : []),
   ];

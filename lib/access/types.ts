@@ -53,10 +53,14 @@ export interface ActionRow extends Action {
   readonly missing: readonly string[];
 }
 
-/** Rows a persona sees in a dataset: all tenants, its own tenant (through tenant_principals), or nothing. */
-export type RowScope = "all" | "own tenant" | "own subject" | "none";
+/**
+ * Rows a persona sees in a dataset: all tenants, its own tenant (through tenant_principals, and only while it is
+ * mapped to that one tenant), every tenant it is mapped to (a filter that lets a principal mapped to two tenants see
+ * both), or nothing.
+ */
+export type RowScope = "all" | "own tenant" | "every mapped tenant" | "own subject" | "none";
 /** How a persona sees one personal column. */
-export type ColumnView = "clear" | "clear (own tenant)" | "masked";
+export type ColumnView = "clear" | "clear (own tenant)" | "clear (every mapped tenant)" | "masked";
 
 export interface VisibilityRow {
   readonly persona: string;
@@ -70,6 +74,10 @@ export interface VisibilityRow {
   readonly columns: Readonly<Record<string, ColumnView>>;
   /** Why: the grant chain and the filter that decide it. */
   readonly how: string;
+  /** Where the persona's MODIFY on the table comes from (it can insert, update and delete rows), or null. */
+  readonly modify: string | null;
+  /** The table refuses updates and deletes ('delta.appendOnly' = 'true' in the SQL that creates it): MODIFY only adds rows. */
+  readonly appendOnly: boolean;
 }
 
 /** Formats a need for the tables. */

@@ -7,7 +7,7 @@ import { functionSemantics, rowFilterFunction } from "./functions";
 import type { Holdings } from "./holds";
 import { TENANT_ROLES } from "./identities";
 import { onObject } from "./needs-domain";
-import { contractsByPath, filesByPath, identitiesOf, R, type AccessResource } from "./plan";
+import { contractsByPath, filesByPath, governanceSql, identitiesOf, R, type AccessResource } from "./plan";
 import type { ColumnView, RowScope, VisibilityRow } from "./types";
 
 type Tags = Map<string, Map<string, Record<string, string>>>;
@@ -79,36 +79,52 @@ export function visibility(resources: readonly AccessResource[], h: Holdings): V
   const policies = abacPolicies(resources);
   const datasets = [...contractsByPath(resources).values()].flatMap((c) => c.datasets);
   const governance = resources.filter((r) => r.type === R.SqlObject && r.inputs.kind === "table").map((r) => String(r.inputs.objectName));
+  // A governance table may declare its row filter in its CREATE statement (the serving API's GDPR intake table does):
+  // read it from the SQL the plan runs, comments removed, never from the spec that generated it.
+  const sqlOf = governanceSql(resources);
+  const sqlText = (table: string) => (sqlOf.get(table) ?? "").replace(/--[^\n]*/g, "");
+  const declaredFilter = (table: string) => rowFilterFunction(sqlText(table).match(/\bWITH\s+ROW\s+FILTER\s+\S+\s+ON\b/i)?.[0] ?? null);
+  // An append-only Delta table refuses UPDATE and DELETE, so MODIFY on it only adds rows
+  // (https://docs.databricks.com/aws/en/delta/table-properties, delta.appendOnly).
+  const appendOnly = (table: string) => /'delta\.appendOnly'\s*=\s*'true'/i.test(sqlText(table));
   const out: VisibilityRow[] = [];
   for (const [persona, principal] of Object.entries(ids.personas) as [PersonaName, string][]) {
     const who = h.identities(principal);
     const role = TENANT_ROLES[persona] ?? null;
     const applies = (p: Policy) => p.to.some((x) => who.has(x)) && !p.except.some((x) => who.has(x));
-    const view = (fn: string): { all: boolean; mapped: boolean; why: string } => {
+    const view = (fn: string): { all: boolean; mapped: boolean; exclusive: boolean; why: string } => {
       const sql = h.functionSql(fn);
-      if (!sql) return { all: false, mapped: false, why: `${fn}: SQL unknown` };
+      // Stricter reading: a function the plan neither creates nor lists as a prerequisite (another catalog's, a
+      // hand-made one) is code nobody here reviewed; it is counted as letting everything through.
+      if (!sql) return { all: true, mapped: false, exclusive: false, why: `${fn} is not a function this plan creates or lists (counted as revealing everything)` };
       const s = functionSemantics(fn, sql);
       const g = s.revealsTo.find((x) => who.has(x));
-      return { all: g !== undefined, mapped: !!s.tenantMapped && (s.tenantMapped.role === null || s.tenantMapped.role === role), why: g ? `${fn.split(".").pop()} reveals to ${g}` : `${fn.split(".").pop()}` };
+      const mapped = !!s.tenantMapped && (s.tenantMapped.role === null || s.tenantMapped.role === role);
+      const exclusive = !!s.tenantMapped?.exclusive;
+      const short = fn.split(".").pop();
+      return { all: g !== undefined, mapped, exclusive, why: g ? `${short} reveals to ${g}` : mapped && !exclusive ? `${short} lets a principal mapped to several tenants see each of them` : `${short}` };
     };
     const tables = [...datasets.map((d) => ({ table: d.table, d })), ...governance.map((table) => ({ table, d: undefined }))];
     for (const { table, d } of tables) {
+      // MODIFY (with the USE chain) changes rows whatever the filter: no row filter or mask applies to a write.
+      const writes = onObject("table", table, "MODIFY").map((n) => h.check(principal, n));
+      const modify = writes.some((x) => x === undefined) ? null : writes[2]!.join("; ");
       const chain = onObject("table", table, "SELECT").map((n) => h.check(principal, n));
       if (chain.some((x) => x === undefined)) {
-        out.push({ persona, principal, dataset: table, tenantData: !d || d.tenantKey !== null, rows: "none", columns: {}, how: "no SELECT chain" });
+        out.push({ persona, principal, dataset: table, tenantData: !d || d.tenantKey !== null, rows: "none", columns: {}, how: "no SELECT chain", modify, appendOnly: !d && appendOnly(table) });
         continue;
       }
       const grant = chain[2]!.join("; ");
       const cols = tags.get(table) ?? new Map();
       const abac = policies.filter((p) => p.catalog === table.split(".")[0] && applies(p)).map((p) => ({ p, bound: bind(p, cols) })).filter((x) => x.bound);
-      const filters = [rowFilterFunction(d?.rowFilter ?? null), ...abac.filter((x) => x.p.type === "filter").map((x) => x.p.fn)].filter((x): x is string => !!x);
+      const filters = [d ? rowFilterFunction(d.rowFilter) : declaredFilter(table), ...abac.filter((x) => x.p.type === "filter").map((x) => x.p.fn)].filter((x): x is string => !!x);
       let rows: RowScope;
       let how: string;
       if (filters.length === 0) [rows, how] = ["all", `SELECT via ${grant}; no row filter`];
       else if (filters.length > 1) [rows, how] = ["none", `SELECT via ${grant}; ${filters.length} row filters apply (MULTIPLE_FILTERS: every query fails)`];
       else {
         const v = view(filters[0]);
-        [rows, how] = [v.all ? "all" : v.mapped ? "own tenant" : "none", `SELECT via ${grant}; ${v.why}`];
+        [rows, how] = [v.all ? "all" : v.mapped ? (v.exclusive ? "own tenant" : "every mapped tenant") : "none", `SELECT via ${grant}; ${v.why}`];
       }
       const columns: Record<string, ColumnView> = {};
       for (const c of d?.columns.filter((x) => x.personalData) ?? []) {
@@ -116,10 +132,10 @@ export function visibility(resources: readonly AccessResource[], h: Holdings): V
         if (masks.length === 0) columns[c.name] = "clear";
         else {
           const v = view(masks[0]);
-          columns[c.name] = masks.length > 1 ? "masked" : v.all ? "clear" : v.mapped ? "clear (own tenant)" : "masked";
+          columns[c.name] = masks.length > 1 ? "masked" : v.all ? "clear" : v.mapped ? (v.exclusive ? "clear (own tenant)" : "clear (every mapped tenant)") : "masked";
         }
       }
-      out.push({ persona, principal, dataset: table, tenantData: !d || d.tenantKey !== null, rows, columns: rows === "none" ? {} : columns, how });
+      out.push({ persona, principal, dataset: table, tenantData: !d || d.tenantKey !== null, rows, columns: rows === "none" ? {} : columns, how, modify, appendOnly: !d && appendOnly(table) });
     }
   }
   return out;

@@ -72,8 +72,6 @@ export interface PipelineContract {
     readonly bootstrapServers: string;
     readonly securityProtocol: "SASL_SSL" | "PLAINTEXT";
     readonly saslMechanism: "SCRAM-SHA-512" | null;
-    /** Databricks secret scope with `<domain>-pipeline-user` and `<domain>-pipeline-password`. */
-    readonly secretScope: string | null;
     readonly groupIdPrefix: string;
     readonly startingOffsets: "earliest";
     /** Retention may delete offsets a stopped stream has not read yet; that is expected, not an error. */
@@ -293,7 +291,6 @@ export function compileContract(s: Settings, names: PlatformNames, domain: Domai
       bootstrapServers: s.kafka.bootstrapServers.join(","),
       securityProtocol: sasl ? "SASL_SSL" : "PLAINTEXT",
       saslMechanism: sasl ? "SCRAM-SHA-512" : null,
-      secretScope: sasl ? s.kafka.secretScope : null,
       groupIdPrefix: consumerGroupPrefix(s, d),
       startingOffsets: "earliest",
       failOnDataLoss: false,

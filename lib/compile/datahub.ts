@@ -15,6 +15,27 @@ export interface DatahubIngestionSpec {
   readonly recipeFile: "recipe.yml";
 }
 
+/**
+ * Server version (appVersion) of each pinned datahub chart version: the ingestion image is pinned to the server it
+ * talks to. acryldata/datahub-helm charts/datahub/Chart.yaml: version 1.1.0, appVersion v1.7.0.
+ */
+export const DATAHUB_APP_VERSIONS: Readonly<Record<string, string>> = { "1.1.0": "v1.7.0" };
+
+export const DATAHUB_INGESTION_IMAGE = "acryldata/datahub-ingestion";
+
+/**
+ * Recipe settings that keep query text out of DataHub. Query history can carry subject ids (a GDPR officer looking a
+ * person up by e-mail), and DataHub's store is outside erasure and retention. acryl-datahub's UnityCatalogSourceConfig
+ * turns all of these on by default (include_queries: statement text; include_top_n_queries: the top queries per
+ * table; include_usage_statistics: usage built from query history); profiling (which samples values) stays off.
+ */
+export const DATAHUB_NO_QUERY_TEXT = {
+  include_usage_statistics: false,
+  include_queries: false,
+  include_top_n_queries: false,
+  profiling: { enabled: false },
+} as const;
+
 /** Environment variables the CronJob takes from the Kubernetes secret; the recipe only references them. */
 export const DATAHUB_ENV = {
   DATABRICKS_TOKEN: "databricks-token",
@@ -57,6 +78,7 @@ export function renderDatahubRecipe(s: Settings, domain: DomainManifest, catalog
         include_column_lineage: true,
         include_ownership: true,
         include_tags: true,
+        ...DATAHUB_NO_QUERY_TEXT,
         domain: { [`urn:li:domain:${d}`]: { allow: [".*"] } },
         stateful_ingestion: { enabled: true, remove_stale_metadata: true },
       },

@@ -10,7 +10,9 @@ import { Mesh } from "./model";
 import { resourceName, schemaName } from "./naming";
 import { compilePipeline, JobSpec, PipelineSpec } from "./pipeline";
 import type { PlatformNames } from "./platform-names";
+import { compileKafkaCredentials, type KafkaCredentialsSpec } from "./kafka-credentials";
 import type { Settings } from "./settings";
+import { domainFolder, type FolderSpec } from "./workspace";
 
 export interface SchemaSpec {
   readonly resourceName: string;
@@ -32,17 +34,22 @@ export interface DomainSpec {
   readonly pipeline: PipelineSpec;
   readonly job: JobSpec;
   readonly datahub: DatahubIngestionSpec;
+  /** Workspace folder of the pipeline code, contract and governance SQL, and its ACL. */
+  readonly folder: FolderSpec;
+  /** SASL/SCRAM users of the domain and its pipeline's secret scope; null without SASL or topics. */
+  readonly kafkaCredentials: KafkaCredentialsSpec | null;
 }
 
 export function compileDomain(s: Settings, mesh: Mesh, domain: DomainManifest, codeSources: readonly string[]): DomainSpec {
   const d = domain.metadata.name;
-  const { pipeline, job } = compilePipeline(s, domain, codeSources);
+  const kafkaCredentials = compileKafkaCredentials(s, domain);
+  const { pipeline, job } = compilePipeline(s, domain, codeSources, kafkaCredentials);
   const topics = compileTopics(s, domain);
   return {
     name: d,
     protect: s.protect,
     topics,
-    acls: compileAcls(s, mesh, domain, topics),
+    acls: compileAcls(s, domain, topics),
     schema: {
       resourceName: resourceName(d, "schema"),
       name: schemaName(d),
@@ -54,6 +61,8 @@ export function compileDomain(s: Settings, mesh: Mesh, domain: DomainManifest, c
     pipeline,
     job,
     datahub: compileDatahubIngestion(s, domain),
+    folder: domainFolder(s, d),
+    kafkaCredentials,
   };
 }
 

@@ -1,5 +1,6 @@
 import { GOVERNANCE_SCHEMA, gdprJobName, gdprWorkspaceDir, governanceNames, pipelinesGroup, platformPhysicalNames } from "./naming";
 import type { Settings } from "./settings";
+import { gdprFolder, type FolderSpec } from "./workspace";
 
 /** The three GDPR jobs; each runs the notebook of the same name in notebooks/gdpr/. */
 export const GDPR_JOB_KINDS = ["subject-access", "erasure", "retention"] as const;
@@ -49,6 +50,8 @@ export interface GdprJobSpec {
 export interface GdprSpec {
   /** Workspace folder of the notebooks and their shared module. */
   readonly dir: string;
+  /** That folder and its ACL: platform admins manage, the GDPR service principal reads. */
+  readonly folder: FolderSpec;
   /** The shared module, uploaded as a workspace file next to the notebooks so they can import it. */
   readonly module: { readonly resourceName: string; readonly source: string; readonly path: string };
   readonly jobs: readonly GdprJobSpec[];
@@ -111,6 +114,8 @@ export function compileGdprJobs(s: Settings): GdprSpec {
         { principal: p.platform_admin, level: "CAN_MANAGE" as const },
         // Requests are started by GDPR officers (or `lakemesh gdpr request`); retention runs on its schedule.
         ...(kind === "retention" ? [] : [{ principal: p.gdpr_officer, level: "CAN_MANAGE_RUN" as const }]),
+        // The serving API files requests for its tenants' admins; its tenant principals are in the API persona's group.
+        ...(kind !== "retention" && s.serving ? [{ principal: p.api_service, level: "CAN_MANAGE_RUN" as const }] : []),
         { principal: p.auditor, level: "CAN_VIEW" as const },
       ].sort((a, b) => (a.principal < b.principal ? -1 : 1)),
       tags: { lakemesh_env: s.env, lakemesh_gdpr: kind },
@@ -118,12 +123,15 @@ export function compileGdprJobs(s: Settings): GdprSpec {
   );
   return {
     dir,
+    folder: gdprFolder(s),
     module: { resourceName: "gdpr-module", source: `${GDPR_CODE_DIR}/${GDPR_MODULE}`, path: `${dir}/${GDPR_MODULE}` },
     jobs,
     secretScope: {
       name: s.databricks.gdprSecretScope,
       saltKey: SUBJECT_SALT_KEY,
-      readers: [pipelinesGroup(s), p.gdpr_officer].sort(),
+      // The salt reverses subject hashes by brute force: only the workloads that hash (pipelines at ingest, the
+      // GDPR jobs' principal) read it, not the people in the GDPR officer group.
+      readers: [pipelinesGroup(s), s.databricks.gdprServicePrincipal].sort(),
       managers: [p.platform_admin],
     },
   };

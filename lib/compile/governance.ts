@@ -5,6 +5,7 @@ import { governanceNames, GOVERNANCE_TABLES, pipelinesGroup } from "./naming";
 import { CATEGORIES, type Category } from "./platform-names";
 import type { Settings } from "./settings";
 import { sha256 } from "./contract";
+import { compileTableMigration, type TableMigrationSpec } from "./governance-migrations";
 
 /** One SQL statement; values are bound as named parameters, never formatted into the text. */
 export interface SqlStatement {
@@ -21,6 +22,8 @@ export interface GovernanceObjectSpec {
   readonly create: readonly SqlStatement[];
   /** Empty for tables: deleting the resource never drops data. */
   readonly drop: readonly SqlStatement[];
+  /** Tables only: how a table created by an older template is brought to this one. */
+  readonly migration?: TableMigrationSpec;
 }
 
 /** What each mask shows to a principal not allowed to see the value. Fixed SQL of this codebase, reviewed here. */
@@ -56,17 +59,13 @@ export function compileGovernanceObjects(s: Settings): GovernanceObjectSpec[] {
     create: [{ sql: renderTemplate(loadTemplate(template), { function: qualifiedName(name), ...values }) }],
     drop: [{ sql: `DROP FUNCTION IF EXISTS ${qualifiedName(name)}` }],
   });
-  const table = (name: string, template: string): GovernanceObjectSpec => ({
-    resourceName: `governance-${name.split(".").pop()}`,
-    kind: "table",
-    name,
-    create: [{ sql: renderTemplate(loadTemplate(template), { table: qualifiedName(name) }) }],
-    drop: [],
-  });
+  const table = (name: string, short: (typeof GOVERNANCE_TABLES)[number]): GovernanceObjectSpec => {
+    const sql = renderTemplate(loadTemplate(`tables/${short}.sql`), { table: qualifiedName(name) });
+    return { resourceName: `governance-${short}`, kind: "table", name, create: [{ sql }], drop: [], migration: compileTableMigration(name, short, sql) };
+  };
   return [
-    ...GOVERNANCE_TABLES.map((t) => table(`${g.schema}.${t}`, `tables/${t}.sql`)),
+    ...GOVERNANCE_TABLES.map((t) => table(`${g.schema}.${t}`, t)),
     fn(g.tenantFilter, "functions/tenant_filter.sql", { internal_members: anyMember(internal), tenant_principals: qualifiedName(g.tenantPrincipals) }),
-    fn(g.currentUserTenant, "functions/current_user_tenant.sql", { tenant_principals: qualifiedName(g.tenantPrincipals) }),
     ...CATEGORIES.map((c) =>
       fn(g.mask(c), "functions/mask.sql", {
         value_type: trusted(MASKED[c].type),

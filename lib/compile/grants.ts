@@ -33,7 +33,12 @@ const OWNER_PRIVILEGES = ["APPLY_TAG", "CREATE_MATERIALIZED_VIEW", "CREATE_TABLE
  * revoke on the schema's tables: https://docs.databricks.com/aws/en/data-governance/unity-catalog/manage-privileges/
  */
 const WORKLOAD_PRIVILEGES = [...OWNER_PRIVILEGES, "MANAGE"];
-const GDPR_PRIVILEGES = ["MODIFY", "SELECT", "USE_SCHEMA"];
+/**
+ * GDPR officers are people: they read (subject requests, audits) but change nothing by hand. Erasure and retention
+ * change data as the GDPR jobs' own service principal, which alone holds MODIFY (issue 15, item 11).
+ */
+const GDPR_OFFICER_PRIVILEGES = ["SELECT", "USE_SCHEMA"];
+const GDPR_JOB_PRIVILEGES = ["MODIFY", "SELECT", "USE_SCHEMA"];
 
 /** Application id of the service principal a domain's pipeline and job run as. */
 export function domainPrincipal(s: Settings, domain: string): string {
@@ -65,7 +70,8 @@ export function compileSchemaGrants(s: Settings, mesh: Mesh, domain: DomainManif
     { principal: s.personas.platform_admin, privileges: ["ALL_PRIVILEGES"] },
     { principal: domainGroup(s, name), privileges: OWNER_PRIVILEGES },
     { principal: domainPrincipal(s, name), privileges: WORKLOAD_PRIVILEGES },
-    { principal: s.personas.gdpr_officer, privileges: GDPR_PRIVILEGES },
+    { principal: s.personas.gdpr_officer, privileges: GDPR_OFFICER_PRIVILEGES },
+    { principal: s.databricks.gdprServicePrincipal, privileges: GDPR_JOB_PRIVILEGES },
     // DataHub lists the schema's metadata (BROWSE on the catalog); it reads no rows.
     { principal: s.databricks.datahubServicePrincipal, privileges: ["USE_SCHEMA"] },
     ...[...readers].map((p) => ({ principal: s.personas[p], privileges: ["USE_SCHEMA"] })),
@@ -77,12 +83,18 @@ export function compileSchemaGrants(s: Settings, mesh: Mesh, domain: DomainManif
 }
 
 /**
- * Table SELECT grants: each dataset to the personas in its `access` and to the domains that declared reading it;
- * revoked from every other reader persona. Raw bronze tables are granted to no reader persona.
+ * Table SELECT grants, authoritative over every principal the platform grants tables to: each dataset to the
+ * personas in its `access` and to the domains that declare reading it now; revoked from every other reader persona
+ * and from every other domain of the mesh. The grants are SQL statements (pipeline tables exist only after an
+ * update), so nothing remembers who was granted before: revoking from every managed principal that is not a current
+ * reader is what takes a removed consumer's SELECT away (issue 15, item 7). A domain that left the mesh is no longer
+ * on the list, but has lost USE CATALOG and USE SCHEMA (authoritative Grants), and is revoked again if it returns.
+ * Raw bronze tables are granted to no reader persona.
  */
 export function compileTableGrants(s: Settings, mesh: Mesh, domain: DomainManifest): TableGrantSpec[] {
   const name = domain.metadata.name;
-  const consumers = consumersOf(mesh, name);
+  const reads = new Set(consumersOf(mesh, name).flatMap((c) => c.datasets.map((t) => `${c.consumer.metadata.name}\u0000${t}`)));
+  const others = mesh.domains.map((d) => d.metadata.name).filter((d) => d !== name);
   const out: TableGrantSpec[] = [];
   const tables: { table: string; access: readonly Persona[] }[] = [
     ...(domain.spec.topics ?? []).map((t) => ({ table: bronzeTableName(t.name), access: [] as Persona[] })),
@@ -90,9 +102,7 @@ export function compileTableGrants(s: Settings, mesh: Mesh, domain: DomainManife
   ];
   for (const { table, access } of tables) {
     for (const p of READER_PERSONAS) out.push({ table, principal: s.personas[p], action: access.includes(p) ? "GRANT" : "REVOKE" });
-    for (const c of consumers) {
-      if (c.datasets.includes(table)) out.push({ table, principal: domainGroup(s, c.consumer.metadata.name), action: "GRANT" });
-    }
+    for (const other of others) out.push({ table, principal: domainGroup(s, other), action: reads.has(`${other}\u0000${table}`) ? "GRANT" : "REVOKE" });
   }
   // Two personas can map to one group: a GRANT wins over a REVOKE for the same principal and table.
   const granted = new Set(out.filter((g) => g.action === "GRANT").map((g) => `${g.table}\u0000${g.principal}`));

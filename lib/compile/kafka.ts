@@ -1,6 +1,6 @@
 import { MS_PER_DAY, parseDuration, type DomainManifest } from "../manifest";
 import { consumerGroupPrefix, kafkaPrincipal, resourceName, topicName } from "./naming";
-import { consumersOf, Mesh, topicMajor } from "./model";
+import { topicMajor } from "./model";
 import type { Settings } from "./settings";
 
 /** A Kafka topic to create. */
@@ -22,10 +22,10 @@ export interface TopicSpec {
 export interface AclSpec {
   readonly resourceName: string;
   readonly principal: string;
-  readonly resourceType: "Topic" | "Group" | "Cluster";
+  readonly resourceType: "Topic" | "Group";
   readonly resourceNameValue: string;
   readonly patternType: "Literal" | "Prefixed";
-  readonly operation: "Read" | "Write" | "Describe" | "IdempotentWrite";
+  readonly operation: "Create" | "Read" | "Write" | "Describe";
   readonly host: "*";
 }
 
@@ -69,34 +69,23 @@ function acl(domain: string, principal: string, resourceType: AclSpec["resourceT
 }
 
 /**
- * ACLs a domain's stack owns: its producers write its topics; its pipeline reads them under its own consumer-group
- * prefix; and every consumer domain that declared one of its topics reads that topic. The consumer's group ACL is
- * its own pipeline's, planned in its own stack.
+ * ACLs a domain's stack owns: its producers write its topics, and its pipeline reads them under its own consumer-group
+ * prefix. Nothing else: an idempotent producer needs WRITE on the topic, not IDEMPOTENT_WRITE on the cluster, from
+ * brokers 2.8 on (KIP-679, https://cwiki.apache.org/confluence/display/KAFKA/KIP-679%3A+Producer+will+enable+the+strongest+delivery+guarantee+by+default);
+ * and a domain that declares one of these topics in its `consumers` gets no read here, because no pipeline reads
+ * another domain's topic (bronze tables ingest the domain's own topics only; other domains read its tables).
  */
-export function compileAcls(s: Settings, mesh: Mesh, domain: DomainManifest, topics: readonly TopicSpec[] = compileTopics(s, domain)): AclSpec[] {
+export function compileAcls(s: Settings, domain: DomainManifest, topics: readonly TopicSpec[] = compileTopics(s, domain)): AclSpec[] {
   const name = domain.metadata.name;
-  const out: AclSpec[] = [];
+  if (topics.length === 0) return [];
   const producer = kafkaPrincipal(s, name, "producer");
   const pipeline = kafkaPrincipal(s, name, "pipeline");
-  const group = consumerGroupPrefix(s, name);
-  if (topics.length > 0) {
-    const prefix = `${name}.`;
-    out.push(acl(name, producer, "Topic", prefix, "Prefixed", "Write"));
-    out.push(acl(name, producer, "Topic", prefix, "Prefixed", "Describe"));
-    out.push(acl(name, producer, "Cluster", "kafka-cluster", "Literal", "IdempotentWrite"));
-    out.push(acl(name, pipeline, "Topic", prefix, "Prefixed", "Read"));
-    out.push(acl(name, pipeline, "Topic", prefix, "Prefixed", "Describe"));
-  }
-  const readsTopics = (domain.spec.consumers ?? []).some((c) => (c.topics ?? []).length > 0);
-  if (topics.length > 0 || readsTopics) out.push(acl(name, pipeline, "Group", group, "Prefixed", "Read"));
-  for (const c of consumersOf(mesh, name)) {
-    const reader = kafkaPrincipal(s, c.consumer.metadata.name, "pipeline");
-    for (const logical of c.topics) {
-      const t = topics.find((x) => x.logicalName === logical);
-      if (!t) throw new Error(`consumer ${c.consumer.metadata.name} reads unknown topic ${logical} of ${name} (validate first)`);
-      out.push(acl(name, reader, "Topic", t.name, "Literal", "Read"));
-      out.push(acl(name, reader, "Topic", t.name, "Literal", "Describe"));
-    }
-  }
-  return out;
+  const prefix = `${name}.`;
+  return [
+    acl(name, producer, "Topic", prefix, "Prefixed", "Write"),
+    acl(name, producer, "Topic", prefix, "Prefixed", "Describe"),
+    acl(name, pipeline, "Topic", prefix, "Prefixed", "Read"),
+    acl(name, pipeline, "Topic", prefix, "Prefixed", "Describe"),
+    acl(name, pipeline, "Group", consumerGroupPrefix(s, name), "Prefixed", "Read"),
+  ];
 }

@@ -34,7 +34,20 @@ export type KafkaRole = "producer" | "pipeline";
 
 /** Kafka principal of a domain's producing services or of its pipeline. */
 export function kafkaPrincipal(s: Settings, domain: string, role: KafkaRole): string {
-  return `User:${s.kafka.principalPrefix}${domain}-${role}`;
+  return `User:${kafkaUser(s, domain, role)}`;
+}
+
+/** The Kafka user name of a principal (the principal without `User:`), as its SCRAM credential is named. */
+export function kafkaUser(s: Settings, domain: string, role: KafkaRole): string {
+  return `${s.kafka.principalPrefix}${domain}-${role}`;
+}
+
+/**
+ * Databricks secret scope of a domain's Kafka credentials. One scope per domain: secret ACLs are per scope, so a
+ * shared scope would let every pipeline read every other domain's password.
+ */
+export function kafkaSecretScope(s: Settings, domain: string): string {
+  return `${s.kafka.secretScope}-${domain}`;
 }
 
 /** Consumer-group prefix of a domain's pipeline (Spark's `groupIdPrefix`, and a prefixed group ACL). */
@@ -96,7 +109,6 @@ export function governanceNames(catalog: string) {
   return {
     schema: `${catalog}.${GOVERNANCE_SCHEMA}`,
     tenantFilter: fq("tenant_filter"),
-    currentUserTenant: fq("current_user_tenant"),
     mask: (category: PersonalData["category"]) => fq(`mask_${category}`),
     tenantPrincipals: fq("tenant_principals"),
     gdprRegistry: fq("gdpr_registry"),

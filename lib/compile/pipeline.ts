@@ -1,21 +1,28 @@
 import { pipelineMode, type DomainManifest } from "../manifest";
 import { SUBJECT_SALT_KEY } from "./gdpr-jobs";
 import { domainPrincipal } from "./grants";
+import { compileKafkaCredentials, type KafkaCredentialsSpec } from "./kafka-credentials";
 import { codeDir, contractPath, domainGroup, domainJobName, governanceSqlPath, pipelineName, resourceName, schemaName } from "./naming";
 import type { Settings } from "./settings";
 
-/** Pipeline configuration keys the shared pipeline module reads. */
+/**
+ * Pipeline configuration keys the shared pipeline module reads. Secrets are named, never given: the configuration
+ * holds a scope and key, and the pipeline reads the value with dbutils.secrets.get. The `{{secrets/scope/key}}`
+ * substitution is documented for compute Spark properties named spark.* only
+ * (https://docs.databricks.com/aws/en/security/secrets/secrets-spark-conf-env-var), and serverless pipelines have
+ * no cluster configuration, so the pipeline would read the reference text itself: a wrong password, or worse, a
+ * wrong subject salt that silently matches no erased subject.
+ */
 export const CONFIG_KEYS = {
   contract: "lakemesh.contract",
   contractSha256: "lakemesh.contract_sha256",
   env: "lakemesh.env",
-  subjectSalt: "lakemesh.subject_salt",
-  kafkaSaslUsername: "lakemesh.kafka.sasl_username",
-  kafkaSaslPassword: "lakemesh.kafka.sasl_password",
+  subjectSaltScope: "lakemesh.subject_salt.secret_scope",
+  subjectSaltKey: "lakemesh.subject_salt.secret_key",
+  kafkaSecretScope: "lakemesh.kafka.secret_scope",
+  kafkaUsernameKey: "lakemesh.kafka.sasl_username_key",
+  kafkaPasswordKey: "lakemesh.kafka.sasl_password_key",
 } as const;
-
-/** A Databricks secret reference, resolved by the pipeline at run time; the value never enters configuration. */
-export const secretRef = (scope: string, key: string) => `{{secrets/${scope}/${key}}}`;
 
 /** The entry file of the shared pipeline module; its siblings are importable helpers. */
 export const PIPELINE_ENTRY = "lakemesh_pipeline.py";
@@ -57,8 +64,8 @@ export interface PipelineSpec {
   readonly permissions: readonly PipelinePermissionSpec[];
   readonly tags: Readonly<Record<string, string>>;
   readonly codeFiles: readonly CodeFileSpec[];
-  /** Configuration entries that reference secrets (subject salt, Kafka SASL credentials). */
-  readonly secretConfiguration: Readonly<Record<string, string>>;
+  /** Configuration entries naming the secrets the pipeline reads (subject salt, Kafka SASL credentials): scopes and keys, never values. */
+  readonly secretNames: Readonly<Record<string, string>>;
   readonly env: string;
 }
 
@@ -83,7 +90,7 @@ const CONTINUOUS_GOVERNANCE_SCHEDULE = "0 0 * * * ?";
  * The domain's Lakeflow pipeline and the job that runs it. `codeSources` are the shared pipeline module's files
  * (project-relative), uploaded per domain so a module change rolls out domain by domain.
  */
-export function compilePipeline(s: Settings, domain: DomainManifest, codeSources: readonly string[]): { pipeline: PipelineSpec; job: JobSpec } {
+export function compilePipeline(s: Settings, domain: DomainManifest, codeSources: readonly string[], kafka: KafkaCredentialsSpec | null = compileKafkaCredentials(s, domain)): { pipeline: PipelineSpec; job: JobSpec } {
   const d = domain.metadata.name;
   const dir = codeDir(s, d);
   const emails = [domain.metadata.owner.contact];
@@ -116,13 +123,11 @@ export function compilePipeline(s: Settings, domain: DomainManifest, codeSources
       tags,
       codeFiles,
       env: s.env,
-      secretConfiguration: {
-        [CONFIG_KEYS.subjectSalt]: secretRef(s.databricks.gdprSecretScope, SUBJECT_SALT_KEY),
-        ...(s.kafka.auth === "sasl-scram-sha512"
-          ? {
-              [CONFIG_KEYS.kafkaSaslUsername]: secretRef(s.kafka.secretScope, `${d}-pipeline-user`),
-              [CONFIG_KEYS.kafkaSaslPassword]: secretRef(s.kafka.secretScope, `${d}-pipeline-password`),
-            }
+      secretNames: {
+        [CONFIG_KEYS.subjectSaltScope]: s.databricks.gdprSecretScope,
+        [CONFIG_KEYS.subjectSaltKey]: SUBJECT_SALT_KEY,
+        ...(kafka
+          ? { [CONFIG_KEYS.kafkaSecretScope]: kafka.scope.name, [CONFIG_KEYS.kafkaUsernameKey]: kafka.scope.usernameKey, [CONFIG_KEYS.kafkaPasswordKey]: kafka.scope.passwordKey }
           : {}),
       },
     },

@@ -1,3 +1,4 @@
+import { stableJson } from "./json";
 import { governanceNames, pipelinesGroup } from "./naming";
 import { platformNames, type Category } from "./platform-names";
 import type { PersonaName, Settings } from "./settings";
@@ -38,6 +39,21 @@ export function platformOutputs(s: Settings, warehouseId: string): PlatformOutpu
     gmsUrl: s.datahub.gmsUrl,
     principals: { personas: { ...s.personas }, pipelinesGroup: pipelinesGroup(s) },
   };
+}
+
+/**
+ * Why a platform stack's output cannot be used by a domain stack with settings `s`, or undefined when it is the one
+ * `s` implies. Everything the platform exports but the warehouse id follows from the environment's settings (which
+ * every stack of the environment repeats), so a domain stack checks each output it reads against its own settings:
+ * a platform stack that names another catalog's row filter or masks (a wrong, or another organisation's, stack) is
+ * refused instead of being declared on the domain's tables.
+ */
+export function platformOutputMismatch(s: Settings, key: keyof PlatformOutputs, value: unknown): string | undefined {
+  if (key === "warehouseId") return undefined;
+  const expected = platformOutputs(s, "")[key];
+  if (stableJson(value) === stableJson(expected)) return undefined;
+  const shown = (v: unknown) => (JSON.stringify(v) ?? "undefined").slice(0, 200);
+  return `output "${key}" is ${shown(value)}, not ${shown(expected)} as lakemesh:catalog ${JSON.stringify(s.catalog)} and the environment's settings name it; a domain stack takes its catalog, row filter and masks only from its own environment's platform`;
 }
 
 /** Stack-name convention: `<env>-platform` holds the platform, `<env>-<domain>` one domain, `<env>` everything. */

@@ -1,9 +1,10 @@
 import { type DomainManifest } from "../manifest";
 import { domainPrincipal, mergeGrants, type GrantSpec } from "./grants";
 import { Mesh } from "./model";
-import { domainGroup, governanceNames, GOVERNANCE_SCHEMA, GOVERNANCE_TABLES, pipelinesGroup, platformPhysicalNames } from "./naming";
-import { CATEGORIES, type Category } from "./platform-names";
+import { domainGroup, GOVERNANCE_SCHEMA, GOVERNANCE_TABLES, pipelinesGroup, platformPhysicalNames } from "./naming";
+import { CATEGORIES } from "./platform-names";
 import { ownsAccountObjects, READER_PERSONAS, type Settings } from "./settings";
+import { rootFolder, type FolderSpec } from "./workspace";
 
 export interface TagPolicySpec {
   readonly resourceName: string;
@@ -21,20 +22,6 @@ export interface BucketSpec {
   readonly expireAfterDays: number | null;
   /** Noncurrent versions (if versioning is ever enabled) never outlive this: VACUUMed files must not linger. */
   readonly noncurrentDays: 7;
-}
-
-export interface AbacPolicySpec {
-  readonly resourceName: string;
-  readonly name: string;
-  readonly policyType: "POLICY_TYPE_ROW_FILTER" | "POLICY_TYPE_COLUMN_MASK";
-  readonly functionName: string;
-  /** Tag conditions on columns, with aliases. */
-  readonly matchColumns: readonly { readonly condition: string; readonly alias: string }[];
-  /** Column the mask applies to (masks only). */
-  readonly onColumn: string | null;
-  /** Aliases passed as further function arguments. */
-  readonly usings: readonly string[];
-  readonly exceptPrincipals: readonly string[];
 }
 
 /** A workload principal's membership of an account group (the groups the row filter and masks reveal to). */
@@ -74,18 +61,32 @@ export interface PlatformSpec {
   readonly memberships: readonly MembershipSpec[];
   readonly catalogGrants: readonly GrantSpec[];
   readonly governanceSchemaGrants: readonly GrantSpec[];
-  /** EXECUTE on each governance function. */
+  /** EXECUTE on the row filter and mask functions: only for whoever declares them on a table. */
   readonly functionGrants: readonly GrantSpec[];
   /** SELECT/MODIFY on governance tables, per table (short name). */
   readonly tableGrants: Readonly<Record<string, readonly GrantSpec[]>>;
   /** Non-authoritative grants on the metastore-wide system catalog (shared with other workspaces). */
   readonly systemGrants: readonly { readonly securable: "catalog" | "schema"; readonly name: string; readonly principal: string; readonly privileges: readonly string[] }[];
   readonly systemSchemas: readonly string[];
-  readonly abacPolicies: readonly AbacPolicySpec[];
   readonly protect: boolean;
+  /** The stack's workspace folder (pipeline code, contracts, GDPR notebooks below it): platform admins only. */
+  readonly folder: FolderSpec;
 }
 
 const sorted = (xs: Iterable<string>) => [...new Set(xs)].sort();
+
+/**
+ * What the GDPR jobs' service principal holds on each governance table: what notebooks/gdpr reads and writes
+ * (the access model's GDPR_TABLES, checked against these grants by lm-workload-privileges). The registry is written
+ * by the deployment, the tenant mapping by the platform team: the jobs only read them.
+ */
+export const GDPR_JOB_TABLE_PRIVILEGES: Readonly<Record<(typeof GOVERNANCE_TABLES)[number], readonly string[]>> = {
+  tenant_principals: ["SELECT"],
+  gdpr_registry: ["SELECT"],
+  gdpr_requests: ["MODIFY", "SELECT"],
+  erasure_suppression: ["MODIFY", "SELECT"],
+  audit_log: ["MODIFY"],
+};
 
 const grants = (entries: [string, string[]][]): GrantSpec[] => mergeGrants(entries.map(([principal, privileges]) => ({ principal, privileges })));
 
@@ -123,42 +124,11 @@ export function compileTagPolicies(mesh: Mesh): TagPolicySpec[] {
 
 export function compilePlatform(s: Settings, mesh: Mesh): PlatformSpec {
   const names = platformPhysicalNames(s);
-  const g = governanceNames(s.catalog);
   const p = s.personas;
   const domainGroups = mesh.domains.map((d) => domainGroup(s, d.metadata.name));
   const readers = READER_PERSONAS.map((x) => p[x]);
   const everyone = sorted([...readers, p.gdpr_officer, p.auditor, p.end_user, pipelinesGroup(s), ...domainGroups]);
   const tagPolicies = compileTagPolicies(mesh);
-  const exceptFromAbac = sorted([pipelinesGroup(s), p.gdpr_officer]);
-  const abacPolicies: AbacPolicySpec[] = s.abac
-    ? [
-        {
-          resourceName: "abac-tenant-row-filter",
-          name: "lakemesh_tenant_row_filter",
-          policyType: "POLICY_TYPE_ROW_FILTER",
-          functionName: g.tenantFilter,
-          matchColumns: [{ condition: "hasTag('tenant_key')", alias: "tenant_col" }],
-          onColumn: null,
-          usings: ["tenant_col"],
-          exceptPrincipals: exceptFromAbac,
-        },
-        ...CATEGORIES.map(
-          (c: Category): AbacPolicySpec => ({
-            resourceName: `abac-mask-${c}`,
-            name: `lakemesh_mask_${c}`,
-            policyType: "POLICY_TYPE_COLUMN_MASK",
-            functionName: g.mask(c),
-            matchColumns: [
-              { condition: `hasTagValue('pii', '${c}')`, alias: "pii_col" },
-              { condition: "hasTag('tenant_key')", alias: "tenant_col" },
-            ],
-            onColumn: "pii_col",
-            usings: ["tenant_col"],
-            exceptPrincipals: exceptFromAbac,
-          }),
-        ),
-      ]
-    : [];
   return {
     names,
     catalog: s.catalog,
@@ -184,13 +154,20 @@ export function compilePlatform(s: Settings, mesh: Mesh): PlatformSpec {
       [s.databricks.datahubServicePrincipal, ["BROWSE", "USE_CATALOG"]],
     ]),
     governanceSchemaGrants: grants([[p.platform_admin, ["ALL_PRIVILEGES"]], ...everyone.map((x): [string, string[]] => [x, ["USE_SCHEMA"]])]),
-    functionGrants: grants(everyone.map((x) => [x, ["EXECUTE"]])),
+    // EXECUTE is what it takes to declare a filter or mask on a table (the pipelines do, in their definitions);
+    // readers of a protected table are not asked for it ("To assign a function that adds row filters or column masks
+    // to a table, you must have the EXECUTE privilege on the function":
+    // https://docs.databricks.com/aws/en/data-governance/unity-catalog/filters-and-masks/manually-apply). Platform
+    // admins hold it through ALL_PRIVILEGES on the governance schema.
+    functionGrants: grants([[pipelinesGroup(s), ["EXECUTE"]]]),
     tableGrants: Object.fromEntries(
       GOVERNANCE_TABLES.map((t) => [
         t,
         grants([
           [p.platform_admin, ["ALL_PRIVILEGES"]],
-          [p.gdpr_officer, ["MODIFY", "SELECT"]],
+          // Officers read; only the GDPR jobs' principal writes, and only what its notebooks write.
+          [p.gdpr_officer, ["SELECT"]],
+          [s.databricks.gdprServicePrincipal, [...GDPR_JOB_TABLE_PRIVILEGES[t]]],
           [p.auditor, ["SELECT"]],
           // Ingest reads the suppression list; the row filter and masks read the tenant mapping as their owner.
           ...(t === "erasure_suppression" ? [[pipelinesGroup(s), ["SELECT"]] as [string, string[]]] : []),
@@ -203,7 +180,7 @@ export function compilePlatform(s: Settings, mesh: Mesh): PlatformSpec {
       { securable: "schema", name: "system.query", principal: p.auditor, privileges: ["SELECT", "USE_SCHEMA"] },
     ],
     systemSchemas: ["access", "query"],
-    abacPolicies,
     protect: s.protect,
+    folder: rootFolder(s),
   };
 }

@@ -12,8 +12,10 @@ export interface StackSettings {
   protect?: boolean;
   mode?: "single" | "platform" | "domain";
   domain?: string;
-  platformStack?: string;
-  abac?: boolean;
+  /**
+   * Removed: catalog-level ABAC row-filter and mask policies on tables that declare their own would make every query fail (MULTIPLE_FILTERS, MULTIPLE_MASKS). Kept so an old stack file gets this explanation.
+   */
+  abac?: false;
   aws: {
     region: string;
     accountId: string;
@@ -21,7 +23,10 @@ export interface StackSettings {
   };
   databricks: {
     host: string;
-    workspaceRoot: string;
+    /**
+     * Workspace folder of pipeline code, contracts, governance SQL and GDPR notebooks. Default /<prefix>/<env>.
+     */
+    workspaceRoot?: string;
     accountId: string;
     accountObjectsOwner: string;
     tagAssignerGroups?: Principal[];
@@ -47,6 +52,11 @@ export interface StackSettings {
     minInsyncReplicas: number;
     principalPrefix?: string;
     secretScope?: string;
+    /**
+     * How the SCRAM credentials of lakemesh's Kafka principals are created (kafka.auth sasl-scram-sha512): through the Kafka admin API (self-managed brokers), or as Secrets Manager secrets associated with an MSK cluster.
+     */
+    scramCredentials?: "kafka-api" | "msk";
+    mskClusterArn?: string;
   };
   personas: {
     platform_admin: Principal;
@@ -63,6 +73,9 @@ export interface StackSettings {
     namespace: string;
     gmsUrl: string;
     ingestionSchedule?: string;
+    /**
+     * Image of the ingestion CronJobs. Default acryldata/datahub-ingestion:<the server version of datahub.chartVersion>.
+     */
     ingestionImage?: string;
     secretName?: string;
     kafka?: "internal" | "platform";
@@ -70,4 +83,46 @@ export interface StackSettings {
     chartVersion?: string;
   };
   notificationEmails?: string[];
+  serving?: {
+    /**
+     * @minItems 1
+     * @maxItems 2000
+     */
+    tenants: string[];
+    workspaceId: string;
+    image: string;
+    replicas?: number;
+    maxReplicas?: number;
+    namespace?: string;
+    ingressNamespace?: string;
+    publicUrl: string;
+    rateLimitPerMinute?: number;
+    identity: {
+      issuer: string;
+      audience: string;
+      jwksUri: string;
+      /**
+       * @minItems 1
+       */
+      algorithms?: ("RS256" | "PS256" | "ES256" | "EdDSA")[];
+      tenantClaim?: string;
+      subjectClaim?: string;
+      rolesClaim?: string;
+      /**
+       * @minItems 1
+       */
+      clientAdminRoles?: string[];
+      /**
+       * @minItems 1
+       */
+      endUserRoles?: string[];
+    };
+    embedding: {
+      /**
+       * @minItems 1
+       */
+      approvedDomains: string[];
+      tokenMinting?: "federation" | "secret";
+    };
+  };
 }

@@ -2,6 +2,7 @@ import Ajv2020, { ErrorObject } from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import { schemaEnum, type Persona } from "../manifest";
 import settingsSchema from "./settings.schema.json";
+import { DATAHUB_APP_VERSIONS, DATAHUB_INGESTION_IMAGE } from "./datahub";
 import type { StackSettings } from "./settings.gen";
 
 export type { StackSettings } from "./settings.gen";
@@ -12,15 +13,23 @@ export type PersonaName = keyof StackSettings["personas"];
 /** Settings after the schema's defaults are applied. */
 export type Settings = StackSettings & {
   protect: boolean;
-  abac: boolean;
   mode: NonNullable<StackSettings["mode"]>;
   aws: StackSettings["aws"] & Required<Pick<StackSettings["aws"], "landingRetentionDays">>;
   databricks: StackSettings["databricks"] &
-    Required<Pick<StackSettings["databricks"], "pipelineDevelopment" | "warehouseSize" | "vacuumRetentionHours" | "gdprSecretScope" | "gdprRetentionSchedule">>;
-  kafka: StackSettings["kafka"] & Required<Pick<StackSettings["kafka"], "principalPrefix" | "secretScope">>;
+    Required<Pick<StackSettings["databricks"], "workspaceRoot" | "pipelineDevelopment" | "warehouseSize" | "vacuumRetentionHours" | "gdprSecretScope" | "gdprRetentionSchedule">>;
+  kafka: StackSettings["kafka"] & Required<Pick<StackSettings["kafka"], "principalPrefix" | "secretScope" | "scramCredentials">>;
   datahub: StackSettings["datahub"] &
     Required<Pick<StackSettings["datahub"], "ingestionSchedule" | "ingestionImage" | "secretName" | "kafka" | "prerequisitesChartVersion" | "chartVersion">>;
+  serving?: ServingSettings;
 };
+
+type Serving = NonNullable<StackSettings["serving"]>;
+/** The serving block after defaults. */
+export type ServingSettings = Serving &
+  Required<Pick<Serving, "replicas" | "maxReplicas" | "namespace" | "ingressNamespace" | "rateLimitPerMinute">> & {
+    identity: Serving["identity"] & Required<Pick<Serving["identity"], "algorithms" | "tenantClaim" | "subjectClaim" | "rolesClaim" | "clientAdminRoles" | "endUserRoles">>;
+    embedding: Serving["embedding"] & Required<Pick<Serving["embedding"], "tokenMinting">>;
+  };
 
 /** Pulumi secret config keys (namespace lakemesh). They never appear in a stack file in clear text. */
 export const SECRET_KEYS = {
@@ -34,11 +43,32 @@ export const SECRET_KEYS = {
   datahubDatabricksToken: "datahubDatabricksToken",
   /** Salt of subject hashes in the suppression list and the audit log. */
   subjectHashSalt: "subjectHashSalt",
+  /** Key (at least 32 bytes) the serving API seals page cursors with (lakemesh:serving). */
+  servingCursorKey: "servingCursorKey",
+  /** PEM private key (EC P-256) the serving API signs the tokens it exchanges for its tenant principals with. */
+  servingFederationKey: "servingFederationKey",
+  /** SCRAM password of DataHub's own Kafka user (datahub.kafka: platform with kafka.auth: sasl-scram-sha512). */
+  datahubKafkaPassword: "datahubKafkaPassword",
   /** Kubeconfig of the cluster DataHub runs on (optional: without it the ambient KUBECONFIG is used). */
   kubeconfig: "kubeconfig",
 } as const;
 
+/**
+ * Pulumi secret config keys per domain (`<key>-<domain>`, e.g. kafkaPipelinePassword-core-business), read by the stack
+ * that holds the domain when kafka.auth is sasl-scram-sha512.
+ */
+export const DOMAIN_SECRET_KEYS = {
+  /** SCRAM password of the domain pipeline's Kafka user; also stored in its Databricks secret scope for the pipeline. */
+  kafkaPipelinePassword: "kafkaPipelinePassword",
+  /** SCRAM password of the domain producers' Kafka user, for the services that write the domain's topics. */
+  kafkaProducerPassword: "kafkaProducerPassword",
+} as const;
+
+export const domainSecretKey = (key: keyof typeof DOMAIN_SECRET_KEYS, domain: string) => `${DOMAIN_SECRET_KEYS[key]}-${domain}`;
+
 export const CONFIG_NAMESPACE = "lakemesh";
+
+const APPLICATION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** A stack config problem, as one line: `<where>: lakemesh:<key>: <what is wrong>; <what is allowed>`. */
 export class SettingsError extends Error {}
@@ -61,7 +91,15 @@ function schemaAt(pointer: string): JsonSchema {
   return s;
 }
 
-function describe(where: string, e: ErrorObject): string {
+/** The value at a JSON pointer of the settings (ajv reports `data` only in verbose mode). */
+function valueAt(raw: unknown, pointer: string): unknown {
+  return pointer
+    .split("/")
+    .filter(Boolean)
+    .reduce<unknown>((v, seg) => (v && typeof v === "object" ? (v as Record<string, unknown>)[seg.replace(/~1/g, "/").replace(/~0/g, "~")] : undefined), raw);
+}
+
+function describe(where: string, e: ErrorObject, raw: unknown): string {
   const segs = e.instancePath.split("/").filter(Boolean);
   if (e.keyword === "required") {
     const field = String((e.params as { missingProperty: string }).missingProperty);
@@ -74,15 +112,28 @@ function describe(where: string, e: ErrorObject): string {
     return `${where}: ${CONFIG_NAMESPACE}:${[...segs, field].join(".")}: unknown config key; keys allowed here: ${Object.keys((e.parentSchema?.properties ?? {}) as object).join(", ")}`;
   }
   const allowed = (schemaAt(e.instancePath)["x-allowed"] as string | undefined) ?? e.message ?? "see the settings schema";
-  const shown = JSON.stringify(e.data);
+  const shown = JSON.stringify(valueAt(raw, e.instancePath));
   return `${where}: ${CONFIG_NAMESPACE}:${segs.join(".")}: ${shown && shown.length > 60 ? shown.slice(0, 60) + "..." : shown} is not allowed; ${allowed}`;
 }
+
+/**
+ * Keys that were settings once and are refused now, with why. `platformStack` let a domain stack file read its
+ * platform (catalog, row filter, masks) from any stack, another organisation's included, and the offline plan mocked
+ * whatever it named: a domain stack now always reads `<its org>/<its project>/<env>-platform` (issue 15, item 8).
+ */
+const REMOVED_KEYS: Readonly<Record<string, string>> = {
+  platformStack:
+    "no longer a setting: a domain stack always reads the platform stack <org>/<project>/<env>-platform of its own Pulumi organisation and project, so a stack file cannot point it at another platform's row filter and masks; remove the key",
+};
 
 /**
  * Reads and validates the lakemesh:* stack config. `get` returns a key's value (parsed JSON for structured values),
  * or undefined when the key is not set. `where` names the config file in errors.
  */
 export function readSettings(get: (key: string) => unknown, where: string): Settings {
+  for (const [key, why] of Object.entries(REMOVED_KEYS)) {
+    if (get(key) !== undefined) throw new SettingsError(`${where}: ${CONFIG_NAMESPACE}:${key}: ${why}`);
+  }
   const raw: Record<string, unknown> = {};
   for (const key of Object.keys(settingsSchema.properties)) {
     const v = get(key);
@@ -90,20 +141,40 @@ export function readSettings(get: (key: string) => unknown, where: string): Sett
   }
   if (!validate(raw)) {
     const first = [...(validate.errors ?? [])].sort((a, b) => (a.instancePath < b.instancePath ? -1 : 1))[0];
-    throw new SettingsError(describe(where, first));
+    throw new SettingsError(describe(where, first, raw));
   }
   const s = raw as Settings;
+  // Only workspace admins can create objects in the workspace root, so a folder there is admins' until lakemesh
+  // grants more (https://docs.databricks.com/security/access-control/workspace-acl.html#folder-permissions).
+  s.databricks.workspaceRoot ??= `/${s.prefix}/${s.env}`;
   const fail = (key: string, msg: string) => {
     throw new SettingsError(`${where}: ${CONFIG_NAMESPACE}:${key}: ${msg}`);
   };
   if (s.kafka.minInsyncReplicas > s.kafka.replicationFactor) fail("kafka.minInsyncReplicas", `${s.kafka.minInsyncReplicas} is above the replication factor ${s.kafka.replicationFactor}; at most the replication factor`);
   if (s.kafka.replicationFactor > 1 && s.kafka.minInsyncReplicas >= s.kafka.replicationFactor) fail("kafka.minInsyncReplicas", `${s.kafka.minInsyncReplicas} leaves no replica to lose; below the replication factor ${s.kafka.replicationFactor}`);
   if (s.kafka.auth === "sasl-scram-sha512" && !s.kafka.saslUsername) fail("kafka.saslUsername", "missing config key; required when kafka.auth is sasl-scram-sha512");
+  if (s.kafka.scramCredentials === "msk" && !s.kafka.mskClusterArn) fail("kafka.mskClusterArn", "missing config key; required when kafka.scramCredentials is msk");
+  if (s.kafka.scramCredentials === "msk" && s.kafka.mskClusterArn && s.kafka.mskClusterArn.split(":")[4] !== s.aws.accountId) {
+    fail("kafka.mskClusterArn", `is in account ${s.kafka.mskClusterArn.split(":")[4]}; the stack's AWS account is ${s.aws.accountId}`);
+  }
+  // The ingestion CLI speaks the server's API: pin it to the server the chart installs.
+  const server = DATAHUB_APP_VERSIONS[s.datahub.chartVersion];
+  if (!server) fail("datahub.chartVersion", `${s.datahub.chartVersion} has no known DataHub server version; one of ${Object.keys(DATAHUB_APP_VERSIONS).join(", ")} (a new chart needs its appVersion in DATAHUB_APP_VERSIONS, lib/compile/datahub.ts)`);
+  s.datahub.ingestionImage ??= `${DATAHUB_INGESTION_IMAGE}:${server}`;
+  if (s.datahub.ingestionImage.split(":").pop() !== server) {
+    fail("datahub.ingestionImage", `${s.datahub.ingestionImage} is not the DataHub server's version ${server} (chart ${s.datahub.chartVersion}); use the tag ${server}`);
+  }
   if (s.mode === "domain" && !s.domain) fail("domain", "missing config key; required when mode is domain");
   if (s.mode !== "domain" && s.domain) fail("domain", `set while mode is ${s.mode}; only with mode: domain`);
-  if (s.mode !== "domain" && s.platformStack) fail("platformStack", `set while mode is ${s.mode}; only with mode: domain`);
   if (s.databricks.tagAssignerGroups && s.databricks.accountObjectsOwner !== s.env) {
     fail("databricks.tagAssignerGroups", `set while environment ${s.env} does not own the account-level objects (databricks.accountObjectsOwner is ${s.databricks.accountObjectsOwner}); only on the owning environment's stacks`);
+  }
+  if (s.serving) {
+    if (s.serving.maxReplicas! < s.serving.replicas!) fail("serving.maxReplicas", `${s.serving.maxReplicas} is below serving.replicas ${s.serving.replicas}; at least the minimum`);
+    // The tenant principals join these personas' groups to get their grants; a service principal has no members.
+    for (const p of ["api_service", "bi_service"] as const) {
+      if (APPLICATION_ID.test(s.personas[p])) fail(`personas.${p}`, `${s.personas[p]} is a service principal; with serving, an account group the tenant principals join`);
+    }
   }
   return s;
 }

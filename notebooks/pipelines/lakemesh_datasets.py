@@ -9,9 +9,71 @@ from pyspark.sql import functions as F
 import lakemesh_contract as lc
 import lakemesh_dq as dq
 
-SALT_CONF = "lakemesh.subject_salt"
-SASL_USER_CONF = "lakemesh.kafka.sasl_username"
-SASL_PASSWORD_CONF = "lakemesh.kafka.sasl_password"
+# Secrets are named in the pipeline configuration (scope and key) and read with dbutils.secrets.get. A
+# {{secrets/scope/key}} reference is substituted only in compute Spark properties named spark.*
+# (https://docs.databricks.com/aws/en/security/secrets/secrets-spark-conf-env-var); serverless pipelines have no
+# cluster configuration, so such a value would reach this code as its literal text.
+SALT_SCOPE_CONF = "lakemesh.subject_salt.secret_scope"
+SALT_KEY_CONF = "lakemesh.subject_salt.secret_key"
+KAFKA_SCOPE_CONF = "lakemesh.kafka.secret_scope"
+SASL_USER_KEY_CONF = "lakemesh.kafka.sasl_username_key"
+SASL_PASSWORD_KEY_CONF = "lakemesh.kafka.sasl_password_key"
+# Local runs only (open-source Spark has no secret scopes): the salt itself.
+LOCAL_SALT_CONF = "lakemesh.local.subject_salt"
+SECRET_REFERENCE = "{{secrets/"
+
+# Databricks runtimes ship a shaded Kafka client: its JAAS login modules live under kafkashaded., and the plain class
+# name fails with "No LoginModule found" (https://docs.databricks.com/aws/en/connect/streaming/kafka/authentication).
+# Open-source Spark uses the plain client.
+SCRAM_LOGIN_MODULE = {True: "kafkashaded.org.apache.kafka.common.security.scram.ScramLoginModule", False: "org.apache.kafka.common.security.scram.ScramLoginModule"}
+
+
+def conf(spark: SparkSession, key: str) -> str | None:
+    """A pipeline configuration value; a secret reference left unresolved is refused, whatever the key."""
+    value = spark.conf.get(key, None)
+    if value is not None and SECRET_REFERENCE in value:
+        shown = value.split("}}")[0] + "}}"
+        raise lc.ContractError(f"{key} holds a secret reference ({shown}), which pipelines do not resolve; name the secret's scope and key in the configuration instead")
+    return value or None
+
+
+def _dbutils(spark: SparkSession):
+    """Databricks utilities: the runtime's module on Databricks (serverless pipelines included)."""
+    try:
+        from databricks.sdk.runtime import dbutils  # type: ignore[import-not-found]
+
+        return dbutils
+    except ImportError:
+        pass
+    try:
+        from pyspark.dbutils import DBUtils  # type: ignore[import-not-found]
+
+        return DBUtils(spark)
+    except ImportError as e:
+        raise lc.ContractError("Databricks secrets can only be read on Databricks (no dbutils here)") from e
+
+
+def secret(spark: SparkSession, scope_conf: str, key_conf: str, what: str, dbutils=None) -> str:
+    """The secret the configuration names (scope and key), read with dbutils.secrets.get; empty or unresolved values fail."""
+    scope, key = conf(spark, scope_conf), conf(spark, key_conf)
+    if not scope or not key:
+        raise lc.ContractError(f"the pipeline configuration must name the {what} secret: {scope_conf} and {key_conf}")
+    value = (dbutils or _dbutils(spark)).secrets.get(scope=scope, key=key)
+    if not value:
+        raise lc.ContractError(f"secret {scope}/{key} ({what}) is empty")
+    if value.startswith(SECRET_REFERENCE):
+        raise lc.ContractError(f"secret {scope}/{key} ({what}) holds a secret reference, not a value")
+    return value
+
+
+def subject_salt(spark: SparkSession, native: bool = dq.NATIVE, dbutils=None) -> str:
+    """The subject-hash salt: from the secret scope on Databricks; from lakemesh.local.subject_salt on local runs only."""
+    if native:
+        return secret(spark, SALT_SCOPE_CONF, SALT_KEY_CONF, "subject salt", dbutils)
+    salt = conf(spark, LOCAL_SALT_CONF)
+    if not salt:
+        raise lc.ContractError(f"local runs take the salt from {LOCAL_SALT_CONF}: erased subjects could not be suppressed without it")
+    return salt
 
 
 def subject_hash(salt: str, tenant: Column, subject: Column) -> Column:
@@ -23,7 +85,7 @@ def _jaas_quote(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def kafka_options(spark: SparkSession, contract: lc.Contract, topic: str) -> dict[str, str]:
+def kafka_options(spark: SparkSession, contract: lc.Contract, topic: str, native: bool = dq.NATIVE, dbutils=None) -> dict[str, str]:
     k = contract.raw["kafka"]
     local = spark.conf.get(lc.LOCAL_BOOTSTRAP_CONF, None)
     opts = {
@@ -38,12 +100,11 @@ def kafka_options(spark: SparkSession, contract: lc.Contract, topic: str) -> dic
         opts["kafka.default.api.timeout.ms"] = timeout
         opts["kafka.request.timeout.ms"] = timeout
     if local is None and k["securityProtocol"] == "SASL_SSL":
-        user, password = spark.conf.get(SASL_USER_CONF, None), spark.conf.get(SASL_PASSWORD_CONF, None)
-        if not user or not password:
-            raise lc.ContractError(f"SASL_SSL needs {SASL_USER_CONF} and {SASL_PASSWORD_CONF} in the pipeline configuration (secret references)")
+        user = secret(spark, KAFKA_SCOPE_CONF, SASL_USER_KEY_CONF, "Kafka user", dbutils)
+        password = secret(spark, KAFKA_SCOPE_CONF, SASL_PASSWORD_KEY_CONF, "Kafka password", dbutils)
         opts["kafka.security.protocol"] = "SASL_SSL"
         opts["kafka.sasl.mechanism"] = k["saslMechanism"]
-        opts["kafka.sasl.jaas.config"] = f"org.apache.kafka.common.security.scram.ScramLoginModule required username={_jaas_quote(user)} password={_jaas_quote(password)};"
+        opts["kafka.sasl.jaas.config"] = f"{SCRAM_LOGIN_MODULE[native]} required username={_jaas_quote(user)} password={_jaas_quote(password)};"
     return opts
 
 
@@ -51,9 +112,8 @@ def bronze_query(spark: SparkSession, contract: lc.Contract, ds: dict[str, Any])
     src = ds["source"]
     tenant_field, subject_field = src["tenantField"], src["subjectField"]
     suppression = contract.local_table(contract.raw["governance"]["erasureSuppression"])
-    salt = spark.conf.get(SALT_CONF, None)
-    if subject_field and not salt:
-        raise lc.ContractError(f"the pipeline configuration has no {SALT_CONF}: erased subjects could not be suppressed")
+    # Read when the dataset is declared, so a missing or unresolved salt stops the update before any event lands.
+    salt = subject_salt(spark) if subject_field else None
 
     def query() -> DataFrame:
         raw = spark.readStream.format("kafka").options(**kafka_options(spark, contract, src["topic"])).load()

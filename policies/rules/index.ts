@@ -1,5 +1,6 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { policy as accountObjectsSingleOwner } from "./access/lm-account-objects-single-owner";
+import { policy as personasReadOnly } from "./access/lm-personas-read-only";
 import { policy as tenantIsolation } from "./access/lm-tenant-isolation";
 import { policy as workloadPrivileges } from "./access/lm-workload-privileges";
 import { policy as awsBucketPublicAccessBlock } from "./aws/lm-aws-bucket-public-access-block";
@@ -9,8 +10,12 @@ import { policy as awsKmsRotation } from "./aws/lm-aws-kms-rotation";
 import { policy as ucAllPrivilegesAdminOnly } from "./catalog/lm-uc-all-privileges-admin-only";
 import { policy as ucCatalogIsolated } from "./catalog/lm-uc-catalog-isolated";
 import { policy as ucNoBroadGrants } from "./catalog/lm-uc-no-broad-grants";
+import { policy as ucOneFilterMechanism } from "./catalog/lm-uc-one-filter-mechanism";
 import { policy as ucOneGrantsPerSecurable } from "./catalog/lm-uc-one-grants-per-securable";
+import { policy as ucTableGrantsAuthoritative } from "./catalog/lm-uc-table-grants-authoritative";
+import { policy as ucPolicyFunctions } from "./catalog/lm-uc-policy-functions";
 import { policy as ucTenantFilterAndMasks } from "./catalog/lm-uc-tenant-filter-and-masks";
+import { policy as datahubNoQueryText } from "./gdpr/lm-datahub-no-query-text";
 import { policy as gdprErasureSurvival } from "./gdpr/lm-gdpr-erasure-survival";
 import { policy as gdprJobs } from "./gdpr/lm-gdpr-jobs";
 import { policy as gdprRegistryComplete } from "./gdpr/lm-gdpr-registry-complete";
@@ -27,11 +32,18 @@ import { policy as personalColumnClassified } from "./manifest/lm-personal-colum
 import { policy as tenantKeyPresent } from "./manifest/lm-tenant-key-present";
 import { policy as prodProtectDataStores } from "./safety/lm-prod-protect-data-stores";
 import { policy as datahubRecipeEnvRefs } from "./secrets/lm-datahub-recipe-env-refs";
+import { policy as pipelineSecretsByName } from "./secrets/lm-pipeline-secrets-by-name";
 import { policy as secretsNotPlaintext } from "./secrets/lm-secrets-not-plaintext";
+import { policy as aibiDatasetExternalValue } from "./serving/lm-aibi-dataset-external-value";
+import { policy as aibiEmbeddingApprovedDomains } from "./serving/lm-aibi-embedding-approved-domains";
+import { policy as servingPodHardened } from "./serving/lm-serving-pod-hardened";
+import { policy as servingProdAvailability } from "./serving/lm-serving-prod-availability";
+import { policy as workspaceCodeProtected } from "./workspace/lm-workspace-code-protected";
 
 /** Every rule of the lakemesh policy pack, one per file under rules/<area>/; its id is the file name. */
 export const allRules: readonly (ResourceValidationPolicy | StackValidationPolicy)[] = [
   accountObjectsSingleOwner,
+  personasReadOnly,
   tenantIsolation,
   workloadPrivileges,
   awsBucketPublicAccessBlock,
@@ -41,8 +53,12 @@ export const allRules: readonly (ResourceValidationPolicy | StackValidationPolic
   ucAllPrivilegesAdminOnly,
   ucCatalogIsolated,
   ucNoBroadGrants,
+  ucOneFilterMechanism,
   ucOneGrantsPerSecurable,
+  ucTableGrantsAuthoritative,
+  ucPolicyFunctions,
   ucTenantFilterAndMasks,
+  datahubNoQueryText,
   gdprErasureSurvival,
   gdprJobs,
   gdprRegistryComplete,
@@ -59,5 +75,11 @@ export const allRules: readonly (ResourceValidationPolicy | StackValidationPolic
   tenantKeyPresent,
   prodProtectDataStores,
   datahubRecipeEnvRefs,
+  pipelineSecretsByName,
   secretsNotPlaintext,
+  aibiDatasetExternalValue,
+  aibiEmbeddingApprovedDomains,
+  servingPodHardened,
+  servingProdAvailability,
+  workspaceCodeProtected,
 ];

@@ -219,7 +219,7 @@ def spec(plan: Path, domains: list[str], name: str = "lakemesh_local", conf: dic
             "lakemesh.contract": ",".join(str(p.resolve()) for p in c.values()),
             "lakemesh.local.catalog": "spark_catalog",
             "lakemesh.local.kafka_bootstrap": spark_local.kafka_bootstrap(),
-            "lakemesh.subject_salt": SALT,
+            "lakemesh.local.subject_salt": SALT,
         },
         # SDP takes globs relative to the spec's folder only.
         "libraries": [{"glob": {"include": os.path.relpath(PIPELINE_DIR / "lakemesh_pipeline.py", out)}}],

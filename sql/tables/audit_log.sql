@@ -12,4 +12,4 @@ CREATE TABLE IF NOT EXISTS {{table}} (
 )
 COMMENT 'lakemesh: GDPR audit log (append-only, no raw identifiers)'
 CLUSTER BY (event_time)
-TBLPROPERTIES ('delta.appendOnly' = 'true')
+TBLPROPERTIES ('lakemesh.schema_version' = '1', 'delta.appendOnly' = 'true')

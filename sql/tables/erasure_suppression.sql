@@ -7,3 +7,4 @@ CREATE TABLE IF NOT EXISTS {{table}} (
 )
 COMMENT 'lakemesh: erased subjects (salted hashes)'
 CLUSTER BY (tenant_id)
+TBLPROPERTIES ('lakemesh.schema_version' = '1')

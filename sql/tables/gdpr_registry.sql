@@ -13,3 +13,4 @@ CREATE TABLE IF NOT EXISTS {{table}} (
   registry_sha256 STRING NOT NULL COMMENT 'Hash of the registry this row was written with.'
 )
 COMMENT 'lakemesh: GDPR registry compiled from the domain manifests'
+TBLPROPERTIES ('lakemesh.schema_version' = '1')

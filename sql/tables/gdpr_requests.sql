@@ -10,3 +10,4 @@ CREATE TABLE IF NOT EXISTS {{table}} (
 )
 COMMENT 'lakemesh: GDPR requests (no raw subject ids)'
 CLUSTER BY (tenant_id)
+TBLPROPERTIES ('lakemesh.schema_version' = '1')

@@ -1,5 +1,5 @@
 -- Which principals (users, service principals or groups) belong to which tenant, and as what.
--- Read by tenant_filter, current_user_tenant and the mask functions. Maintained by the platform team.
+-- Read by tenant_filter and the mask functions. Maintained by the platform team.
 CREATE TABLE IF NOT EXISTS {{table}} (
   tenant_id STRING NOT NULL COMMENT 'Tenant.',
   principal STRING NOT NULL COMMENT 'User name, service principal application id, or account group.',
@@ -8,4 +8,4 @@ CREATE TABLE IF NOT EXISTS {{table}} (
 )
 COMMENT 'lakemesh: principals mapped to tenants'
 CLUSTER BY (tenant_id)
-TBLPROPERTIES ('delta.enableDeletionVectors' = 'true')
+TBLPROPERTIES ('lakemesh.schema_version' = '1', 'delta.enableDeletionVectors' = 'true')

@@ -62,11 +62,19 @@ describe("workspace ACLs, Kafka ACLs and governed tags in the model", () => {
 describe("what filter and mask functions reveal, read from their SQL", () => {
   it("reads the literal groups and the tenant mapping of the row filter", () => {
     const sql = "RETURN is_account_group_member('admins') OR is_account_group_member('o''brien')\n  OR EXISTS (SELECT 1 FROM c.governance.tenant_principals AS tp WHERE tp.tenant_id = row_tenant AND is_account_group_member(tp.principal))";
-    expect(functionSemantics("f", sql)).toEqual({ name: "f", revealsTo: ["admins", "o'brien"], tenantMapped: { role: null } });
+    expect(functionSemantics("f", sql)).toEqual({ name: "f", revealsTo: ["admins", "o'brien"], tenantMapped: { role: null, exclusive: false } });
+  });
+  it("reads whether the mapping is honoured only for a principal mapped to one tenant (issue 15, item 11)", () => {
+    const exclusive =
+      "RETURN (EXISTS (SELECT 1 FROM c.governance.tenant_principals AS tp WHERE tp.tenant_id = row_tenant AND (tp.principal = current_user() OR is_account_group_member(tp.principal)))" +
+      " AND NOT EXISTS (SELECT 1 FROM c.governance.tenant_principals AS other WHERE other.tenant_id <> row_tenant AND (other.principal = current_user() OR is_account_group_member(other.principal))))";
+    expect(functionSemantics("f", exclusive).tenantMapped).toEqual({ role: null, exclusive: true });
+    // A NOT EXISTS over anything else (here: the same tenant) does not make the mapping exclusive.
+    expect(functionSemantics("f", exclusive.replace("other.tenant_id <> row_tenant", "other.tenant_id = row_tenant")).tenantMapped).toEqual({ role: null, exclusive: false });
   });
   it("reads the role a mask reveals to in the row's tenant, and ignores comments", () => {
     const sql = "-- is_account_group_member('commented')\nRETURN CASE WHEN is_account_group_member('gdpr') THEN value WHEN EXISTS (SELECT 1 FROM tenant_principals tp WHERE tp.role = 'client_admin') THEN value ELSE '***' END";
-    expect(functionSemantics("m", sql)).toEqual({ name: "m", revealsTo: ["gdpr"], tenantMapped: { role: "client_admin" } });
+    expect(functionSemantics("m", sql)).toEqual({ name: "m", revealsTo: ["gdpr"], tenantMapped: { role: "client_admin", exclusive: false } });
   });
   it("finds the function of a ROW FILTER clause", () => {
     expect(rowFilterFunction("ROW FILTER `c`.`governance`.`tenant_filter` ON (`tenant_id`)")).toBe("c.governance.tenant_filter");

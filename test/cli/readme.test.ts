@@ -29,8 +29,10 @@ test("every npm script the README mentions exists", () => {
 });
 
 test("every secret key the README documents is one the program reads, and the other way round", () => {
-  const { SECRET_KEYS } = jest.requireActual("../../lib/compile") as typeof import("../../lib/compile");
+  const { SECRET_KEYS, DOMAIN_SECRET_KEYS } = jest.requireActual("../../lib/compile") as typeof import("../../lib/compile");
   const section = readme.split("pulumi config set --secret")[1].split("\n## ")[0];
   const documented = [...section.matchAll(/`([a-zA-Z]+)`/g)].map((m) => m[1]).filter((k) => /^[a-z]+[A-Z]/.test(k) || k === "kubeconfig");
   expect(documented.filter((k) => !k.includes(".")).sort()).toEqual(Object.values(SECRET_KEYS).sort());
+  // Per-domain keys are documented as <key>-<domain>.
+  expect([...section.matchAll(/`([a-zA-Z]+)-<domain>`/g)].map((m) => m[1]).sort()).toEqual(Object.values(DOMAIN_SECRET_KEYS).sort());
 });

@@ -16,11 +16,11 @@ describe("compileGdprJobs", () => {
 
   it("plans one job per kind, named from the stack, each running its own notebook", () => {
     expect(prod.jobs.map((j) => [j.kind, j.name, j.notebook.source, j.notebook.path])).toEqual([
-      ["subject-access", "lakemesh-prod-gdpr-subject-access", "notebooks/gdpr/subject_access.py", "/Shared/lakemesh/prod/gdpr/subject_access"],
-      ["erasure", "lakemesh-prod-gdpr-erasure", "notebooks/gdpr/erasure.py", "/Shared/lakemesh/prod/gdpr/erasure"],
-      ["retention", "lakemesh-prod-gdpr-retention", "notebooks/gdpr/retention.py", "/Shared/lakemesh/prod/gdpr/retention"],
+      ["subject-access", "lakemesh-prod-gdpr-subject-access", "notebooks/gdpr/subject_access.py", "/lakemesh/prod/gdpr/subject_access"],
+      ["erasure", "lakemesh-prod-gdpr-erasure", "notebooks/gdpr/erasure.py", "/lakemesh/prod/gdpr/erasure"],
+      ["retention", "lakemesh-prod-gdpr-retention", "notebooks/gdpr/retention.py", "/lakemesh/prod/gdpr/retention"],
     ]);
-    expect(prod.module).toEqual({ resourceName: "gdpr-module", source: "notebooks/gdpr/lakemesh_gdpr.py", path: "/Shared/lakemesh/prod/gdpr/lakemesh_gdpr.py" });
+    expect(prod.module).toEqual({ resourceName: "gdpr-module", source: "notebooks/gdpr/lakemesh_gdpr.py", path: "/lakemesh/prod/gdpr/lakemesh_gdpr.py" });
     for (const f of [prod.module.source, ...prod.jobs.map((j) => j.notebook.source)]) expect(fs.existsSync(path.join(ROOT, f))).toBe(true);
   });
 

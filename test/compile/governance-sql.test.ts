@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { compileDomain, compileGovernanceObjects, compileRegistry, compileRegistryRows, compileContract, platformNames, renderDomainArtifacts } from "../../lib/compile";
+import { compileDomain, compileGovernanceObjects, compileRegistry, compileRegistryRows, compileContract, compileTableMigration, GOVERNANCE_TABLE_HISTORY, platformNames, renderDomainArtifacts, type TableMigration } from "../../lib/compile";
 import { renderTemplate, trusted, qualified, SqlIdentifierError, principalLiteral, tagLiteral, ident } from "../../lib/sql";
 import { shippedMesh, stackSettings } from "../helpers/settings";
 
@@ -18,9 +18,9 @@ describe("governance SQL", () => {
     expect(text).toBe(fs.readFileSync(file, "utf8"));
   });
 
-  it("covers every function and table: tenant_filter, current_user_tenant, ten masks, five tables", () => {
+  it("covers every function and table: tenant_filter, ten masks, five tables (nothing unused, such as a current_user_tenant)", () => {
     expect(objects.map((o) => o.name.split(".").pop()).sort()).toEqual([
-      "audit_log", "current_user_tenant", "erasure_suppression", "gdpr_registry", "gdpr_requests",
+      "audit_log", "erasure_suppression", "gdpr_registry", "gdpr_requests",
       "mask_address", "mask_date_of_birth", "mask_email", "mask_financial", "mask_free_text", "mask_identifier",
       "mask_name", "mask_national_id", "mask_online_identifier", "mask_phone", "tenant_filter", "tenant_principals",
     ]);
@@ -30,8 +30,16 @@ describe("governance SQL", () => {
     }
   });
 
+  it("identifies the caller with session_user() in every function, never current_user()", () => {
+    const fns = objects.filter((o) => o.kind === "function");
+    for (const o of fns) {
+      expect(o.create[0].sql).toContain("session_user()");
+      expect(o.create[0].sql).not.toMatch(/current_user/i);
+    }
+  });
+
   it("makes the audit log append-only", () => {
-    expect(objects.find((o) => o.name.endsWith(".audit_log"))!.create[0].sql).toContain("TBLPROPERTIES ('delta.appendOnly' = 'true')");
+    expect(objects.find((o) => o.name.endsWith(".audit_log"))!.create[0].sql).toContain("TBLPROPERTIES ('lakemesh.schema_version' = '1', 'delta.appendOnly' = 'true')");
   });
 
   it("binds every registry value as a parameter", () => {
@@ -93,5 +101,53 @@ describe("SQL helpers refuse what they cannot make safe", () => {
     expect(renderTemplate("-- doc\nSELECT {{a}} FROM {{b}}", { a: trusted("1"), b: ident("t") })).toBe("SELECT 1 FROM `t`");
     expect(() => renderTemplate("SELECT {{a}}", {})).toThrow("template placeholder {{a}} has no value");
     expect(() => renderTemplate("SELECT 1", { a: trusted("1") })).toThrow("values not used by the template: a");
+  });
+});
+
+describe("governance table migrations (compile)", () => {
+  const render = (short: string) => objects.find((o) => o.name.endsWith(`.${short}`))!.create[0].sql;
+  const history = GOVERNANCE_TABLE_HISTORY.erasure_suppression as { baseline: string[]; migrations: TableMigration[] };
+  const withMigration = (migrations: TableMigration[], f: () => void) => {
+    const saved = history.migrations;
+    history.migrations = migrations;
+    try {
+      f();
+    } finally {
+      history.migrations = saved;
+    }
+  };
+  const added = (sql: string, line: string, version = 2) =>
+    sql.replace("\n)", `,\n  ${line}\n)`).replace("'lakemesh.schema_version' = '1'", `'lakemesh.schema_version' = '${version}'`);
+
+  it("plans every shipped table at its template's version, with the version recorded in the table", () => {
+    for (const o of objects.filter((x) => x.kind === "table")) {
+      expect(o.migration).toMatchObject({ version: 1, steps: [] });
+      expect(o.create[0].sql).toContain("'lakemesh.schema_version' = '1'");
+    }
+  });
+
+  it("refuses a template changed without a migration, so existing tables are never silently left behind", () => {
+    const sql = added(render("erasure_suppression"), "region STRING COMMENT 'Region.'", 1);
+    expect(() => compileTableMigration("c.governance.erasure_suppression", "erasure_suppression", sql)).toThrow(
+      "sql/tables/erasure_suppression.sql: columns tenant_id, subject_hash, request_id, suppressed_at, region are not the first release plus the migrations (tenant_id, subject_hash, request_id, suppressed_at); add new columns at the end and a migration in lib/compile/governance-migrations.ts that adds them, so existing tables get them too",
+    );
+  });
+
+  it("accepts a column added at the end with its migration, and renders the migration's DDL", () => {
+    withMigration([{ version: 2, description: "Region of the tenant.", addColumns: [{ name: "region", type: "STRING", comment: "Region." }] }], () => {
+      const m = compileTableMigration("c.governance.erasure_suppression", "erasure_suppression", added(render("erasure_suppression"), "region STRING COMMENT 'Region.'"));
+      expect(m).toEqual({ table: "`c`.`governance`.`erasure_suppression`", version: 2, steps: [{ version: 2, columns: [{ name: "region", ddl: "`region` STRING COMMENT 'Region.'" }] }] });
+    });
+  });
+
+  it("refuses an added NOT NULL column, a type that differs from the migration, an unbumped version and misnumbered migrations", () => {
+    const m = (type = "STRING", version = 2): TableMigration[] => [{ version, description: "x", addColumns: [{ name: "region", type, comment: "Region." }] }];
+    const base = render("erasure_suppression");
+    const check = (migrations: TableMigration[], sql: string, message: string) =>
+      withMigration(migrations, () => expect(() => compileTableMigration("c.governance.erasure_suppression", "erasure_suppression", sql)).toThrow(message));
+    check(m(), added(base, "region STRING NOT NULL COMMENT 'Region.'"), "added column region is NOT NULL; Delta cannot add a NOT NULL column to a table that has rows");
+    check(m("DATE"), added(base, "region STRING COMMENT 'Region.'"), "added column region is STRING in the template and DATE in its migration");
+    check(m(), added(base, "region STRING COMMENT 'Region.'", 1), "TBLPROPERTIES must set 'lakemesh.schema_version' = '2' (the first release plus 1 migration(s))");
+    check(m("STRING", 3), added(base, "region STRING COMMENT 'Region.'"), "migration 1 brings version 3; migrations are numbered 2, 3, ... in order");
   });
 });

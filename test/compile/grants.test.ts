@@ -1,4 +1,4 @@
-import { compileSchemaGrants, compileTableGrants, meshOf } from "../../lib/compile";
+import { compileSchemaGrants, compileTableGrants, meshOf, type Mesh } from "../../lib/compile";
 import { fixtureMesh, shippedMesh, stackSettings } from "../helpers/settings";
 
 const s = stackSettings("prod");
@@ -12,11 +12,13 @@ describe("schema grants", () => {
       schema: "alpha",
       grants: [
         // DataHub's read-only principal lists the schema; the domain's own principal publishes, tags and grants.
+        // The GDPR jobs' principal changes data (erasure, retention); the officers' group only reads (issue 15, item 11).
+        { principal: "5b0e3c2d-8f14-4a6b-9c7d-1e2f3a4b5c01", privileges: ["MODIFY", "SELECT", "USE_SCHEMA"] },
         { principal: "5b0e3c2d-8f14-4a6b-9c7d-1e2f3a4b5c02", privileges: ["USE_SCHEMA"] },
         { principal: "a1a1a1a1-0000-4000-8000-00000000a001", privileges: ["APPLY_TAG", "CREATE_MATERIALIZED_VIEW", "CREATE_TABLE", "MANAGE", "MODIFY", "REFRESH", "SELECT", "USE_SCHEMA"] },
         { principal: "lakemesh-prod-domain-alpha", privileges: ["APPLY_TAG", "CREATE_MATERIALIZED_VIEW", "CREATE_TABLE", "MODIFY", "REFRESH", "SELECT", "USE_SCHEMA"] },
         { principal: "lakemesh-prod-domain-beta", privileges: ["USE_SCHEMA"] },
-        { principal: "lakemesh-prod-gdpr-officers", privileges: ["MODIFY", "SELECT", "USE_SCHEMA"] },
+        { principal: "lakemesh-prod-gdpr-officers", privileges: ["SELECT", "USE_SCHEMA"] },
         { principal: "lakemesh-prod-internal-analysts", privileges: ["USE_SCHEMA"] },
         { principal: "lakemesh-prod-platform-admins", privileges: ["ALL_PRIVILEGES"] },
       ],
@@ -42,19 +44,21 @@ describe("table grants", () => {
       "REVOKE bronze_accounts lakemesh-prod-data-scientists",
       "REVOKE bronze_accounts lakemesh-prod-internal-analysts",
       "REVOKE bronze_accounts lakemesh-prod-client-admins",
-      "REVOKE bronze_accounts 7a9d2f10-5c3e-4b6a-8f21-3d4e5f6a7b01",
-      "REVOKE bronze_accounts 7a9d2f10-5c3e-4b6a-8f21-3d4e5f6a7b02",
+      "REVOKE bronze_accounts lakemesh-prod-api-service",
+      "REVOKE bronze_accounts lakemesh-prod-bi-service",
+      "REVOKE bronze_accounts lakemesh-prod-domain-beta",
       "REVOKE accounts lakemesh-prod-data-scientists",
       "GRANT accounts lakemesh-prod-internal-analysts",
       "REVOKE accounts lakemesh-prod-client-admins",
-      "REVOKE accounts 7a9d2f10-5c3e-4b6a-8f21-3d4e5f6a7b01",
-      "REVOKE accounts 7a9d2f10-5c3e-4b6a-8f21-3d4e5f6a7b02",
+      "REVOKE accounts lakemesh-prod-api-service",
+      "REVOKE accounts lakemesh-prod-bi-service",
       "GRANT accounts lakemesh-prod-domain-beta",
       "REVOKE balances_by_region lakemesh-prod-data-scientists",
       "REVOKE balances_by_region lakemesh-prod-internal-analysts",
       "REVOKE balances_by_region lakemesh-prod-client-admins",
-      "REVOKE balances_by_region 7a9d2f10-5c3e-4b6a-8f21-3d4e5f6a7b01",
-      "REVOKE balances_by_region 7a9d2f10-5c3e-4b6a-8f21-3d4e5f6a7b02",
+      "REVOKE balances_by_region lakemesh-prod-api-service",
+      "REVOKE balances_by_region lakemesh-prod-bi-service",
+      "REVOKE balances_by_region lakemesh-prod-domain-beta",
     ]);
   });
 
@@ -65,11 +69,34 @@ describe("table grants", () => {
     expect(g.map((x) => x.action)).toEqual(["GRANT"]);
   });
 
-  it("follow the consumer declaration, not the reader's gold sources", () => {
+  it("follow the consumer declaration, not the reader's gold sources: an undeclared reader is revoked", () => {
     const mesh = fixtureMesh();
     const beta = structuredClone(mesh.byName.get("beta")!);
     beta.spec.consumers = [];
     const g = compileTableGrants(s, meshOf([mesh.byName.get("alpha")!, beta]), mesh.byName.get("alpha")!);
-    expect(g.some((x) => x.principal === "lakemesh-prod-domain-beta")).toBe(false);
+    expect(g.filter((x) => x.principal === "lakemesh-prod-domain-beta").map((x) => `${x.action} ${x.table}`)).toEqual(["REVOKE bronze_accounts", "REVOKE accounts", "REVOKE balances_by_region"]);
+  });
+
+  it("take a removed consumer's SELECT and USE_SCHEMA away: add, then remove (issue 15, item 7)", () => {
+    const mesh = fixtureMesh();
+    const alpha = mesh.byName.get("alpha")!;
+    const beta = structuredClone(mesh.byName.get("beta")!);
+    beta.spec.consumers = [];
+    const removed = meshOf([alpha, beta]);
+    // The statements are not Pulumi state: what the workspace holds is every run's GRANT and REVOKE, in order.
+    const after = (meshes: Mesh[]) => {
+      const state = new Set<string>();
+      for (const m of meshes) for (const g of compileTableGrants(s, m, alpha)) {
+        const key = `${g.principal} ${g.table}`;
+        if (g.action === "GRANT") state.add(key);
+        else state.delete(key);
+      }
+      return [...state].filter((x) => x.startsWith("lakemesh-prod-domain-beta "));
+    };
+    expect(after([mesh])).toEqual(["lakemesh-prod-domain-beta accounts"]);
+    expect(after([mesh, removed])).toEqual([]);
+    const schemaReaders = (m: Mesh) => compileSchemaGrants(s, m, alpha).grants.filter((g) => g.principal === "lakemesh-prod-domain-beta");
+    expect(schemaReaders(mesh).map((g) => g.privileges)).toEqual([["USE_SCHEMA"]]);
+    expect(schemaReaders(removed)).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { compileAcls, compileTopics, meshOf } from "../../lib/compile";
+import { compileAcls, compileKafkaCredentials, compilePipeline, compileTopics, meshOf } from "../../lib/compile";
 import { syntheticDomain } from "../../bench/synthetic";
 import { fixtureMesh, shippedMesh, stackSettings } from "../helpers/settings";
 
@@ -56,33 +56,85 @@ describe("compileTopics", () => {
 });
 
 describe("compileAcls", () => {
-  it("lets producers write and the domain pipeline read its topics under its group prefix", () => {
+  it("lets producers write and the domain pipeline read its topics under its group prefix, and nothing else", () => {
     const mesh = fixtureMesh();
-    const acls = compileAcls(prod, mesh, mesh.byName.get("alpha")!).map((a) => `${a.principal} ${a.operation} ${a.resourceType}:${a.patternType}:${a.resourceNameValue}`);
+    const acls = compileAcls(prod, mesh.byName.get("alpha")!).map((a) => `${a.principal} ${a.operation} ${a.resourceType}:${a.patternType}:${a.resourceNameValue}`);
+    // No IdempotentWrite on the cluster: WRITE on the topic is enough for an idempotent producer since broker 2.8 (KIP-679).
     expect(acls).toEqual([
       "User:lakemesh-alpha-producer Write Topic:Prefixed:alpha.",
       "User:lakemesh-alpha-producer Describe Topic:Prefixed:alpha.",
-      "User:lakemesh-alpha-producer IdempotentWrite Cluster:Literal:kafka-cluster",
       "User:lakemesh-alpha-pipeline Read Topic:Prefixed:alpha.",
       "User:lakemesh-alpha-pipeline Describe Topic:Prefixed:alpha.",
       "User:lakemesh-alpha-pipeline Read Group:Prefixed:lakemesh.prod.alpha.",
     ]);
   });
 
-  it("grants a declared consumer read on exactly the topics it declared", () => {
+  it("grants a domain that declares a topic read nothing on it: no pipeline reads another domain's topic", () => {
     const alpha = syntheticDomain(0, 3);
     const beta = syntheticDomain(1, 2);
     beta.spec.consumers = [{ domain: alpha.metadata.name, topics: ["entity-1"], purpose: "Replay." }];
     const mesh = meshOf([alpha, beta]);
-    const consumer = compileAcls(prod, mesh, alpha).filter((a) => a.principal.includes("synthetic-0001"));
-    expect(consumer.map((a) => `${a.operation} ${a.patternType}:${a.resourceNameValue}`)).toEqual(["Read Literal:synthetic-0000.entity-1.v1", "Describe Literal:synthetic-0000.entity-1.v1"]);
-    // The consumer's own stack owns its group ACL.
-    expect(compileAcls(prod, mesh, beta).map((a) => `${a.principal} ${a.resourceType}`)).toContain("User:lakemesh-synthetic-0001-pipeline Group");
+    const all = mesh.domains.flatMap((d) => compileAcls(prod, d));
+    expect(all.filter((a) => a.principal.includes("synthetic-0001") && a.resourceNameValue.startsWith("synthetic-0000"))).toEqual([]);
+    // Every read is by the topic's own domain pipeline.
+    for (const a of all.filter((x) => x.operation === "Read" && x.resourceType === "Topic")) expect(a.principal).toBe(`User:lakemesh-${a.resourceNameValue.replace(/\.$/, "")}-pipeline`);
+  });
+
+  it("grants nothing to a domain without topics", () => {
+    const d = syntheticDomain(2, 2);
+    d.spec.topics = [];
+    expect(compileAcls(prod, d)).toEqual([]);
   });
 
   it("gives every ACL a unique resource name", () => {
     const mesh = shippedMesh();
-    const names = mesh.domains.flatMap((d) => compileAcls(prod, mesh, d).map((a) => a.resourceName));
+    const names = mesh.domains.flatMap((d) => compileAcls(prod, d).map((a) => a.resourceName));
     expect(new Set(names).size).toBe(names.length);
+  });
+});
+
+describe("compileKafkaCredentials", () => {
+  const mesh = fixtureMesh();
+  const alpha = mesh.byName.get("alpha")!;
+
+  it("creates the producer's and the pipeline's SCRAM users through the Kafka API, and the pipeline's own secret scope (dev)", () => {
+    expect(compileKafkaCredentials(dev, alpha)).toEqual({
+      mechanism: "SCRAM-SHA-512",
+      provisioning: "kafka-api",
+      mskClusterArn: null,
+      users: [
+        { resourceName: "alpha-kafka-user-pipeline", role: "pipeline", username: "lakemesh-alpha-pipeline", passwordKey: "kafkaPipelinePassword-alpha", mskSecretName: null },
+        { resourceName: "alpha-kafka-user-producer", role: "producer", username: "lakemesh-alpha-producer", passwordKey: "kafkaProducerPassword-alpha", mskSecretName: null },
+      ],
+      scope: { resourceName: "alpha-kafka-secret-scope", name: "lakemesh-kafka-alpha", usernameKey: "pipeline-username", passwordKey: "pipeline-password", managers: ["lakemesh-dev-platform-admins"], readers: ["a1a1a1a1-0000-4000-8000-00000000a001"] },
+      kms: null,
+    });
+  });
+
+  it("on MSK, names each user's secret AmazonMSK_<user>, encrypts them with the domain's own key, and lets the domain's service principal read the scope", () => {
+    const c = compileKafkaCredentials(prod, alpha)!;
+    expect(c.provisioning).toBe("msk");
+    expect(c.mskClusterArn).toMatch(/^arn:aws:kafka:eu-central-1:222222222222:cluster\//);
+    expect(c.users.map((u) => u.mskSecretName)).toEqual(["AmazonMSK_lakemesh-alpha-pipeline", "AmazonMSK_lakemesh-alpha-producer"]);
+    expect(c.kms).toEqual({ resourceName: "alpha-kms-kafka-scram", alias: "alias/lakemesh-prod-alpha-kafka-scram" });
+    expect(compileKafkaCredentials({ ...prod, databricks: { ...prod.databricks, domainServicePrincipals: { alpha: "11111111-2222-3333-4444-555555555555" } } }, alpha)!.scope.readers).toEqual([
+      "11111111-2222-3333-4444-555555555555",
+    ]);
+  });
+
+  it("needs none on a plaintext broker or for a domain without topics", () => {
+    expect(compileKafkaCredentials({ ...dev, kafka: { ...dev.kafka, auth: "plaintext" } }, alpha)).toBeNull();
+    expect(compileKafkaCredentials(prod, mesh.byName.get("beta")!)).toBeNull();
+  });
+
+  it("gives the pipeline the scope and key names of its secrets, never a value or a {{secrets/}} reference", () => {
+    const conf = compilePipeline(prod, alpha, ["notebooks/pipelines/lakemesh_pipeline.py"]).pipeline.secretNames;
+    expect(conf).toEqual({
+      "lakemesh.kafka.sasl_password_key": "pipeline-password",
+      "lakemesh.kafka.sasl_username_key": "pipeline-username",
+      "lakemesh.kafka.secret_scope": "lakemesh-kafka-alpha",
+      "lakemesh.subject_salt.secret_key": "subject-salt",
+      "lakemesh.subject_salt.secret_scope": "lakemesh-gdpr",
+    });
   });
 });

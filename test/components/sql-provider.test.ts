@@ -1,5 +1,6 @@
 import { executeStatement, StatementError } from "../../components/governance/statementClient";
-import { sqlObjectProvider, statementsSha256, type SqlObjectInputs } from "../../components/governance/SqlObject";
+import { migrateTable, sqlObjectProvider, statementsSha256, type SqlObjectInputs } from "../../components/governance/SqlObject";
+import type { TableMigrationSpec } from "../../lib/compile";
 import { stub } from "../helpers/stub-api";
 
 const TOKEN = "dapi0123456789abcdef-not-a-real-token";
@@ -121,5 +122,109 @@ describe("the governance SQL dynamic provider", () => {
   it("fails clearly without a token in the environment", async () => {
     delete process.env.DATABRICKS_TOKEN;
     await expect(sqlObjectProvider.create!(inputs("http://127.0.0.1:1"))).rejects.toThrow("DATABRICKS_TOKEN is not set: the governance SQL provider reads its token from the environment");
+  });
+});
+
+describe("governance table migrations", () => {
+  const TABLE = "`c`.`g`.`audit_log`";
+  const spec = (version: number, steps: { version: number; columns: { name: string; ddl: string }[] }[]): TableMigrationSpec => ({ table: TABLE as any, version, steps: steps as any });
+  const v2 = { version: 2, columns: [{ name: "region", ddl: "`region` STRING COMMENT 'Region.'" }, { name: "source", ddl: "`source` STRING COMMENT 'Source.'" }] };
+  const v3 = { version: 3, columns: [{ name: "retried", ddl: "`retried` BOOLEAN COMMENT 'Retried.'" }] };
+  /** A stub warehouse holding one table: its properties and columns change as the statements run. */
+  function warehouse(props: Record<string, string>, columns: string[]) {
+    return stub((req) => {
+      const sql: string = req.body?.statement ?? "";
+      let rows: (string | null)[][] = [];
+      if (sql.startsWith("SHOW TBLPROPERTIES")) rows = Object.entries(props);
+      else if (sql.startsWith("DESCRIBE TABLE")) rows = [...columns.map((c) => [c, "string", null]), ["", "", ""], ["# Clustering Information", "", ""], ["event_time", "timestamp", null]];
+      else if (sql.includes("ADD COLUMNS")) columns.push(...[...sql.matchAll(/`([a-z_]+)` [A-Z]+ COMMENT/g)].map((m) => m[1]));
+      else if (sql.includes("SET TBLPROPERTIES")) props["lakemesh.schema_version"] = /= '([0-9]+)'/.exec(sql)![1];
+      return { body: { statement_id: "st", status: { state: "SUCCEEDED" }, result: { data_array: rows } } };
+    });
+  }
+  const env = { DATABRICKS_TOKEN: TOKEN, LAKEMESH_SQL_POLL_MS: "5" };
+
+  it("brings a version 1 table (no version property) to version 3, step by step, in order", async () => {
+    const columns = ["event_time", "request_id"];
+    const props: Record<string, string> = { "delta.appendOnly": "true" };
+    const s = await warehouse(props, columns);
+    try {
+      expect(await migrateTable({ host: s.host, warehouseId: "wh-1" }, spec(3, [v3, v2]), env)).toEqual([2, 3]);
+      expect(s.seen.map((x) => x.body.statement)).toEqual([
+        `SHOW TBLPROPERTIES ${TABLE}`,
+        `DESCRIBE TABLE ${TABLE}`,
+        `ALTER TABLE ${TABLE} ADD COLUMNS (\`region\` STRING COMMENT 'Region.', \`source\` STRING COMMENT 'Source.')`,
+        `ALTER TABLE ${TABLE} SET TBLPROPERTIES ('lakemesh.schema_version' = '2')`,
+        `DESCRIBE TABLE ${TABLE}`,
+        `ALTER TABLE ${TABLE} ADD COLUMNS (\`retried\` BOOLEAN COMMENT 'Retried.')`,
+        `ALTER TABLE ${TABLE} SET TBLPROPERTIES ('lakemesh.schema_version' = '3')`,
+      ]);
+      expect(columns).toEqual(["event_time", "request_id", "region", "source", "retried"]);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("resumes a run that stopped after adding a column but before recording the version: adds only what is missing", async () => {
+    const s = await warehouse({}, ["event_time", "region"]);
+    try {
+      expect(await migrateTable({ host: s.host, warehouseId: "wh-1" }, spec(2, [v2]), env)).toEqual([2]);
+      expect(s.seen.map((x) => x.body.statement)).toContain(`ALTER TABLE ${TABLE} ADD COLUMNS (\`source\` STRING COMMENT 'Source.')`);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("does nothing to a table already at the template's version, and is idempotent", async () => {
+    const props: Record<string, string> = {};
+    const columns = ["event_time"];
+    const s = await warehouse(props, columns);
+    try {
+      await migrateTable({ host: s.host, warehouseId: "wh-1" }, spec(3, [v2, v3]), env);
+      const after = s.seen.length;
+      expect(await migrateTable({ host: s.host, warehouseId: "wh-1" }, spec(3, [v2, v3]), env)).toEqual([]);
+      expect(s.seen.slice(after).map((x) => x.body.statement)).toEqual([`SHOW TBLPROPERTIES ${TABLE}`]);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("refuses a table newer than the program, and a version that is not a number", async () => {
+    const s = await warehouse({ "lakemesh.schema_version": "4" }, ["event_time"]);
+    try {
+      await expect(migrateTable({ host: s.host, warehouseId: "wh-1" }, spec(3, [v2, v3]), env)).rejects.toThrow(
+        "`c`.`g`.`audit_log` is at schema version 4, newer than this program knows (3); deploy the lakemesh version that created it",
+      );
+    } finally {
+      await s.close();
+    }
+    const t = await warehouse({ "lakemesh.schema_version": "two" }, ["event_time"]);
+    try {
+      await expect(migrateTable({ host: t.host, warehouseId: "wh-1" }, spec(3, [v2, v3]), env)).rejects.toThrow('has lakemesh.schema_version "two"; expected a version number');
+    } finally {
+      await t.close();
+    }
+  });
+
+  it("the provider migrates a table after creating it, and a new migration changes the hash (so an update runs)", async () => {
+    process.env.DATABRICKS_TOKEN = TOKEN;
+    process.env.LAKEMESH_SQL_POLL_MS = "5";
+    const s = await warehouse({}, ["event_time"]);
+    try {
+      const create = [{ sql: `CREATE TABLE IF NOT EXISTS ${TABLE} (event_time TIMESTAMP NOT NULL COMMENT 'When.')` }];
+      const m = spec(2, [v2]);
+      await sqlObjectProvider.create!({ objectName: "c.g.audit_log", kind: "table", host: s.host, warehouseId: "wh-1", create, drop: [], migration: m, sha256: statementsSha256(create, m) });
+      expect(s.seen.map((x) => x.body.statement.split(" (")[0])).toEqual([
+        `CREATE TABLE IF NOT EXISTS ${TABLE}`,
+        `SHOW TBLPROPERTIES ${TABLE}`,
+        `DESCRIBE TABLE ${TABLE}`,
+        `ALTER TABLE ${TABLE} ADD COLUMNS`,
+        `ALTER TABLE ${TABLE} SET TBLPROPERTIES`,
+      ]);
+      expect(statementsSha256(create, m)).not.toBe(statementsSha256(create, spec(3, [v2, v3])));
+    } finally {
+      await s.close();
+      delete process.env.DATABRICKS_TOKEN;
+    }
   });
 });

@@ -33,7 +33,7 @@ describe("lakemesh plan", () => {
     const tb = readTree(path.join(out, "b", "prod"));
     expect(Object.keys(ta).length).toBeGreaterThan(20);
     expect(tb).toEqual(ta);
-    expect(Object.keys(ta)).toEqual(expect.arrayContaining(["plan.json", "plan.md", "workspace/Shared/lakemesh/prod/domains/core-business/contract.json", "workspace/Shared/lakemesh/prod/domains/core-business/governance.sql"]));
+    expect(Object.keys(ta)).toEqual(expect.arrayContaining(["plan.json", "plan.md", "workspace/lakemesh/prod/domains/core-business/contract.json", "workspace/lakemesh/prod/domains/core-business/governance.sql"]));
   });
 
   it("writes both access tables to plan.md, with no missing privilege, for dev and prod", () => {
@@ -43,7 +43,7 @@ describe("lakemesh plan", () => {
       const md = fs.readFileSync(path.join(out, "a", stack, "plan.md"), "utf8");
       expect(md).toMatch(/^\d+ workload actions, 0 with a missing privilege; \d+ persona x dataset pairs, \d+ readable; \d+ prerequisites \(`lakemesh preflight --stack (dev|prod)` checks them\)\.$/m);
       expect(md).toContain("| Workload | Principal | Action | Needs | Holds | How |");
-      expect(md).toContain("| Persona | Dataset | Rows | Personal columns | How |");
+      expect(md).toContain("| Persona | Dataset | Rows | Personal columns | Writes | How |");
       expect(md).not.toContain("**missing**");
     }
   });
@@ -51,7 +51,9 @@ describe("lakemesh plan", () => {
   it("prints the resource tree", () => {
     const r = plan(ROOT, "--stack", "dev", "--out", path.join(out, "tree"));
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain("pulumi:pulumi:Stack lakemesh-dev\n  lakemesh:access:Identities identities\n  lakemesh:domain:DataDomain core-business\n    databricks:index/grants:Grants core-business-schema-grants\n");
+    expect(r.stdout).toContain(
+      "pulumi:pulumi:Stack lakemesh-dev\n  lakemesh:access:Identities identities\n  lakemesh:domain:DataDomain core-business\n    databricks:index/directory:Directory core-business-folder\n    databricks:index/grants:Grants core-business-schema-grants\n",
+    );
   });
 
   it("fails with one line naming the file and key when a config key is missing, and writes nothing", () => {

@@ -1,4 +1,5 @@
 import type { OfflinePlan } from "../../cli/plan/run";
+import { isSecret } from "../../cli/plan/record";
 import { byType, planStack } from "../helpers/plan";
 
 let plan: OfflinePlan;
@@ -35,7 +36,23 @@ describe("offline plan of dev", () => {
     }
   });
 
-  it("has no ABAC policies (the stack flag is off)", () => {
+  it("creates each domain's SCRAM users on the self-managed broker, and the pipeline's credentials in its own scope before the pipeline", () => {
+    const users = byType(plan, "kafka:index/userScramCredential:UserScramCredential");
+    const withTopics = byType(plan, "lakemesh:domain:DataDomain").filter((d) => ((d.inputs.topics as unknown[]) ?? []).length > 0).map((d) => d.name);
+    expect(users.map((u) => u.inputs.username).sort()).toEqual(withTopics.flatMap((d) => [`lakemesh-${d}-pipeline`, `lakemesh-${d}-producer`]).sort());
+    for (const u of users) {
+      expect(u.inputs.scramMechanism).toBe("SCRAM-SHA-512");
+      expect(isSecret(u.inputs.password)).toBe(true);
+    }
+    const pipeline = plan.resources.find((r) => r.name === "core-business-pipeline")!;
+    const password = plan.resources.find((r) => r.name === "core-business-kafka-secret-scope-password")!;
+    expect(password.inputs).toMatchObject({ scope: "lakemesh-kafka-core-business", key: "pipeline-password" });
+    expect(isSecret(password.inputs.stringValue)).toBe(true);
+    expect(pipeline.dependsOn).toEqual(expect.arrayContaining([password.urn, plan.resources.find((r) => r.name === "core-business-kafka-user-pipeline")!.urn]));
+    expect(JSON.stringify(byType(plan, "databricks:index/pipeline:Pipeline").map((p) => p.inputs.configuration))).not.toContain("{{secrets/");
+  });
+
+  it("has no ABAC policies (pipeline tables declare their own filter and masks)", () => {
     expect(byType(plan, "databricks:index/policyInfo:PolicyInfo")).toEqual([]);
   });
 });

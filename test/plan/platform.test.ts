@@ -20,27 +20,33 @@ describe("the Platform component (prod)", () => {
     expect(Object.fromEntries([...counts.entries()].sort())).toEqual({
       "aws:iam/role:Role": 1,
       "aws:iam/rolePolicy:RolePolicy": 1,
-      "aws:kms/alias:Alias": 1,
-      "aws:kms/key:Key": 1,
+      // the storage key and the key of DataHub's AmazonMSK_ secret
+      "aws:kms/alias:Alias": 2,
+      "aws:kms/key:Key": 2,
+      "aws:msk/singleScramSecretAssociation:SingleScramSecretAssociation": 1,
       "aws:s3/bucket:Bucket": 2,
       "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": 2,
       "aws:s3/bucketOwnershipControls:BucketOwnershipControls": 2,
       "aws:s3/bucketPolicy:BucketPolicy": 2,
       "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": 2,
       "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": 2,
+      "aws:secretsmanager/secret:Secret": 1,
+      "aws:secretsmanager/secretPolicy:SecretPolicy": 1,
+      "aws:secretsmanager/secretVersion:SecretVersion": 1,
       // who may assign and manage each of the four governed tags (prod owns the account's objects)
       "databricks:index/accessControlRuleSet:AccessControlRuleSet": 4,
       "databricks:index/catalog:Catalog": 1,
       "databricks:index/externalLocation:ExternalLocation": 2,
+      "databricks:index/directory:Directory": 2,
       "databricks:index/grant:Grant": 3,
-      // catalog, governance schema, export volume, 12 functions, 5 tables
-      "databricks:index/grants:Grants": 20,
+      // catalog, governance schema, export volume, 11 functions, 5 tables
+      "databricks:index/grants:Grants": 19,
       // six domain principals in the pipelines group and their domain group, the GDPR principal in gdpr_officer
       "databricks:index/groupMember:GroupMember": 13,
       "databricks:index/job:Job": 3,
       "databricks:index/notebook:Notebook": 3,
-      "databricks:index/permissions:Permissions": 4,
-      "databricks:index/policyInfo:PolicyInfo": 11,
+      // warehouse, 3 GDPR jobs, the root and the GDPR folders
+      "databricks:index/permissions:Permissions": 6,
       "databricks:index/schema:Schema": 1,
       "databricks:index/secret:Secret": 1,
       "databricks:index/secretAcl:SecretAcl": 3,
@@ -52,12 +58,14 @@ describe("the Platform component (prod)", () => {
       "databricks:index/volume:Volume": 1,
       "databricks:index/workspaceFile:WorkspaceFile": 1,
       "kubernetes:core/v1:Namespace": 1,
-      "kubernetes:core/v1:Secret": 2,
+      // DataHub on the platform cluster: 11 topics x 4 operations, 9 groups and one group prefix x 2
+      "kafka:index/acl:Acl": 64,
+      "kubernetes:core/v1:Secret": 3,
       "kubernetes:helm.sh/v3:Release": 2,
       "lakemesh:access:GroupMembership": 13,
       "lakemesh:platform:Gdpr": 1,
-      // 5 tables, 12 functions, the registry rows
-      "pulumi-nodejs:dynamic:Resource": 18,
+      // 5 tables, 11 functions, the registry rows
+      "pulumi-nodejs:dynamic:Resource": 17,
     });
   });
 
@@ -119,13 +127,10 @@ describe("the Platform component (prod)", () => {
     expect(tags.filter((t) => t.dependsOn.length === 1).length).toBe(3);
   });
 
-  it("grants EXECUTE on every governance function to every reader persona and to the pipelines", () => {
+  it("grants EXECUTE on the filter and masks to the pipelines (which declare them on tables) and to nobody else", () => {
     const fnGrants = byType(plan, "databricks:index/grants:Grants").filter((g) => g.inputs.function !== undefined);
-    expect(fnGrants).toHaveLength(12);
-    for (const g of fnGrants) {
-      const principals = (g.inputs.grants as { principal: string; privileges: string[] }[]).filter((e) => e.privileges.includes("EXECUTE")).map((e) => e.principal);
-      expect(principals).toEqual(expect.arrayContaining(["lakemesh-prod-internal-analysts", "lakemesh-prod-client-admins", "lakemesh-prod-data-scientists", "lakemesh-prod-pipelines"]));
-    }
+    expect(fnGrants).toHaveLength(11);
+    for (const g of fnGrants) expect(g.inputs.grants).toEqual([{ principal: "lakemesh-prod-pipelines", privileges: ["EXECUTE"] }]);
   });
 
   it("grants the auditor read on system.access and system.query, per principal (the system catalog is shared)", () => {
@@ -140,26 +145,19 @@ describe("the Platform component (prod)", () => {
   it("runs the governance SQL with no credential in its inputs, tables before functions", () => {
     const sql = byType(plan, "pulumi-nodejs:dynamic:Resource");
     for (const o of sql) {
-      expect(Object.keys(o.inputs).sort()).toEqual(["__provider", "create", "drop", "host", "kind", "objectName", "sha256", "warehouseId"]);
+      const keys = ["__provider", "create", "drop", "host", "kind", ...(o.inputs.kind === "table" ? ["migration"] : []), "objectName", "sha256", "warehouseId"];
+      expect(Object.keys(o.inputs).sort()).toEqual(keys);
       expect(JSON.stringify(o.inputs.create)).not.toMatch(/dapi[0-9a-f]|token/i);
     }
-    const tableUrns = sql.filter((o) => o.inputs.kind === "table").map((o) => o.urn);
+    // The platform's own tables (serving's intake table is created after the whole platform).
+    const tableUrns = sql.filter((o) => o.inputs.kind === "table" && o.urn.includes("lakemesh:platform:Platform$")).map((o) => o.urn);
     for (const f of sql.filter((o) => o.inputs.kind === "function")) expect(f.dependsOn).toEqual(expect.arrayContaining(tableUrns));
     const tables = sql.filter((o) => o.inputs.kind === "table");
     expect(tables.every((t) => (t.inputs.drop as unknown[]).length === 0)).toBe(true);
   });
 
-  it("adds ABAC row-filter and mask policies that except the pipelines", () => {
-    const abac = byType(plan, "databricks:index/policyInfo:PolicyInfo");
-    for (const p of abac) {
-      expect(p.inputs).toMatchObject({ onSecurableType: "CATALOG", onSecurableFullname: "lakemesh_prod", forSecurableType: "TABLE" });
-      expect(p.inputs.exceptPrincipals).toEqual(["lakemesh-prod-gdpr-officers", "lakemesh-prod-pipelines"]);
-    }
-    expect(abac.find((p) => p.name === "abac-mask-email")!.inputs).toMatchObject({
-      policyType: "POLICY_TYPE_COLUMN_MASK",
-      matchColumns: [{ condition: "hasTagValue('pii', 'email')", alias: "pii_col" }, { condition: "hasTag('tenant_key')", alias: "tenant_col" }],
-      columnMask: { functionName: "lakemesh_prod.governance.mask_email", onColumn: "pii_col", usings: [{ alias: "tenant_col" }] },
-    });
+  it("adds no ABAC row-filter or mask policy: every pipeline table declares its own (two would fail every query)", () => {
+    expect(byType(plan, "databricks:index/policyInfo:PolicyInfo")).toEqual([]);
   });
 
   it("installs DataHub from pinned charts, prerequisites first, in its namespace", () => {
@@ -167,6 +165,35 @@ describe("the Platform component (prod)", () => {
     expect(prereq.inputs).toMatchObject({ chart: "datahub-prerequisites", version: "0.3.0", namespace: "datahub", repositoryOpts: { repo: "https://helm.datahubproject.io/" } });
     expect(datahub.inputs).toMatchObject({ chart: "datahub", version: "1.1.0", namespace: "datahub" });
     expect(datahub.dependsOn).toContain(prereq.urn);
+  });
+
+  it("connects DataHub to the platform's MSK cluster over SASL_SSL with its own SCRAM user, replicated topics and the server version pinned", () => {
+    const values = one("kubernetes:helm.sh/v3:Release", "datahub").inputs.values as any;
+    expect(values.global.datahub.version).toBe("v1.7.0");
+    expect(values.global.kafka).toEqual({
+      bootstrap: { server: "b-1.lakemesh-prod.kafka.eu-central-1.amazonaws.com:9096,b-2.lakemesh-prod.kafka.eu-central-1.amazonaws.com:9096,b-3.lakemesh-prod.kafka.eu-central-1.amazonaws.com:9096" },
+      partitions: 3,
+      replicationFactor: 3,
+    });
+    expect(values.global.springKafkaConfigurationOverrides).toMatchObject({ "security.protocol": "SASL_SSL", "sasl.mechanism": "SCRAM-SHA-512" });
+    expect(values.global.credentialsAndCertsSecrets).toEqual({
+      name: "lakemesh-datahub-kafka",
+      path: "/mnt/datahub/kafka",
+      secureEnv: { "sasl.jaas.config": "sasl-jaas-config", "sasl.password": "sasl-password", "sasl.username": "sasl-username" },
+    });
+    const secret = one("kubernetes:core/v1:Secret", "datahub-kafka-secret");
+    expect(secret.inputs.metadata).toMatchObject({ name: "lakemesh-datahub-kafka", namespace: "datahub" });
+    const user = one("aws:secretsmanager/secret:Secret", "datahub-kafka-user");
+    expect(user.inputs.name).toBe("AmazonMSK_lakemesh-datahub");
+    expect(one("aws:msk/singleScramSecretAssociation:SingleScramSecretAssociation", "datahub-kafka-user-msk").inputs.clusterArn).toMatch(/^arn:aws:kafka:eu-central-1:222222222222:cluster\/lakemesh-prod\//);
+    const acls = byType(plan, "kafka:index/acl:Acl").filter((a) => a.inputs.aclPrincipal === "User:lakemesh-datahub");
+    const on = (name: string) => acls.filter((a) => a.inputs.aclResourceName === name).map((a) => a.inputs.aclOperation).sort();
+    expect(on("MetadataChangeProposal_v1")).toEqual(["Create", "Describe", "Read", "Write"]);
+    expect(on("generic-mae-consumer-job-client")).toEqual(["Describe", "Read"]);
+    expect(acls.every((a) => a.inputs.aclPermissionType === "Allow" && a.inputs.aclOperation !== "All")).toBe(true);
+    // The release comes up only once its user, ACLs and secret exist (atomic: a failed setup rolls it back).
+    const release = one("kubernetes:helm.sh/v3:Release", "datahub");
+    expect(release.dependsOn).toEqual(expect.arrayContaining([secret.urn, ...acls.map((a) => a.urn)]));
   });
 
   it("provisions the three GDPR jobs: queued, one run at a time, run as the GDPR service principal, failures mailed", () => {
@@ -200,24 +227,46 @@ describe("the Platform component (prod)", () => {
     expect(one("databricks:index/job:Job", "gdpr-job-erasure").inputs.schedule).toBeUndefined();
   });
 
-  it("lets GDPR officers run requests and auditors only watch", () => {
+  it("keeps the GDPR notebooks in a folder only admins change and the GDPR principal reads, below an admins-only root", () => {
+    expect(one("databricks:index/permissions:Permissions", "workspace-root-permissions").inputs).toEqual({
+      directoryPath: "/lakemesh/prod",
+      accessControls: [{ groupName: "lakemesh-prod-platform-admins", permissionLevel: "CAN_MANAGE" }],
+    });
+    const acl = one("databricks:index/permissions:Permissions", "gdpr-folder-permissions");
+    expect(acl.inputs).toEqual({
+      directoryPath: "/lakemesh/prod/gdpr",
+      accessControls: [
+        { servicePrincipalName: "5b0e3c2d-8f14-4a6b-9c7d-1e2f3a4b5c01", permissionLevel: "CAN_READ" },
+        { groupName: "lakemesh-prod-platform-admins", permissionLevel: "CAN_MANAGE" },
+      ],
+    });
+    for (const n of byType(plan, "databricks:index/notebook:Notebook")) {
+      expect(String(n.inputs.path).startsWith("/lakemesh/prod/gdpr/")).toBe(true);
+      expect(n.dependsOn).toContain(acl.urn);
+    }
+    expect(one("databricks:index/workspaceFile:WorkspaceFile", "gdpr-module").dependsOn).toContain(acl.urn);
+  });
+
+  it("lets GDPR officers and the serving API run requests and auditors only watch", () => {
     const acl = (job: string) => one("databricks:index/permissions:Permissions", `gdpr-job-${job}-permissions`).inputs.accessControls;
     expect(acl("erasure")).toEqual([
+      { groupName: "lakemesh-prod-api-service", permissionLevel: "CAN_MANAGE_RUN" },
       { groupName: "lakemesh-prod-auditors", permissionLevel: "CAN_VIEW" },
       { groupName: "lakemesh-prod-gdpr-officers", permissionLevel: "CAN_MANAGE_RUN" },
       { groupName: "lakemesh-prod-platform-admins", permissionLevel: "CAN_MANAGE" },
     ]);
     expect(acl("retention")).not.toContainEqual(expect.objectContaining({ groupName: "lakemesh-prod-gdpr-officers" }));
+    expect(acl("retention")).not.toContainEqual(expect.objectContaining({ groupName: "lakemesh-prod-api-service" }));
   });
 
-  it("keeps the subject-hash salt in the GDPR secret scope as a secret, readable by pipelines and GDPR officers only", () => {
+  it("keeps the subject-hash salt in the GDPR secret scope as a secret, readable by pipelines and the GDPR jobs' principal only (not the officers' group)", () => {
     const salt = one("databricks:index/secret:Secret", "gdpr-subject-salt");
     expect(salt.inputs).toMatchObject({ key: "subject-salt" });
     expect(JSON.stringify(salt.inputs)).not.toContain("offline-plan-placeholder");
     expect([salt.protect, salt.retainOnDelete]).toEqual([true, true]);
-    const acls = byType(plan, "databricks:index/secretAcl:SecretAcl").map((a) => [a.inputs.principal, a.inputs.permission]);
+    const acls = byType(plan, "databricks:index/secretAcl:SecretAcl").filter((a) => a.inputs.scope === "lakemesh-gdpr").map((a) => [a.inputs.principal, a.inputs.permission]);
     expect(acls.sort()).toEqual([
-      ["lakemesh-prod-gdpr-officers", "READ"],
+      ["5b0e3c2d-8f14-4a6b-9c7d-1e2f3a4b5c01", "READ"],
       ["lakemesh-prod-pipelines", "READ"],
       ["lakemesh-prod-platform-admins", "MANAGE"],
     ]);

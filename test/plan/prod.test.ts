@@ -25,11 +25,28 @@ describe("offline plan of prod", () => {
       "users-identity",
     ]);
     expect(descendants(plan, domain("outcomes-performance")).map((r) => `${r.type} ${r.name}`)).toEqual([
+      "aws:kms/key:Key outcomes-performance-kms-kafka-scram",
+      "aws:kms/alias:Alias outcomes-performance-kms-kafka-scram-alias",
+      "aws:secretsmanager/secret:Secret outcomes-performance-kafka-user-pipeline",
+      "aws:msk/singleScramSecretAssociation:SingleScramSecretAssociation outcomes-performance-kafka-user-pipeline-msk",
+      "aws:secretsmanager/secretPolicy:SecretPolicy outcomes-performance-kafka-user-pipeline-policy",
+      "aws:secretsmanager/secretVersion:SecretVersion outcomes-performance-kafka-user-pipeline-value",
+      "aws:secretsmanager/secret:Secret outcomes-performance-kafka-user-producer",
+      "aws:msk/singleScramSecretAssociation:SingleScramSecretAssociation outcomes-performance-kafka-user-producer-msk",
+      "aws:secretsmanager/secretPolicy:SecretPolicy outcomes-performance-kafka-user-producer-policy",
+      "aws:secretsmanager/secretVersion:SecretVersion outcomes-performance-kafka-user-producer-value",
+      "databricks:index/directory:Directory outcomes-performance-folder",
       "databricks:index/grants:Grants outcomes-performance-schema-grants",
       "databricks:index/job:Job outcomes-performance-job",
+      "databricks:index/permissions:Permissions outcomes-performance-folder-permissions",
       "databricks:index/pipeline:Pipeline outcomes-performance-pipeline",
       "databricks:index/permissions:Permissions outcomes-performance-pipeline-permissions",
       "databricks:index/schema:Schema outcomes-performance-schema",
+      "databricks:index/secretScope:SecretScope outcomes-performance-kafka-secret-scope",
+      "databricks:index/secret:Secret outcomes-performance-kafka-secret-scope-password",
+      "databricks:index/secret:Secret outcomes-performance-kafka-secret-scope-username",
+      "databricks:index/secretAcl:SecretAcl outcomes-performance-kafka-secret-scope-acl-6f1c1c4e-2b7a-4d8e-9a51-0c2f1e6b7a05",
+      "databricks:index/secretAcl:SecretAcl outcomes-performance-kafka-secret-scope-acl-lakemesh-prod-platform-admins",
       "databricks:index/workspaceFile:WorkspaceFile outcomes-performance-code-lakemesh_contract.py",
       "databricks:index/workspaceFile:WorkspaceFile outcomes-performance-code-lakemesh_datasets.py",
       "databricks:index/workspaceFile:WorkspaceFile outcomes-performance-code-lakemesh_dq.py",
@@ -40,7 +57,6 @@ describe("offline plan of prod", () => {
       "kafka:index/acl:Acl outcomes-performance-acl-lakemesh-outcomes-performance-pipeline-read-group-lakemesh.prod.outcomes-performance.",
       "kafka:index/acl:Acl outcomes-performance-acl-lakemesh-outcomes-performance-pipeline-read-topic-outcomes-performance.",
       "kafka:index/acl:Acl outcomes-performance-acl-lakemesh-outcomes-performance-producer-describe-topic-outcomes-performance.",
-      "kafka:index/acl:Acl outcomes-performance-acl-lakemesh-outcomes-performance-producer-idempotentwrite-cluster-kafka-cluster",
       "kafka:index/acl:Acl outcomes-performance-acl-lakemesh-outcomes-performance-producer-write-topic-outcomes-performance.",
       "kafka:index/topic:Topic outcomes-performance.forecasts.v1",
       "kubernetes:batch/v1:CronJob outcomes-performance-datahub-ingestion",
@@ -108,10 +124,12 @@ describe("offline plan of prod", () => {
     for (const type of ["aws:kms/key:Key", "aws:s3/bucket:Bucket", "databricks:index/catalog:Catalog", "databricks:index/schema:Schema", "kafka:index/topic:Topic"]) {
       for (const r of byType(plan, type)) expect([r.name, r.protect, r.retainOnDelete]).toEqual([r.name, true, true]);
     }
+    // Tables hold data; a dropped filter or mask function would make every table that declares it fail closed.
     const governance = byType(plan, "pulumi-nodejs:dynamic:Resource");
-    expect(governance.filter((r) => r.protect).map((r) => r.inputs.objectName)).toEqual(
-      governance.filter((r) => r.inputs.kind === "table").map((r) => r.inputs.objectName),
+    expect(governance.filter((r) => r.protect && r.retainOnDelete).map((r) => r.inputs.objectName)).toEqual(
+      governance.filter((r) => r.inputs.kind === "table" || r.inputs.kind === "function").map((r) => r.inputs.objectName),
     );
+    expect(governance.filter((r) => r.inputs.kind === "function").length).toBe(11);
   });
 
   it("keeps every secret a secret: no placeholder value appears in a plain input", () => {
@@ -146,7 +164,7 @@ describe("offline plan of prod", () => {
     for (const p of byType(plan, "databricks:index/pipeline:Pipeline")) {
       expect(p.inputs).toMatchObject({ serverless: true, catalog: "lakemesh_prod", development: false, channel: "CURRENT" });
       const conf = p.inputs.configuration as Record<string, string>;
-      expect(conf["lakemesh.contract"]).toMatch(/^\/Workspace\/Shared\/lakemesh\/prod\/domains\/[a-z-]+\/contract\.json$/);
+      expect(conf["lakemesh.contract"]).toMatch(/^\/Workspace\/lakemesh\/prod\/domains\/[a-z-]+\/contract\.json$/);
       expect(conf["lakemesh.contract_sha256"]).toMatch(/^[0-9a-f]{64}$/);
       expect(p.inputs.runAs).toMatchObject({ servicePrincipalName: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     }
@@ -165,14 +183,36 @@ describe("offline plan of prod", () => {
     for (const c of byType(plan, "kubernetes:batch/v1:CronJob")) {
       const container = (c.inputs as any).spec.jobTemplate.spec.template.spec.containers[0];
       expect(container.command).toEqual(["datahub", "ingest", "-c", "/etc/recipe/recipe.yml"]);
+      // The CLI speaks the server's API: the same version as the chart's server (v1.7.0 for chart 1.1.0).
+      expect(container.image).toBe("acryldata/datahub-ingestion:v1.7.0");
       const env = Object.fromEntries(container.env.map((e: any) => [e.name, e.valueFrom?.secretKeyRef?.key ?? e.value]));
       expect(env).toEqual({ DATABRICKS_TOKEN: "databricks-token", DATAHUB_GMS_TOKEN: "gms-token", DATAHUB_TELEMETRY_ENABLED: "false" });
     }
-    for (const m of byType(plan, "kubernetes:core/v1:ConfigMap")) {
+    for (const m of byType(plan, "kubernetes:core/v1:ConfigMap").filter((x) => x.name.endsWith("-datahub-recipe"))) {
       const recipe = (m.inputs.data as Record<string, string>)["recipe.yml"];
       expect(recipe).toContain("token: ${DATABRICKS_TOKEN}");
       expect(recipe).toContain("token: ${DATAHUB_GMS_TOKEN}");
       expect(recipe).toContain("type: unity-catalog");
+      for (const off of ["include_queries: false", "include_top_n_queries: false", "include_usage_statistics: false"]) expect(recipe).toContain(off);
+    }
+  });
+
+  it("keeps pipeline code in its domain's folder outside /Shared: admins manage, the domain's principal reads, files only after the ACL", () => {
+    const folder = plan.resources.find((r) => r.name === "core-business-folder")!;
+    expect(folder.inputs.path).toBe("/lakemesh/prod/domains/core-business");
+    const acl = plan.resources.find((r) => r.name === "core-business-folder-permissions")!;
+    expect(acl.inputs).toEqual({
+      directoryPath: "/lakemesh/prod/domains/core-business",
+      accessControls: [
+        { servicePrincipalName: "6f1c1c4e-2b7a-4d8e-9a51-0c2f1e6b7a01", permissionLevel: "CAN_READ" },
+        { groupName: "lakemesh-prod-platform-admins", permissionLevel: "CAN_MANAGE" },
+      ],
+    });
+    const files = byType(plan, "databricks:index/workspaceFile:WorkspaceFile").filter((f) => f.name.startsWith("core-business-"));
+    expect(files.length).toBe(6);
+    for (const f of files) {
+      expect(String(f.inputs.path).startsWith("/lakemesh/prod/domains/core-business/")).toBe(true);
+      expect(f.dependsOn).toContain(acl.urn);
     }
   });
 

@@ -27,6 +27,7 @@ const CASES: [string, string[], (dir: string) => void][] = [
   ["prod topics on one replica", ["lm-kafka-prod-replication"], (d) => patch(d, "Pulumi.prod.yaml", "replicationFactor: 3\n    minInsyncReplicas: 2", "replicationFactor: 1\n    minInsyncReplicas: 1")],
   ["ALL_PRIVILEGES to a group that is not the platform admins", ["lm-uc-all-privileges-admin-only"], (d) => patch(d, "Pulumi.prod.yaml", "platform_admin: lakemesh-prod-platform-admins", "platform_admin: data-admins")],
   ["deleted files kept 30 days before VACUUM", ["lm-gdpr-erasure-survival"], (d) => patch(d, "Pulumi.prod.yaml", "vacuumRetentionHours: 168", "vacuumRetentionHours: 720")],
+  ["a production API on one replica", ["lm-serving-prod-availability"], (d) => patch(d, "Pulumi.prod.yaml", "    replicas: 3\n", "    replicas: 1\n")],
   // Another stack file of the same Databricks account claims its governed tags: only the claims lakemesh plan reads
   // from every stack file can show it.
   ["two environments of one account owning its governed tags", ["lm-account-objects-single-owner"], (d) => patch(d, "Pulumi.dev.yaml", "accountObjectsOwner: prod", "accountObjectsOwner: dev")],

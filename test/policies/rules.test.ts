@@ -223,7 +223,7 @@ describe("lm-uc-catalog-isolated: catalog, credential and locations are workspac
 describe("lm-uc-tenant-filter-and-masks: contracts filter tenant tables and mask personal columns", () => {
   it("flags a tenant table without its row filter", () => {
     const r = change(base, isContract, (f) => editContract(f, (c) => (c.datasets.find((d: any) => d.name === "accounts").rowFilter = null)));
-    expect(violations(rule("lm-uc-tenant-filter-and-masks"), r)).toEqual(["lakemesh_prod.alpha.accounts has tenant key tenant_id but no tenant row filter @ alpha-contract"]);
+    expect(violations(rule("lm-uc-tenant-filter-and-masks"), r)).toEqual(["lakemesh_prod.alpha.accounts has tenant key tenant_id but no row filter; the stack's tenant filter is ROW FILTER `lakemesh_prod`.`governance`.`tenant_filter` ON (`tenant_id`) @ alpha-contract"]);
   });
   it("flags a personal column without a mask, even when its comment says MASK", () => {
     const r = change(base, isContract, (f) =>
@@ -232,7 +232,88 @@ describe("lm-uc-tenant-filter-and-masks: contracts filter tenant tables and mask
         d.schema = d.schema.replace(/`email` STRING COMMENT '[^']*' MASK [^,]*/, "`email` STRING COMMENT 'has a MASK `a`.`b`.`mask_email`'");
       }),
     );
-    expect(violations(rule("lm-uc-tenant-filter-and-masks"), r)).toEqual(["lakemesh_prod.alpha.accounts.email holds personal data (email) but has no mask @ alpha-contract"]);
+    expect(violations(rule("lm-uc-tenant-filter-and-masks"), r)).toEqual(["lakemesh_prod.alpha.accounts.email holds personal data (email) but has no mask; the stack's mask is MASK `lakemesh_prod`.`governance`.`mask_email` USING COLUMNS (`tenant_id`) @ alpha-contract"]);
+  });
+});
+
+describe("lm-uc-one-filter-mechanism: no ABAC filter or mask policy on tables that declare their own", () => {
+  const abac = (name: string, policyType: string, onSecurableType: string, onSecurableFullname: string): PlannedResource => ({
+    urn: `urn:pulumi:prod::lakemesh::databricks:index/policyInfo:PolicyInfo::${name}`,
+    type: "databricks:index/policyInfo:PolicyInfo",
+    name,
+    parent: "",
+    dependsOn: [],
+    protect: false,
+    retainOnDelete: false,
+    provider: "",
+    custom: true,
+    inputs: { name, policyType, onSecurableType, onSecurableFullname, forSecurableType: "TABLE", toPrincipals: ["account users"] },
+  });
+  it("flags a catalog-level row-filter policy and a schema-level mask policy over declared tables", () => {
+    const r = [...base, abac("tenant-rf", "POLICY_TYPE_ROW_FILTER", "CATALOG", "lakemesh_prod"), abac("mask-email", "POLICY_TYPE_COLUMN_MASK", "SCHEMA", "lakemesh_prod.alpha")];
+    expect(violations(rule("lm-uc-one-filter-mechanism"), r)).toEqual([
+      "ABAC column-mask policy mask-email on schema lakemesh_prod.alpha covers 2 table(s) that declare their own masks (lakemesh_prod.alpha.bronze_accounts, lakemesh_prod.alpha.accounts); every query on them would fail @ mask-email",
+      "ABAC row-filter policy tenant-rf on catalog lakemesh_prod covers 4 table(s) that declare their own row filter (lakemesh_prod.alpha.bronze_accounts, lakemesh_prod.alpha.accounts, lakemesh_prod.alpha.balances_by_region, and 1 more); every query on them would fail @ tenant-rf",
+    ]);
+  });
+  it("lets a policy on a catalog lakemesh pipelines do not write pass, and ignores GRANT policies", () => {
+    const r = [...base, abac("other", "POLICY_TYPE_ROW_FILTER", "CATALOG", "finance"), abac("grant", "POLICY_TYPE_GRANT", "CATALOG", "lakemesh_prod")];
+    expect(violations(rule("lm-uc-one-filter-mechanism"), r)).toEqual([]);
+  });
+});
+
+describe("lm-workspace-code-protected: privileged code lives in a folder only admins can change", () => {
+  const PIPELINE = "databricks:index/pipeline:Pipeline";
+  const PERMS = "databricks:index/permissions:Permissions";
+  it("flags a pipeline whose code and contract are in /Shared", () => {
+    const r = change(base, ofType(PIPELINE, "alpha-pipeline"), (p) => {
+      p.inputs.libraries[0].file.path = "/Shared/lakemesh/prod/domains/alpha/code/lakemesh_pipeline.py";
+      p.inputs.configuration["lakemesh.contract"] = "/Workspace/Shared/lakemesh/prod/domains/alpha/contract.json";
+    });
+    expect(violations(rule("lm-workspace-code-protected"), r)).toEqual([
+      "pipeline lakemesh-prod-alpha runs /Shared/lakemesh/prod/domains/alpha/code/lakemesh_pipeline.py, in /Shared, where every workspace user can change it @ alpha-pipeline",
+      "pipeline lakemesh-prod-alpha runs /Shared/lakemesh/prod/domains/alpha/contract.json, in /Shared, where every workspace user can change it @ alpha-pipeline",
+    ]);
+  });
+  it("flags a GDPR job whose notebook is in a user's home folder", () => {
+    const r = change(base, ofType("databricks:index/job:Job", "gdpr-job-erasure"), (j) => (j.inputs.tasks[0].notebookTask.notebookPath = "/Users/someone@example.com/erasure"));
+    expect(violations(rule("lm-workspace-code-protected"), r)).toEqual(["job lakemesh-prod-gdpr-erasure runs /Users/someone@example.com/erasure, in a /Users folder its owner controls @ gdpr-job-erasure"]);
+  });
+  it("flags code in a folder without permissions, and in no folder the stack creates", () => {
+    const noAcl = base.filter((x) => !(x.type === PERMS && x.name === "alpha-folder-permissions"));
+    expect(violations(rule("lm-workspace-code-protected"), noAcl)).toEqual([
+      "job lakemesh-prod-alpha-refresh runs /lakemesh/prod/domains/alpha/governance.sql; its folder /lakemesh/prod/domains/alpha has no permissions @ alpha-job",
+      "pipeline lakemesh-prod-alpha runs /lakemesh/prod/domains/alpha/code/lakemesh_pipeline.py; its folder /lakemesh/prod/domains/alpha has no permissions @ alpha-pipeline",
+      "pipeline lakemesh-prod-alpha runs /lakemesh/prod/domains/alpha/code; its folder /lakemesh/prod/domains/alpha has no permissions @ alpha-pipeline",
+      "pipeline lakemesh-prod-alpha runs /lakemesh/prod/domains/alpha/contract.json; its folder /lakemesh/prod/domains/alpha has no permissions @ alpha-pipeline",
+    ]);
+    const elsewhere = change(base, ofType(PIPELINE, "beta-pipeline"), (p) => (p.inputs.rootPath = "/etl/beta"));
+    expect(violations(rule("lm-workspace-code-protected"), elsewhere)).toEqual(["pipeline lakemesh-prod-beta runs /etl/beta, in no folder this stack creates with permissions @ beta-pipeline"]);
+  });
+  it("flags a folder that lets anyone but the platform admins change the code, or lets all users in", () => {
+    const r = change(base, ofType(PERMS, "gdpr-folder-permissions"), (p) =>
+      p.inputs.accessControls.push({ groupName: "lakemesh-prod-data-scientists", permissionLevel: "CAN_EDIT" }, { groupName: "users", permissionLevel: "CAN_READ" }),
+    );
+    expect(violations(rule("lm-workspace-code-protected"), r)).toEqual([
+      'folder /lakemesh/prod/gdpr grants CAN_EDIT to "lakemesh-prod-data-scientists"; only platform admins may change code that runs as a privileged principal @ gdpr-folder-permissions',
+      'folder /lakemesh/prod/gdpr grants CAN_READ to "users" @ gdpr-folder-permissions',
+    ]);
+  });
+});
+
+describe("lm-uc-policy-functions: the filter and masks use session_user(), and only pipelines hold EXECUTE", () => {
+  const FN = "pulumi-nodejs:dynamic:Resource";
+  it("flags a filter that identifies the caller with current_user()", () => {
+    const r = change(base, ofType(FN, "governance-tenant_filter"), (f) => (f.inputs.create[0].sql = f.inputs.create[0].sql.replace("session_user()", "current_user()")));
+    expect(violations(rule("lm-uc-policy-functions"), r)).toEqual(["lakemesh_prod.governance.tenant_filter identifies the caller with current_user(); use session_user() @ governance-tenant_filter"]);
+  });
+  it("flags the user() alias, but not the words in a comment", () => {
+    const r = change(base, ofType(FN, "governance-mask_name"), (f) => (f.inputs.create[0].sql = f.inputs.create[0].sql.replace("session_user()", "user()").replace("COMMENT '", "COMMENT 'current_user() is not used; ")));
+    expect(violations(rule("lm-uc-policy-functions"), r)).toEqual(["lakemesh_prod.governance.mask_name identifies the caller with user(); use session_user() @ governance-mask_name"]);
+  });
+  it("flags EXECUTE on a mask for a reader persona", () => {
+    const r = change(base, ofType("databricks:index/grants:Grants", "governance-mask_email-grants"), (g) => g.inputs.grants.push({ principal: "lakemesh-prod-internal-analysts", privileges: ["EXECUTE"] }));
+    expect(violations(rule("lm-uc-policy-functions"), r)).toEqual(['lakemesh_prod.governance.mask_email grants EXECUTE to "lakemesh-prod-internal-analysts"; only the pipelines that declare it on tables need it @ governance-mask_email-grants']);
   });
 });
 
@@ -263,7 +344,7 @@ describe("lm-aws-bucket-tls-only: buckets deny non-TLS requests", () => {
 
 describe("lm-aws-kms-rotation: keys rotate", () => {
   it("flags a key without rotation", () => {
-    const r = change(base, ofType("aws:kms/key:Key"), (k) => (k.inputs.enableKeyRotation = false));
+    const r = change(base, ofType("aws:kms/key:Key", "kms-uc"), (k) => (k.inputs.enableKeyRotation = false));
     expect(violations(rule("lm-aws-kms-rotation"), r)).toEqual(["KMS key kms-uc does not rotate @ kms-uc"]);
   });
 });
@@ -277,11 +358,28 @@ describe("lm-secrets-not-plaintext: credentials only as secrets", () => {
     const r = change(base, alpha, (d) => (d.inputs.manifest.metadata.description = "Call with dapi0123456789abcdef0123456789abcdef if stuck."));
     expect(violations(rule("lm-secrets-not-plaintext"), r)).toEqual(["input manifest.metadata.description holds what looks like a Databricks token in plain text @ alpha"]);
   });
+  it("takes the DataHub chart's secureEnv as names of secret keys, and still flags a plain password beside it", () => {
+    const r = change(base, ofType("kubernetes:helm.sh/v3:Release", "datahub"), (d) => (d.inputs.values.global.springKafkaConfigurationOverrides["sasl.password"] = "hunter2hunter2"));
+    expect(violations(rule("lm-secrets-not-plaintext"), r)).toEqual(["input values.global.springKafkaConfigurationOverrides.sasl.password holds a plain value; make it a Pulumi secret @ datahub"]);
+  });
   it("under the engine (secrets not visible) checks credential formats only", () => {
     const r = change(base, ofType("pulumi:providers:kafka"), (p) => (p.inputs.saslPassword = "AKIAABCDEFGHIJKLMNOP"));
     expect(violations(rule("lm-secrets-not-plaintext"), r, { "lm-secrets-not-plaintext": { secretsVisible: false } })).toEqual([
       "input saslPassword holds what looks like an AWS access key in plain text @ kafka",
     ]);
+  });
+});
+
+describe("lm-pipeline-secrets-by-name: pipelines name their secrets, they get no {{secrets/}} reference", () => {
+  it("flags the subject salt passed as a secret reference in the configuration", () => {
+    const r = change(base, ofType("databricks:index/pipeline:Pipeline", "alpha-pipeline"), (p) => (p.inputs.configuration["lakemesh.subject_salt"] = "{{secrets/lakemesh-gdpr/subject-salt}}"));
+    expect(violations(rule("lm-pipeline-secrets-by-name"), r)).toEqual([
+      "pipeline lakemesh-prod-alpha: configuration.lakemesh.subject_salt holds a secret reference, which pipelines do not resolve; name the scope and key instead @ alpha-pipeline",
+    ]);
+  });
+  it("accepts the reference in a classic cluster's spark.* property, where Databricks substitutes it", () => {
+    const r = change(base, ofType("databricks:index/pipeline:Pipeline", "alpha-pipeline"), (p) => (p.inputs.clusters = [{ sparkConf: { "spark.lakemesh.x": "{{secrets/s/k}}", other: "{{secrets/s/k}}" } }]));
+    expect(violations(rule("lm-pipeline-secrets-by-name"), r)).toEqual(["pipeline lakemesh-prod-alpha: clusters[0].sparkConf.other holds a secret reference, which pipelines do not resolve; name the scope and key instead @ alpha-pipeline"]);
   });
 });
 
@@ -300,6 +398,21 @@ describe("lm-datahub-recipe-env-refs: recipes reference environment variables", 
   });
 });
 
+describe("lm-datahub-no-query-text: recipes keep query text out of DataHub", () => {
+  const CM = "kubernetes:core/v1:ConfigMap";
+  it("flags a recipe that leaves query text at its default (on) and one that turns usage statistics on", () => {
+    const r = change(base, ofType(CM), (m) => (m.inputs.data["recipe.yml"] = m.inputs.data["recipe.yml"].replace("    include_queries: false\n", "").replace("include_usage_statistics: false", "include_usage_statistics: true")));
+    expect(violations(rule("lm-datahub-no-query-text"), r)).toEqual([
+      'recipe recipe.yml: include_queries is "unset (true by default)"; it must be false so query text never reaches DataHub @ alpha-datahub-recipe',
+      "recipe recipe.yml: include_usage_statistics is true; it must be false so query text never reaches DataHub @ alpha-datahub-recipe",
+    ]);
+  });
+  it("flags profiling, which samples column values", () => {
+    const r = change(base, ofType(CM), (m) => (m.inputs.data["recipe.yml"] = m.inputs.data["recipe.yml"].replace("enabled: false", "enabled: true")));
+    expect(violations(rule("lm-datahub-no-query-text"), r)).toEqual(["recipe recipe.yml: profiling is on; it samples column values into DataHub @ alpha-datahub-recipe"]);
+  });
+});
+
 describe("lm-prod-protect-data-stores: production data stores are protected and retained", () => {
   it("flags an unprotected prod bucket", () => {
     const r = change(base, ofType("aws:s3/bucket:Bucket", "bucket-landing"), (b) => ((b as any).protect = false));
@@ -308,6 +421,16 @@ describe("lm-prod-protect-data-stores: production data stores are protected and 
   it("flags a personal topic not retained on delete", () => {
     const r = change(base, ofType(TOPIC), (t) => ((t as any).retainOnDelete = false));
     expect(violations(rule("lm-prod-protect-data-stores"), r)).toEqual(["production Topic alpha.accounts.v1 is not kept on delete (retainOnDelete) @ alpha.accounts.v1"]);
+  });
+  it("flags a mask function that could be dropped (every table declaring it would fail closed)", () => {
+    const r = change(base, ofType("pulumi-nodejs:dynamic:Resource", "governance-mask_email"), (f) => {
+      (f as any).protect = false;
+      (f as any).retainOnDelete = false;
+    });
+    expect(violations(rule("lm-prod-protect-data-stores"), r)).toEqual([
+      "production Resource governance-mask_email is not kept on delete (retainOnDelete) @ governance-mask_email",
+      "production Resource governance-mask_email is not protected @ governance-mask_email",
+    ]);
   });
 });
 
@@ -417,10 +540,11 @@ describe("lm-workload-privileges: every workload holds what its actions need", (
     // The deployer is no workload principal: it is in none of the groups the pipeline needs (it owns the tables it
     // created, so it could read the suppression list).
     expect(violations(rule(id), r).map((v) => v.split(": missing ")[0])).toEqual([
+      // Its code folder is readable by the domain principal only (finding 6).
+      "pipeline alpha (deployer) cannot read its code in /lakemesh/prod/domains/alpha/code",
       "pipeline alpha (deployer) cannot read secrets in scope lakemesh-gdpr",
-      "pipeline alpha (deployer) cannot read secrets in scope lakemesh-kafka",
+      "pipeline alpha (deployer) cannot read secrets in scope lakemesh-kafka-alpha",
       "pipeline alpha (deployer) cannot run as the deployer (no run-as service principal)",
-      "pipeline alpha (deployer) cannot store rows the catalog's 11 ABAC policies would filter or mask",
       "pipeline alpha (deployer) cannot store unfiltered, unmasked rows (4 functions)",
     ]);
     expect(violations(rule(id), r)).toContain("pipeline alpha (deployer) cannot run as the deployer (no run-as service principal): missing a service principal to run as (not the deployer) @ alpha-pipeline");
@@ -436,10 +560,11 @@ describe("lm-workload-privileges: every workload holds what its actions need", (
       `job alpha (${ALPHA_SP}) cannot assign governed tag pii: missing ASSIGN on governed tag pii (email, free_text, identifier) @ alpha-job`,
       `job alpha (${ALPHA_SP}) cannot assign governed tag retention: missing ASSIGN on governed tag retention (P1Y) @ alpha-job`,
       `job alpha (${ALPHA_SP}) cannot assign governed tag tenant_key: missing ASSIGN on governed tag tenant_key (true) @ alpha-job`,
+      // EXECUTE on the filter and masks goes to the pipelines group only (finding 9).
+      `pipeline alpha (${ALPHA_SP}) cannot declare its row filter and masks (4 functions): missing EXECUTE on function lakemesh_prod.governance.mask_email; EXECUTE on function lakemesh_prod.governance.mask_free_text; EXECUTE on function lakemesh_prod.governance.mask_identifier; EXECUTE on function lakemesh_prod.governance.tenant_filter @ alpha-pipeline`,
       `pipeline alpha (${ALPHA_SP}) cannot read secrets in scope lakemesh-gdpr: missing READ on secret-scope lakemesh-gdpr @ alpha-pipeline`,
-      `pipeline alpha (${ALPHA_SP}) cannot read secrets in scope lakemesh-kafka: missing READ on secret-scope lakemesh-kafka @ alpha-pipeline`,
+      // Its Kafka scope is read by the domain principal itself, not through the group.
       `pipeline alpha (${ALPHA_SP}) cannot read the erasure suppression list: missing SELECT on table lakemesh_prod.governance.erasure_suppression @ alpha-pipeline`,
-      expect.stringMatching(new RegExp(`^pipeline alpha \\(${ALPHA_SP}\\) cannot store rows the catalog's 11 ABAC policies would filter or mask: missing member of lakemesh-prod-gdpr-officers or lakemesh-prod-pipelines \\(ABAC policy lakemesh_mask_address\\); `)),
       expect.stringMatching(new RegExp(`^pipeline alpha \\(${ALPHA_SP}\\) cannot store unfiltered, unmasked rows \\(4 functions\\): missing member of lakemesh-prod-gdpr-officers or lakemesh-prod-pipelines \\(lakemesh_prod.governance.mask_email\\); `)),
     ]);
   });
@@ -450,12 +575,13 @@ describe("lm-workload-privileges: every workload holds what its actions need", (
     const v = violations(rule(id), r);
     expect(v.map((x) => x.split(": missing ")[0])).toEqual(
       [
-        ["erasure", ["read and change the 2 registered tables of lakemesh_prod.alpha", "read the GDPR registry", "read the subject salt", "see every row and clear value (4 functions)", "see rows the catalog's 11 ABAC policies would filter or mask", "use governance table audit_log", "use governance table erasure_suppression", "use governance table gdpr_requests", "use governance table tenant_principals"]],
-        ["retention", ["read and change the 2 registered tables of lakemesh_prod.alpha", "read the GDPR registry", "see every row and clear value (4 functions)", "see rows the catalog's 11 ABAC policies would filter or mask", "use governance table audit_log"]],
-        ["subject-access", ["read the 2 registered tables of lakemesh_prod.alpha", "read the GDPR registry", "read the subject salt", "see every row and clear value (4 functions)", "see rows the catalog's 11 ABAC policies would filter or mask", "use governance table audit_log", "use governance table gdpr_requests", "use governance table tenant_principals", "write exports to /Volumes/lakemesh_prod/governance/gdpr_exports"]],
+        ["erasure", ["read and change the 2 registered tables of lakemesh_prod.alpha", "read the GDPR registry", "see every row and clear value (4 functions)", "use governance table audit_log", "use governance table erasure_suppression", "use governance table gdpr_requests", "use governance table tenant_principals"]],
+        ["retention", ["read and change the 2 registered tables of lakemesh_prod.alpha", "read the GDPR registry", "see every row and clear value (4 functions)", "use governance table audit_log"]],
+        ["subject-access", ["read the 2 registered tables of lakemesh_prod.alpha", "read the GDPR registry", "see every row and clear value (4 functions)", "use governance table audit_log", "use governance table gdpr_requests", "use governance table tenant_principals", "write exports to /Volumes/lakemesh_prod/governance/gdpr_exports"]],
       ].flatMap(([kind, actions]) => (actions as string[]).map((a) => `gdpr ${kind} (${GDPR_SP}) cannot ${a}`)),
     );
-    expect(v).toContain(`gdpr erasure (${GDPR_SP}) cannot read the subject salt: missing READ on secret-scope lakemesh-gdpr @ gdpr-job-erasure`);
+    // The salt is read through the principal's own secret ACL now, not the officers' group (issue 15, item 11).
+    expect(v.some((x) => x.includes("cannot read the subject salt"))).toBe(false);
   });
   it("flags DataHub's principal without grants in the authoritative catalog Grants (finding 8)", () => {
     const r = change(base, ofType("databricks:index/grants:Grants", "catalog-grants"), (g) => (g.inputs.grants = g.inputs.grants.filter((x: any) => x.principal !== DATAHUB_SP)));
@@ -468,6 +594,26 @@ describe("lm-workload-privileges: every workload holds what its actions need", (
     const r = change(base, (x) => x.name === "alpha-governance-sql", (f) => editFile(f, (t) => t.replace(/^GRANT SELECT ON TABLE `lakemesh_prod`.`alpha`.`accounts` TO `lakemesh-prod-domain-beta`;\n/m, "")));
     expect(violations(rule(id), r)).toEqual([`pipeline beta (${BETA_SP}) cannot read lakemesh_prod.alpha.accounts: missing SELECT on table lakemesh_prod.alpha.accounts @ beta-pipeline`]);
   });
+  it("flags a pipeline whose Kafka secret scope its principal may not read (the stack creates the scope ACL; finding 7)", () => {
+    const r = without(base, (x) => x.type === "databricks:index/secretAcl:SecretAcl" && x.inputs.scope === "lakemesh-kafka-alpha" && x.inputs.principal === ALPHA_SP);
+    expect(violations(rule(id), r)).toEqual([`pipeline alpha (${ALPHA_SP}) cannot read secrets in scope lakemesh-kafka-alpha: missing READ on secret-scope lakemesh-kafka-alpha @ alpha-pipeline`]);
+  });
+  it("flags a domain principal that may not read its code folder, and a GDPR principal that may not read its notebooks (finding 6)", () => {
+    const dropReader = (sp: string) => (p: any) => (p.inputs.accessControls = p.inputs.accessControls.filter((a: any) => a.servicePrincipalName !== sp));
+    const domain = change(base, (x) => x.type === PERMISSIONS && x.inputs.directoryPath === "/lakemesh/prod/domains/alpha", dropReader(ALPHA_SP));
+    expect(violations(rule(id), domain)).toEqual([
+      `job alpha (${ALPHA_SP}) cannot read /lakemesh/prod/domains/alpha/governance.sql: missing CAN_READ on file /lakemesh/prod/domains/alpha/governance.sql @ alpha-job`,
+      `pipeline alpha (${ALPHA_SP}) cannot read its code in /lakemesh/prod/domains/alpha/code: missing CAN_READ on directory /lakemesh/prod/domains/alpha/code @ alpha-pipeline`,
+    ]);
+    const gdpr = change(base, (x) => x.type === PERMISSIONS && x.inputs.directoryPath === "/lakemesh/prod/gdpr", dropReader(GDPR_SP));
+    expect(violations(rule(id), gdpr)).toEqual(
+      [
+        ["erasure", "erasure", "erasure"],
+        ["retention", "retention", "retention"],
+        ["subject-access", "subject_access", "subject-access"],
+      ].map(([kind, notebook, job]) => `gdpr ${kind} (${GDPR_SP}) cannot read its notebook /lakemesh/prod/gdpr/${notebook}: missing CAN_READ on notebook /lakemesh/prod/gdpr/${notebook} @ gdpr-job-${job}`),
+    );
+  });
   it("flags a plan that declares no identities", () => {
     expect(violations(rule(id), without(base, (x) => x.type === IDENTITIES))).toEqual(["the plan declares no identities (lakemesh:access:Identities): nothing says which principal runs what @ (stack)"]);
   });
@@ -476,13 +622,11 @@ describe("lm-workload-privileges: every workload holds what its actions need", (
 describe("lm-tenant-isolation: no unfiltered tenant read, no clear personal value beyond the manifest", () => {
   const id = "lm-tenant-isolation";
   const CLIENT_ADMINS = "lakemesh-prod-client-admins";
-  // With ABAC policies on top of the per-table filter and masks, two filters apply and every query fails
-  // (MULTIPLE_FILTERS), so the per-table mechanism alone is the baseline; and client admins are given the accounts
+  // The per-table filter and masks are the one mechanism (no ABAC policies: finding 5); client admins are given the accounts
   // dataset (USE SCHEMA and the governance SQL's GRANT), so a tenant-scoped persona reads something to break.
   let readers: PlannedResource[];
   beforeAll(() => {
-    const perTable = without(base, (x) => x.type === "databricks:index/policyInfo:PolicyInfo");
-    const schema = change(perTable, ofType("databricks:index/grants:Grants", "alpha-schema-grants"), (g) => g.inputs.grants.push({ principal: CLIENT_ADMINS, privileges: ["USE_SCHEMA"] }));
+    const schema = change(base, ofType("databricks:index/grants:Grants", "alpha-schema-grants"), (g) => g.inputs.grants.push({ principal: CLIENT_ADMINS, privileges: ["USE_SCHEMA"] }));
     readers = change(schema, (x) => x.name === "alpha-governance-sql", (f) =>
       editFile(f, (t) => t.replace(`REVOKE SELECT ON TABLE \`lakemesh_prod\`.\`alpha\`.\`accounts\` FROM \`${CLIENT_ADMINS}\`;`, `GRANT SELECT ON TABLE \`lakemesh_prod\`.\`alpha\`.\`accounts\` TO \`${CLIENT_ADMINS}\`;`)),
     );
@@ -501,6 +645,17 @@ describe("lm-tenant-isolation: no unfiltered tenant read, no clear personal valu
   it("flags a tenant table published without the row filter", () => {
     const r = change(readers, isContract, (f) => editContract(f, (c) => (c.datasets.find((d: any) => d.name === "accounts").rowFilter = null)));
     expect(violations(rule(id), r)).toEqual([`tenant-scoped persona client_admin (${CLIENT_ADMINS}) reads every tenant's rows of lakemesh_prod.alpha.accounts: SELECT via alpha-job (governance SQL); no row filter @ (stack)`]);
+  });
+  // A governance table declares its row filter in its CREATE statement; the model reads it from that SQL.
+  const intake = (x: PlannedResource) => x.type === SQL_OBJECT && x.inputs.objectName === "lakemesh_prod.governance.serving_gdpr_requests";
+  it("reads the serving GDPR intake table's row filter from its CREATE statement, and flags the table without it", () => {
+    const api = (r: PlannedResource[]) => accessReport(r).visibility.find((v) => v.persona === "api_service" && v.dataset === "lakemesh_prod.governance.serving_gdpr_requests")!;
+    expect([api(readers).rows, api(readers).how]).toEqual(["own tenant", "SELECT via governance-serving_gdpr_requests-grants; tenant_filter"]);
+    const r = change(readers, intake, (f) => (f.inputs.create[0].sql = f.inputs.create[0].sql.replace(/^WITH ROW FILTER .*\n/m, "")));
+    expect(api(r).rows).toBe("all");
+    expect(violations(rule(id), r)).toEqual([
+      "tenant-scoped persona api_service (lakemesh-prod-api-service) reads every tenant's rows of lakemesh_prod.governance.serving_gdpr_requests: SELECT via governance-serving_gdpr_requests-grants; no row filter @ (stack)",
+    ]);
   });
   it("flags a personal column without its mask", () => {
     const r = change(readers, isContract, (f) => editContract(f, (c) => delete c.datasets.find((d: any) => d.name === "accounts").columns.find((x: any) => x.name === "email").mask));
@@ -522,12 +677,20 @@ describe("lm-tenant-isolation: no unfiltered tenant read, no clear personal valu
       "persona internal_analyst (lakemesh-prod-internal-analysts) reads lakemesh_prod.alpha.bronze_accounts, which its manifest does not grant it: SELECT via alpha-job (governance SQL); tenant_filter reveals to lakemesh-prod-internal-analysts @ (stack)",
     ]);
   });
-  it("sees the ABAC row filter protect a table whose own filter is gone (the real baseline has both)", () => {
+  it("flags a row filter that lets a principal mapped to two tenants see both (issue 15, item 11)", () => {
+    const r = change(readers, filterSql, (f) => (f.inputs.create[0].sql = f.inputs.create[0].sql.replace(/\n\s*AND NOT EXISTS \([\s\S]*?AS other[\s\S]*?\n {4}\)/, "")));
+    expect(JSON.stringify(r.find(filterSql)!.inputs)).not.toContain("NOT EXISTS");
+    // The serving API's GDPR intake table declares the same filter, so its readers are exposed alike.
+    expect(violations(rule(id), r)).toEqual([
+      "persona api_service (lakemesh-prod-api-service) reads lakemesh_prod.governance.serving_gdpr_requests for every tenant a principal is mapped to, not only while it is mapped to one: SELECT via governance-serving_gdpr_requests-grants; tenant_filter lets a principal mapped to several tenants see each of them @ (stack)",
+      "persona auditor (lakemesh-prod-auditors) reads lakemesh_prod.governance.serving_gdpr_requests for every tenant a principal is mapped to, not only while it is mapped to one: SELECT via governance-serving_gdpr_requests-grants; tenant_filter lets a principal mapped to several tenants see each of them @ (stack)",
+      `persona client_admin (${CLIENT_ADMINS}) reads lakemesh_prod.alpha.accounts for every tenant a principal is mapped to, not only while it is mapped to one: SELECT via alpha-job (governance SQL); tenant_filter lets a principal mapped to several tenants see each of them @ (stack)`,
+    ]);
+  });
+  it("sees no second mechanism behind a table's own filter: without it the table is read unfiltered (one filter mechanism, finding 5)", () => {
     const r = change(base, isContract, (f) => editContract(f, (c) => (c.datasets.find((d: any) => d.name === "accounts").rowFilter = null)));
-    expect(violations(rule(id), r)).toEqual([]);
-    expect(accessReport(r).visibility.find((v) => v.persona === "internal_analyst" && v.dataset === "lakemesh_prod.alpha.accounts")!.how).toBe(
-      "SELECT via alpha-job (governance SQL); tenant_filter reveals to lakemesh-prod-internal-analysts",
-    );
+    expect(base.some((x) => x.type === "databricks:index/policyInfo:PolicyInfo")).toBe(false);
+    expect(accessReport(r).visibility.find((v) => v.persona === "internal_analyst" && v.dataset === "lakemesh_prod.alpha.accounts")!.how).toBe("SELECT via alpha-job (governance SQL); no row filter");
   });
 });
 
@@ -583,5 +746,55 @@ describe("lm-account-objects-single-owner: one environment per account owns its 
     expect(violations(rule(id), base, config(claim("dev", "prod"), claim("qa", "prod")))).toEqual([
       "account 9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d: the owner environment prod has no platform or single stack file here, so nothing creates the governed tags @ (stack)",
     ]);
+  });
+});
+
+describe("lm-personas-read-only: people read, workloads write (issue 15, item 11)", () => {
+  const id = "lm-personas-read-only";
+  it("flags GDPR officers given MODIFY on a domain schema", () => {
+    const r = change(base, ofType("databricks:index/grants:Grants", "alpha-schema-grants"), (g) => g.inputs.grants.find((x: any) => x.principal === "lakemesh-prod-gdpr-officers").privileges.push("MODIFY"));
+    expect(violations(rule(id), r)).toEqual([
+      "persona gdpr_officer (lakemesh-prod-gdpr-officers) can change rows (MODIFY) of 3 table(s): lakemesh_prod.alpha.bronze_accounts, lakemesh_prod.alpha.accounts, lakemesh_prod.alpha.balances_by_region; via alpha-schema-grants @ (stack)",
+    ]);
+  });
+  it("lets the serving API add rows to its append-only GDPR intake table, and flags it once the table accepts updates", () => {
+    const intake = (x: PlannedResource) => x.type === SQL_OBJECT && x.inputs.objectName === "lakemesh_prod.governance.serving_gdpr_requests";
+    expect(base.some(intake)).toBe(true);
+    const r = change(base, intake, (f) => (f.inputs.create[0].sql = f.inputs.create[0].sql.replace(/\nTBLPROPERTIES \('delta\.appendOnly' = 'true'\)/, "")));
+    expect(JSON.stringify(r.find(intake)!.inputs)).not.toContain("appendOnly");
+    expect(violations(rule(id), r)).toEqual([
+      "persona api_service (lakemesh-prod-api-service) can change rows (MODIFY) of 1 table(s): lakemesh_prod.governance.serving_gdpr_requests; via governance-serving_gdpr_requests-grants @ (stack)",
+    ]);
+  });
+});
+
+describe("lm-uc-table-grants-authoritative: the governance SQL decides every managed reader (issue 15, item 7)", () => {
+  const id = "lm-uc-table-grants-authoritative";
+  it("flags a job that stops revoking a domain that no longer reads a table", () => {
+    const r = change(base, (x) => x.name === "alpha-governance-sql", (f) =>
+      editFile(f, (t) => t.split("\n").filter((l) => !(l.startsWith("REVOKE") && l.includes("`balances_by_region`") && l.includes("lakemesh-prod-domain-beta"))).join("\n")),
+    );
+    expect(violations(rule(id), r)).toEqual([
+      "alpha's job neither grants nor revokes SELECT on lakemesh_prod.alpha.balances_by_region for lakemesh-prod-domain-beta: a reader removed from the manifests would keep its grant @ alpha-job",
+    ]);
+  });
+});
+
+describe("lm-uc-tenant-filter-and-masks: the stack's own functions, named exactly (issue 15, item 8)", () => {
+  const id = "lm-uc-tenant-filter-and-masks";
+  it("flags a row filter of the same name in another catalog", () => {
+    const r = change(base, isContract, (f) => editContract(f, (c) => (c.datasets.find((d: any) => d.name === "accounts").rowFilter = "ROW FILTER `other_org`.`governance`.`tenant_filter` ON (`tenant_id`)")));
+    expect(violations(rule(id), r)).toEqual([
+      "lakemesh_prod.alpha.accounts has tenant key tenant_id but the row filter \"ROW FILTER `other_org`.`governance`.`tenant_filter` ON (`tenant_id`)\"; the stack's tenant filter is ROW FILTER `lakemesh_prod`.`governance`.`tenant_filter` ON (`tenant_id`) @ alpha-contract",
+    ]);
+  });
+  it("flags a mask of another catalog", () => {
+    const r = change(base, isContract, (f) =>
+      editContract(f, (c) => {
+        const d = c.datasets.find((x: any) => x.name === "accounts");
+        d.schema = d.schema.replace("MASK `lakemesh_prod`.`governance`.`mask_email`", "MASK `other_org`.`governance`.`mask_email`");
+      }),
+    );
+    expect(violations(rule(id), r).map((v) => v.split(";")[0])).toEqual(["lakemesh_prod.alpha.accounts.email holds personal data (email) but is masked by `other_org`.`governance`.`mask_email` USING COLUMNS (`tenant_id`)"]);
   });
 });

@@ -2,7 +2,7 @@
 
 The bodies are the plan's rendered SQL. Open-source Spark has no is_account_group_member() and no notion of the
 caller, so the stand-in passes both in: is_account_group_member(g) becomes array_contains(groups, g) and
-current_user() becomes the caller column. Everything else runs as written.
+session_user() becomes the caller column. Everything else runs as written.
 """
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ TENANT_PRINCIPALS = [
     ("tenant-01", "erin@client-one.example", "end_user"),
     ("tenant-02", "client-two-admins", "client_admin"),  # a group
     ("tenant-02", "svc-api-tenant-02", "service"),
+    # carl is mapped to tenant-01 himself and is in tenant-02's admin group: mapped to two tenants, he sees neither.
+    ("tenant-01", "carl@consult.example", "client_admin"),
 ]
 
 # persona -> (caller, groups)
@@ -32,6 +34,7 @@ PERSONAS = {
     "end_user_t1": ("erin@client-one.example", []),
     "api_service_t2": ("svc-api-tenant-02", []),
     "outsider": ("mallory@elsewhere.example", ["lakemesh-dev-end-users"]),
+    "client_admin_in_two_tenants": ("carl@consult.example", ["client-two-admins"]),
 }
 
 ROWS = {"tenant-01": "person.01.001@tenant-01.example.com", "tenant-02": "person.02.001@tenant-02.example.com", "tenant-unknown": "x@tenant-unknown.example.com"}
@@ -47,7 +50,7 @@ def standin(sql: str, fn: str) -> str:
     m = re.match(r"CREATE OR REPLACE FUNCTION `[a-z0-9_]+`\.`governance`\.`[a-z0-9_]+`\((?P<params>[^)]*)\)\s+RETURNS (?P<ret>\w+)\s+COMMENT '[^']*'\s+RETURN (?P<body>.*)$", sql, re.S)
     assert m, sql
     body = re.sub(r"`[a-z0-9_]+`\.`governance`\.`tenant_principals`", "tenant_principals", m["body"])
-    body = body.replace("is_account_group_member(", "array_contains(groups, ").replace("current_user()", "caller")
+    body = body.replace("is_account_group_member(", "array_contains(groups, ").replace("session_user()", "caller")
     return f"CREATE OR REPLACE TEMPORARY FUNCTION {fn}({m['params']}, caller STRING, groups ARRAY<STRING>) RETURNS {m['ret']} RETURN {body}"
 
 
@@ -72,6 +75,7 @@ def visible(spark) -> dict[str, list[str]]:
 
 
 def test_internal_personas_see_every_tenant_and_nobody_sees_another_tenant(spark):
+    # A principal mapped to two tenants (here one directly, one through a group) sees neither (issue 15, item 11).
     every = sorted(ROWS)
     assert visible(spark) == {
         "platform_admin": every,
@@ -84,6 +88,7 @@ def test_internal_personas_see_every_tenant_and_nobody_sees_another_tenant(spark
         "end_user_t1": ["tenant-01"],
         "api_service_t2": ["tenant-02"],
         "outsider": [],
+        "client_admin_in_two_tenants": [],
     }
 
 

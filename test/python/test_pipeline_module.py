@@ -115,13 +115,33 @@ def test_local_names_swap_only_the_catalog(contract_text):
         c.local_table("a.b")
 
 
-def test_kafka_options_take_sasl_credentials_from_the_configuration():
+class FakeSecrets:
+    """Stands in for dbutils.secrets: the scope/key pairs a workspace holds, and what the code asked for."""
+
+    def __init__(self, values: dict[tuple[str, str], str]) -> None:
+        self.values = values
+        self.asked: list[tuple[str, str]] = []
+        self.secrets = self
+
+    def get(self, scope: str, key: str) -> str:
+        self.asked.append((scope, key))
+        return self.values[(scope, key)]
+
+
+def fake_spark(conf: dict[str, str]):
+    return types.SimpleNamespace(conf=types.SimpleNamespace(get=lambda k, d=None: conf.get(k, d)))
+
+
+SASL_CONTRACT = types.SimpleNamespace(raw={"kafka": {"bootstrapServers": "b:9096", "startingOffsets": "earliest", "failOnDataLoss": False, "groupIdPrefix": "g.", "securityProtocol": "SASL_SSL", "saslMechanism": "SCRAM-SHA-512"}})
+NAMES = {"lakemesh.kafka.secret_scope": "lakemesh-kafka-core-business", "lakemesh.kafka.sasl_username_key": "pipeline-username", "lakemesh.kafka.sasl_password_key": "pipeline-password"}
+SECRETS = {("lakemesh-kafka-core-business", "pipeline-username"): "u", ("lakemesh-kafka-core-business", "pipeline-password"): 'p"w\\d'}
+
+
+def test_kafka_options_read_the_named_secrets_and_use_the_shaded_login_module_on_databricks():
     import lakemesh_datasets as ld
 
-    conf = {ld.SASL_USER_CONF: "u", ld.SASL_PASSWORD_CONF: 'p"w\\d'}
-    spark = types.SimpleNamespace(conf=types.SimpleNamespace(get=lambda k, d=None: conf.get(k, d)))
-    contract = types.SimpleNamespace(raw={"kafka": {"bootstrapServers": "b:9096", "startingOffsets": "earliest", "failOnDataLoss": False, "groupIdPrefix": "g.", "securityProtocol": "SASL_SSL", "saslMechanism": "SCRAM-SHA-512"}})
-    opts = ld.kafka_options(spark, contract, "core-business.equity-grants.v2")
+    dbutils = FakeSecrets(dict(SECRETS))
+    opts = ld.kafka_options(fake_spark(dict(NAMES)), SASL_CONTRACT, "core-business.equity-grants.v2", native=True, dbutils=dbutils)
     assert opts == {
         "kafka.bootstrap.servers": "b:9096",
         "subscribe": "core-business.equity-grants.v2",
@@ -130,8 +150,57 @@ def test_kafka_options_take_sasl_credentials_from_the_configuration():
         "groupIdPrefix": "g.",
         "kafka.security.protocol": "SASL_SSL",
         "kafka.sasl.mechanism": "SCRAM-SHA-512",
-        "kafka.sasl.jaas.config": 'org.apache.kafka.common.security.scram.ScramLoginModule required username="u" password="p\\"w\\\\d";',
+        "kafka.sasl.jaas.config": 'kafkashaded.org.apache.kafka.common.security.scram.ScramLoginModule required username="u" password="p\\"w\\\\d";',
     }
-    conf.clear()
-    with pytest.raises(lc.ContractError, match="needs lakemesh.kafka.sasl_username"):
-        ld.kafka_options(spark, contract, "core-business.equity-grants.v2")
+    assert dbutils.asked == [("lakemesh-kafka-core-business", "pipeline-username"), ("lakemesh-kafka-core-business", "pipeline-password")]
+
+
+def test_kafka_options_use_the_plain_login_module_on_open_source_spark():
+    import lakemesh_datasets as ld
+
+    opts = ld.kafka_options(fake_spark(dict(NAMES)), SASL_CONTRACT, "core-business.equity-grants.v2", native=False, dbutils=FakeSecrets(dict(SECRETS)))
+    assert opts["kafka.sasl.jaas.config"].startswith("org.apache.kafka.common.security.scram.ScramLoginModule required ")
+
+
+def test_kafka_options_fail_fast_on_missing_names_empty_secrets_and_unresolved_references():
+    import lakemesh_datasets as ld
+
+    topic = "core-business.equity-grants.v2"
+    with pytest.raises(lc.ContractError, match="must name the Kafka user secret: lakemesh.kafka.secret_scope and lakemesh.kafka.sasl_username_key"):
+        ld.kafka_options(fake_spark({}), SASL_CONTRACT, topic, native=True, dbutils=FakeSecrets({}))
+    reference = {**NAMES, "lakemesh.kafka.secret_scope": "{{secrets/lakemesh-kafka/core-business-pipeline-password}}"}
+    with pytest.raises(lc.ContractError, match=r"lakemesh.kafka.secret_scope holds a secret reference \(\{\{secrets/lakemesh-kafka/core-business-pipeline-password\}\}\), which pipelines do not resolve"):
+        ld.kafka_options(fake_spark(reference), SASL_CONTRACT, topic, native=True, dbutils=FakeSecrets(dict(SECRETS)))
+    empty = {**SECRETS, ("lakemesh-kafka-core-business", "pipeline-password"): ""}
+    with pytest.raises(lc.ContractError, match="secret lakemesh-kafka-core-business/pipeline-password \\(Kafka password\\) is empty"):
+        ld.kafka_options(fake_spark(dict(NAMES)), SASL_CONTRACT, topic, native=True, dbutils=FakeSecrets(empty))
+
+
+def test_the_subject_salt_comes_from_the_named_secret_on_databricks_and_only_locally_from_the_local_key():
+    import lakemesh_datasets as ld
+
+    names = {"lakemesh.subject_salt.secret_scope": "lakemesh-gdpr", "lakemesh.subject_salt.secret_key": "subject-salt"}
+    assert ld.subject_salt(fake_spark(names), native=True, dbutils=FakeSecrets({("lakemesh-gdpr", "subject-salt"): "s3cret"})) == "s3cret"
+    # On Databricks a plain salt in the configuration is not taken: it must be the secret.
+    with pytest.raises(lc.ContractError, match="must name the subject salt secret"):
+        ld.subject_salt(fake_spark({"lakemesh.local.subject_salt": "plain"}), native=True, dbutils=FakeSecrets({}))
+    # The old reference form fails loudly instead of silently becoming the salt.
+    with pytest.raises(lc.ContractError, match="holds a secret reference"):
+        ld.subject_salt(fake_spark({"lakemesh.local.subject_salt": "{{secrets/lakemesh-gdpr/subject-salt}}"}), native=False)
+    assert ld.subject_salt(fake_spark({"lakemesh.local.subject_salt": "local"}), native=False) == "local"
+    with pytest.raises(lc.ContractError, match="local runs take the salt from lakemesh.local.subject_salt"):
+        ld.subject_salt(fake_spark({}), native=False)
+    with pytest.raises(lc.ContractError, match="holds a secret reference"):
+        ld.subject_salt(fake_spark(names), native=True, dbutils=FakeSecrets({("lakemesh-gdpr", "subject-salt"): "{{secrets/x/y}}"}))
+
+
+def test_the_compiled_pipeline_configuration_names_secrets_the_module_reads(plane: Plane):
+    """The keys lakemesh writes into the pipeline configuration are the ones the module reads, and hold no reference."""
+    import lakemesh_datasets as ld
+
+    conf = json.loads((plane.plan / "plan.json").read_text())
+    resources = conf["resources"] if isinstance(conf, dict) else conf
+    pipeline = next(r for r in resources if r["type"] == "databricks:index/pipeline:Pipeline" and r["name"] == "core-business-pipeline")
+    configuration = pipeline["inputs"]["configuration"]
+    for key in (ld.SALT_SCOPE_CONF, ld.SALT_KEY_CONF, ld.KAFKA_SCOPE_CONF, ld.SASL_USER_KEY_CONF, ld.SASL_PASSWORD_KEY_CONF):
+        assert configuration[key] and "{{" not in configuration[key], key

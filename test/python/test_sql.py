@@ -44,7 +44,8 @@ def test_platform_functions_tables_and_registry_parse_as_full_syntax_trees(plane
             assert not isinstance(e, exp.Command), f.name
             kinds[f.name] = (type(e).__name__, e.args.get("kind"))
     assert sorted(set(kinds.values()), key=str) == [("Create", "FUNCTION"), ("Create", "TABLE"), ("Insert", None)]
-    assert sum(1 for k in kinds.values() if k == ("Create", "FUNCTION")) == 12
+    # tenant_filter and the ten category masks (current_user_tenant is gone: nothing called it).
+    assert sum(1 for k in kinds.values() if k == ("Create", "FUNCTION")) == 11
     assert sum(1 for k in kinds.values() if k == ("Create", "TABLE")) == 5
 
 

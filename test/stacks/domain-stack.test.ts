@@ -18,6 +18,8 @@ test("a domain stack plans only its own domain, the grants it owns, and a refere
   const outside = plan.resources.filter((r) => !inside.has(r.urn)).map((r) => `${r.type} ${r.name}`).sort();
   expect(outside).toEqual([
     "lakemesh:access:Identities identities",
+    // On MSK the domain's SCRAM users are AmazonMSK_ secrets in its AWS account.
+    "pulumi:providers:aws aws",
     "pulumi:providers:databricks databricks",
     "pulumi:providers:kafka kafka",
     "pulumi:providers:kubernetes kubernetes",

@@ -22,3 +22,18 @@ test("a StackReference output that is missing fails with the platform stack and 
   );
   expect(fs.existsSync(path.join(dir, "out"))).toBe(false);
 });
+
+test("a platform stack whose outputs name another catalog's row filter fails the domain plan, and writes nothing (issue 15, item 8)", () => {
+  const s = readStackConfig(ROOT, "prod").settings;
+  const foreign = { ...platformOutputs({ ...s, catalog: "other_org_prod" }, OFFLINE_WAREHOUSE_ID), catalog: s.catalog };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lakemesh-outputs-"));
+  fs.writeFileSync(path.join(dir, "outputs.json"), JSON.stringify(foreign));
+  const r = spawnSync(process.execPath, [path.join(ROOT, "bin", "lakemesh.js"), "plan", "--stack", "prod", "--domain", "core-business", "--quiet", "--platform-outputs", path.join(dir, "outputs.json"), "--out", path.join(dir, "out")], {
+    cwd: ROOT,
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+  expect(r.status).toBe(1);
+  expect(r.stderr).toMatch(/^lakemesh plan: the program failed; nothing was written: platform stack organization\/lakemesh\/prod-platform: output "(tenantFilter|masks)" is .*other_org_prod/);
+  expect(fs.existsSync(path.join(dir, "out"))).toBe(false);
+});

@@ -4,7 +4,7 @@ import { parse } from "yaml";
 import { listStacks, readStackConfig } from "../../cli/plan/stack-config";
 import { ROOT } from "../helpers/settings";
 
-const PER_STACK = new Set(["lakemesh:mode", "lakemesh:domain", "lakemesh:platformStack"]);
+const PER_STACK = new Set(["lakemesh:mode", "lakemesh:domain"]);
 const config = (stack: string) => (parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> }).config;
 
 describe("stack config files", () => {

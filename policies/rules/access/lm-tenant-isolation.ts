@@ -15,8 +15,11 @@ export interface TenantIsolationConfig {
 function problem(v: VisibilityRow, granted: boolean | undefined, c: TenantIsolationConfig): string | undefined {
   if (v.rows === "none") return undefined;
   if (v.tenantData && v.persona in TENANT_ROLES && v.rows === "all") return `tenant-scoped persona ${v.persona} (${v.principal}) reads every tenant's rows of ${v.dataset}: ${v.how}`;
+  if (v.tenantData && v.rows === "every mapped tenant") return `persona ${v.persona} (${v.principal}) reads ${v.dataset} for every tenant a principal is mapped to, not only while it is mapped to one: ${v.how}`;
   if (granted === false) return `persona ${v.persona} (${v.principal}) reads ${v.dataset}, which its manifest does not grant it: ${v.how}`;
-  const clear = Object.entries(v.columns).filter(([, x]) => !c.clearAllowed.includes(v.persona) && (x === "clear" || (x === "clear (own tenant)" && !c.clearOwnTenantAllowed.includes(v.persona))));
+  const clear = Object.entries(v.columns).filter(
+    ([, x]) => !c.clearAllowed.includes(v.persona) && (x === "clear" || x === "clear (every mapped tenant)" || (x === "clear (own tenant)" && !c.clearOwnTenantAllowed.includes(v.persona))),
+  );
   if (clear.length > 0) return `persona ${v.persona} (${v.principal}) sees personal columns of ${v.dataset} in clear: ${clear.map(([k, x]) => `${k} (${x})`).join(", ")}`;
   return undefined;
 }
@@ -26,6 +29,7 @@ export const policy: StackValidationPolicy = {
   name: ruleId(__filename),
   description:
     "No tenant-scoped persona (client admin, end user, API and BI services) reads a tenant table without the tenant row filter or through a group it reveals everything to, " +
+    "no filter or mask lets a principal mapped to several tenants see each of them (a mapping is honoured only while it names one tenant), " +
     "no reader persona reads a dataset its manifest does not grant it, and personal columns are clear only to GDPR officers (and, for their own tenant, client admins); " +
     "semantics of row filters, masks and is_account_group_member from https://docs.databricks.com/aws/en/data-governance/unity-catalog/filters-and-masks/ and " +
     "https://docs.databricks.com/aws/en/sql/language-manual/functions/is_account_group_member.",

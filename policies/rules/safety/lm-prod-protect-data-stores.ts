@@ -6,7 +6,7 @@ const DATA_STORES: readonly string[] = [T.Catalog, T.Schema, T.Bucket, T.KmsKey]
 /** In production nothing that holds data leaves by deleting a line of code or YAML. */
 export const policy: StackValidationPolicy = {
   name: ruleId(__filename),
-  description: "In production stacks the catalog, schemas, buckets, KMS keys, governance tables and personal-data topics are protected and kept on delete.",
+  description: "In production stacks the catalog, schemas, buckets, KMS keys, governance tables, the row filter and mask functions, and personal-data topics are protected and kept on delete.",
   enforcementLevel: "mandatory",
   severity: "critical",
   remediationSteps: "Set lakemesh:protect: true in the production stack config (lakemesh then sets protect and retainOnDelete).",
@@ -18,7 +18,8 @@ export const policy: StackValidationPolicy = {
       if (!isProdStack(r.urn, prodStackPattern)) continue;
       const store =
         DATA_STORES.includes(r.type) ||
-        (r.type === T.SqlObject && r.props.kind === "table") ||
+        // A dropped filter or mask function makes every table that declares it fail closed.
+        (r.type === T.SqlObject && (r.props.kind === "table" || r.props.kind === "function")) ||
         (r.type === T.Topic && personal.has(r.props.name));
       if (!store) continue;
       if (!r.opts.protect) report(`production ${r.type.split(":").pop()} ${r.name} is not protected`, r.urn);

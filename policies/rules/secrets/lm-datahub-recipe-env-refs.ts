@@ -1,6 +1,5 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { parse } from "yaml";
-import { ruleId, T } from "../../lib";
+import { recipesOf, ruleId, T } from "../../lib";
 
 const ENV_REF = /^\$\{[A-Z][A-Z0-9_]*\}$/;
 
@@ -23,12 +22,8 @@ export const policy: ResourceValidationPolicy = {
   configSchema: { properties: {} },
   validateResource: (args, report) => {
     if (args.type === T.ConfigMap) {
-      for (const [file, text] of Object.entries((args.props.data ?? {}) as Record<string, unknown>)) {
-        if (typeof text !== "string" || !/^source:|\nsource:/.test(text)) continue;
-        let recipe: unknown;
-        try {
-          recipe = parse(text);
-        } catch {
+      for (const { file, recipe, error } of recipesOf(args.props)) {
+        if (error !== undefined) {
           report(`recipe ${file} is not valid YAML`);
           continue;
         }

@@ -45,6 +45,8 @@ export const policy: ResourceValidationPolicy = {
     walk(args.props, "", (path, key, value) => {
       if (typeof value !== "string" || value === "") return;
       if (kubeSecretData && /^(data|stringData)\./.test(path)) return;
+      // The DataHub chart's secureEnv maps a Kafka property to the key of a Kubernetes secret that holds its value.
+      if (/(^|\.)credentialsAndCertsSecrets\.secureEnv\./.test(path)) return;
       // ${ENV} (DataHub recipes) and {{secrets/scope/key}} (Databricks) are references, resolved where they run.
       const reference = /^\$\{[A-Z0-9_]+\}$/.test(value) || /^\{\{secrets\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\}\}$/.test(value);
       if (secretsVisible && SENSITIVE.test(key) && !allowedPlainKeys.includes(key) && !reference) {

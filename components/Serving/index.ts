@@ -1,0 +1,1 @@
+export { Serving, type ServingArgs } from "./Serving";

@@ -1,0 +1,45 @@
+import type { StackValidationPolicy } from "@pulumi/policy";
+import { accessReport, identitiesOf } from "../../../lib/access";
+import { accessResources, ruleId } from "../../lib";
+
+export interface PersonasReadOnlyConfig {
+  /** Personas that may change rows of datasets and governance tables (by hand). */
+  readonly writersAllowed: readonly string[];
+  /** Personas that may add rows to append-only tables only (the serving API files GDPR requests into its intake table). */
+  readonly appendersAllowed: readonly string[];
+}
+
+/**
+ * People read; workloads write. MODIFY on a table lets its holder insert, update and delete rows, and no row filter
+ * or mask applies to a write; GDPR erasure and retention change data as the GDPR jobs' own service principal, so no
+ * persona group (GDPR officers included) needs it. The one exception is a service persona adding rows to an append-only
+ * table (the serving API's GDPR intake table), where MODIFY cannot update or delete. Read from the access model's
+ * persona x dataset table.
+ */
+export const policy: StackValidationPolicy = {
+  name: ruleId(__filename),
+  description:
+    "No persona group but platform admins holds MODIFY on a dataset or governance table (counting USE CATALOG, USE SCHEMA and inheritance, https://docs.databricks.com/aws/en/data-governance/unity-catalog/manage-privileges/privileges): " +
+    "erasure and retention change data as the GDPR jobs' service principal, never as the GDPR officers' group; the serving API may only add rows to append-only tables (delta.appendOnly, https://docs.databricks.com/aws/en/delta/table-properties).",
+  enforcementLevel: "mandatory",
+  severity: "high",
+  remediationSteps: "Grant MODIFY to the workload principal that writes (lakemesh:databricks.gdprServicePrincipal, a domain's principal), not to a persona group; officers get SELECT.",
+  configSchema: { properties: { writersAllowed: { type: "array", items: { type: "string" }, default: ["platform_admin"] }, appendersAllowed: { type: "array", items: { type: "string" }, default: ["api_service"] } } },
+  validateStack: (args, report) => {
+    const { writersAllowed, appendersAllowed } = args.getConfig<PersonasReadOnlyConfig>();
+    const resources = accessResources(args.resources);
+    if (!identitiesOf(resources)) return;
+    const by = new Map<string, { principal: string; tables: string[]; via: Set<string> }>();
+    for (const v of accessReport(resources).visibility) {
+      if (!v.modify || writersAllowed.includes(v.persona) || (v.appendOnly && appendersAllowed.includes(v.persona))) continue;
+      const e = by.get(v.persona) ?? { principal: v.principal, tables: [], via: new Set<string>() };
+      e.tables.push(v.dataset);
+      e.via.add(v.modify);
+      by.set(v.persona, e);
+    }
+    for (const [persona, e] of by) {
+      const shown = e.tables.length > 3 ? `${e.tables.slice(0, 3).join(", ")} and ${e.tables.length - 3} more` : e.tables.join(", ");
+      report(`persona ${persona} (${e.principal}) can change rows (MODIFY) of ${e.tables.length} table(s): ${shown}; via ${[...e.via].sort().join("; ")}`);
+    }
+  },
+};
