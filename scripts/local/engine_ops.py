@@ -7,6 +7,7 @@
                  run, then the contracts' liquid clustering for tables that run created
   mesh.counts    rows per table and tenant
   gdpr           a GDPR job (notebooks/gdpr) in a session of its own
+  serving.export silver and gold tables to Parquet for the serving API's local default (serving_export.py)
   reset          every table and checkpoint of the plane, and the plan's topics, deleted (tests, benchmarks and a
                  demo after them start from nothing)
 
@@ -24,6 +25,7 @@ from pathlib import Path
 
 import incremental
 import mesh
+import serving_export
 import spark_local
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -104,6 +106,10 @@ def register(engine) -> None:
                 while sys.path.count(str(GDPR_DIR)) > 1:
                     sys.path.remove(str(GDPR_DIR))
         return {"__response__": {"ok": rc == 0, "rc": rc}}
+
+    @engine.op("serving.export")
+    def export(plan: str, out: str) -> dict:
+        return serving_export.export(session(), Path(plan), Path(out))
 
     @engine.op("reset")
     def reset(plan: str | None = None, owner: str = "") -> dict:

@@ -104,11 +104,17 @@ def prepare(spark, plan: Path, tenants: list[str], force: bool = False) -> dict:
     schemas = sorted({json.loads(p.read_text())["schema"] for p in c.values()} | {"governance"})
     files = sorted((plan / "sql" / "governance").glob("*"))
     texts = [p.read_text() for p in files if p.suffix == ".sql"]
-    statements = [local_sql(t.strip().rstrip(";"), catalog) for t in texts if "CREATE TABLE" in t]
+    tables = [local_sql(t.strip().rstrip(";"), catalog) for t in texts if "CREATE TABLE" in t]
+    # A table under a Unity Catalog row filter (the serving API's GDPR intake) is left out: open-source Spark has no
+    # ROW FILTER clause, and a copy without it would hand every tenant's rows to any reader. Nothing local reads it
+    # (the local serving API keeps its requests in a file under .local/serving).
+    statements = [t for t in tables if "WITH ROW FILTER" not in t]
+    databricks_only = len(tables) - len(statements)
     registry = registry_rows(plan)
     sha = hashlib.sha256(json.dumps([schemas, statements, registry, sorted(tenants)]).encode()).hexdigest()
     marker = prepared_marker()
-    summary = {"schemas": schemas, "governance_tables": len(statements), "registry_rows": len(registry), "tenants": tenants}
+    summary = {"schemas": schemas, "governance_tables": len(statements), "databricks_only_tables": databricks_only,
+               "registry_rows": len(registry), "tenants": tenants}
     try:
         done = json.loads(marker.read_text()).get("sha") == sha
     except (OSError, ValueError):
@@ -130,7 +136,7 @@ def prepare(spark, plan: Path, tenants: list[str], force: bool = False) -> dict:
         df.join(existing, ["tenant_id", "principal"], "left_anti").write.insertInto("spark_catalog.governance.tenant_principals")
     marker.parent.mkdir(parents=True, exist_ok=True)
     marker.write_text(json.dumps({"sha": sha, "plan": str(plan)}) + "\n")
-    print(f"prepared schemas {', '.join(schemas)}, {len(statements)} governance tables, {len(registry)} registry rows, tenants {', '.join(tenants) or '(none)'}", file=sys.stderr)
+    print(f"prepared schemas {', '.join(schemas)}, {len(statements)} governance tables ({databricks_only} Databricks-only left out), {len(registry)} registry rows, tenants {', '.join(tenants) or '(none)'}", file=sys.stderr)
     return {**summary, "skipped": False}
 
 

@@ -33,7 +33,9 @@ fi
 "$PY" "$LAKEMESH_ROOT/scripts/local/engine.py" status >/dev/null 2>&1 || engine_started=1
 "$PY" "$LAKEMESH_ROOT/scripts/local/engine.py" start >/dev/null
 plan="$(lm_plan)"
-domains="$(cd "$plan" && ls -d workspace/*/*/*/domains/*/ | xargs -n1 basename | paste -sd, -)"
+# Every planned domain, at whatever depth the stack's workspace root puts them (as mesh.contracts finds them).
+domains="$(cd "$plan" && find workspace -path '*/domains/*/contract.json' -printf '%h\n' | xargs -n1 basename | sort | paste -sd, -)"
+[[ -n "$domains" ]] || lm_die "no domain contracts in $plan/workspace"
 "$PY" "$LAKEMESH_ROOT/scripts/local/mesh.py" prepare --plan "$plan" --tenants tenant-01,tenant-02
 "$PY" "$LAKEMESH_ROOT/scripts/local/mesh.py" topics --plan "$plan" --domains "$domains" 2>/dev/null
 engine="$("$PY" -c 'import json, sys; s = json.load(open(sys.argv[1])); print("spark connect 127.0.0.1:%s (pid %s)" % (s["spark_port"], s["pid"]))' "$LAKEMESH_RUN/engine.json")"
