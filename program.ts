@@ -13,7 +13,8 @@ import {
   compileDomain,
   compilePlatform,
   compileRegistry,
-  platformNames,
+  maskSpecs,
+  meshPlatformNames,
   platformOutputMismatch,
   platformStackName,
   PLATFORM_OUTPUT_KEYS,
@@ -23,7 +24,7 @@ import {
   type PlatformOutputs,
   type Settings,
 } from "./lib/compile";
-import { loadProjectMesh, MeshLoadError, pipelineCodeFiles } from "./lib/project";
+import { loadProjectMeshWithFiles, MeshLoadError, pipelineCodeFiles } from "./lib/project";
 
 /** Shared pipeline module files, project-relative, uploaded with every domain. */
 
@@ -40,17 +41,21 @@ function configValue(cfg: pulumi.Config, key: string): unknown {
   }
 }
 
-/** Every manifest, validated together: a domain stack still checks the whole mesh, then registers only its own. */
-function loadMesh(root: string): Mesh {
+/**
+ * Every manifest, validated together: a domain stack still checks the whole mesh, then registers only its own. The
+ * stack's limits (schedules, continuous pipelines) and principal names apply to the domains it deploys. With it, each
+ * domain's file (for policy violations that name file:line:col).
+ */
+function loadMesh(root: string, settings: Settings): { mesh: Mesh; files: ReadonlyMap<string, string> } {
   try {
-    return loadProjectMesh(root);
+    return loadProjectMeshWithFiles(root, settings);
   } catch (e) {
     throw e instanceof MeshLoadError ? new ProgramError(e.message) : e;
   }
 }
 
 function createPlatform(settings: Settings, mesh: Mesh, cfg: pulumi.Config, providers: pulumi.ProviderResource[], accountProvider: databricks.Provider): Platform {
-  const names = platformNames(settings.catalog);
+  const names = meshPlatformNames(settings.catalog, mesh);
   return new Platform(
     "platform",
     {
@@ -95,7 +100,8 @@ function createServing(settings: Settings, mesh: Mesh, cfg: pulumi.Config, platf
  * and project (no setting can name another). A missing output fails with its name, and an output other than what
  * the stack's own settings imply (another catalog's row filter or masks) fails the deployment.
  */
-function platformFromStack(settings: Settings): PlatformRefs {
+function platformFromStack(settings: Settings, mesh: Mesh): PlatformRefs {
+  const maskKeys = maskSpecs(mesh).map((m) => m.key);
   const name = `${pulumi.getOrganization()}/${pulumi.getProject()}/${platformStackName(settings.env)}`;
   const ref = new pulumi.StackReference(name);
   const out = <K extends keyof PlatformOutputs>(key: K): pulumi.Output<PlatformOutputs[K]> =>
@@ -103,7 +109,7 @@ function platformFromStack(settings: Settings): PlatformRefs {
       if (v === undefined || v === null) {
         throw new ProgramError(`platform stack ${name} has no output "${key}"; deploy the platform stack first (outputs read: ${PLATFORM_OUTPUT_KEYS.join(", ")})`);
       }
-      const wrong = platformOutputMismatch(settings, key, v);
+      const wrong = platformOutputMismatch(settings, key, v, maskKeys);
       if (wrong) throw new ProgramError(`platform stack ${name}: ${wrong}`);
       return v as PlatformOutputs[K];
     });
@@ -126,7 +132,7 @@ export async function program(root = process.cwd()): Promise<Record<string, unkn
   const stack = pulumi.getStack();
   const cfg = new pulumi.Config(CONFIG_NAMESPACE);
   const settings = readSettings((k) => configValue(cfg, k), `Pulumi.${stack}.yaml`);
-  const mesh = loadMesh(root);
+  const { mesh, files } = loadMesh(root, settings);
   try {
     checkDomainPrincipals(settings, [...mesh.byName.keys()], `Pulumi.${stack}.yaml`);
   } catch (e) {
@@ -159,7 +165,7 @@ export async function program(root = process.cwd()): Promise<Record<string, unkn
     refs = platform.refs;
     stackOutputs = { ...platform.outputs, gdprJobIds: platform.gdprJobIds, ...createServing(settings, mesh, cfg, platform, [providers.databricks!, providers.kubernetes!], providers.databricksAccount!) };
   } else {
-    refs = platformFromStack(settings);
+    refs = platformFromStack(settings, mesh);
   }
   if (settings.mode === "platform") return stackOutputs;
 
@@ -169,7 +175,7 @@ export async function program(root = process.cwd()): Promise<Record<string, unkn
     const kafkaPasswords = Object.fromEntries((spec.kafkaCredentials?.users ?? []).map((u) => [u.passwordKey, cfg.requireSecret(u.passwordKey)]));
     return {
       name: d.metadata.name,
-      domain: new DataDomain(d.metadata.name, { manifest: d, spec, settings, platform: refs!, kafkaPasswords }, {
+      domain: new DataDomain(d.metadata.name, { manifest: d, manifestFile: files.get(d.metadata.name), spec, settings, platform: refs!, kafkaPasswords }, {
         providers: [providers.databricks!, providers.kafka!, providers.kubernetes!, ...(mskUsers ? [providers.aws!] : [])],
       }),
     };

@@ -7,7 +7,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { compileDomain, compileGdprJobs, compilePlatform, compileRegistry, meshOf, platformNames, renderDomainArtifacts } from "../lib/compile";
+import { compileDomain, compileGdprJobs, compilePlatform, compileRegistry, meshOf, meshPlatformNames, renderDomainArtifacts } from "../lib/compile";
 import { readStackConfig, withDomainPrincipals } from "../cli/plan/stack-config";
 import { validateMesh } from "../lib/manifest";
 import { pipelineCodeFiles } from "../lib/project";
@@ -26,7 +26,7 @@ function compileAll(files: { file: string; text: string }[]): { validateMs: numb
   if (v.errors.length > 0) throw new Error(`synthetic mesh invalid: ${v.errors[0].message}`);
   const t1 = performance.now();
   const mesh = meshOf(v.manifests);
-  const names = platformNames(settings.catalog);
+  const names = meshPlatformNames(settings.catalog, mesh);
   let datasets = 0;
   const contracts = [];
   for (const d of mesh.domains) {

@@ -2,6 +2,7 @@
 // `git ls-tree`. Shared by the commands that compare the working tree with a base (affected, diff, plan --base).
 import { execFileSync } from "child_process";
 import { readManifestFiles, validateMesh, type DomainManifest, type ManifestFile, type MeshValidation } from "../lib/manifest";
+import { printable } from "../lib/text";
 import { UsageError } from "./usage";
 
 export function git(root: string, args: string[]): string {
@@ -10,11 +11,12 @@ export function git(root: string, args: string[]): string {
 
 /** Refuses a ref that is not a commit of the repository (a usage error: exit 2). */
 export function verifyCommit(root: string, ref: string, option = "--base"): void {
-  if (ref.startsWith("-")) throw new UsageError(`${option} ${ref}: not a git ref`);
+  // A ref that starts with '-' would reach git as an option (git diff --output=<file> writes a file).
+  if (ref.startsWith("-")) throw new UsageError(`${option} ${printable(JSON.stringify(ref))}: a git ref does not start with '-'`);
   try {
     git(root, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
   } catch {
-    throw new UsageError(`${option} ${ref}: not a commit of the repository in ${root}`);
+    throw new UsageError(`${option} ${printable(ref)}: not a commit of the repository in ${printable(root)}`);
   }
 }
 

@@ -9,6 +9,7 @@ import { sampleCommand } from "./commands/sample";
 import { stacksCommand } from "./commands/stacks";
 import { upstreamCommand } from "./commands/upstream";
 import { validateCommand } from "./commands/validate";
+import { printable, printableLines } from "../lib/text";
 import { Command, EXIT, Io, processIo, UsageError } from "./usage";
 
 /** Every subcommand, by name. */
@@ -33,15 +34,19 @@ function help(): string {
 }
 
 /** Runs the CLI and returns its exit status. */
-export async function main(argv: string[], io: Io = processIo): Promise<number> {
+export async function main(argv: string[], given: Io = processIo): Promise<number> {
+  // Last line of defence against terminal and CI-log injection: whatever a command prints, control, ANSI and
+  // bidirectional characters come out escaped (line feeds and tabs are layout). Values are escaped where they are
+  // put into messages too, line feeds included.
+  const io: Io = { out: (t) => given.out(printableLines(t)), err: (t) => given.err(printableLines(t)), cwd: given.cwd };
   const [name, ...rest] = argv;
   if (name === undefined || name === "-h" || name === "--help" || name === "help") {
     io.out(help());
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
-  const command = COMMANDS[name];
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
-    io.err(`lakemesh: unknown command ${JSON.stringify(name)}\n\n${help()}`);
+    io.err(`lakemesh: unknown command ${printable(JSON.stringify(name))}\n\n${help()}`);
     return EXIT.usage;
   }
   try {

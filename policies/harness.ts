@@ -11,6 +11,7 @@ import type {
   StackValidationArgs,
   StackValidationPolicy,
 } from "@pulumi/policy";
+import { setManifestRoots } from "./lib";
 import { allRules } from "./rules";
 
 /** A resource as the harness takes it (the plan recorder's shape). */
@@ -75,8 +76,12 @@ function options(r: HarnessResource): PolicyResourceOptions & { retainOnDelete: 
 
 const typeOf = (cls: any): string | undefined => (typeof cls?.__pulumiType === "string" ? cls.__pulumiType : undefined);
 
-/** Runs every policy over the resources and returns the violations of the ones not disabled. */
-export function runPolicies(resources: readonly HarnessResource[], pack: PolicyPackConfig = {}, policies: readonly Policy[] = allRules): Violation[] {
+/**
+ * Runs every policy over the resources and returns the violations of the ones not disabled. `projectRoot` is where
+ * the manifests' files are, for violations that name file:line:col (@default the working folder).
+ */
+export function runPolicies(resources: readonly HarnessResource[], pack: PolicyPackConfig = {}, policies: readonly Policy[] = allRules, projectRoot?: string): Violation[] {
+  setManifestRoots(projectRoot ? [projectRoot] : []);
   const out: Violation[] = [];
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
   const stackTags = new Map<string, string>();

@@ -6,6 +6,8 @@ import { parse as parseYaml } from "yaml";
 import type { AccessResource } from "../lib/access/plan";
 import type { PipelineContract } from "../lib/compile/contract";
 import type { DomainManifest } from "../lib/manifest/types.gen";
+import { displayPath, type FieldPath } from "../lib/manifest/paths";
+import { locateField } from "../lib/manifest/positions";
 
 export const T = {
   DataDomain: "lakemesh:domain:DataDomain",
@@ -52,7 +54,28 @@ export interface DataDomainProps {
   readonly manifest: DomainManifest;
   readonly env: string;
   readonly schema: string;
+  /** Topics in the order of spec.topics. */
   readonly topics: readonly { readonly name: string; readonly personalData: boolean }[];
+  /** The manifest's file, relative to the project (absent in plans made before it was recorded). */
+  readonly manifestFile?: string;
+}
+
+/**
+ * Folders a manifest file is looked up in: the project `lakemesh plan` runs in (harness option), the working
+ * folder, and the project this pack sits in (policies/ or dist/policies/ under it), as `pulumi preview` runs it.
+ */
+const roots: string[] = [];
+export function setManifestRoots(first: readonly string[]): void {
+  roots.splice(0, roots.length, ...first, process.cwd(), path.resolve(__dirname, ".."), path.resolve(__dirname, "..", ".."));
+}
+setManifestRoots([]);
+
+/**
+ * Where a violation's manifest field is, as validate names it: `file:line:col: <field path>`, looked up in the
+ * manifest's file; without the file (or when it no longer holds this manifest), the domain and the field path.
+ */
+export function where(d: DataDomainProps, field: FieldPath): string {
+  return d.manifestFile ? locateField(roots, d.manifestFile, d.manifest, field) : `${d.manifest.metadata.name}: ${displayPath(field)}`;
 }
 
 export function domainProps(r: { type: string; props: Record<string, any> }): DataDomainProps | undefined {
@@ -80,6 +103,16 @@ export function contractsOf<R extends Pick<PolicyResource, "type" | "props">>(re
 export function topicNumber(props: Record<string, any>, key: string): number | undefined {
   const v = props.config?.[key];
   return v === undefined || v === null || v === "" ? undefined : Number(v);
+}
+
+/** `file:line:col: spec.topics[i].<field>: ` of the manifest that declares a physical topic, else "". */
+export function topicDeclaration(resources: readonly Pick<PolicyResource, "type" | "props">[], topic: string, field: string): string {
+  for (const r of resources) {
+    const d = domainProps(r);
+    const i = d?.topics.findIndex((t) => t.name === topic) ?? -1;
+    if (d && i >= 0) return `${where(d, ["spec", "topics", i, field])}: `;
+  }
+  return "";
 }
 
 /** Physical names of topics that carry personal data, from every DataDomain's spec. */

@@ -3,6 +3,7 @@ import type { DomainManifest } from "../../lib/manifest";
 import { pipelineCodeFiles } from "../../lib/project";
 import { git, revisionAt, verifyCommit } from "../git";
 import { envSettings, validMesh } from "../inputs";
+import { printable, printableJson } from "../../lib/text";
 import { Command, EXIT, Io, outputFormat, parseCommandArgs, UsageError } from "../usage";
 
 const USAGE = `Usage: lakemesh affected --base <git ref> [--env <env>] [--format text|json]
@@ -36,9 +37,9 @@ export const affectedCommand: Command = {
     const changed = [...new Set([...git(root, ["diff", "--name-only", base]).split("\n"), ...git(root, ["ls-files", "--others", "--exclude-standard"]).split("\n")])].filter(Boolean).sort();
     const code = pipelineCodeFiles(root);
     const stacks = affectedStacks(settings, baseManifests(root, base), head, code, changed);
-    if (format === "json") io.out(JSON.stringify({ base, env: settings.env, changedFiles: changed, stacks }, null, 2) + "\n");
-    else if (stacks.length === 0) io.out(`no stack of ${settings.env} is affected by the change since ${base}\n`);
-    else for (const s of stacks) io.out(`${s.stack}\t${s.reasons.join("; ")}\n`);
+    if (format === "json") io.out(printableJson({ base, env: settings.env, changedFiles: changed, stacks }, 2) + "\n");
+    else if (stacks.length === 0) io.out(`no stack of ${settings.env} is affected by the change since ${printable(base)}\n`);
+    else for (const s of stacks) io.out(`${s.stack}\t${printable(s.reasons.join("; "))}\n`);
     return EXIT.ok;
   },
 };

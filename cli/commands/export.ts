@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { stringify } from "yaml";
-import { compileContract, domainMetadata, metadataFile, platformNames, type Mcp } from "../../lib/compile";
+import { compileContract, domainMetadata, meshOf, meshPlatformNames, metadataFile, type Mcp } from "../../lib/compile";
 import { odcsContracts, odcsSchemaErrors } from "../../lib/export";
 import { envSettings, validMesh } from "../inputs";
 import { Command, EXIT, Io, parseCommandArgs, UsageError } from "../usage";
@@ -63,7 +63,7 @@ export const exportCommand: Command = {
       io.out(`wrote ${docs.size} ODCS v3.1.0 documents to ${out}, each valid against the ODCS JSON Schema\n`);
       return EXIT.ok;
     }
-    const names = platformNames(settings.catalog);
+    const names = meshPlatformNames(settings.catalog, meshOf(manifests));
     const seen = new Set<string>();
     const mcps: Mcp[] = [];
     for (const m of [...manifests].sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1))) {

@@ -1,6 +1,7 @@
 import { randomUUID } from "crypto";
 import * as path from "path";
-import { GDPR_REQUEST_ID, GDPR_REQUEST_TYPES, GDPR_SUBJECT_ID, GDPR_TENANT_ID, gdprJobName, governanceNames } from "../../lib/compile";
+import { GDPR_REQUEST_ID, GDPR_REQUEST_TYPES, GDPR_SUBJECT_ID, GDPR_SUBJECT_ID_ALLOWED, GDPR_TENANT_ID, gdprJobName, governanceNames } from "../../lib/compile";
+import { printable } from "../../lib/text";
 import { runJobByName } from "../gdpr/jobs-api";
 import { runLocalGdprJob } from "../gdpr/local";
 import { readStackConfig } from "../plan/stack-config";
@@ -19,7 +20,8 @@ Validates a GDPR request and runs it. Prints the request id and the result as JS
 
 Options:
   --type               access (every row of the subject, exported as JSON) or erasure
-  --tenant, --subject  letters, digits and - _ (tenant); letters, digits and . _ @ + - (subject)
+  --tenant, --subject  letters, digits and - _ (tenant); 1 to 256 visible ASCII characters, e.g. an
+                       e-mail address such as o'brien@example.com (subject)
   --stack              stack whose catalog and workspace the request is for (default dev)
   --request-id         a UUID (default: a new one)
   --export-root        where a local access request writes its export (default .local/gdpr-exports)
@@ -33,13 +35,13 @@ export function parseRequest(v: { type?: string; tenant?: string; subject?: stri
   subject: string;
   requestId: string;
 } {
-  if (!v.type || !(v.type in GDPR_REQUEST_TYPES)) throw new UsageError(`--type ${JSON.stringify(v.type ?? "")} is not a request type; one of: ${Object.keys(GDPR_REQUEST_TYPES).join(", ")}`);
-  if (!v.tenant || !GDPR_TENANT_ID.test(v.tenant)) throw new UsageError(`--tenant ${JSON.stringify(v.tenant ?? "")} is not a tenant id; letters, digits, - and _, at most 64 characters`);
-  if (!v.subject || !GDPR_SUBJECT_ID.test(v.subject)) {
-    throw new UsageError(`--subject ${JSON.stringify(v.subject ?? "")} is not a subject id; letters, digits and . _ @ + -, at most 256 characters, no quotes or spaces`);
-  }
+  const shown = (x: string | undefined) => printable(JSON.stringify(x ?? "").slice(0, 300));
+  // An own property only: `--type toString` must not find Object.prototype.toString.
+  if (!v.type || !Object.hasOwn(GDPR_REQUEST_TYPES, v.type)) throw new UsageError(`--type ${shown(v.type)} is not a request type; one of: ${Object.keys(GDPR_REQUEST_TYPES).join(", ")}`);
+  if (!v.tenant || !GDPR_TENANT_ID.test(v.tenant)) throw new UsageError(`--tenant ${shown(v.tenant)} is not a tenant id; letters, digits, - and _, at most 64 characters`);
+  if (!v.subject || !GDPR_SUBJECT_ID.test(v.subject)) throw new UsageError(`--subject ${shown(v.subject)} is not a subject id; ${GDPR_SUBJECT_ID_ALLOWED}`);
   const requestId = v["request-id"] ?? randomUUID();
-  if (!GDPR_REQUEST_ID.test(requestId)) throw new UsageError(`--request-id ${JSON.stringify(requestId)} is not a lower-case UUID`);
+  if (!GDPR_REQUEST_ID.test(requestId)) throw new UsageError(`--request-id ${shown(requestId)} is not a lower-case UUID`);
   return { type: v.type as keyof typeof GDPR_REQUEST_TYPES, tenant: v.tenant, subject: v.subject, requestId };
 }
 
@@ -67,7 +69,7 @@ export const gdprCommand: Command = {
     const v = parsed.values;
     if (parsed.positionals.length !== 1 || parsed.positionals[0] !== "request") throw new UsageError("the only subcommand is request: lakemesh gdpr request ...");
     const r = parseRequest(v);
-    if (v.target !== "local" && v.target !== "databricks") throw new UsageError(`--target ${JSON.stringify(v.target)}: local or databricks`);
+    if (v.target !== "local" && v.target !== "databricks") throw new UsageError(`--target ${printable(JSON.stringify(v.target))}: local or databricks`);
     const hours = v["vacuum-retain-hours"];
     if (hours !== undefined && (!/^[0-9]{1,4}$/.test(hours) || r.type !== "erasure" || v.target !== "local")) {
       throw new UsageError("--vacuum-retain-hours takes a whole number of hours, for a local erasure only");
@@ -84,14 +86,15 @@ export const gdprCommand: Command = {
       return EXIT.ok;
     }
 
-    const args = ["--tenant-id", r.tenant, "--subject-id", r.subject, "--request-id", r.requestId];
-    args.push("--registry-table", governanceNames(settings.catalog).gdprRegistry, "--catalog-override", "spark_catalog");
-    if (r.type === "access") args.push("--export-root", path.resolve(io.cwd, v["export-root"] ?? path.join(".local", "gdpr-exports")));
-    if (hours !== undefined) args.push("--vacuum-retain-hours", hours);
+    // --name=value: a value that starts with '-' (a valid subject id may) is never read as an option.
+    const args = [`--tenant-id=${r.tenant}`, `--subject-id=${r.subject}`, `--request-id=${r.requestId}`];
+    args.push(`--registry-table=${governanceNames(settings.catalog).gdprRegistry}`, "--catalog-override=spark_catalog");
+    if (r.type === "access") args.push(`--export-root=${path.resolve(io.cwd, v["export-root"] ?? path.join(".local", "gdpr-exports"))}`);
+    if (hours !== undefined) args.push(`--vacuum-retain-hours=${hours}`);
     const res = await runLocalGdprJob(io.cwd, job.replace("-", "_"), args);
     if (res.status !== 0) {
       const refused = res.stderrTail.split("\n").find((l) => l.startsWith("refused: "));
-      io.err(refused ? `lakemesh gdpr: request ${r.requestId} ${refused}\n` : `lakemesh gdpr: request ${r.requestId} failed (exit ${res.status}):\n${res.stderrTail}\n`);
+      io.err(refused ? `lakemesh gdpr: request ${r.requestId} ${printable(refused)}\n` : `lakemesh gdpr: request ${r.requestId} failed (exit ${res.status}):\n${res.stderrTail}\n`);
       return refused ? EXIT.usage : EXIT.failed;
     }
     const last = res.stdout.trim().split("\n").pop() ?? "";

@@ -1,7 +1,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { diffMarkdown, diffMeshes } from "../../lib/diff";
-import { formatError, readManifestFiles, validateMesh } from "../../lib/manifest";
+import { formatError, readManifestFiles, sortErrors, validateMesh } from "../../lib/manifest";
+import { fileKind, readRegularFile, UnreadableFileError } from "../../lib/read-file";
+import { printable } from "../../lib/text";
 import type { BreakingChangeConfig } from "../../policies/rules/manifest/lm-breaking-change-needs-major";
 import { revisionAt, verifyCommit } from "../git";
 import { Command, EXIT, Io, parseCommandArgs, UsageError } from "../usage";
@@ -26,7 +28,8 @@ Options:
   --platform-outputs <file>
                    for a domain stack: the platform outputs to plan against, as
                    pulumi stack output --json prints them (default: the platform plan's)
-  --out <dir>      output folder (default out/plan)
+  --out <dir>      output folder (default out/plan); <dir>/<stack> is replaced only if an
+                   earlier plan wrote it (it holds a .lakemesh-plan file)
   --policy-config <file>
                    policy config, the shape of pulumi preview --policy-pack-config
   --base <git ref> the revision to compare contracts with (read from git, e.g. origin/main)
@@ -39,19 +42,60 @@ Exit status: 0 planned, 1 plan failed (config, manifests, program, a mandatory
 policy violation), 2 usage error.
 `;
 
-/** Writes files into dir/stack atomically: a failed run leaves the previous plan untouched. */
-export function writePlanFiles(outDir: string, stack: string, files: ReadonlyMap<string, string>): string {
+/** The file that marks a folder as written by `lakemesh plan`: only such a folder is ever replaced. */
+export const PLAN_MARKER = ".lakemesh-plan";
+const MARKER_TEXT = "This folder was written by `lakemesh plan`; the next plan of this stack replaces it.\n";
+
+/** The output folder exists but lakemesh did not write it, or cannot be written: nothing was changed. */
+export class PlanOutputError extends Error {}
+
+/** At most this many bytes of --platform-outputs (pulumi stack output --json of the platform stack). */
+export const MAX_PLATFORM_OUTPUTS_BYTES = 4 * 1024 * 1024;
+
+/** dir/stack, and whether an earlier plan wrote it; a PlanOutputError when something else is there. */
+export function planTarget(outDir: string, stack: string): { target: string; existing: boolean } {
+  if (!/^[A-Za-z0-9_.-]+$/.test(stack) || /^\.+$/.test(stack)) throw new PlanOutputError(`not a stack name: ${printable(JSON.stringify(stack))}`);
   const target = path.join(outDir, stack);
-  const tmp = path.join(outDir, `.${stack}.tmp-${process.pid}`);
-  fs.rmSync(tmp, { recursive: true, force: true });
-  for (const [rel, text] of files) {
-    const full = path.join(tmp, rel);
-    if (!full.startsWith(tmp + path.sep)) throw new Error(`plan file path escapes the output folder: ${rel}`);
-    fs.mkdirSync(path.dirname(full), { recursive: true });
-    fs.writeFileSync(full, text);
+  const shown = printable(target);
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(target);
+  } catch {
+    return { target, existing: false };
   }
-  fs.rmSync(target, { recursive: true, force: true });
-  fs.renameSync(tmp, target);
+  if (!st.isDirectory()) throw new PlanOutputError(`${shown} exists and is ${fileKind(st)}; nothing was written. Remove it, or choose another --out`);
+  let marked = false;
+  try {
+    marked = fs.lstatSync(path.join(target, PLAN_MARKER)).isFile();
+  } catch {
+    marked = false;
+  }
+  if (!marked) throw new PlanOutputError(`${shown} exists and was not written by lakemesh plan (it has no ${PLAN_MARKER} file); nothing was written. Remove it yourself, or choose another --out`);
+  return { target, existing: true };
+}
+
+/**
+ * Writes files into dir/stack atomically: a failed run leaves the previous plan untouched. An existing dir/stack
+ * is replaced only when an earlier plan wrote it (it holds PLAN_MARKER); any other file or folder there (a
+ * symbolic link included) is refused, so `--out` can never delete what lakemesh did not create.
+ */
+export function writePlanFiles(outDir: string, stack: string, files: ReadonlyMap<string, string>): string {
+  const { target, existing } = planTarget(outDir, stack);
+  fs.mkdirSync(outDir, { recursive: true });
+  const tmp = fs.mkdtempSync(path.join(outDir, `.${stack}.tmp-`));
+  try {
+    for (const [rel, text] of [...files, [PLAN_MARKER, MARKER_TEXT] as const]) {
+      const full = path.join(tmp, rel);
+      if (!full.startsWith(tmp + path.sep)) throw new PlanOutputError(`plan file path escapes the output folder: ${printable(rel)}`);
+      fs.mkdirSync(path.dirname(full), { recursive: true });
+      fs.writeFileSync(full, text);
+    }
+    if (existing) fs.rmSync(target, { recursive: true, force: true });
+    fs.renameSync(tmp, target);
+  } catch (e) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
   return target;
 }
 
@@ -87,7 +131,8 @@ export const planCommand: Command = {
     }
     const read = readManifestFiles([path.join(root, "domains")], root);
     const validated = validateMesh(read.files);
-    const errors = [...read.errors, ...validated.errors];
+    const { stackManifestErrors } = await import("../../lib/compile");
+    const errors = sortErrors([...read.errors, ...validated.errors, ...stackManifestErrors(stack.settings, validated.manifests)]);
     if (errors.length > 0) {
       for (const e of errors) io.err(formatError(e) + "\n");
       io.err(`lakemesh plan: ${errors.length} manifest error(s); nothing was written\n`);
@@ -100,10 +145,11 @@ export const planCommand: Command = {
     if (base && previous) throw new UsageError("--base and --previous both name what to compare with; give one");
     if (base) verifyCommit(root, base);
     try {
-      userConfig = policy.readPolicyConfig(parsed.values["policy-config"] && path.resolve(root, parsed.values["policy-config"]));
+      const [cfg, prev] = [parsed.values["policy-config"], previous];
+      userConfig = policy.readPolicyConfig(cfg && path.resolve(root, cfg), cfg);
       const mesh = validated.manifests.map((m) => m.manifest);
       if (base) breaking = { base: { label: base, manifests: [...revisionAt(root, base).manifests] }, mesh };
-      if (previous) breaking = { base: { label: previous, manifests: policy.manifestsOfPlan(path.resolve(root, previous)) }, mesh };
+      if (prev) breaking = { base: { label: prev, manifests: policy.manifestsOfPlan(path.resolve(root, prev), prev)! }, mesh };
     } catch (e) {
       if (e instanceof policy.PolicyInputError) {
         io.err(`lakemesh plan: ${e.message}\n`);
@@ -111,15 +157,26 @@ export const planCommand: Command = {
       }
       throw e;
     }
+    const outDir = path.resolve(root, parsed.values.out!);
+    try {
+      planTarget(outDir, stack.stack); // fail before planning, not after
+    } catch (e) {
+      if (!(e instanceof PlanOutputError)) throw e;
+      io.err(`lakemesh plan: --out: ${e.message}\n`);
+      return EXIT.failed;
+    }
     const { runOfflinePlan } = await import("../plan/run");
-    const { duplicateUrns, planFiles, planTree } = await import("../plan/outputs");
+    const { duplicateUrns, notPersonalSection, planFiles, planTree } = await import("../plan/outputs");
     let platformOutputs: Record<string, unknown> | undefined;
     const outputsFile = parsed.values["platform-outputs"];
     if (outputsFile) {
       try {
-        platformOutputs = JSON.parse(fs.readFileSync(path.resolve(root, outputsFile), "utf8"));
+        const parsed: unknown = JSON.parse(readRegularFile(path.resolve(root, outputsFile), MAX_PLATFORM_OUTPUTS_BYTES));
+        if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("not a JSON object of stack outputs");
+        platformOutputs = parsed as Record<string, unknown>;
       } catch (e) {
-        io.err(`lakemesh plan: --platform-outputs ${outputsFile}: ${(e as Error).message}\n`);
+        const why = e instanceof UnreadableFileError ? `file ${e.message}; a regular file of at most ${MAX_PLATFORM_OUTPUTS_BYTES} bytes` : (e as Error).message.slice(0, 200);
+        io.err(`lakemesh plan: --platform-outputs ${printable(outputsFile)}: ${printable(why)}\n`);
         return EXIT.failed;
       }
     }
@@ -137,19 +194,26 @@ export const planCommand: Command = {
     }
     let violations;
     try {
-      violations = policy.checkPlan(plan, userConfig, breaking, policy.projectAccountClaims(root, validated.manifests));
+      violations = policy.checkPlan(plan, userConfig, breaking, policy.projectAccountClaims(root, validated.manifests), root);
     } catch (e) {
       io.err(`lakemesh plan: ${(e as Error).message}\n`);
       return EXIT.failed;
     }
     const diffSection = breaking?.base ? [diffMarkdown(diffMeshes(breaking.base.manifests, breaking.mesh ?? [], { baseLabel: breaking.base.label, headLabel: "this plan", settings: stack.settings }), 2)] : [];
-    const files = planFiles(plan, [...diffSection, policy.violationsMarkdown(violations), policy.accessSection(plan), policy.survivalSection(plan, userConfig)]);
-    const target = writePlanFiles(path.resolve(root, parsed.values.out!), stack.stack, files);
+    const files = planFiles(plan, [...diffSection, policy.violationsMarkdown(violations), policy.accessSection(plan), policy.survivalSection(plan, userConfig), notPersonalSection(plan)]);
+    let target: string;
+    try {
+      target = writePlanFiles(outDir, stack.stack, files);
+    } catch (e) {
+      if (!(e instanceof PlanOutputError)) throw e;
+      io.err(`lakemesh plan: --out: ${e.message}\n`);
+      return EXIT.failed;
+    }
     if (!parsed.values.quiet) io.out(planTree(plan));
     for (const v of violations) (v.enforcementLevel === "mandatory" ? io.err : io.out)(policy.formatViolation(v));
     const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
     io.out(
-      `planned ${plan.resources.length} resources for stack ${stack.stack}; ${mandatory} mandatory and ${violations.length - mandatory} advisory policy violations; wrote ${files.size} files to ${path.relative(root, target) || target}\n`,
+      `planned ${plan.resources.length} resources for stack ${stack.stack}; ${mandatory} mandatory and ${violations.length - mandatory} advisory policy violations; wrote ${files.size} files to ${printable(path.relative(root, target) || target)}\n`,
     );
     return mandatory > 0 ? EXIT.failed : EXIT.ok;
   },

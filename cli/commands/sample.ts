@@ -1,7 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { readManifestFiles, validateMesh } from "../../lib/manifest";
-import { sampleDomainEvents, sampleSummary } from "../../lib/sample";
+import { personalValueFlags, sampleDomainEvents, sampleSummary, type PersonalValueFlag } from "../../lib/sample";
+import { printable } from "../../lib/text";
 import { Command, EXIT, Io, parseCommandArgs, UsageError } from "../usage";
 
 const USAGE = `Usage: lakemesh sample --domain <name>[,<name>...] [--seed N] [--tenants N] [--volume N]
@@ -10,6 +11,8 @@ const USAGE = `Usage: lakemesh sample --domain <name>[,<name>...] [--seed N] [--
 Writes deterministic sample events for the domain's topics, shaped by its manifest. With
 --out, one <topic>.jsonl per topic and summary.json (counts per kind); else JSON lines on
 stdout. Each line: {"topic", "key", "value" (the payload as JSON text), "kind", "tenant", "subject"}.
+Fields whose values look personal (e-mail addresses, IBANs, IP addresses, phone numbers...)
+while their column is not marked personal are named on stderr and in summary.json.
 
 Options:
   --seed N            random seed (default 1)
@@ -22,7 +25,7 @@ Options:
 
 const int = (name: string, v: string | undefined, def: number): number => {
   if (v === undefined) return def;
-  if (!/^[0-9]{1,7}$/.test(v)) throw new UsageError(`--${name} must be a whole number, not ${JSON.stringify(v)}`);
+  if (!/^[0-9]{1,7}$/.test(v)) throw new UsageError(`--${name} must be a whole number, not ${printable(JSON.stringify(v))}`);
   return Number(v);
 };
 
@@ -59,11 +62,16 @@ export const sampleCommand: Command = {
       return EXIT.failed;
     }
     const names = v.domain.split(",");
+    const flags: PersonalValueFlag[] = [];
     const events = names.flatMap((name) => {
       const m = mesh.manifests.find((x) => x.manifest.metadata.name === name);
-      if (!m) throw new UsageError(`--domain ${name}: no such domain; one of: ${mesh.manifests.map((x) => x.manifest.metadata.name).join(", ")}`);
-      return sampleDomainEvents(m.manifest, options);
+      if (!m) throw new UsageError(`--domain ${printable(name)}: no such domain; one of: ${mesh.manifests.map((x) => x.manifest.metadata.name).join(", ")}`);
+      const domainEvents = sampleDomainEvents(m.manifest, options);
+      flags.push(...personalValueFlags(m.manifest, domainEvents));
+      return domainEvents;
     });
+    // Values that look personal in a column not marked personal: its examples, most likely. Said, not fatal.
+    for (const f of flags) io.err(`lakemesh sample: ${f.topic} field ${f.column}: ${f.matched} of ${f.seen} values look like ${f.category}, but the column is not marked personal\n`);
     if (!v.out) {
       for (const e of events) io.out(JSON.stringify(e) + "\n");
       return EXIT.ok;
@@ -73,8 +81,8 @@ export const sampleCommand: Command = {
     const byTopic = new Map<string, string[]>();
     for (const e of events) byTopic.set(e.topic, [...(byTopic.get(e.topic) ?? []), JSON.stringify(e)]);
     for (const [topic, lines] of byTopic) fs.writeFileSync(path.join(dir, `${topic}.jsonl`), lines.join("\n") + "\n");
-    fs.writeFileSync(path.join(dir, "summary.json"), JSON.stringify({ options, topics: sampleSummary(events) }, null, 2) + "\n");
-    io.out(`wrote ${events.length} events for ${byTopic.size} topics to ${path.relative(io.cwd, dir) || dir}\n`);
+    fs.writeFileSync(path.join(dir, "summary.json"), JSON.stringify({ options, topics: sampleSummary(events), personalValueFlags: flags }, null, 2) + "\n");
+    io.out(`wrote ${events.length} events for ${byTopic.size} topics to ${printable(path.relative(io.cwd, dir) || dir)}\n`);
     return EXIT.ok;
   },
 };

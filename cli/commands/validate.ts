@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { formatError, ManifestPathError, readManifestFiles, sortErrors, validateAgainst, validateMesh, type MeshValidation } from "../../lib/manifest";
+import { printable, printableJson } from "../../lib/text";
 import { Command, EXIT, Io, outputFormat, parseCommandArgs, UsageError } from "../usage";
 
 const USAGE = `Usage: lakemesh validate [paths...] [--alone] [--format text|json]
@@ -35,7 +36,7 @@ export const validateCommand: Command = {
       if (e instanceof ManifestPathError) throw new UsageError(e.message);
       throw e;
     }
-    if (read.files.length === 0 && read.errors.length === 0) throw new UsageError(`no *.yaml or *.yml manifests found in ${paths.join(", ")}`);
+    if (read.files.length === 0 && read.errors.length === 0) throw new UsageError(`no *.yaml or *.yml manifests found in ${paths.map(printable).join(", ")}`);
     // Named files (no directory among the paths) are checked in the context of the rest of domains/.
     const domainsDir = path.join(io.cwd, "domains");
     const named = parsed.positionals.length > 0 && !parsed.values.alone && parsed.positionals.every((p) => fs.statSync(path.resolve(io.cwd, p)).isFile()) && fs.existsSync(domainsDir);
@@ -45,7 +46,7 @@ export const validateCommand: Command = {
     const fileCount = read.files.length + read.errors.length;
     if (format === "json") {
       const against = context ? { context: { files: result.contextFiles, errors: result.contextErrors } } : {};
-      io.out(JSON.stringify({ valid: errors.length === 0, files: fileCount, domains: result.manifests.map((m) => m.manifest.metadata.name), ...against, errors }, null, 2) + "\n");
+      io.out(printableJson({ valid: errors.length === 0, files: fileCount, domains: result.manifests.map((m) => m.manifest.metadata.name), ...against, errors }, 2) + "\n");
     } else if (errors.length > 0) {
       for (const e of errors) io.out(formatError(e) + "\n");
       io.out(`${errors.length} error${errors.length === 1 ? "" : "s"} in ${new Set(errors.map((e) => e.file)).size} of ${fileCount} file${fileCount === 1 ? "" : "s"}\n`);

@@ -1,6 +1,6 @@
 import { createHash } from "crypto";
 import type * as pulumi from "@pulumi/pulumi";
-import { platformOutputs, platformStackName, type Settings } from "../../lib/compile";
+import { maskSpecs, platformOutputs, platformStackName, type Mesh, type Settings } from "../../lib/compile";
 
 /** The warehouse id of every offline plan: the platform plan's SqlEndpoint gets it, domain plans read it. */
 export const OFFLINE_WAREHOUSE_ID = "offline-warehouse-id";
@@ -59,13 +59,18 @@ function computed(type: string, name: string, i: Inputs, region: string, account
 /** The organisation every offline plan runs in (what pulumi.getOrganization() returns under the mocks). */
 export const OFFLINE_ORGANIZATION = "organization";
 
+/** What the platform plan of `mesh` exports: a domain stack's plan reads these by default. */
+export function offlinePlatformOutputs(s: Settings, mesh?: Mesh): Record<string, unknown> {
+  return { ...platformOutputs(s, OFFLINE_WAREHOUSE_ID, maskSpecs(mesh).map((m) => m.key)) };
+}
+
 /**
  * Mocks for the offline plan: every resource echoes its inputs, plus the ids and outputs above. A StackReference
  * to the environment's platform stack of `project` returns the outputs the platform plan exports (`platform`
  * replaces them, for tests); a reference to any other stack fails the plan instead of being answered as if it were
  * the platform (a plan must not vouch for a stack it cannot see).
  */
-export function planMocks(s: Settings, platform: Record<string, unknown> = { ...platformOutputs(s, OFFLINE_WAREHOUSE_ID) }, project?: string): pulumi.runtime.Mocks {
+export function planMocks(s: Settings, platform: Record<string, unknown> = offlinePlatformOutputs(s), project?: string): pulumi.runtime.Mocks {
   const [region, account] = [s.aws.region, s.aws.accountId];
   const platformStack = `${OFFLINE_ORGANIZATION}/${project ?? "<project>"}/${platformStackName(s.env)}`;
   const isPlatform = (name: string) => {

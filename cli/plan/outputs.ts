@@ -1,4 +1,5 @@
 import { stableJson } from "../../lib/compile/json";
+import type { DomainManifest } from "../../lib/manifest";
 import { isSecret, type PlannedResource } from "./record";
 import type { OfflinePlan } from "./run";
 
@@ -124,4 +125,24 @@ export function planTree(plan: OfflinePlan): string {
   };
   walk("", 0);
   return lines.join("\n") + "\n";
+}
+
+/**
+ * plan.md: every column a manifest declares `personalData: false`, with its reason, so a reviewer sees each decision
+ * that a column which may look personal is not.
+ */
+export function notPersonalSection(plan: OfflinePlan): string {
+  const rows: string[] = [];
+  for (const r of plan.resources) {
+    if (r.type !== "lakemesh:domain:DataDomain") continue;
+    const m = r.inputs.manifest as DomainManifest | undefined;
+    for (const ds of m?.spec.datasets ?? []) {
+      for (const c of ds.columns) {
+        if (c.personalData === false) rows.push(`| ${m!.metadata.name}.${ds.name}.${c.name} | ${c.physicalType} | ${(c.reason ?? "").replace(/\|/g, "\\|").replace(/\n/g, " ")} |`);
+      }
+    }
+  }
+  const head = "## Columns declared not personal data\n\n";
+  if (rows.length === 0) return `${head}None: no column says personalData: false.`;
+  return `${head}| Column | Type | Reason |\n|---|---|---|\n${rows.sort().join("\n")}`;
 }

@@ -1,39 +1,13 @@
-import * as fs from "fs";
 import { accessMarkdown, accessReport, accountClaim, type AccountClaim } from "../../lib/access";
 import { meshOf } from "../../lib/compile";
 import { listStacks, readStackConfig } from "./stack-config";
 import { runPolicies, violationsMarkdown, type PolicyPackConfig, type Violation } from "../../policies/harness";
-import type { DomainManifest, LoadedManifest } from "../../lib/manifest";
+import type { LoadedManifest } from "../../lib/manifest";
 import { survivalRows, survivalTable, SURVIVAL_DEFAULTS, type SurvivalConfig } from "../../policies/rules/gdpr/lm-gdpr-erasure-survival";
 import type { BreakingChangeConfig } from "../../policies/rules/manifest/lm-breaking-change-needs-major";
 import type { OfflinePlan } from "./run";
 
-export class PolicyInputError extends Error {}
-
-/** Reads a --policy-config file (the shape of `pulumi preview --policy-pack-config`). */
-export function readPolicyConfig(file: string | undefined): PolicyPackConfig {
-  if (!file) return {};
-  try {
-    const parsed = JSON.parse(fs.readFileSync(file, "utf8"));
-    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("not a JSON object");
-    return parsed as PolicyPackConfig;
-  } catch (e) {
-    throw new PolicyInputError(`--policy-config ${file}: ${(e as Error).message}`);
-  }
-}
-
-/** The manifests a previous plan.json was made from (its DataDomain inputs), as a base to compare with. */
-export function manifestsOfPlan(file: string): DomainManifest[] {
-  let plan: { resources?: { type: string; inputs: { manifest?: DomainManifest } }[] };
-  try {
-    plan = JSON.parse(fs.readFileSync(file, "utf8"));
-  } catch (e) {
-    throw new PolicyInputError(`--previous ${file}: ${(e as Error).message}`);
-  }
-  const out = (plan.resources ?? []).flatMap((r) => (r.type === "lakemesh:domain:DataDomain" && r.inputs.manifest ? [r.inputs.manifest] : []));
-  if (out.length === 0) throw new PolicyInputError(`--previous ${file}: no DataDomain in this plan; give a plan.json written by lakemesh plan`);
-  return out;
-}
+export { manifestsOfPlan, PolicyInputError, readPolicyConfig } from "./policy-inputs";
 
 /**
  * What every stack file of the project says about its Databricks account, for lm-account-objects-single-owner:
@@ -54,18 +28,25 @@ export function projectAccountClaims(root: string, manifests: readonly LoadedMan
  * Runs the pack over the plan. The offline plan keeps secretness, so the secrets rule runs in its exact mode;
  * a user's config overrides everything else.
  */
-export function checkPlan(plan: OfflinePlan, userConfig: PolicyPackConfig, breaking?: BreakingChangeConfig, accountClaims: readonly AccountClaim[] = []): Violation[] {
+export function checkPlan(
+  plan: OfflinePlan,
+  userConfig: PolicyPackConfig,
+  breaking?: BreakingChangeConfig,
+  accountClaims: readonly AccountClaim[] = [],
+  projectRoot?: string,
+): Violation[] {
   const base: PolicyPackConfig = {
     "lm-secrets-not-plaintext": { secretsVisible: true },
     "lm-account-objects-single-owner": { stacks: [...accountClaims] },
     ...(breaking ? { "lm-breaking-change-needs-major": { ...breaking } } : {}),
   };
-  const merged: PolicyPackConfig = { ...base };
+  // No prototype: a key of the user's config can only ever be a policy's entry (readPolicyConfig refuses the rest).
+  const merged: PolicyPackConfig = Object.assign(Object.create(null), base);
   for (const [k, v] of Object.entries(userConfig)) {
     const b = base[k];
     merged[k] = typeof v === "object" && typeof b === "object" ? { ...b, ...v } : v;
   }
-  return runPolicies(plan.resources, merged);
+  return runPolicies(plan.resources, merged, undefined, projectRoot);
 }
 
 /** The survival table of the plan, with the pack's default assumptions (or the user's config of that rule). */

@@ -1,5 +1,8 @@
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { OFFLINE_ORGANIZATION, planMocks } from "./mocks";
+import { meshOf } from "../../lib/compile";
+import { readManifestFiles, validateMesh } from "../../lib/manifest";
+import { OFFLINE_ORGANIZATION, offlinePlatformOutputs, planMocks } from "./mocks";
 import { recordRegistrations, recordStackOutputs, settle, type PlannedResource } from "./record";
 import type { StackConfig } from "./stack-config";
 
@@ -17,7 +20,9 @@ export interface OfflinePlan {
  * One plan per process: the Pulumi SDK keeps global state.
  */
 export async function runOfflinePlan(root: string, stack: StackConfig, platformOutputs?: Record<string, unknown>): Promise<OfflinePlan> {
-  await pulumi.runtime.setMocks(planMocks(stack.settings, platformOutputs, stack.project), stack.project, stack.stack, false, OFFLINE_ORGANIZATION);
+  // By default a domain stack reads what the platform plan of the same manifests exports (its masks included).
+  const platform = platformOutputs ?? offlinePlatformOutputs(stack.settings, meshOf(validateMesh(readManifestFiles([path.join(root, "domains")], root).files).manifests));
+  await pulumi.runtime.setMocks(planMocks(stack.settings, platform, stack.project), stack.project, stack.stack, false, OFFLINE_ORGANIZATION);
   pulumi.runtime.setAllConfig({ ...stack.config }, [...stack.secretKeys]);
   const recorded = recordRegistrations();
   const outputs: Record<string, unknown> = {};

@@ -1,7 +1,13 @@
 import * as fs from "fs";
 import * as path from "path";
-import { parse } from "yaml";
-import { CONFIG_NAMESPACE, DOMAIN_SECRET_KEYS, domainSecretKey, readSettings, SECRET_KEYS, type Settings } from "../../lib/compile";
+import { isMap, isScalar, LineCounter, parseDocument, type Pair } from "yaml";
+import { CONFIG_NAMESPACE, DOMAIN_SECRET_KEYS, domainSecretKey, mustBeSecretConfig, readSettings, SECRET_KEYS, type Settings } from "../../lib/compile";
+import { readManifestFiles } from "../../lib/manifest";
+import { readRegularFile, UnreadableFileError } from "../../lib/read-file";
+import { printable } from "../../lib/text";
+
+/** Stack and project files are a few kilobytes; anything much larger is refused before parsing. */
+export const MAX_STACK_FILE_BYTES = 64 * 1024;
 
 /** Value given to every secret in an offline plan. Never a real secret: plans must not need any. */
 export const OFFLINE_SECRET = "offline-plan-placeholder";
@@ -18,20 +24,18 @@ export interface StackConfig {
 
 export class StackConfigError extends Error {}
 
-/** Domain names of the manifests in root/domains (for per-domain secret placeholders); unreadable files are left to validation. */
+/**
+ * Domain names of the manifests in root/domains (for per-domain secret placeholders). Read with the manifest loader's
+ * file limits (regular files only, bounded count and size) and without expanding aliases; unreadable or invalid files
+ * are left to validation.
+ */
 function manifestNames(root: string): string[] {
   const dir = path.join(root, "domains");
   if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir)
-    .filter((f) => /\.ya?ml$/.test(f))
-    .flatMap((f) => {
-      try {
-        const name = (parse(fs.readFileSync(path.join(dir, f), "utf8")) as { metadata?: { name?: unknown } })?.metadata?.name;
-        return typeof name === "string" && /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(name) ? [name] : [];
-      } catch {
-        return [];
-      }
+  return readManifestFiles([dir], root)
+    .files.flatMap((f) => {
+      const name = parseDocument(f.text, { prettyErrors: false }).getIn(["metadata", "name"]);
+      return typeof name === "string" && /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(name) ? [name] : [];
     })
     .sort();
 }
@@ -50,20 +54,23 @@ export function listStacks(root: string): string[] {
  * a placeholder marked secret, so the plan runs without decrypting anything.
  */
 export function readStackConfig(root: string, requested: string, domain?: string): StackConfig {
-  if (!/^[A-Za-z0-9_.-]+$/.test(requested)) throw new StackConfigError(`--stack ${JSON.stringify(requested)}: not a stack name; stacks here: ${listStacks(root).join(", ")}`);
-  if (domain !== undefined && !/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(domain)) throw new StackConfigError(`--domain ${JSON.stringify(domain)}: not a domain name`);
+  if (!/^[A-Za-z0-9_.-]+$/.test(requested) || /^\.+$/.test(requested)) throw new StackConfigError(`--stack ${printable(JSON.stringify(requested))}: not a stack name; stacks here: ${listStacks(root).join(", ")}`);
+  if (domain !== undefined && !/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(domain)) throw new StackConfigError(`--domain ${printable(JSON.stringify(domain))}: not a domain name`);
   // A domain stack has its own file by convention (Pulumi.<env>-<domain>.yaml); without one, the environment's file
   // is used with mode: domain.
   const own = domain !== undefined && fs.existsSync(path.join(root, `Pulumi.${requested}-${domain}.yaml`));
   const stack = domain !== undefined ? `${requested}-${domain}` : requested;
   const projectFile = path.join(root, "Pulumi.yaml");
-  if (!fs.existsSync(projectFile)) throw new StackConfigError(`Pulumi.yaml: not found in ${root}; run lakemesh from the project folder`);
-  const project = (parse(fs.readFileSync(projectFile, "utf8")) as { name?: string })?.name;
-  if (!project) throw new StackConfigError("Pulumi.yaml: no project name");
+  if (!fs.existsSync(projectFile)) throw new StackConfigError(`Pulumi.yaml: not found in ${printable(root)}; run lakemesh from the project folder`);
+  const project = (readYaml(projectFile, "Pulumi.yaml") as { name?: unknown } | null)?.name;
+  if (typeof project !== "string" || !/^[A-Za-z0-9_.-]{1,100}$/.test(project)) throw new StackConfigError("Pulumi.yaml: no valid project name");
   const file = `Pulumi.${domain !== undefined && !own ? requested : stack}.yaml`;
   const full = path.join(root, file);
   if (!fs.existsSync(full)) throw new StackConfigError(`${file}: not found; stacks here: ${listStacks(root).join(", ") || "(none)"}`);
-  const doc = (parse(fs.readFileSync(full, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+  const doc = (readYaml(full, file, refuseClearTextSecrets) ?? {}) as { config?: Record<string, unknown> };
+  if (typeof doc !== "object" || Array.isArray(doc) || (doc.config !== undefined && (typeof doc.config !== "object" || doc.config === null || Array.isArray(doc.config)))) {
+    throw new StackConfigError(`${file}: config: not a mapping of config keys; see lib/compile/settings.schema.json`);
+  }
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
   for (const [key, value] of Object.entries(doc.config ?? {})) {
@@ -104,6 +111,51 @@ export function readStackConfig(root: string, requested: string, domain?: string
     throw new StackConfigError((e as Error).message);
   }
   return { project, stack, file, config, secretKeys: secretKeys.sort(), settings };
+}
+
+/**
+ * A small YAML file (regular file, at most MAX_STACK_FILE_BYTES, at most 100 aliases), parsed with positions; a
+ * problem is one line naming the file, line and column. `check` sees the document before it is converted.
+ */
+function readYaml(full: string, shown: string, check?: (doc: ReturnType<typeof parseDocument>, at: (offset?: number) => string) => void): unknown {
+  let text: string;
+  try {
+    text = readRegularFile(full, MAX_STACK_FILE_BYTES);
+  } catch (e) {
+    if (e instanceof UnreadableFileError) throw new StackConfigError(`${shown}: file ${e.message}; a regular file of at most ${MAX_STACK_FILE_BYTES} bytes`);
+    throw e;
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const at = (offset?: number) => {
+    const p = lineCounter.linePos(offset ?? 0);
+    return `${shown}:${p.line}:${p.col}`;
+  };
+  if (doc.errors.length > 0) throw new StackConfigError(`${at(doc.errors[0].pos[0])}: ${printable(doc.errors[0].message.split("\n")[0])}; well-formed YAML`);
+  check?.(doc, at);
+  try {
+    return doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    throw new StackConfigError(`${shown}: ${printable((e as Error).message)}; plain YAML without alias bombs`);
+  }
+}
+
+/**
+ * Secrets are never in a stack file in clear text: a lakemesh secret, a provider credential or a key named like one
+ * must be `{secure: ...}` (what `pulumi config set --secret` writes). Every such key is reported, located.
+ */
+function refuseClearTextSecrets(doc: ReturnType<typeof parseDocument>, at: (offset?: number) => string): void {
+  const config = isMap(doc.contents) ? doc.contents.get("config", true) : undefined;
+  if (!isMap(config)) return;
+  const problems: string[] = [];
+  for (const pair of config.items as Pair[]) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+    if (key === undefined || !mustBeSecretConfig(key)) continue;
+    const value = pair.value;
+    if (isMap(value) && value.has("secure")) continue;
+    problems.push(`${at((pair.key as { range?: [number] }).range?.[0])}: ${printable(key)}: a secret in clear text; set it with \`pulumi config set --secret ${printable(key)}\` (the file then holds it encrypted)`);
+  }
+  if (problems.length > 0) throw new StackConfigError(problems.join("\n"));
 }
 
 /**

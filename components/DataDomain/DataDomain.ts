@@ -13,6 +13,11 @@ import { PlatformRefs, resolveNames } from "./refs";
 export interface DataDomainArgs {
   /** The validated manifest. Registered as an input so the policy pack can check it. */
   readonly manifest: DomainManifest;
+  /**
+   * The manifest's file, relative to the project (`domains/<name>.yaml`), so policy violations name file:line:col.
+   * @default none: violations then name the domain and the field only
+   */
+  readonly manifestFile?: string;
   /** The domain's compiled plan (lib/compile compileDomain): plain data, fully known at preview. */
   readonly spec: DomainSpec;
   /** Stack settings the spec was compiled with. */
@@ -43,7 +48,8 @@ export class DataDomain extends pulumi.ComponentResource {
   constructor(name: string, args: DataDomainArgs, opts?: pulumi.ComponentResourceOptions) {
     // The inputs the policy pack reads: the whole manifest, and the physical names it cannot derive. Kept small:
     // every registered input is serialized, and the whole spec would cost more than all the children.
-    super(TYPES.DataDomain, name, { manifest: args.manifest, env: args.settings.env, schema: args.spec.schema.name, topics: args.spec.topics.map((t) => ({ name: t.name, personalData: t.personalData })) }, opts);
+    const inputs = { manifest: args.manifest, env: args.settings.env, schema: args.spec.schema.name, topics: args.spec.topics.map((t) => ({ name: t.name, personalData: t.personalData })) };
+    super(TYPES.DataDomain, name, args.manifestFile ? { ...inputs, manifestFile: args.manifestFile } : inputs, opts);
     const { spec, manifest, settings } = args;
     const names = resolveNames(args.platform);
     const artifacts = names.apply((n) => renderDomainArtifacts(settings, spec, manifest, n, { warehouseId: n.warehouseId, gmsUrl: n.gmsUrl }));

@@ -1,6 +1,6 @@
 import * as databricks from "@pulumi/databricks";
 import * as pulumi from "@pulumi/pulumi";
-import { accessControl, CONFIG_KEYS, type DomainArtifacts, type DomainSpec } from "../../lib/compile";
+import { accessControl, CONFIG_KEYS, PIPELINE_SPARK_CONF, type DomainArtifacts, type DomainSpec } from "../../lib/compile";
 import { createFolder } from "../folder";
 
 const base64 = (text: string) => Buffer.from(text, "utf8").toString("base64");
@@ -45,6 +45,7 @@ export function createPipeline(
         // A contract change changes this value, so the pipeline is updated and re-reads it.
         [CONFIG_KEYS.contractSha256]: artifacts.apply((a) => a.contractSha256),
         [CONFIG_KEYS.env]: p.env,
+        ...PIPELINE_SPARK_CONF,
         ...p.secretNames,
       },
       notifications: [{ emailRecipients: [...p.notificationEmails], alerts: ["on-update-failure", "on-update-fatal-failure", "on-flow-failure"] }],

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { Category, PlatformNames } from "../../lib/compile";
+import type { PlatformNames } from "../../lib/compile";
 
 /** What a domain takes from the platform: its names, and the ids only the platform's resources know. */
 export interface PlatformRefs {
@@ -7,8 +7,8 @@ export interface PlatformRefs {
   readonly catalog: pulumi.Input<string>;
   /** `catalog.governance.tenant_filter`. */
   readonly tenantFilter: pulumi.Input<string>;
-  /** `catalog.governance.mask_<category>` per personal-data category. */
-  readonly masks: pulumi.Input<Record<Category, string>>;
+  /** `catalog.governance.mask_<key>` by mask key (lib/compile/masks.ts): every mask the platform declares. */
+  readonly masks: pulumi.Input<Record<string, string>>;
   /** Table of salted subject hashes that ingest drops. */
   readonly erasureSuppression: pulumi.Input<string>;
   /** SQL warehouse that runs the domain's governance SQL and DataHub's queries. */
@@ -24,7 +24,7 @@ export function resolveNames(refs: PlatformRefs): pulumi.Output<PlatformNames & 
     .apply(([catalog, tenantFilter, masks, erasureSuppression, warehouseId, gmsUrl]) => ({
       catalog,
       tenantFilter,
-      masks: masks as Record<Category, string>,
+      masks: masks as Record<string, string>,
       erasureSuppression,
       warehouseId,
       gmsUrl,

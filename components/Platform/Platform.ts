@@ -48,7 +48,7 @@ export class Platform extends pulumi.ComponentResource {
     const catalog = createCatalog(settings, spec, storage, this);
     createGovernedTags(spec, this);
     const memberships = createMemberships(spec, args.accountProvider, this);
-    const objects = [...compileGovernanceObjects(settings), compileRegistryRows(settings, args.registry)];
+    const objects = [...compileGovernanceObjects(settings, spec.masks), compileRegistryRows(settings, args.registry)];
     const sql = createGovernanceObjects(settings, spec, objects, catalog, this);
     const gdpr = new Gdpr(
       "gdpr",
@@ -59,7 +59,7 @@ export class Platform extends pulumi.ComponentResource {
 
     // Domains depend on the objects, not just their names: the catalog and functions must exist before any pipeline.
     const catalogReady = pulumi.all([catalog.catalog.name, ...Object.values(sql).map((o) => o.id)]).apply(([c]) => c);
-    const values = pulumi.all([catalogReady, catalog.warehouse.id]).apply(([_c, warehouseId]) => platformOutputs(settings, warehouseId));
+    const values = pulumi.all([catalogReady, catalog.warehouse.id]).apply(([_c, warehouseId]) => platformOutputs(settings, warehouseId, spec.masks.map((m) => m.key)));
     this.outputs = {
       catalog: catalogReady,
       tenantFilter: values.tenantFilter,

@@ -50,7 +50,7 @@ function gdprActions(j: AccessResource, resources: readonly AccessResource[], h:
   const set = new Set(tables);
   const functions = contracts.length > 0
     ? [...new Set(contracts.flatMap((c) => c.datasets.filter((d) => set.has(d.table)).flatMap(tableFunctions)))]
-    : h.facts.flatMap((f) => (f.kind === "function" && f.name.startsWith(`${schema}.`) && /\.(tenant_filter|mask_[a-z_]+)$/.test(f.name) ? [f.name] : []));
+    : h.facts.flatMap((f) => (f.kind === "function" && f.name.startsWith(`${schema}.`) && /\.(tenant_filter|mask_[a-z0-9_]+)$/.test(f.name) ? [f.name] : []));
   const fns = [...new Set(functions)].sort();
   if (fns.length > 0) out.push(a(`see every row and clear value (${count(fns.length, "function")})`, fns.map((f) => revealNeed(h, f))));
   const abac = abacNeeds(resources, h, registry.split(".")[0]);

@@ -4,6 +4,7 @@
 // model counts a prerequisite as held only because it is listed; `lakemesh preflight` checks every one.
 import { compileGdprJobs } from "../compile/gdpr-jobs";
 import { compileGovernanceObjects } from "../compile/governance";
+import { maskSpecs } from "../compile/masks";
 import { compileSchemaGrants, compileTableGrants, domainPrincipal, isApplicationId } from "../compile/grants";
 import { consumersOf, type Mesh } from "../compile/model";
 import { domainGroup, governanceNames, pipelinesGroup, schemaName } from "../compile/naming";
@@ -48,7 +49,7 @@ function fromPlatform(s: Settings, mesh: Mesh, d: string): Prerequisite[] {
   const mine = new Set([sp, pipelinesGroup(s), domainGroup(s, d), datahub]);
   const p = compilePlatform(s, mesh);
   const g = governanceNames(s.catalog);
-  const functions = compileGovernanceObjects(s).filter((o) => o.kind === "function");
+  const functions = compileGovernanceObjects(s, maskSpecs(mesh)).filter((o) => o.kind === "function");
   const uc = (securable: Securable, grants: readonly { principal: string; privileges: readonly string[] }[]) =>
     grants.filter((x) => mine.has(x.principal)).flatMap((x) => x.privileges.map((privilege) => prereq(by, `${x.principal} holds ${privilege} on ${securable.name}`, { kind: "uc", principal: x.principal, securable, privilege })));
   return [

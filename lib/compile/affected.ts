@@ -10,7 +10,7 @@ import { compileRegistry } from "./governance";
 import { stableJson } from "./json";
 import { meshOf } from "./model";
 import { compilePlatform } from "./platform";
-import { platformNames } from "./platform-names";
+import { meshPlatformNames } from "./masks";
 import { domainStackName, platformStackName } from "./platform-outputs";
 import type { Settings } from "./settings";
 
@@ -24,7 +24,7 @@ const digest = (v: unknown) => sha256(stableJson(v));
 /** What each stack of the environment is compiled from, hashed: `<env>-platform` and one per domain. */
 export function stackFingerprints(s: Settings, manifests: readonly DomainManifest[], code: readonly string[]): Map<string, string> {
   const mesh = meshOf(manifests);
-  const names = platformNames(s.catalog);
+  const names = meshPlatformNames(s.catalog, mesh);
   const domains = new Map<string, string>();
   const contracts = [];
   for (const d of mesh.domains) {

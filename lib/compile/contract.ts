@@ -4,7 +4,8 @@ import { commentLiteral, qualified, qualifiedName } from "../sql";
 import { stableJson } from "./json";
 import { datasetOfTopic, topicMajor } from "./model";
 import { bronzeTableName, consumerGroupPrefix, schemaName, topicName } from "./naming";
-import type { PlatformNames } from "./platform-names";
+import { maskKey } from "./masks";
+import type { Category, PlatformNames } from "./platform-names";
 import type { Settings } from "./settings";
 
 /** Bumped when the contract's shape changes in a way the pipeline module must know about. */
@@ -121,14 +122,32 @@ function tableProperties(s: Settings, domain: string, layer: string, version: st
   };
 }
 
+/** The platform's mask of a personal column: its category's, of exactly the column's type (lib/compile/masks.ts). */
+function maskOf(names: PlatformNames, category: Category, type: string): string {
+  const key = maskKey(category, type);
+  const fn = names.masks[key];
+  if (!fn) {
+    throw new Error(`the platform declares no mask for ${category} columns of type ${type} (mask_${key}); it declares one per (category, type) of its mesh: deploy the platform stack with this manifest first`);
+  }
+  return fn;
+}
+
+/**
+ * The column comment: its description, and for a column declared `personalData: false` the reason, so Unity Catalog
+ * and DataHub (which ingests column comments) show why a column that looks personal is not.
+ */
+function columnComment(c: Column): string {
+  return c.personalData === false && c.reason ? `${c.description} Not personal data: ${c.reason}` : c.description;
+}
+
 function contractColumn(c: Column, names: PlatformNames, tenantScoped: boolean): ContractColumn {
   const personal = c.personalData ? { category: c.personalData.category, erasure: c.personalData.erasure } : undefined;
   return {
     name: c.name,
     type: c.physicalType,
     nullable: c.required !== true,
-    comment: c.description,
-    ...(personal && tenantScoped ? { mask: names.masks[c.personalData!.category] } : {}),
+    comment: columnComment(c),
+    ...(personal && tenantScoped ? { mask: maskOf(names, personal.category, c.physicalType) } : {}),
     ...(personal ? { personalData: personal } : {}),
   };
 }

@@ -14,10 +14,16 @@ export const SUBJECT_SALT_KEY = "subject-salt";
 
 /**
  * What a GDPR request's tenant and subject ids may be: the jobs (notebooks/gdpr/lakemesh_gdpr.py TENANT, SUBJECT)
- * and `lakemesh gdpr request` refuse anything else before touching data. No quotes, spaces or SQL.
+ * and `lakemesh gdpr request` refuse anything else before touching data.
+ * A subject id is 1 to 256 visible ASCII characters, so every e-mail address (o'brien@example.com, a+b@x.org) can
+ * be served: it is only ever bound (DataFrame filters, job parameters, hash input), never put into SQL text.
+ * `{{` and `${` are refused because Databricks and Spark substitute them in parameters and SQL. The same grammar in
+ * Python; both are tested on test/fixtures/subject-ids.json.
  */
 export const GDPR_TENANT_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
-export const GDPR_SUBJECT_ID = /^[A-Za-z0-9][A-Za-z0-9._@+-]{0,255}$/;
+export const GDPR_SUBJECT_ID = /^(?!.*(?:\{\{|\$\{))[!-~]{1,256}$/;
+/** What GDPR_SUBJECT_ID allows, in the words of an error. */
+export const GDPR_SUBJECT_ID_ALLOWED = "1 to 256 visible ASCII characters (no spaces or control characters), without '{{' or '${'";
 export const GDPR_REQUEST_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** Request types of `lakemesh gdpr request`, and the job each starts. */
 export const GDPR_REQUEST_TYPES = { access: "subject-access", erasure: "erasure" } as const satisfies Record<string, GdprJobKind>;

@@ -1,6 +1,8 @@
 import { principal, qualified, qualifiedName, tagLiteral } from "../sql";
 import type { ContractDataset, PipelineContract } from "./contract";
 import type { TableGrantSpec } from "./grants";
+import { maskKey } from "./masks";
+import type { Category } from "./platform-names";
 
 const KIND = { streaming_table: "STREAMING TABLE", materialized_view: "MATERIALIZED VIEW" } as const;
 
@@ -37,7 +39,8 @@ export function renderGovernanceSql(contract: PipelineContract, grants: readonly
     if (ds.tenantKey) lines.push(`ALTER ${kind} ${t} ALTER COLUMN ${qualified(ds.tenantKey)} SET TAGS (${tagLiteral("tenant_key")} = ${tagLiteral("true")});`);
     for (const c of ds.columns) {
       if (!c.personalData) continue;
-      const tags = [`${tagLiteral("pii")} = ${tagLiteral(c.personalData.category)}`];
+      // The pii value names the column's mask (category, with the type when numeric): ABAC matches masks by it.
+      const tags = [`${tagLiteral("pii")} = ${tagLiteral(maskKey(c.personalData.category as Category, c.type))}`];
       if (ds.retention) tags.push(`${tagLiteral("retention")} = ${tagLiteral(ds.retention.period)}`);
       lines.push(`ALTER ${kind} ${t} ALTER COLUMN ${qualified(c.name)} SET TAGS (${tags.join(", ")});`);
     }

@@ -2,7 +2,7 @@ import { commentLiteral, joinSql, loadTemplate, principalLiteral, qualifiedName,
 import type { PipelineContract } from "./contract";
 import { stableJson } from "./json";
 import { governanceNames, GOVERNANCE_TABLES, pipelinesGroup } from "./naming";
-import { CATEGORIES, type Category } from "./platform-names";
+import { maskSpecs, type MaskSpec } from "./masks";
 import type { Settings } from "./settings";
 import { sha256 } from "./contract";
 import { compileTableMigration, type TableMigrationSpec } from "./governance-migrations";
@@ -26,20 +26,6 @@ export interface GovernanceObjectSpec {
   readonly migration?: TableMigrationSpec;
 }
 
-/** What each mask shows to a principal not allowed to see the value. Fixed SQL of this codebase, reviewed here. */
-export const MASKED: Readonly<Record<Category, { type: "STRING" | "DATE"; expression: string; shows: string }>> = {
-  identifier: { type: "STRING", expression: "sha2(concat('lakemesh-pseudonym:', value), 256)", shows: "a stable pseudonym (SHA-256), so counts and joins still work" },
-  email: { type: "STRING", expression: "regexp_replace(value, '^[^@]*', '***')", shows: "the domain part only" },
-  name: { type: "STRING", expression: "concat(left(value, 1), '***')", shows: "the first letter" },
-  phone: { type: "STRING", expression: "concat('***', right(value, 2))", shows: "the last two digits" },
-  address: { type: "STRING", expression: "'***'", shows: "nothing" },
-  national_id: { type: "STRING", expression: "'***'", shows: "nothing" },
-  date_of_birth: { type: "DATE", expression: "make_date(year(value), 1, 1)", shows: "the year (as 1 January)" },
-  financial: { type: "STRING", expression: "concat('****', right(value, 4))", shows: "the last four characters" },
-  online_identifier: { type: "STRING", expression: "'***'", shows: "nothing" },
-  free_text: { type: "STRING", expression: "'[redacted]'", shows: "[redacted]" },
-};
-
 function anyMember(groups: readonly string[]): SqlText {
   return joinSql(
     [...new Set(groups)].sort().map((g) => trusted(`is_account_group_member(${principalLiteral(g)})`)),
@@ -47,8 +33,11 @@ function anyMember(groups: readonly string[]): SqlText {
   );
 }
 
-/** Functions and tables of the governance schema, rendered from the templates in sql/. */
-export function compileGovernanceObjects(s: Settings): GovernanceObjectSpec[] {
+/**
+ * Functions and tables of the governance schema, rendered from the templates in sql/: one mask function per mask
+ * (maskSpecs of the mesh: each category's text mask and each (category, numeric type) the mesh uses).
+ */
+export function compileGovernanceObjects(s: Settings, masks: readonly MaskSpec[] = maskSpecs()): GovernanceObjectSpec[] {
   const g = governanceNames(s.catalog);
   const internal = [s.personas.platform_admin, s.personas.data_scientist, s.personas.internal_analyst, s.personas.gdpr_officer, pipelinesGroup(s)];
   const revealing = [s.personas.gdpr_officer, pipelinesGroup(s)];
@@ -66,13 +55,13 @@ export function compileGovernanceObjects(s: Settings): GovernanceObjectSpec[] {
   return [
     ...GOVERNANCE_TABLES.map((t) => table(`${g.schema}.${t}`, t)),
     fn(g.tenantFilter, "functions/tenant_filter.sql", { internal_members: anyMember(internal), tenant_principals: qualifiedName(g.tenantPrincipals) }),
-    ...CATEGORIES.map((c) =>
-      fn(g.mask(c), "functions/mask.sql", {
-        value_type: trusted(MASKED[c].type),
-        comment: commentLiteral(`lakemesh: mask for ${c}; others see ${MASKED[c].shows}`),
+    ...masks.map((m) =>
+      fn(g.mask(m.key), "functions/mask.sql", {
+        value_type: trusted(m.type),
+        comment: commentLiteral(m.key === m.category ? `lakemesh: mask for ${m.category}; others see ${m.shows}` : `lakemesh: mask for ${m.category} ${m.type}; others see ${m.shows}`),
         revealing_members: anyMember(revealing),
         tenant_principals: qualifiedName(g.tenantPrincipals),
-        masked: trusted(MASKED[c].expression),
+        masked: trusted(m.expression),
       }),
     ),
   ];

@@ -1,4 +1,4 @@
-import { MS_PER_DAY, parseDuration, type DomainManifest } from "../manifest";
+import { parseDuration, segmentMsOf, type DomainManifest } from "../manifest";
 import { consumerGroupPrefix, kafkaPrincipal, resourceName, topicName } from "./naming";
 import { topicMajor } from "./model";
 import type { Settings } from "./settings";
@@ -29,15 +29,12 @@ export interface AclSpec {
   readonly host: "*";
 }
 
-/** Segments roll at most daily, and never later than retention, so deletion is not delayed by an open segment. */
-const MAX_SEGMENT_MS = MS_PER_DAY;
-
 export function compileTopics(s: Settings, domain: DomainManifest): TopicSpec[] {
   const name = domain.metadata.name;
   return (domain.spec.topics ?? []).map((t) => {
     const retentionMs = parseDuration(t.retention);
     if (retentionMs === undefined || retentionMs <= 0) throw new Error(`topic ${t.name}: retention ${t.retention} does not parse (validate first)`);
-    const segmentMs = Math.min(retentionMs, MAX_SEGMENT_MS);
+    const segmentMs = segmentMsOf(retentionMs);
     const physical = topicName(name, t.name, topicMajor(domain, t));
     const config: Record<string, string> = {
       "cleanup.policy": "delete",

@@ -2,7 +2,6 @@
 // other modules only join them into qualified names (catalog.schema.table, volume paths). Logical (Pulumi resource)
 // names come from manifest names, never positions (resourceName() for a domain's children), so reordering a manifest
 // never renames a resource.
-import type { PersonalData } from "../manifest";
 import type { Settings } from "./settings";
 
 /** Pulumi logical name of a domain's child resource: `<domain>-<role>[-<key>]`. */
@@ -109,7 +108,8 @@ export function governanceNames(catalog: string) {
   return {
     schema: `${catalog}.${GOVERNANCE_SCHEMA}`,
     tenantFilter: fq("tenant_filter"),
-    mask: (category: PersonalData["category"]) => fq(`mask_${category}`),
+    /** The mask function of a mask key (lib/compile/masks.ts maskKey): `mask_email`, `mask_financial_decimal_18_2`. */
+    mask: (key: string) => fq(`mask_${key}`),
     tenantPrincipals: fq("tenant_principals"),
     gdprRegistry: fq("gdpr_registry"),
     gdprRequests: fq("gdpr_requests"),

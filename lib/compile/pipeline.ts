@@ -24,6 +24,17 @@ export const CONFIG_KEYS = {
   kafkaPasswordKey: "lakemesh.kafka.sasl_password_key",
 } as const;
 
+/**
+ * Spark settings of every pipeline. `spark.sql.variable.substitute` (Spark SQLConf, default true) makes Spark
+ * replace `${key}` in SQL text and expressions with configuration values, which in a pipeline include the secret
+ * scope and key names it reads its credentials by (https://docs.databricks.com/aws/en/ldp/parameters shows `${key}`
+ * read inside a string literal). Manifests may not contain `${` (lib/manifest/predicate.ts, rules/free-text.ts); this turns the
+ * mechanism off as a second line. Pipeline `configuration` entries are added to the pipeline's Spark configuration
+ * (https://docs.databricks.com/aws/en/ldp/properties). No Databricks page names this key for serverless pipelines:
+ * stricter reading, it is set; the local runner sets it too (scripts/local/spark_local.py).
+ */
+export const PIPELINE_SPARK_CONF = { "spark.sql.variable.substitute": "false" } as const;
+
 /** The entry file of the shared pipeline module; its siblings are importable helpers. */
 export const PIPELINE_ENTRY = "lakemesh_pipeline.py";
 

@@ -8,17 +8,21 @@ export const CATEGORIES: readonly Category[] = schemaEnum<Category>("PersonalDat
 export interface PlatformNames {
   readonly catalog: string;
   readonly tenantFilter: string;
-  readonly masks: Readonly<Record<Category, string>>;
+  /** `catalog.governance.mask_<key>` by mask key (lib/compile/masks.ts maskKey): the masks the platform declares. */
+  readonly masks: Readonly<Record<string, string>>;
   readonly erasureSuppression: string;
 }
 
-/** Platform names as the platform creates them in `catalog`. */
-export function platformNames(catalog: string): PlatformNames {
+/**
+ * Platform names as the platform creates them in `catalog`. `maskKeys` are the masks it declares (maskSpecs of its
+ * mesh); by default each category's text mask only.
+ */
+export function platformNames(catalog: string, maskKeys: readonly string[] = CATEGORIES): PlatformNames {
   const g = governanceNames(catalog);
   return {
     catalog,
     tenantFilter: g.tenantFilter,
-    masks: Object.fromEntries(CATEGORIES.map((c) => [c, g.mask(c)])) as Record<Category, string>,
+    masks: Object.fromEntries(maskKeys.map((k) => [k, g.mask(k)])),
     erasureSuppression: g.erasureSuppression,
   };
 }

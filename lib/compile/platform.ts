@@ -2,7 +2,7 @@ import { type DomainManifest } from "../manifest";
 import { domainPrincipal, mergeGrants, type GrantSpec } from "./grants";
 import { Mesh } from "./model";
 import { domainGroup, GOVERNANCE_SCHEMA, GOVERNANCE_TABLES, pipelinesGroup, platformPhysicalNames } from "./naming";
-import { CATEGORIES } from "./platform-names";
+import { maskSpecs, type MaskSpec } from "./masks";
 import { ownsAccountObjects, READER_PERSONAS, type Settings } from "./settings";
 import { rootFolder, type FolderSpec } from "./workspace";
 
@@ -68,6 +68,8 @@ export interface PlatformSpec {
   /** Non-authoritative grants on the metastore-wide system catalog (shared with other workspaces). */
   readonly systemGrants: readonly { readonly securable: "catalog" | "schema"; readonly name: string; readonly principal: string; readonly privileges: readonly string[] }[];
   readonly systemSchemas: readonly string[];
+  /** The mask functions the platform declares: each category's text mask, and one per (category, numeric type) the mesh uses. */
+  readonly masks: readonly MaskSpec[];
   readonly protect: boolean;
   /** The stack's workspace folder (pipeline code, contracts, GDPR notebooks below it): platform admins only. */
   readonly folder: FolderSpec;
@@ -115,7 +117,9 @@ export function compileMemberships(s: Settings, mesh: Mesh): MembershipSpec[] {
  */
 export function compileTagPolicies(mesh: Mesh): TagPolicySpec[] {
   return [
-    { resourceName: "tag-policy-pii", tagKey: "pii", description: "Personal-data category of a column (lakemesh).", values: [...CATEGORIES].sort() },
+    // The value names the column's mask (its category, with the type for numeric masks), so ABAC can match each
+    // mask to the columns of its type: a policy's column conditions cannot test a column's type.
+    { resourceName: "tag-policy-pii", tagKey: "pii", description: "Personal-data category of a column, with its type when numeric, e.g. financial_decimal_18_2 (lakemesh).", values: maskSpecs(mesh).map((m) => m.key) },
     { resourceName: "tag-policy-retention", tagKey: "retention", description: "ISO 8601 retention period of a dataset or personal column (lakemesh).", values: retentionValues(mesh.domains) },
     { resourceName: "tag-policy-tenant_key", tagKey: "tenant_key", description: "Marks the tenant column of a tenant table (lakemesh).", values: ["true"] },
     { resourceName: "tag-policy-data_domain", tagKey: "data_domain", description: "Owning data domain of a table (lakemesh).", values: sorted(mesh.domains.map((d) => d.metadata.name)) },
@@ -128,6 +132,7 @@ export function compilePlatform(s: Settings, mesh: Mesh): PlatformSpec {
   const domainGroups = mesh.domains.map((d) => domainGroup(s, d.metadata.name));
   const readers = READER_PERSONAS.map((x) => p[x]);
   const everyone = sorted([...readers, p.gdpr_officer, p.auditor, p.end_user, pipelinesGroup(s), ...domainGroups]);
+  const masks = maskSpecs(mesh);
   const tagPolicies = compileTagPolicies(mesh);
   return {
     names,
@@ -180,6 +185,7 @@ export function compilePlatform(s: Settings, mesh: Mesh): PlatformSpec {
       { securable: "schema", name: "system.query", principal: p.auditor, privileges: ["SELECT", "USE_SCHEMA"] },
     ],
     systemSchemas: ["access", "query"],
+    masks,
     protect: s.protect,
     folder: rootFolder(s),
   };

@@ -40,6 +40,8 @@ export interface StackSettings {
     gdprServicePrincipal: string;
     datahubServicePrincipal: string;
     gdprRetentionSchedule?: string;
+    minScheduleIntervalMinutes?: number;
+    continuousPipelines?: string[];
   };
   kafka: {
     /**

@@ -16,7 +16,12 @@ export type Settings = StackSettings & {
   mode: NonNullable<StackSettings["mode"]>;
   aws: StackSettings["aws"] & Required<Pick<StackSettings["aws"], "landingRetentionDays">>;
   databricks: StackSettings["databricks"] &
-    Required<Pick<StackSettings["databricks"], "workspaceRoot" | "pipelineDevelopment" | "warehouseSize" | "vacuumRetentionHours" | "gdprSecretScope" | "gdprRetentionSchedule">>;
+    Required<
+      Pick<
+        StackSettings["databricks"],
+        "workspaceRoot" | "pipelineDevelopment" | "warehouseSize" | "vacuumRetentionHours" | "gdprSecretScope" | "gdprRetentionSchedule" | "minScheduleIntervalMinutes" | "continuousPipelines"
+      >
+    >;
   kafka: StackSettings["kafka"] & Required<Pick<StackSettings["kafka"], "principalPrefix" | "secretScope" | "scramCredentials">>;
   datahub: StackSettings["datahub"] &
     Required<Pick<StackSettings["datahub"], "ingestionSchedule" | "ingestionImage" | "secretName" | "kafka" | "prerequisitesChartVersion" | "chartVersion">>;
@@ -67,6 +72,34 @@ export const DOMAIN_SECRET_KEYS = {
 export const domainSecretKey = (key: keyof typeof DOMAIN_SECRET_KEYS, domain: string) => `${DOMAIN_SECRET_KEYS[key]}-${domain}`;
 
 export const CONFIG_NAMESPACE = "lakemesh";
+
+/**
+ * Provider config keys that hold credentials (Pulumi's aws, databricks and kafka providers). Like the lakemesh
+ * secrets, they may only appear in a stack file encrypted (`pulumi config set --secret`).
+ */
+const PROVIDER_SECRET_KEYS = new Set([
+  "aws:accessKey",
+  "aws:secretKey",
+  "aws:token",
+  "databricks:token",
+  "databricks:password",
+  "databricks:clientSecret",
+  "databricks:azureClientSecret",
+  "databricks:googleCredentials",
+  "kafka:saslPassword",
+  "kafka:clientKey",
+  "kafka:clientKeyPassphrase",
+]);
+
+/** Whether a stack config key (`namespace:name`) must be a Pulumi secret: a lakemesh secret, a provider credential, or a name that says so. */
+export function mustBeSecretConfig(key: string): boolean {
+  const i = key.indexOf(":");
+  const [ns, name] = i < 0 ? ["", key] : [key.slice(0, i), key.slice(i + 1)];
+  if (ns === CONFIG_NAMESPACE && (Object.values(SECRET_KEYS) as string[]).includes(name)) return true;
+  // Per-domain secrets (`kafkaPipelinePassword-<domain>`): the domain suffix hides the word the pattern below looks for.
+  if (ns === CONFIG_NAMESPACE && (Object.values(DOMAIN_SECRET_KEYS) as string[]).some((k) => name.startsWith(`${k}-`))) return true;
+  return PROVIDER_SECRET_KEYS.has(key) || /(password|passwd|passphrase|secret|token|credentials?|private_?key|api_?key)$/i.test(name);
+}
 
 const APPLICATION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

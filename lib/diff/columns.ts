@@ -1,5 +1,5 @@
 // Column-level changes of one dataset between two revisions.
-import type { Column, Dataset } from "../manifest";
+import { isPersonal, type Column, type Dataset } from "../manifest";
 import { typeChange } from "./column-types";
 import type { Change } from "./types";
 
@@ -35,8 +35,12 @@ function commonColumnChanges(b: Column, h: Column): Change[] {
   // promised a value. Readers are unaffected by the first (columns: []), so only the bump is asked of it.
   if (!wasRequired && isRequired) out.push({ kind: "nullability-tightened", class: "breaking", subject: at, detail: "now required (NOT NULL): events without it are refused", columns: [] });
   if (wasRequired && !isRequired) out.push({ kind: "nullability-loosened", class: "breaking", subject: at, detail: "no longer required: readers may now see NULL", columns: [h.name] });
-  if (!same(b.personalData, h.personalData)) {
-    const what = !b.personalData ? `now personal data (${h.personalData!.category}): masked for readers without clearance` : !h.personalData ? "no longer personal data: unmasked" : "personal-data fields changed";
+  if (!same(b.personalData, h.personalData) || b.reason !== h.reason) {
+    // personalData: false (with a reason) says a column that looks personal is not: unmasked either way.
+    const what = isPersonal(h)
+      ? isPersonal(b) ? "personal-data fields changed" : `now personal data (${h.personalData.category}): masked for readers without clearance`
+      : isPersonal(b) ? "no longer personal data: unmasked"
+      : h.personalData === false ? `declared not personal data: ${h.reason ?? ""}` : "no longer declared not personal data";
     out.push({ kind: "personal-data-changed", class: "compatible", subject: at, detail: what });
   }
   if ((b.classification ?? "internal") !== (h.classification ?? "internal")) {

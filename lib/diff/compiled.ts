@@ -1,7 +1,7 @@
 // What the manifest change does to the compiled pipeline contract (lib/compile/contract.ts) of a stack: the
 // physical consequences a manifest line does not show, such as a topic renamed by a major bump, a mask attached
 // to a column, a row filter added or dropped, a generated NOT NULL expectation.
-import { compileContract, platformNames, type ContractDataset, type Settings } from "../compile";
+import { compileContract, meshOf, meshPlatformNames, type ContractDataset, type Settings } from "../compile";
 import type { DomainManifest } from "../manifest";
 import type { Change } from "./types";
 
@@ -13,7 +13,8 @@ function kafkaTopic(d: ContractDataset): string | undefined {
 
 /** The contract datasets of a domain by name; a bronze table is listed under the silver dataset its topic feeds. */
 function contractDatasets(s: Settings, m: DomainManifest): Map<string, ContractDataset[]> {
-  const c = compileContract(s, platformNames(s.catalog), m);
+  // The platform declares a mask per (category, type) its mesh uses; this domain's columns need only its own.
+  const c = compileContract(s, meshPlatformNames(s.catalog, meshOf([m])), m);
   const out = new Map<string, ContractDataset[]>();
   for (const ds of m.spec.datasets) {
     const own = c.datasets.filter((x) => x.name === ds.name);

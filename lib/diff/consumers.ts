@@ -75,7 +75,8 @@ export function meshReads(manifests: readonly DomainManifest[]): DatasetRead[] {
       for (const name of [...new Set([...(decl.datasets ?? []), ...viaTopic])].sort()) {
         const readers = m.spec.datasets.filter((g) => (g.source.datasets ?? []).some((r) => r.domain === decl.domain && r.dataset === name));
         const need = longest(readers);
-        const accepted = decl.acceptedMajors?.[name];
+        // Own properties only: a dataset named "constructor" must not find Object.prototype's.
+        const accepted = decl.acceptedMajors && Object.hasOwn(decl.acceptedMajors, name) ? decl.acceptedMajors[name] : undefined;
         out.push({
           domain: decl.domain,
           dataset: name,

@@ -4,7 +4,7 @@
 // availability, update frequency), roles (the groups granted SELECT), team and support (the owner), servers
 // (the Unity Catalog schema, and the Kafka cluster for topic-fed datasets), and GDPR fields as custom properties,
 // which ODCS has no first-class place for.
-import { compileContract, domainGroup, platformNames, topicMajor, topicName, type ContractDataset, type Settings } from "../compile";
+import { compileContract, domainGroup, meshPlatformNames, topicMajor, topicName, type ContractDataset, type Settings } from "../compile";
 import { consumersOf, meshOf } from "../compile/model";
 import { effectiveOwner, impliedLogicalType, pipelineMode, tenantKeyOf, type Column, type Dataset, type DomainManifest } from "../manifest";
 
@@ -59,13 +59,16 @@ function propertyOf(c: Column, compiled: ContractDataset, ds: Dataset, position:
           ],
         }
       : {}),
+    // A column that looks personal and is not says why (validate requires the reason); reviewers read it here too.
+    ...(pd === false ? { customProperties: [prop("personalData", false), prop("notPersonalReason", c.reason ?? "")] } : {}),
   };
 }
 
 /** The ODCS document of one dataset, for a stack's settings (its catalog, hosts and groups). */
 export function odcsContract(s: Settings, manifests: readonly DomainManifest[], domain: DomainManifest, ds: Dataset): Json {
   const d = domain.metadata.name;
-  const compiled = compileContract(s, platformNames(s.catalog), domain).datasets.find((x) => x.name === ds.name)!;
+  // The masks the platform declares for this mesh: a numeric personal column takes the mask of its own type.
+  const compiled = compileContract(s, meshPlatformNames(s.catalog, meshOf(manifests)), domain).datasets.find((x) => x.name === ds.name)!;
   const owner = effectiveOwner(domain, ds);
   const pk = ds.columns.filter((c) => c.primaryKey).map((c) => c.name);
   const topic = (domain.spec.topics ?? []).find((t) => t.name === ds.source.topic);

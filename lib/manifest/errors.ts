@@ -1,3 +1,5 @@
+import { printable } from "../text";
+
 /** A located problem in a manifest file. Every loader and validator error has this shape. */
 export interface ManifestError {
   /** File path as given to the loader, relative to the working directory when possible. */
@@ -16,9 +18,12 @@ export interface ManifestError {
   readonly rule: string;
 }
 
-/** `domains/<file>.yaml:LINE:COL: <field path>: <what is wrong>; <what is allowed>` */
+/**
+ * `domains/<file>.yaml:LINE:COL: <field path>: <what is wrong>; <what is allowed>`, always one line: control,
+ * ANSI and bidirectional characters of a file name or value are escaped (a CI log must not take them as commands).
+ */
 export function formatError(e: ManifestError): string {
-  return `${e.file}:${e.line}:${e.column}: ${e.path}: ${e.message}; ${e.allowed}`;
+  return printable(`${e.file}:${e.line}:${e.column}: ${e.path}: ${e.message}; ${e.allowed}`);
 }
 
 export function compareErrors(a: ManifestError, b: ManifestError): number {
@@ -49,7 +54,7 @@ export function sortErrors(errors: readonly ManifestError[]): ManifestError[] {
   return out;
 }
 
-/** Quotes a user value for an error message: JSON-escaped (no raw control characters) and shortened. */
+/** Quotes a user value for an error message: JSON-escaped, with no raw control or bidi characters, and shortened. */
 export function quote(value: unknown, max = 60): string {
   let s: string;
   try {
@@ -58,5 +63,5 @@ export function quote(value: unknown, max = 60): string {
     s = String(value);
   }
   if (s.length > max) s = `${s.slice(0, max)}...`;
-  return JSON.stringify(s);
+  return printable(JSON.stringify(s));
 }

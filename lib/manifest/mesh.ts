@@ -44,7 +44,7 @@ export function resolveRef(ctx: RuleContext, from: LoadedManifest, ref: DatasetR
   return dataset ? { kind: "found", domainName, domain, dataset } : { kind: "unknown-dataset", domainName };
 }
 
-/** Runs rules and turns their reports into located errors. */
+/** Runs rules and turns their reports into located errors; a rule that throws is reported, the others still run. */
 export function runRules(ctx: RuleContext, rules: readonly ManifestRule[]): ManifestError[] {
   const errors: ManifestError[] = [];
   for (const rule of rules) {
@@ -52,7 +52,12 @@ export function runRules(ctx: RuleContext, rules: readonly ManifestRule[]): Mani
       const pos = m.sourceMap.locate(path, prefer);
       errors.push({ file: m.file, line: pos.line, column: pos.column, path: displayPath(path), message, allowed, rule: rule.id });
     };
-    rule.check(ctx, report);
+    try {
+      rule.check(ctx, report);
+    } catch (e) {
+      const first = ctx.manifests[0]?.file ?? "(mesh)";
+      errors.push({ file: first, line: 1, column: 1, path: "(mesh)", message: `check ${rule.id} failed: ${String((e as Error)?.message ?? e)}`, allowed: "a mesh lakemesh can check (please report this error)", rule: rule.id });
+    }
   }
   return errors;
 }

@@ -1,9 +1,39 @@
-import type { Column, Dataset, DatasetRef, DomainManifest, Owner } from "./types.gen";
+import type { Column, Dataset, DatasetRef, DomainManifest, Owner, PersonalData } from "./types.gen";
 
-/** Tenant key column when a dataset does not name one. */
+/** The platform's tenant column: every tenant table's row filter, bronze table and tenant_principals key on it. */
 export const DEFAULT_TENANT_KEY = "tenant_id";
 /** Dataset names with this prefix are reserved for the generated raw (bronze) tables. */
 export const RESERVED_DATASET_PREFIX = "bronze_";
+
+/**
+ * Schema names a domain's schema (its name with '-' as '_') may not take in the stack's catalog: the platform's
+ * `governance` schema (tenant_principals, the GDPR registry, the audit log), the `default` schema every new catalog
+ * has, Unity Catalog's read-only `information_schema` (reserved, https://docs.databricks.com/aws/en/schemas/create-schema),
+ * Spark's `global_temp`, and `session`/`builtin`, which SQL resolves as the system schemas of temporary variables
+ * and built-in functions (stricter reading: never share a name with them).
+ */
+export const RESERVED_SCHEMA_NAMES = ["governance", "default", "information_schema", "global_temp", "session", "builtin", "system"] as const;
+
+/**
+ * Last words a domain name may not end with: the persona and platform group names of the stacks
+ * (`<prefix>-<env>-platform-admins`, `...-pipelines`, ...). A domain's group is `<prefix>-<env>-domain-<domain>`:
+ * ending like a persona group it would match the patterns that recognise those groups (the policy pack's admin
+ * pattern `-platform-admins$`) and read as one in every grant list.
+ */
+export const RESERVED_DOMAIN_SUFFIXES = [
+  "admin",
+  "admins",
+  "platform-admins",
+  "client-admins",
+  "data-scientists",
+  "internal-analysts",
+  "end-users",
+  "gdpr-officers",
+  "auditors",
+  "api-service",
+  "bi-service",
+  "pipelines",
+] as const;
 
 export function isTenantScoped(ds: Dataset): boolean {
   return ds.tenantScoped !== false;
@@ -14,8 +44,15 @@ export function tenantKeyOf(ds: Dataset): string | undefined {
   return isTenantScoped(ds) ? ds.tenantKey ?? DEFAULT_TENANT_KEY : undefined;
 }
 
-export function personalColumns(ds: Dataset): Column[] {
-  return ds.columns.filter((c) => c.personalData !== undefined);
+/** A column marked as personal data: personalData is its classification (not `false`, not absent). */
+export type PersonalColumn = Column & { readonly personalData: PersonalData };
+
+export function isPersonal(c: Column): c is PersonalColumn {
+  return typeof c.personalData === "object" && c.personalData !== null;
+}
+
+export function personalColumns(ds: Dataset): PersonalColumn[] {
+  return ds.columns.filter(isPersonal);
 }
 
 export function findColumn(ds: Dataset, name: string): Column | undefined {

@@ -1,9 +1,13 @@
 // A deliberately small grammar for expectation and filter predicates. They end up inside Spark SQL expressions
 // (F.expr on local Spark, DLT expectations on Databricks), so anything outside this grammar is refused at load time:
-// statements, comments, quoted identifiers, backslashes, sub-queries and unknown names.
+// statements, comments, quoted identifiers, backslashes, sub-queries and unknown names; `${` and `{{` anywhere (Spark
+// and Lakeflow substitute `${...}` with configuration values, secrets included, even inside string literals:
+// https://docs.databricks.com/aws/en/ldp/parameters); and regular expressions, which Spark runs with Java's
+// backtracking engine, so one pattern can take exponential time per row.
+import { unsafeTextProblem } from "../text";
 
 const KEYWORDS = new Set([
-  "and", "or", "not", "is", "null", "in", "between", "like", "ilike", "rlike", "true", "false",
+  "and", "or", "not", "is", "null", "in", "between", "like", "ilike", "true", "false",
   "case", "when", "then", "else", "end", "cast", "as", "distinct", "from",
 ]);
 
@@ -13,7 +17,7 @@ const CAST_TYPES = new Set(["string", "int", "bigint", "smallint", "tinyint", "d
 /** Functions a predicate may call. Pure, scalar and deterministic, or current date/time. */
 export const PREDICATE_FUNCTIONS = [
   "abs", "ceil", "coalesce", "concat", "current_date", "current_timestamp", "date_add", "date_sub", "datediff",
-  "day", "floor", "greatest", "isnotnull", "isnull", "least", "length", "lower", "month", "nullif", "regexp_like",
+  "day", "floor", "greatest", "isnotnull", "isnull", "least", "length", "lower", "month", "nullif",
   "round", "size", "substring", "to_date", "trim", "upper", "year",
 ] as const;
 const FUNCTIONS = new Set<string>(PREDICATE_FUNCTIONS);
@@ -27,8 +31,10 @@ const FORBIDDEN = new Set([
 ]);
 
 const BOOLEAN_OPERATORS = new Set(["=", "==", "!=", "<>", "<", ">", "<=", ">=", "<=>"]);
-const BOOLEAN_WORDS = new Set(["and", "or", "not", "is", "in", "between", "like", "ilike", "rlike", "true", "false"]);
-const BOOLEAN_FUNCTIONS = new Set(["isnull", "isnotnull", "regexp_like"]);
+const BOOLEAN_WORDS = new Set(["and", "or", "not", "is", "in", "between", "like", "ilike", "true", "false"]);
+const BOOLEAN_FUNCTIONS = new Set(["isnull", "isnotnull"]);
+/** Regular-expression operators and functions of Spark SQL. */
+const REGEX = new Set(["rlike", "regexp", "regexp_like", "regexp_extract", "regexp_extract_all", "regexp_replace", "regexp_count", "regexp_instr", "regexp_substr", "split", "str_to_map"]);
 
 export type PredicateCheck =
   | { readonly ok: true; readonly columns: readonly string[] }
@@ -40,8 +46,21 @@ interface Token {
 }
 
 const ALLOWED_TEXT =
-  "one boolean predicate over this dataset's columns using comparisons, AND/OR/NOT, IS [NOT] NULL, IN, BETWEEN, LIKE, " +
-  "single-quoted strings without backslashes, numbers and the functions " + PREDICATE_FUNCTIONS.join(", ");
+  "one boolean predicate over this dataset's columns using comparisons, AND/OR/NOT, IS [NOT] NULL, IN, BETWEEN, " +
+  "LIKE with a literal pattern of at most one % (or '%text%'), single-quoted strings without backslashes, '${' or '{{', " +
+  "numbers and the functions " + PREDICATE_FUNCTIONS.join(", ");
+
+/**
+ * Why a LIKE pattern could be slow, or undefined. Spark matches LIKE with a Java regular expression (each % is
+ * `.*`) unless the pattern is a prefix, suffix, prefix-and-suffix or `%text%`; two or more free `.*` make a
+ * failing match quadratic or worse in the value's length. One % (or one at each end) keeps it linear.
+ */
+function likeProblem(pattern: string): string | undefined {
+  const wildcards = pattern.split("%").length - 1;
+  if (wildcards <= 1) return undefined;
+  if (wildcards === 2 && pattern.startsWith("%") && pattern.endsWith("%") && pattern.length > 2 && !pattern.slice(1, -1).includes("_")) return undefined;
+  return `LIKE pattern ${JSON.stringify(pattern)} has ${wildcards} '%' wildcards, which Spark matches with a backtracking regular expression`;
+}
 
 function fail(problem: string): PredicateCheck {
   return { ok: false, problem, allowed: ALLOWED_TEXT };
@@ -102,6 +121,8 @@ export function checkPredicate(
     allowed: `columns: ${[...columns].join(", ")}`,
   }),
 ): PredicateCheck {
+  const unsafe = unsafeTextProblem(text);
+  if (unsafe) return fail(`predicate ${unsafe}`);
   const tokens = tokenize(text);
   if (typeof tokens === "string") return fail(tokens);
   if (tokens.length === 0) return fail("predicate is empty");
@@ -127,6 +148,12 @@ export function checkPredicate(
     if (t.kind !== "word") continue;
     const w = t.text.toLowerCase();
     if (FORBIDDEN.has(w)) return fail(`${JSON.stringify(t.text)} is not allowed in a predicate`);
+    if (REGEX.has(w)) return fail(`${JSON.stringify(t.text)} is not allowed: Spark runs regular expressions with Java's backtracking engine, where one pattern can take exponential time per row`);
+    if (w === "like" || w === "ilike") {
+      if (next?.kind !== "string") return fail(`${t.text.toUpperCase()} needs a single-quoted pattern right after it`);
+      const slow = likeProblem(next.text);
+      if (slow) return fail(slow);
+    }
     if (next?.kind === "open" && !KEYWORDS.has(w)) {
       if (!FUNCTIONS.has(w)) return fail(`function ${JSON.stringify(t.text)} is not allowed`);
       if (BOOLEAN_FUNCTIONS.has(w)) boolean = true;

@@ -43,7 +43,55 @@ function validator(): ValidateFunction<DomainManifest> {
 export function validateSchema(file: string, value: unknown, sourceMap: SourceMap): ManifestError[] {
   const validate = validator();
   if (validate(value)) return [];
-  return (validate.errors ?? []).map((e) => toManifestError(file, e, sourceMap));
+  return fieldsBesideTheirKey(oneErrorPerAnyOf(validate.errors ?? [])).map((e) => toManifestError(file, e, sourceMap));
+}
+
+/** Properties a schema allows, through $ref and anyOf branches. */
+function propertiesOf(schema: unknown): string[] {
+  const s = resolve(schema);
+  const own = Object.keys((s.properties ?? {}) as object);
+  return [...own, ...((s.anyOf as unknown[] | undefined) ?? []).flatMap(propertiesOf)];
+}
+
+/**
+ * `retention:` left empty with `period:` and `column:` beside it instead of under it (indented like the key, not
+ * deeper) is valid YAML, and ajv reports it as an empty value plus an unknown field per nested key. One error says
+ * what happened: the empty key, the fields that belong under it, and to indent them.
+ */
+function fieldsBesideTheirKey(errors: readonly ErrorObject[]): ErrorObject[] {
+  const drop = new Set<ErrorObject>();
+  const add: ErrorObject[] = [];
+  for (const e of errors) {
+    if (e.data !== null || !["type", "anyOf"].includes(e.keyword)) continue;
+    const path = fromPointer(e.instancePath);
+    const key = path[path.length - 1];
+    if (typeof key !== "string") continue;
+    const parent = e.instancePath.slice(0, e.instancePath.lastIndexOf("/"));
+    const fields = new Set(propertiesOf(e.parentSchema));
+    const beside = errors.filter((x) => x.keyword === "additionalProperties" && x.instancePath === parent && fields.has(String((x.params as { additionalProperty: string }).additionalProperty)));
+    if (beside.length === 0) continue;
+    drop.add(e);
+    for (const x of beside) drop.add(x);
+    add.push({ ...e, keyword: "x-beside", params: { key, fields: beside.map((x) => String((x.params as { additionalProperty: string }).additionalProperty)) } });
+  }
+  return [...errors.filter((e) => !drop.has(e)), ...add];
+}
+
+/**
+ * A value that fits no branch of an anyOf (personalData: an object, or false) makes ajv report every branch's
+ * complaint plus the anyOf itself. Keep what helps: when the value took a branch's shape (an object with a wrong or
+ * missing field), that branch's errors; otherwise the one anyOf error, which says what is allowed.
+ */
+function oneErrorPerAnyOf(errors: readonly ErrorObject[]): ErrorObject[] {
+  const drop = new Set<ErrorObject>();
+  for (const a of errors.filter((e) => e.keyword === "anyOf")) {
+    const at = a.instancePath;
+    const branches = errors.filter((e) => e !== a && (e.instancePath === at || e.instancePath.startsWith(`${at}/`)));
+    const shaped = branches.filter((e) => e.instancePath !== at || !["type", "const", "enum"].includes(e.keyword));
+    for (const e of branches) if (!shaped.includes(e)) drop.add(e);
+    if (shaped.length > 0) drop.add(a);
+  }
+  return errors.filter((e) => !drop.has(e));
 }
 
 function resolve(schema: unknown): JsonSchema {
@@ -103,6 +151,7 @@ function toManifestError(file: string, e: ErrorObject, sourceMap: SourceMap): Ma
       break;
     case "enum":
     case "const":
+    case "anyOf":
       message = `${quote(e.data)} is not allowed`;
       break;
     case "pattern":
@@ -123,6 +172,13 @@ function toManifestError(file: string, e: ErrorObject, sourceMap: SourceMap): Ma
     case "maxItems":
       message = `list has ${(e.data as unknown[]).length} items`;
       break;
+    case "x-beside": {
+      const { key, fields } = p as { key: string; fields: string[] };
+      prefer = "key";
+      message = `"${key}" is empty and ${fields.map((f) => `"${f}"`).join(", ")} ${fields.length === 1 ? "sits" : "sit"} beside it: ${fields.length === 1 ? "it belongs" : "they belong"} under it`;
+      allowed = `indent ${fields.join(", ")} deeper than ${key} (YAML nests by indentation)`;
+      break;
+    }
     case "uniqueItems":
       message = `items ${p.j} and ${p.i} are the same`;
       break;

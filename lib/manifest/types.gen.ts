@@ -243,7 +243,14 @@ export interface Column {
    * Confidentiality class.
    */
   classification?: "public" | "internal" | "confidential" | "restricted";
-  personalData?: PersonalData;
+  /**
+   * GDPR classification of the column, or false (with a reason) for a column that looks personal and is not.
+   */
+  personalData?: PersonalData | false;
+  /**
+   * Why a column that looks like personal data is not (only with personalData: false). Shown in review, in plan.md and in the column comment (Unity Catalog, DataHub).
+   */
+  reason?: string;
   /**
    * Example values (ODCS examples). The sample generator draws from them; they are never personal data.
    *

@@ -2,7 +2,7 @@ import { ManifestError, sortErrors } from "./errors";
 import { LoadedManifest, runRules } from "./mesh";
 import { MANIFEST_RULES } from "./rules";
 import { validateSchema } from "./schema";
-import { parseManifestSource } from "./source";
+import { MAX_MESH_VALUES, parseManifestSource, type ValueBudget } from "./source";
 import { schemaPattern } from "./schema";
 import type { DomainManifest } from "./types.gen";
 
@@ -19,31 +19,54 @@ export interface MeshValidation {
   readonly errors: readonly ManifestError[];
 }
 
-/** Loads and validates a whole mesh: YAML with positions, JSON Schema per file, then the semantic rules across all files. */
+/** At most this many schema errors are reported per file; one more line says how many were left out. */
+export const MAX_ERRORS_PER_FILE = 100;
+
+/**
+ * Loads and validates a whole mesh: YAML with positions, JSON Schema per file, then the semantic rules across all
+ * files. A file that cannot be checked (an unexpected exception) becomes an error of that file, and a rule that
+ * throws becomes an error of that rule: neither hides the errors of the other files and rules.
+ */
 export function validateMesh(files: readonly ManifestFile[]): MeshValidation {
   const errors: ManifestError[] = [];
   const manifests: LoadedManifest[] = [];
   const brokenDomains = new Set<string>();
   const domainName = schemaPattern("DomainName");
+  const budget: ValueBudget = { remaining: MAX_MESH_VALUES };
   for (const { file, text } of [...files].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))) {
-    const parsed = parseManifestSource(file, text);
-    if (!parsed.ok) {
-      errors.push(...parsed.errors);
-      continue;
+    try {
+      const parsed = parseManifestSource(file, text, budget);
+      if (!parsed.ok) {
+        errors.push(...parsed.errors);
+        continue;
+      }
+      const schemaErrors = validateSchema(file, parsed.value, parsed.sourceMap);
+      if (schemaErrors.length > 0) {
+        errors.push(...capped(file, schemaErrors));
+        const name = (parsed.value as { metadata?: { name?: unknown } } | null)?.metadata?.name;
+        if (typeof name === "string" && domainName.test(name)) brokenDomains.add(name);
+        continue;
+      }
+      manifests.push({ file, manifest: deepFreeze(parsed.value as DomainManifest), sourceMap: parsed.sourceMap });
+    } catch (e) {
+      errors.push({ file, line: 1, column: 1, path: "(file)", message: `could not be checked: ${String((e as Error)?.message ?? e)}`, allowed: "a manifest lakemesh can read (please report this error)", rule: "yaml" });
     }
-    const schemaErrors = validateSchema(file, parsed.value, parsed.sourceMap);
-    if (schemaErrors.length > 0) {
-      errors.push(...schemaErrors);
-      const name = (parsed.value as { metadata?: { name?: unknown } } | null)?.metadata?.name;
-      if (typeof name === "string" && domainName.test(name)) brokenDomains.add(name);
-      continue;
-    }
-    manifests.push({ file, manifest: deepFreeze(parsed.value as DomainManifest), sourceMap: parsed.sourceMap });
   }
   const domains = new Map<string, LoadedManifest>();
   for (const m of manifests) if (!domains.has(m.manifest.metadata.name)) domains.set(m.manifest.metadata.name, m);
   errors.push(...runRules({ manifests, domains, brokenDomains }, MANIFEST_RULES));
   return { manifests, errors: sortErrors(errors) };
+}
+
+/** The first MAX_ERRORS_PER_FILE errors (in file order) and one that counts the rest. */
+function capped(file: string, list: ManifestError[]): ManifestError[] {
+  if (list.length <= MAX_ERRORS_PER_FILE) return list;
+  const kept = sortErrors(list).slice(0, MAX_ERRORS_PER_FILE);
+  const last = kept[kept.length - 1];
+  return [
+    ...kept,
+    { file, line: last.line, column: last.column, path: "(file)", message: `${list.length - MAX_ERRORS_PER_FILE} more schema errors are not shown`, allowed: "fix the errors above and validate again", rule: "schema" },
+  ];
 }
 
 function deepFreeze<T>(value: T): T {

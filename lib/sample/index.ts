@@ -1,10 +1,11 @@
 // Deterministic sample events for a domain's topics, shaped by the manifest (columns, types, examples,
 // personal-data categories) so a local pipeline run has something realistic to read. Pure: the same seed and
 // options give the same events.
-import { tenantKeyOf, type Column, type Dataset, type DomainManifest } from "../manifest";
+import { classifyValues } from "../classify";
+import { isPersonal, tenantKeyOf, type Column, type Dataset, type DomainManifest } from "../manifest";
 import { datasetOfTopic, topicMajor } from "../compile/model";
 import { topicName } from "../compile/naming";
-import { decimalParts, typeFamily } from "../manifest/types";
+import { decimalParts, isNumeric, typeFamily } from "../manifest/types";
 
 export type EventKind = "valid" | "malformed" | "missing-tenant" | "wrong-tenant";
 
@@ -51,8 +52,23 @@ export const WRONG_TENANT = "tenant-unknown";
 const pad = (n: number, w: number) => String(n).padStart(w, "0");
 const EPOCH = Date.UTC(2026, 5, 1); // 2026-06-01, so dates are never in the future of a 2026 run
 
+/** A person's number: money with the column's scale, a birth year, or digits; derived like the text values. */
+function personalNumber(category: string, tenant: string, k: number, type: string): number {
+  const t = Number(tenant.replace("tenant-", "")) || 0;
+  // TINYINT and SMALLINT hold little; the value stays within them.
+  const small = type === "TINYINT" ? 127 : type === "SMALLINT" ? 32_767 : undefined;
+  if (small !== undefined) return (t * 100 + k) % small;
+  if (category === "financial") {
+    const scale = Math.min(decimalParts(type)?.scale ?? (typeFamily(type) === "number" ? 2 : 0), 4);
+    return Number((1000 * t + 97.25 * k).toFixed(scale));
+  }
+  if (category === "date_of_birth") return 1970 + (k % 30);
+  return t * 1000 + k;
+}
+
 /** A person's values, derived from tenant and subject number, so they are findable (and erasable) later. */
-function personal(category: string, tenant: string, k: number, type: string): string {
+function personal(category: string, tenant: string, k: number, type: string): string | number {
+  if (isNumeric(type)) return personalNumber(category, tenant, k, type);
   const t = tenant.replace("tenant-", "");
   switch (category) {
     case "email":
@@ -178,3 +194,31 @@ export function sampleSummary(events: readonly SampleEvent[]): Record<string, Re
   return out;
 }
 
+
+/** A payload field whose values look personal although its column is not marked personal. */
+export interface PersonalValueFlag {
+  readonly topic: string;
+  readonly column: string;
+  readonly category: string;
+  readonly matched: number;
+  readonly seen: number;
+}
+
+/**
+ * The value classifier (lib/classify) over events: for each topic, the fields of columns not marked personal
+ * (absent or `personalData: false`) whose values look like e-mail addresses, IBANs, IP addresses, phone numbers...
+ */
+export function personalValueFlags(domain: DomainManifest, events: readonly SampleEvent[]): PersonalValueFlag[] {
+  const out: PersonalValueFlag[] = [];
+  for (const t of domain.spec.topics ?? []) {
+    const ds = datasetOfTopic(domain, t);
+    if (!ds) continue;
+    const topic = topicName(domain.metadata.name, t.name, topicMajor(domain, t));
+    const payloads = events.filter((e) => e.topic === topic).map((e) => JSON.parse(e.value) as Record<string, unknown>);
+    for (const c of ds.columns.filter((x) => !isPersonal(x))) {
+      const f = classifyValues(payloads.map((p) => p[c.name]));
+      if (f) out.push({ topic, column: c.name, category: f.category, matched: f.matched, seen: f.seen });
+    }
+  }
+  return out;
+}

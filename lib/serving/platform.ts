@@ -7,6 +7,7 @@ import { loadTemplate } from "../sql/template";
 import { GOVERNANCE_SCHEMA, gdprJobName, governanceNames, platformPhysicalNames } from "../compile/naming";
 import { mergeGrants, type GrantSpec } from "../compile/grants";
 import type { GovernanceObjectSpec, SqlStatement } from "../compile/governance";
+import { compileTableMigration } from "../compile/governance-migrations";
 import type { Mesh } from "../compile/model";
 import type { ServingSettings, Settings } from "../compile/settings";
 import { compileServingCatalog, type ServingCatalog } from "./catalog";
@@ -64,6 +65,7 @@ export function compileServing(s: Settings, mesh: Mesh): ServingSpec | undefined
   if (!v) return undefined;
   const g = governanceNames(s.catalog);
   const table = intakeTableName(s.catalog);
+  const intakeSql = renderTemplate(loadTemplate("tables/serving_gdpr_requests.sql"), { table: qualifiedName(table), tenant_filter: qualifiedName(g.tenantFilter), comment: commentLiteral("lakemesh: GDPR requests filed through the serving API (append-only, no raw subject ids)") });
   const dashboards = compileDashboards(s.catalog, mesh).map(
     (d): DashboardResourceSpec => ({
       ...d,
@@ -92,8 +94,10 @@ export function compileServing(s: Settings, mesh: Mesh): ServingSpec | undefined
       resourceName: "governance-serving_gdpr_requests",
       kind: "table",
       name: table,
-      create: [{ sql: renderTemplate(loadTemplate("tables/serving_gdpr_requests.sql"), { table: qualifiedName(table), tenant_filter: qualifiedName(g.tenantFilter), comment: commentLiteral("lakemesh: GDPR requests filed through the serving API (append-only, no raw subject ids)") }) }],
+      create: [{ sql: intakeSql }],
       drop: [],
+      // Versioned like the platform's governance tables, so a later column reaches tables that already exist.
+      migration: compileTableMigration(table, "serving_gdpr_requests", intakeSql),
     },
     intakeGrants: mergeGrants([
       { principal: s.personas.platform_admin, privileges: ["ALL_PRIVILEGES"] },

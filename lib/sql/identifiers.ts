@@ -50,14 +50,20 @@ export function tagLiteral(text: string): SqlText {
 
 /**
  * Human text (descriptions) as a SQL string literal. Quotes and backslashes are replaced rather than escaped, because
- * whether a backslash escapes depends on the workspace's spark.sql.parser.escapedStringLiterals setting.
+ * whether a backslash escapes depends on the workspace's spark.sql.parser.escapedStringLiterals setting. The manifest
+ * rules refuse the rest already (free-text); as a second line, controls and separators become spaces, bidirectional
+ * controls and lone surrogates are dropped, and `${` / `{{` are broken up so no substitution can see them.
  */
 export function commentLiteral(text: string): SqlText {
   const clean = text
     .replace(/'/g, "\u2019")
     .replace(/\\/g, "/")
-    .replace(/[\u0000-\u001f\u007f]+/g, " ")
-    .slice(0, 1024);
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ")
+    .replace(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "")
+    .replace(/\$(?=\{)|\{(?=\{)/g, "$& ")
+    .slice(0, 1024)
+    // Cutting may split a surrogate pair.
+    .replace(/[\ud800-\udbff]$/, "");
   return sql(`'${clean}'`);
 }
 

@@ -30,8 +30,9 @@ def _token(salt: str, request_id: str, column: str) -> str:
 
 def erasure_action(ds: g.Dataset, schema: dict[str, tuple[str, bool]]) -> dict[str, str] | None:
     """How a dataset forgets a subject: None deletes the subject's rows; otherwise each personal column's new value,
-    "token" (a string unlinkable to the subject) or "null". Rows go when the manifest says delete for the subject
-    key or for every personal column (and always in bronze), or when a column to be emptied cannot be NULL."""
+    "token" (a string unlinkable to the subject; STRING columns only) or "null" (delete, and anonymize of DATE and
+    numeric columns such as a DECIMAL salary). Rows go when the manifest says delete for the subject key or for every
+    personal column (and always in bronze), or when a column to be emptied cannot be NULL."""
     methods = {c["name"]: c["erasure"] for c in ds.personal_columns}
     if ds.layer == "bronze" or set(methods.values()) == {"delete"} or methods.get(ds.subject_key or "") == "delete":
         return None
@@ -46,7 +47,7 @@ def erasure_action(ds: g.Dataset, schema: dict[str, tuple[str, bool]]) -> dict[s
     return action
 
 
-def erase(job: g.Job, tenant: str, subject: str, vacuum_retain_hours: int | None = None) -> dict[str, dict[str, int]]:
+def erase(job: g.Job, tenant: str, subject: str, vacuum_retain_hours: int | None = None) -> dict[str, dict]:
     g.tenant_id(tenant)
     g.subject_id(subject)
     if not job.known_tenant(tenant):
@@ -56,7 +57,7 @@ def erase(job: g.Job, tenant: str, subject: str, vacuum_retain_hours: int | None
     return job.guarded("erasure", tenant, h, lambda: _erase(job, datasets, tenant, subject, h, vacuum_retain_hours))
 
 
-def _erase(job: g.Job, datasets: list[g.Dataset], tenant: str, subject: str, h: str, vacuum_retain_hours: int | None) -> dict[str, dict[str, int]]:
+def _erase(job: g.Job, datasets: list[g.Dataset], tenant: str, subject: str, h: str, vacuum_retain_hours: int | None) -> dict[str, dict]:
     from delta.tables import DeltaTable
     from pyspark.sql import functions as F
 
@@ -66,7 +67,8 @@ def _erase(job: g.Job, datasets: list[g.Dataset], tenant: str, subject: str, h: 
     job.audit("suppress", job.governance("erasure_suppression"), tenant=tenant, subject_hash=h)
     job.flush()
 
-    result: dict[str, dict[str, int]] = {}
+    # Keyed like the access job's result: the registry's dataset names, the same per-table keys.
+    result: dict[str, dict] = {}
     touched: list[str] = []
     for ds in datasets:  # bronze, then silver, then gold
         if not ds.tenant_key or not ds.subject_key:
@@ -74,13 +76,13 @@ def _erase(job: g.Job, datasets: list[g.Dataset], tenant: str, subject: str, h: 
         table = job.name(ds.table)
         if not job.exists(table):
             job.audit("absent", table, 0, tenant, h, "registered, not created yet: holds no data")
-            result[table] = {"absent": 1, "found": 0, "deleted": 0, "anonymized": 0}
+            result[ds.table] = g.absent(deleted=0, anonymized=0)
             continue
         found = g.rows_where(job.spark, table, ds.tenant_key, ds.subject_key, tenant, subject).count()
         if ds.kind == "materialized_view":
             # A pipeline recomputes its materialized views from the erased silver tables on the next update.
             job.audit("recompute", table, found, tenant, h, "materialized view: recomputed from erased sources on the next update")
-            result[table] = {"found": found, "deleted": 0, "anonymized": 0}
+            result[ds.table] = {"absent": False, "found": found, "deleted": 0, "anonymized": 0}
             continue
         target = DeltaTable.forName(job.spark, table).alias("t")
         on = f"t.`{ds.tenant_key}` = s.tenant AND t.`{ds.subject_key}` = s.subject"
@@ -99,7 +101,7 @@ def _erase(job: g.Job, datasets: list[g.Dataset], tenant: str, subject: str, h: 
             m = target.merge(src.alias("s"), on).whenMatchedUpdate(set=updates).execute().first()
             deleted, anonymized = 0, int(m["num_updated_rows"])
             job.audit("anonymize", table, anonymized, tenant, h, "columns: " + ", ".join(sorted(action)))
-        result[table] = {"found": found, "deleted": deleted, "anonymized": anonymized}
+        result[ds.table] = {"absent": False, "found": found, "deleted": deleted, "anonymized": anonymized}
         touched.append(table)
     for table in touched:
         job.purge_and_vacuum(table, vacuum_retain_hours, lite=True)

@@ -1,7 +1,9 @@
 """Shared code of the lakemesh GDPR jobs (subject access, erasure, retention).
 
 Driven by the GDPR registry the platform compiles from the manifests (governance.gdpr_registry), never by a list
-of tables kept by hand. Table and column names come only from the registry and are checked again here; values
+of tables kept by hand. Every job's result has the same shape: {"request_id", "type", "tables": {<registry dataset,
+catalog.schema.table as the manifest's stack names it>: {"absent": bool, "found": rows of the subject, and what the
+job did: "exported", "deleted" and "anonymized", or "expired"}}}. Table and column names come only from the registry and are checked again here; values
 (tenant, subject, cutoffs) travel in DataFrames and filters, never in SQL text. The raw subject id is never written
 anywhere: requests, the suppression list and the audit log hold a salted hash.
 """
@@ -20,12 +22,21 @@ from typing import Any
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-IDENT = re.compile(r"^[a-z][a-z0-9_]{0,254}$")
-TABLE = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
-TENANT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
-SUBJECT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,255}$")
-REQUEST = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$")
+# Every pattern is matched with fullmatch: `$` with re.match also accepts a trailing newline, and an id with one
+# would pass the check, find no rows, and the job would still report done. Character classes are ASCII ([0-9], not
+# \d, which is any Unicode digit in Python).
+IDENT = re.compile(r"[a-z][a-z0-9_]{0,254}")
+TABLE = re.compile(r"[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*")
+TENANT = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+# Subject ids: 1 to 256 visible ASCII characters (an e-mail such as o'brien@example.com is one), never '{{' or '${'.
+# Safe because a subject id is only ever bound (DataFrame filters, hash input), never put into SQL text. The same
+# grammar as GDPR_SUBJECT_ID in lib/compile/gdpr-jobs.ts (test/fixtures/subject-ids.json is tested on both).
+SUBJECT = re.compile(r"(?!.*(?:\{\{|\$\{))[!-~]{1,256}")
+REQUEST = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+# The ISO 8601 duration grammar of lib/manifest/duration.ts, character for character (a test compares them).
+DURATION_PATTERN = r"P(?!$)(?:([0-9]{1,9})Y)?(?:([0-9]{1,9})M)?(?:([0-9]{1,9})W)?(?:([0-9]{1,9})D)?(?:T(?=[0-9])(?:([0-9]{1,9})H)?(?:([0-9]{1,9})M)?(?:([0-9]{1,9})S)?)?"
+DURATION = re.compile(DURATION_PATTERN)
+MAX_DURATION_DAYS = 36_500
 
 
 class GdprInputError(ValueError):
@@ -33,7 +44,7 @@ class GdprInputError(ValueError):
 
 
 def check(pattern: re.Pattern, value: str, what: str, allowed: str) -> str:
-    if not isinstance(value, str) or not pattern.match(value):
+    if not isinstance(value, str) or not pattern.fullmatch(value):
         raise GdprInputError(f"{what} {value!r} is not valid; {allowed}")
     return value
 
@@ -47,13 +58,13 @@ def tenant_id(value: str | None) -> str:
 
 
 def subject_id(value: str | None) -> str:
-    return check(SUBJECT, value, "subject_id", "letters, digits and . _ @ + -, at most 256 characters; no quotes, spaces or other SQL")
+    return check(SUBJECT, value, "subject_id", "1 to 256 visible ASCII characters (no spaces or control characters), without '{{' or '${'")
 
 
 def hours(value: str | None) -> int | None:
     if value is None:
         return None
-    if not str(value).isdigit():
+    if not re.fullmatch(r"[0-9]{1,5}", str(value)):
         raise GdprInputError(f"vacuum_retain_hours {value!r} is not a whole number of hours")
     return int(value)
 
@@ -65,12 +76,18 @@ def required(params: dict[str, str | None], *names: str) -> None:
 
 
 def duration(text: str) -> timedelta:
-    """ISO 8601 duration as lakemesh reads it: a year is 365 days, a month 30."""
-    m = DURATION.match(text or "")
-    if not m or text in ("P", "PT") or not any(m.groups()):
+    """ISO 8601 duration as lakemesh reads it (lib/manifest/duration.ts): a year is 365 days, a month 30, whole
+    numbers, longer than zero and at most MAX_DURATION_DAYS."""
+    m = DURATION.fullmatch(text) if isinstance(text, str) else None
+    if not m:
         raise ValueError(f"not an ISO 8601 duration: {text!r}")
     y, mo, w, d, h, mi, s = (int(x) if x else 0 for x in m.groups())
-    return timedelta(days=365 * y + 30 * mo + 7 * w + d, hours=h, minutes=mi, seconds=s)
+    seconds = (365 * y + 30 * mo + 7 * w + d) * 86_400 + h * 3_600 + mi * 60 + s
+    if seconds == 0:
+        raise ValueError(f"duration {text!r} is zero")
+    if seconds > MAX_DURATION_DAYS * 86_400:
+        raise ValueError(f"duration {text!r} is longer than {MAX_DURATION_DAYS} days")
+    return timedelta(seconds=seconds)
 
 
 def subject_hash(salt: str, tenant: str, subject: str) -> str:
@@ -214,6 +231,11 @@ class Job:
                     raise
         self.spark.sql(f"VACUUM {quoted(table)}{retain}")
         self.audit("vacuum", table, detail=f"full, {threshold}")
+
+
+def absent(**zeros: int) -> dict:
+    """A result entry of a registered table that does not exist yet (no pipeline update has created it)."""
+    return {"absent": True, "found": 0, **zeros}
 
 
 def quoted(table: str) -> str:

@@ -17,7 +17,13 @@ import lakemesh_gdpr as g  # noqa: E402
 PARAMETERS = ["catalog_override", "registry_table", "request_id", "vacuum_retain_hours"]
 
 
-def apply_retention(job: g.Job, now: datetime, vacuum_retain_hours: int | None = None) -> dict[str, dict[str, int]]:
+class RetentionIncomplete(RuntimeError):
+    """Some datasets failed; every other dataset was still processed, and each failure is in the audit log."""
+
+
+def apply_retention(job: g.Job, now: datetime, vacuum_retain_hours: int | None = None) -> dict[str, dict]:
+    """Expires every registered dataset. A dataset that fails (a malformed period, a missing column, a Delta error)
+    is audited as failed with the reason and reported as {"error": ...}; the others still run."""
     job.audit("request", detail="retention")
     try:
         result = _apply(job, now, vacuum_retain_hours)
@@ -25,33 +31,45 @@ def apply_retention(job: g.Job, now: datetime, vacuum_retain_hours: int | None =
         job.audit("failed", detail=type(e).__name__)
         job.flush()
         raise
-    job.audit("done", detail=json.dumps({"tables": len(result)}))
+    failed = sorted(t for t, r in result.items() if "error" in r)
+    job.audit("done" if not failed else "failed", detail=json.dumps({"tables": len(result), "failed": failed}))
     job.flush()
     return result
 
 
-def _apply(job: g.Job, now: datetime, vacuum_retain_hours: int | None) -> dict[str, dict[str, int]]:
-    from delta.tables import DeltaTable
-    from pyspark.sql import functions as F
-
-    result: dict[str, dict[str, int]] = {}
+def _apply(job: g.Job, now: datetime, vacuum_retain_hours: int | None) -> dict[str, dict]:
+    result: dict[str, dict] = {}
     for ds in job.registry():
         if not ds.retention_period or not ds.retention_column or ds.kind == "materialized_view":
             continue
         table = job.name(ds.table)
-        if not job.exists(table):
-            job.audit("absent", table, 0, detail="registered, not created yet: holds no data")
-            continue
-        cutoff = now - g.duration(ds.retention_period)
-        # The cutoff is a bound literal of the condition, not text in a statement.
-        old = F.col(ds.retention_column) < F.lit(cutoff)
-        expired = job.spark.read.table(table).filter(old).count()
-        if expired > 0:
-            DeltaTable.forName(job.spark, table).delete(old)
-            job.purge_and_vacuum(table, vacuum_retain_hours)
-        job.audit("retention", table, expired, detail=f"older than {ds.retention_period} on {ds.retention_column}")
-        result[table] = {"expired": expired}
+        try:
+            outcome = _expire(job, ds, table, now, vacuum_retain_hours)
+        except Exception as e:  # one dataset's failure must not stop the nightly run for every other domain
+            reason = f"{type(e).__name__}: {str(e).splitlines()[0][:300] if str(e) else ''}"
+            job.audit("failed", table, detail=reason)
+            outcome = {"error": reason}
+        # Keyed by the registry's catalog.schema.table, like the access and erasure results.
+        result[ds.table] = outcome
     return result
+
+
+def _expire(job: g.Job, ds: g.Dataset, table: str, now: datetime, vacuum_retain_hours: int | None) -> dict:
+    from delta.tables import DeltaTable
+    from pyspark.sql import functions as F
+
+    cutoff = now - g.duration(ds.retention_period)  # type: ignore[arg-type]
+    if not job.exists(table):
+        job.audit("absent", table, 0, detail="registered, not created yet: holds no data")
+        return {"absent": True, "expired": 0}
+    # The cutoff is a bound literal of the condition, not text in a statement.
+    old = F.col(ds.retention_column) < F.lit(cutoff)
+    expired = job.spark.read.table(table).filter(old).count()
+    if expired > 0:
+        DeltaTable.forName(job.spark, table).delete(old)
+        job.purge_and_vacuum(table, vacuum_retain_hours)
+    job.audit("retention", table, expired, detail=f"older than {ds.retention_period} on {ds.retention_column}")
+    return {"absent": False, "expired": expired}
 
 
 def main(spark: SparkSession | None = None, argv: list[str] | None = None) -> dict:
@@ -62,6 +80,10 @@ def main(spark: SparkSession | None = None, argv: list[str] | None = None) -> di
     result = apply_retention(job, datetime.now(timezone.utc), vacuum)
     out = {"request_id": job.request_id, "type": "retention", "tables": result}
     print(json.dumps(out, sort_keys=True))
+    failed = sorted(t for t, r in result.items() if "error" in r)
+    if failed:
+        # The run fails (the job mails its failure) after every other dataset was expired.
+        raise RetentionIncomplete(f"{len(failed)} of {len(result)} datasets failed: {', '.join(failed)}; see the audit log")
     return out
 
 

@@ -39,21 +39,24 @@ def export(job: g.Job, tenant: str, subject: str, root: str) -> dict:
 
 def _export(job: g.Job, datasets: list[g.Dataset], tenant: str, subject: str, h: str, out_dir: Path) -> dict:
     out_dir.mkdir(parents=True)
-    counts: dict[str, int] = {}
+    # Keyed like the erasure job's result: the registry's dataset names, the same per-table keys.
+    tables: dict[str, dict] = {}
     for ds in datasets:
         if not ds.tenant_key or not ds.subject_key:
             continue
         table = job.name(ds.table)
         if not job.exists(table):
             job.audit("absent", table, 0, tenant, h, "registered, not created yet: holds no data")
+            tables[ds.table] = g.absent(exported=0)
             continue
         rows = [r.asDict(recursive=True) for r in g.rows_where(job.spark, table, ds.tenant_key, ds.subject_key, tenant, subject).collect()]
         (out_dir / f"{ds.table}.json").write_text(json.dumps({"dataset": ds.table, "layer": ds.layer, "rows": rows}, default=_json, indent=2, sort_keys=True))
-        counts[ds.table] = len(rows)
+        tables[ds.table] = {"absent": False, "found": len(rows), "exported": len(rows)}
         job.audit("export", table, len(rows), tenant, h)
-    (out_dir / "manifest.json").write_text(json.dumps({"request_id": job.request_id, "tenant_id": tenant, "datasets": counts}, indent=2, sort_keys=True))
-    job.audit("done", tenant=tenant, subject_hash=h, detail=json.dumps({"datasets": len(counts), "rows": sum(counts.values())}))
-    return {"folder": str(out_dir), "datasets": counts}
+    exported = {t: r["exported"] for t, r in tables.items() if not r["absent"]}
+    (out_dir / "manifest.json").write_text(json.dumps({"request_id": job.request_id, "tenant_id": tenant, "tables": exported}, indent=2, sort_keys=True))
+    job.audit("done", tenant=tenant, subject_hash=h, detail=json.dumps({"tables": len(exported), "rows": sum(exported.values())}))
+    return {"folder": str(out_dir), "tables": tables}
 
 
 def main(spark: SparkSession | None = None, argv: list[str] | None = None) -> dict:

@@ -14,9 +14,10 @@ from typing import Any
 
 FORMAT = 1
 
-_IDENT = re.compile(r"^[a-z][a-z0-9_]{0,254}$")
-_TABLE = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
-_TOPIC = re.compile(r"^[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*\.v[0-9]+$")
+# Matched with fullmatch: with re.match, `$` also accepts a trailing newline.
+_IDENT = re.compile(r"[a-z][a-z0-9_]{0,254}")
+_TABLE = re.compile(r"[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*")
+_TOPIC = re.compile(r"[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*\.v[0-9]+")
 
 CONTRACT_CONF = "lakemesh.contract"
 SHA_CONF = "lakemesh.contract_sha256"
@@ -31,21 +32,29 @@ class ContractError(ValueError):
 
 
 def ident(name: str) -> str:
-    if not isinstance(name, str) or not _IDENT.match(name):
+    if not isinstance(name, str) or not _IDENT.fullmatch(name):
         raise ContractError(f"not a valid identifier in the contract: {name!r}")
     return name
 
 
 def table_name(name: str) -> str:
-    if not isinstance(name, str) or not _TABLE.match(name):
+    if not isinstance(name, str) or not _TABLE.fullmatch(name):
         raise ContractError(f"not a valid catalog.schema.table name in the contract: {name!r}")
     return name
 
 
 def topic_name(name: str) -> str:
-    if not isinstance(name, str) or not _TOPIC.match(name):
+    if not isinstance(name, str) or not _TOPIC.fullmatch(name):
         raise ContractError(f"not a valid topic name in the contract: {name!r}")
     return name
+
+
+def substitution_free(predicate: str) -> str:
+    """A predicate goes into Spark SQL expressions, where `${...}` is replaced by configuration values (secrets
+    included); lakemesh refuses `${` and `{{` when it validates manifests, and again here against a tampered file."""
+    if not isinstance(predicate, str) or "${" in predicate or "{{" in predicate:
+        raise ContractError(f"predicate with variable or secret substitution syntax in the contract: {predicate!r}")
+    return predicate
 
 
 @dataclass(frozen=True)
@@ -83,6 +92,7 @@ def parse(text: str, expected_sha256: str | None = None, catalog_override: str |
             ident(c["name"])
         for e in ds["expectations"]:
             ident(e["name"].replace("__", "_"))
+            substitution_free(e["predicate"])
         src = ds["source"]
         if src["kind"] == "kafka":
             topic_name(src["topic"])
@@ -92,6 +102,8 @@ def parse(text: str, expected_sha256: str | None = None, catalog_override: str |
         elif src["kind"] == "bronze":
             table_name(src["table"])
         elif src["kind"] == "aggregate":
+            if src["filter"] is not None:
+                substitution_free(src["filter"])
             for i in src["inputs"]:
                 table_name(i["table"])
                 for k in (i["join"] or {}).get("on", []):

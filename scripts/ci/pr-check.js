@@ -86,6 +86,12 @@ for (const env of ENVS) {
   const errors = [];
   for (const s of stacks) {
     const domain = s.stack.startsWith(`${env}-`) && s.stack !== `${env}-platform` ? s.stack.slice(env.length + 1) : undefined;
+    // A project with only Pulumi.<env>.yaml (the single-stack layout) has no platform stack of its own: the <env> row
+    // plans the platform with every domain.
+    if (s.stack === `${env}-platform` && !fs.existsSync(path.join(ROOT, `Pulumi.${s.stack}.yaml`))) {
+      rows.push(`| ${s.stack} | ${s.reasons.join("; ").replace(/\|/g, "\\|")} | planned in stack ${env} (no Pulumi.${s.stack}.yaml) |`);
+      continue;
+    }
     if (domain && s.reasons.some((r) => r.startsWith("domain removed"))) {
       rows.push(`| ${s.stack} | ${s.reasons.join("; ")} | not planned: the domain left the mesh |`);
       continue;

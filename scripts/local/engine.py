@@ -216,7 +216,7 @@ def status() -> dict:
 # What the engine runs as it was when it started: when any of these change, `start` (npm run local:up) restarts it.
 # The pipeline module and the GDPR jobs are read again at every request, so they are not listed.
 CODE = ["engine.py", "engine_ops.py", "engine_worker.py", "mesh.py", "incremental.py", "spark_local.py", "kafka_admin.py",
-        "serving_export.py"]
+        "serving_export.py", "personal_values.py"]
 
 
 def code_sha() -> str:

@@ -66,6 +66,10 @@ def register(engine) -> None:
     def counts(plan: str, domains: list[str]) -> dict:
         return mesh.counts(session(), Path(plan), domains)
 
+    @engine.op("mesh.scan")
+    def scan(plan: str, domains: list[str]) -> list[dict]:
+        return mesh.scan(session(), Path(plan), domains)
+
     @engine.op("mesh.run")
     def run(plan: str, domains: list[str], name: str, conf: dict | None = None, force: bool = False,
             full_refresh_all: bool = False) -> dict:

@@ -9,6 +9,8 @@
                                                        contracts (skipped when nothing is new), then their liquid
                                                        clustering
   mesh.py counts  --plan P --domains a,b               rows per table and tenant, as JSON
+  mesh.py scan    --plan P --domains a,b               columns not marked personal whose values look personal
+                                                       (e-mail, IBAN, IP, phone...), as a JSON list
 
 What the plan holds is what runs: the contracts are the plan's workspace/.../contract.json files, the topics its
 kafka Topic resources, the governance tables its rendered SQL. Locally the catalog is spark_catalog and the
@@ -102,8 +104,7 @@ def prepare(spark, plan: Path, tenants: list[str], force: bool = False) -> dict:
     c = contracts(plan)
     catalog = json.loads(next(iter(c.values())).read_text())["catalog"]
     schemas = sorted({json.loads(p.read_text())["schema"] for p in c.values()} | {"governance"})
-    files = sorted((plan / "sql" / "governance").glob("*"))
-    texts = [p.read_text() for p in files if p.suffix == ".sql"]
+    texts = [p.read_text() for p in sorted((plan / "sql" / "governance").glob("*.sql"))]
     tables = [local_sql(t.strip().rstrip(";"), catalog) for t in texts if "CREATE TABLE" in t]
     # A table under a Unity Catalog row filter (the serving API's GDPR intake) is left out: open-source Spark has no
     # ROW FILTER clause, and a copy without it would hand every tenant's rows to any reader. Nothing local reads it
@@ -320,12 +321,25 @@ def run(plan: Path, domains: list[str], name: str = "lakemesh_local", conf: dict
     return {**r["result"], "output": r.get("stdout", "")}
 
 
+def scan(spark, plan: Path, domains: list[str]) -> list[dict]:
+    """Silver and gold tables' columns not marked personal whose values look personal (scripts/local/personal_values)."""
+    import personal_values
+
+    flags = []
+    for p in contracts(plan, domains).values():
+        for ds in json.loads(p.read_text())["datasets"]:
+            if ds["layer"] != "bronze":
+                table = local_name(ds["table"])
+                flags += [f.__dict__ for f in personal_values.scan_table(spark.read.table(table), table, ds)]
+    return flags
+
+
 def main() -> int:
     import engine
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
-    for name in ("prepare", "topics", "run", "counts"):
+    for name in ("prepare", "topics", "run", "counts", "scan"):
         s = sub.add_parser(name)
         s.add_argument("--plan", type=Path, required=True)
         if name == "prepare":
@@ -353,6 +367,8 @@ def main() -> int:
             print(json.dumps(r, indent=2, sort_keys=True))
         elif a.cmd == "counts":
             print(json.dumps(engine.checked("mesh.counts", plan=str(a.plan.resolve()), domains=a.domains.split(",")), indent=2, sort_keys=True))
+        elif a.cmd == "scan":
+            print(json.dumps(engine.checked("mesh.scan", plan=str(a.plan.resolve()), domains=a.domains.split(",")), indent=2, sort_keys=True))
     except engine.EngineError as e:
         print(f"[mesh] ERROR: {e}", file=sys.stderr)
         return 1

@@ -121,6 +121,10 @@ def confs() -> dict[str, str]:
         "spark.sql.catalogImplementation": "hive",
         "spark.hadoop.javax.jdo.option.ConnectionURL":
             f"jdbc:derby:;databaseName={metastore_dir()};create=true",
+        # No ${...} substitution in SQL text or expressions: Spark would read confs (secrets included) and, with
+        # env:/system: prefixes, environment variables into them. Databricks pipelines get the same setting
+        # (lib/compile/pipeline.ts PIPELINE_SPARK_CONF).
+        "spark.sql.variable.substitute": "false",
         "spark.sql.shuffle.partitions": "2",
         "spark.default.parallelism": "2",
         # Delta's snapshot/log-replay state uses 50 partitions by default: far too many tasks

@@ -111,7 +111,11 @@ export class EmbeddedGdprJobs implements GdprJobLauncher {
       } catch {
         await this.store.update(r.tenant, r.requestId, { status: "failed" });
       }
-    })();
+    })().catch((e: unknown) => {
+      // The store itself failed (e.g. the server was closed and its folder removed mid-run): the request keeps its
+      // last recorded status, and a background run must never take the process down with an unhandled rejection.
+      process.emitWarning(`GDPR request ${r.requestId}: could not record its outcome: ${(e as Error)?.message ?? String(e)}`);
+    });
     this.runs.set(r.requestId, work);
     return run;
   }

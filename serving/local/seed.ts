@@ -3,7 +3,7 @@
 // `lakemesh sample`'s deterministic events, with gold rebuilt from silver by each contract's aggregate.
 import * as fs from "fs";
 import * as path from "path";
-import { compileContract, platformNames, schemaName, type ContractDataset, type Mesh, type PipelineContract, type Settings } from "../../lib/compile";
+import { compileContract, meshPlatformNames, schemaName, type ContractDataset, type Mesh, type PipelineContract, type Settings } from "../../lib/compile";
 import { sampleDomainEvents, type SampleOptions } from "../../lib/sample";
 import { DuckDbBackend, quotedTable, type LocalColumn } from "./duckdb";
 
@@ -96,7 +96,7 @@ function exportFile(dir: string, table: string): string {
 
 /** Builds and fills the embedded database of a stack's settings and mesh. */
 export async function seedLocal(settings: Settings, mesh: Mesh, o: SeedOptions): Promise<Seeded> {
-  const names = platformNames(settings.catalog);
+  const names = meshPlatformNames(settings.catalog, mesh);
   const contracts = mesh.domains.map((d) => compileContract(settings, names, d));
   const tables = servedTables(contracts);
   const manifest = path.join(o.exportDir, "export.json");

@@ -17,4 +17,4 @@ CREATE TABLE IF NOT EXISTS {{table}} (
 WITH ROW FILTER {{tenant_filter}} ON (tenant_id)
 COMMENT {{comment}}
 CLUSTER BY (tenant_id)
-TBLPROPERTIES ('delta.appendOnly' = 'true')
+TBLPROPERTIES ('lakemesh.schema_version' = '1', 'delta.appendOnly' = 'true')

@@ -112,7 +112,10 @@ describe("scripts/ci/pr-check.js on the fixture mesh", () => {
     expect(comment).toContain("| breaking | column-removed | columns.email: removed email (STRING) |");
     expect(comment).toContain("| compatible | column-added | columns.opened_on: added opened_on (DATE) |");
     expect(comment).toContain("- domain beta: pending");
-    expect(comment).toMatch(/\| lm-breaking-change-needs-major \| mandatory \| high \| alpha \| alpha\.accounts: breaking change without a major version bump \(1\.0\.0 -> 1\.0\.0\): columns\.email \(against HEAD\) \| dev, dev-alpha, prod, prod-alpha \|/);
+    // The fixture has only Pulumi.dev.yaml and Pulumi.prod.yaml: the platform is planned inside those stacks.
+    expect(comment).toMatch(/\| dev-platform \| [^|]+ \| planned in stack dev \(no Pulumi\.dev-platform\.yaml\) \|/);
+    expect(comment).not.toContain("plan failed");
+    expect(comment).toMatch(/\| lm-breaking-change-needs-major \| mandatory \| high \| alpha \| domains\/alpha\.yaml:38:18: spec\.datasets\[0\]\.contract\.version: alpha\.accounts: breaking change without a major version bump \(1\.0\.0 -> 1\.0\.0\): columns\.email \(against HEAD\) \| dev, dev-alpha, prod, prod-alpha \|/);
     expect(comment).toMatch(/<details><summary>prod: \d+ copies of personal data, every one erased within the deadline<\/summary>/);
     expect(JSON.parse(fs.readFileSync(path.join(dir, "out", "pr", "timings.json"), "utf8")).steps.map((s: { name: string }) => s.name)).toContain("plan prod-alpha");
   }, 600_000);

@@ -1,5 +1,10 @@
+import * as fs from "fs";
+import * as path from "path";
+import { parseRequest } from "../../cli/commands/gdpr";
 import { runJobByName, JobsApiError } from "../../cli/gdpr/jobs-api";
 import { main } from "../../cli/main";
+import { UsageError } from "../../cli/usage";
+import { GDPR_SUBJECT_ID } from "../../lib/compile";
 import { ROOT } from "../helpers/settings";
 import { stub } from "../helpers/stub-api";
 
@@ -16,7 +21,10 @@ describe("lakemesh gdpr request refuses bad input before anything runs", () => {
   it.each([
     [["--type", "delete", "--tenant", "tenant-01", "--subject", "user-01-002"], '--type "delete" is not a request type; one of: access, erasure'],
     [["--type", "erasure", "--tenant", "tenant-01'; DROP TABLE x; --", "--subject", "user-01-002"], "is not a tenant id; letters, digits, - and _, at most 64 characters"],
-    [["--type", "erasure", "--tenant", "tenant-01", "--subject", "x' OR '1'='1"], "is not a subject id; letters, digits and . _ @ + -"],
+    [["--type", "erasure", "--tenant", "tenant-01", "--subject", "x' OR '1'='1"], `--subject "x' OR '1'='1" is not a subject id; 1 to 256 visible ASCII characters (no spaces or control characters), without '{{' or '\${'`],
+    [["--type", "toString", "--tenant", "tenant-01", "--subject", "user-01-002"], '--type "toString" is not a request type; one of: access, erasure'],
+    [["--type", "__proto__", "--tenant", "tenant-01", "--subject", "user-01-002"], '--type "__proto__" is not a request type; one of: access, erasure'],
+    [["--type", "erasure", "--tenant", "tenant-01", "--subject", "a\u001b[31m\u202e"], '--subject "a\\u001b[31m\\u202e" is not a subject id'],
     [["--type", "access", "--tenant", "tenant-01", "--subject", "user-01-002", "--request-id", "42"], '--request-id "42" is not a lower-case UUID'],
     [["--type", "access", "--tenant", "tenant-01", "--subject", "user-01-002", "--vacuum-retain-hours", "0"], "for a local erasure only"],
     [["--type", "erasure", "--tenant", "tenant-01", "--subject", "user-01-002", "--target", "cloud"], '--target "cloud": local or databricks'],
@@ -36,6 +44,21 @@ describe("lakemesh gdpr request refuses bad input before anything runs", () => {
     } finally {
       if (saved !== undefined) process.env.DATABRICKS_TOKEN = saved;
     }
+  });
+});
+
+describe("subject ids: the grammar shared with the Python jobs (test/fixtures/subject-ids.json)", () => {
+  const corpus = JSON.parse(fs.readFileSync(path.join(ROOT, "test", "fixtures", "subject-ids.json"), "utf8")) as { valid: string[]; invalid: string[] };
+  const request = (subject: string) => parseRequest({ type: "erasure", tenant: "tenant-01", subject, "request-id": "0b7f5a6e-1d2c-4e3f-8a9b-0c1d2e3f4a5b" });
+
+  it.each(corpus.valid)("serves %j", (subject) => {
+    expect(GDPR_SUBJECT_ID.test(subject)).toBe(true);
+    expect(request(subject).subject).toBe(subject);
+  });
+
+  it.each(corpus.invalid)("refuses %j", (subject) => {
+    expect(GDPR_SUBJECT_ID.test(subject)).toBe(false);
+    expect(() => request(subject)).toThrow(UsageError);
   });
 });
 

@@ -1,3 +1,4 @@
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -110,6 +111,39 @@ describe("lakemesh validate", () => {
     const dir = tempDir({ "big.yaml": "a: " + "x".repeat(1024 * 1024) });
     const r = await run(["validate", "big.yaml"], dir);
     expect(r.code).toBe(1);
-    expect(r.out).toBe("big.yaml:1:1: (file): file is 1048579 bytes; at most 1048576 bytes (1 MiB) per manifest\n1 error in 1 of 1 file\n");
+    expect(r.out).toBe("big.yaml:1:1: (file): file is 1048579 bytes; a regular file (not a link, directory, FIFO or device) of at most 1048576 bytes (1 MiB) of UTF-8 text\n1 error in 1 of 1 file\n");
+  });
+
+  it("reads regular files only, and still reports the other files' errors", async () => {
+    const alpha = fs.readFileSync(path.join(ROOT, "test", "fixtures", "mesh", "alpha.yaml"), "utf8");
+    const dir = tempDir({ "alpha.yaml": alpha.replace("partitions: 3", "partitions: 0"), "outside.txt": "secret: value\n" });
+    fs.symlinkSync("/dev/zero", path.join(dir, "zero.yaml"));
+    fs.symlinkSync(path.join(dir, "outside.txt"), path.join(dir, "link.yaml"));
+    fs.mkdirSync(path.join(dir, "folder.yaml"));
+    spawnSync("mkfifo", [path.join(dir, "fifo.yaml")]);
+    const r = await run(["validate", "."], dir);
+    expect(r.code).toBe(1);
+    const allowed = "a regular file (not a link, directory, FIFO or device) of at most 1048576 bytes (1 MiB) of UTF-8 text";
+    expect(r.out).toBe(
+      [
+        "alpha.yaml:18:19: spec.topics[0].partitions: 0 is out of range; an integer from 1 to 256",
+        `fifo.yaml:1:1: (file): file is a FIFO; ${allowed}`,
+        `folder.yaml:1:1: (file): file is a directory; ${allowed}`,
+        `link.yaml:1:1: (file): file is a symbolic link; ${allowed}`,
+        `zero.yaml:1:1: (file): file is a symbolic link; ${allowed}`,
+        "5 errors in 5 of 5 files",
+        "",
+      ].join("\n"),
+    );
+    expect(r.out).not.toContain("secret");
+  });
+
+  it("escapes control characters and bidi controls in file names (a CI log must not read them as commands)", async () => {
+    const dir = tempDir({ "x\n::error::owned\u001b[31m\u202e.yaml": "a: [\n" });
+    const r = await run(["validate", "."], dir);
+    expect(r.code).toBe(1);
+    expect(r.out.split("\n")[0]).toBe(
+      "x\\u000a::error::owned\\u001b[31m\\u202e.yaml:2:1: (file): unexpected end of the stream within a flow collection; plain YAML 1.2 data: printable characters, unique string keys, no custom tags, one document",
+    );
   });
 });

@@ -1,8 +1,8 @@
-import { compileContract, platformNames, type ContractDataset } from "../../lib/compile";
+import { compileContract, maskKey, meshPlatformNames, platformNames, renderGovernanceSql, type Category, type ContractDataset } from "../../lib/compile";
 import { shippedMesh, fixtureMesh, stackSettings } from "../helpers/settings";
 
 const s = stackSettings("prod");
-const names = platformNames(s.catalog);
+const names = meshPlatformNames(s.catalog, shippedMesh());
 const contracts = shippedMesh().domains.map((d) => compileContract(s, names, d));
 const all: ContractDataset[] = contracts.flatMap((c) => c.datasets);
 
@@ -31,19 +31,42 @@ describe("compileContract (shipped domains, prod)", () => {
     expect(all.filter((d) => !d.tenantKey).map((d) => d.name).sort()).toEqual(["bronze_market_prices", "bronze_products", "market_prices", "products"]);
   });
 
-  it("masks every personal column of a tenant table with its category's function, keyed by the row's tenant", () => {
+  it("masks every personal column of a tenant table with its category's function of its type, keyed by the row's tenant", () => {
     let masked = 0;
     for (const d of all) {
       for (const c of d.columns.filter((x) => x.personalData)) {
         expect(d.tenantKey).not.toBeNull();
-        expect(c.mask).toBe(`lakemesh_prod.governance.mask_${c.personalData!.category}`);
+        const key = maskKey(c.personalData!.category as Category, c.type);
+        expect(c.mask).toBe(`lakemesh_prod.governance.mask_${key}`);
         expect(d.schema).toContain(`\`${c.name}\` ${c.type}`);
-        const clause = "`" + c.name + "` " + c.type.replace(/[()]/g, "\\$&") + "( NOT NULL)? COMMENT '[^']*' MASK `lakemesh_prod`.`governance`.`mask_" + c.personalData!.category + "` USING COLUMNS \\(`" + d.tenantKey + "`\\)";
+        const clause = "`" + c.name + "` " + c.type.replace(/[()]/g, "\\$&") + "( NOT NULL)? COMMENT '[^']*' MASK `lakemesh_prod`.`governance`.`mask_" + key + "` USING COLUMNS \\(`" + d.tenantKey + "`\\)";
         expect(d.schema).toMatch(new RegExp(clause));
         masked++;
       }
     }
     expect(masked).toBeGreaterThan(40);
+    const tax = all.find((d) => d.name === "equity_exercises")!.columns.find((c) => c.name === "tax_withheld")!;
+    expect(tax.mask).toBe("lakemesh_prod.governance.mask_financial_decimal_18_2");
+  });
+
+  it("tags each personal column pii with the key of its mask, so an ABAC mask policy matches only columns of its type", () => {
+    const core = contracts.find((c) => c.domain === "core-business")!;
+    const sql = renderGovernanceSql(core, []);
+    expect(sql).toContain("ALTER STREAMING TABLE `lakemesh_prod`.`core_business`.`equity_exercises` ALTER COLUMN `tax_withheld` SET TAGS ('pii' = 'financial_decimal_18_2', 'retention' = 'P10Y');");
+    expect(sql).toContain("ALTER STREAMING TABLE `lakemesh_prod`.`core_business`.`equity_exercises` ALTER COLUMN `payout_iban` SET TAGS ('pii' = 'financial', 'retention' = 'P10Y');");
+  });
+
+  it("puts the reason of a column declared not personal into its comment (Unity Catalog, DataHub)", () => {
+    const sessions = all.find((d) => d.name === "sessions")!;
+    expect(sessions.columns.find((c) => c.name === "country_code")!.comment).toBe(
+      "Country derived from the IP address. Not personal data: ISO 3166 country only: shared by millions of people, it identifies no one; the IP address it comes from is ip_address.",
+    );
+  });
+
+  it("refuses a numeric personal column whose mask the platform does not declare", () => {
+    expect(() => shippedMesh().domains.map((d) => compileContract(s, platformNames(s.catalog), d))).toThrow(
+      "the platform declares no mask for financial columns of type DECIMAL(18,2) (mask_financial_decimal_18_2); it declares one per (category, type) of its mesh: deploy the platform stack with this manifest first",
+    );
   });
 
   it("keeps no Delta statistics on personal columns or raw payloads", () => {

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { compileDomain, compileGovernanceObjects, compileRegistry, compileRegistryRows, compileContract, compileTableMigration, GOVERNANCE_TABLE_HISTORY, platformNames, renderDomainArtifacts, type TableMigration } from "../../lib/compile";
+import { compileDomain, compileGovernanceObjects, compileRegistry, compileRegistryRows, compileContract, compileTableMigration, GOVERNANCE_TABLE_HISTORY, maskSpecs, meshPlatformNames, renderDomainArtifacts, type TableMigration } from "../../lib/compile";
 import { renderTemplate, trusted, qualified, SqlIdentifierError, principalLiteral, tagLiteral, ident } from "../../lib/sql";
 import { shippedMesh, stackSettings } from "../helpers/settings";
 
@@ -8,7 +8,7 @@ import { shippedMesh, stackSettings } from "../helpers/settings";
 // deliberate change, and review the diff.
 const GOLDEN = path.join(__dirname, "..", "fixtures", "sql");
 const s = stackSettings("prod");
-const objects = compileGovernanceObjects(s);
+const objects = compileGovernanceObjects(s, maskSpecs(shippedMesh()));
 
 describe("governance SQL", () => {
   it.each(objects.map((o) => [o.name, o] as const))("%s matches its golden file", (name, o) => {
@@ -18,10 +18,10 @@ describe("governance SQL", () => {
     expect(text).toBe(fs.readFileSync(file, "utf8"));
   });
 
-  it("covers every function and table: tenant_filter, ten masks, five tables (nothing unused, such as a current_user_tenant)", () => {
+  it("covers every function and table: tenant_filter, ten text masks, one per numeric type of personal data in the mesh, five tables (nothing unused, such as a current_user_tenant)", () => {
     expect(objects.map((o) => o.name.split(".").pop()).sort()).toEqual([
       "audit_log", "erasure_suppression", "gdpr_registry", "gdpr_requests",
-      "mask_address", "mask_date_of_birth", "mask_email", "mask_financial", "mask_free_text", "mask_identifier",
+      "mask_address", "mask_date_of_birth", "mask_email", "mask_financial", "mask_financial_decimal_18_2", "mask_free_text", "mask_identifier",
       "mask_name", "mask_national_id", "mask_online_identifier", "mask_phone", "tenant_filter", "tenant_principals",
     ]);
     for (const o of objects) {
@@ -43,7 +43,7 @@ describe("governance SQL", () => {
   });
 
   it("binds every registry value as a parameter", () => {
-    const names = platformNames(s.catalog);
+    const names = meshPlatformNames(s.catalog, shippedMesh());
     const rows = compileRegistry(shippedMesh().domains.map((d) => compileContract(s, names, d)));
     const o = compileRegistryRows(s, rows);
     const stmt = o.create[0];
@@ -74,7 +74,7 @@ describe("the domain job's governance SQL", () => {
   it.each(shippedMesh().domains.map((d) => [d.metadata.name, d] as const))("of %s runs every GRANT and REVOKE before the first tag", (_name, d) => {
     const mesh = shippedMesh();
     const spec = compileDomain(s, mesh, d, ["notebooks/pipelines/lakemesh_pipeline.py"]);
-    const sql = renderDomainArtifacts(s, spec, d, platformNames(s.catalog), { warehouseId: "w", gmsUrl: "http://gms" }).governanceSql;
+    const sql = renderDomainArtifacts(s, spec, d, meshPlatformNames(s.catalog, mesh), { warehouseId: "w", gmsUrl: "http://gms" }).governanceSql;
     const statements = sql.split("\n").filter((l) => /^(GRANT|REVOKE|ALTER) /.test(l));
     const firstTag = statements.findIndex((l) => l.startsWith("ALTER "));
     const lastAccess = statements.map((l) => /^(GRANT|REVOKE) /.test(l)).lastIndexOf(true);

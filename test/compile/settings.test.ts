@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { readSettings, SettingsError } from "../../lib/compile";
+import { domainSecretKey, mustBeSecretConfig, readSettings, SettingsError } from "../../lib/compile";
 import { ROOT } from "../helpers/settings";
 
 /** The lakemesh:* values of a shipped stack file, with some keys replaced. */
@@ -46,5 +46,20 @@ describe("stack settings", () => {
       "Pulumi.prod.yaml: lakemesh:abac: true is not allowed; false or unset: pipeline tables declare their row filter and masks themselves, and ABAC policies on the same tables would make every query fail (MULTIPLE_FILTERS, MULTIPLE_MASKS); see README, Row filters and masks",
     );
     expect(settingsOf("prod", { abac: false })).not.toThrow();
+  });
+
+  it.each([
+    ["lakemesh:subjectHashSalt", true],
+    [`lakemesh:${domainSecretKey("kafkaPipelinePassword", "core-business")}`, true],
+    [`lakemesh:${domainSecretKey("kafkaProducerPassword", "core-business")}`, true],
+    ["lakemesh:datahubKafkaPassword", true],
+    ["databricks:token", true],
+    ["lakemesh:kafkaPipelinePassword", true],
+    ["lakemesh:kafkaPipelinePasswordcore", false],
+    ["lakemesh:domain", false],
+    ["lakemesh:kafka", false],
+    ["other:kafkaPipelinePassword-core-business", false],
+  ])("count %s as a secret that a stack file may hold only encrypted: %s", (key, secret) => {
+    expect(mustBeSecretConfig(key)).toBe(secret);
   });
 });

@@ -37,6 +37,8 @@ const CASES: [string, Change[], ConsumerSource[]][] = [
   ["dataset-unpublished", [{ file: A, from: "        version: 1.0.0\n        lifecycle: active\n      access", to: "        version: 1.0.0\n        lifecycle: draft\n      access" }], []],
   ["dataset-removed", [{ file: A, from: "    - name: balances_by_region\n", to: "    - name: balances_by_region_v2\n" }], []],
   ["access-revoked-and-cosmetic", [{ file: A, from: "      access: [internal_analyst]\n", to: "" }, { file: A, from: "          description: E-mail.", to: "          description: E-mail address for notices." }], []],
+  ["numeric-personal-data", [{ file: A, from: "          physicalType: DECIMAL(18,2)\n          description: Balance.\n", to: "          physicalType: DECIMAL(18,2)\n          description: Balance.\n          personalData: { category: financial, erasure: anonymize, legalBasis: contract, purpose: Run the account. }\n" }], []],
+  ["declared-not-personal", [{ file: A, from: "          physicalType: STRING\n          description: Region.\n        - name: balance\n", to: "          physicalType: STRING\n          description: Region.\n          personalData: false\n          reason: A sales region, shared by thousands of accounts.\n        - name: balance\n" }], []],
   ["description-only", [{ file: A, from: "          description: E-mail.", to: "          description: E-mail address for notices." }, { file: A, from: "        version: 1.0.0\n        lifecycle: active\n      access", to: "        version: 1.0.1\n        lifecycle: active\n      access" }], []],
 ];
 

@@ -7,7 +7,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { compileContract, datahubGuid, datasetUrn, domainMetadata, platformNames } from "../../lib/compile";
+import { compileContract, datahubGuid, datasetUrn, domainMetadata, meshPlatformNames } from "../../lib/compile";
 import { ROOT, shippedMesh, stackSettings } from "../helpers/settings";
 
 const bin = path.join(ROOT, "bin", "lakemesh.js");
@@ -81,7 +81,7 @@ describe("DataHub metadata (no DataHub needed)", () => {
   const s = stackSettings("prod");
   const mesh = shippedMesh().domains;
   const core = mesh.find((d) => d.metadata.name === "core-business")!;
-  const mcps = domainMetadata(core, compileContract(s, platformNames(s.catalog), core));
+  const mcps = domainMetadata(core, compileContract(s, meshPlatformNames(s.catalog, shippedMesh()), core));
 
   it("names contracts as datahub datacontract upsert does, on the dataset URN the unity-catalog source gives", () => {
     const entity = "urn:li:dataset:(urn:li:dataPlatform:databricks,lakemesh_prod.core_business.equity_grants,PROD)";
@@ -107,7 +107,7 @@ describe("DataHub metadata (no DataHub needed)", () => {
 
   it("keeps every domain's ConfigMap file well under the 1 MiB ConfigMap limit", () => {
     for (const d of mesh) {
-      const size = Buffer.byteLength(JSON.stringify(domainMetadata(d, compileContract(s, platformNames(s.catalog), d))));
+      const size = Buffer.byteLength(JSON.stringify(domainMetadata(d, compileContract(s, meshPlatformNames(s.catalog, shippedMesh()), d))));
       expect([d.metadata.name, size < 256 * 1024]).toEqual([d.metadata.name, true]);
     }
   });

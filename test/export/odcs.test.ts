@@ -18,6 +18,27 @@ describe("ODCS export", () => {
     expect(errors).toEqual([]);
   });
 
+  it("names a numeric personal column's mask of its own type, and the reason of a column declared not personal", () => {
+    const s = stackSettings("prod");
+    const mesh = shippedMesh().domains;
+    const property = (domain: string, dataset: string, column: string) => {
+      const d = mesh.find((m) => m.metadata.name === domain)!;
+      const doc = odcsContract(s, mesh, d, d.spec.datasets.find((x) => x.name === dataset)!) as any;
+      return doc.schema[0].properties.find((p: any) => p.name === column);
+    };
+    expect(property("core-business", "equity_exercises", "tax_withheld").customProperties).toContainEqual({
+      property: "maskFunction",
+      value: "lakemesh_prod.governance.mask_financial_decimal_18_2",
+      description: "Unity Catalog column mask applied to readers without clearance.",
+    });
+    const country = property("users-identity", "sessions", "country_code");
+    expect(country.customProperties).toEqual([
+      { property: "personalData", value: false },
+      { property: "notPersonalReason", value: expect.stringMatching(/^ISO 3166 country only/) },
+    ]);
+    expect(country.tags).toBeUndefined();
+  });
+
   it("maps schema, quality, SLA, roles and GDPR fields of a dataset", () => {
     const s = stackSettings("prod");
     const mesh = fixtureMesh().domains;

@@ -27,7 +27,7 @@ export function applyChanges(files: ManifestFile[], changes: readonly Change[]):
     for (const c of changes.filter((c) => f.file === `mesh/${c.file}`)) {
       const count = text.split(c.from).length - 1;
       if (count !== 1) throw new Error(`change target occurs ${count} times in ${c.file}: ${JSON.stringify(c.from)}`);
-      text = text.replace(c.from, c.to);
+      text = text.replace(c.from, () => c.to); // a function: `$'` and friends in `to` stay literal
     }
     return { ...f, text };
   });

@@ -18,10 +18,14 @@ export function fixtureProject(): string {
   return dir;
 }
 
+/** The project the baseline was planned in: its manifests are where violations point. */
+let baselineRoot: string | undefined;
+
 /** The compliant baseline: the real program's prod plan of the fixture mesh. */
 export async function baselineResources(): Promise<PlannedResource[]> {
   const dir = fixtureProject();
   const plan = await runOfflinePlan(dir, readStackConfig(dir, "prod"));
+  baselineRoot = dir;
   return [...plan.resources];
 }
 
@@ -29,7 +33,7 @@ export async function baselineResources(): Promise<PlannedResource[]> {
 export function violations(policy: Policy, resources: readonly PlannedResource[], config: PolicyPackConfig = {}): string[] {
   const base: PolicyPackConfig = policy.name === "lm-secrets-not-plaintext" ? { [policy.name]: { secretsVisible: true, ...((config[policy.name] as object) ?? {}) } } : config;
   const names = new Map(resources.map((r) => [r.urn, r.name]));
-  return runPolicies(resources, base, [policy]).map((v) => `${v.message} @ ${v.urn ? names.get(v.urn) ?? v.urn : "(stack)"}`);
+  return runPolicies(resources, base, [policy], baselineRoot).map((v) => `${v.message} @ ${v.urn ? names.get(v.urn) ?? v.urn : "(stack)"}`);
 }
 
 /** A deep copy of the resources with one change applied to the first resource matching `find`. */

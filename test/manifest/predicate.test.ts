@@ -14,7 +14,9 @@ describe("checkPredicate", () => {
     ["active", ["active"]],
     ["status = 'it''s'", ["status"]],
     ["CAST(amount AS BIGINT) <> 0", ["amount"]],
-    ["regexp_like(email, '^[^@]+@[^@]+$')", ["email"]],
+    ["email LIKE '%@example.com'", ["email"]],
+    ["email ILIKE '%@%'", ["email"]],
+    ["status LIKE 'a_b%'", ["status"]],
     ["status IS DISTINCT FROM 'x'", ["status"]],
     ["coalesce(amount, 0) >= 0", ["amount"]],
   ])("accepts %s", (text, columns) => {
@@ -43,6 +45,17 @@ describe("checkPredicate", () => {
     ["amount > $1", 'character "$" is not allowed'],
     ["CAST(amount AS evil) > 0", '"evil" is not a type CAST may use'],
     ["amount FROM t", '"FROM" is only allowed in IS [NOT] DISTINCT FROM'],
+    ["status = '${spark.lakemesh.subject_salt}'", "predicate holds '${', which Spark and Lakeflow pipelines replace with configuration values"],
+    ["status = '{{secrets/lakemesh-kafka/x}}'", "predicate holds '{{', the syntax of Databricks secret and dynamic value references"],
+    ["status = 'a\u202eb'", "predicate holds the bidirectional control character U+202E, which reorders displayed text"],
+    ["status = 'a\ud800'", "predicate holds a lone UTF-16 surrogate, which is not a character"],
+    ["email RLIKE '(a+)+$'", '"RLIKE" is not allowed: Spark runs regular expressions with Java\'s backtracking engine, where one pattern can take exponential time per row'],
+    ["regexp_like(email, '^(a|aa)+$')", '"regexp_like" is not allowed: Spark runs regular expressions with Java\'s backtracking engine, where one pattern can take exponential time per row'],
+    ["email REGEXP 'x'", '"REGEXP" is not allowed: Spark runs regular expressions with Java\'s backtracking engine, where one pattern can take exponential time per row'],
+    ["email LIKE '%a%a%a%a%b'", "LIKE pattern \"%a%a%a%a%b\" has 5 '%' wildcards, which Spark matches with a backtracking regular expression"],
+    ["email LIKE '%a_b%'", "LIKE pattern \"%a_b%\" has 2 '%' wildcards, which Spark matches with a backtracking regular expression"],
+    ["email LIKE status", "LIKE needs a single-quoted pattern right after it"],
+    ["email NOT ILIKE concat('%', status)", "ILIKE needs a single-quoted pattern right after it"],
   ])("rejects %s", (text, problem) => {
     const r = checkPredicate(text, COLUMNS, BOOLEANS);
     expect(r.ok).toBe(false);

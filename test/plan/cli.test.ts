@@ -34,6 +34,10 @@ describe("lakemesh plan", () => {
     expect(Object.keys(ta).length).toBeGreaterThan(20);
     expect(tb).toEqual(ta);
     expect(Object.keys(ta)).toEqual(expect.arrayContaining(["plan.json", "plan.md", "workspace/lakemesh/prod/domains/core-business/contract.json", "workspace/lakemesh/prod/domains/core-business/governance.sql"]));
+    // Review sees every column declared not personal, with its reason.
+    expect(ta["plan.md"]).toContain(
+      "## Columns declared not personal data\n\n| Column | Type | Reason |\n|---|---|---|\n| users-identity.sessions.country_code | STRING | ISO 3166 country only: shared by millions of people, it identifies no one; the IP address it comes from is ip_address. |",
+    );
   });
 
   it("writes both access tables to plan.md, with no missing privilege, for dev and prod", () => {

@@ -39,8 +39,8 @@ describe("the Platform component (prod)", () => {
       "databricks:index/externalLocation:ExternalLocation": 2,
       "databricks:index/directory:Directory": 2,
       "databricks:index/grant:Grant": 3,
-      // catalog, governance schema, export volume, 11 functions, 5 tables
-      "databricks:index/grants:Grants": 19,
+      // catalog, governance schema, export volume, 12 functions (11 masks, one numeric), 5 tables
+      "databricks:index/grants:Grants": 20,
       // six domain principals in the pipelines group and their domain group, the GDPR principal in gdpr_officer
       "databricks:index/groupMember:GroupMember": 13,
       "databricks:index/job:Job": 3,
@@ -64,8 +64,8 @@ describe("the Platform component (prod)", () => {
       "kubernetes:helm.sh/v3:Release": 2,
       "lakemesh:access:GroupMembership": 13,
       "lakemesh:platform:Gdpr": 1,
-      // 5 tables, 11 functions, the registry rows
-      "pulumi-nodejs:dynamic:Resource": 17,
+      // 5 tables, 12 functions, the registry rows
+      "pulumi-nodejs:dynamic:Resource": 18,
     });
   });
 
@@ -117,11 +117,11 @@ describe("the Platform component (prod)", () => {
     expect(JSON.stringify(policy)).not.toContain('"*"');
   });
 
-  it("defines governed tags for pii (the categories), retention, tenant_key and data_domain, one after another", () => {
+  it("defines governed tags for pii (the masks: categories, and category_type for numeric ones), retention, tenant_key and data_domain, one after another", () => {
     const tags = byType(plan, "databricks:index/tagPolicy:TagPolicy");
     const pii = tags.find((t) => t.inputs.tagKey === "pii")!;
     expect((pii.inputs.values as { name: string }[]).map((v) => v.name)).toEqual([
-      "address", "date_of_birth", "email", "financial", "free_text", "identifier", "name", "national_id", "online_identifier", "phone",
+      "address", "date_of_birth", "email", "financial", "financial_decimal_18_2", "free_text", "identifier", "name", "national_id", "online_identifier", "phone",
     ]);
     expect(tags.map((t) => t.inputs.tagKey)).toEqual(["data_domain", "pii", "retention", "tenant_key"]);
     expect(tags.filter((t) => t.dependsOn.length === 1).length).toBe(3);
@@ -129,7 +129,7 @@ describe("the Platform component (prod)", () => {
 
   it("grants EXECUTE on the filter and masks to the pipelines (which declare them on tables) and to nobody else", () => {
     const fnGrants = byType(plan, "databricks:index/grants:Grants").filter((g) => g.inputs.function !== undefined);
-    expect(fnGrants).toHaveLength(11);
+    expect(fnGrants).toHaveLength(12);
     for (const g of fnGrants) expect(g.inputs.grants).toEqual([{ principal: "lakemesh-prod-pipelines", privileges: ["EXECUTE"] }]);
   });
 

@@ -19,7 +19,6 @@ function plan(dir: string, ...extra: string[]) {
 }
 
 const CASES: [string, string[], (dir: string) => void][] = [
-  ["a PII topic kept 90 days", ["lm-kafka-pii-retention", "lm-gdpr-erasure-survival"], (d) => patch(d, "domains/alpha.yaml", "retention: P7D", "retention: P90D")],
   ["a tenant table partitioned by tenant", ["lm-no-tenant-partitioning"], (d) => patch(d, "domains/alpha.yaml", "      clusterBy: [tenant_id]\n", "      partitionBy:\n        columns: [tenant_id]\n")],
   ["a grant to account users", ["lm-uc-no-broad-grants"], (d) => patch(d, "Pulumi.prod.yaml", "client_admin: lakemesh-prod-client-admins", "client_admin: account users")],
   ["a plaintext token", ["lm-secrets-not-plaintext"], (d) => patch(d, "domains/alpha.yaml", "description: Test producer domain.", "description: Test producer domain; token dapi0123456789abcdef0123456789abcdef.")],
@@ -53,6 +52,25 @@ describe("lakemesh plan enforces the pack", () => {
     for (const id of ids) expect(md).toContain(`| ${id} | mandatory |`);
   });
 
+  it("refuses a PII topic kept 90 days already in validate, at its line", () => {
+    const dir = fixtureProject();
+    patch(dir, "domains/alpha.yaml", "retention: P7D", "retention: P90D");
+    const r = plan(dir);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(
+      'domains/alpha.yaml:19:18: spec.topics[0].retention: topic "accounts" carries personal data and keeps an event up to 91 days (retention P90D plus up to 1 day until its segment rolls), past the 30-day erasure deadline; a retention of at most P29D (older events are read from bronze, which erasure reaches)\nlakemesh plan: 1 manifest error(s); nothing was written\n',
+    );
+  });
+
+  it("fails on a PII topic kept past the deadline a policy config sets, naming its manifest line", () => {
+    const dir = fixtureProject();
+    fs.writeFileSync(path.join(dir, "policy.json"), JSON.stringify({ "lm-kafka-pii-retention": { maxRetentionMs: 5 * 86_400_000 }, "lm-gdpr-erasure-survival": { deadlineDays: 5 } }));
+    const r = plan(dir, "--policy-config", "policy.json");
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("[mandatory] lm-kafka-pii-retention (critical) alpha.accounts.v1: domains/alpha.yaml:19:18: spec.topics[0].retention: personal-data topic alpha.accounts.v1 keeps events 7 days; at most 5 days (the erasure deadline)");
+    expect(r.stderr).toContain("[mandatory] lm-gdpr-erasure-survival (critical) (stack): ");
+  });
+
   it("fails on a column removed from an active contract, given the previous plan", () => {
     const dir = fixtureProject();
     expect(plan(dir).status).toBe(0);
@@ -63,7 +81,7 @@ describe("lakemesh plan enforces the pack", () => {
     patch(dir, "domains/beta.yaml", "        groupBy: [region]", "        groupBy: []");
     patch(dir, "domains/beta.yaml", "        - name: region\n          physicalType: STRING\n          description: Region.\n", "");
     const r = plan(dir, "--previous", "previous.json");
-    expect(r.stderr).toContain("[mandatory] lm-breaking-change-needs-major (high) alpha: alpha.accounts: breaking change without a major version bump (1.0.0 -> 1.0.0): columns.region (against previous.json)");
+    expect(r.stderr).toContain("[mandatory] lm-breaking-change-needs-major (high) alpha: domains/alpha.yaml:38:18: spec.datasets[0].contract.version: alpha.accounts: breaking change without a major version bump (1.0.0 -> 1.0.0): columns.region (against previous.json)");
     expect(r.status).toBe(1);
     // plan.md carries the contract diff it was judged by.
     expect(fs.readFileSync(path.join(dir, "out", "plan", "prod", "plan.md"), "utf8")).toContain("| breaking | column-removed | columns.region: removed region (STRING) |");
@@ -78,7 +96,7 @@ describe("lakemesh plan enforces the pack", () => {
     git("-c", "user.email=ci@example.com", "-c", "user.name=ci", "commit", "-q", "-m", "base");
     patch(dir, "domains/alpha.yaml", "          physicalType: DECIMAL(18,2)\n          description: Balance.", "          physicalType: DECIMAL(12,2)\n          description: Balance.");
     const r = plan(dir, "--base", "HEAD");
-    expect(r.stderr).toContain("[mandatory] lm-breaking-change-needs-major (high) alpha: alpha.accounts: breaking change without a major version bump (1.0.0 -> 1.0.0): columns.balance (against HEAD)");
+    expect(r.stderr).toContain("[mandatory] lm-breaking-change-needs-major (high) alpha: domains/alpha.yaml:38:18: spec.datasets[0].contract.version: alpha.accounts: breaking change without a major version bump (1.0.0 -> 1.0.0): columns.balance (against HEAD)");
     expect(r.status).toBe(1);
     const both = plan(dir, "--base", "HEAD", "--previous", "x.json");
     expect([both.status, both.stderr.split("\n")[0]]).toEqual([2, "lakemesh plan: --base and --previous both name what to compare with; give one"]);
@@ -90,7 +108,7 @@ describe("lakemesh plan enforces the pack", () => {
     fs.writeFileSync(path.join(dir, "policy.json"), JSON.stringify({ "lm-no-tenant-partitioning": "advisory" }));
     const r = plan(dir, "--policy-config", "policy.json");
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain("[advisory] lm-no-tenant-partitioning (medium) alpha: dataset alpha.accounts is partitioned by tenant key tenant_id");
+    expect(r.stdout).toContain("[advisory] lm-no-tenant-partitioning (medium) alpha: domains/alpha.yaml:29:7: spec.datasets[0].partitionBy: dataset alpha.accounts is partitioned by tenant key tenant_id");
   });
 
   it("rejects a policy config that does not fit a rule's schema", () => {

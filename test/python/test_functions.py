@@ -47,7 +47,7 @@ def function_sql(plane: Plane, name: str) -> str:
 
 def standin(sql: str, fn: str) -> str:
     """CREATE TEMPORARY FUNCTION fn(<params>, caller STRING, groups ARRAY<STRING>) RETURNS ... RETURN <body>."""
-    m = re.match(r"CREATE OR REPLACE FUNCTION `[a-z0-9_]+`\.`governance`\.`[a-z0-9_]+`\((?P<params>[^)]*)\)\s+RETURNS (?P<ret>\w+)\s+COMMENT '[^']*'\s+RETURN (?P<body>.*)$", sql, re.S)
+    m = re.match(r"CREATE OR REPLACE FUNCTION `[a-z0-9_]+`\.`governance`\.`[a-z0-9_]+`\((?P<params>.*?)\)\s+RETURNS (?P<ret>\w+(\([0-9]+,[0-9]+\))?)\s+COMMENT '[^']*'\s+RETURN (?P<body>.*)$", sql, re.S)
     assert m, sql
     body = re.sub(r"`[a-z0-9_]+`\.`governance`\.`tenant_principals`", "tenant_principals", m["body"])
     body = body.replace("is_account_group_member(", "array_contains(groups, ").replace("session_user()", "caller")
@@ -61,8 +61,8 @@ def spark(plane: Plane):
     cases = [(p, caller, groups, t, v) for p, (caller, groups) in PERSONAS.items() for t, v in ROWS.items()]
     s.createDataFrame(cases, "persona STRING, caller STRING, groups ARRAY<STRING>, row_tenant STRING, email STRING").createOrReplaceTempView("cases")
     s.sql(standin(function_sql(plane, "tenant_filter"), "tenant_filter"))
-    for category in ("email", "name", "date_of_birth", "identifier"):
-        s.sql(standin(function_sql(plane, f"mask_{category}"), f"mask_{category}"))
+    for key in ("email", "name", "date_of_birth", "identifier", "financial_decimal_18_2"):
+        s.sql(standin(function_sql(plane, f"mask_{key}"), f"mask_{key}"))
     return s
 
 
@@ -117,3 +117,24 @@ def test_other_masks_fit_their_category(spark):
     assert re.fullmatch(r"[0-9a-f]{64}", r.id) and r.id != "user-01-001"
     assert r.id_revealed == "user-01-001"
     assert r.null_email is None
+
+
+def test_a_decimal_mask_takes_and_returns_the_columns_type_and_shows_only_the_order_of_magnitude(spark):
+    spark.createDataFrame(
+        [("123456.78",), ("-42.50",), ("0.05",), ("0.00",), ("9999999999999999.99",), (None,)], "v STRING"
+    ).selectExpr("CAST(v AS DECIMAL(18,2)) AS v").createOrReplaceTempView("amounts")
+    masked = spark.sql("SELECT v, mask_financial_decimal_18_2(v, 'tenant-01', 'ian', array('lakemesh-dev-internal-analysts')) AS shown FROM amounts")
+    assert dict((f.name, f.dataType.simpleString()) for f in masked.schema.fields)["shown"] == "decimal(18,2)"
+    got = {None if r.v is None else str(r.v): None if r.shown is None else str(r.shown) for r in masked.collect()}
+    assert got == {
+        "123456.78": "100000.00",
+        "-42.50": "-10.00",
+        "0.05": "0.01",
+        "0.00": None,
+        # The largest value: as a double it rounds up to 1e16, which DECIMAL(18,2) cannot hold; try_cast gives NULL
+        # where a cast would fail the query.
+        "9999999999999999.99": None,
+        None: None,
+    }
+    revealed = spark.sql("SELECT mask_financial_decimal_18_2(CAST(123456.78 AS DECIMAL(18,2)), 'tenant-01', 'alice@client-one.example', array()) AS v").first().v
+    assert str(revealed) == "123456.78"

@@ -54,7 +54,12 @@ def test_subject_access_exports_exactly_the_subjects_rows_in_the_tenant(mesh: Pl
     assert folder == WORK / "exports" / access_request["request_id"]
     manifest = json.loads((folder / "manifest.json").read_text())
     want = {t: c[(GDPR_TENANT, GDPR_SUBJECT)] for t, c in st.counts.items()}
-    assert manifest["datasets"] == want
+    assert manifest["tables"] == want
+    # The result names tables as the erasure result does (the registry's names) and counts them the same way.
+    present = {t: r for t, r in access_request["tables"].items() if not r["absent"]}
+    assert {t: r["found"] for t, r in present.items()} == want
+    assert all(r["exported"] == r["found"] for r in present.values())
+    assert all(r == {"absent": True, "found": 0, "exported": 0} for t, r in access_request["tables"].items() if t not in present)
     assert sum(want.values()) > 0 and sum(1 for n in want.values() if n > 0) >= 6
     keys = {r["dataset"]: r for r in st.registry}
     for table, n in want.items():
@@ -75,9 +80,10 @@ def test_erasure_removes_the_subject_from_every_table_and_layer(mesh: Plane, gdp
     tables = erasure_request["tables"]
     absent = {t for t, r in tables.items() if r.get("absent")}
     assert absent and all(t.split(".")[1] not in {d.replace("-", "_") for d in DOMAINS} for t in absent)
+    # The same table names and keys as the access result.
+    assert set(tables) == set(access_request["tables"]) and {t for t, r in access_request["tables"].items() if r["absent"]} == absent
     for table, before in st.counts.items():
-        local = local_mesh.local_name(table)
-        r = tables[local]
+        r = tables[table]
         found = before[(GDPR_TENANT, GDPR_SUBJECT)]
         assert r["found"] == found and r["deleted"] + r["anonymized"] == found, (table, r)
         after = counts(mesh, next(x for x in st.registry if x["dataset"] == table))
@@ -133,7 +139,7 @@ def test_the_audit_log_has_every_step_with_counts_and_never_the_subject(mesh: Pl
     assert actions["vacuum"] == len(touched) and actions["purge"] == len(touched)
     for r in rows:
         if r["action"] in ("delete", "anonymize"):
-            t = erasure_request["tables"][r["dataset"]]
+            t = next(v for k, v in erasure_request["tables"].items() if local_mesh.local_name(k) == r["dataset"])
             assert r["rows_affected"] == t["deleted"] + t["anonymized"]
         assert r["subject_hash"] in (h, None) and r["actor"]
     assert {r["subject_hash"] for r in rows if r["action"] in ("request", "suppress", "delete", "anonymize")} == {h}
@@ -191,7 +197,7 @@ def test_retention_deletes_rows_past_their_period_and_keeps_the_rest(mesh: Plane
     expired_somewhere = kept_somewhere = False
     for r in tables:
         total, old = before[r["dataset"]]
-        expired = result["tables"][local_mesh.local_name(r["dataset"])]["expired"]
+        expired = result["tables"][r["dataset"]]["expired"]
         df = mesh.table(r["dataset"])
         col = F.col(r["retention_column"])
         period = g.duration(r["retention_period"])

@@ -79,9 +79,9 @@ describe("dashboards and embedding", () => {
   it("publishes one dashboard per view, without embedded credentials, runnable by the BI persona", () => {
     const d = byType("databricks:index/dashboard:Dashboard");
     expect(d.map((x) => [x.name, x.inputs.embedCredentials, x.inputs.parentPath])).toEqual([
-      ["dashboard-adoption", false, "/Shared/lakemesh/prod/dashboards"],
-      ["dashboard-forecasts", false, "/Shared/lakemesh/prod/dashboards"],
-      ["dashboard-kpis", false, "/Shared/lakemesh/prod/dashboards"],
+      ["dashboard-adoption", false, "/lakemesh/prod/dashboards"],
+      ["dashboard-forecasts", false, "/lakemesh/prod/dashboards"],
+      ["dashboard-kpis", false, "/lakemesh/prod/dashboards"],
     ]);
     expect(one("databricks:index/permissions:Permissions", "dashboard-kpis-permissions").inputs.accessControls).toEqual([
       { groupName: "lakemesh-prod-bi-service", permissionLevel: "CAN_RUN" },

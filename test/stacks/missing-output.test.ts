@@ -4,11 +4,11 @@ import * as os from "os";
 import * as path from "path";
 import { OFFLINE_WAREHOUSE_ID } from "../../cli/plan/mocks";
 import { readStackConfig } from "../../cli/plan/stack-config";
-import { platformOutputs } from "../../lib/compile";
-import { ROOT } from "../helpers/settings";
+import { maskSpecs, platformOutputs } from "../../lib/compile";
+import { ROOT, shippedMesh } from "../helpers/settings";
 
 test("a StackReference output that is missing fails with the platform stack and the output named, and writes nothing", () => {
-  const { warehouseId: _dropped, ...withoutWarehouse } = platformOutputs(readStackConfig(ROOT, "prod").settings, OFFLINE_WAREHOUSE_ID);
+  const { warehouseId: _dropped, ...withoutWarehouse } = platformOutputs(readStackConfig(ROOT, "prod").settings, OFFLINE_WAREHOUSE_ID, maskSpecs(shippedMesh()).map((m) => m.key));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lakemesh-outputs-"));
   fs.writeFileSync(path.join(dir, "outputs.json"), JSON.stringify(withoutWarehouse));
   const r = spawnSync(process.execPath, [path.join(ROOT, "bin", "lakemesh.js"), "plan", "--stack", "prod", "--domain", "core-business", "--quiet", "--platform-outputs", path.join(dir, "outputs.json"), "--out", path.join(dir, "out")], {

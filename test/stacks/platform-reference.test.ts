@@ -27,7 +27,13 @@ describe("the platform a domain stack reads", () => {
     expect(platformOutputMismatch(s, "warehouseId", "any-warehouse")).toBeUndefined();
     const foreign = platformOutputs({ ...s, catalog: "other_org_prod" }, OFFLINE_WAREHOUSE_ID);
     expect(platformOutputMismatch(s, "tenantFilter", foreign.tenantFilter)).toMatch(/^output "tenantFilter" is "other_org_prod\.governance\.tenant_filter", not "lakemesh_prod\.governance\.tenant_filter" as lakemesh:catalog "lakemesh_prod"/);
-    expect(platformOutputMismatch(s, "masks", foreign.masks)).toMatch(/^output "masks" is /);
+    expect(platformOutputMismatch(s, "masks", foreign.masks)).toMatch(/^output "masks" names identifier: "other_org_prod\.governance\.mask_identifier", /);
+    // Masks: a platform deployed with a numeric mask this mesh no longer needs still passes; one lacking a needed mask does not.
+    const withNumeric = platformOutputs(s, OFFLINE_WAREHOUSE_ID, [...Object.keys(expected.masks), "financial_decimal_18_2"]).masks;
+    expect(platformOutputMismatch(s, "masks", withNumeric, Object.keys(expected.masks))).toBeUndefined();
+    expect(platformOutputMismatch(s, "masks", expected.masks, [...Object.keys(expected.masks), "financial_decimal_18_2"])).toBe(
+      'output "masks" lacks mask_financial_decimal_18_2; deploy the platform stack with these manifests first (it declares one mask per category and numeric type of its mesh)',
+    );
     expect(platformOutputMismatch(s, "catalog", foreign.catalog)).toMatch(/^output "catalog" is "other_org_prod"/);
   });
 });

@@ -1,8 +1,9 @@
-import { OFFLINE_WAREHOUSE_ID } from "../../cli/plan/mocks";
+import { offlinePlatformOutputs } from "../../cli/plan/mocks";
 import { readStackConfig } from "../../cli/plan/stack-config";
 import { runOfflinePlan } from "../../cli/plan/run";
-import { platformOutputs, PLATFORM_OUTPUT_KEYS } from "../../lib/compile";
-import { ROOT } from "../helpers/settings";
+import { accessReport } from "../../lib/access";
+import { maskSpecs, PLATFORM_OUTPUT_KEYS } from "../../lib/compile";
+import { ROOT, shippedMesh } from "../helpers/settings";
 
 test("the platform stack holds no domain and exports what domain stacks read, plus the GDPR job ids and the serving principals and dashboards", async () => {
   const stack = readStackConfig(ROOT, "prod-platform");
@@ -11,12 +12,20 @@ test("the platform stack holds no domain and exports what domain stacks read, pl
   expect(plan.resources.filter((r) => r.type === "lakemesh:platform:Platform")).toHaveLength(1);
   const { gdprJobIds, servingTenantPrincipals, servingDashboards, ...shared } = plan.outputs;
   expect(Object.keys(shared).sort()).toEqual([...PLATFORM_OUTPUT_KEYS].sort());
-  // What the domain stacks' offline plans are given is what this plan exports.
-  expect(shared).toEqual(JSON.parse(JSON.stringify(platformOutputs(stack.settings, OFFLINE_WAREHOUSE_ID))));
+  // What the domain stacks' offline plans are given is what this plan exports, the mesh's numeric masks included.
+  expect(shared).toEqual(JSON.parse(JSON.stringify(offlinePlatformOutputs(stack.settings, shippedMesh()))));
+  expect((shared.masks as Record<string, string>).financial_decimal_18_2).toBe("lakemesh_prod.governance.mask_financial_decimal_18_2");
   expect(Object.keys(gdprJobIds as object).sort()).toEqual(["erasure", "retention", "subject-access"]);
   // Serving: one principal per configured tenant, one published dashboard per view.
   expect(Object.keys(servingTenantPrincipals as object)).toEqual(stack.settings.serving!.tenants);
   expect(Object.keys(servingDashboards as object).sort()).toEqual(["adoption", "forecasts", "kpis"]);
+  // Without the domains' contracts, the access model finds the functions the GDPR jobs must see through by name:
+  // the tenant filter and every mask, the numeric ones (mask_financial_decimal_18_2) included.
+  const functions = 1 + maskSpecs(shippedMesh()).length;
+  const see = accessReport(plan.resources).actions.filter((a) => a.action.startsWith("see every row and clear value"));
+  expect(see.map((a) => `${a.workload}: ${a.action}`)).toEqual(
+    ["erasure", "retention", "subject-access"].map((k) => `gdpr ${k}: see every row and clear value (${functions} functions)`),
+  );
   // Grants on the catalog include every domain's group, from the whole mesh.
   const catalogGrants = plan.resources.find((r) => r.name === "catalog-grants")!;
   expect((catalogGrants.inputs.grants as { principal: string }[]).map((g) => g.principal)).toContain("lakemesh-prod-domain-outcomes-performance");

@@ -49,8 +49,8 @@ export const rule: ManifestRule = {
         const expected = new Map<string, { path: (string | number)[]; check: (out: { physicalType: string; personalData?: unknown; name: string }, i: number) => void }>();
         if (tk) expected.set(tk, { path: [...at, "tenantKey"], check: () => undefined });
         const outputPath = (i: number) => [...at, "columns", i];
-        const keepPersonal = (src: { personalData?: { category: string } }, out: { personalData?: unknown; name: string }, i: number) => {
-          const cat = src.personalData?.category;
+        const keepPersonal = (src: { personalData?: { category: string } | false }, out: { personalData?: unknown; name: string }, i: number) => {
+          const cat = src.personalData ? src.personalData.category : undefined;
           const outCat = (out.personalData as { category?: string } | undefined)?.category;
           if (cat && outCat !== cat) report(m, [...outputPath(i), "personalData"], `column "${out.name}" carries personal data of category ${cat} from its source but is not marked so`, `personalData: {category: ${cat}, ...}`);
         };

@@ -4,7 +4,7 @@ import { typeFamily } from "../types";
 
 export const rule: ManifestRule = {
   id: "retention",
-  description: "A dataset with personal data declares retention; a retention column exists and is DATE or TIMESTAMP.",
+  description: "A dataset with personal data declares retention; a retention column exists, is DATE or TIMESTAMP, and is required (a NULL never expires).",
   check(ctx, report) {
     for (const m of ctx.manifests) {
       m.manifest.spec.datasets.forEach((ds, d) => {
@@ -20,6 +20,9 @@ export const rule: ManifestRule = {
           report(m, [...at, "retention", "column"], `retention column "${ds.retention.column}" is not a column of dataset "${ds.name}"`, "a DATE or TIMESTAMP column of the dataset");
         } else if (!["date", "timestamp"].includes(typeFamily(col.physicalType))) {
           report(m, [...at, "retention", "column"], `retention column "${col.name}" is ${col.physicalType}`, "a DATE or TIMESTAMP column");
+        } else if (col.required !== true) {
+          // The nightly job deletes rows where the column is older than the cutoff; NULL < cutoff is never true.
+          report(m, [...at, "retention", "column"], `retention column "${col.name}" is not required, so rows where it is NULL would never expire`, `required: true on column "${col.name}" (NOT NULL)`);
         }
       });
     }

@@ -1,7 +1,8 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { identitiesOf, R } from "../../../lib/access";
+import { maskKey } from "../../../lib/compile/masks";
 import { governanceNames } from "../../../lib/compile/naming";
-import { CATEGORIES, type Category } from "../../../lib/compile/platform-names";
+import type { Category } from "../../../lib/compile/platform-names";
 import { qualified, qualifiedName } from "../../../lib/sql";
 import { accessResources, columnClauses, contractsOf, ruleId, withoutQuoted } from "../../lib";
 
@@ -9,11 +10,13 @@ import { accessResources, columnClauses, contractsOf, ruleId, withoutQuoted } fr
  * Isolation is declared with the table: no pipeline table is ever readable unfiltered or unmasked. The filter and
  * each mask must be the functions of the stack's own catalog (its governance schema), named exactly: a function of
  * the same name in another catalog or schema is code the platform never reviewed, and may let every row through.
+ * Each mask takes and returns exactly its column's type: Databricks casts a mask's result back to the column's type
+ * and fails the query when it cannot (lib/compile/masks.ts).
  */
 export const policy: StackValidationPolicy = {
   name: ruleId(__filename),
   description:
-    "In every pipeline contract, each table with a tenant key carries the tenant row filter, and each personal column its category's mask, both the functions of the stack's own catalog's governance schema " +
+    "In every pipeline contract, each table with a tenant key carries the tenant row filter, and each personal column a mask of exactly its type, both the functions of the stack's own catalog's governance schema " +
     "(catalog, schema and name compared exactly, never a name suffix); tables live in that catalog, and ABAC policies use only its governance functions.",
   enforcementLevel: "mandatory",
   severity: "critical",
@@ -27,7 +30,8 @@ export const policy: StackValidationPolicy = {
       return;
     }
     const g = governanceNames(catalog);
-    const functions = new Set([g.tenantFilter, ...CATEGORIES.map((c) => g.mask(c))]);
+    // A mask of the stack's own governance schema, as declared: `catalog`.`governance`.`mask_<key>`.
+    const ownMask = `${qualifiedName(g.schema)}.\`mask_`;
     for (const { resource, contract } of contractsOf(args.resources)) {
       if (contract.catalog !== catalog) report(`${contract.domain}'s contract puts its tables in catalog ${contract.catalog}, not the stack's catalog ${catalog}`, resource.urn);
       for (const ds of contract.datasets) {
@@ -39,19 +43,23 @@ export const policy: StackValidationPolicy = {
         }
         const clauses = columnClauses(ds.schema);
         for (const c of ds.columns.filter((x) => x.personalData)) {
-          const mask = ` MASK ${qualifiedName(g.mask(c.personalData!.category as Category))}${ds.tenantKey ? ` USING COLUMNS (${qualified(ds.tenantKey)})` : ""}`;
+          const key = maskKey(c.personalData!.category as Category, c.type);
+          const using = ds.tenantKey ? ` USING COLUMNS (${qualified(ds.tenantKey)})` : "";
+          const mask = ` MASK ${qualifiedName(g.mask(key))}${using}`;
           const clause = withoutQuoted(clauses.get(c.name) ?? "");
-          if (!clause.endsWith(mask)) {
-            const found = / MASK (.*)$/.exec(clause)?.[1];
-            report(`${ds.table}.${c.name} holds personal data (${c.personalData!.category}) but ${found ? `is masked by ${found}` : "has no mask"}; the stack's mask is${mask}`, resource.urn);
-          }
+          if (clause.endsWith(mask)) continue;
+          const found = / MASK (.*)$/.exec(clause)?.[1];
+          const foundKey = found?.startsWith(ownMask) ? found.slice(ownMask.length).split("`")[0] : undefined;
+          if (foundKey !== undefined && foundKey !== key) report(`${ds.table}.${c.name} is ${c.type} but its mask is mask_${foundKey}; mask_${key} takes and returns ${c.type}`, resource.urn);
+          else report(`${ds.table}.${c.name} holds personal data (${c.personalData!.category}) but ${found ? `is masked by ${found}` : "has no mask"}; the stack's mask is${mask}`, resource.urn);
         }
       }
     }
-    // Catalog-level ABAC policies (lakemesh:abac) must also use the stack's own functions, on the stack's catalog.
+    // Catalog-level ABAC policies (refused by settings, lakemesh:abac) must also use the stack's own functions.
+    const ownFunction = (fn: string) => fn === g.tenantFilter || fn.startsWith(g.mask(""));
     for (const r of resources.filter((x) => x.type === R.PolicyInfo)) {
       const fn = String(r.inputs.rowFilter?.functionName ?? r.inputs.columnMask?.functionName ?? "");
-      if (r.inputs.onSecurableFullname !== catalog || !functions.has(fn)) {
+      if (r.inputs.onSecurableFullname !== catalog || !ownFunction(fn)) {
         report(`ABAC policy ${r.inputs.name} on ${r.inputs.onSecurableFullname} uses function ${fn}; only the governance functions of the stack's catalog ${catalog}, on that catalog`, r.urn);
       }
     }

@@ -1,5 +1,6 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { MS_PER_DAY, MS_PER_HOUR, parseDuration } from "../../../lib/manifest/duration";
+import { ERASURE_DEADLINE_DAYS } from "../../../lib/manifest/topic-retention";
 import { survivalMarkdown, survivalReport, type SurvivalRow } from "../../../lib/compile/survival";
 import { contractsOf, domainProps, personalTopics, ruleId, T, topicNumber } from "../../lib";
 
@@ -10,7 +11,7 @@ export interface SurvivalConfig {
   readonly vacuumIntervalHours: number;
 }
 
-export const SURVIVAL_DEFAULTS: SurvivalConfig = { deadlineDays: 30, erasureLatencyHours: 24, vacuumIntervalHours: 24 };
+export const SURVIVAL_DEFAULTS: SurvivalConfig = { deadlineDays: ERASURE_DEADLINE_DAYS, erasureLatencyHours: 24, vacuumIntervalHours: 24 };
 
 /** How long each copy of personal data in these resources can outlive an erasure request. */
 export function survivalRows(resources: readonly Pick<PolicyResource, "type" | "props">[], c: SurvivalConfig): SurvivalRow[] {

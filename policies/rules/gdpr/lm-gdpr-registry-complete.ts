@@ -1,5 +1,5 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { domainProps, ruleId, T } from "../../lib";
+import { domainProps, ruleId, T, where } from "../../lib";
 
 /** The GDPR jobs find personal data only through the registry: a column missing there is never erased. */
 export const policy: StackValidationPolicy = {
@@ -26,12 +26,15 @@ export const policy: StackValidationPolicy = {
       for (const c of cols) listed.add(`${params.get(`dataset_${i}`)}.${c.name}`);
     }
     for (const d of domains) {
-      for (const ds of d.manifest.spec.datasets) {
-        for (const c of ds.columns.filter((x) => x.personalData)) {
+      d.manifest.spec.datasets.forEach((ds, i) => {
+        ds.columns.forEach((c, j) => {
+          if (!c.personalData) return;
           const key = `${d.schema}.${ds.name}.${c.name}`;
-          if (![...listed].some((l) => l.endsWith(`.${key}`))) report(`personal column ${d.manifest.metadata.name}.${ds.name}.${c.name} is not in the GDPR registry`, rowsResource.urn);
-        }
-      }
+          if (![...listed].some((l) => l.endsWith(`.${key}`))) {
+            report(`${where(d, ["spec", "datasets", i, "columns", j, "personalData"])}: personal column ${d.manifest.metadata.name}.${ds.name}.${c.name} is not in the GDPR registry`, rowsResource.urn);
+          }
+        });
+      });
     }
   },
 };

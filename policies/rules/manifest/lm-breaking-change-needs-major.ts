@@ -1,7 +1,7 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { diffMeshes } from "../../../lib/diff";
 import type { DomainManifest } from "../../../lib/manifest/types.gen";
-import { domainProps, ruleId } from "../../lib";
+import { domainProps, ruleId, where, type DataDomainProps } from "../../lib";
 
 /**
  * The revision to compare with: its manifests, and a label (a git ref or a plan file). `lakemesh plan --base <ref>`
@@ -35,7 +35,7 @@ export const policy: StackValidationPolicy = {
     if (!base?.manifests) return; // nothing to compare with
     const inStack = args.resources.flatMap((r) => {
       const d = domainProps(r);
-      return d ? [{ manifest: d.manifest, urn: r.urn }] : [];
+      return d ? [{ props: d, manifest: d.manifest, urn: r.urn }] : [];
     });
     const names = new Set(inStack.map((d) => d.manifest.metadata.name));
     const others = (mesh && mesh.length > 0 ? mesh : base.manifests).filter((m) => !names.has(m.metadata.name));
@@ -45,8 +45,14 @@ export const policy: StackValidationPolicy = {
     const gated = (domain: string) => names.has(domain) || !headNames.has(domain);
     const diff = diffMeshes(base.manifests, head, { baseLabel: base.label });
     for (const d of diff.domains.filter((x) => gated(x.domain))) {
-      const urn = inStack.find((x) => x.manifest.metadata.name === d.domain)?.urn;
-      for (const x of d.datasets) for (const f of x.failures) report(`${x.domain}.${x.dataset}: ${f} (against ${base.label})`, urn);
+      const own = inStack.find((x) => x.manifest.metadata.name === d.domain);
+      for (const x of d.datasets) for (const f of x.failures) report(`${own ? `${located(own.props, x.dataset)}: ` : ""}${x.domain}.${x.dataset}: ${f} (against ${base.label})`, own?.urn);
     }
   },
 };
+
+/** Where a failure of a dataset is fixed: its contract version in the manifest, or the dataset list it left. */
+function located(d: DataDomainProps, dataset: string): string {
+  const i = d.manifest.spec.datasets.findIndex((x) => x.name === dataset);
+  return where(d, i >= 0 ? ["spec", "datasets", i, "contract", "version"] : ["spec", "datasets"]);
+}

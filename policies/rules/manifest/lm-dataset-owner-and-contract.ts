@@ -2,7 +2,7 @@ import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { effectiveOwner } from "../../../lib/manifest/model";
 import type { Owner } from "../../../lib/manifest/types.gen";
 import { parseSemver } from "../../../lib/manifest/semver";
-import { domainProps, ruleId } from "../../lib";
+import { domainProps, ruleId, where } from "../../lib";
 
 /** Every dataset names an owning team with a contact, and a semantic contract version. */
 export const policy: ResourceValidationPolicy = {
@@ -15,10 +15,11 @@ export const policy: ResourceValidationPolicy = {
   validateResource: (args, report) => {
     const d = domainProps(args);
     if (!d) return;
-    for (const ds of d.manifest.spec.datasets) {
+    d.manifest.spec.datasets.forEach((ds, i) => {
+      const at = ["spec", "datasets", i];
       const owner = effectiveOwner(d.manifest, ds) as Partial<Owner> | undefined; // the inputs may be anything
-      if (!owner?.team || !owner?.contact) report(`dataset ${d.manifest.metadata.name}.${ds.name} has no owner team and contact`);
-      if (!ds.contract?.version || !parseSemver(ds.contract.version)) report(`dataset ${d.manifest.metadata.name}.${ds.name} has no semver contract version (got ${JSON.stringify(ds.contract?.version)})`);
-    }
+      if (!owner?.team || !owner?.contact) report(`${where(d, ds.owner ? [...at, "owner"] : ["metadata", "owner"])}: dataset ${d.manifest.metadata.name}.${ds.name} has no owner team and contact`);
+      if (!ds.contract?.version || !parseSemver(ds.contract.version)) report(`${where(d, [...at, "contract", "version"])}: dataset ${d.manifest.metadata.name}.${ds.name} has no semver contract version (got ${JSON.stringify(ds.contract?.version)})`);
+    });
   },
 };

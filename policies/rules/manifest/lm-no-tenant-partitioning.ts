@@ -1,5 +1,5 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { domainProps, ruleId } from "../../lib";
+import { domainProps, ruleId, where } from "../../lib";
 
 /** Partitioning by tenant makes tiny files at thousands of tenants; liquid clustering is the default. */
 export const policy: ResourceValidationPolicy = {
@@ -13,11 +13,13 @@ export const policy: ResourceValidationPolicy = {
     const d = domainProps(args);
     if (!d) return;
     const { minReasonLength } = args.getConfig<{ minReasonLength: number }>();
-    for (const ds of d.manifest.spec.datasets) {
+    d.manifest.spec.datasets.forEach((ds, i) => {
       const key = ds.tenantScoped === false ? undefined : ds.tenantKey ?? "tenant_id";
-      if (!key || !ds.partitionBy?.columns.includes(key)) continue;
+      if (!key || !ds.partitionBy?.columns.includes(key)) return;
       const reason = ds.partitionBy.reason?.trim() ?? "";
-      if (reason.length < minReasonLength) report(`dataset ${d.manifest.metadata.name}.${ds.name} is partitioned by tenant key ${key} without a reason of at least ${minReasonLength} characters`);
-    }
+      if (reason.length < minReasonLength) {
+        report(`${where(d, ["spec", "datasets", i, "partitionBy"])}: dataset ${d.manifest.metadata.name}.${ds.name} is partitioned by tenant key ${key} without a reason of at least ${minReasonLength} characters`);
+      }
+    });
   },
 };

@@ -1,5 +1,5 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { domainProps, ruleId } from "../../lib";
+import { domainProps, ruleId, where } from "../../lib";
 
 /** A personal column says what it is and how it is erased. */
 export const policy: ResourceValidationPolicy = {
@@ -12,13 +12,13 @@ export const policy: ResourceValidationPolicy = {
   validateResource: (args, report) => {
     const d = domainProps(args);
     if (!d) return;
-    for (const ds of d.manifest.spec.datasets) {
-      for (const c of ds.columns) {
-        if (c.personalData === undefined) continue;
-        const where = `${d.manifest.metadata.name}.${ds.name}.${c.name}`;
-        if (!c.personalData.category) report(`personal column ${where} has no category`);
-        if (c.personalData.erasure !== "delete" && c.personalData.erasure !== "anonymize") report(`personal column ${where} has no erasure method (delete or anonymize)`);
-      }
-    }
+    d.manifest.spec.datasets.forEach((ds, i) => {
+      ds.columns.forEach((c, j) => {
+        if (!c.personalData) return; // absent, or false: not personal (the validator checks its reason)
+        const column = `${where(d, ["spec", "datasets", i, "columns", j, "personalData"])}: personal column ${d.manifest.metadata.name}.${ds.name}.${c.name}`;
+        if (!c.personalData.category) report(`${column} has no category`);
+        if (c.personalData.erasure !== "delete" && c.personalData.erasure !== "anonymize") report(`${column} has no erasure method (delete or anonymize)`);
+      });
+    });
   },
 };

@@ -1,5 +1,5 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { domainProps, ruleId } from "../../lib";
+import { domainProps, ruleId, where } from "../../lib";
 
 /** A tenant dataset carries its tenant key column, STRING and required. */
 export const policy: ResourceValidationPolicy = {
@@ -12,13 +12,14 @@ export const policy: ResourceValidationPolicy = {
   validateResource: (args, report) => {
     const d = domainProps(args);
     if (!d) return;
-    for (const ds of d.manifest.spec.datasets) {
-      if (ds.tenantScoped === false) continue;
+    d.manifest.spec.datasets.forEach((ds, i) => {
+      if (ds.tenantScoped === false) return;
       const key = ds.tenantKey ?? "tenant_id";
-      const col = ds.columns.find((c) => c.name === key);
+      const j = ds.columns.findIndex((c) => c.name === key);
+      const col = ds.columns[j];
       if (!col || col.physicalType !== "STRING" || col.required !== true) {
-        report(`tenant dataset ${d.manifest.metadata.name}.${ds.name} has no required STRING tenant key column ${key}`);
+        report(`${where(d, j >= 0 ? ["spec", "datasets", i, "columns", j] : ["spec", "datasets", i])}: tenant dataset ${d.manifest.metadata.name}.${ds.name} has no required STRING tenant key column ${key}`);
       }
-    }
+    });
   },
 };

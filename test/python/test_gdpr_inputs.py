@@ -1,0 +1,127 @@
+"""The GDPR jobs' input checks, in plain Python (no Spark, no Kafka): the duration and subject-id corpora shared with
+the TypeScript tests (test/fixtures/*.json), fullmatch on every validator, and the retention job's handling of a
+dataset that fails."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+import lakemesh_contract as lc
+import lakemesh_gdpr as g
+import retention
+from plane import ROOT
+
+FIXTURES = ROOT / "test" / "fixtures"
+DURATIONS = json.loads((FIXTURES / "durations.json").read_text(encoding="utf-8"))
+SUBJECTS = json.loads((FIXTURES / "subject-ids.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("text,seconds", DURATIONS["valid"])
+def test_duration_corpus_valid(text, seconds):
+    assert g.duration(text) == timedelta(seconds=seconds)
+
+
+@pytest.mark.parametrize("text,problem", DURATIONS["invalid"])
+def test_duration_corpus_invalid(text, problem):
+    words = {"syntax": "not an ISO 8601 duration", "zero": "is zero", "too-long": "longer than 36500 days"}
+    with pytest.raises(ValueError, match=words[problem]):
+        g.duration(text)
+
+
+def test_the_longest_duration_still_has_a_cutoff():
+    # P2100Y used to overflow datetime and abort the run for every domain; the longest allowed one must not.
+    assert datetime(2026, 1, 1, tzinfo=timezone.utc) - g.duration("P100Y") > datetime(1900, 1, 1, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("subject", SUBJECTS["valid"])
+def test_subject_corpus_valid(subject):
+    assert g.subject_id(subject) == subject
+
+
+@pytest.mark.parametrize("subject", SUBJECTS["invalid"])
+def test_subject_corpus_invalid(subject):
+    with pytest.raises(g.GdprInputError):
+        g.subject_id(subject)
+
+
+@pytest.mark.parametrize(
+    "check,value",
+    [
+        (g.tenant_id, "tenant-01\n"),
+        (g.ident, "users\n"),
+        (lambda v: g.check(g.TABLE, v, "table", ""), "a.b.c\n"),
+        (lambda v: g.check(g.REQUEST, v, "request id", ""), "0b7f5a6e-1d2c-4e3f-8a9b-0c1d2e3f4a5b\n"),
+        (g.hours, "12\n"),
+        (g.hours, "²"),
+    ],
+)
+def test_validators_refuse_a_trailing_newline(check, value):
+    with pytest.raises(g.GdprInputError):
+        check(value)
+
+
+@pytest.mark.parametrize("check", [lc.ident, lc.table_name, lc.topic_name])
+def test_contract_names_refuse_a_trailing_newline(check):
+    with pytest.raises(lc.ContractError):
+        check({lc.ident: "users", lc.table_name: "a.b.c", lc.topic_name: "d.t.v1"}[check] + "\n")
+
+
+def test_contract_refuses_substitution_in_predicates():
+    with pytest.raises(lc.ContractError, match="substitution"):
+        lc.substitution_free("x = '${spark.lakemesh.subject_salt}'")
+    with pytest.raises(lc.ContractError, match="substitution"):
+        lc.substitution_free("x = '{{secrets/s/k}}'")
+    assert lc.substitution_free("x >= 0") == "x >= 0"
+
+
+class FakeJob:
+    """What apply_retention uses of a Job, recording the audit log instead of writing it."""
+
+    def __init__(self, datasets, exists):
+        self.datasets, self._exists, self.audited, self.flushes = datasets, exists, [], 0
+
+    def registry(self):
+        return self.datasets
+
+    def name(self, fq):
+        return fq
+
+    def exists(self, table):
+        return self._exists(table)
+
+    def audit(self, action, dataset=None, rows=None, tenant=None, subject_hash=None, detail=None):
+        self.audited.append((action, dataset, detail))
+
+    def flush(self):
+        self.flushes += 1
+
+
+def dataset(table, period):
+    return g.Dataset(table, "d", "silver", "streaming_table", "tenant_id", None, [], period, "updated_at")
+
+
+def test_retention_reports_failing_datasets_and_runs_the_others():
+    def exists(table):
+        if table == "c.s.broken":
+            raise RuntimeError("the Delta log is unreadable\nsecond line")
+        return False
+
+    job = FakeJob([dataset("c.s.huge", "P2100Y"), dataset("c.s.fraction", "P3YT0.5S"), dataset("c.s.broken", "P1Y"), dataset("c.s.absent", "P1Y")], exists)
+    result = retention.apply_retention(job, datetime(2026, 1, 1, tzinfo=timezone.utc))
+    assert result == {
+        "c.s.huge": {"error": "ValueError: duration 'P2100Y' is longer than 36500 days"},
+        "c.s.fraction": {"error": "ValueError: not an ISO 8601 duration: 'P3YT0.5S'"},
+        "c.s.broken": {"error": "RuntimeError: the Delta log is unreadable"},
+        "c.s.absent": {"absent": True, "expired": 0},
+    }
+    assert job.audited == [
+        ("request", None, "retention"),
+        ("failed", "c.s.huge", "ValueError: duration 'P2100Y' is longer than 36500 days"),
+        ("failed", "c.s.fraction", "ValueError: not an ISO 8601 duration: 'P3YT0.5S'"),
+        ("failed", "c.s.broken", "RuntimeError: the Delta log is unreadable"),
+        ("absent", "c.s.absent", "registered, not created yet: holds no data"),
+        ("failed", None, json.dumps({"tables": 4, "failed": ["c.s.broken", "c.s.fraction", "c.s.huge"]})),
+    ]
+    assert job.flushes == 1
