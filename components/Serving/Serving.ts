@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { accessControl, type Settings } from "../../lib/compile";
 import { SERVING_SECRET_KEYS, servingRuntimeConfig, tenantPrincipalRows, type KubeObject, type ServingKubernetesSpec, type ServingSpec } from "../../lib/serving";
+import { GroupMembership } from "../access";
 import { SqlObject } from "../governance/SqlObject";
 import { toGrants } from "../options";
 import { TYPES } from "../types";
@@ -55,7 +56,13 @@ export class Serving extends pulumi.ComponentResource {
       const sp = new databricks.ServicePrincipal(t.resourceName, { displayName: t.displayName, active: true }, onAccount);
       const child = { parent: sp, provider: account };
       const assignment = new databricks.MwsPermissionAssignment(`${t.resourceName}-workspace`, { workspaceId: v.workspaceId, principalId: sp.id, permissions: ["USER"] }, child);
-      for (const g of t.groups) new databricks.GroupMember(`${t.resourceName}-member-${g}`, { groupId: groups[g], memberId: sp.id }, child);
+      // Through the GroupMembership component, as the platform's workload memberships, so the access model reads
+      // who is in which group (facts.ts). The GroupMember keeps its name; it used to be the principal's direct child,
+      // so the alias moves an existing stack's member under the component instead of replacing it.
+      for (const g of t.groups) {
+        const name = `${t.resourceName}-member-${g}`;
+        new GroupMembership(name, { group: g, member: sp.applicationId, groupId: groups[g], memberId: sp.id, accountProvider: account, memberAliases: [{ parent: sp }] }, { parent: sp });
+      }
       // https://docs.databricks.com/aws/en/dev-tools/auth/oauth-federation-policy: the issuer's well-known endpoint
       // serves the keys (the API at publicUrl); the policy admits only this tenant's subject.
       new databricks.ServicePrincipalFederationPolicy(

@@ -12,6 +12,7 @@ export * from "./holds";
 export * from "./needs-domain";
 export * from "./needs-platform";
 export * from "./visibility";
+export * from "./tenant-principals";
 export * from "./report";
 export * from "./markdown";
 export * from "./account";

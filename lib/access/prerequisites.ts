@@ -11,6 +11,7 @@ import { domainGroup, governanceNames, pipelinesGroup, schemaName } from "../com
 import { compileMemberships, compilePlatform, compileTagPolicies } from "../compile/platform";
 import { domainStackName, platformStackName } from "../compile/platform-outputs";
 import { ownsAccountObjects, type Settings } from "../compile/settings";
+import { compileServing } from "../serving/platform";
 import { DEPLOYER, type Fact, type Prerequisite, type Securable } from "./types";
 
 const ACCOUNT_SETUP = "account setup";
@@ -116,7 +117,8 @@ export function prerequisites(s: Settings, mesh: Mesh): Prerequisite[] {
     ...groups.map((g) => prereq(ACCOUNT_SETUP, `account group ${g} exists and is assigned to the workspace`, { kind: "exists", principal: g })),
     ...runAs.map((p) => prereq(ACCOUNT_SETUP, `the deploying identity has the Service Principal User role on ${p}, to set it as run-as`, { kind: "role", principal: DEPLOYER, role: "servicePrincipal.user", on: p })),
     ...(platformHere
-      ? [...new Set(compileMemberships(s, mesh).map((m) => m.group))].map((g) =>
+      ? // The serving tenant principals join the API and BI persona groups through the same account provider.
+        [...new Set([...compileMemberships(s, mesh).map((m) => m.group), ...(compileServing(s, mesh)?.tenants.flatMap((t) => t.groups) ?? [])])].sort().map((g) =>
           prereq(ACCOUNT_SETUP, `the deploying identity's account credentials manage membership of ${g} (account admin or Group Manager role)`, { kind: "role", principal: DEPLOYER, role: "group.manager", on: g }),
         )
       : []),

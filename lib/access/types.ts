@@ -62,9 +62,22 @@ export type RowScope = "all" | "own tenant" | "every mapped tenant" | "own subje
 /** How a persona sees one personal column. */
 export type ColumnView = "clear" | "clear (own tenant)" | "clear (every mapped tenant)" | "masked";
 
+/** A serving tenant principal as the model evaluates it: a principal of its own, not its persona groups. */
+export interface TenantPrincipalView {
+  /** The tenant whose API requests run as it (the API's runtime configuration), or null when the API names none. */
+  readonly serves: string | null;
+  /** Its rows in governance.tenant_principals (and its groups'), as the plan writes them. */
+  readonly mappings: readonly { readonly tenant: string; readonly role: string; readonly via: string }[];
+  /** The personas whose groups it is in (the API and BI services), whose grants it reads through. */
+  readonly personas: readonly string[];
+}
+
 export interface VisibilityRow {
+  /** A persona name, or `tenant principal <tenant>` for a serving tenant principal. */
   readonly persona: string;
   readonly principal: string;
+  /** Set on a serving tenant principal's rows: what it serves and how it is mapped; null on a persona's. */
+  readonly tenantPrincipal: TenantPrincipalView | null;
   /** catalog.schema.table */
   readonly dataset: string;
   /** Whether the table holds tenant data: a dataset with a tenant key, or a governance table. */
@@ -79,6 +92,9 @@ export interface VisibilityRow {
   /** The table refuses updates and deletes ('delta.appendOnly' = 'true' in the SQL that creates it): MODIFY only adds rows. */
   readonly appendOnly: boolean;
 }
+
+/** `persona client_admin (<group>)`, or `tenant principal tenant-01 (<application id>)`: who a visibility row is about. */
+export const viewerName = (v: Pick<VisibilityRow, "persona" | "principal" | "tenantPrincipal">) => `${v.tenantPrincipal ? "" : "persona "}${v.persona} (${v.principal})`;
 
 /** Formats a need for the tables. */
 export function needText(n: Need): string {

@@ -8,7 +8,8 @@ import type { Holdings } from "./holds";
 import { TENANT_ROLES } from "./identities";
 import { onObject } from "./needs-domain";
 import { contractsByPath, filesByPath, governanceSql, identitiesOf, R, type AccessResource } from "./plan";
-import type { ColumnView, RowScope, VisibilityRow } from "./types";
+import { servedPrincipals, tenantMappings } from "./tenant-principals";
+import type { ColumnView, RowScope, TenantPrincipalView, VisibilityRow } from "./types";
 
 type Tags = Map<string, Map<string, Record<string, string>>>;
 
@@ -44,6 +45,53 @@ interface Policy {
   readonly match: readonly { condition: string; alias: string }[];
   readonly onColumn: string | null;
   readonly catalog: string;
+}
+
+/** How a mask shows its column to a caller whose rows the same test would scope so. */
+const COLUMN_VIEW: Readonly<Record<RowScope, ColumnView>> = {
+  all: "clear",
+  "own tenant": "clear (own tenant)",
+  "every mapped tenant": "clear (every mapped tenant)",
+  "own subject": "masked",
+  none: "masked",
+};
+
+/** Who the tables are evaluated for. */
+interface Viewer {
+  readonly persona: string;
+  readonly principal: string;
+  /** A persona's role in tenant_principals (tenant-scoped personas), else null. */
+  readonly role: string | null;
+  readonly tenantPrincipal: TenantPrincipalView | null;
+}
+
+/**
+ * Every persona, modelled as one of its principals mapped to one tenant with the persona's role; then every serving
+ * tenant principal as a principal of its own: the API runs a tenant's requests as it, so what it reads is what the
+ * API can return, whatever the API and BI personas' groups are modelled with.
+ */
+function viewers(resources: readonly AccessResource[], h: Holdings): Viewer[] {
+  const ids = identitiesOf(resources)!;
+  const personas = Object.entries(ids.personas) as [PersonaName, string][];
+  const out: Viewer[] = personas.map(([persona, principal]) => ({ persona, principal, role: TENANT_ROLES[persona] ?? null, tenantPrincipal: null }));
+  const rows = tenantMappings(resources);
+  const served = servedPrincipals(resources);
+  // A principal the plan maps but the API does not name still reads what its mapping lets it: evaluated too.
+  const principals = [...served.map((s) => ({ principal: s.principal, serves: s.tenant as string | null })), ...rows.filter((m) => !served.some((s) => s.principal === m.principal)).map((m) => ({ principal: m.principal, serves: null }))];
+  const seen = new Set<string>();
+  for (const { principal, serves } of principals) {
+    if (seen.has(principal)) continue;
+    seen.add(principal);
+    const who = h.identities(principal);
+    const mappings = rows.filter((m) => who.has(m.principal)).map(({ tenant, role, via }) => ({ tenant, role, via }));
+    out.push({
+      persona: `tenant principal ${serves ?? mappings[0]?.tenant ?? principal}`,
+      principal,
+      role: null,
+      tenantPrincipal: { serves, mappings, personas: personas.filter(([, p]) => p !== principal && who.has(p)).map(([n]) => n).sort() },
+    });
+  }
+  return out;
 }
 
 function abacPolicies(resources: readonly AccessResource[]): Policy[] {
@@ -88,21 +136,37 @@ export function visibility(resources: readonly AccessResource[], h: Holdings): V
   // (https://docs.databricks.com/aws/en/delta/table-properties, delta.appendOnly).
   const appendOnly = (table: string) => /'delta\.appendOnly'\s*=\s*'true'/i.test(sqlText(table));
   const out: VisibilityRow[] = [];
-  for (const [persona, principal] of Object.entries(ids.personas) as [PersonaName, string][]) {
+  for (const viewer of viewers(resources, h)) {
+    const { persona, principal, tenantPrincipal } = viewer;
     const who = h.identities(principal);
-    const role = TENANT_ROLES[persona] ?? null;
     const applies = (p: Policy) => p.to.some((x) => who.has(x)) && !p.except.some((x) => who.has(x));
-    const view = (fn: string): { all: boolean; mapped: boolean; exclusive: boolean; why: string } => {
+    const view = (fn: string): { scope: RowScope; why: string } => {
       const sql = h.functionSql(fn);
       // Stricter reading: a function the plan neither creates nor lists as a prerequisite (another catalog's, a
       // hand-made one) is code nobody here reviewed; it is counted as letting everything through.
-      if (!sql) return { all: true, mapped: false, exclusive: false, why: `${fn} is not a function this plan creates or lists (counted as revealing everything)` };
+      if (!sql) return { scope: "all", why: `${fn} is not a function this plan creates or lists (counted as revealing everything)` };
       const s = functionSemantics(fn, sql);
-      const g = s.revealsTo.find((x) => who.has(x));
-      const mapped = !!s.tenantMapped && (s.tenantMapped.role === null || s.tenantMapped.role === role);
-      const exclusive = !!s.tenantMapped?.exclusive;
       const short = fn.split(".").pop();
-      return { all: g !== undefined, mapped, exclusive, why: g ? `${short} reveals to ${g}` : mapped && !exclusive ? `${short} lets a principal mapped to several tenants see each of them` : `${short}` };
+      const g = s.revealsTo.find((x) => who.has(x));
+      if (g !== undefined) return { scope: "all", why: `${short} reveals to ${g}` };
+      const tm = s.tenantMapped;
+      if (!tm) return { scope: "none", why: `${short}` };
+      const several = { scope: "every mapped tenant" as const, why: `${short} lets a principal mapped to several tenants see each of them` };
+      if (!tenantPrincipal) {
+        // A persona: one of its principals, mapped to one tenant with the persona's role.
+        if (tm.role !== null && tm.role !== viewer.role) return { scope: "none", why: `${short}` };
+        return tm.exclusive ? { scope: "own tenant", why: `${short}` } : several;
+      }
+      // A tenant principal: its own rows in tenant_principals (and its groups'), as the plan writes them. The
+      // exclusivity test counts a mapping of any role (the functions' NOT EXISTS does not test the role).
+      const tenants = new Set(tenantPrincipal.mappings.map((m) => m.tenant));
+      const through = tenantPrincipal.mappings.filter((m) => tm.role === null || m.role === tm.role);
+      const mapped = through.map((m) => `${m.tenant} as ${m.role} (${m.via})`).join(", ");
+      if (through.length === 0) return { scope: "none", why: `${short}: ${tenants.size ? `mapped to ${[...tenants].join(", ")}, never as ${tm.role}` : "mapped to no tenant"}` };
+      // Stricter reading for a function without the exclusivity test: rows added by hand could map it further.
+      if (!tm.exclusive) return { ...several, why: `${several.why}; mapped to ${mapped}` };
+      if (tenants.size > 1) return { scope: "none", why: `${short}: mapped to ${tenants.size} tenants (${[...tenants].join(", ")}), so it honours none` };
+      return { scope: "own tenant", why: `${short}: mapped to ${mapped}` };
     };
     const tables = [...datasets.map((d) => ({ table: d.table, d })), ...governance.map((table) => ({ table, d: undefined }))];
     for (const { table, d } of tables) {
@@ -111,7 +175,7 @@ export function visibility(resources: readonly AccessResource[], h: Holdings): V
       const modify = writes.some((x) => x === undefined) ? null : writes[2]!.join("; ");
       const chain = onObject("table", table, "SELECT").map((n) => h.check(principal, n));
       if (chain.some((x) => x === undefined)) {
-        out.push({ persona, principal, dataset: table, tenantData: !d || d.tenantKey !== null, rows: "none", columns: {}, how: "no SELECT chain", modify, appendOnly: !d && appendOnly(table) });
+        out.push({ persona, principal, tenantPrincipal, dataset: table, tenantData: !d || d.tenantKey !== null, rows: "none", columns: {}, how: "no SELECT chain", modify, appendOnly: !d && appendOnly(table) });
         continue;
       }
       const grant = chain[2]!.join("; ");
@@ -124,18 +188,17 @@ export function visibility(resources: readonly AccessResource[], h: Holdings): V
       else if (filters.length > 1) [rows, how] = ["none", `SELECT via ${grant}; ${filters.length} row filters apply (MULTIPLE_FILTERS: every query fails)`];
       else {
         const v = view(filters[0]);
-        [rows, how] = [v.all ? "all" : v.mapped ? (v.exclusive ? "own tenant" : "every mapped tenant") : "none", `SELECT via ${grant}; ${v.why}`];
+        [rows, how] = [v.scope, `SELECT via ${grant}; ${v.why}`];
       }
       const columns: Record<string, ColumnView> = {};
       for (const c of d?.columns.filter((x) => x.personalData) ?? []) {
         const masks = [c.mask, ...abac.filter((x) => x.p.type === "mask" && x.bound!.get(x.p.onColumn!) === c.name).map((x) => x.p.fn)].filter((x): x is string => !!x);
         if (masks.length === 0) columns[c.name] = "clear";
         else {
-          const v = view(masks[0]);
-          columns[c.name] = masks.length > 1 ? "masked" : v.all ? "clear" : v.mapped ? (v.exclusive ? "clear (own tenant)" : "clear (every mapped tenant)") : "masked";
+          columns[c.name] = masks.length > 1 ? "masked" : COLUMN_VIEW[view(masks[0]).scope];
         }
       }
-      out.push({ persona, principal, dataset: table, tenantData: !d || d.tenantKey !== null, rows, columns: rows === "none" ? {} : columns, how, modify, appendOnly: !d && appendOnly(table) });
+      out.push({ persona, principal, tenantPrincipal, dataset: table, tenantData: !d || d.tenantKey !== null, rows, columns: rows === "none" ? {} : columns, how, modify, appendOnly: !d && appendOnly(table) });
     }
   }
   return out;

@@ -1,15 +1,15 @@
 import { createHash } from "crypto";
-import { refDomain, tenantKeyOf, type Column, type Dataset, type DomainManifest } from "../manifest";
+import { findColumn, primaryKeyColumns, refDomain, tenantKeyOf, type Column, type Dataset, type DomainManifest } from "../manifest";
 import { commentLiteral, qualified, qualifiedName } from "../sql";
 import { stableJson } from "./json";
 import { datasetOfTopic, topicMajor } from "./model";
-import { bronzeTableName, consumerGroupPrefix, schemaName, topicName } from "./naming";
+import { bronzeTableName, consumerGroupPrefix, governanceNames, QUARANTINE_TABLE, schemaName, topicName } from "./naming";
 import { maskKey } from "./masks";
 import type { Category, PlatformNames } from "./platform-names";
 import type { Settings } from "./settings";
 
 /** Bumped when the contract's shape changes in a way the pipeline module must know about. */
-export const CONTRACT_FORMAT = 1;
+export const CONTRACT_FORMAT = 2;
 
 export interface ContractColumn {
   readonly name: string;
@@ -29,14 +29,43 @@ export interface ContractExpectation {
 
 export type ContractSource =
   | { readonly kind: "kafka"; readonly topic: string; readonly tenantField: string | null; readonly subjectField: string | null }
-  | { readonly kind: "bronze"; readonly table: string; readonly payloadSchema: string; readonly readOptions: Readonly<Record<string, string>> }
+  | {
+      readonly kind: "bronze";
+      readonly table: string;
+      readonly payloadSchema: string;
+      readonly readOptions: Readonly<Record<string, string>>;
+      /** Only events of tenants registered in governance.tenant_principals pass to silver; the rest stay in bronze. */
+      readonly registeredTenantsOnly: boolean;
+    }
   | {
       readonly kind: "aggregate";
-      readonly inputs: readonly { readonly table: string; readonly join: { readonly on: readonly string[]; readonly type: "inner" | "left" } | null }[];
+      readonly inputs: readonly {
+        readonly table: string;
+        readonly join: { readonly on: readonly string[]; readonly type: "inner" | "left" } | null;
+        /** The input keeps every version (scdType 2): gold reads the current ones (__END_AT IS NULL). */
+        readonly currentOnly: boolean;
+      }[];
       readonly filter: string | null;
       readonly groupBy: readonly string[];
       readonly measures: readonly { readonly name: string; readonly function: string; readonly column: string | null }[];
+      /** Inputs are joined with governance.tenant_principals: rows of unregistered tenants never reach gold. */
+      readonly registeredTenantsOnly: boolean;
+    }
+  | {
+      /** Per tenant and topic, the bronze events of tenants not registered in governance.tenant_principals. */
+      readonly kind: "quarantine";
+      readonly inputs: readonly string[];
     };
+
+/**
+ * A keyed silver dataset: an upsert by `keys` (the tenant key, then the primary key) ordered by `sequenceBy`.
+ * SCD type 1 keeps the latest row per key; type 2 keeps every version with __START_AT and __END_AT.
+ */
+export interface ContractKeyed {
+  readonly keys: readonly string[];
+  readonly sequenceBy: string;
+  readonly scdType: 1 | 2;
+}
 
 export interface ContractDataset {
   readonly name: string;
@@ -57,6 +86,8 @@ export interface ContractDataset {
   readonly tenantKey: string | null;
   readonly subjectKey: string | null;
   readonly retention: { readonly period: string; readonly column: string } | null;
+  /** Silver datasets with a primary key; null for bronze, gold and silver without a key (append-only). */
+  readonly keyed: ContractKeyed | null;
   readonly source: ContractSource;
   /** Upstream datasets (catalog.schema.table) or topics (kafka:<topic>). */
   readonly upstream: readonly string[];
@@ -82,8 +113,10 @@ export interface PipelineContract {
     readonly tenantFilter: string;
     /** Subjects whose salted hash is listed here are dropped at ingest. */
     readonly erasureSuppression: string;
+    /** The registered tenants: silver and gold hold rows of these tenants only. */
+    readonly tenantPrincipals: string;
   };
-  /** In dependency order: bronze, silver, then gold (gold after the gold it reads). */
+  /** In dependency order: bronze, the tenant quarantine, silver, then gold (gold after the gold it reads). */
   readonly datasets: readonly ContractDataset[];
 }
 
@@ -196,7 +229,33 @@ function declaredTable(s: Settings, names: PlatformNames, domain: DomainManifest
     tenantKey: tk,
     subjectKey: ds.subjectKey ?? null,
     retention: ds.retention ? { period: ds.retention.period, column: ds.retention.column } : null,
+    keyed: null,
   };
+}
+
+/** Columns AUTO CDC adds to an SCD type 2 target, typed as the sequence column; the names cannot clash (no "__" in manifest names). */
+export const SCD2_COLUMNS = ["__START_AT", "__END_AT"] as const;
+
+/**
+ * A silver dataset with a primary key is keyed by its tenant key and primary key (so two tenants' rows with the same
+ * id never replace each other), ordered by sequenceBy; without a primary key it is append-only.
+ */
+function keyedOf(ds: Dataset): ContractKeyed | null {
+  const pk = primaryKeyColumns(ds);
+  if (ds.layer !== "silver" || pk.length === 0 || ds.sequenceBy === undefined) return null;
+  const tk = tenantKeyOf(ds);
+  return { keys: [...new Set([...(tk ? [tk] : []), ...pk])], sequenceBy: ds.sequenceBy, scdType: ds.scdType ?? 1 };
+}
+
+/**
+ * The Databricks target schema of an SCD type 2 table must declare __START_AT and __END_AT with the sequence column's
+ * type (https://docs.databricks.com/aws/en/ldp/developer/ldp-python-ref-apply-changes).
+ */
+function historyDdl(ds: Dataset, keyed: ContractKeyed | null): string {
+  if (keyed?.scdType !== 2) return "";
+  const type = findColumn(ds, keyed.sequenceBy)!.physicalType;
+  // Upper-case constants, which the lower-case identifier check refuses: quoted here, as they are fixed.
+  return SCD2_COLUMNS.map((c) => `, \`${c}\` ${type} COMMENT ${commentLiteral(c === "__START_AT" ? `${keyed.sequenceBy} from which this version is current.` : `${keyed.sequenceBy} until which this version was current; NULL on the current version.`)}`).join("");
 }
 
 function bronzeDataset(s: Settings, names: PlatformNames, domain: DomainManifest, topicIndex: number): ContractDataset {
@@ -240,6 +299,7 @@ function bronzeDataset(s: Settings, names: PlatformNames, domain: DomainManifest
     tenantKey: tenantScoped ? "tenant_id" : null,
     subjectKey: sk ? "subject_id" : null,
     retention,
+    keyed: null,
     source: { kind: "kafka", topic: physical, tenantField: tk, subjectField: sk },
     upstream: [`kafka:${physical}`],
   };
@@ -249,20 +309,72 @@ function silverDataset(s: Settings, names: PlatformNames, domain: DomainManifest
   const tk = tenantKeyOf(ds) ?? null;
   const bronze = fq(names.catalog, domain.metadata.name, bronzeTableName(ds.source.topic!));
   const notNull = ds.columns.filter((c) => c.required === true && c.name !== tk).map((c) => ({ name: required(c.name), predicate: `${c.name} IS NOT NULL`, action: "drop" as const }));
+  const table = declaredTable(s, names, domain, ds, "silver", notNull);
+  const keyed = keyedOf(ds);
   return {
-    ...declaredTable(s, names, domain, ds, "silver", notNull),
-    // Erasure deletes from bronze; a streaming read must skip those commits instead of failing on them.
-    source: { kind: "bronze", table: bronze, payloadSchema: ds.columns.map((c) => `${qualified(c.name)} ${c.physicalType}`).join(", "), readOptions: { skipChangeCommits: "true" } },
+    ...table,
+    schema: table.schema + historyDdl(ds, keyed),
+    keyed,
+    source: {
+      kind: "bronze",
+      table: bronze,
+      payloadSchema: ds.columns.map((c) => `${qualified(c.name)} ${c.physicalType}`).join(", "),
+      // Erasure deletes from bronze; a streaming read must skip those commits instead of failing on them.
+      readOptions: { skipChangeCommits: "true" },
+      registeredTenantsOnly: tk !== null,
+    },
     upstream: [bronze],
+  };
+}
+
+/**
+ * Per tenant and topic, the events bronze holds of tenants not registered in governance.tenant_principals: they never
+ * reach silver or gold, and stay in bronze for its retention so a late onboarding can replay them. A materialized
+ * view of the domain's pipeline, recomputed on every update; its row filter shows unregistered tenants to internal
+ * personas only, and no reader persona is granted it (compileTableGrants).
+ */
+function quarantineDataset(s: Settings, names: PlatformNames, domain: DomainManifest, bronze: readonly ContractDataset[]): ContractDataset | null {
+  const inputs = bronze.filter((b) => b.tenantKey !== null).map((b) => b.table);
+  if (inputs.length === 0) return null;
+  const d = domain.metadata.name;
+  const columns: ContractColumn[] = [
+    { name: "tenant_id", type: "STRING", nullable: false, comment: "Tenant not registered in governance.tenant_principals." },
+    { name: "kafka_topic", type: "STRING", nullable: false, comment: "Topic its events came from." },
+    { name: "events", type: "BIGINT", nullable: false, comment: "Events of the tenant bronze holds for that topic." },
+    { name: "first_event_at", type: "TIMESTAMP", nullable: false, comment: "Broker time of the oldest one." },
+    { name: "last_event_at", type: "TIMESTAMP", nullable: false, comment: "Broker time of the newest one." },
+  ];
+  return {
+    name: QUARANTINE_TABLE,
+    table: fq(names.catalog, d, QUARANTINE_TABLE),
+    layer: "bronze",
+    kind: "materialized_view",
+    comment: "Events held in bronze for tenants that are not registered: register the tenant, then replay them (domains/README.md).",
+    columns,
+    schema: columns.map((c) => columnDdl(c, "tenant_id")).join(", "),
+    rowFilter: rowFilter(names, "tenant_id"),
+    clusterBy: ["tenant_id"],
+    partitionBy: [],
+    tableProperties: tableProperties(s, d, "bronze", "1.0.0", columns),
+    expectations: [],
+    tenantKey: "tenant_id",
+    subjectKey: null,
+    retention: null,
+    keyed: null,
+    source: { kind: "quarantine", inputs },
+    upstream: inputs,
   };
 }
 
 function goldDataset(s: Settings, names: PlatformNames, domain: DomainManifest, ds: Dataset): ContractDataset {
   const tk = tenantKeyOf(ds) ?? null;
   const agg = ds.aggregate!;
+  const own = domain.metadata.name;
   const inputs = (ds.source.datasets ?? []).map((r) => ({
     table: fq(names.catalog, refDomain(domain, r), r.dataset),
     join: r.join ? { on: [...new Set([...(tk ? [tk] : []), ...r.join.on])], type: r.join.type ?? ("inner" as const) } : null,
+    // Only this domain's datasets can keep history for a gold source (rule sequence-by), so this manifest knows.
+    currentOnly: refDomain(domain, r) === own && domain.spec.datasets.find((x) => x.name === r.dataset)?.scdType === 2,
   }));
   return {
     ...declaredTable(s, names, domain, ds, "gold", []),
@@ -272,6 +384,8 @@ function goldDataset(s: Settings, names: PlatformNames, domain: DomainManifest, 
       filter: agg.filter ?? null,
       groupBy: [...(tk ? [tk] : []), ...agg.groupBy],
       measures: agg.measures.map((m) => ({ name: m.name, function: m.function, column: m.column ?? null })),
+      // Silver already holds registered tenants only; gold checks again, so a tenant removed later leaves gold too.
+      registeredTenantsOnly: tk !== null,
     },
     upstream: inputs.map((i) => i.table),
   };
@@ -300,6 +414,8 @@ function goldOrder(domain: DomainManifest): Dataset[] {
 export function compileContract(s: Settings, names: PlatformNames, domain: DomainManifest): PipelineContract {
   const d = domain.metadata.name;
   const sasl = s.kafka.auth === "sasl-scram-sha512";
+  const bronze = (domain.spec.topics ?? []).map((_, i) => bronzeDataset(s, names, domain, i));
+  const quarantine = quarantineDataset(s, names, domain, bronze);
   return {
     format: CONTRACT_FORMAT,
     domain: d,
@@ -314,9 +430,11 @@ export function compileContract(s: Settings, names: PlatformNames, domain: Domai
       startingOffsets: "earliest",
       failOnDataLoss: false,
     },
-    governance: { tenantFilter: names.tenantFilter, erasureSuppression: names.erasureSuppression },
+    // The governance schema's name is fixed (naming.ts), so the mapping table derives from the catalog.
+    governance: { tenantFilter: names.tenantFilter, erasureSuppression: names.erasureSuppression, tenantPrincipals: governanceNames(names.catalog).tenantPrincipals },
     datasets: [
-      ...(domain.spec.topics ?? []).map((_, i) => bronzeDataset(s, names, domain, i)),
+      ...bronze,
+      ...(quarantine ? [quarantine] : []),
       ...domain.spec.datasets.filter((x) => x.layer === "silver").map((x) => silverDataset(s, names, domain, x)),
       ...goldOrder(domain).map((x) => goldDataset(s, names, domain, x)),
     ],

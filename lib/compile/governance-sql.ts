@@ -11,7 +11,8 @@ function table(ds: ContractDataset): string {
 }
 
 /**
- * The SQL the domain job runs after every pipeline update: table grants, then governed tags on tables and columns.
+ * The SQL the domain job runs after every pipeline update: table grants, then governed tags on tables and columns,
+ * and last the tenant quarantine's counts.
  * Pipeline tables exist only after their first update, so this cannot be a deploy-time resource. Every statement
  * is idempotent. Comments are declared in the pipeline definition instead, which the pipeline re-applies.
  * A SQL task stops at its first failing statement, so every GRANT and REVOKE comes first: a tag the principal may
@@ -44,6 +45,15 @@ export function renderGovernanceSql(contract: PipelineContract, grants: readonly
       if (ds.retention) tags.push(`${tagLiteral("retention")} = ${tagLiteral(ds.retention.period)}`);
       lines.push(`ALTER ${kind} ${t} ALTER COLUMN ${qualified(c.name)} SET TAGS (${tags.join(", ")});`);
     }
+  }
+  const quarantine = contract.datasets.find((ds) => ds.source.kind === "quarantine");
+  if (quarantine) {
+    // Last, so the task's run output ends with the per-tenant counts of events held back in bronze.
+    lines.push(
+      "",
+      "-- Events of tenants not registered in governance.tenant_principals, held in bronze (register the tenant, then replay them: domains/README.md).",
+      `SELECT tenant_id, kafka_topic, events, first_event_at, last_event_at FROM ${table(quarantine)} ORDER BY tenant_id, kafka_topic;`,
+    );
   }
   return lines.join("\n") + "\n";
 }

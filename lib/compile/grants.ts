@@ -1,6 +1,6 @@
 import type { DomainManifest, Persona } from "../manifest";
-import { bronzeTableName, domainGroup, resourceName, schemaName } from "./naming";
-import { consumersOf, Mesh } from "./model";
+import { bronzeTableName, domainGroup, QUARANTINE_TABLE, resourceName, schemaName } from "./naming";
+import { consumersOf, hasTenantTopics, Mesh } from "./model";
 import { READER_PERSONAS, Settings } from "./settings";
 
 export interface GrantSpec {
@@ -89,7 +89,7 @@ export function compileSchemaGrants(s: Settings, mesh: Mesh, domain: DomainManif
  * update), so nothing remembers who was granted before: revoking from every managed principal that is not a current
  * reader is what takes a removed consumer's SELECT away (issue 15, item 7). A domain that left the mesh is no longer
  * on the list, but has lost USE CATALOG and USE SCHEMA (authoritative Grants), and is revoked again if it returns.
- * Raw bronze tables are granted to no reader persona.
+ * Raw bronze tables and the tenant quarantine view are granted to no reader persona.
  */
 export function compileTableGrants(s: Settings, mesh: Mesh, domain: DomainManifest): TableGrantSpec[] {
   const name = domain.metadata.name;
@@ -98,6 +98,8 @@ export function compileTableGrants(s: Settings, mesh: Mesh, domain: DomainManife
   const out: TableGrantSpec[] = [];
   const tables: { table: string; access: readonly Persona[] }[] = [
     ...(domain.spec.topics ?? []).map((t) => ({ table: bronzeTableName(t.name), access: [] as Persona[] })),
+    // Only platform admins (schema ALL_PRIVILEGES) and, through the schema, the GDPR officer read the tenant quarantine.
+    ...(hasTenantTopics(domain) ? [{ table: QUARANTINE_TABLE, access: [] as Persona[] }] : []),
     ...domain.spec.datasets.map((d) => ({ table: d.name, access: d.access ?? [] })),
   ];
   for (const { table, access } of tables) {

@@ -1,5 +1,5 @@
 import type { Dataset, DomainManifest, LoadedManifest, Topic } from "../manifest";
-import { parseSemver } from "../manifest";
+import { parseSemver, tenantKeyOf } from "../manifest";
 
 /** The validated mesh a stack is compiled from: every manifest, by domain name, in name order. */
 export interface Mesh {
@@ -23,6 +23,14 @@ export function contractMajor(ds: Dataset): number {
 /** The silver dataset a topic feeds, if any. */
 export function datasetOfTopic(domain: DomainManifest, topic: Topic): Dataset | undefined {
   return domain.spec.datasets.find((d) => d.source.topic === topic.name);
+}
+
+/** Whether any topic of the domain feeds a tenant dataset: then its pipeline keeps a tenant quarantine. */
+export function hasTenantTopics(domain: DomainManifest): boolean {
+  return (domain.spec.topics ?? []).some((t) => {
+    const ds = datasetOfTopic(domain, t);
+    return ds !== undefined && tenantKeyOf(ds) !== undefined;
+  });
 }
 
 /** Major version of a topic: that of the dataset it feeds, else 1. */

@@ -24,6 +24,12 @@ export function bronzeTableName(topic: string): string {
   return `bronze_${topic.replace(/-/g, "_")}`;
 }
 
+/**
+ * The per-domain view of bronze events of unregistered tenants (contract.ts quarantineDataset). The double underscore
+ * keeps it apart from manifest datasets and generated bronze tables (manifest names cannot contain "__").
+ */
+export const QUARANTINE_TABLE = "lm__tenant_quarantine";
+
 /** Account group holding a domain's team and pipeline service principal. */
 export function domainGroup(s: Settings, domain: string): string {
   return `${s.prefix}-${s.env}-domain-${domain}`;

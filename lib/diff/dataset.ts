@@ -24,6 +24,9 @@ function keyChanges(bd: DomainManifest, b: Dataset, hd: DomainManifest, h: Datas
   const [tb, th] = [topicKey(bd, b), topicKey(hd, h)];
   if (tb && th && tb !== th) out.push({ kind: "key-changed", class: "breaking", subject: `topics.${h.source.topic}.key`, detail: `message key of topic ${h.source.topic} ${tb} -> ${th}: partitioning and ordering change` });
   if (b.subjectKey !== h.subjectKey) out.push({ kind: "subject-key-changed", class: "compatible", subject: "subjectKey", detail: `subject key ${b.subjectKey ?? "(none)"} -> ${h.subjectKey ?? "(none)"}` });
+  // SCD type 2 keeps every version of a key (and __START_AT, __END_AT): readers that expect one row per key break.
+  if ((b.scdType ?? 1) !== (h.scdType ?? 1)) out.push({ kind: "key-changed", class: "breaking", subject: "scdType", detail: `SCD type ${b.scdType ?? 1} -> ${h.scdType ?? 1}: rows per key change` });
+  if (b.sequenceBy !== h.sequenceBy) out.push({ kind: "sequence-changed", class: "compatible", subject: "sequenceBy", detail: `sequence column ${b.sequenceBy ?? "(none)"} -> ${h.sequenceBy ?? "(none)"}` });
   return out;
 }
 

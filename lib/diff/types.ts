@@ -39,6 +39,7 @@ export type ChangeKind =
   | "source-changed"
   | "aggregate-changed"
   | "subject-key-changed"
+  | "sequence-changed"
   | "topic-changed"
   | "compiled-changed"
   | "domain-changed"

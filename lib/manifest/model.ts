@@ -55,6 +55,11 @@ export function personalColumns(ds: Dataset): PersonalColumn[] {
   return ds.columns.filter(isPersonal);
 }
 
+/** The primary-key columns of a dataset, in column order. */
+export function primaryKeyColumns(ds: Dataset): string[] {
+  return ds.columns.filter((c) => c.primaryKey === true).map((c) => c.name);
+}
+
 export function findColumn(ds: Dataset, name: string): Column | undefined {
   return ds.columns.find((c) => c.name === name);
 }

@@ -18,6 +18,10 @@ export type TopicName = string;
  */
 export type SqlName = string;
 /**
+ * A name that becomes a SQL identifier and a Python string: dataset, column, expectation or measure name.
+ */
+export type SqlName1 = string;
+/**
  * A persona that may read the dataset. end_user reads only through the API; platform_admin and gdpr_officer get access through the platform.
  */
 export type Persona = "data_scientist" | "internal_analyst" | "client_admin" | "api_service" | "bi_service";
@@ -118,6 +122,11 @@ export interface Dataset {
   tenantScoped?: boolean;
   tenantKey?: SqlName;
   subjectKey?: SqlName;
+  sequenceBy?: SqlName1;
+  /**
+   * How a keyed silver dataset keeps changes: 1 (default) keeps the latest row per key; 2 keeps every version, with __START_AT and __END_AT (the sequenceBy values the version was current from and until; __END_AT is NULL on the current version).
+   */
+  scdType?: 1 | 2;
   /**
    * Liquid clustering keys; the tenant key is put first.
    *

@@ -17,7 +17,14 @@ import { compileDashboards, type DashboardSpec } from "./dashboards";
 export const FEDERATION_AUDIENCE = "lakemesh-serving-federation";
 /** Id of each tenant principal's federation policy. */
 export const FEDERATION_POLICY_ID = "lakemesh-serving";
-/** The role tenant principals have in tenant_principals: masks reveal the tenant's values to client admins. */
+/**
+ * The role tenant principals have in tenant_principals: masks reveal the tenant's values to client admins. One
+ * principal serves both personas of its tenant: client admins (who may see their tenant's personal values) and end
+ * users, who read their own subject's personal values. A mask knows no subject, so a principal mapped as end_user
+ * would mask an end user's own data from them; the subject boundary is the API's bound predicate and per-row check
+ * (lib/serving/query.ts). The access report shows what this principal reads (`tenant principal <tenant>` rows), and
+ * lm-tenant-isolation holds it to this role and to its own tenant.
+ */
 export const TENANT_PRINCIPAL_ROLE = "client_admin";
 
 export interface TenantPrincipalSpec {

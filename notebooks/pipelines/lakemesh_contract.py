@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-FORMAT = 1
+FORMAT = 2
 
 # Matched with fullmatch: with re.match, `$` also accepts a trailing newline.
 _IDENT = re.compile(r"[a-z][a-z0-9_]{0,254}")
@@ -76,6 +76,11 @@ class Contract:
         return f"{self.catalog}.{schema}.{table}"
 
 
+def _flag(src: dict[str, Any], key: str) -> None:
+    if not isinstance(src.get(key), bool):
+        raise ContractError(f"source field {key} must be true or false, got {src.get(key)!r}")
+
+
 def parse(text: str, expected_sha256: str | None = None, catalog_override: str | None = None) -> Contract:
     if expected_sha256:
         actual = hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -85,6 +90,7 @@ def parse(text: str, expected_sha256: str | None = None, catalog_override: str |
     if raw.get("format") != FORMAT:
         raise ContractError(f"contract format {raw.get('format')!r}; this pipeline module reads format {FORMAT}")
     catalog = ident(catalog_override) if catalog_override else ident(raw["catalog"])
+    table_name(raw["governance"]["tenantPrincipals"])
     for ds in raw["datasets"]:
         table_name(ds["table"])
         ident(ds["name"])
@@ -93,6 +99,12 @@ def parse(text: str, expected_sha256: str | None = None, catalog_override: str |
         for e in ds["expectations"]:
             ident(e["name"].replace("__", "_"))
             substitution_free(e["predicate"])
+        keyed = ds["keyed"]
+        if keyed is not None:
+            if not keyed["keys"] or keyed["scdType"] not in (1, 2):
+                raise ContractError(f"keyed dataset {ds['name']} needs keys and scdType 1 or 2, got {keyed!r}")
+            for k in [*keyed["keys"], keyed["sequenceBy"]]:
+                ident(k)
         src = ds["source"]
         if src["kind"] == "kafka":
             topic_name(src["topic"])
@@ -101,11 +113,13 @@ def parse(text: str, expected_sha256: str | None = None, catalog_override: str |
                     ident(f)
         elif src["kind"] == "bronze":
             table_name(src["table"])
+            _flag(src, "registeredTenantsOnly")
         elif src["kind"] == "aggregate":
             if src["filter"] is not None:
                 substitution_free(src["filter"])
             for i in src["inputs"]:
                 table_name(i["table"])
+                _flag(i, "currentOnly")
                 for k in (i["join"] or {}).get("on", []):
                     ident(k)
             for g in src["groupBy"]:
@@ -114,6 +128,10 @@ def parse(text: str, expected_sha256: str | None = None, catalog_override: str |
                 ident(m["name"])
                 if m["column"] is not None:
                     ident(m["column"])
+            _flag(src, "registeredTenantsOnly")
+        elif src["kind"] == "quarantine":
+            for t in src["inputs"]:
+                table_name(t)
         else:
             raise ContractError(f"unknown source kind {src['kind']!r} of {ds['name']}")
     return Contract(raw=raw, catalog=catalog)

@@ -8,6 +8,7 @@ from pyspark.sql import functions as F
 
 import lakemesh_contract as lc
 import lakemesh_dq as dq
+import lakemesh_keyed as keyed
 
 # Secrets are named in the pipeline configuration (scope and key) and read with dbutils.secrets.get. A
 # {{secrets/scope/key}} reference is substituted only in compute Spark properties named spark.*
@@ -142,6 +143,20 @@ def bronze_query(spark: SparkSession, contract: lc.Contract, ds: dict[str, Any])
     return query
 
 
+def registered_tenants(spark: SparkSession, contract: lc.Contract) -> DataFrame:
+    """Tenants with at least one principal in governance.tenant_principals: the only ones silver and gold hold.
+
+    A batch read joined to a stream is re-read at its latest version on every micro-batch (stream-static join,
+    https://docs.databricks.com/aws/en/transform/join#stream-static), so a tenant registered later passes from then on.
+    """
+    return spark.read.table(contract.local_table(contract.raw["governance"]["tenantPrincipals"])).select(F.col("tenant_id").alias("lm__registered")).distinct()
+
+
+def only_registered(spark: SparkSession, contract: lc.Contract, df: DataFrame, tenant_col: str) -> DataFrame:
+    tenants = registered_tenants(spark, contract)
+    return df.join(tenants, df[lc.ident(tenant_col)] == tenants["lm__registered"], "left_semi")
+
+
 def silver_query(spark: SparkSession, contract: lc.Contract, ds: dict[str, Any]):
     src = ds["source"]
     bronze = contract.local_table(src["table"])
@@ -151,8 +166,31 @@ def silver_query(spark: SparkSession, contract: lc.Contract, ds: dict[str, Any])
         reader = spark.readStream
         for k, v in src["readOptions"].items():
             reader = reader.option(k, v)
+        raw = reader.table(bronze)
+        if src["registeredTenantsOnly"]:
+            # Events of unregistered tenants stay in bronze (counted in the tenant quarantine) until a replay.
+            raw = only_registered(spark, contract, raw, "tenant_id")
         parsed = F.from_json(F.col("value"), src["payloadSchema"])
-        return reader.table(bronze).select(parsed.alias("p")).select(*[F.col(f"p.{n}").alias(n) for n in names])
+        return raw.select(parsed.alias("p")).select(*[F.col(f"p.{n}").alias(n) for n in names])
+
+    return query
+
+
+def quarantine_query(spark: SparkSession, contract: lc.Contract, ds: dict[str, Any]):
+    """Per tenant and topic, the bronze events of tenants that are not registered."""
+    inputs = [contract.local_table(t) for t in ds["source"]["inputs"]]
+
+    def query() -> DataFrame:
+        tenants = registered_tenants(spark, contract)
+        out = None
+        for t in inputs:
+            b = spark.read.table(t)
+            held = b.join(tenants, b["tenant_id"] == tenants["lm__registered"], "left_anti")
+            agg = held.groupBy("tenant_id", "kafka_topic").agg(
+                F.count(F.lit(1)).alias("events"), F.min("kafka_timestamp").alias("first_event_at"), F.max("kafka_timestamp").alias("last_event_at")
+            )
+            out = agg if out is None else out.unionByName(agg)
+        return out.select(*[F.col(c["name"]).cast(c["type"]).alias(c["name"]) for c in ds["columns"]])
 
     return query
 
@@ -170,11 +208,20 @@ _MEASURES = {
 def gold_query(spark: SparkSession, contract: lc.Contract, ds: dict[str, Any]):
     src = ds["source"]
 
+    def read(i: dict[str, Any]) -> DataFrame:
+        df = spark.read.table(contract.local_table(i["table"]))
+        # Keyed silver of SCD type 2 keeps every version; gold aggregates the current ones (Databricks only: locally
+        # keyed silver is append-only, lakemesh_keyed's docstring says why).
+        return keyed.current_rows(df) if i["currentOnly"] and dq.NATIVE else df
+
     def query() -> DataFrame:
         first, *rest = src["inputs"]
-        df = spark.read.table(contract.local_table(first["table"]))
+        df = read(first)
         for i in rest:
-            df = df.join(spark.read.table(contract.local_table(i["table"])), on=[lc.ident(k) for k in i["join"]["on"]], how=i["join"]["type"])
+            df = df.join(read(i), on=[lc.ident(k) for k in i["join"]["on"]], how=i["join"]["type"])
+        if src["registeredTenantsOnly"]:
+            # The tenant key is the first group-by column of a tenant gold dataset (contract.ts goldDataset).
+            df = only_registered(spark, contract, df, src["groupBy"][0])
         if src["filter"]:
             # The predicate passed lakemesh's load-time grammar check (one boolean expression over known columns).
             df = df.filter(F.expr(src["filter"]))
@@ -185,7 +232,7 @@ def gold_query(spark: SparkSession, contract: lc.Contract, ds: dict[str, Any]):
     return query
 
 
-QUERIES = {"bronze": bronze_query, "silver": silver_query, "gold": gold_query}
+QUERIES = {"kafka": bronze_query, "bronze": silver_query, "aggregate": gold_query, "quarantine": quarantine_query}
 
 
 def declare_all(spark: SparkSession, contract: lc.Contract) -> list[str]:
@@ -193,6 +240,10 @@ def declare_all(spark: SparkSession, contract: lc.Contract) -> list[str]:
     names = []
     for ds in contract.datasets:
         name = contract.local_table(ds["table"])
-        dq.declare(ds["kind"], QUERIES[ds["layer"]](spark, contract, ds), ds, name)
+        query = QUERIES[ds["source"]["kind"]](spark, contract, ds)
+        if ds["keyed"] is not None and dq.NATIVE:
+            keyed.declare(query, ds, name, keyed.changes_view_name(ds, contract))
+        else:
+            dq.declare(ds["kind"], query, ds, name)
         names.append(name)
     return names

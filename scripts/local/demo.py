@@ -82,6 +82,8 @@ def run(plan: Path, domain: str) -> dict:
         say(f"{domain}: nothing new, run skipped ({r['wall']:.1f} s)")
     else:
         say(f"{domain}: pipeline ran in {r['wall']:.1f} s (log {log})")
+        for q in r.get("quarantine", []):
+            say(f"quarantine {q['table']}: tenant {q['tenant_id']} topic {q['kafka_topic']}: {q['events']} events held in bronze")
     return r
 
 

@@ -7,7 +7,7 @@
   mesh.py run     --plan P --domains a,b [--name N] [--force] [--full-refresh-all]
                                                        a triggered Spark Declarative Pipelines run of the domains'
                                                        contracts (skipped when nothing is new), then their liquid
-                                                       clustering
+                                                       clustering, and the tenant quarantine's counts
   mesh.py counts  --plan P --domains a,b               rows per table and tenant, as JSON
   mesh.py scan    --plan P --domains a,b               columns not marked personal whose values look personal
                                                        (e-mail, IBAN, IP, phone...), as a JSON list
@@ -252,6 +252,19 @@ def cluster(spark, tables: list[tuple[str, list[str]]]) -> list[str]:
     return done
 
 
+def quarantine(spark, docs: list[dict]) -> list[dict]:
+    """The tenant quarantine's counts (events of unknown tenants held in bronze), as the domain job's SQL task reports
+    them on Databricks after an update."""
+    held = []
+    for d in docs:
+        for ds in d["datasets"]:
+            if ds["source"]["kind"] == "quarantine":
+                t = local_name(ds["table"])
+                held += [{"table": t, "tenant_id": r.tenant_id, "kafka_topic": r.kafka_topic, "events": r.events}
+                         for r in spark.read.table(t).orderBy("tenant_id", "kafka_topic").collect()]
+    return held
+
+
 def run_in_engine(engine, session, plan: Path, domains: list[str], name: str, conf: dict[str, str], force: bool,
                   full_refresh_all: bool) -> dict:
     """A triggered run of the domains' pipeline on the engine (engine_ops mesh.run): skipped when nothing is new."""
@@ -287,8 +300,10 @@ def run_in_engine(engine, session, plan: Path, domains: list[str], name: str, co
     if not r.get("ok"):
         return {"__response__": r}
     clustered = cluster(s, [(t, k) for t, k in own if t in new])
+    held = quarantine(s, docs)
     state.write({"code": code, "offsets": offsets, "tables": incremental.versions(tables), "at": time.time()})
-    result = {"skipped": False, "clustered": clustered, "clock_dependent": clock, "seconds": round(time.monotonic() - t0, 3)}
+    result = {"skipped": False, "clustered": clustered, "quarantine": held, "clock_dependent": clock,
+              "seconds": round(time.monotonic() - t0, 3)}
     return {"__response__": {**r, "result": result}}
 
 

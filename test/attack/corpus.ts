@@ -125,7 +125,7 @@ export const ATTACKS: readonly Attack[] = [
     expect: {
       code: 1,
       lines: [
-        'domains/alpha.yaml:76:21: spec.datasets[1].tenantScoped: dataset "balances_by_region" has the tenant column "tenant_id" (columns[0]) but says tenantScoped: false, which would drop its row filter; tenantScoped: true (the default); only reference data without a tenant_id column is shared by all tenants',
+        'domains/alpha.yaml:77:21: spec.datasets[1].tenantScoped: dataset "balances_by_region" has the tenant column "tenant_id" (columns[0]) but says tenantScoped: false, which would drop its row filter; tenantScoped: true (the default); only reference data without a tenant_id column is shared by all tenants',
       ],
     },
   },

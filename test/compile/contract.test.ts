@@ -7,13 +7,14 @@ const contracts = shippedMesh().domains.map((d) => compileContract(s, names, d))
 const all: ContractDataset[] = contracts.flatMap((c) => c.datasets);
 
 describe("compileContract (shipped domains, prod)", () => {
-  it("declares a bronze table per topic, then silver, then gold", () => {
+  it("declares a bronze table per topic, the tenant quarantine, then silver, then gold", () => {
     const core = contracts.find((c) => c.domain === "core-business")!;
     expect(core.datasets.map((d) => `${d.layer}:${d.name}`)).toEqual([
       "bronze:bronze_equity_plans",
       "bronze:bronze_equity_grants",
       "bronze:bronze_equity_exercises",
       "bronze:bronze_products",
+      "bronze:lm__tenant_quarantine",
       "silver:equity_plans",
       "silver:equity_grants",
       "silver:equity_exercises",
@@ -27,7 +28,8 @@ describe("compileContract (shipped domains, prod)", () => {
       if (d.tenantKey) expect(d.rowFilter).toBe(`ROW FILTER \`lakemesh_prod\`.\`governance\`.\`tenant_filter\` ON (\`${d.tenantKey}\`)`);
       else expect(d.rowFilter).toBeNull();
     }
-    expect(all.filter((d) => d.tenantKey).length).toBe(39);
+    // 33 bronze, silver and gold tenant tables, and each domain's tenant quarantine.
+    expect(all.filter((d) => d.tenantKey).length).toBe(39 + 6);
     expect(all.filter((d) => !d.tenantKey).map((d) => d.name).sort()).toEqual(["bronze_market_prices", "bronze_products", "market_prices", "products"]);
   });
 
@@ -86,7 +88,7 @@ describe("compileContract (shipped domains, prod)", () => {
   });
 
   it("never lets a full refresh reset bronze (Kafka no longer has what it dropped)", () => {
-    for (const d of all.filter((x) => x.layer === "bronze")) expect(d.tableProperties["pipelines.reset.allowed"]).toBe("false");
+    for (const d of all.filter((x) => x.source.kind === "kafka")) expect(d.tableProperties["pipelines.reset.allowed"]).toBe("false");
   });
 
   it("always requires a tenant, and drops rows missing required fields", () => {
@@ -115,13 +117,13 @@ describe("compileContract (shipped domains, prod)", () => {
     const b = all.find((d) => d.name === "bronze_equity_grants")!;
     expect(b.source).toEqual({ kind: "kafka", topic: "core-business.equity-grants.v2", tenantField: "tenant_id", subjectField: "holder_user_id" });
     const silver = all.find((d) => d.name === "equity_grants")!;
-    expect(silver.source).toMatchObject({ kind: "bronze", table: "lakemesh_prod.core_business.bronze_equity_grants", readOptions: { skipChangeCommits: "true" } });
+    expect(silver.source).toMatchObject({ kind: "bronze", table: "lakemesh_prod.core_business.bronze_equity_grants", readOptions: { skipChangeCommits: "true" }, registeredTenantsOnly: true });
     const kpis = all.find((d) => d.name === "equity_kpis")!;
     expect(kpis.source).toEqual({
       kind: "aggregate",
       inputs: [
-        { table: "lakemesh_prod.core_business.equity_grants", join: null },
-        { table: "lakemesh_prod.core_business.equity_plans", join: { on: ["tenant_id", "plan_id"], type: "inner" } },
+        { table: "lakemesh_prod.core_business.equity_grants", join: null, currentOnly: false },
+        { table: "lakemesh_prod.core_business.equity_plans", join: { on: ["tenant_id", "plan_id"], type: "inner" }, currentOnly: false },
       ],
       filter: null,
       groupBy: ["tenant_id", "plan_type"],
@@ -130,6 +132,7 @@ describe("compileContract (shipped domains, prod)", () => {
         { name: "shares_granted", function: "sum", column: "shares_granted" },
         { name: "grant_holders", function: "count_distinct", column: "holder_user_id" },
       ],
+      registeredTenantsOnly: true,
     });
     expect(kpis.upstream).toEqual(["lakemesh_prod.core_business.equity_grants", "lakemesh_prod.core_business.equity_plans"]);
   });
@@ -140,6 +143,33 @@ describe("compileContract (shipped domains, prod)", () => {
     (alpha.spec.datasets[0].columns[3] as { description: string }).description = "It's a region\\'); DROP TABLE x; --";
     const d = compileContract(s, names, alpha).datasets.find((x) => x.name === "accounts")!;
     expect(d.schema).toContain("`region` STRING COMMENT 'It\u2019s a region/\u2019); DROP TABLE x; --'");
+  });
+
+  it("keys silver with a primary key by the tenant key and the key, ordered by sequenceBy; bronze and gold are not keyed", () => {
+    expect(all.find((d) => d.name === "equity_grants")!.keyed).toEqual({ keys: ["tenant_id", "grant_id"], sequenceBy: "updated_at", scdType: 1 });
+    expect(all.find((d) => d.name === "products")!.keyed).toEqual({ keys: ["product_id"], sequenceBy: "updated_at", scdType: 1 });
+    for (const d of all.filter((x) => x.layer !== "silver")) expect(d.keyed).toBeNull();
+  });
+
+  it("declares __START_AT and __END_AT typed as the sequence column on an SCD type 2 target, and gold reads its current rows", () => {
+    const alpha = structuredClone(fixtureMesh().byName.get("alpha")!);
+    (alpha.spec.datasets[0] as { scdType?: number }).scdType = 2;
+    const c = compileContract(s, names, alpha);
+    const accounts = c.datasets.find((x) => x.name === "accounts")!;
+    expect(accounts.keyed).toEqual({ keys: ["tenant_id", "account_id"], sequenceBy: "updated_at", scdType: 2 });
+    expect(accounts.schema).toMatch(/, `__START_AT` TIMESTAMP COMMENT '[^']+', `__END_AT` TIMESTAMP COMMENT '[^']+'$/);
+    const gold = c.datasets.find((x) => x.name === "balances_by_region")!;
+    expect(gold.source.kind === "aggregate" && gold.source.inputs.map((i) => i.currentOnly)).toEqual([true]);
+  });
+
+  it("counts unregistered tenants' bronze events in a quarantine view that ends the domain job's SQL", () => {
+    const core = contracts.find((c) => c.domain === "core-business")!;
+    const q = core.datasets.find((d) => d.source.kind === "quarantine")!;
+    // products is shared reference data (no tenant): its bronze holds no tenant to hold back.
+    expect(q.source).toEqual({ kind: "quarantine", inputs: ["bronze_equity_plans", "bronze_equity_grants", "bronze_equity_exercises"].map((t) => `lakemesh_prod.core_business.${t}`) });
+    expect(q.kind).toBe("materialized_view");
+    const sql = renderGovernanceSql(core, []).trimEnd().split("\n");
+    expect(sql[sql.length - 1]).toBe("SELECT tenant_id, kafka_topic, events, first_event_at, last_event_at FROM `lakemesh_prod`.`core_business`.`lm__tenant_quarantine` ORDER BY tenant_id, kafka_topic;");
   });
 
   it("gives the same bytes for the same inputs", () => {

@@ -47,6 +47,12 @@ describe("table grants", () => {
       "REVOKE bronze_accounts lakemesh-prod-api-service",
       "REVOKE bronze_accounts lakemesh-prod-bi-service",
       "REVOKE bronze_accounts lakemesh-prod-domain-beta",
+      "REVOKE lm__tenant_quarantine lakemesh-prod-data-scientists",
+      "REVOKE lm__tenant_quarantine lakemesh-prod-internal-analysts",
+      "REVOKE lm__tenant_quarantine lakemesh-prod-client-admins",
+      "REVOKE lm__tenant_quarantine lakemesh-prod-api-service",
+      "REVOKE lm__tenant_quarantine lakemesh-prod-bi-service",
+      "REVOKE lm__tenant_quarantine lakemesh-prod-domain-beta",
       "REVOKE accounts lakemesh-prod-data-scientists",
       "GRANT accounts lakemesh-prod-internal-analysts",
       "REVOKE accounts lakemesh-prod-client-admins",
@@ -74,7 +80,7 @@ describe("table grants", () => {
     const beta = structuredClone(mesh.byName.get("beta")!);
     beta.spec.consumers = [];
     const g = compileTableGrants(s, meshOf([mesh.byName.get("alpha")!, beta]), mesh.byName.get("alpha")!);
-    expect(g.filter((x) => x.principal === "lakemesh-prod-domain-beta").map((x) => `${x.action} ${x.table}`)).toEqual(["REVOKE bronze_accounts", "REVOKE accounts", "REVOKE balances_by_region"]);
+    expect(g.filter((x) => x.principal === "lakemesh-prod-domain-beta").map((x) => `${x.action} ${x.table}`)).toEqual(["REVOKE bronze_accounts", "REVOKE lm__tenant_quarantine", "REVOKE accounts", "REVOKE balances_by_region"]);
   });
 
   it("take a removed consumer's SELECT and USE_SCHEMA away: add, then remove (issue 15, item 7)", () => {

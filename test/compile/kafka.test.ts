@@ -39,7 +39,7 @@ describe("compileTopics", () => {
   it("uses the dataset's contract major in the topic name", () => {
     const names = shippedMesh().domains.flatMap((d) => compileTopics(prod, d).map((t) => t.name));
     expect(names).toContain("core-business.equity-grants.v2");
-    expect(names).toContain("operational-activities.invoices.v2");
+    expect(names).toContain("operational-activities.invoices.v3");
   });
 
   it("never keeps segments longer than retention", () => {

@@ -64,7 +64,8 @@ describe("an indentation mistake is one error, with a hint", () => {
     const dirs = [path.join(ROOT, "domains"), path.join(FIXTURES, "mesh")];
     for (const dir of dirs) for (const f of fs.readdirSync(dir).filter((x) => x.endsWith(".yaml"))) expect([f, indentationHint(fs.readFileSync(path.join(dir, f), "utf8"))]).toEqual([f, undefined]);
     const a = alpha.indexOf("      columns:\n") + "      columns:\n".length;
-    const b = alpha.indexOf("    - name: balances_by_region");
+    // The columns list ends at the dataset's next key (sequenceBy), which keeps its indentation.
+    const b = alpha.indexOf("      sequenceBy: updated_at");
     const compact = alpha.slice(0, a) + alpha.slice(a, b).split("\n").map((l) => l.replace(/^ {2}/, "")).join("\n") + alpha.slice(b);
     expect(indentationHint(compact)).toBeUndefined();
     expect(errorsOf(compact)).toEqual([]);

@@ -21,7 +21,7 @@ const CASES: [string, string, Change[], string[]][] = [
     "dataset name used twice",
     [{ file: A, from: "- name: balances_by_region", to: "- name: accounts" }],
     [
-      "mesh/alpha.yaml:74:13: spec.datasets[1].name: dataset \"accounts\" is already defined at spec.datasets[0]; dataset names unique within the domain",
+      "mesh/alpha.yaml:75:13: spec.datasets[1].name: dataset \"accounts\" is already defined at spec.datasets[0]; dataset names unique within the domain",
     ],
   ],
   [
@@ -37,7 +37,7 @@ const CASES: [string, string, Change[], string[]][] = [
     "reserved bronze_ prefix",
     [{ file: A, from: "- name: balances_by_region", to: "- name: bronze_balances" }],
     [
-      "mesh/alpha.yaml:74:13: spec.datasets[1].name: dataset name \"bronze_balances\" starts with the reserved prefix \"bronze_\"; a name without that prefix; raw bronze tables are generated for every topic",
+      "mesh/alpha.yaml:75:13: spec.datasets[1].name: dataset name \"bronze_balances\" starts with the reserved prefix \"bronze_\"; a name without that prefix; raw bronze tables are generated for every topic",
     ],
   ],
   [
@@ -70,7 +70,7 @@ const CASES: [string, string, Change[], string[]][] = [
     [{ file: A, from: "      subjectKey: account_id\n", to: "      subjectKey: account_id\n      tenantKey: org_id\n" }],
     [
       "mesh/alpha.yaml:29:18: spec.datasets[0].tenantKey: tenantKey \"org_id\" is not the platform's tenant column; tenantKey: tenant_id, or no tenantKey (the row filter, the bronze tables and tenant_principals all key on tenant_id)",
-      "mesh/alpha.yaml:80:13: spec.datasets[1].source.datasets[0]: source \"accounts\" keys tenants by \"org_id\", this dataset by \"tenant_id\"; the same tenant key name across joined datasets",
+      "mesh/alpha.yaml:81:13: spec.datasets[1].source.datasets[0]: source \"accounts\" keys tenants by \"org_id\", this dataset by \"tenant_id\"; the same tenant key name across joined datasets",
       "mesh/beta.yaml:25:13: spec.datasets[0].source.datasets[0]: source \"accounts\" keys tenants by \"org_id\", this dataset by \"tenant_id\"; the same tenant key name across joined datasets",
     ],
   ],
@@ -103,9 +103,9 @@ const CASES: [string, string, Change[], string[]][] = [
     "tenantScoped: false on a dataset that has the tenant column",
     [{ file: A, from: "    - name: balances_by_region\n      description: Balance per region.\n", to: "    - name: balances_by_region\n      description: Balance per region.\n      tenantScoped: false\n" }],
     [
-      "mesh/alpha.yaml:76:21: spec.datasets[1].tenantScoped: dataset \"balances_by_region\" has the tenant column \"tenant_id\" (columns[0]) but says tenantScoped: false, which would drop its row filter; tenantScoped: true (the default); only reference data without a tenant_id column is shared by all tenants",
-      "mesh/alpha.yaml:80:13: spec.datasets[1].source.datasets[0]: shared dataset \"balances_by_region\" reads tenant-scoped \"accounts\"; only shared sources in a dataset with tenantScoped: false (tenant data must not lose its tenant)",
-      "mesh/alpha.yaml:93:17: spec.datasets[1].columns[0].name: column \"tenant_id\" is neither the tenant key, a group-by column nor a measure; columns: region, accounts, total_balance",
+      "mesh/alpha.yaml:77:21: spec.datasets[1].tenantScoped: dataset \"balances_by_region\" has the tenant column \"tenant_id\" (columns[0]) but says tenantScoped: false, which would drop its row filter; tenantScoped: true (the default); only reference data without a tenant_id column is shared by all tenants",
+      "mesh/alpha.yaml:81:13: spec.datasets[1].source.datasets[0]: shared dataset \"balances_by_region\" reads tenant-scoped \"accounts\"; only shared sources in a dataset with tenantScoped: false (tenant data must not lose its tenant)",
+      "mesh/alpha.yaml:94:17: spec.datasets[1].columns[0].name: column \"tenant_id\" is neither the tenant key, a group-by column nor a measure; columns: region, accounts, total_balance",
     ],
   ],
   [
@@ -114,6 +114,7 @@ const CASES: [string, string, Change[], string[]][] = [
     [{ file: A, from: "          physicalType: TIMESTAMP\n          required: true\n", to: "          physicalType: TIMESTAMP\n" }],
     [
       "mesh/alpha.yaml:32:17: spec.datasets[0].retention.column: retention column \"updated_at\" is not required, so rows where it is NULL would never expire; required: true on column \"updated_at\" (NOT NULL)",
+      "mesh/alpha.yaml:73:19: spec.datasets[0].sequenceBy: sequenceBy column \"updated_at\" is not required; required: true on \"updated_at\" (events without it are dropped before silver); a required TIMESTAMP, TIMESTAMP_NTZ, DATE or integer column that grows with every change of a row (e.g. updated_at or a version number), not personal data and not part of the key",
     ],
   ],
   [
@@ -271,7 +272,7 @@ const CASES: [string, string, Change[], string[]][] = [
     [
       "mesh/alpha.yaml:29:21: spec.datasets[0].tenantScoped: dataset \"accounts\" is shared by all tenants but has personal columns (account_id, email); personal data only in tenant-scoped datasets (tenantScoped: true)",
       "mesh/alpha.yaml:30:19: spec.datasets[0].clusterBy[0]: \"tenant_id\" is not a column of dataset \"accounts\"; one of: account_id, email, region, balance, updated_at",
-      "mesh/alpha.yaml:76:13: spec.datasets[1].source.datasets[0]: the first source \"accounts\" of tenant-scoped \"balances_by_region\" is shared by all tenants; a tenant-scoped first source, so every output row has a tenant",
+      "mesh/alpha.yaml:77:13: spec.datasets[1].source.datasets[0]: the first source \"accounts\" of tenant-scoped \"balances_by_region\" is shared by all tenants; a tenant-scoped first source, so every output row has a tenant",
       "mesh/beta.yaml:25:13: spec.datasets[0].source.datasets[0]: the first source \"accounts\" of tenant-scoped \"account_kpis\" is shared by all tenants; a tenant-scoped first source, so every output row has a tenant",
     ],
   ],
@@ -348,6 +349,80 @@ const CASES: [string, string, Change[], string[]][] = [
     ],
   ],
   [
+    "sequence-by",
+    "keyed silver without sequenceBy",
+    [{ file: A, from: "      sequenceBy: updated_at\n", to: "" }],
+    [
+      "mesh/alpha.yaml:23:7: spec.datasets[0]: dataset \"accounts\" has a primary key (account_id) but no sequenceBy: silver keeps the latest row per key and needs the column that orders a row's changes; sequenceBy: a required TIMESTAMP, TIMESTAMP_NTZ, DATE or integer column that grows with every change of a row (e.g. updated_at or a version number), not personal data and not part of the key",
+    ],
+  ],
+  [
+    "sequence-by",
+    "sequenceBy names a missing column",
+    [{ file: A, from: "      sequenceBy: updated_at", to: "      sequenceBy: changed_at" }],
+    [
+      "mesh/alpha.yaml:74:19: spec.datasets[0].sequenceBy: sequenceBy \"changed_at\" is not a column of dataset \"accounts\"; a required TIMESTAMP, TIMESTAMP_NTZ, DATE or integer column that grows with every change of a row (e.g. updated_at or a version number), not personal data and not part of the key",
+    ],
+  ],
+  [
+    "sequence-by",
+    "sequenceBy is a STRING",
+    [{ file: A, from: "      sequenceBy: updated_at", to: "      sequenceBy: region" }],
+    [
+      "mesh/alpha.yaml:74:19: spec.datasets[0].sequenceBy: sequenceBy column \"region\" is STRING; a required TIMESTAMP, TIMESTAMP_NTZ, DATE or integer column that grows with every change of a row (e.g. updated_at or a version number), not personal data and not part of the key",
+    ],
+  ],
+  [
+    "sequence-by",
+    "sequenceBy is not required",
+    [{ file: A, from: "          required: true\n          description: Last change.\n", to: "          description: Last change.\n" }],
+    [
+      "mesh/alpha.yaml:32:17: spec.datasets[0].retention.column: retention column \"updated_at\" is not required, so rows where it is NULL would never expire; required: true on column \"updated_at\" (NOT NULL)",
+      "mesh/alpha.yaml:73:19: spec.datasets[0].sequenceBy: sequenceBy column \"updated_at\" is not required; required: true on \"updated_at\" (events without it are dropped before silver); a required TIMESTAMP, TIMESTAMP_NTZ, DATE or integer column that grows with every change of a row (e.g. updated_at or a version number), not personal data and not part of the key",
+    ],
+  ],
+  [
+    "sequence-by",
+    "sequenceBy is personal data",
+    [{ file: A, from: "          required: true\n          description: Last change.\n", to: "          required: true\n          description: Last change.\n          personalData: { category: date_of_birth, erasure: delete, legalBasis: contract, purpose: Test. }\n" }],
+    [
+      "mesh/alpha.yaml:71:25: spec.datasets[0].columns[5].physicalType: personal column \"updated_at\" of category date_of_birth is TIMESTAMP; physicalType: DATE or a numeric type (TINYINT, SMALLINT, INT, BIGINT, FLOAT, DOUBLE, DECIMAL(p,s)) (a mask of category date_of_birth takes and returns exactly the column's type)",
+      "mesh/alpha.yaml:75:19: spec.datasets[0].sequenceBy: sequenceBy column \"updated_at\" is personal data (date_of_birth); a required TIMESTAMP, TIMESTAMP_NTZ, DATE or integer column that grows with every change of a row (e.g. updated_at or a version number), not personal data and not part of the key: scdType 2 copies it unmasked into __START_AT and __END_AT",
+    ],
+  ],
+  [
+    "sequence-by",
+    "sequenceBy is part of the key",
+    [{ file: A, from: "          required: true\n          description: Last change.\n", to: "          required: true\n          primaryKey: true\n          description: Last change.\n" }],
+    [
+      "mesh/alpha.yaml:75:19: spec.datasets[0].sequenceBy: sequenceBy column \"updated_at\" is part of the key; a required TIMESTAMP, TIMESTAMP_NTZ, DATE or integer column that grows with every change of a row (e.g. updated_at or a version number), not personal data and not part of the key: a row's key never changes, so it cannot order the row's changes",
+    ],
+  ],
+  [
+    "sequence-by",
+    "sequenceBy without a primary key",
+    [{ file: A, from: "          required: true\n          primaryKey: true\n", to: "          required: true\n" }],
+    [
+      "mesh/alpha.yaml:73:19: spec.datasets[0].sequenceBy: sequenceBy on dataset \"accounts\", which has no primary key; primaryKey: true on the columns that identify a row, or no sequenceBy and scdType (silver without a key is append-only)",
+    ],
+  ],
+  [
+    "sequence-by",
+    "scdType on a gold dataset",
+    [{ file: A, from: "      source:\n        datasets:\n          - dataset: accounts\n", to: "      source:\n        datasets:\n          - dataset: accounts\n      scdType: 2\n" }],
+    [
+      "mesh/alpha.yaml:81:16: spec.datasets[1].scdType: scdType on gold dataset \"balances_by_region\"; sequenceBy and scdType only on silver datasets; gold is recomputed from its sources",
+    ],
+  ],
+  [
+    "sequence-by",
+    "gold of another domain reads a dataset that keeps history",
+    [{ file: A, from: "      sequenceBy: updated_at", to: "      sequenceBy: updated_at\n      scdType: 2" }],
+    [
+      "mesh/beta.yaml:25:13: spec.datasets[0].source.datasets[0]: source \"alpha.accounts\" keeps every version (scdType 2); a dataset of another domain with scdType 1, or a gold dataset of its own domain that reads the current versions",
+    ],
+  ],
+  [
     "clustering",
     "clusterBy names a missing column",
     [{ file: A, from: "clusterBy: [tenant_id]", to: "clusterBy: [tenant_id, country]" }],
@@ -417,11 +492,11 @@ const CASES: [string, string, Change[], string[]][] = [
     "second source without join",
     [{ file: A, from: "          - dataset: accounts\n      aggregate", to: "          - dataset: accounts\n          - domain: beta\n            dataset: account_kpis\n      aggregate" }],
     [
-      "mesh/alpha.yaml:80:13: spec.datasets[1].source.datasets[1]: source \"account_kpis\" has no join; join: {on: [<columns shared with the first source>], type: inner | left}",
-      "mesh/alpha.yaml:81:22: spec.datasets[1].source.datasets[1].dataset: cross-domain read of \"beta.account_kpis\" is not declared in spec.consumers; a spec.consumers entry {domain: beta, datasets: [account_kpis], purpose: ...}",
-      "mesh/alpha.yaml:81:22: spec.datasets[1].source.datasets[1].dataset: dataset \"beta.account_kpis\" is draft, not published; only datasets with contract.lifecycle: active can be read by other domains",
-      "mesh/alpha.yaml:83:19: spec.datasets[1].aggregate.groupBy[0]: column \"region\" is in several sources and is not a join key; a column of exactly one source, or a join key",
-      "mesh/alpha.yaml:98:17: spec.datasets[1].columns[1].name: column \"region\" is neither the tenant key, a group-by column nor a measure; columns: tenant_id, accounts, total_balance",
+      "mesh/alpha.yaml:81:13: spec.datasets[1].source.datasets[1]: source \"account_kpis\" has no join; join: {on: [<columns shared with the first source>], type: inner | left}",
+      "mesh/alpha.yaml:82:22: spec.datasets[1].source.datasets[1].dataset: cross-domain read of \"beta.account_kpis\" is not declared in spec.consumers; a spec.consumers entry {domain: beta, datasets: [account_kpis], purpose: ...}",
+      "mesh/alpha.yaml:82:22: spec.datasets[1].source.datasets[1].dataset: dataset \"beta.account_kpis\" is draft, not published; only datasets with contract.lifecycle: active can be read by other domains",
+      "mesh/alpha.yaml:84:19: spec.datasets[1].aggregate.groupBy[0]: column \"region\" is in several sources and is not a join key; a column of exactly one source, or a join key",
+      "mesh/alpha.yaml:99:17: spec.datasets[1].columns[1].name: column \"region\" is neither the tenant key, a group-by column nor a measure; columns: tenant_id, accounts, total_balance",
     ],
   ],
   [
@@ -486,7 +561,7 @@ const CASES: [string, string, Change[], string[]][] = [
     "measure sums a STRING column",
     [{ file: A, from: "            function: sum\n            column: balance", to: "            function: sum\n            column: region" }],
     [
-      "mesh/alpha.yaml:87:21: spec.datasets[1].aggregate.measures[1].column: sum over \"region\", which is STRING; a numeric column for sum and avg",
+      "mesh/alpha.yaml:88:21: spec.datasets[1].aggregate.measures[1].column: sum over \"region\", which is STRING; a numeric column for sum and avg",
     ],
   ],
   [
@@ -494,7 +569,7 @@ const CASES: [string, string, Change[], string[]][] = [
     "group-by output type differs from its source",
     [{ file: A, from: "        - name: region\n          physicalType: STRING\n          description: Region.\n        - name: accounts", to: "        - name: region\n          physicalType: INT\n          description: Region.\n        - name: accounts" }],
     [
-      "mesh/alpha.yaml:97:25: spec.datasets[1].columns[1].physicalType: column \"region\" is INT but its source column is STRING; physicalType: STRING",
+      "mesh/alpha.yaml:98:25: spec.datasets[1].columns[1].physicalType: column \"region\" is INT but its source column is STRING; physicalType: STRING",
     ],
   ],
   [
@@ -502,7 +577,7 @@ const CASES: [string, string, Change[], string[]][] = [
     "measure output not declared",
     [{ file: A, from: "        - name: total_balance\n          physicalType: DECIMAL(28,2)\n          description: Sum of balances.\n", to: "" }],
     [
-      "mesh/alpha.yaml:92:9: spec.datasets[1].columns: output column \"total_balance\" (from aggregate.measures.1) is not declared in columns; one column entry per tenant key, group-by column and measure",
+      "mesh/alpha.yaml:93:9: spec.datasets[1].columns: output column \"total_balance\" (from aggregate.measures.1) is not declared in columns; one column entry per tenant key, group-by column and measure",
     ],
   ],
   [

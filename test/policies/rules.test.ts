@@ -39,7 +39,7 @@ describe("lm-dataset-owner-and-contract: every dataset has an owner and a semver
   });
   it("flags a contract version that is not semver", () => {
     const r = change(base, alpha, (d) => (d.inputs.manifest.spec.datasets[1].contract.version = "2"));
-    expect(violations(rule("lm-dataset-owner-and-contract"), r)).toEqual(['domains/alpha.yaml:89:18: spec.datasets[1].contract.version: dataset alpha.balances_by_region has no semver contract version (got "2") @ alpha']);
+    expect(violations(rule("lm-dataset-owner-and-contract"), r)).toEqual(['domains/alpha.yaml:90:18: spec.datasets[1].contract.version: dataset alpha.balances_by_region has no semver contract version (got "2") @ alpha']);
   });
 });
 
@@ -263,7 +263,7 @@ describe("lm-uc-one-filter-mechanism: no ABAC filter or mask policy on tables th
     const r = [...base, abac("tenant-rf", "POLICY_TYPE_ROW_FILTER", "CATALOG", "lakemesh_prod"), abac("mask-email", "POLICY_TYPE_COLUMN_MASK", "SCHEMA", "lakemesh_prod.alpha")];
     expect(violations(rule("lm-uc-one-filter-mechanism"), r)).toEqual([
       "ABAC column-mask policy mask-email on schema lakemesh_prod.alpha covers 2 table(s) that declare their own masks (lakemesh_prod.alpha.bronze_accounts, lakemesh_prod.alpha.accounts); every query on them would fail @ mask-email",
-      "ABAC row-filter policy tenant-rf on catalog lakemesh_prod covers 4 table(s) that declare their own row filter (lakemesh_prod.alpha.bronze_accounts, lakemesh_prod.alpha.accounts, lakemesh_prod.alpha.balances_by_region, and 1 more); every query on them would fail @ tenant-rf",
+      "ABAC row-filter policy tenant-rf on catalog lakemesh_prod covers 5 table(s) that declare their own row filter (lakemesh_prod.alpha.bronze_accounts, lakemesh_prod.alpha.lm__tenant_quarantine, lakemesh_prod.alpha.accounts, and 2 more); every query on them would fail @ tenant-rf",
     ]);
   });
   it("lets a policy on a catalog lakemesh pipelines do not write pass, and ignores GRANT policies", () => {
@@ -517,6 +517,9 @@ describe("lm-gdpr-erasure-survival: no copy outlives an erasure request by more 
 const ALPHA_SP = "a1a1a1a1-0000-4000-8000-00000000a001";
 const BETA_SP = "b2b2b2b2-0000-4000-8000-00000000b002";
 const GDPR_SP = "5b0e3c2d-8f14-4a6b-9c7d-1e2f3a4b5c01";
+// The serving tenant principals' application ids in the offline plan (the mocks derive them from the resource names).
+const [TP1, TP2, TP3] = ["e6d9bd70-2cbc-409c-8da6-6932fc82e890", "625bcbb4-d609-44f5-8dc2-77274da4e0aa", "35b8b19d-1d1a-4dd5-8fae-b484b97a474d"];
+const TENANT_PRINCIPALS = [["tenant-01", TP1], ["tenant-02", TP2], ["tenant-03", TP3]] as const;
 const DATAHUB_SP = "5b0e3c2d-8f14-4a6b-9c7d-1e2f3a4b5c02";
 const PERMISSIONS = "databricks:index/permissions:Permissions";
 const MEMBERSHIP = "lakemesh:access:GroupMembership";
@@ -674,6 +677,8 @@ describe("lm-tenant-isolation: no unfiltered tenant read, no clear personal valu
     expect(api(r).rows).toBe("all");
     expect(violations(rule(id), r)).toEqual([
       "tenant-scoped persona api_service (lakemesh-prod-api-service) reads every tenant's rows of lakemesh_prod.governance.serving_gdpr_requests: SELECT via governance-serving_gdpr_requests-grants; no row filter @ (stack)",
+      // and every tenant principal, through the API group
+      ...TENANT_PRINCIPALS.map(([t, sp]) => `tenant-scoped tenant principal ${t} (${sp}) reads every tenant's rows of lakemesh_prod.governance.serving_gdpr_requests: SELECT via governance-serving_gdpr_requests-grants + serving-tenant-${t}-member-lakemesh-prod-api-service; no row filter @ (stack)`),
     ]);
   });
   it("flags a personal column without its mask", () => {
@@ -704,6 +709,41 @@ describe("lm-tenant-isolation: no unfiltered tenant read, no clear personal valu
       "persona api_service (lakemesh-prod-api-service) reads lakemesh_prod.governance.serving_gdpr_requests for every tenant a principal is mapped to, not only while it is mapped to one: SELECT via governance-serving_gdpr_requests-grants; tenant_filter lets a principal mapped to several tenants see each of them @ (stack)",
       "persona auditor (lakemesh-prod-auditors) reads lakemesh_prod.governance.serving_gdpr_requests for every tenant a principal is mapped to, not only while it is mapped to one: SELECT via governance-serving_gdpr_requests-grants; tenant_filter lets a principal mapped to several tenants see each of them @ (stack)",
       `persona client_admin (${CLIENT_ADMINS}) reads lakemesh_prod.alpha.accounts for every tenant a principal is mapped to, not only while it is mapped to one: SELECT via alpha-job (governance SQL); tenant_filter lets a principal mapped to several tenants see each of them @ (stack)`,
+      ...TENANT_PRINCIPALS.map(
+        ([t, sp]) =>
+          `tenant principal ${t} (${sp}) reads lakemesh_prod.governance.serving_gdpr_requests for every tenant a principal is mapped to, not only while it is mapped to one: SELECT via governance-serving_gdpr_requests-grants + serving-tenant-${t}-member-lakemesh-prod-api-service; tenant_filter lets a principal mapped to several tenants see each of them; mapped to ${t} as client_admin (governance-tenant_principals-serving-rows) @ (stack)`,
+      ),
+    ]);
+  });
+  // A serving tenant principal reads as the tenant_principals rows the plan writes map it: baseline plus one change.
+  const servingRows = (x: PlannedResource) => x.name === "governance-tenant_principals-serving-rows";
+  it("flags a tenant principal mapped to a tenant other than the one the API runs its requests for", () => {
+    const r = change(readers, servingRows, (x) => (x.inputs.create[1].parameters.find((p: any) => p.name === "tenant_0").value = "tenant-02"));
+    expect(violations(rule(id), r)).toEqual([
+      `tenant principal tenant-01 (${TP1}) serves tenant tenant-01 but reads lakemesh_prod.governance.serving_gdpr_requests as tenant tenant-02 (tenant_principals maps it so): SELECT via governance-serving_gdpr_requests-grants + serving-tenant-tenant-01-member-lakemesh-prod-api-service; tenant_filter: mapped to tenant-02 as client_admin (governance-tenant_principals-serving-rows) @ (stack)`,
+    ]);
+  });
+  it("holds a tenant principal to the role it is mapped with: clear own-tenant values only while that role may see them", () => {
+    // The API persona reads alpha.accounts (manifest, USE SCHEMA and the governance SQL's GRANT), so its tenant principals do.
+    const API = "lakemesh-prod-api-service";
+    let r = change(readers, ofType("databricks:index/grants:Grants", "alpha-schema-grants"), (g) => g.inputs.grants.push({ principal: API, privileges: ["USE_SCHEMA"] }));
+    r = change(r, (x) => x.name === "alpha-governance-sql", (f) =>
+      editFile(f, (t) => t.replace(`REVOKE SELECT ON TABLE \`lakemesh_prod\`.\`alpha\`.\`accounts\` FROM \`${API}\`;`, `GRANT SELECT ON TABLE \`lakemesh_prod\`.\`alpha\`.\`accounts\` TO \`${API}\`;`)),
+    );
+    r = change(r, alpha, (d) => d.inputs.manifest.spec.datasets.find((x: any) => x.name === "accounts").access.push("api_service"));
+    const tp = accessReport(r).visibility.find((v) => v.persona === "tenant principal tenant-01" && v.dataset === "lakemesh_prod.alpha.accounts")!;
+    expect([tp.rows, tp.columns]).toEqual(["own tenant", { account_id: "clear (own tenant)", email: "clear (own tenant)" }]);
+    // Mapped as client_admin: what client admins may see, for its own tenant.
+    expect(violations(rule(id), r)).toEqual([]);
+    expect(violations(rule(id), r, { [id]: { clearOwnTenantAllowed: [] } })).toEqual([
+      `persona client_admin (${CLIENT_ADMINS}) sees personal columns of lakemesh_prod.alpha.accounts in clear: account_id (clear (own tenant)), email (clear (own tenant)) @ (stack)`,
+      ...["tenant-01", "tenant-02", "tenant-03"].map((t, i) => `tenant principal ${t} (${[TP1, TP2, TP3][i]}) sees personal columns of lakemesh_prod.alpha.accounts in clear: account_id (clear (own tenant)), email (clear (own tenant)) @ (stack)`),
+    ]);
+    // Mapped as service: the masks hide the values from it.
+    const service = change(r, servingRows, (x) => (x.inputs.create[1].parameters.find((p: any) => p.name === "role").value = "service"));
+    expect(accessReport(service).visibility.find((v) => v.persona === "tenant principal tenant-01" && v.dataset === "lakemesh_prod.alpha.accounts")!.columns).toEqual({ account_id: "masked", email: "masked" });
+    expect(violations(rule(id), service, { [id]: { clearOwnTenantAllowed: [] } })).toEqual([
+      `persona client_admin (${CLIENT_ADMINS}) sees personal columns of lakemesh_prod.alpha.accounts in clear: account_id (clear (own tenant)), email (clear (own tenant)) @ (stack)`,
     ]);
   });
   it("sees no second mechanism behind a table's own filter: without it the table is read unfiltered (one filter mechanism, finding 5)", () => {
@@ -773,7 +813,7 @@ describe("lm-personas-read-only: people read, workloads write (issue 15, item 11
   it("flags GDPR officers given MODIFY on a domain schema", () => {
     const r = change(base, ofType("databricks:index/grants:Grants", "alpha-schema-grants"), (g) => g.inputs.grants.find((x: any) => x.principal === "lakemesh-prod-gdpr-officers").privileges.push("MODIFY"));
     expect(violations(rule(id), r)).toEqual([
-      "persona gdpr_officer (lakemesh-prod-gdpr-officers) can change rows (MODIFY) of 3 table(s): lakemesh_prod.alpha.bronze_accounts, lakemesh_prod.alpha.accounts, lakemesh_prod.alpha.balances_by_region; via alpha-schema-grants @ (stack)",
+      "persona gdpr_officer (lakemesh-prod-gdpr-officers) can change rows (MODIFY) of 4 table(s): lakemesh_prod.alpha.bronze_accounts, lakemesh_prod.alpha.lm__tenant_quarantine, lakemesh_prod.alpha.accounts and 1 more; via alpha-schema-grants @ (stack)",
     ]);
   });
   it("lets the serving API add rows to its append-only GDPR intake table, and flags it once the table accepts updates", () => {
@@ -783,6 +823,8 @@ describe("lm-personas-read-only: people read, workloads write (issue 15, item 11
     expect(JSON.stringify(r.find(intake)!.inputs)).not.toContain("appendOnly");
     expect(violations(rule(id), r)).toEqual([
       "persona api_service (lakemesh-prod-api-service) can change rows (MODIFY) of 1 table(s): lakemesh_prod.governance.serving_gdpr_requests; via governance-serving_gdpr_requests-grants @ (stack)",
+      // the tenant principals write as the API persona's group
+      ...TENANT_PRINCIPALS.map(([t, sp]) => `tenant principal ${t} (${sp}) can change rows (MODIFY) of 1 table(s): lakemesh_prod.governance.serving_gdpr_requests; via governance-serving_gdpr_requests-grants + serving-tenant-${t}-member-lakemesh-prod-api-service @ (stack)`),
     ]);
   });
 });

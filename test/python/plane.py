@@ -122,7 +122,7 @@ class Plane:
         """Copies every valid event of GDPR_SUBJECT into TWIN_TENANT, with new keys and reversed personal strings."""
         for domain in DOMAINS:
             datasets = self.contract(domain)["datasets"]
-            for bronze in (d for d in datasets if d["layer"] == "bronze" and d["source"]["subjectField"] and d["source"]["tenantField"]):
+            for bronze in (d for d in datasets if d["source"]["kind"] == "kafka" and d["source"]["subjectField"] and d["source"]["tenantField"]):
                 src = bronze["source"]
                 silver = next(d for d in datasets if d["layer"] == "silver" and d["source"].get("table") == bronze["table"])
                 personal = {c["name"] for c in silver["columns"] if c.get("personalData") and c["type"] == "STRING"} - {src["subjectField"]}

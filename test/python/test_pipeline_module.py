@@ -204,3 +204,57 @@ def test_the_compiled_pipeline_configuration_names_secrets_the_module_reads(plan
     configuration = pipeline["inputs"]["configuration"]
     for key in (ld.SALT_SCOPE_CONF, ld.SALT_KEY_CONF, ld.KAFKA_SCOPE_CONF, ld.SASL_USER_KEY_CONF, ld.SASL_PASSWORD_KEY_CONF):
         assert configuration[key] and "{{" not in configuration[key], key
+
+
+class CdcRecorder(Recorder):
+    """Also records the keyed-silver calls: temporary_view (a decorator), create_streaming_table, create_auto_cdc_flow."""
+
+    def __getattr__(self, item):
+        if item == "temporary_view":
+            return self._decorator(item)
+        if item in ("create_streaming_table", "create_auto_cdc_flow"):
+            return lambda *args, **kwargs: self.calls.append((item, args, kwargs))
+        return super().__getattr__(item)
+
+
+def declare_keyed(ds: dict, name: str, monkeypatch) -> CdcRecorder:
+    import lakemesh_keyed as keyed
+
+    rec = CdcRecorder()
+    monkeypatch.setattr(dq, "dp", rec)
+    keyed.declare(lambda: None, ds, name, "lm__changes__core_business__equity_grants")
+    return rec
+
+
+def test_keyed_silver_on_databricks_is_an_auto_cdc_flow_into_the_governed_table(contract_text, monkeypatch):
+    ds = grants(contract_text)
+    assert ds["keyed"] == {"keys": ["tenant_id", "grant_id"], "sequenceBy": "updated_at", "scdType": 1}
+    name = "lakemesh_dev.core_business.equity_grants"
+    rec = declare_keyed(ds, name, monkeypatch)
+    kinds = [c[0] for c in rec.calls]
+    # The expectations decorate the changes view (before the flow sees a row), then the target and the flow.
+    assert kinds[-3:] == ["temporary_view", "create_streaming_table", "create_auto_cdc_flow"]
+    assert ("expect_or_drop", ("lm__required__updated_at", "updated_at IS NOT NULL"), {}) in rec.calls
+    (_, _, target), (_, _, flow) = rec.calls[-2:]
+    assert target["row_filter"] == "ROW FILTER `lakemesh_dev`.`governance`.`tenant_filter` ON (`tenant_id`)"
+    assert target["schema"] == ds["schema"] and "MASK" in target["schema"] and target["cluster_by"] == ["tenant_id", "plan_id"]
+    assert flow == {"target": name, "source": "lm__changes__core_business__equity_grants", "keys": ["tenant_id", "grant_id"], "sequence_by": "updated_at", "stored_as_scd_type": 1}
+
+
+def test_scd_type_2_is_passed_to_auto_cdc(contract_text):
+    import lakemesh_keyed as keyed
+
+    ds = {**grants(contract_text), "keyed": {"keys": ["tenant_id", "grant_id"], "sequenceBy": "updated_at", "scdType": 2}}
+    assert keyed.flow_kwargs(ds, "t", "v") == {"target": "t", "source": "v", "keys": ["tenant_id", "grant_id"], "sequence_by": "updated_at", "stored_as_scd_type": 2}
+
+
+def test_the_contract_refuses_a_keyed_dataset_without_keys_or_with_an_unknown_scd_type(contract_text):
+    for bad in ({"keys": [], "sequenceBy": "updated_at", "scdType": 1}, {"keys": ["grant_id"], "sequenceBy": "updated_at", "scdType": 3}):
+        doc = json.loads(contract_text)
+        next(d for d in doc["datasets"] if d["name"] == "equity_grants")["keyed"] = bad
+        with pytest.raises(lc.ContractError, match="needs keys and scdType"):
+            lc.parse(json.dumps(doc))
+    doc = json.loads(contract_text)
+    next(d for d in doc["datasets"] if d["name"] == "equity_grants")["keyed"]["sequenceBy"] = "updated_at`"
+    with pytest.raises(lc.ContractError, match="not a valid identifier"):
+        lc.parse(json.dumps(doc))

@@ -33,6 +33,13 @@ describe("tenant principals", () => {
     expect(byType("databricks:index/groupMember:GroupMember").filter((r) => r.name.startsWith("serving-tenant-")).map((r) => r.inputs.groupId).sort()).toEqual(
       ["api", "api", "api", "bi", "bi", "bi"].map((g) => `offline-group-lakemesh-prod-${g}-service`),
     );
+    // Each membership is a GroupMembership component under its principal (the access model reads group and member),
+    // its GroupMember keeping the name it had as the principal's direct child.
+    const memberships = byType("lakemesh:access:GroupMembership").filter((r) => r.name.startsWith("serving-tenant-"));
+    expect(memberships.map((r) => [r.name, r.inputs.group, r.parent.split("::").pop()])).toEqual(
+      ["01", "02", "03"].flatMap((t) => ["api", "bi"].map((g) => [`serving-tenant-tenant-${t}-member-lakemesh-prod-${g}-service`, `lakemesh-prod-${g}-service`, `serving-tenant-tenant-${t}`])),
+    );
+    for (const m of memberships) expect(byType("databricks:index/groupMember:GroupMember").filter((r) => r.parent === m.urn).map((r) => r.name)).toEqual([m.name]);
     expect(one("databricks:index/mwsPermissionAssignment:MwsPermissionAssignment", "serving-tenant-tenant-01-workspace").inputs).toMatchObject({ workspaceId: "2222222222222222", permissions: ["USER"] });
   });
 

@@ -14,6 +14,7 @@ import { rule as pipelineSchedule } from "./pipeline-schedule";
 import { rule as references } from "./references";
 import { rule as reservedNames } from "./reserved-names";
 import { rule as retention } from "./retention";
+import { rule as sequenceBy } from "./sequence-by";
 import { rule as subjectKey } from "./subject-key";
 import { rule as tenantKey } from "./tenant-key";
 import { rule as uniqueNames } from "./unique-names";
@@ -33,6 +34,7 @@ export const MANIFEST_RULES: readonly ManifestRule[] = [
   pipelineSchedule,
   contractVersion,
   columnTypes,
+  sequenceBy,
   clustering,
   layers,
   references,

@@ -1,5 +1,5 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { accessReport, identitiesOf } from "../../../lib/access";
+import { accessReport, identitiesOf, viewerName } from "../../../lib/access";
 import { accessResources, ruleId } from "../../lib";
 
 export interface PersonasReadOnlyConfig {
@@ -13,7 +13,8 @@ export interface PersonasReadOnlyConfig {
  * People read; workloads write. MODIFY on a table lets its holder insert, update and delete rows, and no row filter
  * or mask applies to a write; GDPR erasure and retention change data as the GDPR jobs' own service principal, so no
  * persona group (GDPR officers included) needs it. The one exception is a service persona adding rows to an append-only
- * table (the serving API's GDPR intake table), where MODIFY cannot update or delete. Read from the access model's
+ * table (the serving API's GDPR intake table), where MODIFY cannot update or delete; a serving tenant principal is
+ * held to the same, through the persona groups it is in. Read from the access model's
  * persona x dataset table.
  */
 export const policy: StackValidationPolicy = {
@@ -29,17 +30,20 @@ export const policy: StackValidationPolicy = {
     const { writersAllowed, appendersAllowed } = args.getConfig<PersonasReadOnlyConfig>();
     const resources = accessResources(args.resources);
     if (!identitiesOf(resources)) return;
-    const by = new Map<string, { principal: string; tables: string[]; via: Set<string> }>();
+    const by = new Map<string, { name: string; tables: string[]; via: Set<string> }>();
     for (const v of accessReport(resources).visibility) {
-      if (!v.modify || writersAllowed.includes(v.persona) || (v.appendOnly && appendersAllowed.includes(v.persona))) continue;
-      const e = by.get(v.persona) ?? { principal: v.principal, tables: [], via: new Set<string>() };
+      // A serving tenant principal holds what its persona groups hold: it may append where one of them may, and
+      // never writes as a writer persona (a tenant principal in the platform admins' group is itself the problem).
+      const personas = v.tenantPrincipal ? v.tenantPrincipal.personas : [v.persona];
+      if (!v.modify || (!v.tenantPrincipal && writersAllowed.includes(v.persona)) || (v.appendOnly && personas.some((p) => appendersAllowed.includes(p)))) continue;
+      const e = by.get(v.persona) ?? { name: viewerName(v), tables: [], via: new Set<string>() };
       e.tables.push(v.dataset);
       e.via.add(v.modify);
       by.set(v.persona, e);
     }
-    for (const [persona, e] of by) {
+    for (const e of by.values()) {
       const shown = e.tables.length > 3 ? `${e.tables.slice(0, 3).join(", ")} and ${e.tables.length - 3} more` : e.tables.join(", ");
-      report(`persona ${persona} (${e.principal}) can change rows (MODIFY) of ${e.tables.length} table(s): ${shown}; via ${[...e.via].sort().join("; ")}`);
+      report(`${e.name} can change rows (MODIFY) of ${e.tables.length} table(s): ${shown}; via ${[...e.via].sort().join("; ")}`);
     }
   },
 };

@@ -1,5 +1,5 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { accessReport, identitiesOf, TENANT_ROLES, type VisibilityRow } from "../../../lib/access";
+import { accessReport, identitiesOf, TENANT_ROLES, viewerName, type VisibilityRow } from "../../../lib/access";
 import { bronzeTableName } from "../../../lib/compile/naming";
 import { READER_PERSONAS } from "../../../lib/compile/settings";
 import { accessResources, domainProps, ruleId } from "../../lib";
@@ -7,20 +7,29 @@ import { accessResources, domainProps, ruleId } from "../../lib";
 export interface TenantIsolationConfig {
   /** Personas that may see personal columns in clear for every tenant. */
   readonly clearAllowed: readonly string[];
-  /** Personas that may see personal columns in clear for their own tenant. */
+  /** Personas that may see personal columns in clear for their own tenant (a tenant principal: by the role tenant_principals maps it with). */
   readonly clearOwnTenantAllowed: readonly string[];
 }
 
 /** A violation of one persona x dataset row, or undefined. `granted`: whether the manifest's access lists the persona (undefined: not a reader persona, or not known here). */
 function problem(v: VisibilityRow, granted: boolean | undefined, c: TenantIsolationConfig): string | undefined {
   if (v.rows === "none") return undefined;
-  if (v.tenantData && v.persona in TENANT_ROLES && v.rows === "all") return `tenant-scoped persona ${v.persona} (${v.principal}) reads every tenant's rows of ${v.dataset}: ${v.how}`;
-  if (v.tenantData && v.rows === "every mapped tenant") return `persona ${v.persona} (${v.principal}) reads ${v.dataset} for every tenant a principal is mapped to, not only while it is mapped to one: ${v.how}`;
-  if (granted === false) return `persona ${v.persona} (${v.principal}) reads ${v.dataset}, which its manifest does not grant it: ${v.how}`;
+  const tp = v.tenantPrincipal;
+  const who = viewerName(v);
+  if (v.tenantData && (v.persona in TENANT_ROLES || tp) && v.rows === "all") return `tenant-scoped ${who} reads every tenant's rows of ${v.dataset}: ${v.how}`;
+  if (v.tenantData && v.rows === "every mapped tenant") return `${who} reads ${v.dataset} for every tenant a principal is mapped to, not only while it is mapped to one: ${v.how}`;
+  // The API runs one tenant's requests as this principal: any other tenant it is mapped to is a tenant whose rows
+  // that tenant's users would get.
+  const other = tp?.serves ? [...new Set(tp.mappings.map((m) => m.tenant))].filter((t) => t !== tp.serves) : [];
+  if (v.tenantData && other.length > 0) return `${who} serves tenant ${tp!.serves} but reads ${v.dataset} as tenant ${other.join(", ")} (tenant_principals maps it so): ${v.how}`;
+  if (granted === false) return `${who} reads ${v.dataset}, which its manifest does not grant it: ${v.how}`;
+  // A tenant principal is held to the role tenant_principals maps it with (its roles are persona names).
+  const as = tp ? [...new Set(tp.mappings.map((m) => m.role))] : [v.persona];
+  const allowed = (list: readonly string[]) => as.length > 0 && as.every((p) => list.includes(p));
   const clear = Object.entries(v.columns).filter(
-    ([, x]) => !c.clearAllowed.includes(v.persona) && (x === "clear" || x === "clear (every mapped tenant)" || (x === "clear (own tenant)" && !c.clearOwnTenantAllowed.includes(v.persona))),
+    ([, x]) => !allowed(c.clearAllowed) && (x === "clear" || x === "clear (every mapped tenant)" || (x === "clear (own tenant)" && !allowed(c.clearOwnTenantAllowed))),
   );
-  if (clear.length > 0) return `persona ${v.persona} (${v.principal}) sees personal columns of ${v.dataset} in clear: ${clear.map(([k, x]) => `${k} (${x})`).join(", ")}`;
+  if (clear.length > 0) return `${who} sees personal columns of ${v.dataset} in clear: ${clear.map(([k, x]) => `${k} (${x})`).join(", ")}`;
   return undefined;
 }
 
@@ -28,9 +37,10 @@ function problem(v: VisibilityRow, granted: boolean | undefined, c: TenantIsolat
 export const policy: StackValidationPolicy = {
   name: ruleId(__filename),
   description:
-    "No tenant-scoped persona (client admin, end user, API and BI services) reads a tenant table without the tenant row filter or through a group it reveals everything to, " +
+    "No tenant-scoped persona (client admin, end user, API and BI services) or serving tenant principal reads a tenant table without the tenant row filter or through a group it reveals everything to, " +
+    "no tenant principal reads a tenant other than the one the API runs its requests for (as governance.tenant_principals maps it), " +
     "no filter or mask lets a principal mapped to several tenants see each of them (a mapping is honoured only while it names one tenant), " +
-    "no reader persona reads a dataset its manifest does not grant it, and personal columns are clear only to GDPR officers (and, for their own tenant, client admins); " +
+    "no reader persona reads a dataset its manifest does not grant it, and personal columns are clear only to GDPR officers (and, for their own tenant, client admins and principals mapped with the role client_admin); " +
     "semantics of row filters, masks and is_account_group_member from https://docs.databricks.com/aws/en/data-governance/unity-catalog/filters-and-masks/ and " +
     "https://docs.databricks.com/aws/en/sql/language-manual/functions/is_account_group_member.",
   enforcementLevel: "mandatory",
