@@ -75,7 +75,7 @@ def test_subject_access_exports_exactly_the_subjects_rows_in_the_tenant(mesh: Pl
     assert all(v in text for vs in st.values.values() for v in vs)
 
 
-def test_erasure_removes_the_subject_from_every_table_and_layer(mesh: Plane, gdpr_before: Before, erasure_request: dict):
+def test_erasure_removes_the_subject_from_every_table_and_layer(mesh: Plane, gdpr_before: Before, access_request: dict, erasure_request: dict):
     st = gdpr_before
     tables = erasure_request["tables"]
     absent = {t for t, r in tables.items() if r.get("absent")}
