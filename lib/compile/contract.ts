@@ -147,6 +147,11 @@ function tableProperties(s: Settings, domain: string, layer: string, version: st
       .join(","),
     "delta.deletedFileRetentionDuration": `interval ${s.databricks.vacuumRetentionHours} hours`,
     "delta.enableDeletionVectors": "true",
+    // Change data feed writes the rows of every UPDATE, DELETE and MERGE again, to _change_data, kept until VACUUM
+    // (https://docs.databricks.com/aws/en/delta/delta-change-data-feed): another copy of personal data. Off, and
+    // explicitly, so a workspace or session default (spark.databricks.delta.properties.defaults.enableChangeDataFeed)
+    // cannot turn it on. Nothing in the mesh reads a change feed: silver reads bronze with skipChangeCommits.
+    ...(columns.some((c) => c.personalData) ? { "delta.enableChangeDataFeed": "false" } : {}),
     "delta.logRetentionDuration": "interval 30 days",
     "lakemesh.contract_version": version,
     "lakemesh.domain": domain,

@@ -1,7 +1,7 @@
 import { commentLiteral, joinSql, loadTemplate, principalLiteral, qualifiedName, renderTemplate, trusted, type SqlText } from "../sql";
 import type { PipelineContract } from "./contract";
 import { stableJson } from "./json";
-import { governanceNames, GOVERNANCE_TABLES, pipelinesGroup } from "./naming";
+import { governanceNames, GOVERNANCE_TABLES, pipelinesGroup, PSEUDONYM_KEY_TABLE } from "./naming";
 import { maskSpecs, type MaskSpec } from "./masks";
 import type { Settings } from "./settings";
 import { sha256 } from "./contract";
@@ -48,12 +48,15 @@ export function compileGovernanceObjects(s: Settings, masks: readonly MaskSpec[]
     create: [{ sql: renderTemplate(loadTemplate(template), { function: qualifiedName(name), ...values }) }],
     drop: [{ sql: `DROP FUNCTION IF EXISTS ${qualifiedName(name)}` }],
   });
-  const table = (name: string, short: (typeof GOVERNANCE_TABLES)[number]): GovernanceObjectSpec => {
+  const table = (name: string, short: (typeof GOVERNANCE_TABLES)[number] | typeof PSEUDONYM_KEY_TABLE, after: readonly SqlStatement[] = []): GovernanceObjectSpec => {
     const sql = renderTemplate(loadTemplate(`tables/${short}.sql`), { table: qualifiedName(name) });
-    return { resourceName: `governance-${short}`, kind: "table", name, create: [{ sql }], drop: [], migration: compileTableMigration(name, short, sql) };
+    return { resourceName: `governance-${short}`, kind: "table", name, create: [{ sql }, ...after], drop: [], migration: compileTableMigration(name, short, sql) };
   };
+  // The identifier mask is an HMAC under this key; the key is generated in the warehouse, once (sql/keys/).
+  const pseudonymKey = table(g.pseudonymKey, PSEUDONYM_KEY_TABLE, [{ sql: renderTemplate(loadTemplate("keys/pseudonym_key.sql"), { table: qualifiedName(g.pseudonymKey) }) }]);
   return [
     ...GOVERNANCE_TABLES.map((t) => table(`${g.schema}.${t}`, t)),
+    pseudonymKey,
     fn(g.tenantFilter, "functions/tenant_filter.sql", { internal_members: anyMember(internal), tenant_principals: qualifiedName(g.tenantPrincipals) }),
     ...masks.map((m) =>
       fn(g.mask(m.key), "functions/mask.sql", {
@@ -61,7 +64,7 @@ export function compileGovernanceObjects(s: Settings, masks: readonly MaskSpec[]
         comment: commentLiteral(m.key === m.category ? `lakemesh: mask for ${m.category}; others see ${m.shows}` : `lakemesh: mask for ${m.category} ${m.type}; others see ${m.shows}`),
         revealing_members: anyMember(revealing),
         tenant_principals: qualifiedName(g.tenantPrincipals),
-        masked: trusted(m.expression),
+        masked: trusted(m.expression.includes("{{pseudonym_key}}") ? renderTemplate(m.expression, { pseudonym_key: qualifiedName(g.pseudonymKey) }) : m.expression),
       }),
     ),
   ];

@@ -23,9 +23,20 @@ export interface MaskSpec {
   readonly shows: string;
 }
 
+/**
+ * HMAC-SHA256 (RFC 2104) of the value under the platform's pseudonym key: H((K ^ opad) || H((K ^ ipad) || value)),
+ * with both padded key blocks read by uncorrelated scalar subqueries from the key table (sql/tables/pseudonym_key.sql;
+ * more than one row fails the query, none gives NULL). An unkeyed hash of an id
+ * from a small space (employee numbers, sequential ids) is reversed by hashing every candidate; without the key it
+ * cannot be. Databricks SQL has no hmac function, so it is built from sha2 over BINARY. The body of a SQL function runs
+ * with its owner's authorization, so readers need no grant on the key table and get none.
+ */
+const PSEUDONYM =
+  "sha2(concat(unhex((SELECT outer_pad FROM {{pseudonym_key}})), unhex(sha2(concat(unhex((SELECT inner_pad FROM {{pseudonym_key}})), encode(value, 'UTF-8')), 256))), 256)";
+
 /** What each text mask shows to a principal not allowed to see the value. Fixed SQL of this codebase, reviewed here. */
 export const MASKED: Readonly<Record<Category, { type: "STRING" | "DATE"; expression: string; shows: string }>> = {
-  identifier: { type: "STRING", expression: "sha2(concat('lakemesh-pseudonym:', value), 256)", shows: "a stable pseudonym (SHA-256), so counts and joins still work" },
+  identifier: { type: "STRING", expression: PSEUDONYM, shows: "a stable pseudonym (HMAC-SHA256 under a key only the mask reads), so counts and joins still work" },
   email: { type: "STRING", expression: "regexp_replace(value, '^[^@]*', '***')", shows: "the domain part only" },
   name: { type: "STRING", expression: "concat(left(value, 1), '***')", shows: "the first letter" },
   phone: { type: "STRING", expression: "concat('***', right(value, 2))", shows: "the last two digits" },

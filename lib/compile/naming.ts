@@ -108,6 +108,12 @@ export const GOVERNANCE_SCHEMA = "governance";
 /** The governance schema's tables (short names), each created from sql/tables/<name>.sql. */
 export const GOVERNANCE_TABLES = ["tenant_principals", "gdpr_registry", "gdpr_requests", "erasure_suppression", "audit_log"] as const;
 
+/**
+ * The identifier mask's HMAC key (sql/tables/pseudonym_key.sql): a governance table outside GOVERNANCE_TABLES, since
+ * nobody but platform admins is granted it (the masks read it as their owner).
+ */
+export const PSEUDONYM_KEY_TABLE = "pseudonym_key";
+
 /** Governance function and table names of a catalog. */
 export function governanceNames(catalog: string) {
   const fq = (name: string) => `${catalog}.${GOVERNANCE_SCHEMA}.${name}`;
@@ -121,6 +127,7 @@ export function governanceNames(catalog: string) {
     gdprRequests: fq("gdpr_requests"),
     erasureSuppression: fq("erasure_suppression"),
     auditLog: fq("audit_log"),
+    pseudonymKey: fq(PSEUDONYM_KEY_TABLE),
   };
 }
 

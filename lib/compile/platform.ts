@@ -1,7 +1,7 @@
 import { type DomainManifest } from "../manifest";
 import { domainPrincipal, mergeGrants, type GrantSpec } from "./grants";
 import { Mesh } from "./model";
-import { domainGroup, GOVERNANCE_SCHEMA, GOVERNANCE_TABLES, pipelinesGroup, platformPhysicalNames } from "./naming";
+import { domainGroup, GOVERNANCE_SCHEMA, GOVERNANCE_TABLES, pipelinesGroup, platformPhysicalNames, PSEUDONYM_KEY_TABLE } from "./naming";
 import { maskSpecs, type MaskSpec } from "./masks";
 import { ownsAccountObjects, READER_PERSONAS, type Settings } from "./settings";
 import { rootFolder, type FolderSpec } from "./workspace";
@@ -165,8 +165,11 @@ export function compilePlatform(s: Settings, mesh: Mesh): PlatformSpec {
     // https://docs.databricks.com/aws/en/data-governance/unity-catalog/filters-and-masks/manually-apply). Platform
     // admins hold it through ALL_PRIVILEGES on the governance schema.
     functionGrants: grants([[pipelinesGroup(s), ["EXECUTE"]]]),
-    tableGrants: Object.fromEntries(
-      GOVERNANCE_TABLES.map((t) => [
+    tableGrants: Object.fromEntries([
+      // The identifier masks' HMAC key: platform admins only (the masks read it with their owner's authorization).
+      // Authoritative, so a grant made by hand is revoked on the next deploy.
+      [PSEUDONYM_KEY_TABLE, grants([[p.platform_admin, ["ALL_PRIVILEGES"]]])],
+      ...GOVERNANCE_TABLES.map((t) => [
         t,
         grants([
           [p.platform_admin, ["ALL_PRIVILEGES"]],
@@ -178,7 +181,7 @@ export function compilePlatform(s: Settings, mesh: Mesh): PlatformSpec {
           ...(t === "erasure_suppression" ? [[pipelinesGroup(s), ["SELECT"]] as [string, string[]]] : []),
         ]),
       ]),
-    ),
+    ]),
     systemGrants: [
       { securable: "catalog", name: "system", principal: p.auditor, privileges: ["USE_CATALOG"] },
       { securable: "schema", name: "system.access", principal: p.auditor, privileges: ["SELECT", "USE_SCHEMA"] },

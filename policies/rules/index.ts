@@ -18,6 +18,8 @@ import { policy as ucTenantFilterAndMasks } from "./catalog/lm-uc-tenant-filter-
 import { policy as datahubNoQueryText } from "./gdpr/lm-datahub-no-query-text";
 import { policy as gdprErasureSurvival } from "./gdpr/lm-gdpr-erasure-survival";
 import { policy as gdprJobs } from "./gdpr/lm-gdpr-jobs";
+import { policy as gdprNoChangeDataFeed } from "./gdpr/lm-gdpr-no-change-data-feed";
+import { policy as gdprNoFailOnPersonal } from "./gdpr/lm-gdpr-no-fail-on-personal";
 import { policy as gdprRegistryComplete } from "./gdpr/lm-gdpr-registry-complete";
 import { policy as kafkaCleanupDelete } from "./kafka/lm-kafka-cleanup-delete";
 import { policy as kafkaPiiRetention } from "./kafka/lm-kafka-pii-retention";
@@ -61,6 +63,8 @@ export const allRules: readonly (ResourceValidationPolicy | StackValidationPolic
   datahubNoQueryText,
   gdprErasureSurvival,
   gdprJobs,
+  gdprNoChangeDataFeed,
+  gdprNoFailOnPersonal,
   gdprRegistryComplete,
   kafkaCleanupDelete,
   kafkaPiiRetention,

@@ -79,6 +79,13 @@ describe("compileContract (shipped domains, prod)", () => {
     }
   });
 
+  it("turns change data feed off, explicitly, on every table with personal data (issue 13, item 9)", () => {
+    const personal = all.filter((d) => d.columns.some((c) => c.personalData));
+    expect(personal.length).toBeGreaterThan(20);
+    for (const d of personal) expect([d.table, d.tableProperties["delta.enableChangeDataFeed"]]).toEqual([d.table, "false"]);
+    for (const d of all.filter((x) => !personal.includes(x))) expect([d.table, d.tableProperties["delta.enableChangeDataFeed"]]).toEqual([d.table, undefined]);
+  });
+
   it("enables deletion vectors and bounds file and log retention", () => {
     for (const d of all) {
       expect(d.tableProperties["delta.enableDeletionVectors"]).toBe("true");

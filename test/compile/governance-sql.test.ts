@@ -18,11 +18,11 @@ describe("governance SQL", () => {
     expect(text).toBe(fs.readFileSync(file, "utf8"));
   });
 
-  it("covers every function and table: tenant_filter, ten text masks, one per numeric type of personal data in the mesh, five tables (nothing unused, such as a current_user_tenant)", () => {
+  it("covers every function and table: tenant_filter, ten text masks, one per numeric type of personal data in the mesh, six tables (nothing unused, such as a current_user_tenant)", () => {
     expect(objects.map((o) => o.name.split(".").pop()).sort()).toEqual([
       "audit_log", "erasure_suppression", "gdpr_registry", "gdpr_requests",
       "mask_address", "mask_date_of_birth", "mask_email", "mask_financial", "mask_financial_decimal_18_2", "mask_free_text", "mask_identifier",
-      "mask_name", "mask_national_id", "mask_online_identifier", "mask_phone", "tenant_filter", "tenant_principals",
+      "mask_name", "mask_national_id", "mask_online_identifier", "mask_phone", "pseudonym_key", "tenant_filter", "tenant_principals",
     ]);
     for (const o of objects) {
       if (o.kind === "function") expect(o.drop).toEqual([{ sql: `DROP FUNCTION IF EXISTS ${qualified(...o.name.split("."))}` }]);
@@ -36,6 +36,18 @@ describe("governance SQL", () => {
       expect(o.create[0].sql).toContain("session_user()");
       expect(o.create[0].sql).not.toMatch(/current_user/i);
     }
+  });
+
+  it("pseudonymises identifiers with an HMAC under the governance schema's key, generated once in the warehouse (issue 13, item 8)", () => {
+    const key = objects.find((o) => o.name === "lakemesh_prod.governance.pseudonym_key")!;
+    // The key is made by the warehouse, never passed in: no parameter, no literal key; only when the table is empty.
+    expect(key.create.map((st) => st.parameters ?? [])).toEqual([[], []]);
+    expect(key.create[1].sql).toMatch(/^INSERT INTO `lakemesh_prod`\.`governance`\.`pseudonym_key` \(inner_pad, outer_pad, created_at\)\n/);
+    expect(key.create[1].sql).toMatch(/WHERE NOT EXISTS \(SELECT 1 FROM `lakemesh_prod`\.`governance`\.`pseudonym_key`\)$/);
+    const masks = objects.filter((o) => o.kind === "function" && o.name.includes(".mask_"));
+    // Only the identifier masks hash; no mask keeps the old unkeyed hash.
+    for (const o of masks) expect(o.create[0].sql).not.toContain("lakemesh-pseudonym:");
+    expect(masks.filter((o) => o.create[0].sql.includes("pseudonym_key")).map((o) => o.name)).toEqual(["lakemesh_prod.governance.mask_identifier"]);
   });
 
   it("makes the audit log append-only", () => {

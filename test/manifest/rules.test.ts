@@ -1,5 +1,6 @@
-import { MANIFEST_RULES, validateMesh } from "../../lib/manifest";
+import { formatError, MANIFEST_RULES, readManifestFiles, validateMesh } from "../../lib/manifest";
 import { baselineMesh, Change, errorsAfter, rulesAfter } from "../helpers/manifests";
+import { ROOT } from "../helpers/settings";
 
 const A = "alpha.yaml" as const;
 const B = "beta.yaml" as const;
@@ -637,6 +638,22 @@ const CASES: [string, string, Change[], string[]][] = [
       "mesh/alpha.yaml:35:22: spec.datasets[0].expectations[0].predicate: \"balance + 1\": predicate does not evaluate to a boolean; one boolean predicate over this dataset's columns using comparisons, AND/OR/NOT, IS [NOT] NULL, IN, BETWEEN, LIKE with a literal pattern of at most one % (or '%text%'), single-quoted strings without backslashes, '${' or '{{', numbers and the functions abs, ceil, coalesce, concat, current_date, current_timestamp, date_add, date_sub, datediff, day, floor, greatest, isnotnull, isnull, least, length, lower, month, nullif, round, size, substring, to_date, trim, upper, year",
     ],
   ],
+  [
+    "expectation-actions",
+    "fail on a dataset with personal columns",
+    [{ file: A, from: "onViolation: drop", to: "onViolation: fail" }],
+    [
+      "mesh/alpha.yaml:36:24: spec.datasets[0].expectations[0].onViolation: expectation \"positive_balance\" fails the update on dataset \"accounts\" (personal columns account_id, email): the failure message carries the whole offending record into the pipeline event log and failure mails, which erasure never reaches (https://docs.databricks.com/aws/error-messages/expectation-violation-error-class); warn or drop on a dataset that personal data reaches",
+    ],
+  ],
+  [
+    "expectation-actions",
+    "fail on a gold dataset whose source has personal columns (the input row is in the message)",
+    [{ file: A, from: "      contract:\n        version: 1.0.0\n        lifecycle: active\n      columns:", to: "      expectations:\n        - name: some_accounts\n          predicate: \"accounts > 0\"\n          onViolation: fail\n      contract:\n        version: 1.0.0\n        lifecycle: active\n      columns:" }],
+    [
+      "mesh/alpha.yaml:92:24: spec.datasets[1].expectations[0].onViolation: expectation \"some_accounts\" fails the update on dataset \"balances_by_region\" (source alpha.accounts has personal columns account_id, email): the failure message carries the whole offending record into the pipeline event log and failure mails, which erasure never reaches (https://docs.databricks.com/aws/error-messages/expectation-violation-error-class); warn or drop on a dataset that personal data reaches",
+    ],
+  ],
 ];
 
 describe("semantic rules", () => {
@@ -676,6 +693,21 @@ describe("semantic rules", () => {
     });
     expect(errorsAfter(topic(false))).toEqual([]);
     expect(rulesAfter(topic(true))).toEqual(["personal-topic-retention"]);
+  });
+
+  it("allows fail where no personal data reaches the flow, and refuses it again on the shipped datasets that had it", () => {
+    const shipped = readManifestFiles(["domains"], ROOT).files;
+    const edit = (file: string, from: string, to: string) =>
+      validateMesh(shipped.map((f) => (f.file.endsWith(file) ? { ...f, text: f.text.replace(from, () => to) } : f))).errors.map(formatError);
+    // equity_plans: no personal column, its topic carries none.
+    expect(edit("core-business.yaml", '"authorized_shares > 0", onViolation: drop', '"authorized_shares > 0", onViolation: fail')).toEqual([]);
+    // The two shipped expectations that failed updates before: each is refused again if it comes back.
+    expect(edit("core-business.yaml", '"exercise_price >= 0", onViolation: drop', '"exercise_price >= 0", onViolation: fail')).toEqual([
+      expect.stringMatching(/^domains\/core-business\.yaml:\d+:\d+: spec\.datasets\[2\]\.expectations\[1\]\.onViolation: expectation "non_negative_price" fails the update on dataset "equity_exercises" \(personal columns holder_user_id, /),
+    ]);
+    expect(edit("operational-activities.yaml", '"amount >= 0", onViolation: drop', '"amount >= 0", onViolation: fail')).toEqual([
+      expect.stringMatching(/^domains\/operational-activities\.yaml:\d+:\d+: spec\.datasets\[\d\]\.expectations\[0\]\.onViolation: expectation "non_negative_amount" fails the update on dataset "invoices" \(personal columns /),
+    ]);
   });
 
   it("every rule has at least one failing case", () => {

@@ -246,6 +246,20 @@ describe("lm-uc-tenant-filter-and-masks: contracts filter tenant tables and mask
   });
 });
 
+describe("lm-gdpr-no-fail-on-personal: no fail expectation where personal data reaches a table", () => {
+  const failOn = (table: string) => change(base, isContract, (f) => editContract(f, (c) => (c.datasets.find((d: any) => d.name === table).expectations[0].action = "fail")));
+  it("flags a fail expectation on a table with personal columns", () => {
+    expect(violations(rule("lm-gdpr-no-fail-on-personal"), failOn("accounts"))).toEqual([
+      "lakemesh_prod.alpha.accounts (personal columns account_id, email) fails its update on expectation lm__valid_tenant: the failure message would put the offending record into the event log and failure mails; use drop or warn @ alpha-contract",
+    ]);
+  });
+  it("flags a fail expectation on a gold view whose source has personal columns", () => {
+    expect(violations(rule("lm-gdpr-no-fail-on-personal"), failOn("balances_by_region"))).toEqual([
+      "lakemesh_prod.alpha.balances_by_region (upstream lakemesh_prod.alpha.accounts has personal columns account_id, email) fails its update on expectation lm__valid_tenant: the failure message would put the offending record into the event log and failure mails; use drop or warn @ alpha-contract",
+    ]);
+  });
+});
+
 describe("lm-uc-one-filter-mechanism: no ABAC filter or mask policy on tables that declare their own", () => {
   const abac = (name: string, policyType: string, onSecurableType: string, onSecurableFullname: string): PlannedResource => ({
     urn: `urn:pulumi:prod::lakemesh::databricks:index/policyInfo:PolicyInfo::${name}`,
@@ -857,5 +871,30 @@ describe("lm-uc-tenant-filter-and-masks: the stack's own functions, named exactl
       }),
     );
     expect(violations(rule(id), r).map((v) => v.split(";")[0])).toEqual(["lakemesh_prod.alpha.accounts.email holds personal data (email) but is masked by `other_org`.`governance`.`mask_email` USING COLUMNS (`tenant_id`)"]);
+  });
+});
+
+describe("lm-gdpr-no-change-data-feed: no change data feed on tables with personal data (issue 13, item 9)", () => {
+  const id = "lm-gdpr-no-change-data-feed";
+  it("flags a personal table whose contract turns the feed on, or leaves it to the defaults", () => {
+    const on = change(base, isContract, (f) => editContract(f, (c) => (c.datasets.find((d: any) => d.name === "accounts").tableProperties["delta.enableChangeDataFeed"] = "true")));
+    expect(violations(rule(id), on)).toEqual(['lakemesh_prod.alpha.accounts holds personal data (account_id, email) but sets delta.enableChangeDataFeed to "true"; it must be "false" @ alpha-contract']);
+    const unset = change(base, isContract, (f) => editContract(f, (c) => delete c.datasets.find((d: any) => d.name === "bronze_accounts").tableProperties["delta.enableChangeDataFeed"]));
+    expect(violations(rule(id), unset)).toEqual([
+      "lakemesh_prod.alpha.bronze_accounts holds personal data (subject_id, value) but sets delta.enableChangeDataFeed nowhere (a workspace or session default could turn it on); it must be \"false\" @ alpha-contract",
+    ]);
+  });
+  it("flags a pipeline that turns the feed on for every new table", () => {
+    const r = change(base, ofType("databricks:index/pipeline:Pipeline", "alpha-pipeline"), (p) => (p.inputs.configuration["spark.databricks.delta.properties.defaults.enableChangeDataFeed"] = "true"));
+    expect(violations(rule(id), r)).toEqual([
+      "pipeline lakemesh-prod-alpha: configuration sets spark.databricks.delta.properties.defaults.enableChangeDataFeed = true, which records a change data feed for every table it creates @ alpha-pipeline",
+    ]);
+  });
+  it("flags governance SQL that enables it", () => {
+    const requests = (x: PlannedResource) => x.type === SQL_OBJECT && x.inputs.objectName === "lakemesh_prod.governance.gdpr_requests";
+    const r = change(base, requests, (o) => (o.inputs.create[0].sql = o.inputs.create[0].sql.replace("TBLPROPERTIES (", "TBLPROPERTIES ('delta.enableChangeDataFeed' = 'true', ")));
+    expect(violations(rule(id), r)).toEqual(["lakemesh_prod.governance.gdpr_requests: its SQL sets delta.enableChangeDataFeed = true; no table with personal data may record a change data feed @ governance-gdpr_requests"]);
+    const job = change(base, (x) => x.name === "alpha-governance-sql", (f) => editFile(f, (t) => t + "ALTER TABLE `lakemesh_prod`.`alpha`.`accounts` SET TBLPROPERTIES (delta.enableChangeDataFeed = true);\n"));
+    expect(violations(rule(id), job)).toEqual([expect.stringMatching(/^\/lakemesh\/prod\/domains\/alpha\/governance\.sql: its SQL sets delta\.enableChangeDataFeed = true; .* @ alpha-governance-sql$/)]);
   });
 });

@@ -6,6 +6,8 @@ session_user() becomes the caller column. Everything else runs as written.
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 
 import pytest
@@ -49,9 +51,28 @@ def standin(sql: str, fn: str) -> str:
     """CREATE TEMPORARY FUNCTION fn(<params>, caller STRING, groups ARRAY<STRING>) RETURNS ... RETURN <body>."""
     m = re.match(r"CREATE OR REPLACE FUNCTION `[a-z0-9_]+`\.`governance`\.`[a-z0-9_]+`\((?P<params>.*?)\)\s+RETURNS (?P<ret>\w+(\([0-9]+,[0-9]+\))?)\s+COMMENT '[^']*'\s+RETURN (?P<body>.*)$", sql, re.S)
     assert m, sql
-    body = re.sub(r"`[a-z0-9_]+`\.`governance`\.`tenant_principals`", "tenant_principals", m["body"])
+    # Governance tables (tenant_principals, pseudonym_key) become the temporary views of the same name.
+    body = re.sub(r"`[a-z0-9_]+`\.`governance`\.`(tenant_principals|pseudonym_key)`", r"\1", m["body"])
     body = body.replace("is_account_group_member(", "array_contains(groups, ").replace("session_user()", "caller")
     return f"CREATE OR REPLACE TEMPORARY FUNCTION {fn}({m['params']}, caller STRING, groups ARRAY<STRING>) RETURNS {m['ret']} RETURN {body}"
+
+
+def key_pads(spark, plane: Plane) -> tuple[str, str]:
+    """Runs the SELECT of the plan's key-generating INSERT: the (inner, outer) padded key blocks, in hex."""
+    path = next((plane.plan / "sql" / "governance").glob("*.governance.pseudonym_key.sql"))
+    m = re.search(r"SELECT inner_pad, outer_pad, current_timestamp\(\) FROM \((?P<select>.*)\) WHERE NOT EXISTS", path.read_text(), re.S)
+    assert m, path
+    row = spark.sql(m["select"]).collect()
+    assert len(row) == 1
+    return row[0].inner_pad, row[0].outer_pad
+
+
+def hmac_key(inner: str, outer: str) -> bytes:
+    """The 32-byte key behind the padded blocks, checking both are the RFC 2104 pads of one zero-padded key."""
+    k_in = bytes(b ^ 0x36 for b in bytes.fromhex(inner))
+    k_out = bytes(b ^ 0x5C for b in bytes.fromhex(outer))
+    assert len(k_in) == 64 and k_in == k_out and k_in[32:] == bytes(32)
+    return k_in[:32]
 
 
 @pytest.fixture(scope="module")
@@ -60,6 +81,9 @@ def spark(plane: Plane):
     s.createDataFrame(TENANT_PRINCIPALS, "tenant_id STRING, principal STRING, role STRING").createOrReplaceTempView("tenant_principals")
     cases = [(p, caller, groups, t, v) for p, (caller, groups) in PERSONAS.items() for t, v in ROWS.items()]
     s.createDataFrame(cases, "persona STRING, caller STRING, groups ARRAY<STRING>, row_tenant STRING, email STRING").createOrReplaceTempView("cases")
+    # The pseudonym key, made by the plan's own key statement (sql/keys/pseudonym_key.sql) run on this Spark.
+    inner, outer = key_pads(s, plane)
+    s.createDataFrame([(inner, outer)], "inner_pad STRING, outer_pad STRING").createOrReplaceTempView("pseudonym_key")
     s.sql(standin(function_sql(plane, "tenant_filter"), "tenant_filter"))
     for key in ("email", "name", "date_of_birth", "identifier", "financial_decimal_18_2"):
         s.sql(standin(function_sql(plane, f"mask_{key}"), f"mask_{key}"))
@@ -115,6 +139,8 @@ def test_other_masks_fit_their_category(spark):
     assert r.name == "P***"
     assert str(r.dob) == "1984-01-01"
     assert re.fullmatch(r"[0-9a-f]{64}", r.id) and r.id != "user-01-001"
+    # Not the old unkeyed hash anyone could recompute from a candidate id (issue 13, item 8).
+    assert r.id != hashlib.sha256(b"lakemesh-pseudonym:user-01-001").hexdigest() and r.id != hashlib.sha256(b"user-01-001").hexdigest()
     assert r.id_revealed == "user-01-001"
     assert r.null_email is None
 
@@ -138,3 +164,16 @@ def test_a_decimal_mask_takes_and_returns_the_columns_type_and_shows_only_the_or
     }
     revealed = spark.sql("SELECT mask_financial_decimal_18_2(CAST(123456.78 AS DECIMAL(18,2)), 'tenant-01', 'alice@client-one.example', array()) AS v").first().v
     assert str(revealed) == "123456.78"
+
+
+def test_identifier_pseudonyms_are_an_hmac_under_a_fresh_random_key(spark, plane: Plane):
+    """The mask is HMAC-SHA256 (RFC 2104) under the key table's key; each run of the key statement draws a new key."""
+    key = hmac_key(*spark.table("pseudonym_key").select("inner_pad", "outer_pad").first())
+    ids = ["1", "2", "42", "user-01-001", "émile-ü", ""]
+    spark.createDataFrame([(v,) for v in ids], "v STRING").createOrReplaceTempView("ids")
+    got = {r.v: r.shown for r in spark.sql("SELECT v, mask_identifier(v, 'tenant-01', 'ian', array('lakemesh-dev-internal-analysts')) AS shown FROM ids").collect()}
+    assert got == {v: hmac.new(key, v.encode("utf-8"), hashlib.sha256).hexdigest() for v in ids}
+    # Stable (joins and counts still work), and another key gives other pseudonyms: the key is random, not a constant.
+    other = hmac_key(*key_pads(spark, plane))
+    assert other != key
+    assert spark.sql("SELECT mask_identifier(CAST(NULL AS STRING), 'tenant-01', 'ian', array()) AS v").first().v is None

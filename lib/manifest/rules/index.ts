@@ -4,6 +4,7 @@ import { rule as clustering } from "./clustering";
 import { rule as columnTypes } from "./column-types";
 import { rule as contractVersion } from "./contract-version";
 import { rule as durations } from "./durations";
+import { rule as expectationActions } from "./expectation-actions";
 import { rule as expectations } from "./expectations";
 import { rule as freeText } from "./free-text";
 import { rule as goldAggregate } from "./gold-aggregate";
@@ -41,5 +42,6 @@ export const MANIFEST_RULES: readonly ManifestRule[] = [
   acceptedMajors,
   goldAggregate,
   expectations,
+  expectationActions,
   freeText,
 ];
