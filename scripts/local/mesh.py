@@ -94,6 +94,20 @@ def registry_rows(plan: Path) -> list[tuple]:
     return rows
 
 
+def governance_tables(plan: Path, catalog: str) -> list[list[str]]:
+    """The statements that create each governance table, one list per table, in the plan's order: read from the
+    governance objects' `create` statements in plan.json (one statement each, as the Statement Execution API runs
+    them), not from the rendered .sql files, which join an object's statements (a table and the INSERT of its first
+    row, e.g. the pseudonym key). Statements with bound parameters (rows the registry and tenants steps write) are
+    left to those steps."""
+    out = []
+    for r in plan_json(plan)["resources"]:
+        create = r["inputs"].get("create") if r["type"] == "pulumi-nodejs:dynamic:Resource" else None
+        if isinstance(create, list) and create and "CREATE TABLE" in create[0]["sql"]:
+            out.append([local_sql(x["sql"].strip().rstrip(";"), catalog) for x in create if not x.get("parameters")])
+    return out
+
+
 def prepare(spark, plan: Path, tenants: list[str], force: bool = False) -> dict:
     """Schemas, the governance tables, the GDPR registry rows and the tenants (as local service principals).
 
@@ -104,17 +118,17 @@ def prepare(spark, plan: Path, tenants: list[str], force: bool = False) -> dict:
     c = contracts(plan)
     catalog = json.loads(next(iter(c.values())).read_text())["catalog"]
     schemas = sorted({json.loads(p.read_text())["schema"] for p in c.values()} | {"governance"})
-    texts = [p.read_text() for p in sorted((plan / "sql" / "governance").glob("*.sql"))]
-    tables = [local_sql(t.strip().rstrip(";"), catalog) for t in texts if "CREATE TABLE" in t]
+    tables = governance_tables(plan, catalog)
     # A table under a Unity Catalog row filter (the serving API's GDPR intake) is left out: open-source Spark has no
     # ROW FILTER clause, and a copy without it would hand every tenant's rows to any reader. Nothing local reads it
     # (the local serving API keeps its requests in a file under .local/serving).
-    statements = [t for t in tables if "WITH ROW FILTER" not in t]
-    databricks_only = len(tables) - len(statements)
+    kept = [t for t in tables if not any("WITH ROW FILTER" in x for x in t)]
+    databricks_only = len(tables) - len(kept)
+    statements = [x for t in kept for x in t]
     registry = registry_rows(plan)
     sha = hashlib.sha256(json.dumps([schemas, statements, registry, sorted(tenants)]).encode()).hexdigest()
     marker = prepared_marker()
-    summary = {"schemas": schemas, "governance_tables": len(statements), "databricks_only_tables": databricks_only,
+    summary = {"schemas": schemas, "governance_tables": len(kept), "databricks_only_tables": databricks_only,
                "registry_rows": len(registry), "tenants": tenants}
     try:
         done = json.loads(marker.read_text()).get("sha") == sha
@@ -137,7 +151,7 @@ def prepare(spark, plan: Path, tenants: list[str], force: bool = False) -> dict:
         df.join(existing, ["tenant_id", "principal"], "left_anti").write.insertInto("spark_catalog.governance.tenant_principals")
     marker.parent.mkdir(parents=True, exist_ok=True)
     marker.write_text(json.dumps({"sha": sha, "plan": str(plan)}) + "\n")
-    print(f"prepared schemas {', '.join(schemas)}, {len(statements)} governance tables ({databricks_only} Databricks-only left out), {len(registry)} registry rows, tenants {', '.join(tenants) or '(none)'}", file=sys.stderr)
+    print(f"prepared schemas {', '.join(schemas)}, {len(kept)} governance tables ({databricks_only} Databricks-only left out), {len(registry)} registry rows, tenants {', '.join(tenants) or '(none)'}", file=sys.stderr)
     return {**summary, "skipped": False}
 
 
