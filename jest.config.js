@@ -7,6 +7,8 @@ const ESM_PACKAGES = "jose|content-disposition|cookie|set-cookie-parser|uuid|cha
 module.exports = {
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
+  // The real-engine tests run apart (npm run test:engine, jest.engine.config.js): minutes, a broker, one at a time.
+  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/engine/"],
   transform: {
     "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }],
     [`^.+/node_modules/(${ESM_PACKAGES})/.+\\.js$`]: ["ts-jest", { tsconfig: { allowJs: true, module: "commonjs", target: "es2022", esModuleInterop: true }, diagnostics: false }],

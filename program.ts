@@ -5,7 +5,7 @@ import { datahubUsesPlatformKafka } from "./components/Platform/datahub";
 import { Identities } from "./components/access";
 import { compileIdentities } from "./lib/access";
 import { compileServing, compileServingKubernetes } from "./lib/serving";
-import { createProviders } from "./components/providers";
+import { createProviders, type ProviderName } from "./components/providers";
 import {
   CONFIG_NAMESPACE,
   checkDomainPrincipals,
@@ -54,7 +54,7 @@ function loadMesh(root: string, settings: Settings): { mesh: Mesh; files: Readon
   }
 }
 
-function createPlatform(settings: Settings, mesh: Mesh, cfg: pulumi.Config, providers: pulumi.ProviderResource[], accountProvider: databricks.Provider): Platform {
+function createPlatform(root: string, settings: Settings, mesh: Mesh, cfg: pulumi.Config, providers: pulumi.ProviderResource[], accountProvider: databricks.Provider): Platform {
   const names = meshPlatformNames(settings.catalog, mesh);
   return new Platform(
     "platform",
@@ -63,12 +63,13 @@ function createPlatform(settings: Settings, mesh: Mesh, cfg: pulumi.Config, prov
       settings,
       registry: compileRegistry(mesh.domains.map((d) => compileContract(settings, names, d))),
       datahubSecrets: {
-        mysqlPassword: cfg.requireSecret(SECRET_KEYS.datahubMysqlPassword),
+        mysqlPassword: settings.datahub.install ? cfg.requireSecret(SECRET_KEYS.datahubMysqlPassword) : undefined,
         gmsToken: cfg.requireSecret(SECRET_KEYS.datahubGmsToken),
         databricksToken: cfg.requireSecret(SECRET_KEYS.datahubDatabricksToken),
         ...(datahubUsesPlatformKafka(settings) ? { kafkaPassword: cfg.requireSecret(SECRET_KEYS.datahubKafkaPassword) } : {}),
       },
       subjectSalt: cfg.requireSecret(SECRET_KEYS.subjectHashSalt),
+      root,
       accountProvider,
     },
     { providers },
@@ -144,15 +145,18 @@ export async function program(root = process.cwd()): Promise<Record<string, unkn
   }
   // A domain stack on MSK creates its SCRAM secrets in AWS Secrets Manager.
   const mskUsers = settings.kafka.auth === "sasl-scram-sha512" && settings.kafka.scramCredentials === "msk";
+  // No AWS provider where storage is managed elsewhere (and no MSK secrets): the stack then creates no AWS resource.
+  const aws: ProviderName[] = settings.aws.existingStorage && !mskUsers ? [] : ["aws"];
+  // The platform stack creates DataHub's Kafka user and ACLs when DataHub uses the platform cluster.
+  const platformKafka: ProviderName[] = datahubUsesPlatformKafka(settings) ? ["kafka"] : [];
   const providers = createProviders(
     settings,
     cfg,
-    // The platform stack creates DataHub's Kafka user and ACLs when DataHub uses the platform cluster.
     settings.mode === "platform"
-      ? ["aws", "databricks", "databricksAccount", "kubernetes", ...(datahubUsesPlatformKafka(settings) ? (["kafka"] as const) : [])]
+      ? [...aws, "databricks", "databricksAccount", "kubernetes", ...platformKafka]
       : settings.mode === "domain"
         ? ["databricks", "kafka", "kubernetes", ...(mskUsers ? (["aws"] as const) : [])]
-        : undefined,
+        : [...aws, "databricks", "databricksAccount", "kafka", "kubernetes"],
   );
 
   // Who runs what, and what this stack relies on without creating it: data in the plan for the access model.
@@ -161,9 +165,21 @@ export async function program(root = process.cwd()): Promise<Record<string, unkn
   let stackOutputs: Record<string, unknown> = {};
   let refs: PlatformRefs | undefined;
   if (settings.mode !== "domain") {
-    const platform = createPlatform(settings, mesh, cfg, [providers.aws!, providers.databricks!, providers.kubernetes!, ...(providers.kafka ? [providers.kafka] : [])], providers.databricksAccount!);
+    const platform = createPlatform(
+      root,
+      settings,
+      mesh,
+      cfg,
+      [providers.aws, providers.databricks!, providers.kubernetes!, providers.kafka].filter((p): p is NonNullable<typeof p> => p !== undefined),
+      providers.databricksAccount!,
+    );
     refs = platform.refs;
-    stackOutputs = { ...platform.outputs, gdprJobIds: platform.gdprJobIds, ...createServing(settings, mesh, cfg, platform, [providers.databricks!, providers.kubernetes!], providers.databricksAccount!) };
+    stackOutputs = {
+      ...platform.outputs,
+      gdprJobIds: platform.gdprJobIds,
+      storageCredentialExternalId: platform.storageCredentialExternalId,
+      ...createServing(settings, mesh, cfg, platform, [providers.databricks!, providers.kubernetes!], providers.databricksAccount!),
+    };
   } else {
     refs = platformFromStack(settings, mesh);
   }
@@ -175,7 +191,7 @@ export async function program(root = process.cwd()): Promise<Record<string, unkn
     const kafkaPasswords = Object.fromEntries((spec.kafkaCredentials?.users ?? []).map((u) => [u.passwordKey, cfg.requireSecret(u.passwordKey)]));
     return {
       name: d.metadata.name,
-      domain: new DataDomain(d.metadata.name, { manifest: d, manifestFile: files.get(d.metadata.name), spec, settings, platform: refs!, kafkaPasswords }, {
+      domain: new DataDomain(d.metadata.name, { manifest: d, manifestFile: files.get(d.metadata.name), spec, settings, platform: refs!, root, kafkaPasswords }, {
         providers: [providers.databricks!, providers.kafka!, providers.kubernetes!, ...(mskUsers ? [providers.aws!] : [])],
       }),
     };

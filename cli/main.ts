@@ -5,6 +5,7 @@ import { exportCommand } from "./commands/export";
 import { gdprCommand } from "./commands/gdpr";
 import { planCommand } from "./commands/plan";
 import { preflightCommand } from "./commands/preflight";
+import { previewCommand } from "./commands/preview";
 import { sampleCommand } from "./commands/sample";
 import { stacksCommand } from "./commands/stacks";
 import { upstreamCommand } from "./commands/upstream";
@@ -21,6 +22,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   gdpr: gdprCommand,
   plan: planCommand,
   preflight: preflightCommand,
+  preview: previewCommand,
   sample: sampleCommand,
   stacks: stacksCommand,
   upstream: upstreamCommand,

@@ -3,7 +3,7 @@ import * as databricks from "@pulumi/databricks";
 import * as kafka from "@pulumi/kafka";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { SECRET_KEYS, type Settings } from "../lib/compile";
+import { kafkaSecurity, SECRET_KEYS, type Settings } from "../lib/compile";
 
 export interface Providers {
   readonly aws?: aws.Provider;
@@ -24,7 +24,7 @@ export const ACCOUNTS_HOST = "https://accounts.cloud.databricks.com";
  * theirs from the environment; the Kafka SASL password and the kubeconfig are Pulumi secrets.
  */
 export function createProviders(s: Settings, cfg: pulumi.Config, only?: readonly ProviderName[]): Providers {
-  const sasl = s.kafka.auth === "sasl-scram-sha512";
+  const { sasl, tls } = kafkaSecurity(s);
   const want = (p: ProviderName) => only === undefined || only.includes(p);
   return {
     aws: !want("aws") ? undefined : new aws.Provider("aws", {
@@ -42,7 +42,7 @@ export function createProviders(s: Settings, cfg: pulumi.Config, only?: readonly
     kafka: !want("kafka") ? undefined : new kafka.Provider("kafka", {
       bootstrapServers: s.kafka.bootstrapServers,
       // The provider defaults tlsEnabled to true even for a plaintext broker; always say which.
-      tlsEnabled: sasl,
+      tlsEnabled: tls,
       skipTlsVerify: false,
       timeout: 120,
       ...(sasl ? { saslMechanism: "scram-sha512", saslUsername: s.kafka.saslUsername, saslPassword: cfg.requireSecret(SECRET_KEYS.kafkaSaslPassword) } : {}),

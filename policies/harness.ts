@@ -1,6 +1,8 @@
 // Runs the pack over a recorded plan the way the engine would: config defaults applied from each configSchema,
-// enforcement levels from the pack config, notApplicable honoured, stack rules over every resource. Used by
-// `lakemesh plan` and by the rule tests; it never constructs a PolicyPack (that starts a server).
+// enforcement levels from the pack config, notApplicable honoured, stack rules over every resource, and inputs unknown
+// at preview (the plan's "@unknown") wrapped exactly as the engine's policy server wraps them, so a rule that reads one
+// without `known` fails here as it fails under `pulumi preview`. Used by `lakemesh plan` and by the rule tests; it
+// never constructs a PolicyPack (that starts a server).
 import Ajv from "ajv";
 import type {
   EnforcementLevel,
@@ -11,7 +13,7 @@ import type {
   StackValidationArgs,
   StackValidationPolicy,
 } from "@pulumi/policy";
-import { setManifestRoots } from "./lib";
+import { accessView, isUnknownError, setManifestRoots, takeDeferred, UNKNOWN_INPUT, withUnknowns, type AccessView } from "./lib";
 import { allRules } from "./rules";
 
 /** A resource as the harness takes it (the plan recorder's shape). */
@@ -26,7 +28,17 @@ export interface HarnessResource {
   /** Provider URN, without the id. */
   readonly provider: string;
   readonly inputs: Record<string, unknown>;
+  /**
+   * A component's registered outputs (registerOutputs). The engine gives STACK policies these in place of the
+   * component's inputs; resource policies get the inputs (see {@link stackPolicyProps}).
+   */
+  readonly outputs?: Record<string, unknown>;
+  /** Per input, the URNs of the resources its value came from (what the engine gives stack rules). */
+  readonly propertyDependencies?: Readonly<Record<string, readonly string[]>>;
 }
+
+/** How a plan marks an input unknown at preview (cli/plan/record.ts). */
+export const PLAN_UNKNOWN = "@unknown";
 
 export type Policy = ResourceValidationPolicy | StackValidationPolicy;
 
@@ -40,6 +52,8 @@ export interface Violation {
   readonly urn: string | undefined;
   readonly message: string;
   readonly remediation: string;
+  /** The rule read an input unknown at preview without `known` and stopped: it checked nothing (a defect). */
+  readonly couldNotRun?: true;
 }
 
 class NotApplicable extends Error {}
@@ -74,6 +88,47 @@ function options(r: HarnessResource): PolicyResourceOptions & { retainOnDelete: 
   };
 }
 
+function engineValue(v: unknown): unknown {
+  if (v === PLAN_UNKNOWN) return UNKNOWN_INPUT;
+  if (Array.isArray(v)) return v.map(engineValue);
+  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, engineValue(x)]));
+  return v;
+}
+
+/** A resource's inputs as rules see them under the engine: unknowns as its sentinel, behind its checking proxy. */
+export const engineProps = (inputs: Record<string, unknown>): Record<string, any> => withUnknowns(engineValue(inputs) as Record<string, unknown>);
+
+/**
+ * What the engine hands a STACK policy (validateStack) as a resource's props: its outputs. For a component these are
+ * what it registers (registerOutputs replaces its state); for a custom resource at preview the plan's inputs stand in
+ * (provider-computed outputs are unknown then, the plan marks them so). A RESOURCE policy (validateResource) gets the
+ * resource's inputs instead ({@link engineProps}(r.inputs)). @pulumi/policy 1.21 says so: ResourceValidationArgs.props
+ * is "The inputs of the resource", PolicyResource.props (a stack policy's resources) "The outputs of the resource",
+ * and its server's analyzeStack runs on "the 'outputs', after any mutations have taken place"
+ * (https://www.pulumi.com/docs/reference/pkg/nodejs/pulumi/policy/ and
+ * https://github.com/pulumi/pulumi-policy/blob/master/sdk/nodejs/policy/policy.ts).
+ */
+export const stackPolicyProps = (r: HarnessResource): Record<string, any> => engineProps(r.outputs ?? r.inputs);
+
+/**
+ * The plan's resources as the access model reads them under the engine (policies/lib.ts accessView): ids unknown at
+ * preview formed from what they refer to, and the inputs that stay unknown.
+ */
+export function accessViewOf(resources: readonly HarnessResource[]): AccessView {
+  const byUrn = new Map<string, PolicyResource>();
+  for (const r of resources) byUrn.set(r.urn, { type: r.type, urn: r.urn, name: r.name, props: stackPolicyProps(r) } as PolicyResource);
+  const of = (urns: readonly string[]) => urns.flatMap((u) => (byUrn.has(u) ? [byUrn.get(u)!] : []));
+  for (const r of resources) {
+    Object.assign(byUrn.get(r.urn)!, {
+      parent: r.parent ? byUrn.get(r.parent) : undefined,
+      provider: r.provider ? byUrn.get(r.provider) : undefined,
+      dependencies: of(r.dependsOn),
+      propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies ?? {}).map(([k, urns]) => [k, of(urns)])),
+    });
+  }
+  return accessView([...byUrn.values()]);
+}
+
 const typeOf = (cls: any): string | undefined => (typeof cls?.__pulumiType === "string" ? cls.__pulumiType : undefined);
 
 /**
@@ -84,6 +139,10 @@ export function runPolicies(resources: readonly HarnessResource[], pack: PolicyP
   setManifestRoots(projectRoot ? [projectRoot] : []);
   const out: Violation[] = [];
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  // Resource rules read inputs, stack rules outputs, as the engine hands them (see stackPolicyProps).
+  const inputs = new Map(resources.map((r) => [r.urn, engineProps(r.inputs)]));
+  const outputs = new Map(resources.map((r) => [r.urn, stackPolicyProps(r)]));
+  takeDeferred(); // a fresh run: nothing left over from an earlier one
   const stackTags = new Map<string, string>();
   for (const p of policies) {
     const { level, config } = policyConfig(p, pack);
@@ -91,6 +150,9 @@ export function runPolicies(resources: readonly HarnessResource[], pack: PolicyP
     const effective = level === "advisory" ? "advisory" : "mandatory"; // remediate is reported as mandatory
     const push = (message: string, urn?: string) =>
       out.push({ policy: p.name, enforcementLevel: effective, severity: p.severity ?? "medium", urn, message, remediation: p.remediationSteps ?? "" });
+    // The engine reports these as "can't run policy ... during preview" and goes on; here they fail the plan.
+    const couldNotRun = (e: Error, urn?: string) =>
+      out.push({ policy: p.name, enforcementLevel: "mandatory", severity: p.severity ?? "medium", urn, message: `can't run during preview: ${e.message}`, remediation: "Read inputs with known() and leave unknown ones to checkedAtUpdate() (policies/README.md, Adding a rule).", couldNotRun: true });
     const common = {
       stackTags,
       getConfig: <T extends object>() => config as T,
@@ -104,20 +166,21 @@ export function runPolicies(resources: readonly HarnessResource[], pack: PolicyP
         const provider = r.provider ? byUrn.get(r.provider) : undefined;
         const args: ResourceValidationArgs = {
           type: r.type,
-          props: r.inputs,
+          props: inputs.get(r.urn)!,
           urn: r.urn,
           name: r.name,
           opts: options(r),
-          provider: provider ? { type: provider.type, props: provider.inputs, urn: provider.urn, name: provider.name } : undefined,
+          provider: provider ? { type: provider.type, props: inputs.get(provider.urn)!, urn: provider.urn, name: provider.name } : undefined,
           isType: (cls: any) => typeOf(cls) === r.type,
-          asType: ((cls: any) => (typeOf(cls) === r.type ? r.inputs : undefined)) as ResourceValidationArgs["asType"],
+          asType: ((cls: any) => (typeOf(cls) === r.type ? inputs.get(r.urn) : undefined)) as ResourceValidationArgs["asType"],
           ...common,
         };
         for (const fn of fns) {
           try {
             fn(args, (message, urn) => push(message, urn ?? r.urn));
           } catch (e) {
-            if (!(e instanceof NotApplicable)) throw e;
+            if (isUnknownError(e)) couldNotRun(e as Error, r.urn);
+            else if (!(e instanceof NotApplicable)) throw e;
           }
         }
       }
@@ -127,28 +190,31 @@ export function runPolicies(resources: readonly HarnessResource[], pack: PolicyP
       for (const r of resources) {
         policyResources.set(r.urn, {
           type: r.type,
-          props: r.inputs,
+          props: outputs.get(r.urn)!,
           urn: r.urn,
           name: r.name,
           opts: options(r),
           dependencies: [],
           propertyDependencies: {},
           isType: (cls: any) => typeOf(cls) === r.type,
-          asType: ((cls: any) => (typeOf(cls) === r.type ? r.inputs : undefined)) as PolicyResource["asType"],
+          asType: ((cls: any) => (typeOf(cls) === r.type ? outputs.get(r.urn) : undefined)) as PolicyResource["asType"],
         } as PolicyResource);
       }
       for (const r of resources) {
-        const pr = policyResources.get(r.urn)! as { parent?: PolicyResource; dependencies: PolicyResource[]; provider?: PolicyResource };
+        const pr = policyResources.get(r.urn)! as { parent?: PolicyResource; dependencies: PolicyResource[]; propertyDependencies: Record<string, PolicyResource[]>; provider?: PolicyResource };
+        const of = (urns: readonly string[]) => urns.flatMap((u) => (policyResources.has(u) ? [policyResources.get(u)!] : []));
         pr.parent = r.parent ? policyResources.get(r.parent) : undefined;
         // As the engine gives it: the resource's provider (the access model tells account-level providers apart).
         pr.provider = r.provider ? policyResources.get(r.provider) : undefined;
-        pr.dependencies = r.dependsOn.flatMap((u) => (policyResources.has(u) ? [policyResources.get(u)!] : []));
+        pr.dependencies = of(r.dependsOn);
+        pr.propertyDependencies = Object.fromEntries(Object.entries(r.propertyDependencies ?? {}).map(([k, urns]) => [k, of(urns)]));
       }
       const args: StackValidationArgs = { resources: [...policyResources.values()], ...common };
       try {
         p.validateStack(args, (message, urn) => push(message, urn));
       } catch (e) {
-        if (!(e instanceof NotApplicable)) throw e;
+        if (isUnknownError(e)) couldNotRun(e as Error);
+        else if (!(e instanceof NotApplicable)) throw e;
       }
     }
   }

@@ -1,15 +1,16 @@
 import * as fs from "fs";
 import * as path from "path";
+import { stableJson } from "../../lib/compile/json";
 import { diffMarkdown, diffMeshes } from "../../lib/diff";
-import { formatError, readManifestFiles, sortErrors, validateMesh } from "../../lib/manifest";
-import { fileKind, readRegularFile, UnreadableFileError } from "../../lib/read-file";
+import { fileKind } from "../../lib/read-file";
 import { printable } from "../../lib/text";
 import type { BreakingChangeConfig } from "../../policies/rules/manifest/lm-breaking-change-needs-major";
 import { revisionAt, verifyCommit } from "../git";
 import { Command, EXIT, Io, parseCommandArgs, UsageError } from "../usage";
+import { readStackArgs, STACK_OPTIONS } from "./stack-args";
 
 const USAGE = `Usage: lakemesh plan --stack <name> [--domain <name>] [--platform-outputs <file>] [--out <dir>]
-                     [--policy-config <file>] [--base <git ref> | --previous <plan.json>] [--quiet]
+                     [--policy-config <file>] [--base <git ref> | --previous <plan.json>] [--preview] [--quiet]
 
 Plans a stack offline: runs the Pulumi program in-process under mocks with the stack's
 config file (Pulumi.<name>.yaml), records every resource, and writes
@@ -34,7 +35,12 @@ Options:
                    policy config, the shape of pulumi preview --policy-pack-config
   --base <git ref> the revision to compare contracts with (read from git, e.g. origin/main)
   --previous <plan.json>
-                   compare with the manifests an earlier plan was made from instead
+                   compare contracts with the manifests an earlier plan was made from instead,
+                   and catch production topics that would lose partitions (be replaced)
+  --preview        plan as \`pulumi preview\` sees a first deployment: ids and values providers
+                   compute are unknown, and the policy results are the ones lakemesh preview
+                   gets from the real engine (rules list what they leave to the update);
+                   default --out out/plan-preview
   --quiet          do not print the resource tree
   -h, --help       show this help
 
@@ -49,8 +55,6 @@ const MARKER_TEXT = "This folder was written by `lakemesh plan`; the next plan o
 /** The output folder exists but lakemesh did not write it, or cannot be written: nothing was changed. */
 export class PlanOutputError extends Error {}
 
-/** At most this many bytes of --platform-outputs (pulumi stack output --json of the platform stack). */
-export const MAX_PLATFORM_OUTPUTS_BYTES = 4 * 1024 * 1024;
 
 /** dir/stack, and whether an earlier plan wrote it; a PlanOutputError when something else is there. */
 export function planTarget(outDir: string, stack: string): { target: string; existing: boolean } {
@@ -104,52 +108,35 @@ export const planCommand: Command = {
   usage: USAGE,
   async run(argv: string[], io: Io): Promise<number> {
     const parsed = parseCommandArgs(argv, io, USAGE, {
-      stack: { type: "string" },
-      domain: { type: "string" },
-      "platform-outputs": { type: "string" },
-      out: { type: "string", default: "out/plan" },
+      ...STACK_OPTIONS,
+      out: { type: "string" },
+      preview: { type: "boolean" },
       "policy-config": { type: "string" },
       base: { type: "string" },
       previous: { type: "string" },
       quiet: { type: "boolean" },
     });
     if (!parsed) return EXIT.ok;
-    const stackName = parsed.values.stack;
-    if (!stackName) throw new UsageError("--stack is required");
+    const args = await readStackArgs("plan", io, parsed.values);
+    if (!args) return EXIT.failed;
+    const { stack, manifests, platformOutputs } = args;
     const root = io.cwd;
-    // Loaded lazily: the Pulumi SDK is only needed here.
-    const { readStackConfig, StackConfigError } = await import("../plan/stack-config");
-    let stack;
-    try {
-      stack = readStackConfig(root, stackName, parsed.values.domain);
-    } catch (e) {
-      if (e instanceof StackConfigError) {
-        io.err(`lakemesh plan: ${e.message}\n`);
-        return EXIT.failed;
-      }
-      throw e;
-    }
-    const read = readManifestFiles([path.join(root, "domains")], root);
-    const validated = validateMesh(read.files);
-    const { stackManifestErrors } = await import("../../lib/compile");
-    const errors = sortErrors([...read.errors, ...validated.errors, ...stackManifestErrors(stack.settings, validated.manifests)]);
-    if (errors.length > 0) {
-      for (const e of errors) io.err(formatError(e) + "\n");
-      io.err(`lakemesh plan: ${errors.length} manifest error(s); nothing was written\n`);
-      return EXIT.failed;
-    }
     const policy = await import("../plan/policy");
     let userConfig;
     let breaking: BreakingChangeConfig | undefined;
+    let previousPlan;
     const { base, previous } = parsed.values;
     if (base && previous) throw new UsageError("--base and --previous both name what to compare with; give one");
     if (base) verifyCommit(root, base);
     try {
-      const [cfg, prev] = [parsed.values["policy-config"], previous];
+      const cfg = parsed.values["policy-config"];
       userConfig = policy.readPolicyConfig(cfg && path.resolve(root, cfg), cfg);
-      const mesh = validated.manifests.map((m) => m.manifest);
+      const mesh = manifests.map((m) => m.manifest);
       if (base) breaking = { base: { label: base, manifests: [...revisionAt(root, base).manifests] }, mesh };
-      if (prev) breaking = { base: { label: prev, manifests: policy.manifestsOfPlan(path.resolve(root, prev), prev)! }, mesh };
+      if (previous) {
+        previousPlan = policy.previousPlan(path.resolve(root, previous), previous);
+        breaking = { base: { label: previous, manifests: previousPlan.manifests }, mesh };
+      }
     } catch (e) {
       if (e instanceof policy.PolicyInputError) {
         io.err(`lakemesh plan: ${e.message}\n`);
@@ -157,7 +144,7 @@ export const planCommand: Command = {
       }
       throw e;
     }
-    const outDir = path.resolve(root, parsed.values.out!);
+    const outDir = path.resolve(root, parsed.values.out ?? (parsed.values.preview ? "out/plan-preview" : "out/plan"));
     try {
       planTarget(outDir, stack.stack); // fail before planning, not after
     } catch (e) {
@@ -167,22 +154,9 @@ export const planCommand: Command = {
     }
     const { runOfflinePlan } = await import("../plan/run");
     const { duplicateUrns, notPersonalSection, planFiles, planTree } = await import("../plan/outputs");
-    let platformOutputs: Record<string, unknown> | undefined;
-    const outputsFile = parsed.values["platform-outputs"];
-    if (outputsFile) {
-      try {
-        const parsed: unknown = JSON.parse(readRegularFile(path.resolve(root, outputsFile), MAX_PLATFORM_OUTPUTS_BYTES));
-        if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("not a JSON object of stack outputs");
-        platformOutputs = parsed as Record<string, unknown>;
-      } catch (e) {
-        const why = e instanceof UnreadableFileError ? `file ${e.message}; a regular file of at most ${MAX_PLATFORM_OUTPUTS_BYTES} bytes` : (e as Error).message.slice(0, 200);
-        io.err(`lakemesh plan: --platform-outputs ${printable(outputsFile)}: ${printable(why)}\n`);
-        return EXIT.failed;
-      }
-    }
     let plan;
     try {
-      plan = await runOfflinePlan(root, stack, platformOutputs);
+      plan = await runOfflinePlan(root, stack, platformOutputs, { preview: parsed.values.preview ?? false });
     } catch (e) {
       io.err(`lakemesh plan: the program failed; nothing was written: ${(e as Error).message}\n`);
       return EXIT.failed;
@@ -194,13 +168,14 @@ export const planCommand: Command = {
     }
     let violations;
     try {
-      violations = policy.checkPlan(plan, userConfig, breaking, policy.projectAccountClaims(root, validated.manifests), root);
+      violations = policy.checkPlan(plan, userConfig, breaking, policy.projectAccountClaims(root, manifests), root, previousPlan?.topics);
     } catch (e) {
       io.err(`lakemesh plan: ${(e as Error).message}\n`);
       return EXIT.failed;
     }
     const diffSection = breaking?.base ? [diffMarkdown(diffMeshes(breaking.base.manifests, breaking.mesh ?? [], { baseLabel: breaking.base.label, headLabel: "this plan", settings: stack.settings }), 2)] : [];
     const files = planFiles(plan, [...diffSection, policy.violationsMarkdown(violations), policy.accessSection(plan), policy.survivalSection(plan, userConfig), notPersonalSection(plan)]);
+    files.set("policy.json", stableJson(violations) + "\n");
     let target: string;
     try {
       target = writePlanFiles(outDir, stack.stack, files);

@@ -1,6 +1,8 @@
 import { createHash } from "crypto";
-import type * as pulumi from "@pulumi/pulumi";
-import { maskSpecs, platformOutputs, platformStackName, type Mesh, type Settings } from "../../lib/compile";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { maskSpecs, meshOf, platformOutputs, platformStackName, type Mesh, type Settings } from "../../lib/compile";
+import { readManifestFiles, validateMesh } from "../../lib/manifest";
 
 /** The warehouse id of every offline plan: the platform plan's SqlEndpoint gets it, domain plans read it. */
 export const OFFLINE_WAREHOUSE_ID = "offline-warehouse-id";
@@ -33,6 +35,9 @@ const offlineUuid = (name: string) => {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 };
 
+/** The SDK's wire form of a value unknown during preview (what a mock returns to make an output unknown). */
+const UNKNOWN = pulumi.runtime.unknownValue;
+
 /** Outputs the real providers compute that the program reads. Deterministic: the plan must be byte-identical. */
 function computed(type: string, name: string, i: Inputs, region: string, account: string): Inputs {
   switch (type) {
@@ -56,6 +61,10 @@ function computed(type: string, name: string, i: Inputs, region: string, account
   }
 }
 
+/** Every leaf of `v` replaced by the unknown value: what a provider's preview of a create gives for computed outputs. */
+const unknownLeaves = (v: unknown): unknown =>
+  Array.isArray(v) ? v.map(unknownLeaves) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unknownLeaves(x)])) : UNKNOWN;
+
 /** The organisation every offline plan runs in (what pulumi.getOrganization() returns under the mocks). */
 export const OFFLINE_ORGANIZATION = "organization";
 
@@ -65,12 +74,23 @@ export function offlinePlatformOutputs(s: Settings, mesh?: Mesh): Record<string,
 }
 
 /**
+ * What the platform plan of the project's manifests (`root`/domains) exports, its masks included: what a domain
+ * stack's offline plan reads by default, and what `lakemesh preview` puts in the platform stand-in.
+ */
+export function projectPlatformOutputs(root: string, s: Settings): Record<string, unknown> {
+  return offlinePlatformOutputs(s, meshOf(validateMesh(readManifestFiles([path.join(root, "domains")], root).files).manifests));
+}
+
+/**
  * Mocks for the offline plan: every resource echoes its inputs, plus the ids and outputs above. A StackReference
  * to the environment's platform stack of `project` returns the outputs the platform plan exports (`platform`
  * replaces them, for tests); a reference to any other stack fails the plan instead of being answered as if it were
  * the platform (a plan must not vouch for a stack it cannot see).
+ * With `preview`, resources are planned the way `pulumi preview` sees a first deployment: a resource that does not
+ * exist yet has no id, and the outputs its provider computes are unknown (its inputs are echoed, as the engine's
+ * preview does); reads (StackReference, Resource.get) are known.
  */
-export function planMocks(s: Settings, platform: Record<string, unknown> = offlinePlatformOutputs(s), project?: string): pulumi.runtime.Mocks {
+export function planMocks(s: Settings, platform: Record<string, unknown> = offlinePlatformOutputs(s), project?: string, preview = false): pulumi.runtime.Mocks {
   const [region, account] = [s.aws.region, s.aws.accountId];
   const platformStack = `${OFFLINE_ORGANIZATION}/${project ?? "<project>"}/${platformStackName(s.env)}`;
   const isPlatform = (name: string) => {
@@ -87,7 +107,15 @@ export function planMocks(s: Settings, platform: Record<string, unknown> = offli
         }
         return { id, state: { name, outputs: platform, secretOutputNames: [] } };
       }
-      return { id, state: { ...args.inputs, ...computed(args.type, args.name, args.inputs, region, account) } };
+      const outputs = computed(args.type, args.name, args.inputs, region, account);
+      if (preview && args.custom && !args.id) {
+        // The storage credential echoes its role ARN; the external id and Unity Catalog role are computed.
+        const unknown = args.type === "databricks:index/storageCredential:StorageCredential"
+          ? { awsIamRole: { ...(args.inputs.awsIamRole as Inputs), externalId: UNKNOWN, unityCatalogIamArn: UNKNOWN } }
+          : (unknownLeaves(outputs) as Inputs);
+        return { id: undefined, state: { ...args.inputs, ...unknown } };
+      }
+      return { id, state: { ...args.inputs, ...outputs } };
     },
     call(args) {
       if (args.token === "databricks:index/getAwsUnityCatalogAssumeRolePolicy:getAwsUnityCatalogAssumeRolePolicy") {

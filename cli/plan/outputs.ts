@@ -1,4 +1,5 @@
 import { stableJson } from "../../lib/compile/json";
+import { PLAN_UNKNOWN } from "../../policies/harness";
 import type { DomainManifest } from "../../lib/manifest";
 import { isSecret, type PlannedResource } from "./record";
 import type { OfflinePlan } from "./run";
@@ -14,12 +15,14 @@ export function duplicateUrns(resources: readonly PlannedResource[]): string[] {
   return [...dup].sort();
 }
 
+type Owned = Pick<PlannedResource, "urn" | "type" | "name" | "parent">;
+
 /** The DataDomain (or Platform) a resource belongs to, by walking parents. */
-export function ownerOf(resources: readonly PlannedResource[]): Map<string, string> {
+export function ownerOf(resources: readonly Owned[]): Map<string, string> {
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
   const owner = new Map<string, string>();
   for (const r of resources) {
-    let cur: PlannedResource | undefined = r;
+    let cur: Owned | undefined = r;
     let label = "(stack)";
     while (cur) {
       if (cur.type === "lakemesh:domain:DataDomain") {
@@ -38,7 +41,7 @@ export function ownerOf(resources: readonly PlannedResource[]): Map<string, stri
 }
 
 function decodeBase64(v: unknown): string | undefined {
-  return typeof v === "string" && !isSecret(v) ? Buffer.from(v, "base64").toString("utf8") : undefined;
+  return typeof v === "string" && v !== PLAN_UNKNOWN && !isSecret(v) ? Buffer.from(v, "base64").toString("utf8") : undefined;
 }
 
 /** Counts per owner and resource type, for plan.md. */
@@ -100,7 +103,7 @@ export function planFiles(plan: OfflinePlan, sections: readonly string[] = []): 
       if (params.length > 0) files.set(`${base}.parameters.json`, stableJson(params) + "\n");
     } else if (r.type === "kubernetes:core/v1:ConfigMap" && i.data && typeof i.data === "object") {
       for (const [k, v] of Object.entries(i.data as Record<string, unknown>)) {
-        if (typeof v === "string") files.set(`kubernetes/${r.name}/${k}`, v);
+        if (typeof v === "string" && v !== PLAN_UNKNOWN) files.set(`kubernetes/${r.name}/${k}`, v);
       }
     }
   }

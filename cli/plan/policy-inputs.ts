@@ -6,6 +6,7 @@ import { allRules } from "../../policies/rules";
 import { validateMesh, type DomainManifest } from "../../lib/manifest";
 import { readRegularFile, UnreadableFileError } from "../../lib/read-file";
 import { printable } from "../../lib/text";
+import type { PreviousTopics } from "../../policies/rules/kafka/lm-kafka-prod-topic-replacement";
 
 export class PolicyInputError extends Error {}
 
@@ -90,25 +91,39 @@ const previousShape = new Ajv({ allErrors: false }).compile({
   },
 });
 
+/** What the rules compare with from an earlier plan.json: the manifests it was made from, and its topics' partitions. */
+export interface PreviousPlan {
+  readonly manifests: DomainManifest[];
+  readonly topics: PreviousTopics;
+}
+
 /**
- * The manifests a previous plan.json was made from (its DataDomain inputs), as a base to compare with. A file of
- * another shape, or a manifest that is not one (past the loader's limits, or failing the JSON Schema), is refused,
- * located; the rules across domains are not applied (the base is compared with, not deployed).
+ * The manifests a previous plan.json was made from (its DataDomain inputs), as a base to compare with, and its
+ * topics' partitions and replication (for the topic-replacement rule). A file of another shape, or a manifest that is
+ * not one (past the loader's limits, or failing the JSON Schema), is refused, located; the rules across domains are
+ * not applied (the base is compared with, not deployed).
  */
-export function manifestsOfPlan(file: string | undefined, given = file): DomainManifest[] | undefined {
-  if (!file) return undefined;
-  const shown = `--previous ${printable(given!)}`;
-  const plan = readJson("--previous", file, given!, MAX_PREVIOUS_PLAN_BYTES);
+export function previousPlan(file: string, given = file): PreviousPlan {
+  const shown = `--previous ${printable(given)}`;
+  const plan = readJson("--previous", file, given, MAX_PREVIOUS_PLAN_BYTES);
   if (!previousShape(plan)) {
     const e = previousShape.errors?.[0];
     throw new PolicyInputError(`${shown}: ${printable(e?.instancePath || "(root)")}: ${printable(e?.message ?? "invalid")}; a plan.json written by lakemesh plan`);
   }
-  const resources = (plan as { resources: { type: string; inputs?: { manifest?: unknown } }[] }).resources;
+  const resources = (plan as { resources: { type: string; inputs?: { manifest?: unknown; name?: unknown; partitions?: unknown; replicationFactor?: unknown } }[] }).resources;
   // JSON is YAML: each manifest goes through the same loader and schema as a file of domains/.
   const files = resources.flatMap((r, i) => (r.type === "lakemesh:domain:DataDomain" ? [{ file: `/resources/${i}/inputs/manifest`, text: JSON.stringify(r.inputs!.manifest) }] : []));
   if (files.length === 0) throw new PolicyInputError(`${shown}: no DataDomain in this plan; a plan.json written by lakemesh plan`);
   const v = validateMesh(files);
   const broken = v.errors.find((e) => e.rule === "yaml" || e.rule === "schema");
   if (broken) throw new PolicyInputError(`${shown}: ${printable(`${broken.file}: ${broken.path}: ${broken.message}; ${broken.allowed}`)}`);
-  return v.manifests.map((m) => m.manifest);
+  // No prototype: topic names are keys.
+  const topics: PreviousTopics = Object.create(null);
+  for (const r of resources) {
+    const t = r.inputs;
+    if (r.type === "kafka:index/topic:Topic" && t && typeof t.name === "string" && typeof t.partitions === "number") {
+      topics[t.name] = { partitions: t.partitions, replicationFactor: Number(t.replicationFactor) };
+    }
+  }
+  return { manifests: v.manifests.map((m) => m.manifest), topics };
 }

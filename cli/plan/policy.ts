@@ -1,13 +1,14 @@
 import { accessMarkdown, accessReport, accountClaim, type AccountClaim } from "../../lib/access";
 import { meshOf } from "../../lib/compile";
 import { listStacks, readStackConfig } from "./stack-config";
-import { runPolicies, violationsMarkdown, type PolicyPackConfig, type Violation } from "../../policies/harness";
+import { accessViewOf, engineProps, runPolicies, violationsMarkdown, type PolicyPackConfig, type Violation } from "../../policies/harness";
 import type { LoadedManifest } from "../../lib/manifest";
 import { survivalRows, survivalTable, SURVIVAL_DEFAULTS, type SurvivalConfig } from "../../policies/rules/gdpr/lm-gdpr-erasure-survival";
+import type { PreviousTopics } from "../../policies/rules/kafka/lm-kafka-prod-topic-replacement";
 import type { BreakingChangeConfig } from "../../policies/rules/manifest/lm-breaking-change-needs-major";
 import type { OfflinePlan } from "./run";
 
-export { manifestsOfPlan, PolicyInputError, readPolicyConfig } from "./policy-inputs";
+export { PolicyInputError, previousPlan, readPolicyConfig, type PreviousPlan } from "./policy-inputs";
 
 /**
  * What every stack file of the project says about its Databricks account, for lm-account-objects-single-owner:
@@ -34,11 +35,13 @@ export function checkPlan(
   breaking?: BreakingChangeConfig,
   accountClaims: readonly AccountClaim[] = [],
   projectRoot?: string,
+  previousTopics?: PreviousTopics,
 ): Violation[] {
   const base: PolicyPackConfig = {
     "lm-secrets-not-plaintext": { secretsVisible: true },
     "lm-account-objects-single-owner": { stacks: [...accountClaims] },
     ...(breaking ? { "lm-breaking-change-needs-major": { ...breaking } } : {}),
+    ...(previousTopics ? { "lm-kafka-prod-topic-replacement": { previousTopics } } : {}),
   };
   // No prototype: a key of the user's config can only ever be a policy's entry (readPolicyConfig refuses the rest).
   const merged: PolicyPackConfig = Object.assign(Object.create(null), base);
@@ -53,13 +56,16 @@ export function checkPlan(
 export function survivalSection(plan: OfflinePlan, userConfig: PolicyPackConfig): string {
   const cfg = userConfig["lm-gdpr-erasure-survival"];
   const c: SurvivalConfig = { ...SURVIVAL_DEFAULTS, ...(typeof cfg === "object" ? (cfg as Partial<SurvivalConfig>) : {}) };
-  const rows = survivalRows(plan.resources.map((r) => ({ type: r.type, props: r.inputs })), c);
+  const rows = survivalRows(plan.resources.map((r) => ({ type: r.type, urn: r.urn, props: engineProps(r.inputs) })), c);
   return `## Personal data after an erasure request\n\n${survivalTable(rows, c)}`;
 }
 
 /** The access model's two tables and the prerequisites of the plan (lib/access). */
 export function accessSection(plan: OfflinePlan): string {
-  return accessMarkdown(accessReport(plan.resources), plan.stack);
+  // Under --preview some inputs are unknown: the tables are the engine's view, with what stays unknown listed.
+  const { resources, unresolved } = accessViewOf(plan.resources);
+  const note = unresolved.length > 0 ? `\nInputs unknown at preview (a privilege they grant shows as missing; \`pulumi up\` checks it): ${unresolved.map((u) => `\`${u}\``).join(", ")}.\n` : "";
+  return accessMarkdown(accessReport(resources), plan.stack) + note;
 }
 
 export { violationsMarkdown };

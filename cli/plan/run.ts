@@ -1,9 +1,6 @@
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { meshOf } from "../../lib/compile";
-import { readManifestFiles, validateMesh } from "../../lib/manifest";
-import { OFFLINE_ORGANIZATION, offlinePlatformOutputs, planMocks } from "./mocks";
-import { recordRegistrations, recordStackOutputs, settle, type PlannedResource } from "./record";
+import { OFFLINE_ORGANIZATION, planMocks, projectPlatformOutputs } from "./mocks";
+import { recordRegistrations, recordStackOutputs, settle, useEngineUrns, type PlannedResource } from "./record";
 import type { StackConfig } from "./stack-config";
 
 export interface OfflinePlan {
@@ -17,13 +14,16 @@ export interface OfflinePlan {
 
 /**
  * Runs the real program in this process under pulumi.runtime.setMocks and records every registration.
- * One plan per process: the Pulumi SDK keeps global state.
+ * One plan per process: the Pulumi SDK keeps global state. With `preview`, values are known or unknown as under
+ * `pulumi preview` of a first deployment (cli/plan/mocks.ts); otherwise every value is known, as at `pulumi up`.
  */
-export async function runOfflinePlan(root: string, stack: StackConfig, platformOutputs?: Record<string, unknown>): Promise<OfflinePlan> {
+export async function runOfflinePlan(root: string, stack: StackConfig, platformOutputs?: Record<string, unknown>, opts: { preview?: boolean } = {}): Promise<OfflinePlan> {
+  const preview = opts.preview ?? false;
   // By default a domain stack reads what the platform plan of the same manifests exports (its masks included).
-  const platform = platformOutputs ?? offlinePlatformOutputs(stack.settings, meshOf(validateMesh(readManifestFiles([path.join(root, "domains")], root).files).manifests));
-  await pulumi.runtime.setMocks(planMocks(stack.settings, platform, stack.project), stack.project, stack.stack, false, OFFLINE_ORGANIZATION);
+  const platform = platformOutputs ?? projectPlatformOutputs(root, stack.settings);
+  await pulumi.runtime.setMocks(planMocks(stack.settings, platform, stack.project, preview), stack.project, stack.stack, preview, OFFLINE_ORGANIZATION);
   pulumi.runtime.setAllConfig({ ...stack.config }, [...stack.secretKeys]);
+  useEngineUrns();
   const recorded = recordRegistrations();
   const outputs: Record<string, unknown> = {};
   recordStackOutputs(outputs);

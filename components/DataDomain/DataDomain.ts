@@ -24,6 +24,8 @@ export interface DataDomainArgs {
   readonly settings: Settings;
   /** Platform names and ids: the Platform component's outputs, or a StackReference to the platform stack. */
   readonly platform: PlatformRefs;
+  /** Project folder the spec's project-relative code files are read from. */
+  readonly root: string;
   /**
    * SCRAM passwords of the domain's Kafka users, by secret config key (spec.kafkaCredentials.users[].passwordKey).
    * @default {}
@@ -48,15 +50,16 @@ export class DataDomain extends pulumi.ComponentResource {
   constructor(name: string, args: DataDomainArgs, opts?: pulumi.ComponentResourceOptions) {
     // The inputs the policy pack reads: the whole manifest, and the physical names it cannot derive. Kept small:
     // every registered input is serialized, and the whole spec would cost more than all the children.
-    const inputs = { manifest: args.manifest, env: args.settings.env, schema: args.spec.schema.name, topics: args.spec.topics.map((t) => ({ name: t.name, personalData: t.personalData })) };
-    super(TYPES.DataDomain, name, args.manifestFile ? { ...inputs, manifestFile: args.manifestFile } : inputs, opts);
+    const base = { manifest: args.manifest, env: args.settings.env, schema: args.spec.schema.name, topics: args.spec.topics.map((t) => ({ name: t.name, personalData: t.personalData })) };
+    const policyInputs = args.manifestFile ? { ...base, manifestFile: args.manifestFile } : base;
+    super(TYPES.DataDomain, name, policyInputs, opts);
     const { spec, manifest, settings } = args;
     const names = resolveNames(args.platform);
     const artifacts = names.apply((n) => renderDomainArtifacts(settings, spec, manifest, n, { warehouseId: n.warehouseId, gmsUrl: n.gmsUrl }));
     const { topics } = createKafka(spec, this);
     const credentials = createKafkaCredentials(spec, settings, args.kafkaPasswords ?? {}, this);
     const { schema } = createCatalog(spec, args.platform.catalog, this);
-    const { pipeline, job } = createPipeline(spec, artifacts, { catalog: args.platform.catalog, warehouseId: args.platform.warehouseId }, [schema, ...credentials], this);
+    const { pipeline, job } = createPipeline(spec, args.root, artifacts, { catalog: args.platform.catalog, warehouseId: args.platform.warehouseId }, [schema, ...credentials], this);
     createDatahubIngestion(spec, artifacts, this);
 
     this.schemaName = schema.name;
@@ -64,6 +67,8 @@ export class DataDomain extends pulumi.ComponentResource {
     this.pipelineId = pipeline.id;
     this.jobId = job.id;
     this.contractSha256 = artifacts.apply((a) => a.contractSha256);
-    this.registerOutputs({ schemaName: this.schemaName, topicNames: this.topicNames, pipelineId: this.pipelineId, jobId: this.jobId, contractSha256: this.contractSha256 });
+    // The policy inputs are registered as outputs too: the engine gives stack policies a component's registered
+    // outputs, not its inputs, and without them every rule reading the manifest would check nothing.
+    this.registerOutputs({ ...policyInputs, schemaName: this.schemaName, topicNames: this.topicNames, pipelineId: this.pipelineId, jobId: this.jobId, contractSha256: this.contractSha256 });
   }
 }

@@ -2,6 +2,7 @@ import * as databricks from "@pulumi/databricks";
 import * as pulumi from "@pulumi/pulumi";
 import { accessControl, CONFIG_KEYS, PIPELINE_SPARK_CONF, type DomainArtifacts, type DomainSpec } from "../../lib/compile";
 import { createFolder } from "../folder";
+import { projectFileBase64 } from "../options";
 
 const base64 = (text: string) => Buffer.from(text, "utf8").toString("base64");
 /** Workspace files are read from pipelines and jobs under /Workspace. */
@@ -13,6 +14,7 @@ const fsPath = (workspacePath: string) => `/Workspace${workspacePath}`;
  */
 export function createPipeline(
   spec: DomainSpec,
+  root: string,
   artifacts: pulumi.Output<DomainArtifacts>,
   refs: { catalog: pulumi.Input<string>; warehouseId: pulumi.Input<string> },
   /** What the pipeline needs first: its schema, and the Kafka credentials it reads. */
@@ -23,7 +25,7 @@ export function createPipeline(
   // The code runs as a principal that sees every tenant unmasked: it goes only into a folder whose ACL is set.
   const { ready } = createFolder(spec.folder, parent);
   const inFolder = { parent, dependsOn: [ready] };
-  const code = p.codeFiles.map((f) => new databricks.WorkspaceFile(f.resourceName, { path: f.path, source: f.source }, inFolder));
+  const code = p.codeFiles.map((f) => new databricks.WorkspaceFile(f.resourceName, { path: f.path, contentBase64: projectFileBase64(root, f.source) }, inFolder));
   const contract = new databricks.WorkspaceFile(`${spec.name}-contract`, { path: p.contractPath, contentBase64: artifacts.apply((a) => base64(a.contractJson)) }, inFolder);
   const governance = new databricks.WorkspaceFile(`${spec.name}-governance-sql`, { path: p.governanceSqlPath, contentBase64: artifacts.apply((a) => base64(a.governanceSql)) }, inFolder);
   // Every update runs as the domain's service principal, in every environment (never as the deployer).

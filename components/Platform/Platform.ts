@@ -22,6 +22,8 @@ export interface PlatformArgs {
   readonly datahubSecrets: DatahubSecrets;
   /** Salt of subject hashes (secret config lakemesh:subjectHashSalt), stored in the GDPR secret scope. */
   readonly subjectSalt: pulumi.Input<string>;
+  /** Project folder the GDPR notebooks are read from. */
+  readonly root: string;
   /** The account-level Databricks provider, through which workload principals join account groups. */
   readonly accountProvider: databricks.Provider;
 }
@@ -39,6 +41,11 @@ export class Platform extends pulumi.ComponentResource {
   public readonly outputs: { readonly [K in keyof PlatformOutputs]: pulumi.Output<PlatformOutputs[K]> };
   /** Ids of the GDPR jobs, by kind (subject-access, erasure, retention). */
   public readonly gdprJobIds: Record<string, pulumi.Output<string>>;
+  /**
+   * The external id Unity Catalog presents when it assumes the storage role: the role's trust policy must require it
+   * (set by lakemesh; with storage managed elsewhere, by whoever manages the role).
+   */
+  public readonly storageCredentialExternalId: pulumi.Output<string>;
 
   constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super(TYPES.Platform, name, { spec: args.spec, env: args.settings.env }, opts);
@@ -52,7 +59,7 @@ export class Platform extends pulumi.ComponentResource {
     const sql = createGovernanceObjects(settings, spec, objects, catalog, this);
     const gdpr = new Gdpr(
       "gdpr",
-      { spec: compileGdprJobs(settings), subjectSalt: args.subjectSalt, protect: spec.protect, dependsOn: [...Object.values(sql), catalog.gdprVolume, ...memberships], folderDependsOn: [folder.ready] },
+      { spec: compileGdprJobs(settings), subjectSalt: args.subjectSalt, protect: spec.protect, root: args.root, dependsOn: [...Object.values(sql), catalog.gdprVolume, ...memberships], folderDependsOn: [folder.ready] },
       { parent: this },
     );
     createDatahub(settings, args.datahubSecrets, this);
@@ -71,6 +78,7 @@ export class Platform extends pulumi.ComponentResource {
       principals: values.principals,
     };
     this.gdprJobIds = gdpr.jobIds;
+    this.storageCredentialExternalId = storage.credential.awsIamRole.apply((r) => r?.externalId ?? "");
     this.refs = {
       catalog: this.outputs.catalog,
       tenantFilter: this.outputs.tenantFilter,
@@ -79,6 +87,6 @@ export class Platform extends pulumi.ComponentResource {
       warehouseId: this.outputs.warehouseId,
       datahubGmsUrl: this.outputs.gmsUrl,
     };
-    this.registerOutputs({ ...this.outputs, gdprJobIds: this.gdprJobIds });
+    this.registerOutputs({ ...this.outputs, gdprJobIds: this.gdprJobIds, storageCredentialExternalId: this.storageCredentialExternalId });
   }
 }

@@ -2,6 +2,7 @@ import * as databricks from "@pulumi/databricks";
 import * as pulumi from "@pulumi/pulumi";
 import { aclPrincipal, type PlatformSpec } from "../../lib/compile";
 import { GroupMembership } from "../access";
+import { lookupAtUpdate } from "../options";
 
 /**
  * Account-level objects. Governed tags are account-wide ("Governed tags are defined at the account level",
@@ -39,15 +40,15 @@ export function createGovernedTags(spec: PlatformSpec, parent: pulumi.Resource):
 
 /**
  * Workload principals in the account groups the filter and masks reveal to, through the account-level provider.
- * One lookup per group and per principal.
+ * One lookup per group and per principal, at update (lookupAtUpdate).
  */
 export function createMemberships(spec: PlatformSpec, accountProvider: databricks.Provider, parent: pulumi.Resource): GroupMembership[] {
   const groups = new Map<string, pulumi.Output<string>>();
   const members = new Map<string, pulumi.Output<string>>();
   const invoke = { parent, provider: accountProvider };
   return spec.memberships.map((m) => {
-    if (!groups.has(m.group)) groups.set(m.group, databricks.getGroupOutput({ displayName: m.group }, invoke).id);
-    if (!members.has(m.member)) members.set(m.member, databricks.getServicePrincipalOutput({ applicationId: m.member }, invoke).id);
+    if (!groups.has(m.group)) groups.set(m.group, lookupAtUpdate(() => databricks.getGroupOutput({ displayName: m.group }, invoke).id));
+    if (!members.has(m.member)) members.set(m.member, lookupAtUpdate(() => databricks.getServicePrincipalOutput({ applicationId: m.member }, invoke).id));
     return new GroupMembership(m.resourceName, { group: m.group, member: m.member, groupId: groups.get(m.group)!, memberId: members.get(m.member)!, accountProvider }, { parent });
   });
 }

@@ -6,7 +6,8 @@ import { createAcl, createScramKey, createScramUser } from "../kafkaAccess";
 export const DATAHUB_REPO = "https://helm.datahubproject.io/";
 
 export interface DatahubSecrets {
-  readonly mysqlPassword: pulumi.Input<string>;
+  /** Needed only when lakemesh installs DataHub (datahub.install). */
+  readonly mysqlPassword?: pulumi.Input<string>;
   readonly gmsToken: pulumi.Input<string>;
   readonly databricksToken: pulumi.Input<string>;
   /**
@@ -27,17 +28,13 @@ export function datahubJaasConfig(username: string, password: string): string {
 
 /**
  * DataHub in its own namespace: helm.v3.Release (not v4.Chart, which would drop the chart's hook objects),
- * prerequisites first, both pinned. Also the secret the domains' ingestion CronJobs read their tokens from.
+ * prerequisites first, both pinned. Also the secret the domains' ingestion CronJobs read their tokens from, which is
+ * all there is when DataHub runs elsewhere (datahub.install false).
  */
-export function createDatahub(s: Settings, secrets: DatahubSecrets, parent: pulumi.Resource): k8s.helm.v3.Release {
+export function createDatahub(s: Settings, secrets: DatahubSecrets, parent: pulumi.Resource): k8s.helm.v3.Release | undefined {
   const ns = s.datahub.namespace;
   const labels = { "app.kubernetes.io/part-of": "lakemesh" };
   const namespace = new k8s.core.v1.Namespace("datahub-namespace", { metadata: { name: ns, labels } }, { parent });
-  const mysql = new k8s.core.v1.Secret(
-    "datahub-mysql-secret",
-    { metadata: { name: "mysql-secrets", namespace: ns, labels }, type: "Opaque", stringData: { "mysql-root-password": secrets.mysqlPassword, "mysql-password": secrets.mysqlPassword } },
-    { parent, dependsOn: [namespace] },
-  );
   new k8s.core.v1.Secret(
     "datahub-ingestion-secret",
     {
@@ -45,6 +42,13 @@ export function createDatahub(s: Settings, secrets: DatahubSecrets, parent: pulu
       type: "Opaque",
       stringData: { [DATAHUB_ENV.DATABRICKS_TOKEN]: secrets.databricksToken, [DATAHUB_ENV.DATAHUB_GMS_TOKEN]: secrets.gmsToken },
     },
+    { parent, dependsOn: [namespace] },
+  );
+  if (!s.datahub.install) return undefined;
+  if (secrets.mysqlPassword === undefined) throw new Error("datahub.install needs the DataHub MySQL password (lakemesh:datahubMysqlPassword)");
+  const mysql = new k8s.core.v1.Secret(
+    "datahub-mysql-secret",
+    { metadata: { name: "mysql-secrets", namespace: ns, labels }, type: "Opaque", stringData: { "mysql-root-password": secrets.mysqlPassword, "mysql-password": secrets.mysqlPassword } },
     { parent, dependsOn: [namespace] },
   );
   const platformKafka = s.datahub.kafka === "platform";

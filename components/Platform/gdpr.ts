@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { accessControl, type GdprSpec } from "../../lib/compile";
 import { TYPES } from "../types";
 import { createFolder } from "../folder";
-import { keep } from "../options";
+import { keep, projectFileBase64 } from "../options";
 
 /** Arguments for {@link Gdpr}. */
 export interface GdprArgs {
@@ -19,6 +19,8 @@ export interface GdprArgs {
   readonly protect?: boolean;
   /** What the jobs need before they can run: the governance tables they read and write. */
   readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
+  /** Project folder the spec's project-relative notebooks and module are read from. */
+  readonly root: string;
   /**
    * What the GDPR folder is created after: the stack's root folder and its ACL.
    * @default []
@@ -52,10 +54,10 @@ export class Gdpr extends pulumi.ComponentResource {
 
     // Code that runs with access to every registered table: uploaded only into a folder whose ACL is already set.
     const { ready } = createFolder(spec.folder, this, args.folderDependsOn ?? []);
-    const module = new databricks.WorkspaceFile(spec.module.resourceName, { path: spec.module.path, source: spec.module.source }, { parent: this, dependsOn: [ready] });
+    const module = new databricks.WorkspaceFile(spec.module.resourceName, { path: spec.module.path, contentBase64: projectFileBase64(args.root, spec.module.source) }, { parent: this, dependsOn: [ready] });
     const ids: Record<string, pulumi.Output<string>> = {};
     for (const j of spec.jobs) {
-      const notebook = new databricks.Notebook(j.notebook.resourceName, { path: j.notebook.path, source: j.notebook.source, language: "PYTHON" }, { parent: this, dependsOn: [ready] });
+      const notebook = new databricks.Notebook(j.notebook.resourceName, { path: j.notebook.path, contentBase64: projectFileBase64(args.root, j.notebook.source), language: "PYTHON" }, { parent: this, dependsOn: [ready] });
       const job = new databricks.Job(
         j.resourceName,
         {

@@ -84,20 +84,60 @@ function bucket(b: BucketSpec, key: aws.kms.Key, tags: Record<string, string>, p
   return bkt;
 }
 
+/** What the catalog and the platform's outputs need from storage, whoever manages the buckets. */
 export interface Storage {
-  readonly key: aws.kms.Key;
-  readonly ucBucket: aws.s3.Bucket;
-  readonly landingBucket: aws.s3.Bucket;
   readonly credential: databricks.StorageCredential;
   readonly ucLocation: databricks.ExternalLocation;
   readonly landingLocation: databricks.ExternalLocation;
 }
 
+function storageCredential(s: Settings, spec: PlatformSpec, parent: pulumi.Resource): databricks.StorageCredential {
+  return new databricks.StorageCredential(
+    "storage-credential",
+    { name: spec.names.storageCredential, awsIamRole: { roleArn: spec.names.storageRoleArn }, isolationMode: "ISOLATION_MODE_ISOLATED", comment: `lakemesh ${s.env} Unity Catalog storage` },
+    { parent },
+  );
+}
+
+/** The two workspace-isolated external locations, encrypted with `keyArn`. */
+function externalLocations(
+  s: Settings,
+  spec: PlatformSpec,
+  credential: databricks.StorageCredential,
+  keyArn: pulumi.Input<string>,
+  dependsOn: { uc: pulumi.Resource[]; landing: pulumi.Resource[] },
+  parent: pulumi.Resource,
+): Storage {
+  const n = spec.names;
+  const location = (name: string, url: string, readOnly: boolean, resource: string, deps: pulumi.Resource[]) =>
+    new databricks.ExternalLocation(
+      resource,
+      {
+        name,
+        url,
+        credentialName: credential.name,
+        isolationMode: "ISOLATION_MODE_ISOLATED",
+        readOnly,
+        encryptionDetails: { sseEncryptionDetails: { algorithm: "AWS_SSE_KMS", awsKmsKeyArn: keyArn } },
+        comment: `lakemesh ${s.env}`,
+      },
+      { parent, dependsOn: deps },
+    );
+  const ucLocation = location(n.ucLocation, `s3://${n.ucBucket}/`, false, "location-uc", dependsOn.uc);
+  const landingLocation = location(n.landingLocation, `s3://${n.landingBucket}/`, true, "location-landing", dependsOn.landing);
+  return { credential, ucLocation, landingLocation };
+}
+
 /**
  * KMS key, the two buckets with their hardening, the IAM role (credential first: the storage credential gives the
- * external id the role's trust policy needs), and the workspace-isolated external locations.
+ * external id the role's trust policy needs), and the workspace-isolated external locations. With storage managed
+ * elsewhere (spec.existingStorage) only the credential and the locations, on the given buckets, key and role: the
+ * organisation keeps the role's trust policy (with the credential's external id, a platform stack output), the
+ * buckets' hardening and the landing bucket's expiry.
+ * https://docs.databricks.com/aws/en/connect/unity-catalog/cloud-storage/s3/s3-external-location-manual
  */
 export function createStorage(s: Settings, spec: PlatformSpec, parent: pulumi.Resource): Storage {
+  if (spec.existingStorage) return externalLocations(s, spec, storageCredential(s, spec, parent), spec.existingStorage.kmsKeyArn, { uc: [], landing: [] }, parent);
   const n = spec.names;
   const tags = { "lakemesh:env": s.env, "lakemesh:component": "platform" };
   const key = new aws.kms.Key(
@@ -109,13 +149,7 @@ export function createStorage(s: Settings, spec: PlatformSpec, parent: pulumi.Re
   const [ucSpec, landingSpec] = spec.buckets;
   const ucBucket = bucket(ucSpec, key, tags, parent, spec.protect);
   const landingBucket = bucket(landingSpec, key, tags, parent, spec.protect);
-
-  const roleArn = `arn:aws:iam::${s.aws.accountId}:role/${n.storageRole}`;
-  const credential = new databricks.StorageCredential(
-    "storage-credential",
-    { name: n.storageCredential, awsIamRole: { roleArn }, isolationMode: "ISOLATION_MODE_ISOLATED", comment: `lakemesh ${s.env} Unity Catalog storage` },
-    { parent },
-  );
+  const credential = storageCredential(s, spec, parent);
   const trust = databricks.getAwsUnityCatalogAssumeRolePolicyOutput(
     { awsAccountId: s.aws.accountId, roleName: n.storageRole, externalId: credential.awsIamRole.apply((r) => r?.externalId ?? "") },
     { parent },
@@ -123,24 +157,8 @@ export function createStorage(s: Settings, spec: PlatformSpec, parent: pulumi.Re
   const role = new aws.iam.Role("storage-role", { name: n.storageRole, assumeRolePolicy: trust.json, tags }, { parent });
   const rolePolicy = new aws.iam.RolePolicy(
     "storage-role-policy",
-    { role: role.id, policy: key.arn.apply((k) => storageRolePolicy([n.ucBucket, n.landingBucket], k, roleArn)) },
+    { role: role.id, policy: key.arn.apply((k) => storageRolePolicy([n.ucBucket, n.landingBucket], k, n.storageRoleArn)) },
     { parent: role },
   );
-  const location = (name: string, url: string, b: aws.s3.Bucket, readOnly: boolean, resource: string) =>
-    new databricks.ExternalLocation(
-      resource,
-      {
-        name,
-        url,
-        credentialName: credential.name,
-        isolationMode: "ISOLATION_MODE_ISOLATED",
-        readOnly,
-        encryptionDetails: { sseEncryptionDetails: { algorithm: "AWS_SSE_KMS", awsKmsKeyArn: key.arn } },
-        comment: `lakemesh ${s.env}`,
-      },
-      { parent, dependsOn: [role, rolePolicy, b] },
-    );
-  const ucLocation = location(n.ucLocation, `s3://${n.ucBucket}/`, ucBucket, false, "location-uc");
-  const landingLocation = location(n.landingLocation, `s3://${n.landingBucket}/`, landingBucket, true, "location-landing");
-  return { key, ucBucket, landingBucket, credential, ucLocation, landingLocation };
+  return externalLocations(s, spec, credential, key.arn, { uc: [role, rolePolicy, ucBucket], landing: [role, rolePolicy, landingBucket] }, parent);
 }

@@ -5,7 +5,7 @@ import { accessControl, type Settings } from "../../lib/compile";
 import { SERVING_SECRET_KEYS, servingRuntimeConfig, tenantPrincipalRows, type KubeObject, type ServingKubernetesSpec, type ServingSpec } from "../../lib/serving";
 import { GroupMembership } from "../access";
 import { SqlObject } from "../governance/SqlObject";
-import { toGrants } from "../options";
+import { lookupAtUpdate, toGrants } from "../options";
 import { TYPES } from "../types";
 import { SqlRows } from "./rows";
 
@@ -49,7 +49,7 @@ export class Serving extends pulumi.ComponentResource {
     const account = args.accountProvider;
     const onAccount = { parent: this, provider: account };
     const groups = Object.fromEntries(
-      [...new Set(spec.tenants.flatMap((t) => t.groups))].map((g) => [g, databricks.getGroupOutput({ displayName: g }, { parent: this, provider: account }).id]),
+      [...new Set(spec.tenants.flatMap((t) => t.groups))].map((g) => [g, lookupAtUpdate(() => databricks.getGroupOutput({ displayName: g }, { parent: this, provider: account }).id)]),
     );
 
     const principals = spec.tenants.map((t) => {

@@ -30,6 +30,7 @@ export class GroupMembership extends pulumi.ComponentResource {
   constructor(name: string, args: GroupMembershipArgs, opts?: pulumi.ComponentResourceOptions) {
     super(TYPES.GroupMembership, name, { group: args.group, member: args.member }, opts);
     new databricks.GroupMember(name, { groupId: args.groupId, memberId: args.memberId }, { parent: this, provider: args.accountProvider, aliases: args.memberAliases });
-    this.registerOutputs({});
+    // Registered as outputs too: the engine gives stack policies a component's outputs, not its inputs.
+    this.registerOutputs({ group: args.group, member: args.member });
   }
 }

@@ -16,6 +16,7 @@ export interface IdentitiesArgs {
 export class Identities extends pulumi.ComponentResource {
   constructor(name: string, args: IdentitiesArgs, opts?: pulumi.ComponentResourceOptions) {
     super(TYPES.Identities, name, { ...args.spec }, opts);
-    this.registerOutputs({});
+    // Stack policies under the engine read a component's registered outputs, not its constructor inputs.
+    this.registerOutputs({ ...args.spec });
   }
 }

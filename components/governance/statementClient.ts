@@ -20,7 +20,16 @@ export interface StatementClientOptions {
   readonly fetchImpl?: typeof fetch;
 }
 
-export class StatementError extends Error {}
+export class StatementError extends Error {
+  // Explicit, and setting message itself: the dynamic provider is serialized into the stack, and Pulumi's closure
+  // serializer turns a subclass constructor into `Error.call(this, ...)`, which sets nothing. With the implicit
+  // constructor a failed statement reached `pulumi up` as "undefined" (test/engine/sql-provider.test.ts).
+  constructor(message: string) {
+    super(message);
+    this.message = message;
+    this.name = "StatementError";
+  }
+}
 
 // A plain function, not a Set: the dynamic provider is serialized into the stack, and Pulumi's closure serializer
 // does not carry a Set's contents.

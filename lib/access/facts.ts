@@ -4,7 +4,7 @@
 // filter and mask functions, and the listed prerequisites. Never from the specs the needs are computed from.
 import { CONFIG_KEYS } from "../compile/pipeline";
 import { PERMISSION_KEYS } from "./levels";
-import { contractsByPath, filesByPath, governanceSql, identitiesOf, R, workspacePath, type AccessResource } from "./plan";
+import { contractsByPath, filesByPath, governanceSql, identitiesOf, principalOf, R, workspacePath, type AccessResource } from "./plan";
 import { DEPLOYER, type HeldFact, type Securable } from "./types";
 
 const SECURABLE_KEYS = ["catalog", "schema", "table", "function", "volume"] as const;
@@ -59,7 +59,7 @@ export function planFacts(resources: readonly AccessResource[]): HeldFact[] {
         if (!key) break;
         const object = { kind: PERMISSION_KEYS[key], id: String(i[key]) };
         for (const a of i.accessControls ?? []) {
-          const principal = a.groupName ?? a.servicePrincipalName ?? a.userName;
+          const principal = principalOf(a);
           if (principal) out.push({ kind: "acl", principal, object, level: a.permissionLevel, via: r.name });
         }
         break;
@@ -111,7 +111,7 @@ function pipelineOwnership(resources: readonly AccessResource[]): HeldFact[] {
   const owners = new Map<string, string>();
   for (const r of resources.filter((x) => x.type === R.Permissions && typeof x.inputs.pipelineId === "string")) {
     const owner = (r.inputs.accessControls ?? []).find((a: { permissionLevel: string }) => a.permissionLevel === "IS_OWNER");
-    if (owner) for (const u of [...r.dependsOn, r.parent]) owners.set(u, owner.servicePrincipalName ?? owner.userName ?? owner.groupName);
+    if (owner) for (const u of [...r.dependsOn, r.parent]) owners.set(u, principalOf(owner) ?? DEPLOYER);
   }
   const out: HeldFact[] = [];
   for (const p of resources.filter((x) => x.type === R.Pipeline)) {

@@ -5,7 +5,7 @@ import { CONFIG_KEYS } from "../compile/pipeline";
 import { sqlGrants } from "./facts";
 import { functionSemantics, rowFilterFunction } from "./functions";
 import type { Holdings } from "./holds";
-import { chain, contractsByPath, filesByPath, identitiesOf, R, workspacePath, type AccessResource } from "./plan";
+import { chain, contractsByPath, filesByPath, identitiesOf, principalOf, R, workspacePath, type AccessResource } from "./plan";
 import { count, DEPLOYER, type Action, type Need } from "./types";
 
 /** The USE chain and the privilege on a table, view, function or volume. */
@@ -18,7 +18,7 @@ export function onObject(kind: "table" | "function" | "volume", name: string, ..
   ];
 }
 
-export const runAsOf = (r: AccessResource): string => r.inputs.runAs?.servicePrincipalName ?? r.inputs.runAs?.userName ?? r.inputs.runAs?.groupName ?? DEPLOYER;
+export const runAsOf = (r: AccessResource): string => principalOf(r.inputs.runAs) ?? DEPLOYER;
 
 /** The workload runs as a service principal that exists, never as whoever deployed it. */
 export const identityAction = (workload: string, principal: string, resource?: string): Action => ({

@@ -43,6 +43,18 @@ export const R = {
 /** Workspace paths as jobs and pipelines give them (`/Workspace/...`) and as resources create them. */
 export const workspacePath = (p: string) => p.replace(/^\/Workspace(?=\/)/, "");
 
+/**
+ * The principal an access control entry or run-as block names: its one non-empty name. Databricks takes exactly one
+ * of group_name, service_principal_name and user_name per entry
+ * (https://registry.terraform.io/providers/databricks/databricks/latest/docs/resources/permissions#access_control);
+ * the provider's Check fills the two unset ones with "" (the real engine's preview hands stack policies
+ * `{ groupName: "", servicePrincipalName: "<id>", userName: "" }`), so an empty name is no name.
+ */
+export function principalOf(a: { groupName?: unknown; servicePrincipalName?: unknown; userName?: unknown } | null | undefined): string | undefined {
+  for (const v of [a?.groupName, a?.servicePrincipalName, a?.userName]) if (typeof v === "string" && v !== "") return v;
+  return undefined;
+}
+
 /** Text of a workspace file created from inline content, or undefined (a file uploaded from a source path). */
 export function fileText(r: AccessResource): string | undefined {
   const b64 = r.inputs.contentBase64;
@@ -69,7 +81,9 @@ export function contractsByPath(resources: readonly AccessResource[]): Map<strin
 
 /** The stack's declared identities (the Identities component's inputs), if the plan has them. */
 export function identitiesOf(resources: readonly AccessResource[]): Identities | undefined {
-  const r = resources.find((x) => x.type === R.Identities);
+  // Without its spec (under a targeted `pulumi up` that leaves it out, the engine hands stack policies an Identities
+  // with no outputs) the plan declares no identities.
+  const r = resources.find((x) => x.type === R.Identities && typeof x.inputs.account === "object" && x.inputs.account !== null);
   return r ? (r.inputs as Identities) : undefined;
 }
 

@@ -2,6 +2,7 @@ import { createHash } from "crypto";
 import { findColumn, primaryKeyColumns, refDomain, tenantKeyOf, type Column, type Dataset, type DomainManifest } from "../manifest";
 import { commentLiteral, qualified, qualifiedName } from "../sql";
 import { stableJson } from "./json";
+import { kafkaSecurity } from "./kafka";
 import { datasetOfTopic, topicMajor } from "./model";
 import { bronzeTableName, consumerGroupPrefix, governanceNames, QUARANTINE_TABLE, schemaName, topicName } from "./naming";
 import { maskKey } from "./masks";
@@ -102,7 +103,7 @@ export interface PipelineContract {
   readonly schema: string;
   readonly kafka: {
     readonly bootstrapServers: string;
-    readonly securityProtocol: "SASL_SSL" | "PLAINTEXT";
+    readonly securityProtocol: "SASL_SSL" | "SASL_PLAINTEXT" | "PLAINTEXT";
     readonly saslMechanism: "SCRAM-SHA-512" | null;
     readonly groupIdPrefix: string;
     readonly startingOffsets: "earliest";
@@ -418,7 +419,7 @@ function goldOrder(domain: DomainManifest): Dataset[] {
 /** The compiled pipeline contract of one domain. Pure: the same inputs give the same bytes. */
 export function compileContract(s: Settings, names: PlatformNames, domain: DomainManifest): PipelineContract {
   const d = domain.metadata.name;
-  const sasl = s.kafka.auth === "sasl-scram-sha512";
+  const { sasl, protocol } = kafkaSecurity(s);
   const bronze = (domain.spec.topics ?? []).map((_, i) => bronzeDataset(s, names, domain, i));
   const quarantine = quarantineDataset(s, names, domain, bronze);
   return {
@@ -429,7 +430,7 @@ export function compileContract(s: Settings, names: PlatformNames, domain: Domai
     schema: schemaName(d),
     kafka: {
       bootstrapServers: s.kafka.bootstrapServers.join(","),
-      securityProtocol: sasl ? "SASL_SSL" : "PLAINTEXT",
+      securityProtocol: protocol,
       saslMechanism: sasl ? "SCRAM-SHA-512" : null,
       groupIdPrefix: consumerGroupPrefix(s, d),
       startingOffsets: "earliest",

@@ -2,6 +2,7 @@
 // Pulumi secrets (one config key per principal); nothing here holds a value.
 import type { DomainManifest } from "../manifest";
 import { domainPrincipal } from "./grants";
+import { kafkaSecurity } from "./kafka";
 import { kafkaSecretScope, kafkaUser, resourceName, type KafkaRole } from "./naming";
 import { domainSecretKey, type Settings } from "./settings";
 
@@ -50,7 +51,7 @@ export const KAFKA_SCOPE_KEYS = { username: "pipeline-username", password: "pipe
  */
 export function compileKafkaCredentials(s: Settings, domain: DomainManifest): KafkaCredentialsSpec | null {
   const d = domain.metadata.name;
-  if (s.kafka.auth !== "sasl-scram-sha512" || (domain.spec.topics ?? []).length === 0) return null;
+  if (!kafkaSecurity(s).sasl || (domain.spec.topics ?? []).length === 0) return null;
   const msk = s.kafka.scramCredentials === "msk";
   const user = (role: KafkaRole, key: "kafkaPipelinePassword" | "kafkaProducerPassword"): ScramUserSpec => {
     const username = kafkaUser(s, d, role);

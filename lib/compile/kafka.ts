@@ -29,6 +29,13 @@ export interface AclSpec {
   readonly host: "*";
 }
 
+/** How clients reach the stack's brokers (settings kafka.auth): SASL/SCRAM-SHA-512 over TLS, or a local broker's plaintext. */
+export function kafkaSecurity(s: Settings): { readonly sasl: boolean; readonly tls: boolean; readonly protocol: "SASL_SSL" | "SASL_PLAINTEXT" | "PLAINTEXT" } {
+  const sasl = s.kafka.auth !== "plaintext";
+  const tls = s.kafka.auth === "sasl-scram-sha512";
+  return { sasl, tls, protocol: sasl ? (tls ? "SASL_SSL" : "SASL_PLAINTEXT") : "PLAINTEXT" };
+}
+
 export function compileTopics(s: Settings, domain: DomainManifest): TopicSpec[] {
   const name = domain.metadata.name;
   return (domain.spec.topics ?? []).map((t) => {

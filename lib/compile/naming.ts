@@ -139,11 +139,15 @@ export function pipelinesGroup(s: Settings): string {
 /** Physical names of the platform's AWS and Databricks objects. Bucket names carry the account id: they are global. */
 export function platformPhysicalNames(s: Settings) {
   const base = `${s.prefix}-${s.env}`;
+  // Storage managed elsewhere (aws.existingStorage) keeps its own names; lakemesh names what it creates.
+  const existing = s.aws.existingStorage;
+  const storageRole = existing ? existing.storageRoleArn.split("/").pop()! : `${base}-uc-storage`;
   return {
     kmsAlias: `alias/${base}-uc`,
-    ucBucket: `${base}-uc-${s.aws.accountId}`,
-    landingBucket: `${base}-landing-${s.aws.accountId}`,
-    storageRole: `${base}-uc-storage`,
+    ucBucket: existing?.ucBucket ?? `${base}-uc-${s.aws.accountId}`,
+    landingBucket: existing?.landingBucket ?? `${base}-landing-${s.aws.accountId}`,
+    storageRole,
+    storageRoleArn: existing?.storageRoleArn ?? `arn:aws:iam::${s.aws.accountId}:role/${storageRole}`,
     storageCredential: `${s.prefix}_${s.env}_uc_storage`,
     ucLocation: `${s.prefix}_${s.env}_uc_root`,
     landingLocation: `${s.prefix}_${s.env}_landing`,

@@ -49,6 +49,11 @@ export interface AccountSpec {
 
 export interface PlatformSpec {
   readonly names: ReturnType<typeof platformPhysicalNames>;
+  /**
+   * Storage and IAM managed outside lakemesh (settings aws.existingStorage): then `buckets` is empty and the platform
+   * creates no AWS resource; its storage credential and external locations point at these.
+   */
+  readonly existingStorage: Readonly<NonNullable<Settings["aws"]["existingStorage"]>> | null;
   readonly catalog: string;
   readonly governanceSchema: string;
   readonly buckets: readonly BucketSpec[];
@@ -138,10 +143,13 @@ export function compilePlatform(s: Settings, mesh: Mesh): PlatformSpec {
     names,
     catalog: s.catalog,
     governanceSchema: GOVERNANCE_SCHEMA,
-    buckets: [
-      { role: "uc", resourceName: "bucket-uc", name: names.ucBucket, expireAfterDays: null, noncurrentDays: 7 },
-      { role: "landing", resourceName: "bucket-landing", name: names.landingBucket, expireAfterDays: s.aws.landingRetentionDays, noncurrentDays: 7 },
-    ],
+    existingStorage: s.aws.existingStorage ? { ...s.aws.existingStorage } : null,
+    buckets: s.aws.existingStorage
+      ? []
+      : [
+          { role: "uc", resourceName: "bucket-uc", name: names.ucBucket, expireAfterDays: null, noncurrentDays: 7 },
+          { role: "landing", resourceName: "bucket-landing", name: names.landingBucket, expireAfterDays: s.aws.landingRetentionDays, noncurrentDays: 7 },
+        ],
     tagPolicies: ownsAccountObjects(s) ? tagPolicies : [],
     account: {
       accountId: s.databricks.accountId,

@@ -20,6 +20,12 @@ export interface StackSettings {
     region: string;
     accountId: string;
     landingRetentionDays?: number;
+    existingStorage?: {
+      ucBucket: string;
+      landingBucket: string;
+      kmsKeyArn: string;
+      storageRoleArn: string;
+    };
   };
   databricks: {
     host: string;
@@ -48,7 +54,7 @@ export interface StackSettings {
      * @minItems 1
      */
     bootstrapServers: string[];
-    auth: "sasl-scram-sha512" | "plaintext";
+    auth: "sasl-scram-sha512" | "sasl-scram-sha512-plaintext" | "plaintext";
     saslUsername?: string;
     replicationFactor: number;
     minInsyncReplicas: number;
@@ -74,6 +80,7 @@ export interface StackSettings {
   datahub: {
     namespace: string;
     gmsUrl: string;
+    install?: boolean;
     ingestionSchedule?: string;
     /**
      * Image of the ingestion CronJobs. Default acryldata/datahub-ingestion:<the server version of datahub.chartVersion>.

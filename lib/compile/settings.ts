@@ -24,7 +24,7 @@ export type Settings = StackSettings & {
     >;
   kafka: StackSettings["kafka"] & Required<Pick<StackSettings["kafka"], "principalPrefix" | "secretScope" | "scramCredentials">>;
   datahub: StackSettings["datahub"] &
-    Required<Pick<StackSettings["datahub"], "ingestionSchedule" | "ingestionImage" | "secretName" | "kafka" | "prerequisitesChartVersion" | "chartVersion">>;
+    Required<Pick<StackSettings["datahub"], "install" | "ingestionSchedule" | "ingestionImage" | "secretName" | "kafka" | "prerequisitesChartVersion" | "chartVersion">>;
   serving?: ServingSettings;
 };
 
@@ -38,9 +38,9 @@ export type ServingSettings = Serving &
 
 /** Pulumi secret config keys (namespace lakemesh). They never appear in a stack file in clear text. */
 export const SECRET_KEYS = {
-  /** SASL/SCRAM password of the user Pulumi manages topics and ACLs as (kafka.auth: sasl-scram-sha512). */
+  /** SASL/SCRAM password of the user Pulumi manages topics and ACLs as (kafka.auth: sasl-scram-sha512*). */
   kafkaSaslPassword: "kafkaSaslPassword",
-  /** DataHub's MySQL root and application password. */
+  /** DataHub's MySQL root and application password (only when lakemesh installs DataHub, datahub.install). */
   datahubMysqlPassword: "datahubMysqlPassword",
   /** Token the ingestion CronJobs send metadata to DataHub GMS with. */
   datahubGmsToken: "datahubGmsToken",
@@ -108,7 +108,8 @@ export class SettingsError extends Error {}
 
 type JsonSchema = Record<string, unknown>;
 const validate = (() => {
-  const ajv = new Ajv2020({ allErrors: true, useDefaults: true, strict: true });
+  // verbose: errors carry the offending value (e.data), which every message shows.
+  const ajv = new Ajv2020({ allErrors: true, useDefaults: true, strict: true, verbose: true });
   addFormats(ajv, ["email"]);
   ajv.addKeyword({ keyword: "x-allowed", schemaType: "string" });
   return ajv.compile<StackSettings>(settingsSchema);
@@ -185,7 +186,23 @@ export function readSettings(get: (key: string) => unknown, where: string): Sett
   };
   if (s.kafka.minInsyncReplicas > s.kafka.replicationFactor) fail("kafka.minInsyncReplicas", `${s.kafka.minInsyncReplicas} is above the replication factor ${s.kafka.replicationFactor}; at most the replication factor`);
   if (s.kafka.replicationFactor > 1 && s.kafka.minInsyncReplicas >= s.kafka.replicationFactor) fail("kafka.minInsyncReplicas", `${s.kafka.minInsyncReplicas} leaves no replica to lose; below the replication factor ${s.kafka.replicationFactor}`);
-  if (s.kafka.auth === "sasl-scram-sha512" && !s.kafka.saslUsername) fail("kafka.saslUsername", "missing config key; required when kafka.auth is sasl-scram-sha512");
+  if (s.kafka.auth !== "plaintext" && !s.kafka.saslUsername) fail("kafka.saslUsername", `missing config key; required when kafka.auth is ${s.kafka.auth}`);
+  // Credentials and events cross the network in clear text only to a broker on this machine.
+  const remote = s.kafka.bootstrapServers.filter((b) => !/^(127\.0\.0\.1|localhost):[0-9]+$/.test(b));
+  if (s.kafka.auth !== "sasl-scram-sha512" && remote.length > 0) fail("kafka.auth", `${s.kafka.auth} sends credentials or events without TLS, but ${remote[0]} is not a local broker; sasl-scram-sha512 (TLS), or a broker on 127.0.0.1/localhost`);
+  if (s.mode === "domain" && !s.domain) fail("domain", "missing config key; required when mode is domain");
+  if (s.mode !== "domain" && s.domain) fail("domain", `set while mode is ${s.mode}; only with mode: domain`);
+  const existing = s.aws.existingStorage;
+  if (existing) {
+    // Every identifier names the stack's own account (and the key its region): a typo must not point Unity Catalog
+    // at another account's storage.
+    const kms = existing.kmsKeyArn.split(":");
+    if (kms[4] !== s.aws.accountId) fail("aws.existingStorage.kmsKeyArn", `is in account ${kms[4]}; a key of aws.accountId ${s.aws.accountId}`);
+    if (kms[3] !== s.aws.region) fail("aws.existingStorage.kmsKeyArn", `is in region ${kms[3]}; a key of aws.region ${s.aws.region}`);
+    const roleAccount = existing.storageRoleArn.split(":")[4];
+    if (roleAccount !== s.aws.accountId) fail("aws.existingStorage.storageRoleArn", `is in account ${roleAccount}; a role of aws.accountId ${s.aws.accountId}`);
+    if (existing.ucBucket === existing.landingBucket) fail("aws.existingStorage.landingBucket", `is the ucBucket too; two different buckets (landing files expire, catalog files do not)`);
+  }
   if (s.kafka.scramCredentials === "msk" && !s.kafka.mskClusterArn) fail("kafka.mskClusterArn", "missing config key; required when kafka.scramCredentials is msk");
   if (s.kafka.scramCredentials === "msk" && s.kafka.mskClusterArn && s.kafka.mskClusterArn.split(":")[4] !== s.aws.accountId) {
     fail("kafka.mskClusterArn", `is in account ${s.kafka.mskClusterArn.split(":")[4]}; the stack's AWS account is ${s.aws.accountId}`);
@@ -197,8 +214,6 @@ export function readSettings(get: (key: string) => unknown, where: string): Sett
   if (s.datahub.ingestionImage.split(":").pop() !== server) {
     fail("datahub.ingestionImage", `${s.datahub.ingestionImage} is not the DataHub server's version ${server} (chart ${s.datahub.chartVersion}); use the tag ${server}`);
   }
-  if (s.mode === "domain" && !s.domain) fail("domain", "missing config key; required when mode is domain");
-  if (s.mode !== "domain" && s.domain) fail("domain", `set while mode is ${s.mode}; only with mode: domain`);
   if (s.databricks.tagAssignerGroups && s.databricks.accountObjectsOwner !== s.env) {
     fail("databricks.tagAssignerGroups", `set while environment ${s.env} does not own the account-level objects (databricks.accountObjectsOwner is ${s.databricks.accountObjectsOwner}); only on the owning environment's stacks`);
   }

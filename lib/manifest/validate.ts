@@ -1,9 +1,9 @@
 import { ManifestError, sortErrors } from "./errors";
 import { LoadedManifest, runRules } from "./mesh";
 import { MANIFEST_RULES } from "./rules";
-import { validateSchema } from "./schema";
+import { validateSchema } from "./manifest-schema";
 import { MAX_MESH_VALUES, parseManifestSource, type ValueBudget } from "./source";
-import { schemaPattern } from "./schema";
+import { schemaPattern } from "./manifest-schema";
 import type { DomainManifest } from "./types.gen";
 
 /** One manifest file's text, with the path errors should name. */

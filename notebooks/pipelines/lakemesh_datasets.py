@@ -100,10 +100,11 @@ def kafka_options(spark: SparkSession, contract: lc.Contract, topic: str, native
     if timeout:  # local runs fail fast when the broker is down
         opts["kafka.default.api.timeout.ms"] = timeout
         opts["kafka.request.timeout.ms"] = timeout
-    if local is None and k["securityProtocol"] == "SASL_SSL":
+    # SASL_PLAINTEXT: kafka.auth sasl-scram-sha512-plaintext, which settings allow for a broker on 127.0.0.1 only.
+    if local is None and k["securityProtocol"] in ("SASL_SSL", "SASL_PLAINTEXT"):
         user = secret(spark, KAFKA_SCOPE_CONF, SASL_USER_KEY_CONF, "Kafka user", dbutils)
         password = secret(spark, KAFKA_SCOPE_CONF, SASL_PASSWORD_KEY_CONF, "Kafka password", dbutils)
-        opts["kafka.security.protocol"] = "SASL_SSL"
+        opts["kafka.security.protocol"] = k["securityProtocol"]
         opts["kafka.sasl.mechanism"] = k["saslMechanism"]
         opts["kafka.sasl.jaas.config"] = f"{SCRAM_LOGIN_MODULE[native]} required username={_jaas_quote(user)} password={_jaas_quote(password)};"
     return opts

@@ -1,4 +1,5 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { deferringUnknowns } from "../lib";
 import { policy as accountObjectsSingleOwner } from "./access/lm-account-objects-single-owner";
 import { policy as personasReadOnly } from "./access/lm-personas-read-only";
 import { policy as tenantIsolation } from "./access/lm-tenant-isolation";
@@ -24,6 +25,7 @@ import { policy as gdprRegistryComplete } from "./gdpr/lm-gdpr-registry-complete
 import { policy as kafkaCleanupDelete } from "./kafka/lm-kafka-cleanup-delete";
 import { policy as kafkaPiiRetention } from "./kafka/lm-kafka-pii-retention";
 import { policy as kafkaProdReplication } from "./kafka/lm-kafka-prod-replication";
+import { policy as kafkaProdTopicReplacement } from "./kafka/lm-kafka-prod-topic-replacement";
 import { policy as kafkaSegmentWithinRetention } from "./kafka/lm-kafka-segment-within-retention";
 import { policy as kafkaTopicNaming } from "./kafka/lm-kafka-topic-naming";
 import { policy as breakingChangeNeedsMajor } from "./manifest/lm-breaking-change-needs-major";
@@ -41,9 +43,13 @@ import { policy as aibiEmbeddingApprovedDomains } from "./serving/lm-aibi-embedd
 import { policy as servingPodHardened } from "./serving/lm-serving-pod-hardened";
 import { policy as servingProdAvailability } from "./serving/lm-serving-prod-availability";
 import { policy as workspaceCodeProtected } from "./workspace/lm-workspace-code-protected";
+import { policy as checkedAtUpdate } from "./preview/lm-checked-at-update";
 
-/** Every rule of the lakemesh policy pack, one per file under rules/<area>/; its id is the file name. */
-export const allRules: readonly (ResourceValidationPolicy | StackValidationPolicy)[] = [
+/**
+ * Every rule of the lakemesh policy pack, one per file under rules/<area>/; its id is the file name.
+ * lm-checked-at-update stays last: it lists what the rules before it left to the update.
+ */
+const rules: readonly (ResourceValidationPolicy | StackValidationPolicy)[] = [
   accountObjectsSingleOwner,
   personasReadOnly,
   tenantIsolation,
@@ -69,6 +75,7 @@ export const allRules: readonly (ResourceValidationPolicy | StackValidationPolic
   kafkaCleanupDelete,
   kafkaPiiRetention,
   kafkaProdReplication,
+  kafkaProdTopicReplacement,
   kafkaSegmentWithinRetention,
   kafkaTopicNaming,
   breakingChangeNeedsMajor,
@@ -86,4 +93,9 @@ export const allRules: readonly (ResourceValidationPolicy | StackValidationPolic
   servingPodHardened,
   servingProdAvailability,
   workspaceCodeProtected,
+  // Last: add new rules above this line.
+  checkedAtUpdate,
 ];
+
+/** Every rule of the pack; a check a rule cannot make at preview is left to the update (deferringUnknowns). */
+export const allRules: readonly (ResourceValidationPolicy | StackValidationPolicy)[] = rules.map(deferringUnknowns);

@@ -15,6 +15,9 @@
 #   LAKEMESH_KAFKA_START_TIMEOUT    seconds to wait for up      (default 60)
 #   LAKEMESH_KAFKA_STOP_TIMEOUT     seconds before kill -9      (default 30)
 #   LAKEMESH_LOCAL                  runtime root                 (default <repo>/.local)
+#   LAKEMESH_KAFKA_SECURE           1: SASL/SCRAM-SHA-512 + StandardAuthorizer (local/kafka/secure.properties.template),
+#                                   own data dir, config and pid file; admin user "admin", its password generated once
+#                                   into .local/kafka/secure-admin.password (mode 600)  (default 0: PLAINTEXT, no ACLs)
 # `up` and `status` print the bootstrap address (127.0.0.1:PORT) on stdout; it is also in
 # .local/run/kafka.bootstrap, and both ports are in .local/run/kafka.ports. Without the two variables the ports
 # of the last start are taken again when they are free, else two free ones (the kernel's choice), so checkouts
@@ -42,6 +45,12 @@ CONF="$KDIR/server.properties"
 PIDFILE="$LAKEMESH_RUN/kafka.pid"
 BOOTFILE="$LAKEMESH_RUN/kafka.bootstrap"
 PORTSFILE="$LAKEMESH_RUN/kafka.ports"
+SECURE="${LAKEMESH_KAFKA_SECURE:-0}"
+if [[ "$SECURE" == 1 ]]; then
+  DATA="$KDIR/data-secure"; CONF="$KDIR/server-secure.properties"
+  PIDFILE="$LAKEMESH_RUN/kafka-secure.pid"; BOOTFILE="$LAKEMESH_RUN/kafka-secure.bootstrap"; PORTSFILE="$LAKEMESH_RUN/kafka-secure.ports"
+  ADMIN_PASSWORD_FILE="$KDIR/secure-admin.password"
+fi
 # What a pid must look like to be "our" broker (guards against pid reuse).
 PID_MARK="kafka.Kafka $CONF"
 
@@ -105,6 +114,13 @@ render_conf() {
   mkdir -p "$KDIR" "$DATA" "$LOGS" "$LAKEMESH_RUN"
   sed -e "s#@PORT@#$PORT#g" -e "s#@CONTROLLER_PORT@#$CPORT#g" -e "s#@DATA_DIR@#$DATA#g" \
     "$TEMPLATE" >"$CONF.tmp"
+  if [[ "$SECURE" == 1 ]]; then
+    if [[ ! -s "$ADMIN_PASSWORD_FILE" ]]; then
+      (umask 077; od -An -N16 -tx1 /dev/urandom | tr -d ' \n' >"$ADMIN_PASSWORD_FILE")
+    fi
+    (umask 077; sed -e "s#@PORT@#$PORT#g" -e "s#@CONTROLLER_PORT@#$CPORT#g" -e "s#@ADMIN_PASSWORD@#$(cat "$ADMIN_PASSWORD_FILE")#g" \
+      "$LAKEMESH_ROOT/local/kafka/secure.properties.template" >>"$CONF.tmp")
+  fi
   mv "$CONF.tmp" "$CONF"
 }
 
@@ -123,7 +139,9 @@ format_storage() {
     || { cat "$LOGS/format.log" >&2; lm_die "StorageTool random-uuid failed"; }
   lm_log "formatting $DATA (cluster id $id)"
   # No --standalone: the static controller.quorum.voters in server.properties defines the quorum.
-  "${JAVA_CMD[@]}" kafka.tools.StorageTool format --ignore-formatted -t "$id" -c "$CONF" \
+  local scram=()
+  [[ "$SECURE" == 1 ]] && scram=(--add-scram "SCRAM-SHA-512=[name=admin,password=$(cat "$ADMIN_PASSWORD_FILE")]")
+  "${JAVA_CMD[@]}" kafka.tools.StorageTool format --ignore-formatted -t "$id" -c "$CONF" "${scram[@]}" \
     >>"$LOGS/format.log" 2>&1 \
     || { tail -n 30 "$LOGS/format.log" >&2; lm_die "StorageTool format failed"; }
 }
@@ -135,6 +153,9 @@ wait_ready() {
   local pid="$1" log_offset="$2" deadline=$((SECONDS + START_TIMEOUT))
   local py="$LAKEMESH_VENV/bin/python" have_admin=0
   [[ -x "$py" ]] && "$py" -c 'import confluent_kafka' 2>/dev/null && have_admin=1
+  if [[ "$SECURE" == 1 ]]; then
+    export LAKEMESH_KAFKA_SASL_USERNAME=admin LAKEMESH_KAFKA_SASL_PASSWORD; LAKEMESH_KAFKA_SASL_PASSWORD="$(cat "$ADMIN_PASSWORD_FILE")"
+  fi
   while (( SECONDS < deadline )); do
     if ! kill -0 "$pid" 2>/dev/null; then
       rm -f "$PIDFILE" "$BOOTFILE"

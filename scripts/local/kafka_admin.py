@@ -7,6 +7,16 @@
   kafka_admin.py [--bootstrap H:P] delete-topic T            idempotent (missing => ok)
   kafka_admin.py [--bootstrap H:P] produce T < events.jsonl  one message per line; key from
                                                              --key-field if given
+  kafka_admin.py [--bootstrap H:P] describe-topics T...      JSON: partitions, replication and
+                                                             the topic-level (non-default) configs
+  kafka_admin.py [--bootstrap H:P] describe-acls             JSON: every ACL binding
+  kafka_admin.py [--bootstrap H:P] set-scram USER            upsert USER's SCRAM-SHA-512 credential;
+                                                             password from $LAKEMESH_KAFKA_NEW_PASSWORD
+  kafka_admin.py [--bootstrap H:P] try-produce T             JSON {ok, error}: can this identity write T
+  kafka_admin.py [--bootstrap H:P] try-consume T --group G   JSON {ok, error}: can this identity read T
+
+Identity: SASL/SCRAM-SHA-512 (the secure local broker, LAKEMESH_KAFKA_SECURE=1) when
+$LAKEMESH_KAFKA_SASL_USERNAME and $LAKEMESH_KAFKA_SASL_PASSWORD are set, else PLAINTEXT.
 
 --bootstrap defaults to $LAKEMESH_KAFKA_BOOTSTRAP, then .local/run/kafka.bootstrap,
 then 127.0.0.1:9092. Importable too: wait_ready(), create_topic(), delete_topic(), produce_events(), produce_lines().
@@ -15,18 +25,37 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 
-from confluent_kafka import KafkaError, KafkaException, Producer
-from confluent_kafka.admin import AdminClient, NewTopic
+from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, TopicPartition
+from confluent_kafka.admin import (AclBindingFilter, AclOperation, AclPermissionType, AdminClient, ConfigResource,
+                                   ConfigSource,
+                                   NewTopic, OffsetSpec, ResourcePatternType, ResourceType, ScramCredentialInfo,
+                                   ScramMechanism, UserScramCredentialUpsertion)
 
 import spark_local  # the same bootstrap lookup as the pipelines
 
 
+# Admin requests of the verification commands: generous, since a loaded CI machine answers slowly (10 s was not enough).
+ADMIN_TIMEOUT_S = float(os.environ.get("LAKEMESH_KAFKA_ADMIN_TIMEOUT_S", "60"))
+
+
+def client_config(bootstrap: str, **extra) -> dict:
+    """librdkafka config for this identity: SASL/SCRAM-SHA-512 over plaintext when LAKEMESH_KAFKA_SASL_USERNAME is
+    set (the secure local broker binds 127.0.0.1 only), else PLAINTEXT."""
+    c = {"bootstrap.servers": bootstrap, **extra}
+    user = os.environ.get("LAKEMESH_KAFKA_SASL_USERNAME")
+    if user:
+        c.update({"security.protocol": "SASL_PLAINTEXT", "sasl.mechanism": "SCRAM-SHA-512",
+                  "sasl.username": user, "sasl.password": os.environ["LAKEMESH_KAFKA_SASL_PASSWORD"]})
+    return c
+
+
 def admin(bootstrap: str) -> AdminClient:
     # Quiet librdkafka: connection-refused retries are expected while waiting.
-    return AdminClient({"bootstrap.servers": bootstrap, "log_level": 0, "logger": _NullLogger()})
+    return AdminClient(client_config(bootstrap, log_level=0, logger=_NullLogger()))
 
 
 class _NullLogger:
@@ -77,7 +106,7 @@ def delete_topic(bootstrap: str, topic: str) -> bool:
 def produce_events(bootstrap: str, events) -> dict[str, int]:
     """Sends (topic, key, value) events, idempotent and acked by all replicas, and waits for every delivery.
     Raises if any event was not delivered. Returns the count sent per topic."""
-    p = Producer({"bootstrap.servers": bootstrap, "linger.ms": 20, "acks": "all", "enable.idempotence": True})
+    p = Producer(client_config(bootstrap, **{"linger.ms": 20, "acks": "all", "enable.idempotence": True}))
     errors: list = []
     sent: dict[str, int] = {}
     for topic, key, value in events:
@@ -93,6 +122,81 @@ def produce_events(bootstrap: str, events) -> dict[str, int]:
     if left or errors:
         raise RuntimeError(f"{left} events undelivered, errors: {errors[:3]}")
     return sent
+
+
+def describe_topics(bootstrap: str, topics: list[str]) -> dict:
+    """Partitions, replication factor, the configs set on the topic itself (not broker defaults), and the sum of its
+    partitions' end offsets (records ever written: a topic deleted and created again starts from 0)."""
+    a = admin(bootstrap)
+    md = a.list_topics(timeout=ADMIN_TIMEOUT_S)
+    out: dict = {}
+    for t in topics:
+        m = md.topics.get(t)
+        if m is None or m.error is not None:
+            out[t] = None
+            continue
+        res = ConfigResource(ResourceType.TOPIC, t)
+        entries = a.describe_configs([res])[res].result(timeout=ADMIN_TIMEOUT_S)
+        ends = a.list_offsets({TopicPartition(t, p): OffsetSpec.latest() for p in m.partitions}, request_timeout=ADMIN_TIMEOUT_S)
+        out[t] = {"partitions": len(m.partitions), "endOffsets": sum(f.result().offset for f in ends.values()),
+                  "replication": min(len(p.replicas) for p in m.partitions.values()),
+                  "configs": {k: e.value for k, e in sorted(entries.items()) if e.source == ConfigSource.DYNAMIC_TOPIC_CONFIG.value}}
+    return out
+
+
+def describe_acls(bootstrap: str) -> list[dict]:
+    a = admin(bootstrap)
+    f = AclBindingFilter(ResourceType.ANY, None, ResourcePatternType.ANY, None, None, AclOperation.ANY,
+                         AclPermissionType.ANY)
+    return sorted(({"principal": b.principal, "host": b.host, "operation": b.operation.name,
+                    "permission": b.permission_type.name, "resourceType": b.restype.name, "resourceName": b.name,
+                    "patternType": b.resource_pattern_type.name} for b in a.describe_acls(f).result(timeout=ADMIN_TIMEOUT_S)),
+                  key=lambda x: json.dumps(x, sort_keys=True))
+
+
+def set_scram(bootstrap: str, user: str, password: str, iterations: int = 8192) -> None:
+    a = admin(bootstrap)
+    up = UserScramCredentialUpsertion(user, ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, iterations), password.encode())
+    a.alter_user_scram_credentials([up])[user].result(timeout=ADMIN_TIMEOUT_S)
+
+
+def try_produce(bootstrap: str, topic: str) -> dict:
+    """One record to `topic` as this identity; {ok, error} instead of raising, so a refusal is a result."""
+    result: dict = {}
+    # A refused login surfaces only through error_cb; the delivery then just times out.
+    p = Producer(client_config(bootstrap, **{"acks": "all", "enable.idempotence": True, "message.timeout.ms": int(ADMIN_TIMEOUT_S * 1000),
+                                              "log_level": 0, "logger": _NullLogger(),
+                                              "error_cb": lambda e: result.setdefault("login", e.name())}))
+    p.produce(topic, b'{"probe": true}', on_delivery=lambda err, msg: result.update(error=err.name() if err else None))
+    p.flush(ADMIN_TIMEOUT_S + 10)
+    err = result.get("error", "TIMED_OUT")
+    if err is not None and result.get("login") == "_AUTHENTICATION":
+        err = "_AUTHENTICATION"
+    return {"ok": err is None, "error": err}
+
+
+def try_consume(bootstrap: str, topic: str, group: str) -> dict:
+    """Fetches partition 0 of `topic` as this identity in consumer group `group`; {ok, error}. Fetching needs Read on
+    the topic (and the group for its offsets); reaching a record or the end of the partition is a successful read."""
+    c = Consumer(client_config(bootstrap, **{"group.id": group, "auto.offset.reset": "earliest", "log_level": 0,
+                                              "logger": _NullLogger(),
+                                              "enable.auto.commit": False, "enable.partition.eof": True}))
+    try:
+        c.assign([TopicPartition(topic, 0)])
+        deadline = time.monotonic() + ADMIN_TIMEOUT_S
+        while time.monotonic() < deadline:
+            msg = c.poll(1.0)
+            if msg is None:
+                continue
+            if msg.error() is None:
+                return {"ok": True, "error": None}
+            if msg.error().code() == KafkaError._PARTITION_EOF:
+                return {"ok": True, "error": None}
+            return {"ok": False, "error": msg.error().name()}
+        # Neither a record, nor the end of the partition, nor a refusal: nothing was proven.
+        return {"ok": False, "error": "TIMED_OUT"}
+    finally:
+        c.close()
 
 
 def _key(line: str, key_field: str | None) -> bytes | None:
@@ -119,6 +223,11 @@ def main() -> int:
     c = sub.add_parser("create-topic"); c.add_argument("topic"); c.add_argument("-p", "--partitions", type=int, default=1)
     d = sub.add_parser("delete-topic"); d.add_argument("topic")
     pr = sub.add_parser("produce"); pr.add_argument("topic"); pr.add_argument("--key-field")
+    dt = sub.add_parser("describe-topics"); dt.add_argument("topics", nargs="+")
+    sub.add_parser("describe-acls")
+    ss = sub.add_parser("set-scram"); ss.add_argument("user")
+    tp = sub.add_parser("try-produce"); tp.add_argument("topic")
+    tc = sub.add_parser("try-consume"); tc.add_argument("topic"); tc.add_argument("--group", required=True)
     args = ap.parse_args()
     bs = args.bootstrap or spark_local.kafka_bootstrap()
 
@@ -145,6 +254,17 @@ def main() -> int:
         t0 = time.monotonic()
         n = produce_lines(bs, args.topic, sys.stdin, args.key_field)
         print(f"produced {n} messages to {args.topic} in {time.monotonic() - t0:.2f}s", file=sys.stderr)
+    elif args.cmd == "describe-topics":
+        print(json.dumps(describe_topics(bs, args.topics), indent=2, sort_keys=True))
+    elif args.cmd == "describe-acls":
+        print(json.dumps(describe_acls(bs), indent=2))
+    elif args.cmd == "set-scram":
+        set_scram(bs, args.user, os.environ["LAKEMESH_KAFKA_NEW_PASSWORD"])
+        print(f"SCRAM-SHA-512 credential of {args.user}: set", file=sys.stderr)
+    elif args.cmd == "try-produce":
+        print(json.dumps(try_produce(bs, args.topic)))
+    elif args.cmd == "try-consume":
+        print(json.dumps(try_consume(bs, args.topic, args.group)))
     return 0
 
 

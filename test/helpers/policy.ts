@@ -1,10 +1,12 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { isDeepStrictEqual } from "util";
 import { readStackConfig, withDomainPrincipals } from "../../cli/plan/stack-config";
 import { runOfflinePlan } from "../../cli/plan/run";
 import type { PlannedResource } from "../../cli/plan/record";
 import { runPolicies, type Policy, type PolicyPackConfig } from "../../policies/harness";
+import { allRules } from "../../policies/rules";
 import { FIXTURES } from "./manifests";
 import { FIXTURE_PRINCIPALS, ROOT } from "./settings";
 
@@ -36,13 +38,40 @@ export function violations(policy: Policy, resources: readonly PlannedResource[]
   return runPolicies(resources, base, [policy], baselineRoot).map((v) => `${v.message} @ ${v.urn ? names.get(v.urn) ?? v.urn : "(stack)"}`);
 }
 
-/** A deep copy of the resources with one change applied to the first resource matching `find`. */
+/**
+ * A deep copy of the resources with one change applied to the first resource matching `find`. A component registers
+ * the inputs policies read as outputs too (stack rules read those under the engine, resource rules the inputs), so an
+ * edited input that the component also registered unchanged is carried into its outputs, as a manifest change would.
+ */
 export function change(resources: readonly PlannedResource[], find: (r: PlannedResource) => boolean, edit: (r: PlannedResource & { inputs: any }) => void): PlannedResource[] {
-  const copy = structuredClone(resources) as (PlannedResource & { inputs: any })[];
+  const copy = structuredClone(resources) as (PlannedResource & { inputs: any; outputs?: Record<string, unknown> })[];
   const target = copy.find(find);
   if (!target) throw new Error("the change matches no resource");
+  const before = structuredClone(target);
   edit(target);
+  if (before.outputs && target.outputs) {
+    for (const k of new Set([...Object.keys(before.inputs), ...Object.keys(target.inputs)])) {
+      if (!(k in before.outputs) || !isDeepStrictEqual(before.inputs[k], before.outputs[k])) continue;
+      if (k in target.inputs) target.outputs[k] = structuredClone(target.inputs[k]);
+      else delete target.outputs[k];
+    }
+  }
   return copy;
 }
 
 export const ofType = (type: string, name?: string) => (r: PlannedResource) => r.type === type && (name === undefined || r.name === name);
+
+/**
+ * What `policy` leaves to the update over these resources: lm-checked-at-update's entries after it, as
+ * "<what>; checked at update @ resource name".
+ */
+export function deferrals(policy: Policy, resources: readonly PlannedResource[], config: PolicyPackConfig = {}): string[] {
+  const lister = allRules.find((r) => r.name === "lm-checked-at-update")!;
+  const names = new Map(resources.map((r) => [r.urn, r.name]));
+  return runPolicies(resources, config, [policy, lister])
+    .filter((v) => v.policy === lister.name)
+    .map((v) => `${v.message.replace(`${policy.name}: `, "")} @ ${v.urn ? names.get(v.urn) ?? v.urn : "(stack)"}`);
+}
+
+/** Marks an input unknown at preview, as `lakemesh plan --preview` records it. */
+export const UNKNOWN_IN_PLAN = "@unknown";

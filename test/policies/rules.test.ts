@@ -2,7 +2,7 @@ import type { PlannedResource } from "../../cli/plan/record";
 import { accessReport, type AccountClaim } from "../../lib/access";
 import type { PolicyPackConfig } from "../../policies/harness";
 import { allRules } from "../../policies/rules";
-import { baselineResources, change, ofType, violations } from "../helpers/policy";
+import { baselineResources, change, deferrals, ofType, UNKNOWN_IN_PLAN, violations } from "../helpers/policy";
 
 let base: PlannedResource[];
 beforeAll(async () => {
@@ -172,6 +172,31 @@ describe("lm-kafka-prod-replication: production topics are replicated", () => {
   });
 });
 
+describe("lm-kafka-prod-topic-replacement: production topics are protected and never lose partitions", () => {
+  const previous = (partitions: number) => ({ "lm-kafka-prod-topic-replacement": { previousTopics: { "alpha.accounts.v1": { partitions, replicationFactor: 3 } } } });
+  const deployed = () => Number(base.find(ofType(TOPIC, "alpha.accounts.v1"))!.inputs.partitions);
+  it("flags a change that lowers a deployed topic's partitions (the provider replaces the topic)", () => {
+    expect(violations(rule("lm-kafka-prod-topic-replacement"), base, previous(deployed() + 2))).toEqual([
+      `topic alpha.accounts.v1 would go from ${deployed() + 2} to ${deployed()} partitions: Kafka cannot remove partitions, so the provider deletes the topic and its events and creates it again @ alpha.accounts.v1`,
+    ]);
+  });
+  it("lets partitions grow (in place)", () => {
+    expect(violations(rule("lm-kafka-prod-topic-replacement"), base, previous(deployed() - 1))).toEqual([]);
+  });
+  it("flags an unprotected production topic, personal or not", () => {
+    const r = change(base, ofType(TOPIC, "alpha.accounts.v1"), (t) => ((t as any).protect = false));
+    expect(violations(rule("lm-kafka-prod-topic-replacement"), r)).toEqual(["production topic alpha.accounts.v1 is not protected: replacing or removing it would delete its events @ alpha.accounts.v1"]);
+  });
+  it("leaves unknown partitions to the update", () => {
+    const r = change(base, ofType(TOPIC, "alpha.accounts.v1"), (t) => (t.inputs.partitions = UNKNOWN_IN_PLAN));
+    expect(violations(rule("lm-kafka-prod-topic-replacement"), r, previous(1))).toEqual([]);
+    expect(deferrals(rule("lm-kafka-prod-topic-replacement"), r, previous(1))).toEqual(["the partitions of topic alpha.accounts.v1; checked at update @ alpha.accounts.v1"]);
+  });
+  it("does not apply outside production stacks", () => {
+    expect(violations(rule("lm-kafka-prod-topic-replacement"), base, { "lm-kafka-prod-topic-replacement": { ...previous(99)["lm-kafka-prod-topic-replacement"], prodStackPattern: "^production$" } })).toEqual([]);
+  });
+});
+
 describe("lm-kafka-topic-naming: <domain>.<entity>.v<major>", () => {
   it("flags a free-form topic name", () => {
     const r = change(base, ofType(TOPIC), (t) => (t.inputs.name = "Accounts_Topic"));
@@ -192,6 +217,31 @@ describe("lm-uc-no-broad-grants: no grant to account users on personal data", ()
     const broad = (g: any) => g.inputs.grants.push({ principal: "account users", privileges: ["USE_SCHEMA"] });
     const r = change(change(base, ofType("databricks:index/grants:Grants", "beta-schema-grants"), broad), ofType("databricks:index/grants:Grants", "alpha-schema-grants"), broad);
     expect(violations(rule("lm-uc-no-broad-grants"), r)).toEqual(['schema lakemesh_prod.alpha is granted to "account users" @ alpha-schema-grants']);
+  });
+});
+
+describe("lm-uc-no-broad-grants and lm-uc-one-grants-per-securable at preview, where the schema id is unknown", () => {
+  const schemaUrn = () => base.find(ofType("databricks:index/schema:Schema", "alpha-schema"))!.urn;
+  const unknownSchema = (withDependency: boolean) => (g: any) => {
+    g.inputs.schema = UNKNOWN_IN_PLAN;
+    g.propertyDependencies = withDependency ? { schema: [schemaUrn()] } : {};
+    g.inputs.grants.push({ principal: "account users", privileges: ["USE_SCHEMA"] });
+  };
+  it("forms the schema's name from the Schema it depends on, and still flags the broad grant", () => {
+    const r = change(base, ofType("databricks:index/grants:Grants", "alpha-schema-grants"), unknownSchema(true));
+    expect(violations(rule("lm-uc-no-broad-grants"), r)).toEqual(['schema lakemesh_prod.alpha is granted to "account users" @ alpha-schema-grants']);
+    expect(deferrals(rule("lm-uc-no-broad-grants"), r)).toEqual([]);
+  });
+  it("leaves the grant to the update when nothing says which securable it is on", () => {
+    const r = change(base, ofType("databricks:index/grants:Grants", "alpha-schema-grants"), unknownSchema(false));
+    expect(violations(rule("lm-uc-no-broad-grants"), r)).toEqual([]);
+    expect(deferrals(rule("lm-uc-no-broad-grants"), r)).toEqual(['which schema is granted to "account users" (its name is unknown); checked at update @ alpha-schema-grants']);
+    expect(deferrals(rule("lm-uc-one-grants-per-securable"), r)).toEqual(["which schema this grant is on (its name is unknown); checked at update @ alpha-schema-grants"]);
+  });
+  it("still finds a second Grants on a schema whose id is unknown", () => {
+    const grants = base.find(ofType("databricks:index/grants:Grants", "alpha-schema-grants"))!;
+    const again = { ...structuredClone(grants), urn: grants.urn + "-again", name: "alpha-schema-grants-again", inputs: { ...structuredClone(grants.inputs), schema: UNKNOWN_IN_PLAN }, propertyDependencies: { schema: [schemaUrn()] } };
+    expect(violations(rule("lm-uc-one-grants-per-securable"), [...base, again])).toEqual(["schema lakemesh_prod.alpha has 2 authoritative Grants resources @ alpha-schema-grants-again"]);
   });
 });
 
@@ -652,6 +702,44 @@ describe("lm-workload-privileges: every workload holds what its actions need", (
   });
   it("flags a plan that declares no identities", () => {
     expect(violations(rule(id), without(base, (x) => x.type === IDENTITIES))).toEqual(["the plan declares no identities (lakemesh:access:Identities): nothing says which principal runs what @ (stack)"]);
+  });
+  it("reads an access control entry as the real provider previews it: the unset names are empty strings", () => {
+    // The real engine's preview hands stack policies { groupName: "", servicePrincipalName: "<id>", userName: "" }.
+    const filled = (a: any) => ({ groupName: "", servicePrincipalName: "", userName: "", ...a });
+    let r = base;
+    for (const p of r.filter((x) => x.type === PERMISSIONS)) r = change(r, (x) => x.urn === p.urn, (x) => (x.inputs.accessControls = x.inputs.accessControls.map(filled)));
+    r = change(r, ofType("databricks:index/pipeline:Pipeline", "alpha-pipeline"), (p) => (p.inputs.runAs = { ...p.inputs.runAs, userName: "" }));
+    expect(violations(rule(id), r)).toEqual([]);
+    // And still finds a missing entry among them.
+    const missing = change(r, ofType(PERMISSIONS, "alpha-pipeline-permissions"), (p) => (p.inputs.accessControls = p.inputs.accessControls.filter((a: any) => a.servicePrincipalName !== ALPHA_SP)));
+    expect(violations(rule(id), missing)).toEqual([`job alpha (${ALPHA_SP}) cannot start an update of its pipeline: missing CAN_RUN on pipeline alpha-pipeline-id @ alpha-job`]);
+  });
+});
+
+/**
+ * A targeted `pulumi up` (--target) hands stack policies every resource it leaves out and has not created with no
+ * properties at all (seen with the real engine, test/engine/kafka-deploy.test.ts): here, a Kafka-only update of the
+ * domains, leaving the identities, Databricks and everything else out.
+ */
+describe("stack rules under a targeted update that leaves the identities out", () => {
+  const KAFKA = /^(kafka:|lakemesh:domain:DataDomain$|pulumi:)/;
+  const leftOut = (rs: readonly PlannedResource[], keep: (r: PlannedResource) => boolean) =>
+    structuredClone(rs).map((r) => (keep(r) ? r : { ...r, inputs: {}, outputs: undefined }));
+  const kafkaOnly = (rs: readonly PlannedResource[]) => leftOut(rs, (r) => KAFKA.test(r.type));
+  it.each(["lm-workload-privileges", "lm-uc-tenant-filter-and-masks"])("%s checks nothing the update does not deploy", (id) => {
+    expect(violations(rule(id), kafkaOnly(base))).toEqual([]);
+  });
+  it("lm-workload-privileges refuses an update that deploys a workload without the identities", () => {
+    const r = leftOut(base, (x) => KAFKA.test(x.type) || x.name === "alpha-job");
+    expect(violations(rule("lm-workload-privileges"), r)).toEqual([
+      "this targeted update deploys what workloads need privileges for (job alpha, deployer) but leaves out the stack's identities (lakemesh:access:Identities): target them too, so the privileges can be checked @ (stack)",
+    ]);
+  });
+  it("lm-uc-tenant-filter-and-masks refuses an update that deploys a contract without the identities", () => {
+    const r = leftOut(base, (x) => KAFKA.test(x.type) || isContract(x));
+    expect(violations(rule("lm-uc-tenant-filter-and-masks"), r)).toEqual([
+      "this targeted update deploys alpha-contract but leaves out the stack's identities (lakemesh:access:Identities) and so its catalog: target them too, so its filter and masks can be checked @ alpha-contract",
+    ]);
   });
 });
 

@@ -137,18 +137,21 @@ NAMES = {"lakemesh.kafka.secret_scope": "lakemesh-kafka-core-business", "lakemes
 SECRETS = {("lakemesh-kafka-core-business", "pipeline-username"): "u", ("lakemesh-kafka-core-business", "pipeline-password"): 'p"w\\d'}
 
 
-def test_kafka_options_read_the_named_secrets_and_use_the_shaded_login_module_on_databricks():
+# SASL_PLAINTEXT: kafka.auth sasl-scram-sha512-plaintext, which settings allow for a broker on 127.0.0.1 only.
+@pytest.mark.parametrize("protocol", ["SASL_SSL", "SASL_PLAINTEXT"])
+def test_kafka_options_read_the_named_secrets_and_use_the_shaded_login_module_on_databricks(protocol):
     import lakemesh_datasets as ld
 
     dbutils = FakeSecrets(dict(SECRETS))
-    opts = ld.kafka_options(fake_spark(dict(NAMES)), SASL_CONTRACT, "core-business.equity-grants.v2", native=True, dbutils=dbutils)
+    contract = types.SimpleNamespace(raw={"kafka": {**SASL_CONTRACT.raw["kafka"], "securityProtocol": protocol}})
+    opts = ld.kafka_options(fake_spark(dict(NAMES)), contract, "core-business.equity-grants.v2", native=True, dbutils=dbutils)
     assert opts == {
         "kafka.bootstrap.servers": "b:9096",
         "subscribe": "core-business.equity-grants.v2",
         "startingOffsets": "earliest",
         "failOnDataLoss": "false",
         "groupIdPrefix": "g.",
-        "kafka.security.protocol": "SASL_SSL",
+        "kafka.security.protocol": protocol,
         "kafka.sasl.mechanism": "SCRAM-SHA-512",
         "kafka.sasl.jaas.config": 'kafkashaded.org.apache.kafka.common.security.scram.ScramLoginModule required username="u" password="p\\"w\\\\d";',
     }

@@ -5,12 +5,14 @@ import { accessReport } from "../../lib/access";
 import { maskSpecs, PLATFORM_OUTPUT_KEYS } from "../../lib/compile";
 import { ROOT, shippedMesh } from "../helpers/settings";
 
-test("the platform stack holds no domain and exports what domain stacks read, plus the GDPR job ids and the serving principals and dashboards", async () => {
+test("the platform stack holds no domain and exports what domain stacks read, plus the GDPR job ids, the storage credential's external id and the serving principals and dashboards", async () => {
   const stack = readStackConfig(ROOT, "prod-platform");
   const plan = await runOfflinePlan(ROOT, stack);
   expect(plan.resources.filter((r) => r.type === "lakemesh:domain:DataDomain")).toEqual([]);
   expect(plan.resources.filter((r) => r.type === "lakemesh:platform:Platform")).toHaveLength(1);
-  const { gdprJobIds, servingTenantPrincipals, servingDashboards, ...shared } = plan.outputs;
+  const { gdprJobIds, storageCredentialExternalId, servingTenantPrincipals, servingDashboards, ...shared } = plan.outputs;
+  // The external id the storage role's trust policy requires (the offline provider's value).
+  expect(storageCredentialExternalId).toBe("offline-plan-external-id");
   expect(Object.keys(shared).sort()).toEqual([...PLATFORM_OUTPUT_KEYS].sort());
   // What the domain stacks' offline plans are given is what this plan exports, the mesh's numeric masks included.
   expect(shared).toEqual(JSON.parse(JSON.stringify(offlinePlatformOutputs(stack.settings, shippedMesh()))));

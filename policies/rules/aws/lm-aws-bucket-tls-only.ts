@@ -1,5 +1,7 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { ruleId, T } from "../../lib";
+import { bucketLabel, checkedAtUpdate, known, ofBucket, ruleId, T, UNKNOWN } from "../../lib";
+
+const ID = ruleId(__filename);
 
 function deniesInsecureTransport(policyText: unknown): boolean {
   let doc: any;
@@ -16,7 +18,7 @@ function deniesInsecureTransport(policyText: unknown): boolean {
 
 /** Personal data never crosses the network in clear text. */
 export const policy: StackValidationPolicy = {
-  name: ruleId(__filename),
+  name: ID,
   description: "Every S3 bucket has a bucket policy that denies requests without TLS (aws:SecureTransport false).",
   enforcementLevel: "mandatory",
   severity: "high",
@@ -25,8 +27,12 @@ export const policy: StackValidationPolicy = {
   validateStack: (args, report) => {
     const policies = args.resources.filter((r) => r.type === T.BucketPolicy);
     for (const b of args.resources.filter((r) => r.type === T.Bucket)) {
-      const mine = policies.filter((p) => p.props.bucket === b.props.bucket || p.props.bucket === b.props.id || p.parent?.urn === b.urn);
-      if (!mine.some((p) => deniesInsecureTransport(p.props.policy))) report(`bucket ${b.props.bucket} does not deny non-TLS requests`, b.urn);
+      const { mine, undecided } = ofBucket(b, policies);
+      // The policy document names the bucket's ARN, unknown until the bucket exists.
+      const verdicts = mine.map((p) => known(() => deniesInsecureTransport(p.props.policy)));
+      if (verdicts.includes(true)) continue;
+      if (verdicts.includes(UNKNOWN) || undecided.length > 0) checkedAtUpdate(ID, b.urn, `the TLS-only policy of bucket ${bucketLabel(b)} (its policy document is unknown)`);
+      else report(`bucket ${bucketLabel(b)} does not deny non-TLS requests`, b.urn);
     }
   },
 };

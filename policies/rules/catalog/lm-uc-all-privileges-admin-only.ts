@@ -1,9 +1,11 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { ruleId, T } from "../../lib";
+import { checkedAtUpdate, known, ruleId, T, UNKNOWN } from "../../lib";
+
+const ID = ruleId(__filename);
 
 /** ALL_PRIVILEGES includes MODIFY and MANAGE on everything below; only the platform admins hold it. */
 export const policy: ResourceValidationPolicy = {
-  name: ruleId(__filename),
+  name: ID,
   description: "ALL_PRIVILEGES is granted to no one but the platform admin group.",
   enforcementLevel: "mandatory",
   severity: "high",
@@ -13,9 +15,12 @@ export const policy: ResourceValidationPolicy = {
     if (args.type !== T.Grants && args.type !== T.Grant) return;
     const { adminPattern } = args.getConfig<{ adminPattern: string }>();
     const admin = new RegExp(adminPattern);
-    const entries = args.type === T.Grant ? [{ principal: args.props.principal, privileges: args.props.privileges }] : (args.props.grants ?? []);
-    for (const g of entries as { principal: string; privileges: string[] }[]) {
-      if ((g.privileges ?? []).includes("ALL_PRIVILEGES") && !admin.test(g.principal)) report(`ALL_PRIVILEGES granted to ${JSON.stringify(g.principal)}, who is not a platform admin`);
+    const entries = known(() => (args.type === T.Grant ? [{ principal: args.props.principal, privileges: args.props.privileges }] : [...(args.props.grants ?? [])]) as { principal: string; privileges: string[] }[]);
+    if (entries === UNKNOWN) return checkedAtUpdate(ID, args.urn, "the grants (unknown)");
+    for (const g of entries) {
+      const entry = known(() => ({ principal: g.principal, all: (g.privileges ?? []).includes("ALL_PRIVILEGES") }));
+      if (entry === UNKNOWN) checkedAtUpdate(ID, args.urn, "a grant's principal or privileges (unknown)");
+      else if (entry.all && !admin.test(entry.principal)) report(`ALL_PRIVILEGES granted to ${JSON.stringify(entry.principal)}, who is not a platform admin`);
     }
   },
 };

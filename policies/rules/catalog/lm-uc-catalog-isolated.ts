@@ -1,18 +1,25 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { ruleId, T } from "../../lib";
+import { checkedAtUpdate, known, ruleId, T, UNKNOWN } from "../../lib";
+
+const ID = ruleId(__filename);
 
 /** A catalog, its credential and its locations are bound to this workspace only. */
 export const policy: ResourceValidationPolicy = {
-  name: ruleId(__filename),
+  name: ID,
   description: "Catalogs are ISOLATED; storage credentials and external locations are ISOLATION_MODE_ISOLATED.",
   enforcementLevel: "mandatory",
   severity: "high",
   remediationSteps: "Set isolationMode (ISOLATED for catalogs, ISOLATION_MODE_ISOLATED for credentials and locations); bind other workspaces explicitly.",
   configSchema: { properties: {} },
   validateResource: (args, report) => {
-    if (args.type === T.Catalog && args.props.isolationMode !== "ISOLATED") report(`catalog ${args.props.name} is not ISOLATED (isolationMode ${JSON.stringify(args.props.isolationMode ?? "unset")})`);
-    if ((args.type === T.StorageCredential || args.type === T.ExternalLocation) && args.props.isolationMode !== "ISOLATION_MODE_ISOLATED") {
-      report(`${args.type.split(":").pop()} ${args.props.name} is not ISOLATION_MODE_ISOLATED`);
+    const want = args.type === T.Catalog ? "ISOLATED" : args.type === T.StorageCredential || args.type === T.ExternalLocation ? "ISOLATION_MODE_ISOLATED" : undefined;
+    if (!want) return;
+    const mode = known(() => args.props.isolationMode);
+    const name = known(() => args.props.name);
+    const label = name === UNKNOWN ? args.name : name;
+    if (mode === UNKNOWN) checkedAtUpdate(ID, args.urn, "isolationMode");
+    else if (mode !== want) {
+      report(args.type === T.Catalog ? `catalog ${label} is not ISOLATED (isolationMode ${JSON.stringify(mode ?? "unset")})` : `${args.type.split(":").pop()} ${label} is not ISOLATION_MODE_ISOLATED`);
     }
   },
 };

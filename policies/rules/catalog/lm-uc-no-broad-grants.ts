@@ -1,21 +1,16 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { domainProps, ruleId, T } from "../../lib";
+import { checkedAtUpdate, domainProps, known, ruleId, securableOf, T, UNKNOWN } from "../../lib";
 
+const ID = ruleId(__filename);
 const SECURABLES = ["catalog", "schema", "table", "volume", "function"] as const;
 
-function securableOf(r: PolicyResource): { kind: string; name: string } | undefined {
-  for (const k of SECURABLES) if (typeof r.props[k] === "string") return { kind: k, name: r.props[k] };
-  return undefined;
-}
-
-function principalsOf(r: PolicyResource): string[] {
-  if (r.type === T.Grant) return [String(r.props.principal)];
-  return ((r.props.grants ?? []) as { principal: string }[]).map((g) => g.principal);
+function principalsOf(r: PolicyResource): (string | typeof UNKNOWN)[] | typeof UNKNOWN {
+  return known(() => (r.type === T.Grant ? [known(() => String(r.props.principal))] : [...((r.props.grants ?? []) as { principal: string }[])].map((g) => known(() => g.principal))));
 }
 
 /** Everyone in the account must never reach personal data through a grant. */
 export const policy: StackValidationPolicy = {
-  name: ruleId(__filename),
+  name: ID,
   description: "No grant to `account users` or `users` on a catalog, schema, table, volume or function that holds or protects personal data.",
   enforcementLevel: "mandatory",
   severity: "critical",
@@ -28,15 +23,27 @@ export const policy: StackValidationPolicy = {
     // governance schema, functions, volumes) is treated as holding or guarding it.
     const withoutPii = new Set(
       args.resources.flatMap((r) => {
-        const d = domainProps(r);
+        const d = domainProps(r, ID);
         return d && !d.manifest.spec.datasets.some((ds) => ds.columns.some((c) => c.personalData)) ? [d.schema] : [];
       }),
     );
     for (const r of args.resources.filter((x) => x.type === T.Grants || x.type === T.Grant)) {
-      const s = securableOf(r);
+      const s = securableOf(r, SECURABLES);
       if (!s) continue;
+      const principals = principalsOf(r);
+      if (principals === UNKNOWN) {
+        checkedAtUpdate(ID, r.urn, `the principals granted on ${s.kind} ${s.name === UNKNOWN ? "(unknown)" : s.name}`);
+        continue;
+      }
+      const found = principals.filter((p): p is string => p !== UNKNOWN && broad.has(p.toLowerCase()));
+      if (principals.includes(UNKNOWN)) checkedAtUpdate(ID, r.urn, `a principal granted on ${s.kind} ${s.name === UNKNOWN ? "(unknown)" : s.name}`);
+      if (found.length === 0) continue;
+      if (s.name === UNKNOWN) {
+        checkedAtUpdate(ID, r.urn, `which ${s.kind} is granted to ${found.map((p) => JSON.stringify(p)).join(", ")} (its name is unknown)`);
+        continue;
+      }
       if (s.kind === "schema" && withoutPii.has(s.name.split(".").pop()!)) continue;
-      for (const p of principalsOf(r)) if (broad.has(p.toLowerCase())) report(`${s.kind} ${s.name} is granted to ${JSON.stringify(p)}`, r.urn);
+      for (const p of found) report(`${s.kind} ${s.name} is granted to ${JSON.stringify(p)}`, r.urn);
     }
   },
 };

@@ -1,6 +1,8 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { contractsOf, ruleId, T } from "../../lib";
 
+const ID = ruleId(__filename);
+
 /**
  * Unity Catalog applies at most one row filter to a table and one mask to a column for a user. A table that declares
  * its own filter and is also matched by an ABAC row-filter policy fails every query with
@@ -12,14 +14,14 @@ import { contractsOf, ruleId, T } from "../../lib";
  * conditions say (the strict reading: conditions are evaluated on tags that change at run time).
  */
 export const policy: StackValidationPolicy = {
-  name: ruleId(__filename),
+  name: ID,
   description: "A table takes its row filter and masks from one mechanism: no ABAC row-filter or column-mask policy covers a catalog, schema or table whose pipeline tables declare their own.",
   enforcementLevel: "mandatory",
   severity: "critical",
   remediationSteps: "Remove the PolicyInfo (lakemesh declares the tenant filter and masks in each pipeline table's definition), or attach it to a catalog lakemesh pipelines do not write.",
   configSchema: { properties: {} },
   validateStack: (args, report) => {
-    const declared = contractsOf(args.resources).flatMap(({ contract }) =>
+    const declared = contractsOf(args.resources, ID).flatMap(({ contract }) =>
       contract.datasets.map((d) => ({ table: d.table, filter: d.rowFilter !== null, masks: d.columns.some((c) => c.mask !== undefined) })),
     );
     for (const r of args.resources.filter((x) => x.type === T.PolicyInfo)) {

@@ -4,7 +4,9 @@ import { maskKey } from "../../../lib/compile/masks";
 import { governanceNames } from "../../../lib/compile/naming";
 import type { Category } from "../../../lib/compile/platform-names";
 import { qualified, qualifiedName } from "../../../lib/sql";
-import { accessResources, columnClauses, contractsOf, ruleId, withoutQuoted } from "../../lib";
+import { accessResources, columnClauses, contractsOf, identitiesLeftOut, inThisUpdate, ruleId, withoutQuoted } from "../../lib";
+
+const ID = ruleId(__filename);
 
 /**
  * Isolation is declared with the table: no pipeline table is ever readable unfiltered or unmasked. The filter and
@@ -14,7 +16,7 @@ import { accessResources, columnClauses, contractsOf, ruleId, withoutQuoted } fr
  * and fails the query when it cannot (lib/compile/masks.ts).
  */
 export const policy: StackValidationPolicy = {
-  name: ruleId(__filename),
+  name: ID,
   description:
     "In every pipeline contract, each table with a tenant key carries the tenant row filter, and each personal column a mask of exactly its type, both the functions of the stack's own catalog's governance schema " +
     "(catalog, schema and name compared exactly, never a name suffix); tables live in that catalog, and ABAC policies use only its governance functions.",
@@ -26,13 +28,20 @@ export const policy: StackValidationPolicy = {
     const resources = accessResources(args.resources);
     const catalog = identitiesOf(resources)?.catalog;
     if (!catalog) {
+      if (identitiesLeftOut(args.resources)) {
+        // A targeted update without the identities: only the contracts and ABAC policies it deploys need the catalog.
+        const kept = inThisUpdate(args.resources);
+        const covered = [...contractsOf(kept, ID).map((c) => c.resource), ...kept.filter((x) => x.type === R.PolicyInfo)];
+        for (const r of covered) report(`this targeted update deploys ${r.name} but leaves out the stack's identities (lakemesh:access:Identities) and so its catalog: target them too, so its filter and masks can be checked`, r.urn);
+        return;
+      }
       report("the plan declares no identities (lakemesh:access:Identities) with the stack's catalog: no filter or mask function can be checked against it");
       return;
     }
     const g = governanceNames(catalog);
     // A mask of the stack's own governance schema, as declared: `catalog`.`governance`.`mask_<key>`.
     const ownMask = `${qualifiedName(g.schema)}.\`mask_`;
-    for (const { resource, contract } of contractsOf(args.resources)) {
+    for (const { resource, contract } of contractsOf(args.resources, ID)) {
       if (contract.catalog !== catalog) report(`${contract.domain}'s contract puts its tables in catalog ${contract.catalog}, not the stack's catalog ${catalog}`, resource.urn);
       for (const ds of contract.datasets) {
         if (ds.tenantKey) {

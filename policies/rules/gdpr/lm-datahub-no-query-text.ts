@@ -1,6 +1,8 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { recipesOf, ruleId, T } from "../../lib";
 
+const ID = ruleId(__filename);
+
 /** Recipe switches that copy query text (or values) into DataHub; acryl-datahub turns the first three on by default. */
 const OFF = ["include_queries", "include_top_n_queries", "include_usage_statistics"] as const;
 
@@ -11,7 +13,7 @@ const OFF = ["include_queries", "include_top_n_queries", "include_usage_statisti
  * profiling samples column values. https://datahubproject.io/docs/generated/ingestion/sources/databricks
  */
 export const policy: ResourceValidationPolicy = {
-  name: ruleId(__filename),
+  name: ID,
   description: "Unity Catalog ingestion recipes turn off query text, top queries, usage statistics and profiling, so no subject id in a query reaches DataHub.",
   enforcementLevel: "mandatory",
   severity: "critical",
@@ -19,7 +21,7 @@ export const policy: ResourceValidationPolicy = {
   configSchema: { properties: {} },
   validateResource: (args, report) => {
     if (args.type !== T.ConfigMap) return;
-    for (const { file, recipe } of recipesOf(args.props)) {
+    for (const { file, recipe } of recipesOf(args.props, ID, args.urn)) {
       const type = recipe?.source?.type;
       if (type !== "unity-catalog" && type !== "databricks") continue;
       const c = recipe.source.config ?? {};

@@ -2,7 +2,9 @@ import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { MS_PER_DAY, MS_PER_HOUR, parseDuration } from "../../../lib/manifest/duration";
 import { ERASURE_DEADLINE_DAYS } from "../../../lib/manifest/topic-retention";
 import { survivalMarkdown, survivalReport, type SurvivalRow } from "../../../lib/compile/survival";
-import { contractsOf, domainProps, personalTopics, ruleId, T, topicNumber } from "../../lib";
+import { checkedAtUpdate, contractsOf, domainProps, known, personalTopics, ruleId, T, topicNumber, UNKNOWN } from "../../lib";
+
+const ID = ruleId(__filename);
 
 /** The assumptions of the survival table; `lakemesh plan` prints the table with the same ones. */
 export interface SurvivalConfig {
@@ -14,22 +16,34 @@ export interface SurvivalConfig {
 export const SURVIVAL_DEFAULTS: SurvivalConfig = { deadlineDays: ERASURE_DEADLINE_DAYS, erasureLatencyHours: 24, vacuumIntervalHours: 24 };
 
 /** How long each copy of personal data in these resources can outlive an erasure request. */
-export function survivalRows(resources: readonly Pick<PolicyResource, "type" | "props">[], c: SurvivalConfig): SurvivalRow[] {
-  const personal = personalTopics(resources);
+export function survivalRows(resources: readonly Pick<PolicyResource, "type" | "props" | "urn">[], c: SurvivalConfig): SurvivalRow[] {
+  const personal = personalTopics(resources, ID);
   const topics = resources
-    .filter((r) => r.type === T.Topic && personal.has(r.props.name))
-    .map((r) => {
-      const retention = topicNumber(r.props, "retention.ms") ?? Infinity;
-      return { name: String(r.props.name), retentionMs: retention < 0 ? Infinity : retention, segmentMs: topicNumber(r.props, "segment.ms") ?? 7 * MS_PER_DAY };
+    .filter((r) => r.type === T.Topic)
+    .flatMap((r) => {
+      const name = known(() => r.props.name);
+      if (name === UNKNOWN) {
+        checkedAtUpdate(ID, r.urn, "whether this topic carries personal data (its name is unknown)");
+        return [];
+      }
+      if (!personal.has(name)) return [];
+      const retention = topicNumber(r.props, "retention.ms");
+      const segment = topicNumber(r.props, "segment.ms");
+      if (retention === UNKNOWN || segment === UNKNOWN) {
+        checkedAtUpdate(ID, r.urn, `how long topic ${name} keeps personal data (its retention or segment is unknown)`);
+        return [];
+      }
+      const retentionMs = retention ?? Infinity;
+      return [{ name: String(name), retentionMs: retentionMs < 0 ? Infinity : retentionMs, segmentMs: segment ?? 7 * MS_PER_DAY }];
     });
   const refresh = new Map(
     resources.flatMap((r) => {
-      const d = domainProps(r);
+      const d = domainProps(r, ID);
       return d ? [[d.manifest.metadata.name, parseDuration(d.manifest.spec.sla.freshness) ?? MS_PER_DAY] as [string, number]] : [];
     }),
   );
   return survivalReport(
-    contractsOf(resources).map((x) => x.contract),
+    contractsOf(resources, ID).map((x) => x.contract),
     topics,
     refresh,
     { erasureLatencyMs: c.erasureLatencyHours * MS_PER_HOUR, vacuumIntervalMs: c.vacuumIntervalHours * MS_PER_HOUR },
@@ -46,7 +60,7 @@ export function survivalTable(rows: readonly SurvivalRow[], c: SurvivalConfig): 
  * outlive an erasure request stays within the deadline. The table is printed with the violations.
  */
 export const policy: StackValidationPolicy = {
-  name: ruleId(__filename),
+  name: ID,
   description: "No copy of personal data (topic, bronze, silver, gold, Delta log, checkpoint) can outlive an erasure request by more than the deadline.",
   enforcementLevel: "mandatory",
   severity: "critical",

@@ -26,7 +26,7 @@ export const policy: StackValidationPolicy = {
   remediationSteps: `Plan the domain with lakemesh (its contracts set ${PROPERTY} = false on personal tables); remove spark.databricks.delta.properties.defaults.enableChangeDataFeed from pipeline configuration and ${PROPERTY} = true from governance SQL.`,
   configSchema: { properties: {} },
   validateStack: (args, report) => {
-    for (const { resource, contract } of contractsOf(args.resources)) {
+    for (const { resource, contract } of contractsOf(args.resources, policy.name)) {
       for (const ds of contract.datasets) {
         const personal = ds.columns.filter((c) => c.personalData).map((c) => c.name);
         const v = ds.tableProperties[PROPERTY];

@@ -17,7 +17,7 @@ export const policy: StackValidationPolicy = {
   remediationSteps: "Use onViolation: drop (or warn) for the expectation in the domain manifest and plan again; do not edit contract.json.",
   configSchema: { properties: {} },
   validateStack: (args, report) => {
-    const contracts = contractsOf(args.resources);
+    const contracts = contractsOf(args.resources, policy.name);
     const personal = new Map<string, string[]>();
     for (const { contract } of contracts) {
       for (const ds of contract.datasets) personal.set(ds.table, ds.columns.filter((c) => c.personalData).map((c) => c.name));

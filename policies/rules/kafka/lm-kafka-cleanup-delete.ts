@@ -1,9 +1,11 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { ruleId, T } from "../../lib";
+import { checkedAtUpdate, known, ruleId, T, UNKNOWN } from "../../lib";
+
+const ID = ruleId(__filename);
 
 /** A compact-only topic keeps the latest value of every key forever. */
 export const policy: ResourceValidationPolicy = {
-  name: ruleId(__filename),
+  name: ID,
   description: "Every topic's cleanup.policy includes delete (compact alone keeps data forever).",
   enforcementLevel: "mandatory",
   severity: "high",
@@ -11,7 +13,8 @@ export const policy: ResourceValidationPolicy = {
   configSchema: { properties: {} },
   validateResource: (args, report) => {
     if (args.type !== T.Topic) return;
-    const policy = String(args.props.config?.["cleanup.policy"] ?? "");
-    if (!policy.split(",").map((s) => s.trim()).includes("delete")) report(`topic ${args.props.name} has cleanup.policy ${JSON.stringify(policy || "unset")}; it must include delete`);
+    const policy = known(() => String(args.props.config?.["cleanup.policy"] ?? ""));
+    if (policy === UNKNOWN) return checkedAtUpdate(ID, args.urn, "cleanup.policy");
+    if (!policy.split(",").map((s) => s.trim()).includes("delete")) report(`topic ${known(() => args.props.name) === UNKNOWN ? args.name : args.props.name} has cleanup.policy ${JSON.stringify(policy || "unset")}; it must include delete`);
   },
 };

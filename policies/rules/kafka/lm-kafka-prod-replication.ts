@@ -1,9 +1,11 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { isProdStack, ruleId, T, topicNumber } from "../../lib";
+import { checkedAtUpdate, isProdStack, known, ruleId, T, topicNumber, UNKNOWN } from "../../lib";
+
+const ID = ruleId(__filename);
 
 /** Production topics survive the loss of a broker without losing acknowledged writes. */
 export const policy: ResourceValidationPolicy = {
-  name: ruleId(__filename),
+  name: ID,
   description: "In production stacks every topic has replication factor 3 or more and min.insync.replicas 2 or more.",
   enforcementLevel: "mandatory",
   severity: "high",
@@ -19,9 +21,13 @@ export const policy: ResourceValidationPolicy = {
     if (args.type !== T.Topic) return;
     const c = args.getConfig<{ prodStackPattern: string; minReplication: number; minInsyncReplicas: number }>();
     if (!isProdStack(args.urn, c.prodStackPattern)) return;
-    const rf = Number(args.props.replicationFactor);
-    const isr = topicNumber(args.props, "min.insync.replicas") ?? 1;
-    if (!(rf >= c.minReplication)) report(`production topic ${args.props.name} has replication factor ${rf}; at least ${c.minReplication}`);
-    if (!(isr >= c.minInsyncReplicas)) report(`production topic ${args.props.name} has min.insync.replicas ${isr}; at least ${c.minInsyncReplicas}`);
+    const name = known(() => args.props.name);
+    const label = name === UNKNOWN ? args.name : name;
+    const rf = known(() => Number(args.props.replicationFactor));
+    const isr = topicNumber(args.props, "min.insync.replicas");
+    if (rf === UNKNOWN) checkedAtUpdate(ID, args.urn, "replicationFactor");
+    else if (!(rf >= c.minReplication)) report(`production topic ${label} has replication factor ${rf}; at least ${c.minReplication}`);
+    if (isr === UNKNOWN) checkedAtUpdate(ID, args.urn, "min.insync.replicas");
+    else if (!((isr ?? 1) >= c.minInsyncReplicas)) report(`production topic ${label} has min.insync.replicas ${isr ?? 1}; at least ${c.minInsyncReplicas}`);
   },
 };

@@ -1,9 +1,11 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { ruleId, T } from "../../lib";
+import { checkedAtUpdate, known, ruleId, T, UNKNOWN } from "../../lib";
+
+const ID = ruleId(__filename);
 
 /** Topic names say who owns them and which contract they carry. */
 export const policy: ResourceValidationPolicy = {
-  name: ruleId(__filename),
+  name: ID,
   description: "Topic names follow <domain>.<entity>.v<major>.",
   enforcementLevel: "mandatory",
   severity: "low",
@@ -12,6 +14,8 @@ export const policy: ResourceValidationPolicy = {
   validateResource: (args, report) => {
     if (args.type !== T.Topic) return;
     const { pattern } = args.getConfig<{ pattern: string }>();
-    if (!new RegExp(pattern).test(String(args.props.name ?? ""))) report(`topic name ${JSON.stringify(args.props.name)} is not <domain>.<entity>.v<major>`);
+    const name = known(() => args.props.name);
+    if (name === UNKNOWN) return checkedAtUpdate(ID, args.urn, "the topic name");
+    if (!new RegExp(pattern).test(String(name ?? ""))) report(`topic name ${JSON.stringify(name)} is not <domain>.<entity>.v<major>`);
   },
 };

@@ -3,6 +3,8 @@ import { diffMeshes } from "../../../lib/diff";
 import type { DomainManifest } from "../../../lib/manifest/types.gen";
 import { domainProps, ruleId, where, type DataDomainProps } from "../../lib";
 
+const ID = ruleId(__filename);
+
 /**
  * The revision to compare with: its manifests, and a label (a git ref or a plan file). `lakemesh plan --base <ref>`
  * and `--previous <plan.json>` fill it in; under `pulumi preview` give it in --policy-pack-config.
@@ -18,7 +20,7 @@ export interface BreakingChangeConfig {
  * major bump, and every other domain (or dashboard, or API query) reading what broke must have moved to it.
  */
 export const policy: StackValidationPolicy = {
-  name: ruleId(__filename),
+  name: ID,
   description: "A breaking contract change (column removed or renamed, type narrowed, nullability changed, key changed, retention below a reader's need, dataset retired while read) bumps the major version, and every consumer has moved to it (compared with a base revision when one is given).",
   enforcementLevel: "mandatory",
   severity: "high",
@@ -34,7 +36,7 @@ export const policy: StackValidationPolicy = {
     const { base, mesh } = args.getConfig<BreakingChangeConfig>();
     if (!base?.manifests) return; // nothing to compare with
     const inStack = args.resources.flatMap((r) => {
-      const d = domainProps(r);
+      const d = domainProps(r, ID);
       return d ? [{ props: d, manifest: d.manifest, urn: r.urn }] : [];
     });
     const names = new Set(inStack.map((d) => d.manifest.metadata.name));

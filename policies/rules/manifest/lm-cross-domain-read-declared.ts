@@ -1,9 +1,11 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { domainProps, ruleId, where } from "../../lib";
 
+const ID = ruleId(__filename);
+
 /** Reads across domains are declared by the consumer and served only from published datasets. */
 export const policy: StackValidationPolicy = {
-  name: ruleId(__filename),
+  name: ID,
   description: "A cross-domain read is declared in the consumer's spec.consumers and reads a dataset its owner publishes (lifecycle active).",
   enforcementLevel: "mandatory",
   severity: "high",
@@ -11,7 +13,7 @@ export const policy: StackValidationPolicy = {
   configSchema: { properties: {} },
   validateStack: (args, report) => {
     const domains = args.resources.flatMap((r) => {
-      const d = domainProps(r);
+      const d = domainProps(r, ID);
       return d ? [{ r, d }] : [];
     });
     const byName = new Map(domains.map((x) => [x.d.manifest.metadata.name, x.d.manifest]));

@@ -4,16 +4,18 @@ import type { Owner } from "../../../lib/manifest/types.gen";
 import { parseSemver } from "../../../lib/manifest/semver";
 import { domainProps, ruleId, where } from "../../lib";
 
+const ID = ruleId(__filename);
+
 /** Every dataset names an owning team with a contact, and a semantic contract version. */
 export const policy: ResourceValidationPolicy = {
-  name: ruleId(__filename),
+  name: ID,
   description: "Every dataset has an owner (team and contact, its own or the domain's) and a semver contract version.",
   enforcementLevel: "mandatory",
   severity: "high",
   remediationSteps: "Set metadata.owner (or the dataset's owner) and contract.version in the domain manifest.",
   configSchema: { properties: {} },
   validateResource: (args, report) => {
-    const d = domainProps(args);
+    const d = domainProps(args, ID);
     if (!d) return;
     d.manifest.spec.datasets.forEach((ds, i) => {
       const at = ["spec", "datasets", i];

@@ -1,16 +1,18 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { domainProps, ruleId, where } from "../../lib";
 
+const ID = ruleId(__filename);
+
 /** Partitioning by tenant makes tiny files at thousands of tenants; liquid clustering is the default. */
 export const policy: ResourceValidationPolicy = {
-  name: ruleId(__filename),
+  name: ID,
   description: "A dataset partitioned by its tenant key states why (liquid clustering by tenant is the default).",
   enforcementLevel: "mandatory",
   severity: "medium",
   remediationSteps: "Remove partitionBy and rely on clusterBy (the tenant key is clustered first), or give partitionBy.reason.",
   configSchema: { properties: { minReasonLength: { type: "integer", minimum: 1, default: 20 } } },
   validateResource: (args, report) => {
-    const d = domainProps(args);
+    const d = domainProps(args, ID);
     if (!d) return;
     const { minReasonLength } = args.getConfig<{ minReasonLength: number }>();
     d.manifest.spec.datasets.forEach((ds, i) => {

@@ -1,16 +1,18 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { domainProps, ruleId, where } from "../../lib";
 
+const ID = ruleId(__filename);
+
 /** A personal column says what it is and how it is erased. */
 export const policy: ResourceValidationPolicy = {
-  name: ruleId(__filename),
+  name: ID,
   description: "Every personal column has a personal-data category and an erasure method (delete or anonymize).",
   enforcementLevel: "mandatory",
   severity: "critical",
   remediationSteps: "Give the column personalData.category and personalData.erasure in the manifest.",
   configSchema: { properties: {} },
   validateResource: (args, report) => {
-    const d = domainProps(args);
+    const d = domainProps(args, ID);
     if (!d) return;
     d.manifest.spec.datasets.forEach((ds, i) => {
       ds.columns.forEach((c, j) => {

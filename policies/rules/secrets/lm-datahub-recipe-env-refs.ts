@@ -1,5 +1,7 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { recipesOf, ruleId, T } from "../../lib";
+import { checkedAtUpdate, known, recipesOf, ruleId, T, UNKNOWN } from "../../lib";
+
+const ID = ruleId(__filename);
 
 const ENV_REF = /^\$\{[A-Z][A-Z0-9_]*\}$/;
 
@@ -14,7 +16,7 @@ function tokens(v: unknown, path: string, out: [string, unknown][]): void {
 
 /** Ingestion recipes name environment variables; the CronJob fills them from a Kubernetes secret. */
 export const policy: ResourceValidationPolicy = {
-  name: ruleId(__filename),
+  name: ID,
   description: "DataHub recipes reference credentials as ${ENV} variables, and ingestion jobs take token variables from secrets.",
   enforcementLevel: "mandatory",
   severity: "high",
@@ -22,7 +24,7 @@ export const policy: ResourceValidationPolicy = {
   configSchema: { properties: {} },
   validateResource: (args, report) => {
     if (args.type === T.ConfigMap) {
-      for (const { file, recipe, error } of recipesOf(args.props)) {
+      for (const { file, recipe, error } of recipesOf(args.props, ID, args.urn)) {
         if (error !== undefined) {
           report(`recipe ${file} is not valid YAML`);
           continue;
@@ -33,10 +35,19 @@ export const policy: ResourceValidationPolicy = {
       }
     }
     if (args.type === T.CronJob) {
-      const containers = (args.props.spec?.jobTemplate?.spec?.template?.spec?.containers ?? []) as { name: string; env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: unknown } }[] }[];
+      type Container = { name: string; env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: unknown } }[] };
+      const containers = known(() => [...((args.props.spec?.jobTemplate?.spec?.template?.spec?.containers ?? []) as Container[])]);
+      if (containers === UNKNOWN) return checkedAtUpdate(ID, args.urn, "the CronJob's containers");
       for (const c of containers) {
-        for (const e of c.env ?? []) {
-          if (/(TOKEN|PASSWORD|SECRET)$/.test(e.name) && !e.valueFrom?.secretKeyRef) report(`container ${c.name}: ${e.name} is not taken from a secret`);
+        const env = known(() => [...(c.env ?? [])]);
+        if (env === UNKNOWN) {
+          checkedAtUpdate(ID, args.urn, "a container's environment");
+          continue;
+        }
+        for (const e of env) {
+          const bad = known(() => /(TOKEN|PASSWORD|SECRET)$/.test(e.name) && !e.valueFrom?.secretKeyRef);
+          if (bad === UNKNOWN) checkedAtUpdate(ID, args.urn, "an environment variable of the ingestion container");
+          else if (bad) report(`container ${c.name}: ${e.name} is not taken from a secret`);
         }
       }
     }

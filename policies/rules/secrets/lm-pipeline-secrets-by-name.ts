@@ -1,5 +1,7 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { ruleId, T } from "../../lib";
+import { checkedAtUpdate, known, ruleId, T, UNKNOWN } from "../../lib";
+
+const ID = ruleId(__filename);
 
 /**
  * A `{{secrets/scope/key}}` value is substituted only in compute Spark properties named spark.*
@@ -8,7 +10,7 @@ import { ruleId, T } from "../../lib";
  * The pipeline configuration names secrets (scope and key) and the code reads them with dbutils.secrets.get.
  */
 export const policy: ResourceValidationPolicy = {
-  name: ruleId(__filename),
+  name: ID,
   description: "A pipeline's configuration names its secrets (scope and key) and never holds a {{secrets/...}} reference, which pipelines do not resolve.",
   enforcementLevel: "mandatory",
   severity: "high",
@@ -16,11 +18,19 @@ export const policy: ResourceValidationPolicy = {
   configSchema: { properties: {} },
   validateResource: (args, report) => {
     if (args.type !== T.Pipeline) return;
-    const values: [string, unknown][] = [
-      ...Object.entries((args.props.configuration ?? {}) as Record<string, unknown>).map(([k, v]): [string, unknown] => [`configuration.${k}`, v]),
-      ...((args.props.clusters ?? []) as { sparkConf?: Record<string, unknown> }[]).flatMap((c, i) => Object.entries(c.sparkConf ?? {}).map(([k, v]): [string, unknown] => [`clusters[${i}].sparkConf.${k}`, v])),
-    ];
+    const values = known((): [string, unknown][] => [
+      ...Object.keys((args.props.configuration ?? {}) as Record<string, unknown>).map((k): [string, unknown] => [`configuration.${k}`, known(() => args.props.configuration[k])]),
+      ...((args.props.clusters ?? []) as { sparkConf?: Record<string, unknown> }[]).flatMap((c, i) =>
+        Object.keys(c.sparkConf ?? {}).map((k): [string, unknown] => [`clusters[${i}].sparkConf.${k}`, known(() => c.sparkConf![k])]),
+      ),
+    ]);
+    if (values === UNKNOWN) return checkedAtUpdate(ID, args.urn, "the pipeline's configuration and clusters");
     for (const [path, v] of values) {
+      // A value computed at update (a hash, an id) is checked then.
+      if (v === UNKNOWN) {
+        checkedAtUpdate(ID, args.urn, path);
+        continue;
+      }
       // Only spark.* properties of a classic cluster get the substitution.
       if (typeof v === "string" && v.includes("{{secrets/") && !(path.startsWith("clusters[") && /\.sparkConf\.spark\./.test(path))) {
         report(`pipeline ${args.props.name}: ${path} holds a secret reference, which pipelines do not resolve; name the scope and key instead`);

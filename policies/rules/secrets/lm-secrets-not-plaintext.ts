@@ -1,5 +1,7 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { isSecretMarker, ruleId, T } from "../../lib";
+import { checkedAtUpdate, isSecretMarker, known, ruleId, T, UNKNOWN } from "../../lib";
+
+const ID = ruleId(__filename);
 
 /** Input names that hold credentials. */
 const SENSITIVE = /(password|passphrase|secret|token|apikey|api_key|privatekey|private_key|clientkey|secretkey|credential)s?$/i;
@@ -12,12 +14,21 @@ const CREDENTIAL_SHAPES: [string, RegExp][] = [
   ["a JSON web token", /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/],
 ];
 
+/** Visits every input (path, key, value); an unknown value is visited as UNKNOWN, never read through. */
 function walk(v: unknown, path: string, visit: (path: string, key: string, value: unknown) => void): void {
-  if (isSecretMarker(v)) return;
-  if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${path}[${i}]`, visit));
-  else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) {
-    visit(path ? `${path}.${k}` : k, k, x);
-    walk(x, path ? `${path}.${k}` : k, visit);
+  if (v === UNKNOWN || isSecretMarker(v)) return;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const x = known(() => v[i]);
+      visit(`${path}[${i}]`, String(i), x);
+      walk(x, `${path}[${i}]`, visit);
+    }
+  } else if (v && typeof v === "object") {
+    for (const k of Object.keys(v)) {
+      const x = known(() => (v as Record<string, unknown>)[k]);
+      visit(path ? `${path}.${k}` : k, k, x);
+      walk(x, path ? `${path}.${k}` : k, visit);
+    }
   }
 }
 
@@ -28,7 +39,7 @@ function walk(v: unknown, path: string, visit: (path: string, key: string, value
  * always keeps secret).
  */
 export const policy: ResourceValidationPolicy = {
-  name: ruleId(__filename),
+  name: ID,
   description: "No input that looks like a token, password or key holds a plain value: it must be a Pulumi secret.",
   enforcementLevel: "mandatory",
   severity: "critical",
@@ -43,8 +54,10 @@ export const policy: ResourceValidationPolicy = {
     const { secretsVisible, allowedPlainKeys } = args.getConfig<{ secretsVisible: boolean; allowedPlainKeys: string[] }>();
     const kubeSecretData = args.type === T.K8sSecret;
     walk(args.props, "", (path, key, value) => {
-      if (typeof value !== "string" || value === "") return;
       if (kubeSecretData && /^(data|stringData)\./.test(path)) return;
+      // An unknown value is computed by a provider (an id, an ARN): it is checked when `pulumi up` knows it.
+      if (value === UNKNOWN) return checkedAtUpdate(ID, args.urn, `input ${path}`);
+      if (typeof value !== "string" || value === "") return;
       // The DataHub chart's secureEnv maps a Kafka property to the key of a Kubernetes secret that holds its value.
       if (/(^|\.)credentialsAndCertsSecrets\.secureEnv\./.test(path)) return;
       // ${ENV} (DataHub recipes) and {{secrets/scope/key}} (Databricks) are references, resolved where they run.

@@ -1,4 +1,5 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
+import { principalOf } from "../../../lib/access";
 import { ruleId, T } from "../../lib";
 
 /** Workspace paths a pipeline or job runs code (or reads its contract and SQL) from. */
@@ -42,7 +43,7 @@ export const policy: StackValidationPolicy = {
     const perms = new Map(args.resources.filter((r) => r.type === T.Permissions && typeof r.props.directoryPath === "string").map((r) => [r.props.directoryPath as string, r]));
     for (const [path, p] of perms) {
       for (const a of (p.props.accessControls ?? []) as { groupName?: string; servicePrincipalName?: string; userName?: string; permissionLevel?: string }[]) {
-        const who = a.groupName ?? a.servicePrincipalName ?? a.userName ?? "?";
+        const who = principalOf(a) ?? "?";
         if (BROAD.has(who)) report(`folder ${path} grants ${a.permissionLevel} to ${JSON.stringify(who)}`, p.urn);
         else if (a.permissionLevel !== "CAN_READ" && !admin.test(who)) report(`folder ${path} grants ${a.permissionLevel} to ${JSON.stringify(who)}; only platform admins may change code that runs as a privileged principal`, p.urn);
       }
