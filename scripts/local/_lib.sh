@@ -86,7 +86,7 @@ lm_mvn() {
 lm_build_if_stale() {
   local out="$LAKEMESH_ROOT/dist/cli/main.js" newer=""
   if [[ -f "$out" ]]; then
-    newer="$(cd "$LAKEMESH_ROOT" && find index.ts lib cli components policies bench package.json tsconfig.json tsconfig.build.json \
+    newer="$(cd "$LAKEMESH_ROOT" && find index.ts program.ts lib cli components policies serving bench package.json tsconfig.json tsconfig.build.json \
       \( -name '*.ts' -o -name '*.json' \) -newer "$out" -print -quit 2>/dev/null)"
   fi
   if [[ ! -f "$out" || -n "$newer" ]]; then
