@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# npm run bench:pipeline [-- --events N --domain D]: bench/pipeline.py in the project venv, with a broker.
+# npm run bench:pipeline [-- --events N --domain D]: bench/pipeline.py on the checkout's plane (brought up when it is
+# down, and then stopped again). It resets the plane's data: do not run it beside npm test or npm run local:demo.
 source "$(dirname "$0")/../scripts/local/_lib.sh"
 set -eu
 VENV="$("$LAKEMESH_ROOT/scripts/local/venv.sh")"
-"$LAKEMESH_ROOT/scripts/local/jars.sh" >/dev/null
-lm_broker_for_this_script
-"$VENV/bin/python" "$LAKEMESH_ROOT/bench/pipeline.py" "$@"
+lm_plane_for_this_script
+"$VENV/bin/python" "$LAKEMESH_ROOT/bench/pipeline.py" --plan "$(lm_plan)" "$@"

@@ -8,6 +8,7 @@ import { preflightCommand } from "./commands/preflight";
 import { previewCommand } from "./commands/preview";
 import { sampleCommand } from "./commands/sample";
 import { stacksCommand } from "./commands/stacks";
+import { upstreamCommand } from "./commands/upstream";
 import { validateCommand } from "./commands/validate";
 import { printable, printableLines } from "../lib/text";
 import { Command, EXIT, Io, processIo, UsageError } from "./usage";
@@ -24,6 +25,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   preview: previewCommand,
   sample: sampleCommand,
   stacks: stacksCommand,
+  upstream: upstreamCommand,
   validate: validateCommand,
 };
 

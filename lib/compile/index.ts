@@ -23,6 +23,7 @@ export * from "./gdpr-jobs";
 export * from "./survival";
 export * from "./platform-outputs";
 export * from "./affected";
+export * from "./upstream";
 export * from "./limits";
 export * from "./principals";
 export * from "./workspace";

@@ -6,7 +6,9 @@
 #   spark/jars/      Delta + Kafka-connector jars for Spark, minus Spark's own (jars.sh)
 #   kafka/lib/       Kafka broker classpath from local/kafka/pom.xml          (kafka.sh)
 #   kafka/data/      KRaft metadata + topic data      kafka/logs/ broker logs
-#   run/kafka.pid    pid of the broker JVM (the only handle used to stop it)
+#   plane/           the engine's data: warehouse/, metastore_db/, pipelines/ (specs, checkpoints), plan/, samples/
+#   run/             what runs where: kafka.pid, kafka.bootstrap, kafka.ports (broker); engine.json (pids and
+#                    ports), engine.token (0600), engine.log (engine.py). Pids are the only handles used to stop.
 
 set -o pipefail
 
@@ -14,7 +16,8 @@ LAKEMESH_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 LAKEMESH_LOCAL="${LAKEMESH_LOCAL:-$LAKEMESH_ROOT/.local}"
 LAKEMESH_VENV="$LAKEMESH_LOCAL/venv"
 LAKEMESH_RUN="$LAKEMESH_LOCAL/run"
-export LAKEMESH_ROOT LAKEMESH_LOCAL LAKEMESH_VENV LAKEMESH_RUN
+LAKEMESH_PLANE="$LAKEMESH_LOCAL/plane"
+export LAKEMESH_ROOT LAKEMESH_LOCAL LAKEMESH_VENV LAKEMESH_RUN LAKEMESH_PLANE
 # Bytecode of pipeline code / helpers goes under .local/, not next to the sources.
 export PYTHONPYCACHEPREFIX="${PYTHONPYCACHEPREFIX:-$LAKEMESH_LOCAL/pycache}"
 
@@ -45,6 +48,19 @@ lm_port_open() {
   (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null
 }
 
+# N free TCP ports on 127.0.0.1, space-separated (the kernel's choice: bind port 0, read it, close; all held
+# open together, so they differ). Another process may take one before it is used: callers retry on a bind error.
+lm_free_ports() {
+  "${LAKEMESH_PYTHON:-python3}" -c '
+import socket, sys
+socks = [socket.socket() for _ in range(int(sys.argv[1]))]
+for s in socks:
+    s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in socks))
+for s in socks:
+    s.close()' "$1"
+}
+
 # Is pid $1 alive and does its command line contain the literal text $2?
 # Guards every kill against a stale pid file whose pid was reused by another process.
 lm_pid_matches() {
@@ -65,13 +81,48 @@ lm_mvn() {
   mvn -B -q -ntp -Dstyle.color=never "${extra[@]}" "$@"
 }
 
-# Start the local broker unless one is running, and stop it when this script exits only if it was started here
-# (a broker someone else started keeps running).
-lm_broker_for_this_script() {
-  LM_BROKER_STARTED=0
-  if ! "$LAKEMESH_ROOT/scripts/local/kafka.sh" status >/dev/null 2>&1; then
-    "$LAKEMESH_ROOT/scripts/local/kafka.sh" up >/dev/null
-    LM_BROKER_STARTED=1
+# Compile the TypeScript (npm run build) only when a source is newer than the last build's output: a build takes
+# 10-30 s on a busy 2-core machine, which a warm demo cannot afford each time.
+lm_build_if_stale() {
+  local out="$LAKEMESH_ROOT/dist/cli/main.js" newer=""
+  if [[ -f "$out" ]]; then
+    newer="$(cd "$LAKEMESH_ROOT" && find index.ts program.ts lib cli components policies serving bench package.json tsconfig.json tsconfig.build.json \
+      \( -name '*.ts' -o -name '*.json' \) -newer "$out" -print -quit 2>/dev/null)"
   fi
-  trap 'if (( LM_BROKER_STARTED )); then "$LAKEMESH_ROOT/scripts/local/kafka.sh" down >/dev/null || true; fi' EXIT
+  if [[ ! -f "$out" || -n "$newer" ]]; then
+    lm_log "building (${newer:-no dist/ yet} changed)"
+    (cd "$LAKEMESH_ROOT" && npm run --silent build) >&2 || lm_die "npm run build failed"
+  fi
+}
+
+# The dev stack's offline plan for the plane, in $LAKEMESH_PLANE/plan/dev (printed). Planned again only when its
+# inputs changed: the manifests, the stack files, the SQL templates or the compiled code.
+lm_plan() {
+  local out="$LAKEMESH_PLANE/plan" want
+  want="$(cd "$LAKEMESH_ROOT" && { find domains sql Pulumi.yaml Pulumi.dev*.yaml -type f -print0 | sort -z | xargs -0 sha256sum
+    find dist -name '*.js' -printf '%T@\n' | sort -n | tail -1; } | sha256sum | cut -c1-16)"
+  if [[ ! -f "$out/dev/plan.json" || "$(cat "$out/.inputs" 2>/dev/null)" != "$want" ]]; then
+    local t0; t0="$(lm_now)"
+    rm -rf "$out"
+    node "$LAKEMESH_ROOT/bin/lakemesh.js" plan --stack dev --quiet --out "$out" >/dev/null || lm_die "lakemesh plan --stack dev failed"
+    echo "$want" >"$out/.inputs"
+    lm_log "planned the dev stack in $(lm_since "$t0") s -> $out/dev"
+  fi
+  echo "$out/dev"
+}
+
+# Bring the plane up unless it is up (up.sh), and stop, when this script exits, only what was started here: CI gets
+# a clean machine back; a broker or engine someone else started keeps running, warm.
+lm_plane_for_this_script() {
+  LM_KAFKA_STARTED=0
+  LM_ENGINE_STARTED=0
+  "$LAKEMESH_ROOT/scripts/local/kafka.sh" status >/dev/null 2>&1 || LM_KAFKA_STARTED=1
+  "$LAKEMESH_VENV/bin/python" "$LAKEMESH_ROOT/scripts/local/engine.py" status >/dev/null 2>&1 || LM_ENGINE_STARTED=1
+  trap lm_stop_what_this_script_started EXIT
+  "$LAKEMESH_ROOT/scripts/local/up.sh" >&2
+}
+
+lm_stop_what_this_script_started() {
+  if (( LM_ENGINE_STARTED )); then "$LAKEMESH_VENV/bin/python" "$LAKEMESH_ROOT/scripts/local/engine.py" stop || true; fi
+  if (( LM_KAFKA_STARTED )); then "$LAKEMESH_ROOT/scripts/local/kafka.sh" down >/dev/null || true; fi
 }

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # A GDPR job against the local data plane: scripts/local/gdpr.sh <subject_access|erasure|retention> [--name value ...]
-# (the job's parameters, kebab-case). Runs notebooks/gdpr/<job>.py in the project venv with the local salt, on
-# the demo warehouse unless LAKEMESH_WAREHOUSE/LAKEMESH_METASTORE say otherwise. `lakemesh gdpr request` calls it.
+# (the job's parameters, kebab-case). The checkout's engine runs notebooks/gdpr/<job>.py in a session of its own,
+# with the local salt (scripts/local/mesh.py hashes subjects with the same), so a request costs seconds, not a JVM.
+# `lakemesh gdpr request` calls it. Exit status and output are the job's: its result (JSON) on stdout, "refused: ..."
+# on stderr and exit 2 for a bad input, 1 for any other failure.
 source "$(dirname "$0")/_lib.sh"
 set -eu
 job="${1:-}"
@@ -9,12 +11,7 @@ case "$job" in
   subject_access | erasure | retention) shift ;;
   *) lm_die "usage: gdpr.sh <subject_access|erasure|retention> [--name value ...]" ;;
 esac
-export LAKEMESH_WAREHOUSE="${LAKEMESH_WAREHOUSE:-$LAKEMESH_LOCAL/demo/warehouse}"
-export LAKEMESH_METASTORE="${LAKEMESH_METASTORE:-$LAKEMESH_LOCAL/demo/metastore_db}"
-# The salt the local pipelines hash subjects with (scripts/local/mesh.py); Databricks reads it from a secret scope.
-# Retention hashes no subject and runs without it.
+# Retention hashes no subject and runs without the salt; Databricks reads it from a secret scope.
 [[ "$job" == retention ]] || export LAKEMESH_SUBJECT_SALT="${LAKEMESH_SUBJECT_SALT:-local-subject-salt}"
-[[ -d "$LAKEMESH_METASTORE" ]] || lm_die "no local data plane at $LAKEMESH_METASTORE; run npm run local:up first"
-VENV="$("$LAKEMESH_ROOT/scripts/local/venv.sh")"
-"$LAKEMESH_ROOT/scripts/local/jars.sh" >/dev/null
-exec "$VENV/bin/python" "$LAKEMESH_ROOT/notebooks/gdpr/$job.py" "$@"
+[[ -x "$LAKEMESH_VENV/bin/python" ]] || lm_die "no local data plane in $LAKEMESH_LOCAL; run npm run local:up first"
+exec "$LAKEMESH_VENV/bin/python" "$LAKEMESH_ROOT/scripts/local/gdpr_request.py" "$job" "$@"

@@ -27,10 +27,13 @@ STAMP="$OUT/.lakemesh-stamp"
 
 VENV="$("$LAKEMESH_ROOT/scripts/local/venv.sh")"
 PY="$VENV/bin/python"
-PYSPARK_JARS="$("$PY" -c 'import os, pyspark; print(os.path.join(os.path.dirname(pyspark.__file__), "jars"))')"
+# Where pyspark's jars are and its version, without importing it (an import takes seconds on a busy machine).
+read -r PYSPARK_JARS PYSPARK_VERSION < <("$PY" -c '
+import importlib.metadata, importlib.util, os
+print(os.path.join(importlib.util.find_spec("pyspark").submodule_search_locations[0], "jars"), importlib.metadata.version("pyspark"))')
 [[ -d "$PYSPARK_JARS" ]] || lm_die "no jars folder in the pyspark install: $PYSPARK_JARS"
 
-want="$(lm_sha "$POM")-$("$PY" -c 'import pyspark; print(pyspark.__version__)')"
+want="$(lm_sha "$POM")-$PYSPARK_VERSION"
 if [[ "${1:-}" != "--force" && -f "$STAMP" && "$(cat "$STAMP")" == "$want" && -s "$LIST" ]]; then
   # Cheap integrity check: every listed jar still exists.
   ok=1

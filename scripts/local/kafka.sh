@@ -9,8 +9,8 @@
 #   scripts/local/kafka.sh jars     only resolve the broker classpath into .local/kafka/lib
 #
 # Environment:
-#   LAKEMESH_KAFKA_PORT             PLAINTEXT listener port      (default 9092)
-#   LAKEMESH_KAFKA_CONTROLLER_PORT  KRaft controller port        (default 9093)
+#   LAKEMESH_KAFKA_PORT             PLAINTEXT listener port      (default: chosen free at start)
+#   LAKEMESH_KAFKA_CONTROLLER_PORT  KRaft controller port        (default: chosen free at start)
 #   LAKEMESH_KAFKA_HEAP             JVM heap (-Xmx)              (default 512m)
 #   LAKEMESH_KAFKA_START_TIMEOUT    seconds to wait for up      (default 60)
 #   LAKEMESH_KAFKA_STOP_TIMEOUT     seconds before kill -9      (default 30)
@@ -19,13 +19,16 @@
 #                                   own data dir, config and pid file; admin user "admin", its password generated once
 #                                   into .local/kafka/secure-admin.password (mode 600)  (default 0: PLAINTEXT, no ACLs)
 # `up` and `status` print the bootstrap address (127.0.0.1:PORT) on stdout; it is also in
-# .local/run/kafka.bootstrap. Both listeners bind 127.0.0.1 only.
+# .local/run/kafka.bootstrap, and both ports are in .local/run/kafka.ports. Without the two variables the ports
+# of the last start are taken again when they are free, else two free ones (the kernel's choice), so checkouts
+# side by side never collide; a start that loses a port to another process in between tries new ones (3 times).
+# Both listeners bind 127.0.0.1 only.
 # shellcheck source=scripts/local/_lib.sh
 source "$(dirname "$0")/_lib.sh"
 set -eu
 
-PORT="${LAKEMESH_KAFKA_PORT:-9092}"
-CPORT="${LAKEMESH_KAFKA_CONTROLLER_PORT:-9093}"
+PORT="${LAKEMESH_KAFKA_PORT:-}"
+CPORT="${LAKEMESH_KAFKA_CONTROLLER_PORT:-}"
 HEAP="${LAKEMESH_KAFKA_HEAP:-512m}"
 START_TIMEOUT="${LAKEMESH_KAFKA_START_TIMEOUT:-60}"
 STOP_TIMEOUT="${LAKEMESH_KAFKA_STOP_TIMEOUT:-30}"
@@ -41,17 +44,34 @@ LOGS="$KDIR/logs"
 CONF="$KDIR/server.properties"
 PIDFILE="$LAKEMESH_RUN/kafka.pid"
 BOOTFILE="$LAKEMESH_RUN/kafka.bootstrap"
+PORTSFILE="$LAKEMESH_RUN/kafka.ports"
 SECURE="${LAKEMESH_KAFKA_SECURE:-0}"
 if [[ "$SECURE" == 1 ]]; then
   DATA="$KDIR/data-secure"; CONF="$KDIR/server-secure.properties"
-  PIDFILE="$LAKEMESH_RUN/kafka-secure.pid"; BOOTFILE="$LAKEMESH_RUN/kafka-secure.bootstrap"
+  PIDFILE="$LAKEMESH_RUN/kafka-secure.pid"; BOOTFILE="$LAKEMESH_RUN/kafka-secure.bootstrap"; PORTSFILE="$LAKEMESH_RUN/kafka-secure.ports"
   ADMIN_PASSWORD_FILE="$KDIR/secure-admin.password"
 fi
 # What a pid must look like to be "our" broker (guards against pid reuse).
 PID_MARK="kafka.Kafka $CONF"
 
-[[ "$PORT" =~ ^[0-9]+$ && "$CPORT" =~ ^[0-9]+$ && "$PORT" != "$CPORT" ]] \
-  || lm_die "LAKEMESH_KAFKA_PORT ($PORT) and LAKEMESH_KAFKA_CONTROLLER_PORT ($CPORT) must be two different numbers"
+FIXED_PORTS=0
+if [[ -n "$PORT$CPORT" ]]; then
+  [[ "$PORT" =~ ^[0-9]+$ && "$CPORT" =~ ^[0-9]+$ && "$PORT" != "$CPORT" ]] \
+    || lm_die "LAKEMESH_KAFKA_PORT ($PORT) and LAKEMESH_KAFKA_CONTROLLER_PORT ($CPORT) must both be set, to two different numbers"
+  FIXED_PORTS=1
+fi
+
+# PORT and CPORT for this start: the fixed ones, the last start's when both are free, else two free ones.
+choose_ports() {
+  local attempt="$1" p c
+  (( FIXED_PORTS )) && return 0
+  if (( attempt == 1 )) && read -r p c 2>/dev/null <"$PORTSFILE" && [[ "$p" =~ ^[0-9]+$ && "$c" =~ ^[0-9]+$ ]] \
+     && ! lm_port_open "$HOST" "$p" && ! lm_port_open "$HOST" "$c"; then
+    PORT="$p"; CPORT="$c"
+    return 0
+  fi
+  read -r PORT CPORT < <(lm_free_ports 2) || lm_die "could not find free ports on $HOST"
+}
 
 running_pid() {
   local pid
@@ -138,9 +158,13 @@ wait_ready() {
   fi
   while (( SECONDS < deadline )); do
     if ! kill -0 "$pid" 2>/dev/null; then
+      rm -f "$PIDFILE" "$BOOTFILE"
+      if grep -q "Address already in use" "$LOGS/stdout.log" "$LOGS/server.log" 2>/dev/null && (( ! FIXED_PORTS )); then
+        lm_log "the broker lost port $PORT or $CPORT to another process; trying other ports"
+        return 2
+      fi
       lm_log "ERROR: the broker JVM (pid $pid) exited during start-up"
       show_logs 60
-      rm -f "$PIDFILE" "$BOOTFILE"
       exit 1
     fi
     if lm_port_open "$HOST" "$PORT"; then
@@ -178,7 +202,9 @@ cmd_up() {
   if pid="$(running_pid)"; then
     local boot; boot="$(cat "$BOOTFILE" 2>/dev/null || echo "?")"
     lm_log "Kafka is already running (pid $pid, bootstrap $boot)"
-    [[ "$boot" == "$HOST:$PORT" ]] || lm_log "WARNING: it listens on $boot, not the requested $HOST:$PORT"
+    if (( FIXED_PORTS )) && [[ "$boot" != "$HOST:$PORT" ]]; then
+      lm_log "WARNING: it listens on $boot, not the requested $HOST:$PORT"
+    fi
     echo "$boot"
     return 0
   fi
@@ -187,13 +213,24 @@ cmd_up() {
     rm -f "$PIDFILE" "$BOOTFILE"
   fi
   lm_need_java17
-  local p
-  for p in "$PORT" "$CPORT"; do
-    if lm_port_open "$HOST" "$p"; then
-      lm_die "port $HOST:$p is already in use by another process (not a broker started by this script); set LAKEMESH_KAFKA_PORT / LAKEMESH_KAFKA_CONTROLLER_PORT"
-    fi
-  done
   ensure_jars
+  local attempt rc=2
+  for attempt in 1 2 3; do
+    choose_ports "$attempt"
+    local p
+    for p in "$PORT" "$CPORT"; do
+      if lm_port_open "$HOST" "$p"; then
+        lm_die "port $HOST:$p is already in use by another process (not a broker started by this script); unset LAKEMESH_KAFKA_PORT / LAKEMESH_KAFKA_CONTROLLER_PORT to have free ones chosen"
+      fi
+    done
+    start_broker && rc=0 || rc=$?
+    (( rc == 2 )) || break
+  done
+  (( rc == 0 )) || lm_die "Kafka did not start"
+}
+
+start_broker() {
+  local pid
   render_conf
   format_storage
 
@@ -214,8 +251,9 @@ EOF
 )" || lm_die "could not launch java"
   echo "$pid" >"$PIDFILE"
   lm_log "started broker pid $pid (heap $HEAP), waiting for $HOST:$PORT (timeout ${START_TIMEOUT}s)"
-  wait_ready "$pid" "$offset"
+  wait_ready "$pid" "$offset" || return $?
   echo "$HOST:$PORT" >"$BOOTFILE"
+  echo "$PORT $CPORT" >"$PORTSFILE"
   lm_log "Kafka up on $HOST:$PORT (controller $HOST:$CPORT) in $(lm_since "$t0") s; data $DATA"
   echo "$HOST:$PORT"
 }
@@ -239,7 +277,8 @@ cmd_down() {
 cmd_status() {
   local pid
   if pid="$(running_pid)"; then
-    echo "running pid=$pid bootstrap=$(cat "$BOOTFILE" 2>/dev/null || echo "starting?")"
+    local ports; ports="$(cat "$PORTSFILE" 2>/dev/null || echo "? ?")"
+    echo "running pid=$pid bootstrap=$(cat "$BOOTFILE" 2>/dev/null || echo "starting?") controller=$HOST:${ports#* }"
     return 0
   fi
   echo "not running"

@@ -1,19 +1,22 @@
 #!/usr/bin/env python3
 """Runs lakemesh domains on the local data plane, from an offline plan (lakemesh plan --stack dev).
 
-  mesh.py prepare --plan out/plan/dev [--tenants a,b]   schemas, governance tables and GDPR registry from the plan
-  mesh.py topics  --plan out/plan/dev --domains a,b     Kafka topics as the plan declares them
-  mesh.py produce --events DIR                          send lakemesh sample's <topic>.jsonl files
-  mesh.py run     --plan out/plan/dev --domains a,b     one Spark Declarative Pipelines run of the domains'
-                                                        contracts, then their liquid clustering, and the tenant
-                                                        quarantine's counts
-  mesh.py counts  --plan out/plan/dev --domains a,b     rows per table and tenant, as JSON
-  mesh.py scan    --plan out/plan/dev --domains a,b     columns not marked personal whose values look personal
-                                                        (e-mail, IBAN, IP, phone...), as a JSON list
+  mesh.py prepare --plan P [--tenants a,b] [--force]   schemas, governance tables and GDPR registry from the plan
+  mesh.py topics  --plan P --domains a,b               Kafka topics as the plan declares them
+  mesh.py produce --events DIR                         send lakemesh sample's <topic>.jsonl files
+  mesh.py run     --plan P --domains a,b [--name N] [--force] [--full-refresh-all]
+                                                       a triggered Spark Declarative Pipelines run of the domains'
+                                                       contracts (skipped when nothing is new), then their liquid
+                                                       clustering, and the tenant quarantine's counts
+  mesh.py counts  --plan P --domains a,b               rows per table and tenant, as JSON
+  mesh.py scan    --plan P --domains a,b               columns not marked personal whose values look personal
+                                                       (e-mail, IBAN, IP, phone...), as a JSON list
 
 What the plan holds is what runs: the contracts are the plan's workspace/.../contract.json files, the topics its
 kafka Topic resources, the governance tables its rendered SQL. Locally the catalog is spark_catalog and the
-broker the local one; nothing else changes. One Spark process at a time (embedded metastore).
+broker the local one; nothing else changes. Everything that needs Spark runs in the checkout's engine (engine.py,
+started by `npm run local:up`): the functions taking a `spark` session run there (engine_ops.py), the rest of this
+file is its client and needs no PySpark.
 """
 from __future__ import annotations
 
@@ -64,15 +67,9 @@ def local_name(fq: str) -> str:
     return "spark_catalog." + fq.split(".", 1)[1]
 
 
-# Open-source Spark parses no ROW FILTER clause (Unity Catalog only); the local plane has one trusted user and no
-# tenant isolation to enforce, so a governance table's row filter (the serving API's GDPR intake table) is dropped.
-LOCAL_ROW_FILTER = re.compile(r"^WITH ROW FILTER [^\n]+ ON \([^)\n]*\)\n", re.M)
-
-
 def local_sql(sql: str, catalog: str) -> str:
-    """Rendered platform SQL with the stack's catalog replaced by spark_catalog (identifiers are backquoted), without
-    row filters (see LOCAL_ROW_FILTER)."""
-    return LOCAL_ROW_FILTER.sub("", sql.replace(f"`{catalog}`.", "`spark_catalog`."))
+    """Rendered platform SQL with the stack's catalog replaced by spark_catalog (identifiers are backquoted)."""
+    return sql.replace(f"`{catalog}`.", "`spark_catalog`.")
 
 
 REGISTRY_FIELDS = ["dataset", "domain", "layer", "kind", "tenant_key", "subject_key", "personal_columns", "retention_period", "retention_column", "registry_sha256"]
@@ -97,37 +94,71 @@ def registry_rows(plan: Path) -> list[tuple]:
     return rows
 
 
-def prepare(plan: Path, tenants: list[str]) -> None:
-    """Schemas, the governance tables, the GDPR registry rows and the tenants (as local service principals)."""
+def governance_tables(plan: Path, catalog: str) -> list[list[str]]:
+    """The statements that create each governance table, one list per table, in the plan's order: read from the
+    governance objects' `create` statements in plan.json (one statement each, as the Statement Execution API runs
+    them), not from the rendered .sql files, which join an object's statements (a table and the INSERT of its first
+    row, e.g. the pseudonym key). Statements with bound parameters (rows the registry and tenants steps write) are
+    left to those steps."""
+    out = []
+    for r in plan_json(plan)["resources"]:
+        create = r["inputs"].get("create") if r["type"] == "pulumi-nodejs:dynamic:Resource" else None
+        if isinstance(create, list) and create and "CREATE TABLE" in create[0]["sql"]:
+            out.append([local_sql(x["sql"].strip().rstrip(";"), catalog) for x in create if not x.get("parameters")])
+    return out
+
+
+def prepare(spark, plan: Path, tenants: list[str], force: bool = False) -> dict:
+    """Schemas, the governance tables, the GDPR registry rows and the tenants (as local service principals).
+
+    Skipped when this plane was already prepared from the same plan files and tenants (prepared_marker()): every
+    `local:up` and demo asks for it, and re-writing the registry would only add Delta versions."""
+    import hashlib
+
     c = contracts(plan)
     catalog = json.loads(next(iter(c.values())).read_text())["catalog"]
     schemas = sorted({json.loads(p.read_text())["schema"] for p in c.values()} | {"governance"})
-    texts = [p.read_text() for p in sorted((plan / "sql" / "governance").glob("*.sql"))]
-    tables = [local_sql(t.strip().rstrip(";"), catalog) for t in texts if "CREATE TABLE" in t]
+    tables = governance_tables(plan, catalog)
     # A table under a Unity Catalog row filter (the serving API's GDPR intake) is left out: open-source Spark has no
     # ROW FILTER clause, and a copy without it would hand every tenant's rows to any reader. Nothing local reads it
     # (the local serving API keeps its requests in a file under .local/serving).
-    statements = [t for t in tables if "WITH ROW FILTER" not in t]
-    databricks_only = len(tables) - len(statements)
+    kept = [t for t in tables if not any("WITH ROW FILTER" in x for x in t)]
+    databricks_only = len(tables) - len(kept)
+    statements = [x for t in kept for x in t]
     registry = registry_rows(plan)
-    spark = spark_local.classic_session("lakemesh-prepare")
+    sha = hashlib.sha256(json.dumps([schemas, statements, registry, sorted(tenants)]).encode()).hexdigest()
+    marker = prepared_marker()
+    summary = {"schemas": schemas, "governance_tables": len(kept), "databricks_only_tables": databricks_only,
+               "registry_rows": len(registry), "tenants": tenants}
     try:
-        from pyspark.sql import functions as F
+        done = json.loads(marker.read_text()).get("sha") == sha
+    except (OSError, ValueError):
+        done = False
+    if done and not force and all(spark.catalog.databaseExists(s) for s in schemas):
+        return {**summary, "skipped": True}
+    from pyspark.sql import functions as F
 
-        for s in schemas:
-            spark.sql(f"CREATE SCHEMA IF NOT EXISTS `{ident(s)}`")
-        for stmt in statements:
-            spark.sql(stmt)
-        reg = spark.createDataFrame(registry, ", ".join(f"{f} STRING" for f in REGISTRY_FIELDS))
-        reg.write.insertInto("spark_catalog.governance.gdpr_registry", overwrite=True)
-        if tenants:
-            rows = [(t, f"local-service-{t}", "service") for t in tenants]
-            df = spark.createDataFrame(rows, "tenant_id STRING, principal STRING, role STRING").withColumn("updated_at", F.current_timestamp())
-            existing = spark.read.table("spark_catalog.governance.tenant_principals").select("tenant_id", "principal")
-            df.join(existing, ["tenant_id", "principal"], "left_anti").write.insertInto("spark_catalog.governance.tenant_principals")
-    finally:
-        spark.stop()
-    print(f"prepared schemas {', '.join(schemas)}, {len(statements)} governance tables ({databricks_only} Databricks-only left out), {len(registry)} registry rows, tenants {', '.join(tenants) or '(none)'}", file=sys.stderr)
+    for s in schemas:
+        spark.sql(f"CREATE SCHEMA IF NOT EXISTS `{ident(s)}`")
+    for stmt in statements:
+        spark.sql(stmt)
+    reg = spark.createDataFrame(registry, ", ".join(f"{f} STRING" for f in REGISTRY_FIELDS))
+    reg.write.insertInto("spark_catalog.governance.gdpr_registry", overwrite=True)
+    if tenants:
+        rows = [(t, f"local-service-{t}", "service") for t in tenants]
+        df = spark.createDataFrame(rows, "tenant_id STRING, principal STRING, role STRING").withColumn("updated_at", F.current_timestamp())
+        existing = spark.read.table("spark_catalog.governance.tenant_principals").select("tenant_id", "principal")
+        df.join(existing, ["tenant_id", "principal"], "left_anti").write.insertInto("spark_catalog.governance.tenant_principals")
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.write_text(json.dumps({"sha": sha, "plan": str(plan)}) + "\n")
+    print(f"prepared schemas {', '.join(schemas)}, {len(kept)} governance tables ({databricks_only} Databricks-only left out), {len(registry)} registry rows, tenants {', '.join(tenants) or '(none)'}", file=sys.stderr)
+    return {**summary, "skipped": False}
+
+
+def topic_specs(plan: Path, domains: list[str] | None = None) -> list[dict]:
+    """The inputs of the plan's Kafka topics (name, partitions, config, replicationFactor), of domains (all: None)."""
+    return [r["inputs"] for r in plan_json(plan)["resources"]
+            if r["type"] == "kafka:index/topic:Topic" and (domains is None or r["inputs"]["name"].split(".")[0] in domains)]
 
 
 def topics(plan: Path, domains: list[str]) -> list[str]:
@@ -136,10 +167,7 @@ def topics(plan: Path, domains: list[str]) -> list[str]:
     bootstrap = spark_local.kafka_bootstrap()
     kafka_admin.wait_ready(bootstrap, 60)
     made = []
-    for r in plan_json(plan)["resources"]:
-        if r["type"] != "kafka:index/topic:Topic" or r["inputs"]["name"].split(".")[0] not in domains:
-            continue
-        i = r["inputs"]
+    for i in topic_specs(plan, domains):
         kafka_admin.create_topic(bootstrap, i["name"], int(i["partitions"]), i.get("config") or {}, int(i["replicationFactor"]))
         made.append(i["name"])
     print(f"topics ready: {', '.join(made)}", file=sys.stderr)
@@ -160,12 +188,44 @@ def produce(events: Path) -> dict[str, int]:
     return sent
 
 
+def plane_dir() -> Path:
+    """The plane's data: warehouse, metastore, pipeline checkpoints, samples (spark_local.warehouse_dir's parent)."""
+    return spark_local.warehouse_dir().parent
+
+
+def pipelines_root() -> Path:
+    return plane_dir() / "pipelines"
+
+
 def pipeline_dir(name: str) -> Path:
     """Spec and checkpoints of a local pipeline, beside the warehouse they belong to (a new warehouse, new ones)."""
-    return spark_local.warehouse_dir().parent / "pipelines" / name
+    return pipelines_root() / ident(name)
 
 
-def spec(plan: Path, domains: list[str], name: str = "lakemesh_local") -> Path:
+def prepared_marker() -> Path:
+    return plane_dir() / "prepared.json"
+
+
+def demo_state_file() -> Path:
+    return plane_dir() / "demo.json"
+
+
+def owner() -> str | None:
+    """Who the plane's data was last reset for (demo, pytest, bench); None when it never was."""
+    try:
+        return json.loads((plane_dir() / "owner.json").read_text())["owner"] or None
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def set_owner(name: str) -> None:
+    import time
+
+    plane_dir().mkdir(parents=True, exist_ok=True)
+    (plane_dir() / "owner.json").write_text(json.dumps({"owner": name, "at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}) + "\n")
+
+
+def spec(plan: Path, domains: list[str], name: str = "lakemesh_local", conf: dict[str, str] | None = None) -> Path:
     c = contracts(plan, domains)
     first = json.loads(next(iter(c.values())).read_text())
     out = pipeline_dir(name)
@@ -176,6 +236,7 @@ def spec(plan: Path, domains: list[str], name: str = "lakemesh_local") -> Path:
         "database": first["schema"],
         "configuration": {
             "spark.sql.sources.default": "delta",
+            **(conf or {}),
             "lakemesh.contract": ",".join(str(p.resolve()) for p in c.values()),
             "lakemesh.local.catalog": "spark_catalog",
             "lakemesh.local.kafka_bootstrap": spark_local.kafka_bootstrap(),
@@ -189,70 +250,122 @@ def spec(plan: Path, domains: list[str], name: str = "lakemesh_local") -> Path:
     return f
 
 
-def after_update(plan: Path, domains: list[str]) -> None:
-    """What open-source SDP leaves to do after an update: liquid clustering as the contracts declare it (it cannot
-    create clustered Delta tables), and the tenant quarantine's counts, printed as the domain job's SQL task ends on Databricks."""
-    spark = spark_local.classic_session("lakemesh-after-update")
-    try:
-        for p in contracts(plan, domains).values():
-            for ds in json.loads(p.read_text())["datasets"]:
+def cluster(spark, tables: list[tuple[str, list[str]]]) -> list[str]:
+    """Liquid clustering as the contracts declare it (open-source SDP cannot create clustered Delta tables). A table
+    already clustered so is left alone: ALTER TABLE ... CLUSTER BY commits a new version even when nothing changes."""
+    done = []
+    for table, keys in tables:
+        keys = [ident(k) for k in keys]
+        if not keys:
+            continue
+        name = local_name(table)
+        have = spark.sql(f"DESCRIBE DETAIL {name}").collect()[0]["clusteringColumns"]
+        if list(have or []) != keys:
+            spark.sql(f"ALTER TABLE {name} CLUSTER BY ({', '.join('`' + k + '`' for k in keys)})")
+            done.append(table)
+    return done
+
+
+def quarantine(spark, docs: list[dict]) -> list[dict]:
+    """The tenant quarantine's counts (events of unknown tenants held in bronze), as the domain job's SQL task reports
+    them on Databricks after an update."""
+    held = []
+    for d in docs:
+        for ds in d["datasets"]:
+            if ds["source"]["kind"] == "quarantine":
                 t = local_name(ds["table"])
-                keys = [ident(k) for k in ds["clusterBy"]]
-                if keys:
-                    spark.sql(f"ALTER TABLE {t} CLUSTER BY ({', '.join('`' + k + '`' for k in keys)})")
-                if ds["source"]["kind"] == "quarantine":
-                    for r in spark.read.table(t).orderBy("tenant_id", "kafka_topic").collect():
-                        print(f"quarantine {t}: tenant {r.tenant_id} topic {r.kafka_topic}: {r.events} events held in bronze", file=sys.stderr)
-    finally:
-        spark.stop()
+                held += [{"table": t, "tenant_id": r.tenant_id, "kafka_topic": r.kafka_topic, "events": r.events}
+                         for r in spark.read.table(t).orderBy("tenant_id", "kafka_topic").collect()]
+    return held
 
 
-def run(plan: Path, domains: list[str], extra: list[str], name: str = "lakemesh_local") -> int:
-    f = spec(plan, domains, name)
-    env = {**os.environ, "LAKEMESH_PYTHONPATH": str(PIPELINE_DIR)}
-    rc = subprocess.call([str(HERE / "pipeline.sh"), "run", "--spec", str(f), *extra], env=env)
-    if rc != 0:
-        return rc
-    after_update(plan, domains)
-    return 0
+def run_in_engine(engine, session, plan: Path, domains: list[str], name: str, conf: dict[str, str], force: bool,
+                  full_refresh_all: bool) -> dict:
+    """A triggered run of the domains' pipeline on the engine (engine_ops mesh.run): skipped when nothing is new."""
+    import time
+
+    import incremental
+
+    t0 = time.monotonic()
+    paths = contracts(plan, domains)
+    docs = [json.loads(p.read_text()) for p in paths.values()]
+    s = session()
+    for schema in sorted({d["schema"] for d in docs}):
+        s.sql(f"CREATE SCHEMA IF NOT EXISTS `{ident(schema)}`")  # SDP fails with SCHEMA_NOT_FOUND otherwise
+    f = spec(plan, domains, name, conf)
+    state = incremental.State(pipeline_dir(name))
+    code = incremental.code_sha([*paths.values(), *sorted(PIPELINE_DIR.glob("*.py"))], {"domains": domains, "conf": conf})
+    topics = incremental.topics_of(docs)
+    tables = incremental.tables_of(docs)
+    bootstrap = spark_local.kafka_bootstrap()
+    try:
+        offsets = incremental.end_offsets(bootstrap, topics)
+    except Exception as e:  # noqa: BLE001 - the broker is down or unreachable
+        raise RuntimeError(f"Kafka at {bootstrap} did not answer ({e}); is the plane up? npm run local:status") from e
+    clock = incremental.clock_dependent(docs)
+    if not force and not full_refresh_all and not clock:
+        why = incremental.unchanged(state.read(), code, offsets, incremental.versions(tables))
+        if why:
+            return {"skipped": True, "reason": why, "seconds": round(time.monotonic() - t0, 3)}
+    own = [(ds["table"], ds["clusterBy"]) for d in docs for ds in d["datasets"]]
+    new = {t for t, _ in own if full_refresh_all or incremental.delta_version(incremental.table_dir(t)) is None}
+    state.clear()  # a failed run leaves no fingerprint behind: the next trigger runs
+    r = engine.worker.request({"op": "pipeline", "spec": str(f), "full_refresh_all": full_refresh_all})
+    if not r.get("ok"):
+        return {"__response__": r}
+    clustered = cluster(s, [(t, k) for t, k in own if t in new])
+    held = quarantine(s, docs)
+    state.write({"code": code, "offsets": offsets, "tables": incremental.versions(tables), "at": time.time()})
+    result = {"skipped": False, "clustered": clustered, "quarantine": held, "clock_dependent": clock,
+              "seconds": round(time.monotonic() - t0, 3)}
+    return {"__response__": {**r, "result": result}}
 
 
-def counts(plan: Path, domains: list[str]) -> dict:
-    spark = spark_local.classic_session("lakemesh-counts")
+def counts(spark, plan: Path, domains: list[str]) -> dict:
     out: dict = {}
-    try:
-        for p in contracts(plan, domains).values():
-            for ds in json.loads(p.read_text())["datasets"]:
-                t = local_name(ds["table"])
-                df = spark.read.table(t)
-                if ds["tenantKey"]:
-                    rows = df.groupBy(ds["tenantKey"]).count().collect()
-                    out[t] = {"layer": ds["layer"], "rows": sum(r["count"] for r in rows), "by_tenant": {str(r[0]): r["count"] for r in sorted(rows, key=lambda r: str(r[0]))}}
-                else:
-                    out[t] = {"layer": ds["layer"], "rows": df.count(), "by_tenant": {}}
-    finally:
-        spark.stop()
+    for p in contracts(plan, domains).values():
+        for ds in json.loads(p.read_text())["datasets"]:
+            t = local_name(ds["table"])
+            if not spark.catalog.tableExists(t):
+                continue
+            df = spark.read.table(t)
+            if ds["tenantKey"]:
+                rows = df.groupBy(ident(ds["tenantKey"])).count().collect()
+                out[t] = {"layer": ds["layer"], "rows": sum(r["count"] for r in rows), "by_tenant": {str(r[0]): r["count"] for r in sorted(rows, key=lambda r: str(r[0]))}}
+            else:
+                out[t] = {"layer": ds["layer"], "rows": df.count(), "by_tenant": {}}
     return out
 
 
-def scan(plan: Path, domains: list[str]) -> list[dict]:
+def run(plan: Path, domains: list[str], name: str = "lakemesh_local", conf: dict[str, str] | None = None,
+        force: bool = False, full_refresh_all: bool = False) -> dict:
+    """Client side: a triggered run on the engine. Raises engine.EngineError when it fails (its output on stderr)."""
+    import engine
+
+    r = engine.call("mesh.run", plan=str(plan.resolve()), domains=domains, name=name, conf=conf or {}, force=force,
+                    full_refresh_all=full_refresh_all)
+    if not r.get("ok"):
+        sys.stderr.write(r.get("stdout", "") + r.get("stderr", ""))
+        raise engine.EngineError(f"the pipeline run of {', '.join(domains)} failed: {r.get('error') or 'see the output above'}")
+    return {**r["result"], "output": r.get("stdout", "")}
+
+
+def scan(spark, plan: Path, domains: list[str]) -> list[dict]:
     """Silver and gold tables' columns not marked personal whose values look personal (scripts/local/personal_values)."""
     import personal_values
 
-    spark = spark_local.classic_session("lakemesh-scan")
     flags = []
-    try:
-        for p in contracts(plan, domains).values():
-            for ds in json.loads(p.read_text())["datasets"]:
-                if ds["layer"] != "bronze":
-                    table = local_name(ds["table"])
-                    flags += [f.__dict__ for f in personal_values.scan_table(spark.read.table(table), table, ds)]
-    finally:
-        spark.stop()
+    for p in contracts(plan, domains).values():
+        for ds in json.loads(p.read_text())["datasets"]:
+            if ds["layer"] != "bronze":
+                table = local_name(ds["table"])
+                flags += [f.__dict__ for f in personal_values.scan_table(spark.read.table(table), table, ds)]
     return flags
 
 
 def main() -> int:
+    import engine
+
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
     for name in ("prepare", "topics", "run", "counts", "scan"):
@@ -260,26 +373,34 @@ def main() -> int:
         s.add_argument("--plan", type=Path, required=True)
         if name == "prepare":
             s.add_argument("--tenants", default="", help="tenant ids to register in governance.tenant_principals")
+            s.add_argument("--force", action="store_true", help="prepare again even if this plan was prepared")
         else:
             s.add_argument("--domains", required=True)
         if name == "run":
             s.add_argument("--name", default="lakemesh_local", help="pipeline name (its own checkpoints)")
-            s.add_argument("extra", nargs="*")
+            s.add_argument("--force", action="store_true", help="run even when nothing is new")
+            s.add_argument("--full-refresh-all", action="store_true", help="reset every table and checkpoint and recompute")
     s = sub.add_parser("produce")
     s.add_argument("--events", type=Path, required=True)
     a = ap.parse_args()
-    if a.cmd == "prepare":
-        prepare(a.plan, [t for t in a.tenants.split(",") if t])
-    elif a.cmd == "topics":
-        topics(a.plan, a.domains.split(","))
-    elif a.cmd == "produce":
-        produce(a.events)
-    elif a.cmd == "run":
-        return run(a.plan, a.domains.split(","), a.extra, a.name)
-    elif a.cmd == "counts":
-        print(json.dumps(counts(a.plan, a.domains.split(",")), indent=2, sort_keys=True))
-    elif a.cmd == "scan":
-        print(json.dumps(scan(a.plan, a.domains.split(",")), indent=2, sort_keys=True))
+    try:
+        if a.cmd == "prepare":
+            engine.checked("mesh.prepare", plan=str(a.plan.resolve()), tenants=[t for t in a.tenants.split(",") if t], force=a.force)
+        elif a.cmd == "topics":
+            topics(a.plan, a.domains.split(","))
+        elif a.cmd == "produce":
+            produce(a.events)
+        elif a.cmd == "run":
+            r = run(a.plan, a.domains.split(","), a.name, force=a.force, full_refresh_all=a.full_refresh_all)
+            sys.stderr.write(r.pop("output"))
+            print(json.dumps(r, indent=2, sort_keys=True))
+        elif a.cmd == "counts":
+            print(json.dumps(engine.checked("mesh.counts", plan=str(a.plan.resolve()), domains=a.domains.split(",")), indent=2, sort_keys=True))
+        elif a.cmd == "scan":
+            print(json.dumps(engine.checked("mesh.scan", plan=str(a.plan.resolve()), domains=a.domains.split(",")), indent=2, sort_keys=True))
+    except engine.EngineError as e:
+        print(f"[mesh] ERROR: {e}", file=sys.stderr)
+        return 1
     return 0
 
 

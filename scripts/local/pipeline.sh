@@ -1,78 +1,52 @@
 #!/usr/bin/env bash
-# Run a Spark Declarative Pipeline locally with Delta + the Kafka source, on 127.0.0.1 only.
+# Run a Spark Declarative Pipeline on the checkout's local engine (Delta + the Kafka source, 127.0.0.1 only).
 #
-#   scripts/local/pipeline.sh run     --spec path/to/spark-pipeline.yml [spark-pipelines args...]
+#   scripts/local/pipeline.sh run     --spec path/to/spark-pipeline.yml [--full-refresh a,b | --full-refresh-all] [--refresh a,b]
 #   scripts/local/pipeline.sh dry-run --spec path/to/spark-pipeline.yml
 #
-# Extra arguments go to `spark-pipelines` unchanged (--full-refresh-all, --refresh a,b, ...).
-# Do not add --conf/--jars/--master here: runtime confs go in the spec's `configuration`,
-# static ones in scripts/local/spark_local.py confs() (see below for why).
-#
-# What it sets up (details and reasons in scripts/local/spark_local.py):
-#   * venv (venv.sh) and the Delta/Kafka jars (jars.sh), both no-ops when up to date;
-#   * SPARK_CONF_DIR=.local/spark/conf with a generated spark-defaults.conf: jars, Delta SQL
-#     extension + DeltaCatalog, warehouse .local/spark/warehouse, Hive catalog on a Derby
-#     metastore in .local/spark/metastore_db, shuffle partitions 2, UI off, loopback only,
-#     spark.lakemesh.kafka.api_timeout_ms (fail fast when the broker is down). NOT --conf/--jars:
-#     pyspark 4.2.0 drops all but the last 10 of those on the way to the Connect server;
-#   * `--remote local[2]` (LAKEMESH_SPARK_MASTER): --master / --conf spark.master are rejected;
-#   * driver heap: spark.driver.memory (LAKEMESH_SPARK_DRIVER_MEMORY, default 2g);
-#   * PYTHONPATH += the spec's folder, so pipeline files can `import lib.x` from beside the spec
-#     (SDP itself puts neither the spec folder nor the file's folder on sys.path);
-#   * CREATE SCHEMA IF NOT EXISTS for the spec's `database` (SDP fails with SCHEMA_NOT_FOUND
-#     otherwise), done once through a classic session when <warehouse>/<db>.db is missing;
-#   * `storage:` must be an absolute URI for SDP; when the spec has a relative path (taken
-#     relative to the repo root) or ${LAKEMESH_LOCAL}/$VARS, a rendered copy of the spec goes to
-#     .local/pipelines/<name>/spark-pipeline.yml (globs rewritten to point back) and runs instead.
-# Exit code: that of spark-pipelines (non-zero when any flow failed).
+# The options are those of `spark-pipelines`; the run happens in the engine's pipeline worker (engine_worker.py),
+# over the engine's Spark Connect server, instead of in a new JVM. What the engine adds:
+#   * the static confs of scripts/local/spark_local.py confs() (jars, Delta extension and catalog, warehouse and
+#     Hive metastore under .local/plane, local[2]); runtime SQL confs go in the spec's `configuration`;
+#   * the spec's folder and notebooks/pipelines on sys.path, so pipeline files can `import lib.x` from beside the
+#     spec (SDP itself puts neither the spec folder nor the file's folder on sys.path);
+#   * CREATE SCHEMA IF NOT EXISTS for the spec's `database` (SDP fails with SCHEMA_NOT_FOUND otherwise);
+#   * `storage:` must be an absolute URI for SDP; when the spec has a relative path (taken relative to the repo
+#     root) or ${LAKEMESH_LOCAL}/$VARS, a rendered copy of the spec goes to .local/pipelines/<name>/ and runs instead.
+# Needs the plane up (npm run local:up). Exit code: 0 when the run completed, 1 when any flow failed.
 # shellcheck source=scripts/local/_lib.sh
 source "$(dirname "$0")/_lib.sh"
 set -eu
-
 cmd="${1:-}"
 case "$cmd" in
   run|dry-run) shift ;;
-  *) echo "usage: $0 run|dry-run --spec SPEC [spark-pipelines args...]" >&2; exit 2 ;;
+  *) echo "usage: $0 run|dry-run --spec SPEC [--full-refresh a,b | --full-refresh-all] [--refresh a,b]" >&2; exit 2 ;;
 esac
+[[ -x "$LAKEMESH_VENV/bin/python" ]] || lm_die "no venv in $LAKEMESH_VENV; run npm run local:up first"
+exec "$LAKEMESH_VENV/bin/python" - "$cmd" "$@" <<'PY'
+import argparse, os, sys
+sys.path.insert(0, os.path.join(os.environ["LAKEMESH_ROOT"], "scripts", "local"))
+import engine, spark_local
 
-# Find --spec (required here: we need its folder, storage and database before starting Spark).
-args=()
-spec=""
-while (( $# )); do
-  case "$1" in
-    --spec) spec="${2:-}"; shift 2 || true ;;
-    --spec=*) spec="${1#--spec=}"; shift ;;
-    *) args+=("$1"); shift ;;
-  esac
-done
-[[ -n "$spec" && -f "$spec" ]] || lm_die "--spec FILE is required (got '${spec}')"
-spec="$(realpath "$spec")"
-
-VENV="$("$LAKEMESH_ROOT/scripts/local/venv.sh")"
-"$LAKEMESH_ROOT/scripts/local/jars.sh" >/dev/null
-lm_need_java17
-
-export PYSPARK_PYTHON="$VENV/bin/python"
-export PYSPARK_DRIVER_PYTHON="$VENV/bin/python"
-export PATH="$VENV/bin:$PATH"
-unset SPARK_HOME PYSPARK_SUBMIT_ARGS SPARK_REMOTE  # the pyspark wheel's own Spark, our confs only
-export SPARK_LOCAL_IP=127.0.0.1  # else Spark picks the eth0 address and warns
-spec_dir="$(dirname "$spec")"
-# LAKEMESH_PYTHONPATH: more folders for the pipeline's imports (mesh.py passes notebooks/pipelines).
-export PYTHONPATH="$spec_dir${LAKEMESH_PYTHONPATH:+:$LAKEMESH_PYTHONPATH}${PYTHONPATH:+:$PYTHONPATH}"
-
-eval "$("$VENV/bin/python" "$LAKEMESH_ROOT/scripts/local/spark_local.py" shell-env)"
-# shellcheck disable=SC2154  # LM_SUBMIT_ARGS comes from spark_local.py shell-env
-
-run_spec="$("$VENV/bin/python" "$LAKEMESH_ROOT/scripts/local/spark_local.py" prepare-spec "$spec")" \
-  || lm_die "could not prepare $spec"
-[[ "$run_spec" == "$spec" ]] || lm_log "storage is not an absolute URI: running the rendered copy $run_spec"
-
-cd "$LAKEMESH_ROOT"
-t0="$(lm_now)"
-set +e
-"$VENV/bin/spark-pipelines" "$cmd" "${LM_SUBMIT_ARGS[@]}" --spec "$run_spec" "${args[@]}"
-rc=$?
-set -e
-lm_log "spark-pipelines $cmd exited $rc after $(lm_since "$t0") s"
-exit "$rc"
+ap = argparse.ArgumentParser(prog="pipeline.sh")
+ap.add_argument("cmd", choices=["run", "dry-run"])
+ap.add_argument("--spec", required=True)
+ap.add_argument("--full-refresh", default="")
+ap.add_argument("--full-refresh-all", action="store_true")
+ap.add_argument("--refresh", default="")
+a = ap.parse_args()
+if not os.path.isfile(a.spec):
+    sys.exit(f"[pipeline.sh] --spec {a.spec}: no such file")
+spec = spark_local.prepare_spec(a.spec)
+if spec != os.path.realpath(a.spec):
+    print(f"[pipeline.sh] storage is not an absolute URI: running the rendered copy {spec}", file=sys.stderr)
+split = lambda v: [t.strip() for t in v.split(",") if t.strip()]
+try:
+    r = engine.call("pipeline", spec=spec, full_refresh=split(a.full_refresh), full_refresh_all=a.full_refresh_all,
+                    refresh=split(a.refresh), dry=a.cmd == "dry-run")
+except engine.EngineError as e:
+    sys.exit(f"[pipeline.sh] ERROR: {e}")
+sys.stderr.write(r.get("stdout", "") + r.get("stderr", ""))
+print(f"[pipeline.sh] {a.cmd} {'completed' if r.get('ok') else 'FAILED: ' + str(r.get('error'))} after {r.get('seconds')} s", file=sys.stderr)
+sys.exit(0 if r.get("ok") else 1)
+PY

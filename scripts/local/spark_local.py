@@ -1,46 +1,37 @@
 #!/usr/bin/env python3
 """One place for the local Spark settings (Delta + Kafka jars, small footprint, .local/ paths).
 
-Used by scripts/local/pipeline.sh (spark-pipelines) and by tests/assertions that need a plain
-(classic, non-Connect) PySpark session over the same warehouse:
+The checkout's engine (engine.py) builds its one Spark session from these settings; everything else reaches that
+session through the engine (its control endpoint, or Spark Connect). A classic session of one's own,
 
-    from spark_local import classic_session, table_path
-    spark = classic_session("assertions")
-    spark.read.table("lakemesh_demo.silver_events")            # by name (hive metastore)
-    spark.read.format("delta").load(table_path("lakemesh_demo", "silver_events"))  # by path
+    from spark_local import classic_session
+    spark = classic_session("experiment")
+
+is for experiments while the engine is down: the embedded Derby metastore admits one JVM at a time.
 
 CLI:
-    spark_local.py shell-env      writes .local/spark/conf/spark-defaults.conf and prints
-                                  `export SPARK_CONF_DIR=...; LM_SUBMIT_ARGS=(--remote local[2])`
-                                  for spark-pipelines (see write_conf_dir for why)
-    spark_local.py confs          the confs as JSON
-    spark_local.py ensure-schema-for-spec SPEC   CREATE SCHEMA for the spec's database if needed
-    spark_local.py prepare-spec SPEC   ensure-schema-for-spec, then print the spec file to run
-                                  (a rendered copy when `storage` is not an absolute URI)
-    spark_local.py sql "SELECT .."  run SQL in a classic session and print the rows
+    spark_local.py confs               the confs as JSON
+    spark_local.py render-spec SPEC    print the spec file to run (a rendered copy when `storage` is not an
+                                       absolute URI; see prepare_spec)
+    spark_local.py sql "SELECT .."     run SQL on the engine and print the rows of the last statement
 
-Environment (all optional):
+Environment (all optional; the engine reads them when it starts):
     LAKEMESH_LOCAL                runtime root (default <repo>/.local)
-    LAKEMESH_WAREHOUSE            spark.sql.warehouse.dir (default $LAKEMESH_LOCAL/spark/warehouse)
-    LAKEMESH_METASTORE            Derby metastore dir (default $LAKEMESH_LOCAL/spark/metastore_db)
+    LAKEMESH_WAREHOUSE            spark.sql.warehouse.dir (default $LAKEMESH_LOCAL/plane/warehouse)
+    LAKEMESH_METASTORE            Derby metastore dir (default $LAKEMESH_LOCAL/plane/metastore_db)
     LAKEMESH_SPARK_MASTER         default local[2]
     LAKEMESH_SPARK_DRIVER_MEMORY  default 2g
-    LAKEMESH_KAFKA_BOOTSTRAP      default: .local/run/kafka.bootstrap, else 127.0.0.1:9092
+    LAKEMESH_KAFKA_BOOTSTRAP      default: .local/run/kafka.bootstrap (written by kafka.sh)
     LAKEMESH_KAFKA_API_TIMEOUT_MS Kafka client API timeout for pipeline code (default 10000)
     LAKEMESH_SDP_FLOW_RETRIES     spark.sql.pipelines.maxFlowRetryAttempts (default 0: fail fast)
-
-One pipeline run at a time per machine and LAKEMESH_LOCAL: the Derby metastore is embedded
-(one JVM at a time; do not keep a classic session open while spark-pipelines runs against the
-same metastore, or give each its own LAKEMESH_METASTORE), and the in-process Spark Connect
-server of spark-pipelines always listens on 127.0.0.1:15002.
-Runtime SQL confs for a pipeline belong in its spec `configuration`; static ones (jars,
-extensions, catalog, warehouse) only take effect through confs() here.
+    LAKEMESH_SPARK_EVENT_LOG      a folder: Spark writes its event log there (for bench/profile.py)
+Runtime SQL confs for a pipeline belong in its spec `configuration`; static ones (jars, extensions, catalog,
+warehouse) only take effect through confs() here, when the engine starts.
 """
 from __future__ import annotations
 
 import json
 import os
-import shlex
 import sys
 from pathlib import Path
 
@@ -52,20 +43,38 @@ def local_dir() -> Path:
 
 
 def warehouse_dir() -> Path:
-    return Path(os.environ.get("LAKEMESH_WAREHOUSE", local_dir() / "spark" / "warehouse")).resolve()
+    return Path(os.environ.get("LAKEMESH_WAREHOUSE", local_dir() / "plane" / "warehouse")).resolve()
 
 
 def metastore_dir() -> Path:
-    return Path(os.environ.get("LAKEMESH_METASTORE", local_dir() / "spark" / "metastore_db")).resolve()
+    return Path(os.environ.get("LAKEMESH_METASTORE", local_dir() / "plane" / "metastore_db")).resolve()
+
+
+class PlaneDown(RuntimeError):
+    """The local broker is not running."""
 
 
 def kafka_bootstrap() -> str:
+    """The checkout's broker: .local/run/kafka.bootstrap, written by kafka.sh with the ports it chose. Never a default
+    port: on a shared machine that could be another checkout's broker."""
     if os.environ.get("LAKEMESH_KAFKA_BOOTSTRAP"):
         return os.environ["LAKEMESH_KAFKA_BOOTSTRAP"]
     f = local_dir() / "run" / "kafka.bootstrap"
     if f.is_file() and f.read_text().strip():
         return f.read_text().strip()
-    return "127.0.0.1:" + os.environ.get("LAKEMESH_KAFKA_PORT", "9092")
+    raise PlaneDown(f"the local Kafka broker is not running ({f} is missing); start the plane with npm run local:up")
+
+
+def request_confs() -> dict[str, str]:
+    """Runtime confs a client asks the engine for, per request, from its environment: uncompressed Parquet
+    (LAKEMESH_PARQUET_CODEC, so that the erasure tests' byte search means something) and, in tests only,
+    VACUUM ... RETAIN 0 HOURS (LAKEMESH_TEST_VACUUM_ANY_AGE=1), which Delta refuses by default."""
+    out = {}
+    if os.environ.get("LAKEMESH_PARQUET_CODEC"):
+        out["spark.sql.parquet.compression.codec"] = os.environ["LAKEMESH_PARQUET_CODEC"]
+    if os.environ.get("LAKEMESH_TEST_VACUUM_ANY_AGE") == "1":
+        out["spark.databricks.delta.retentionDurationCheck.enabled"] = "false"
+    return out
 
 
 def jars() -> list[str]:
@@ -84,6 +93,12 @@ def table_path(database: str, table: str) -> str:
     if database in ("", "default"):
         return str(warehouse_dir() / table)
     return str(warehouse_dir() / f"{database}.db" / table)
+
+
+def event_log_dir() -> Path:
+    d = Path(os.environ["LAKEMESH_SPARK_EVENT_LOG"]).resolve()
+    d.mkdir(parents=True, exist_ok=True)
+    return d
 
 
 def confs() -> dict[str, str]:
@@ -127,10 +142,11 @@ def confs() -> dict[str, str]:
         # SDP retries a failed flow (with back-off) before failing the run; in tests a failure
         # should surface at once. LAKEMESH_SDP_FLOW_RETRIES=2 restores retries.
         "spark.sql.pipelines.maxFlowRetryAttempts": os.environ.get("LAKEMESH_SDP_FLOW_RETRIES", "0"),
-        # Tests of erasure search the files for erased values: uncompressed Parquet makes a byte search meaningful.
-        "spark.sql.parquet.compression.codec": os.environ.get("LAKEMESH_PARQUET_CODEC", "snappy"),
-        # Tests only (LAKEMESH_TEST_VACUUM_ANY_AGE=1): VACUUM ... RETAIN 0 HOURS, which Delta refuses by default.
-        **({"spark.databricks.delta.retentionDurationCheck.enabled": "false"} if os.environ.get("LAKEMESH_TEST_VACUUM_ANY_AGE") == "1" else {}),
+        # What a direct (engine-less) session is asked for by its environment; the engine takes these per request.
+        **request_confs(),
+        # Profiling (bench/profile.py reads it): Spark's event log, every job and SQL execution with its times.
+        **({"spark.eventLog.enabled": "true", "spark.eventLog.compress": "false",
+            "spark.eventLog.dir": event_log_dir().as_uri()} if os.environ.get("LAKEMESH_SPARK_EVENT_LOG") else {}),
     }
 
 
@@ -159,39 +175,15 @@ logger.delta.level = warn
 
 
 def write_conf_dir() -> Path:
-    """Write <local>/spark/conf/{spark-defaults.conf,log4j2.properties}; return the folder.
+    """Write <local>/spark/conf/log4j2.properties (quiet console logs); return the folder, for SPARK_CONF_DIR.
 
-    spark-pipelines must get its static confs this way (SPARK_CONF_DIR), not as --conf/--jars:
-    spark-pipelines runs the Python CLI under an outer spark-submit, and the Spark Connect
-    server that does the work is a *second* JVM started by pyspark from the Python side. The
-    outer JVM hands its confs to Python in env vars PYSPARK_REMOTE_INIT_CONF_0..N, 10 keys
-    each, and pyspark 4.2.0's SparkSession._start_connect_server keeps only the LAST chunk
-    (`init_opts = json.loads(...)` inside the loop instead of `update`). With more than ~10
-    confs in total, spark.jars / spark.sql.extensions / the catalog silently vanish. Both
-    JVMs read spark-defaults.conf from SPARK_CONF_DIR, so that path has no such limit.
-    spark.master must NOT be in it: spark-pipelines always adds --remote and spark-submit
-    then rejects any master ("Remote cannot be specified with master and/or deploy mode");
-    the master is given as `--remote local[2]` instead.
-    """
+    The confs themselves go to the session builder (classic_session): PySpark passes them to spark-submit as --conf
+    when it launches the JVM, so driver memory and Java options take effect too."""
     d = local_dir() / "spark" / "conf"
     d.mkdir(parents=True, exist_ok=True)
-    c = confs()
-    c.pop("spark.master")
-    lines = ["# Written by scripts/local/spark_local.py; do not edit (regenerated on each run)."]
-    for k, v in c.items():
-        if "\n" in v:
-            raise ValueError(f"conf {k} contains a newline")
-        lines.append(f"{k} {v}")
-    (d / "spark-defaults.conf").write_text("\n".join(lines) + "\n")
+    (d / "spark-defaults.conf").unlink(missing_ok=True)  # written by earlier versions; confs come from the builder
     (d / "log4j2.properties").write_text(LOG4J2)
     return d
-
-
-def submit_args() -> list[str]:
-    """spark-pipelines / spark-submit args that go with SPARK_CONF_DIR=write_conf_dir()."""
-    # `--remote local[N]` is how the local master is chosen under spark-pipelines (--master and
-    # --conf spark.master=... are both rejected because spark-pipelines adds --remote itself).
-    return ["--remote", confs()["spark.master"]]
 
 
 def classic_session(app: str = "lakemesh-local", extra: dict[str, str] | None = None, hive: bool = True):
@@ -225,28 +217,21 @@ def spec_database(spec_path: str) -> tuple[str | None, str | None]:
     return spec.get("catalog"), spec.get("database", spec.get("schema"))
 
 
-def ensure_schema_for_spec(spec_path: str) -> None:
-    """CREATE SCHEMA IF NOT EXISTS for the spec's database (SDP requires it to exist).
-
-    Skipped (no JVM started) when <warehouse>/<db>.db already exists, which is where the Hive
-    catalog puts a schema's folder. If the metastore was deleted but the folder was not, SDP
-    fails with SCHEMA_NOT_FOUND: delete .local/spark/warehouse/<db>.db or run
-    `spark_local.py sql "CREATE SCHEMA <db>"`.
-    """
+def ensure_schema_for_spec(spark, spec_path: str) -> None:
+    """CREATE SCHEMA IF NOT EXISTS for the spec's database (SDP requires it to exist), in the given session."""
     catalog, db = spec_database(spec_path)
     if catalog not in (None, "spark_catalog"):
         print(f"[spark_local] catalog {catalog!r}: only spark_catalog exists locally", file=sys.stderr)
-    if not db or db == "default" or (warehouse_dir() / f"{db}.db").is_dir():
-        return
-    import time
+    if db and db != "default" and not spark.catalog.databaseExists(db):
+        spark.sql(f"CREATE SCHEMA IF NOT EXISTS `{ident(db)}`")
 
-    t0 = time.monotonic()
-    spark = classic_session("lakemesh-ensure-schema")
-    try:
-        spark.sql(f"CREATE SCHEMA IF NOT EXISTS `{db}`")
-    finally:
-        spark.stop()
-    print(f"[spark_local] created schema {db} in {time.monotonic() - t0:.1f}s", file=sys.stderr)
+
+def ident(name: str) -> str:
+    import re
+
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name or ""):
+        raise ValueError(f"not a plain identifier: {name!r}")
+    return name
 
 
 def prepare_spec(spec_path: str) -> str:
@@ -294,23 +279,19 @@ def prepare_spec(spec_path: str) -> str:
 
 def main() -> int:
     cmd = sys.argv[1] if len(sys.argv) > 1 else ""
-    if cmd == "shell-env":
-        print("export SPARK_CONF_DIR=" + shlex.quote(str(write_conf_dir())))
-        print("LM_SUBMIT_ARGS=(" + " ".join(shlex.quote(a) for a in submit_args()) + ")")
-    elif cmd == "ensure-schema-for-spec" and len(sys.argv) == 3:
-        ensure_schema_for_spec(sys.argv[2])
-    elif cmd == "prepare-spec" and len(sys.argv) == 3:
-        ensure_schema_for_spec(sys.argv[2])
+    if cmd == "render-spec" and len(sys.argv) == 3:
         print(prepare_spec(sys.argv[2]))
     elif cmd == "confs":
         print(json.dumps(confs(), indent=2))
     elif cmd == "sql" and len(sys.argv) > 2:
-        spark = classic_session("lakemesh-sql")
+        import engine
+
         try:
-            for stmt in sys.argv[2:]:
-                spark.sql(stmt).show(50, truncate=False)
-        finally:
-            spark.stop()
+            for row in engine.checked("sql", statements=sys.argv[2:]):
+                print("\t".join("NULL" if v is None else str(v) for v in row))
+        except engine.EngineError as e:
+            print(f"[spark_local] ERROR: {e}", file=sys.stderr)
+            return 1
     else:
         print(__doc__, file=sys.stderr)
         return 2

@@ -22,7 +22,7 @@ REQ_TXT="$LAKEMESH_ROOT/requirements/pipeline.txt"
 STAMP="$LAKEMESH_VENV/.lakemesh-stamp"
 
 lm_need "$PYTHON"
-"$PYTHON" -c 'import sys; assert sys.version_info >= (3, 11), sys.version' \
+PYVER="$("$PYTHON" -c 'import sys; assert sys.version_info >= (3, 11), sys.version; print(sys.version.split()[0])')" \
   || lm_die "Python >= 3.11 required (the pinned numpy and pyspark 4.2); set LAKEMESH_PYTHON"
 
 mode="${1:-}"
@@ -50,7 +50,7 @@ if [[ "$mode" == "--recompile" ]]; then
   mode=--force
 fi
 
-want="$(lm_sha "$REQ_TXT")-$("$PYTHON" -c 'import sys; print(sys.version.split()[0])')"
+want="$(lm_sha "$REQ_TXT")-$PYVER"
 if [[ "$mode" != "--force" && -x "$LAKEMESH_VENV/bin/python" && -f "$STAMP" && "$(cat "$STAMP")" == "$want" ]]; then
   echo "$LAKEMESH_VENV"
   exit 0

@@ -2,7 +2,7 @@ import { spawnSync } from "child_process";
 import * as path from "path";
 import { ROOT } from "../helpers/settings";
 
-// The installed `lakemesh` bin (built by `npm run build`, which `npm test` runs first) keeps the exit codes.
+// The installed `lakemesh` bin (built by `npm run build`, which `npm test` runs first when a source is newer than dist/) keeps the exit codes.
 const bin = path.join(ROOT, "bin", "lakemesh.js");
 const run = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd: ROOT, encoding: "utf8" });
 

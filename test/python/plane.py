@@ -1,7 +1,10 @@
-"""The local data plane for the Python tests: an offline plan, Kafka topics, sample events, one pipeline run.
+"""The local data plane for the Python tests: the checkout's warm engine and broker, an offline plan, Kafka topics,
+sample events and one pipeline run (see README.md here for the fixtures built on it).
 
-The tests share one warehouse and metastore under .local/pytest (fresh per session) and one classic Spark
-session, which is stopped before any pipeline run (the embedded metastore allows one JVM at a time).
+The tests run on the checkout's plane (scripts/local/engine.py); npm run test:python brings it up when it is down and
+then stops it again. Setting up the data resets the plane first (every table, checkpoint and topic), so the tests
+start from nothing and a demo's data does not mix in. Spark work happens in the engine: this process is a Spark
+Connect client of it (reads, SQL) and asks it for pipeline runs and GDPR jobs, so no JVM is started per run.
 """
 from __future__ import annotations
 
@@ -12,20 +15,26 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-WORK = ROOT / ".local" / "pytest"
-os.environ.setdefault("LAKEMESH_WAREHOUSE", str(WORK / "warehouse"))
-os.environ.setdefault("LAKEMESH_METASTORE", str(WORK / "metastore_db"))
-# Uncompressed Parquet, so the GDPR tests' byte search of every file means something.
+# Before PySpark is imported anywhere: this process is a Spark Connect client (functions build Connect columns).
+os.environ["SPARK_CONNECT_MODE_ENABLED"] = "1"
+# Uncompressed Parquet, so the GDPR tests' byte search of every file means something (asked per request).
 os.environ.setdefault("LAKEMESH_PARQUET_CODEC", "uncompressed")
+
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts" / "local"))
 sys.path.insert(0, str(ROOT / "notebooks" / "pipelines"))
 sys.path.insert(0, str(ROOT / "notebooks" / "gdpr"))
 
+import engine  # noqa: E402
 import kafka_admin  # noqa: E402
 import mesh  # noqa: E402
 import spark_local  # noqa: E402
 
+# What the tests own outside the plane's data: their plan (unless test-python.sh gives one), samples and exports.
+WORK = spark_local.local_dir() / "pytest"
+# The engine's warehouse: every table file of the plane is under it.
+WAREHOUSE = spark_local.warehouse_dir()
+PIPELINE = "lakemesh_pytest"
 # Four domains: outcomes-performance's gold reads the other three's silver.
 DOMAINS = ["core-business", "users-identity", "usage-engagement", "outcomes-performance"]
 TENANTS = ["tenant-01", "tenant-02"]
@@ -53,22 +62,60 @@ class Plane:
         if "LAKEMESH_TEST_PLAN" not in os.environ:
             lakemesh("plan", "--stack", "dev", "--quiet", "--out", str(WORK / "plan"))
 
+    def require_engine(self) -> None:
+        if not engine.running():
+            raise RuntimeError(f"the local plane is not up ({spark_local.local_dir()}): run the tests with npm run test:python, or start it with npm run local:up")
+
     def setup(self) -> None:
-        """Fresh warehouse, topics and sample events, and one pipeline run of DOMAINS."""
-        self.stop_spark()
-        for d in ("warehouse", "metastore_db", "sample", "pipelines", "exports"):
+        """The plane reset, then topics, sample events and one pipeline run of DOMAINS.
+
+        Reused instead when the plane still holds exactly what the last setup left (the same plan, sample and setup
+        code, and no table or topic changed since: no destructive test, demo or request ran), so that running one
+        module again does not pay for the pipeline run. LAKEMESH_TEST_FRESH_PLANE=1 always builds."""
+        self.require_engine()
+        marker = WORK / "mesh.json"
+        if os.environ.get("LAKEMESH_TEST_FRESH_PLANE") != "1":
+            try:
+                if json.loads(marker.read_text()) == self.fingerprint():
+                    print(f"[plane] reusing the data the last setup left ({marker})", file=sys.stderr)
+                    return
+            except (OSError, ValueError):
+                pass
+        marker.unlink(missing_ok=True)
+        self.build()
+        marker.write_text(json.dumps(self.fingerprint(), sort_keys=True) + "\n")
+
+    def fingerprint(self) -> dict:
+        """What the data set up by build() depends on and consists of."""
+        import hashlib
+
+        import incremental
+
+        def sha(files) -> str:
+            h = hashlib.sha256()
+            for f in sorted(files):
+                h.update(f.name.encode() + b"\0" + f.read_bytes())
+            return h.hexdigest()
+
+        tables = {str(d.parent.relative_to(WAREHOUSE)): incremental.delta_version(d.parent) for d in WAREHOUSE.rglob("_delta_log")}
+        return {
+            "setup": sha([Path(__file__)]) + json.dumps(SAMPLE, sort_keys=True),
+            "contracts": sha(mesh.contracts(self.plan).values()),
+            "sample": sha(self.sample_dir.glob("*.jsonl")) if self.sample_dir.is_dir() else None,
+            "offsets": incremental.end_offsets(spark_local.kafka_bootstrap(), self.topics(all_domains=True)),
+            "tables": tables,
+        }
+
+    def build(self) -> None:
+        engine.checked("reset", plan=str(self.plan.resolve()), owner="pytest")
+        for d in ("sample", "exports"):
             shutil.rmtree(WORK / d, ignore_errors=True)
-        shutil.rmtree(mesh.pipeline_dir("lakemesh_pytest"), ignore_errors=True)
-        bootstrap = spark_local.kafka_bootstrap()
-        kafka_admin.wait_ready(bootstrap, 60)
-        for t in self.topics():
-            kafka_admin.delete_topic(bootstrap, t)
+        engine.checked("mesh.prepare", plan=str(self.plan.resolve()), tenants=TENANTS, force=True)
         mesh.topics(self.plan, DOMAINS)
         args = [f"--{k}={v}" for k, v in SAMPLE.items()]
         lakemesh("sample", "--domain", ",".join(DOMAINS), "--out", str(self.sample_dir), *args)
         self.add_twins()
         mesh.produce(self.sample_dir)
-        self.mesh("prepare", "--plan", str(self.plan), "--tenants", ",".join(TENANTS))
         self.run_pipeline()
 
     def add_twins(self) -> None:
@@ -95,25 +142,28 @@ class Plane:
                 with f.open("a") as out:
                     out.writelines(json.dumps(t) + "\n" for t in twins)
 
-    def mesh(self, *args: str) -> None:
-        """mesh.py in its own process: a JVM that opened the metastore keeps it locked until it exits."""
-        r = subprocess.run([sys.executable, str(ROOT / "scripts" / "local" / "mesh.py"), *args], cwd=ROOT)
-        assert r.returncode == 0, f"mesh.py {' '.join(args)} failed"
+    def topics(self, all_domains: bool = False) -> list[str]:
+        return [t["name"] for t in mesh.topic_specs(self.plan, None if all_domains else DOMAINS)]
 
-    def topics(self) -> list[str]:
-        return [r["inputs"]["name"] for r in mesh.plan_json(self.plan)["resources"] if r["type"] == "kafka:index/topic:Topic" and r["inputs"]["name"].split(".")[0] in DOMAINS]
-
-    def run_pipeline(self, *extra: str) -> None:
-        self.mesh("run", "--plan", str(self.plan), "--domains", ",".join(DOMAINS), "--name", "lakemesh_pytest", *extra)
+    def run_pipeline(self, force: bool = False) -> dict:
+        """A triggered run of DOMAINS on the engine (skipped when nothing is new, unless force); its result."""
+        r = mesh.run(self.plan, DOMAINS, PIPELINE, conf=spark_local.request_confs(), force=force)
+        r.pop("output")
+        return r
 
     def spark(self):
-        """A session without the metastore, reading tables by path (see table())."""
+        """A Spark Connect session on the engine (tables by name or, with table(), by path)."""
         if self._spark is None:
-            self._spark = spark_local.classic_session("lakemesh-pytest", {"spark.sql.parquet.compression.codec": "uncompressed"}, hive=False)
+            self.require_engine()
+            from pyspark.sql import SparkSession
+
+            self._spark = SparkSession.builder.remote(engine.connect_url()).create()
+            for k, v in spark_local.request_confs().items():
+                self._spark.conf.set(k, v)
         return self._spark
 
     def path(self, table: str) -> str:
-        """Folder of a contract table (catalog.schema.table) in the test warehouse."""
+        """Folder of a contract table (catalog.schema.table) in the engine's warehouse."""
         _, schema, name = table.split(".")
         return spark_local.table_path(schema, name)
 
@@ -121,6 +171,7 @@ class Plane:
         return self.spark().read.format("delta").load(self.path(table))
 
     def stop_spark(self) -> None:
+        """Ends this process's Spark Connect session (the engine keeps running)."""
         if self._spark is not None:
             self._spark.stop()
             self._spark = None

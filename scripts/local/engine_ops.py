@@ -1,0 +1,149 @@
+"""What the local engine does on request (engine.py registers these; clients call them by name).
+
+  sql            statements -> rows of the last one
+  pipeline       one Spark Declarative Pipelines run of a spec (the worker runs it on the engine's Connect server)
+  mesh.prepare   schemas, governance tables, GDPR registry and tenants from a plan (skipped when already done)
+  mesh.run       a triggered run of domains' contracts: skipped when nothing is new (incremental.py), else one SDP
+                 run, then the contracts' liquid clustering for tables that run created
+  mesh.counts    rows per table and tenant
+  gdpr           a GDPR job (notebooks/gdpr) in a session of its own
+  serving.export silver and gold tables to Parquet for the serving API's local default (serving_export.py)
+  reset          every table and checkpoint of the plane, and the plan's topics, deleted (tests, benchmarks and a
+                 demo after them start from nothing)
+
+Each runs under the engine's lock, in a new session of the engine's Spark (its own SQL confs and temporary views).
+"""
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import incremental
+import mesh
+import serving_export
+import spark_local
+
+ROOT = Path(__file__).resolve().parents[2]
+GDPR_DIR = ROOT / "notebooks" / "gdpr"
+GDPR_JOBS = ("subject_access", "erasure", "retention")
+# The only environment a request may set for a job, and only while it runs (the engine's own has none of it).
+GDPR_ENV = ("LAKEMESH_SUBJECT_SALT",)
+
+
+def register(engine) -> None:
+    def session(conf: dict | None = None):
+        s = engine.spark.newSession()
+        for k, v in (conf or {}).items():
+            s.conf.set(k, str(v))
+        return s
+
+    @engine.op("sql")
+    def sql(statements: list[str], conf: dict | None = None) -> list[list]:
+        s = session(conf)
+        rows: list = []
+        for stmt in statements:
+            rows = [list(r) for r in s.sql(stmt).collect()]
+        return rows
+
+    @engine.op("pipeline")
+    def pipeline(spec: str, full_refresh: list[str] | None = None, full_refresh_all: bool = False,
+                 refresh: list[str] | None = None, dry: bool = False) -> dict:
+        spark_local.ensure_schema_for_spec(session(), spec)
+        r = engine.worker.request({"op": "pipeline", "spec": spec, "full_refresh": full_refresh or [],
+                                   "full_refresh_all": full_refresh_all, "refresh": refresh or [], "dry": dry})
+        return {"__response__": r}
+
+    @engine.op("mesh.prepare")
+    def prepare(plan: str, tenants: list[str], force: bool = False) -> dict:
+        return mesh.prepare(session(), Path(plan), tenants, force)
+
+    @engine.op("mesh.counts")
+    def counts(plan: str, domains: list[str]) -> dict:
+        return mesh.counts(session(), Path(plan), domains)
+
+    @engine.op("mesh.scan")
+    def scan(plan: str, domains: list[str]) -> list[dict]:
+        return mesh.scan(session(), Path(plan), domains)
+
+    @engine.op("mesh.run")
+    def run(plan: str, domains: list[str], name: str, conf: dict | None = None, force: bool = False,
+            full_refresh_all: bool = False) -> dict:
+        return mesh.run_in_engine(engine, session, Path(plan), domains, name, conf or {}, force, full_refresh_all)
+
+    @engine.op("gdpr")
+    def gdpr(job: str, argv: list[str], env: dict | None = None, conf: dict | None = None) -> dict:
+        if job not in GDPR_JOBS:
+            raise ValueError(f"job {job!r} is not one of {', '.join(GDPR_JOBS)}")
+        bad = sorted(set(env or {}) - set(GDPR_ENV))
+        if bad:
+            raise ValueError(f"a GDPR request may set only {', '.join(GDPR_ENV)} in the job's environment, not {bad}")
+        # Edits to the jobs take effect at the next request: the modules are read again.
+        for name in ("lakemesh_gdpr", *GDPR_JOBS):
+            sys.modules.pop(name, None)
+        spec = importlib.util.spec_from_file_location(job, GDPR_DIR / f"{job}.py")
+        module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+        saved = {k: os.environ.get(k) for k in GDPR_ENV}
+        try:
+            for k in GDPR_ENV:
+                os.environ.pop(k, None)
+            os.environ.update(env or {})
+            spec.loader.exec_module(module)  # type: ignore[union-attr]
+            g = sys.modules["lakemesh_gdpr"]
+            try:
+                module.main(session(conf), argv)
+                rc = 0
+            except g.GdprInputError as e:  # as lakemesh_gdpr.entry does for a local run
+                print(f"refused: {e}", file=sys.stderr)
+                rc = 2
+        finally:
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+            with contextlib.suppress(ValueError):
+                while sys.path.count(str(GDPR_DIR)) > 1:
+                    sys.path.remove(str(GDPR_DIR))
+        return {"__response__": {"ok": rc == 0, "rc": rc}}
+
+    @engine.op("serving.export")
+    def export(plan: str, out: str) -> dict:
+        return serving_export.export(session(), Path(plan), Path(out))
+
+    @engine.op("reset")
+    def reset(plan: str | None = None, owner: str = "") -> dict:
+        """Everything of the plane's data deleted, and every topic of the plan; `owner` (demo, pytest, bench) recorded
+        as who the data is for now: a demo on data the tests left starts over instead of mixing its pipelines'
+        checkpoints with theirs."""
+        t0 = time.monotonic()
+        s = session()
+        dropped = []
+        for (db,) in [tuple(r) for r in s.sql("SHOW DATABASES").collect()]:
+            if db != "default":
+                s.sql(f"DROP DATABASE IF EXISTS `{mesh.ident(db)}` CASCADE")
+                dropped.append(db)
+        for (t,) in [(r.tableName,) for r in s.sql("SHOW TABLES IN default").collect() if not r.isTemporary]:
+            s.sql(f"DROP TABLE IF EXISTS `default`.`{mesh.ident(t)}`")
+        for d in (spark_local.warehouse_dir(), mesh.pipelines_root(), mesh.plane_dir() / "samples", mesh.plane_dir() / "exports"):
+            shutil.rmtree(d, ignore_errors=True)
+        mesh.prepared_marker().unlink(missing_ok=True)
+        mesh.demo_state_file().unlink(missing_ok=True)
+        spark_local.warehouse_dir().mkdir(parents=True, exist_ok=True)
+        mesh.set_owner(owner)
+        # Delta caches a table's log by path; a table re-created where a dropped one was must not see the old log.
+        engine.spark._jvm.org.apache.spark.sql.delta.DeltaLog.clearCache()
+        engine.spark.catalog.clearCache()
+        deleted = []
+        if plan:
+            import kafka_admin
+
+            bootstrap = spark_local.kafka_bootstrap()
+            for t in mesh.topic_specs(Path(plan)):
+                kafka_admin.delete_topic(bootstrap, t["name"])
+                deleted.append(t["name"])
+        return {"databases": dropped, "topics": deleted, "seconds": round(time.monotonic() - t0, 2)}
