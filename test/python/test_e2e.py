@@ -30,8 +30,17 @@ def expected_silver(plane: Plane, ds: dict) -> DataFrame:
     for e in ds["expectations"]:
         if e["action"] == "drop":
             df = df.filter(F.coalesce(F.expr(e["predicate"]), F.lit(False)))
-    # Locally keyed silver is still append-only (lakemesh_keyed: open-source AUTO CDC refuses a Delta target).
-    return df
+    return latest_per_key(df, ds["keyed"]) if ds["keyed"] else df
+
+
+def latest_per_key(df: DataFrame, keyed: dict) -> DataFrame:
+    """Keyed silver (SCD type 1) by another path than the pipeline's window: per key, the greatest struct that starts
+    with the sequence value."""
+    assert keyed["scdType"] == 1
+    keys, seq = keyed["keys"], keyed["sequenceBy"]
+    rest = [c for c in df.columns if c not in keys and c != seq]
+    latest = df.groupBy(*keys).agg(F.max(F.struct(seq, *rest)).alias("m"))
+    return latest.select(*keys, *[F.col(f"m.{c}").alias(c) for c in [seq, *rest]]).select(*df.columns)
 
 
 SILVER = [("core-business", "equity_grants"), ("core-business", "equity_plans"), ("users-identity", "users"), ("usage-engagement", "feature_usage"), ("usage-engagement", "events")]
