@@ -87,26 +87,32 @@ def changes_table(name: str) -> str:
     return f"{cat}.{schema}.{CHANGES_PREFIX}{table}"
 
 
-def keep_latest(changes: DataFrame, kwargs: dict[str, Any]) -> DataFrame:
+def keep_latest(changes: DataFrame, kwargs: dict[str, Any], columns: list[tuple[str, str]] | None = None) -> DataFrame:
     """What AUTO CDC makes of `changes` with these flow arguments (flow_kwargs): one row per key with the values of
     its highest sequence value (type 1), or one version per distinct sequence value with __START_AT and __END_AT
     (type 2, __END_AT NULL on the current version). Exact duplicates count once; different rows of one key at the same
-    sequence value (which AUTO CDC does not allow) leave the greatest by their other columns, so reruns agree."""
+    sequence value (which AUTO CDC does not allow) leave the greatest by their other columns, so reruns agree.
+    `columns` are the changes' (name, type) pairs; inside a pipeline query they must be given (asking the DataFrame analyses it,
+    which SDP refuses there: ATTEMPT_ANALYSIS_IN_PIPELINE_QUERY_FUNCTION)."""
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
     keys, seq, scd = kwargs["keys"], kwargs["sequence_by"], kwargs["stored_as_scd_type"]
-    others = [c for c in changes.columns if c not in keys and c != seq]
-    tie = [F.col(c).desc_nulls_last() for c in others]
+    typed = list(changes.dtypes if columns is None else columns)
+    cols = [c for c, _ in typed]
+    # MAP columns cannot be ordered (INVALID_ORDERING_TYPE): the tie-break leaves them out.
+    tie = [F.col(c).desc_nulls_last() for c, t in typed if c not in keys and c != seq and not t.lower().startswith("map")]
+    # select and filter only: Spark Connect analyses withColumn and drop when the flow is registered, before the
+    # changes table exists (TABLE_OR_VIEW_NOT_FOUND).
     if scd == 1:
         w = Window.partitionBy(*keys).orderBy(F.col(seq).desc(), *tie)
-        return changes.withColumn("lm__n", F.row_number().over(w)).filter("lm__n = 1").drop("lm__n")
+        return changes.select(*cols, F.row_number().over(w).alias("lm__n")).filter(F.col("lm__n") == 1).select(*cols)
     if scd != 2:
         raise lc.ContractError(f"stored_as_scd_type must be 1 or 2, not {scd!r}")
     one = Window.partitionBy(*keys, seq).orderBy(*tie)
-    versions = changes.withColumn("lm__n", F.row_number().over(one)).filter("lm__n = 1").drop("lm__n")
+    versions = changes.select(*cols, F.row_number().over(one).alias("lm__n")).filter(F.col("lm__n") == 1).select(*cols)
     w = Window.partitionBy(*keys).orderBy(F.col(seq))
-    return versions.withColumn(START_AT, F.col(seq)).withColumn(END_AT, F.lead(F.col(seq)).over(w))
+    return versions.select(*cols, F.col(seq).alias(START_AT), F.lead(F.col(seq)).over(w).alias(END_AT))
 
 
 def local_schema(ds: dict[str, Any], scd: int) -> str:
@@ -127,7 +133,7 @@ def declare_local(spark: Any, query: Callable[[], DataFrame], ds: dict[str, Any]
     dq.dp.table(**{**dq.dataset_kwargs(ds, changes, False), "comment": comment})(dq.with_expectations(query, ds["expectations"], False))
 
     def latest() -> DataFrame:
-        return keep_latest(spark.read.table(changes), kwargs)
+        return keep_latest(spark.read.table(changes), kwargs, [(lc.ident(c["name"]), c["type"]) for c in ds["columns"]])
 
     latest.__name__ = f"lm_keyed__{lc.ident(ds['name'])}"
     dq.dp.materialized_view(**{**dq.dataset_kwargs(ds, name, False), "schema": local_schema(ds, kwargs["stored_as_scd_type"])})(latest)
