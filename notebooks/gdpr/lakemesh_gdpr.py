@@ -215,10 +215,9 @@ class Job:
     def inbox_request(self, request_type: str) -> InboxRequest:
         """The request's row of the inbox (bound request id), validated as the CLI validates it: refused unless it
         exists, is of this job's type, and names a well-formed tenant and subject."""
-        rows = self.spark.sql(
-            f"SELECT request_type, tenant_id, subject_id FROM {quoted(self.governance('gdpr_request_inbox'))} WHERE request_id = :request_id",
-            args={"request_id": self.request_id},
-        ).collect()
+        # A DataFrame filter: the request id is a bound literal, never SQL text.
+        rows = (self.spark.read.table(self.governance("gdpr_request_inbox"))
+                .filter(F.col("request_id") == F.lit(self.request_id)).select("request_type", "tenant_id", "subject_id").collect())
         if len(rows) != 1:
             raise GdprInputError(f"request {self.request_id} is not in the request inbox ({len(rows)} rows): file it with `lakemesh gdpr request` (or the serving API) first")
         r = rows[0]
@@ -230,7 +229,8 @@ class Job:
         """Deletes the request's inbox row (bound DELETE): once the request ends, done, failed or refused, the raw
         subject id is gone from the live table; requests and the audit log keep only its salted hash. The file that
         held it goes at the inbox's next VACUUM (the nightly retention job)."""
-        self.spark.sql(f"DELETE FROM {quoted(self.governance('gdpr_request_inbox'))} WHERE request_id = :request_id", args={"request_id": self.request_id})
+        table = self.governance('gdpr_request_inbox')
+        bound_delete(self.spark, table, "request_id = :request_id", {"request_id": self.request_id}, F.col("request_id") != F.lit(self.request_id))
 
     def registry(self) -> list[Dataset]:
         out = []
@@ -380,6 +380,20 @@ def job_parameters(names: list[str], argv: list[str] | None = None) -> dict[str,
     return vars(known)
 
 
+def bound_delete(spark: SparkSession, table: str, where: str, args: dict[str, Any], keep) -> None:
+    """DELETE FROM table WHERE <where>, values bound (`spark.sql(..., args=...)`), as Databricks runs it (the inbox has a
+    row filter, so no Delta Lake API). The open-source Spark 4.2 + Delta build of the local plane leaves every named
+    parameter unbound (UNBOUND_SQL_PARAMETER, even in a SELECT); there only, the table (a few rows) is rewritten
+    without the rows: `keep` is the DataFrame condition of the rows that stay, values again bound literals."""
+    try:
+        spark.sql(f"DELETE FROM {quoted(table)} WHERE {where}", args=args)
+    except Exception as e:
+        if _dbutils() is not None or "UNBOUND_SQL_PARAMETER" not in str(e):
+            raise
+        kept = spark.read.table(table).filter(keep).localCheckpoint()
+        kept.write.insertInto(table, overwrite=True)
+
+
 def run_request(job: Job, request_type: str, work) -> Any:
     """Reads the job's request from the inbox, runs work(request) and, whatever the outcome (done, failed, refused),
     deletes the inbox row: the raw subject id exists only until the request ends."""
@@ -397,9 +411,9 @@ def expire_inbox(job: Job, now: datetime, max_age: timedelta = timedelta(days=1)
     if not job.exists(table):
         return 0
     cutoff = now - max_age
-    stale = job.spark.sql(f"SELECT count(*) AS n FROM {quoted(table)} WHERE requested_at < :cutoff", args={"cutoff": cutoff}).first()["n"]
+    stale = job.spark.read.table(table).filter(F.col("requested_at") < F.lit(cutoff)).count()
     if stale:
-        job.spark.sql(f"DELETE FROM {quoted(table)} WHERE requested_at < :cutoff", args={"cutoff": cutoff})
+        bound_delete(job.spark, table, "requested_at < :cutoff", {"cutoff": cutoff}, ~(F.col("requested_at") < F.lit(cutoff)))
     retain = job.settings.vacuum_retain_hours
     job.spark.sql(f"VACUUM {quoted(table)}" + ("" if retain is None else f" RETAIN {int(retain)} HOURS"))
     job.audit("inbox", table, int(stale), detail=f"deleted requests filed before {cutoff.isoformat()} that never ran; vacuumed")
