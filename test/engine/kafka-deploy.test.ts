@@ -16,7 +16,7 @@ import { compileAcls, compileTopics, meshOf, type AclSpec, type TopicSpec } from
 import { readManifestFiles, validateMesh } from "../../lib/manifest";
 import { allRules } from "../../policies/rules";
 import { ROOT } from "../helpers/settings";
-import { readJson, testWorkspace, upChanges, upEvents } from "./helpers";
+import { keepDiagnostics, readJson, testWorkspace, upChanges, upEvents } from "./helpers";
 
 const STACK = "prod-core-business";
 const DOMAIN = "core-business";
@@ -62,7 +62,9 @@ const aclsOf = (domain: string): AclSpec[] => compileAcls(stack.settings, mesh()
 const password = (user: string) => `pw-${user}-local-test`;
 
 async function pulumi(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<RunResult> {
-  return runPulumi(ws, [...args, "--stack", STACK, "--config-file", configFile, "--non-interactive"], { env: extraEnv });
+  const r = await runPulumi(ws, [...args, "--stack", STACK, "--config-file", configFile, "--non-interactive"], { env: extraEnv });
+  keepDiagnostics("kafka-deploy", args.filter((a) => !a.startsWith("urn:")).slice(0, 2).join(" "), r.stdout, r.stderr);
+  return r;
 }
 const up = (extra: string[] = []) => pulumi(["up", "--yes", "--json", "--policy-pack", path.join(project, "policies"), "--policy-pack-config", policyConfig, ...TARGETS, ...extra]);
 const previewEvents = async (pack: string[] = []) => {

@@ -21,13 +21,18 @@ export const PROD_EXISTING_STORAGE = {
 /** The ARN Secrets Manager gives a secret: its name and a random six-character suffix. */
 export const mskSecretArn = (user: string) => `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:AmazonMSK_${user}-Ab12Cd`;
 
-/** Rewrites every Pulumi.prod*.yaml of `project` with AWS managed elsewhere; returns the stack files changed. */
-export function writeProdAwsElsewhere(project: string): string[] {
+/**
+ * Rewrites every Pulumi.prod*.yaml of `project` with AWS managed elsewhere; returns the stack files changed. With
+ * `datahubElsewhere`, DataHub too (datahub.install: false): the real engine's Check of a helm.sh/v3 Release downloads
+ * the chart from its repository, which a machine without network cannot reach.
+ */
+export function writeProdAwsElsewhere(project: string, opts: { datahubElsewhere?: boolean } = {}): string[] {
   const files = fs.readdirSync(project).filter((f) => /^Pulumi\.prod(-.+)?\.yaml$/.test(f)).sort();
   const mesh = loadProjectMeshWithFiles(project).mesh;
   for (const f of files) {
     const doc = parseDocument(fs.readFileSync(path.join(project, f), "utf8"));
     doc.setIn(["config", "lakemesh:aws", "existingStorage"], PROD_EXISTING_STORAGE);
+    if (opts.datahubElsewhere) doc.setIn(["config", "lakemesh:datahub", "install"], false);
     const config = (doc.toJS() as { config: Record<string, unknown> }).config;
     const settings = readSettings((k) => config[`lakemesh:${k}`], f);
     doc.setIn(["config", "lakemesh:kafka", "existingScramSecrets"], Object.fromEntries(meshScramUsers(settings, mesh.domains).map((u) => [u, mskSecretArn(u)])));
@@ -40,13 +45,13 @@ export function writeProdAwsElsewhere(project: string): string[] {
  * A copy of the project at `dir` whose prod stack files have AWS managed elsewhere; code, build, manifests and pack
  * are the repository's (manifests copied, the rest symlinked). Returns `dir`.
  */
-export function prodAwsElsewhereProject(root: string, dir: string): string {
+export function prodAwsElsewhereProject(root: string, dir: string, opts: { datahubElsewhere?: boolean } = {}): string {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   for (const f of fs.readdirSync(root).filter((x) => /^Pulumi(\..+)?\.yaml$/.test(x) || x === "package.json")) fs.copyFileSync(path.join(root, f), path.join(dir, f));
   // Manifests are copied: the loader follows no symbolic link.
   fs.cpSync(path.join(root, "domains"), path.join(dir, "domains"), { recursive: true });
   for (const d of ["node_modules", "dist", "notebooks", "policies"]) fs.symlinkSync(path.join(root, d), path.join(dir, d));
-  writeProdAwsElsewhere(dir);
+  writeProdAwsElsewhere(dir, opts);
   return dir;
 }
