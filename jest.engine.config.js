@@ -6,7 +6,7 @@
  * `npm test` (CI, whose whole run must stay well under 30 minutes; it took about 21 before these) runs what proves the
  * engine integration: one platform and one domain stack of each environment previewed with the policy pack and
  * compared with the offline plan (preview-stacks: dev-platform, dev core-business, prod-platform, prod core-business;
- * about 1.5 minutes on two loaded cores) and the governance SQL provider under the engine (sql-provider, about 100 s).
+ * about 1.5 minutes on two loaded cores) and the governance SQL provider under the engine (sql-provider, 60 to 100 s).
  * `npm run test:engine:all` (LAKEMESH_ENGINE_ALL=1) previews all 14 stacks (about 4.5 minutes) and adds the Kafka
  * deploy (kafka-deploy). The Kafka deploy is out of CI: the first run in a fresh clone times out on its first SCRAM
  * upsert (reproduced 1 of 1, see docs/engine-diagnostics.md), which would make CI fail. README.md, Development, says
