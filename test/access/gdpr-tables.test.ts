@@ -29,7 +29,7 @@ test.each(GDPR_JOB_KINDS)("the %s job's governance tables are what its notebook 
   expect(body("guarded")).toContain("self.request(");
   expect(body("guarded")).toContain("self.flush(");
   expect(body("request")).toContain('self.governance("gdpr_requests")');
-  expect(body("inbox_request")).toContain("self.governance('gdpr_request_inbox')");
+  expect(body("inbox_request")).toContain('self.governance("gdpr_request_inbox")');
   expect(body("end_request")).toContain("self.governance('gdpr_request_inbox')");
   const fn = (name: string) => shared.split(`\ndef ${name}(`)[1]?.split("\ndef ")[0] ?? "";
   expect(fn("run_request")).toMatch(/job\.inbox_request\([\s\S]*finally:\s*job\.end_request\(\)/);
