@@ -51,7 +51,11 @@ def test_bad_input_is_refused_and_changes_nothing(mesh: Plane, gdpr_before: Befo
     assert r.returncode == 2 and "refused: tenant_id 'tenant-99' is not a tenant of this platform" in r.stderr, r.stderr[-2000:]
     r = cli("--type", "rectify", "--tenant", GDPR_TENANT, "--subject", GDPR_SUBJECT)
     assert r.returncode == 2 and '--type "rectify" is not a request type; one of: access, erasure' in r.stderr
-    assert log_files(WAREHOUSE) == before
+    # Nothing changed but the request inbox, where each refused request was recorded and then deleted (it ends refused):
+    # no row of it is left, and every other table's log is as it was.
+    inbox = "governance.db/gdpr_request_inbox/"
+    assert [f for f in log_files(WAREHOUSE) if not f.startswith(inbox)] == [f for f in before if not f.startswith(inbox)]
+    assert mesh.spark().read.format("delta").load(mesh.path("x.governance.gdpr_request_inbox")).count() == 0
     assert exports() == exported
 
 
