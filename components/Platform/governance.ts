@@ -2,6 +2,7 @@ import * as databricks from "@pulumi/databricks";
 import * as pulumi from "@pulumi/pulumi";
 import type { GovernanceObjectSpec, PlatformSpec, Settings } from "../../lib/compile";
 import { SqlObject } from "../governance/SqlObject";
+import { qualifiedName } from "../../lib/sql";
 import { toGrants } from "../options";
 import type { Catalog } from "./catalog";
 
@@ -16,14 +17,18 @@ export function createGovernanceObjects(
   const out: Record<string, SqlObject> = {};
   const tables = objects.filter((o) => o.kind === "table");
   const tableResources: SqlObject[] = [];
+  const functionResources: { name: string; resource: SqlObject }[] = [];
   for (const o of objects) {
-    // Functions read tenant_principals, and the rows need their table: create tables first.
-    const dependsOn = o.kind === "table" ? [catalog.governanceSchema] : [catalog.governanceSchema, ...tableResources];
+    // Functions read tenant_principals, and the rows need their table: create tables first. A table that declares a
+    // row filter (the GDPR request inbox) comes after the function in `objects` and waits for it.
+    const uses = functionResources.filter((f) => o.kind === "table" && o.create.some((x) => x.sql.includes(qualifiedName(f.name)))).map((f) => f.resource);
+    const dependsOn = o.kind === "table" ? [catalog.governanceSchema, ...uses] : [catalog.governanceSchema, ...tableResources];
     // Tables hold data; dropping the filter or a mask function makes every table that declares it fail closed. Both
     // are protected and kept in production. Row sets are rewritten on every change anyway.
     const keep = o.kind !== "rows" && spec.protect;
     const r = new SqlObject(o.resourceName, { spec: o, host: s.databricks.host, warehouseId: catalog.warehouse.id }, { parent, dependsOn, protect: keep, retainOnDelete: keep });
     if (o.kind === "table") tableResources.push(r);
+    if (o.kind === "function") functionResources.push({ name: o.name, resource: r });
     out[o.name] = r;
   }
   for (const o of objects.filter((x) => x.kind === "function")) {

@@ -119,6 +119,12 @@ export const GOVERNANCE_TABLES = ["tenant_principals", "gdpr_registry", "gdpr_re
  */
 export const PSEUDONYM_KEY_TABLE = "pseudonym_key";
 
+/**
+ * GDPR requests until their job ends, with the raw subject id (sql/tables/gdpr_request_inbox.sql): outside
+ * GOVERNANCE_TABLES because its grants differ (the filers may write it; auditors may not read raw ids).
+ */
+export const GDPR_INBOX_TABLE = "gdpr_request_inbox";
+
 /** Governance function and table names of a catalog. */
 export function governanceNames(catalog: string) {
   const fq = (name: string) => `${catalog}.${GOVERNANCE_SCHEMA}.${name}`;
@@ -133,6 +139,7 @@ export function governanceNames(catalog: string) {
     erasureSuppression: fq("erasure_suppression"),
     auditLog: fq("audit_log"),
     pseudonymKey: fq(PSEUDONYM_KEY_TABLE),
+    gdprRequestInbox: fq(GDPR_INBOX_TABLE),
   };
 }
 
