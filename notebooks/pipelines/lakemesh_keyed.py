@@ -35,9 +35,11 @@ no foreachBatch sink to MERGE from. The local stand-in (`declare_local`) is ther
      Open-source materialized views are recomputed in full on every run: a fixed cost that grows with the changes.
 
 Where the stand-in and AUTO CDC may differ (https://docs.databricks.com/aws/en/ldp/cdc): AUTO CDC wants "one
-distinct update per key at each sequencing value"; the stand-in takes exact duplicates as one and, for different rows
-at the same sequence value, keeps one deterministically (the greatest by the other columns). Type 2 opens a version
-per distinct sequence value of a key (the contract has no track-history column list).
+distinct update per key at each sequencing value" and does not say which of several it keeps; the stand-in takes exact
+duplicates as one and, for different rows at the same sequence value, keeps the greatest by the other columns in
+column order (`tie_break`: NULL lowest, a MAP by its entries sorted by key, as Spark cannot order maps), so reruns and
+the independent check in test/python/test_e2e.py agree. Type 2 opens a version per distinct sequence value of a key
+(the contract has no track-history column list).
 """
 from __future__ import annotations
 
@@ -87,11 +89,22 @@ def changes_table(name: str) -> str:
     return f"{cat}.{schema}.{CHANGES_PREFIX}{table}"
 
 
+def tie_break(column: str, type_: str) -> Any:
+    """The value that orders rows of one key at the same sequence value by `column`: the column itself, or for a MAP
+    its entries sorted by key (a map has no order in Spark, INVALID_ORDERING_TYPE; sorted entries are its canonical
+    form, so equal maps compare equal whatever their insertion order)."""
+    from pyspark.sql import functions as F
+
+    col = F.col(column)
+    return F.array_sort(F.map_entries(col)) if type_.strip().lower().startswith("map") else col
+
+
 def keep_latest(changes: DataFrame, kwargs: dict[str, Any], columns: list[tuple[str, str]] | None = None) -> DataFrame:
     """What AUTO CDC makes of `changes` with these flow arguments (flow_kwargs): one row per key with the values of
     its highest sequence value (type 1), or one version per distinct sequence value with __START_AT and __END_AT
     (type 2, __END_AT NULL on the current version). Exact duplicates count once; different rows of one key at the same
-    sequence value (which AUTO CDC does not allow) leave the greatest by their other columns, so reruns agree.
+    sequence value (which AUTO CDC does not allow) leave the greatest by their other columns in column order
+    (tie_break; NULL lowest), so reruns agree.
     `columns` are the changes' (name, type) pairs; inside a pipeline query they must be given (asking the DataFrame analyses it,
     which SDP refuses there: ATTEMPT_ANALYSIS_IN_PIPELINE_QUERY_FUNCTION)."""
     from pyspark.sql import Window
@@ -100,8 +113,8 @@ def keep_latest(changes: DataFrame, kwargs: dict[str, Any], columns: list[tuple[
     keys, seq, scd = kwargs["keys"], kwargs["sequence_by"], kwargs["stored_as_scd_type"]
     typed = list(changes.dtypes if columns is None else columns)
     cols = [c for c, _ in typed]
-    # MAP columns cannot be ordered (INVALID_ORDERING_TYPE): the tie-break leaves them out.
-    tie = [F.col(c).desc_nulls_last() for c, t in typed if c not in keys and c != seq and not t.lower().startswith("map")]
+    # Every other column breaks ties, MAP columns by their sorted entries (tie_break).
+    tie = [tie_break(c, t).desc_nulls_last() for c, t in typed if c not in keys and c != seq]
     # select and filter only: Spark Connect analyses withColumn and drop when the flow is registered, before the
     # changes table exists (TABLE_OR_VIEW_NOT_FOUND).
     if scd == 1:
