@@ -78,7 +78,11 @@ lm_mvn() {
   local extra=()
   [[ -n "${LAKEMESH_M2_REPO:-}" ]] && extra+=("-Dmaven.repo.local=$LAKEMESH_M2_REPO")
   [[ -n "${LAKEMESH_MVN_OFFLINE:-}" ]] && extra+=("-o")
-  mvn -B -q -ntp -Dstyle.color=never "${extra[@]}" "$@"
+  # Maven's stdout goes to stderr: a script's stdout is its answer (kafka.sh up prints the bootstrap address), and
+  # Maven 3.8 writes ANSI resets ("\e[0m\e[0m", no newline) to stdout even with -B -q -Dstyle.color=never. On a fresh
+  # clone, where kafka.sh fetches its jars first, they were glued to the address and every Kafka client given it
+  # failed to resolve the host (docs/engine-diagnostics.md, the Kafka deploy).
+  mvn -B -q -ntp -Dstyle.color=never "${extra[@]}" "$@" >&2
 }
 
 # Compile the TypeScript (npm run build) only when dist/ is stale: a build takes 10-30 s on a busy 2-core machine,

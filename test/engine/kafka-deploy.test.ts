@@ -99,7 +99,12 @@ beforeAll(async () => {
   python = path.join(spawnSync("bash", [path.join(ROOT, "scripts", "local", "venv.sh")], { encoding: "utf8" }).stdout.trim(), "bin", "python");
   step("venv");
   kafkaSh("reset");
-  bootstrap = kafkaSh("up").split("\n").pop()!;
+  // kafka.sh up prints the bootstrap address and nothing else on stdout. A fresh clone's first start fetches the
+  // broker's jars with Maven, whose stray ANSI resets once reached stdout and the address: every client then failed to
+  // resolve the host, and the first admin request timed out. Refuse anything but the address.
+  const upOut = kafkaSh("up");
+  if (!/^127\.0\.0\.1:\d+$/.test(upOut)) throw new Error(`kafka.sh up printed ${JSON.stringify(upOut)} on stdout, not only the bootstrap address`);
+  bootstrap = upOut;
   step("broker up");
   adminPassword = fs.readFileSync(path.join(ROOT, ".local", "kafka", "secure-admin.password"), "utf8").trim();
 
