@@ -9,7 +9,7 @@ import { Command, EXIT, Io, parseCommandArgs, UsageError } from "../usage";
 
 const USAGE = `Usage: lakemesh gdpr request --type access|erasure --tenant <tenant id> --subject <subject id>
                             [--stack <stack>] [--target local|databricks] [--request-id <uuid>]
-                            [--export-root <dir>] [--vacuum-retain-hours N]
+                            [--export-root <dir>]
 
 Validates a GDPR request and runs it. Prints the request id and the result as JSON.
 
@@ -25,7 +25,6 @@ Options:
   --stack              stack whose catalog and workspace the request is for (default dev)
   --request-id         a UUID (default: a new one)
   --export-root        where a local access request writes its export (default .local/gdpr-exports)
-  --vacuum-retain-hours  local erasure only: VACUUM's RETAIN (default: the tables' own threshold)
 `;
 
 /** The validated request, or a UsageError saying which field is wrong and what is allowed. */
@@ -61,7 +60,6 @@ export const gdprCommand: Command = {
         target: { type: "string", default: "local" },
         "request-id": { type: "string" },
         "export-root": { type: "string" },
-        "vacuum-retain-hours": { type: "string" },
       },
       true,
     );
@@ -70,10 +68,6 @@ export const gdprCommand: Command = {
     if (parsed.positionals.length !== 1 || parsed.positionals[0] !== "request") throw new UsageError("the only subcommand is request: lakemesh gdpr request ...");
     const r = parseRequest(v);
     if (v.target !== "local" && v.target !== "databricks") throw new UsageError(`--target ${printable(JSON.stringify(v.target))}: local or databricks`);
-    const hours = v["vacuum-retain-hours"];
-    if (hours !== undefined && (!/^[0-9]{1,4}$/.test(hours) || r.type !== "erasure" || v.target !== "local")) {
-      throw new UsageError("--vacuum-retain-hours takes a whole number of hours, for a local erasure only");
-    }
     const settings = readStackConfig(io.cwd, v.stack!).settings;
     const job = GDPR_REQUEST_TYPES[r.type];
 
@@ -90,7 +84,6 @@ export const gdprCommand: Command = {
     const args = [`--tenant-id=${r.tenant}`, `--subject-id=${r.subject}`, `--request-id=${r.requestId}`];
     args.push(`--registry-table=${governanceNames(settings.catalog).gdprRegistry}`, "--catalog-override=spark_catalog");
     if (r.type === "access") args.push(`--export-root=${path.resolve(io.cwd, v["export-root"] ?? path.join(".local", "gdpr-exports"))}`);
-    if (hours !== undefined) args.push(`--vacuum-retain-hours=${hours}`);
     const res = await runLocalGdprJob(io.cwd, job.replace("-", "_"), args);
     if (res.status !== 0) {
       const refused = res.stderrTail.split("\n").find((l) => l.startsWith("refused: "));

@@ -14,22 +14,25 @@ export function createGovernanceObjects(
   parent: pulumi.Resource,
 ): Record<string, SqlObject> {
   const out: Record<string, SqlObject> = {};
-  const tables = objects.filter((o) => o.kind === "table");
   const tableResources: SqlObject[] = [];
+  const functionResources: SqlObject[] = [];
   for (const o of objects) {
-    // Functions read tenant_principals, and the rows need their table: create tables first.
-    const dependsOn = o.kind === "table" ? [catalog.governanceSchema] : [catalog.governanceSchema, ...tableResources];
+    // Functions read tenant_principals, and the rows need their table: create tables first. Rows come after the
+    // functions too (the GDPR control table declares the tenant filter and a mask).
+    const dependsOn = o.kind === "table" ? [catalog.governanceSchema] : [catalog.governanceSchema, ...tableResources, ...(o.kind === "rows" ? functionResources : [])];
     // Tables hold data; dropping the filter or a mask function makes every table that declares it fail closed. Both
     // are protected and kept in production. Row sets are rewritten on every change anyway.
     const keep = o.kind !== "rows" && spec.protect;
     const r = new SqlObject(o.resourceName, { spec: o, host: s.databricks.host, warehouseId: catalog.warehouse.id }, { parent, dependsOn, protect: keep, retainOnDelete: keep });
     if (o.kind === "table") tableResources.push(r);
+    if (o.kind === "function") functionResources.push(r);
     out[o.name] = r;
   }
   for (const o of objects.filter((x) => x.kind === "function")) {
     new databricks.Grants(`${o.resourceName}-grants`, { function: o.name, grants: toGrants(spec.functionGrants) }, { parent: out[o.name] });
   }
-  for (const o of tables) {
+  // Tables, and row sets that are tables of their own (the GDPR control table; not the registry's rows, "#rows").
+  for (const o of objects.filter((x) => x.kind === "table" || (x.kind === "rows" && spec.tableGrants[x.name.split(".").pop()!]))) {
     const short = o.name.split(".").pop()!;
     new databricks.Grants(`${o.resourceName}-grants`, { table: o.name, grants: toGrants(spec.tableGrants[short]) }, { parent: out[o.name] });
   }

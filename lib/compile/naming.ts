@@ -119,6 +119,12 @@ export const GOVERNANCE_TABLES = ["tenant_principals", "gdpr_registry", "gdpr_re
  */
 export const PSEUDONYM_KEY_TABLE = "pseudonym_key";
 
+/**
+ * The GDPR jobs' pre-flight control table (sql/tables/gdpr_control.sql): control rows under the tenant filter and a
+ * mask, created after the functions it declares, so outside GOVERNANCE_TABLES (created before them).
+ */
+export const GDPR_CONTROL_TABLE = "gdpr_control";
+
 /** Governance function and table names of a catalog. */
 export function governanceNames(catalog: string) {
   const fq = (name: string) => `${catalog}.${GOVERNANCE_SCHEMA}.${name}`;
@@ -133,6 +139,7 @@ export function governanceNames(catalog: string) {
     erasureSuppression: fq("erasure_suppression"),
     auditLog: fq("audit_log"),
     pseudonymKey: fq(PSEUDONYM_KEY_TABLE),
+    gdprControl: fq(GDPR_CONTROL_TABLE),
   };
 }
 

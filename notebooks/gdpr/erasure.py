@@ -2,9 +2,11 @@
 job; locally `python notebooks/gdpr/erasure.py --tenant-id ... --subject-id ... --registry-table ...`.
 
 Order: the subject's hash goes on the suppression list first (a replay from Kafka cannot bring them back), then
-bronze, then silver and gold (delete or anonymize per column, as the manifest says), then REORG ... APPLY (PURGE)
-and VACUUM. Values reach Delta only through a one-row DataFrame that MERGE joins on, so no subject value is ever
-written into a commit's recorded predicate. Running it twice is safe.
+bronze, then silver and gold (SQL DELETE, or UPDATE of the personal columns, as the manifest says), then REORG ...
+APPLY (PURGE) at once, so no live file holds the subject. The files that did are removed from the table then, and
+deleted from storage by the nightly retention job's VACUUM once they are older than the retention threshold (168 h):
+a VACUUM here would find nothing old enough (lakemesh plan's survival table counts that schedule). Tenant, subject
+and tokens are bound parameters, never SQL text. Running it twice is safe.
 """
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ if "__file__" in globals():  # a local run; Databricks puts the notebook's folde
 import lakemesh_gdpr as g  # noqa: E402
 
 # Job parameters (widgets on Databricks, --kebab-case arguments locally); lakemesh compiles the job with these.
-PARAMETERS = ["catalog_override", "registry_table", "request_id", "salt_secret_scope", "subject_id", "tenant_id", "vacuum_retain_hours"]
+PARAMETERS = ["catalog_override", "registry_table", "request_id", "salt_secret_scope", "subject_id", "tenant_id"]
 
 
 def _token(salt: str, request_id: str, column: str) -> str:
@@ -47,23 +49,35 @@ def erasure_action(ds: g.Dataset, schema: dict[str, tuple[str, bool]]) -> dict[s
     return action
 
 
-def erase(job: g.Job, tenant: str, subject: str, vacuum_retain_hours: int | None = None) -> dict[str, dict]:
+def erase(job: g.Job, tenant: str, subject: str) -> dict[str, dict]:
     g.tenant_id(tenant)
     g.subject_id(subject)
     if not job.known_tenant(tenant):
         raise g.GdprInputError(f"tenant_id {tenant!r} is not a tenant of this platform (governance.tenant_principals)")
+    job.preflight()  # before anything is written: the policy functions must show this principal every row
     datasets = job.registry()
     h = g.subject_hash(job.salt, tenant, subject)
-    return job.guarded("erasure", tenant, h, lambda: _erase(job, datasets, tenant, subject, h, vacuum_retain_hours))
+    return job.guarded("erasure", tenant, h, lambda: _erase(job, datasets, tenant, subject, h))
 
 
-def _erase(job: g.Job, datasets: list[g.Dataset], tenant: str, subject: str, h: str, vacuum_retain_hours: int | None) -> dict[str, dict]:
-    from delta.tables import DeltaTable
-    from pyspark.sql import functions as F
+def erasure_statement(table: str, ds: g.Dataset, action: dict[str, str] | None) -> str:
+    """The DELETE or UPDATE that forgets one subject of a registered table: identifiers checked and backquoted, every
+    value a named parameter (:tenant, :subject, :token_<column>)."""
+    where = f"WHERE {g.column(ds.tenant_key)} = :tenant AND {g.column(ds.subject_key)} = :subject"  # type: ignore[arg-type]
+    if action is None:
+        return f"DELETE FROM {g.quoted(table)} {where}"
+    sets = ", ".join(f"{g.column(n)} = " + (f":token_{g.ident(n)}" if how == "token" else "NULL") for n, how in sorted(action.items()))
+    return f"UPDATE {g.quoted(table)} SET {sets} {where}"
 
-    suppression = DeltaTable.forName(job.spark, job.governance("erasure_suppression"))
-    entry = job.spark.createDataFrame([(tenant, h, job.request_id)], "tenant_id STRING, subject_hash STRING, request_id STRING").withColumn("suppressed_at", F.current_timestamp())
-    suppression.alias("t").merge(entry.alias("s"), "t.tenant_id = s.tenant_id AND t.subject_hash = s.subject_hash").whenNotMatchedInsertAll().execute()
+
+def _erase(job: g.Job, datasets: list[g.Dataset], tenant: str, subject: str, h: str) -> dict[str, dict]:
+    # erasure_suppression has no row filter or masks: MERGE is allowed there. Bound values only.
+    job.spark.sql(
+        f"MERGE INTO {g.quoted(job.governance('erasure_suppression'))} AS t "
+        "USING (SELECT :tenant AS tenant_id, :hash AS subject_hash, :request_id AS request_id, current_timestamp() AS suppressed_at) AS s "
+        "ON t.tenant_id = s.tenant_id AND t.subject_hash = s.subject_hash WHEN NOT MATCHED THEN INSERT *",
+        args={"tenant": tenant, "hash": h, "request_id": job.request_id},
+    )
     job.audit("suppress", job.governance("erasure_suppression"), tenant=tenant, subject_hash=h)
     job.flush()
 
@@ -84,28 +98,20 @@ def _erase(job: g.Job, datasets: list[g.Dataset], tenant: str, subject: str, h: 
             job.audit("recompute", table, found, tenant, h, "materialized view: recomputed from erased sources on the next update")
             result[ds.table] = {"absent": False, "found": found, "deleted": 0, "anonymized": 0}
             continue
-        target = DeltaTable.forName(job.spark, table).alias("t")
-        on = f"t.`{ds.tenant_key}` = s.tenant AND t.`{ds.subject_key}` = s.subject"
         action = erasure_action(ds, {f.name: (f.dataType.simpleString(), f.nullable) for f in job.spark.read.table(table).schema.fields})
-        # The subject reaches Delta only as this one-row MERGE source, never as text in a condition.
-        src = job.spark.createDataFrame([(tenant, subject)], "tenant STRING, subject STRING")
+        args = {"tenant": tenant, "subject": subject}
         if action is None:
-            m = target.merge(src.alias("s"), on).whenMatchedDelete().execute().first()
-            deleted, anonymized = int(m["num_deleted_rows"]), 0
+            deleted, anonymized = job.dml(erasure_statement(table, ds, None), args), 0
             job.audit("delete", table, deleted, tenant, h)
         else:
-            for n, how in action.items():
-                if how == "token":
-                    src = src.withColumn(f"token_{n}", F.lit(_token(job.salt, job.request_id, n)))
-            updates = {f"`{n}`": (f"s.`token_{n}`" if how == "token" else "NULL") for n, how in action.items()}
-            m = target.merge(src.alias("s"), on).whenMatchedUpdate(set=updates).execute().first()
-            deleted, anonymized = 0, int(m["num_updated_rows"])
+            args.update({f"token_{n}": _token(job.salt, job.request_id, n) for n, how in action.items() if how == "token"})
+            deleted, anonymized = 0, job.dml(erasure_statement(table, ds, action), args)
             job.audit("anonymize", table, anonymized, tenant, h, "columns: " + ", ".join(sorted(action)))
         result[ds.table] = {"absent": False, "found": found, "deleted": deleted, "anonymized": anonymized}
         touched.append(table)
     for table in touched:
-        job.purge_and_vacuum(table, vacuum_retain_hours, lite=True)
-    job.audit("done", tenant=tenant, subject_hash=h, detail=json.dumps({"tables": len(result)}))
+        job.purge(table)
+    job.audit("done", tenant=tenant, subject_hash=h, detail=json.dumps({"tables": len(result), "vacuum": "nightly retention job, past the retention threshold"}))
     return result
 
 
@@ -115,9 +121,8 @@ def main(spark: SparkSession | None = None, argv: list[str] | None = None) -> di
     g.required(p, "tenant_id", "subject_id", "registry_table")
     g.tenant_id(p["tenant_id"])
     g.subject_id(p["subject_id"])
-    vacuum = g.hours(p.get("vacuum_retain_hours"))
     job = g.open_job(p, spark)
-    result = erase(job, p["tenant_id"], p["subject_id"], vacuum)
+    result = erase(job, p["tenant_id"], p["subject_id"])
     out = {"request_id": job.request_id, "type": "erasure", "tables": result}
     print(json.dumps(out, sort_keys=True))
     return out

@@ -9,7 +9,7 @@ import { ROOT } from "../helpers/settings";
 const source = (f: string) => fs.readFileSync(path.join(ROOT, "notebooks", "gdpr", f), "utf8");
 const shared = source("lakemesh_gdpr.py");
 /** The governance tables each shared-module method uses (guarded() records the request and flushes the audit). */
-const METHODS: Record<string, string[]> = { known_tenant: ["tenant_principals"], guarded: ["gdpr_requests", "audit_log"], flush: ["audit_log"] };
+const METHODS: Record<string, string[]> = { known_tenant: ["tenant_principals"], guarded: ["gdpr_requests", "audit_log"], flush: ["audit_log"], preflight: ["gdpr_control"] };
 const body = (method: string) => shared.split(`    def ${method}(`)[1]?.split("\n    def ")[0] ?? "";
 
 test.each(GDPR_JOB_KINDS)("the %s job's governance tables are what its notebook uses", (kind) => {
@@ -24,5 +24,6 @@ test.each(GDPR_JOB_KINDS)("the %s job's governance tables are what its notebook 
   expect(body("flush")).toContain('self.governance("audit_log")');
   expect(body("guarded")).toContain("self.request(");
   expect(body("guarded")).toContain("self.flush(");
-  expect(body("request")).toContain('self.governance("gdpr_requests")');
+  expect(body("request")).toContain("self.governance('gdpr_requests')");
+  expect(body("preflight")).toContain("self.governance(CONTROL_TABLE)");
 });

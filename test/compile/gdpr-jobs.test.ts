@@ -44,8 +44,9 @@ describe("compileGdprJobs", () => {
     expect(salted.map((j) => j.kind)).toEqual(["subject-access", "erasure"]);
   });
 
-  it("leaves VACUUM at the tables' own threshold unless a run asks otherwise", () => {
-    for (const j of dev.jobs.filter((x) => x.kind !== "subject-access")) expect(j.parameters.find((p) => p.name === "vacuum_retain_hours")!.default).toBe("");
+  it("VACUUMs only in the nightly retention job, at the tables' own threshold unless a run asks otherwise (issue 13, item 7)", () => {
+    expect(dev.jobs.filter((j) => j.parameters.some((p) => p.name === "vacuum_retain_hours")).map((j) => j.kind)).toEqual(["retention"]);
+    expect(dev.jobs.find((j) => j.kind === "retention")!.parameters.find((p) => p.name === "vacuum_retain_hours")!.default).toBe("");
   });
 });
 

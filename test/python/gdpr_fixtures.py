@@ -23,7 +23,7 @@ def run(cmd: list[str], **env: str) -> subprocess.CompletedProcess:
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
-    """lakemesh gdpr request ... on the engine (VACUUM RETAIN 0 HOURS allowed: tests only)."""
+    """lakemesh gdpr request ... on the engine."""
     return run(["node", str(ROOT / "bin" / "lakemesh.js"), "gdpr", "request", *args], LAKEMESH_TEST_VACUUM_ANY_AGE="1")
 
 
@@ -113,4 +113,4 @@ def access(mesh: Plane) -> dict:
 
 
 def erasure(mesh: Plane) -> dict:
-    return ok(cli("--type", "erasure", "--tenant", GDPR_TENANT, "--subject", GDPR_SUBJECT, "--vacuum-retain-hours", "0"))
+    return ok(cli("--type", "erasure", "--tenant", GDPR_TENANT, "--subject", GDPR_SUBJECT))

@@ -37,15 +37,51 @@ def test_bad_input_is_refused_and_changes_nothing(mesh: Plane, gdpr_before: Befo
     assert (r.returncode, r.stderr.strip()) == (2, "refused: tenant_id \"tenant-01'; DROP TABLE x; --\" is not valid; letters, digits, - and _, starting with a letter or digit, at most 64 characters")
     r = job("subject_access", "--tenant-id", GDPR_TENANT, "--subject-id", "x' OR '1'='1", "--export-root", str(WORK / "exports"), *common)
     assert r.returncode == 2 and r.stderr.startswith("refused: subject_id \"x' OR '1'='1\" is not valid;")
-    r = job("erasure", "--tenant-id", GDPR_TENANT, "--subject-id", GDPR_SUBJECT, "--vacuum-retain-hours", "-1", *common)
+    r = job("retention", "--vacuum-retain-hours", "-1", *common)
     assert r.returncode == 2 and "vacuum_retain_hours '-1' is not a whole number of hours" in r.stderr
     # Well formed, but no such tenant: checked against governance.tenant_principals before anything is written.
-    r = cli("--type", "erasure", "--tenant", "tenant-99", "--subject", GDPR_SUBJECT, "--vacuum-retain-hours", "0")
+    r = cli("--type", "erasure", "--tenant", "tenant-99", "--subject", GDPR_SUBJECT)
     assert r.returncode == 2 and "refused: tenant_id 'tenant-99' is not a tenant of this platform" in r.stderr, r.stderr[-2000:]
     r = cli("--type", "rectify", "--tenant", GDPR_TENANT, "--subject", GDPR_SUBJECT)
     assert r.returncode == 2 and '--type "rectify" is not a request type; one of: access, erasure' in r.stderr
     assert log_files(WAREHOUSE) == before
     assert exports() == exported
+
+
+CONTROL = "spark_catalog.governance.gdpr_control"
+
+
+def test_every_job_refuses_to_run_when_the_control_table_disagrees(mesh: Plane, gdpr_before: Before):
+    """The pre-flight (issue 13, item 1): on Databricks the tenant filter and a mask hide control rows or values from
+    a principal outside the revealing groups. Open-source Spark has no filters, so the table is made to disagree:
+    one row fewer than its lakemesh.control_rows, then one email no longer clear. Each job refuses, changing nothing."""
+    spark = mesh.spark()
+    common = ["--registry-table", REGISTRY, "--catalog-override", "spark_catalog"]
+    rows = spark.read.table(CONTROL).collect()
+    assert len(rows) == 6 and len({r["tenant_id"] for r in rows}) == 3
+    assert ok(job("subject_access", "--tenant-id", GDPR_TENANT, "--subject-id", "nobody-at-all", "--export-root", str(WORK / "exports-preflight"), *common))
+    victim = rows[0]
+    try:
+        spark.sql(f"DELETE FROM {CONTROL} WHERE tenant_id = :t AND subject_id = :s", args={"t": victim["tenant_id"], "s": victim["subject_id"]})
+        for hidden in ("5 of the 6 control rows", "6 of the 6 control rows (5 with clear values)"):
+            before, exported = log_files(WAREHOUSE), exports()
+            runs = [
+                job("erasure", "--tenant-id", GDPR_TENANT, "--subject-id", GDPR_SUBJECT, *common),
+                job("retention", "--vacuum-retain-hours", "0", *common),
+                job("subject_access", "--tenant-id", GDPR_TENANT, "--subject-id", GDPR_SUBJECT, "--export-root", str(WORK / "exports"), *common),
+            ]
+            for r in runs:
+                assert r.returncode == 2, r.stderr[-2000:]
+                assert r.stderr.startswith("refused: pre-flight: ") and hidden in r.stderr and "Nothing was changed." in r.stderr, r.stderr
+            assert log_files(WAREHOUSE) == before  # no table, audit log or request written
+            assert exports() == exported
+            # Second round: every row back, one email masked as mask_email would show it.
+            spark.createDataFrame([tuple(victim)], "tenant_id STRING, subject_id STRING, email STRING").write.insertInto(CONTROL)
+            spark.sql(f"UPDATE {CONTROL} SET email = 'c***@***' WHERE tenant_id = :t AND subject_id = :s", args={"t": victim["tenant_id"], "s": victim["subject_id"]})
+    finally:
+        spark.sql(f"DELETE FROM {CONTROL} WHERE tenant_id = :t AND subject_id = :s", args={"t": victim["tenant_id"], "s": victim["subject_id"]})
+        spark.createDataFrame([tuple(victim)], "tenant_id STRING, subject_id STRING, email STRING").write.insertInto(CONTROL)
+    assert sorted(map(tuple, spark.read.table(CONTROL).collect())) == sorted(map(tuple, rows))
 
 
 def test_subject_access_exports_exactly_the_subjects_rows_in_the_tenant(mesh: Plane, gdpr_before: Before, access_request: dict):
@@ -99,9 +135,23 @@ def test_erasure_removes_the_subject_from_every_table_and_layer(mesh: Plane, gdp
     assert sum(c[(TWIN_TENANT, GDPR_SUBJECT)] for c in st.counts.values()) > 0
 
 
+def nightly_vacuum(mesh: Plane, tables: list[str]) -> None:
+    """The VACUUM the nightly retention job runs on every registered table (test_retention_... shows it does), with
+    RETAIN 0 HOURS: here the retention threshold has passed at once."""
+    spark = mesh.spark()
+    spark.conf.set("spark.databricks.delta.retentionDurationCheck.enabled", "false")
+    for t in tables:
+        spark.sql(f"VACUUM delta.`{mesh.path(t)}` RETAIN 0 HOURS")
+
+
 def test_no_personal_value_of_the_subject_is_left_in_any_file(mesh: Plane, gdpr_before: Before, erasure_request: dict):
+    """Erasure deletes and purges at once; the files that held the subject are gone at the first VACUUM past the
+    threshold, which only the nightly retention job runs (issue 13, item 7)."""
     st, wh = gdpr_before, WAREHOUSE
     erased = {v for c in SEARCHED for v in st.values[c]}
+    # Until then the removed files still hold the values (the erasure itself VACUUMs nothing).
+    assert files_containing(wh, erased) != {}
+    nightly_vacuum(mesh, [t for t, r in erasure_request["tables"].items() if not r["absent"]])
     assert files_containing(wh, erased) == {}
     assert files_containing(local_mesh.pipeline_dir(PIPELINE), erased) == {}
     # The search can find what is there: uncompressed files hold other subjects' and the twin's values in clear.
@@ -134,9 +184,10 @@ def test_the_audit_log_has_every_step_with_counts_and_never_the_subject(mesh: Pl
     rows = [r.asDict() for r in audit.filter(F.col("request_id") == erasure_request["request_id"]).collect()]
     actions = Counter(r["action"] for r in rows)
     touched = [t for t, r in erasure_request["tables"].items() if not r.get("absent")]
-    assert actions["request"] == 1 and actions["suppress"] == 1 and actions["done"] == 1
+    assert actions["request"] == 1 and actions["suppress"] == 1 and actions["done"] == 1 and actions["preflight"] == 1
     assert actions["delete"] + actions["anonymize"] == len(touched)
-    assert actions["vacuum"] == len(touched) and actions["purge"] == len(touched)
+    # Purged at once; VACUUM is the nightly job's (its removed files are younger than the threshold now).
+    assert actions["purge"] == len(touched) and actions["vacuum"] == 0
     for r in rows:
         if r["action"] in ("delete", "anonymize"):
             t = next(v for k, v in erasure_request["tables"].items() if local_mesh.local_name(k) == r["dataset"])
@@ -152,7 +203,7 @@ def test_the_audit_log_has_every_step_with_counts_and_never_the_subject(mesh: Pl
 
 
 def test_erasure_runs_twice_safely(mesh: Plane, erasure_request: dict):
-    again = ok(cli("--type", "erasure", "--tenant", GDPR_TENANT, "--subject", GDPR_SUBJECT, "--vacuum-retain-hours", "0"))
+    again = ok(cli("--type", "erasure", "--tenant", GDPR_TENANT, "--subject", GDPR_SUBJECT))
     assert again["request_id"] != erasure_request["request_id"]
     assert all(r["found"] == r["deleted"] == r["anonymized"] == 0 for r in again["tables"].values())
     suppression = mesh.spark().read.format("delta").load(mesh.path("x.governance.erasure_suppression"))
@@ -209,3 +260,13 @@ def test_retention_deletes_rows_past_their_period_and_keeps_the_rest(mesh: Plane
     assert expired_somewhere and kept_somewhere
     audit = mesh.spark().read.format("delta").load(mesh.path("x.governance.audit_log")).filter(F.col("request_id") == result["request_id"])
     assert audit.filter(F.col("action") == "retention").count() == len(tables)
+    # Every registered table that exists was vacuumed, changed tonight or not (issue 13, item 7): its history has a
+    # VACUUM of this run, also where nothing expired.
+    present = {t: r for t, r in result["tables"].items() if not r.get("absent")}
+    assert all(r.get("vacuumed") for r in present.values()), present
+    unchanged = [t for t, r in present.items() if r["expired"] == 0]
+    assert unchanged and len(present) == len([x for x in st.registry if x["kind"] != "materialized_view"])
+    for t in present:
+        ops = [(r["operation"], r["timestamp"]) for r in mesh.spark().sql(f"DESCRIBE HISTORY delta.`{mesh.path(t)}`").collect()]
+        assert any(op in ("VACUUM START", "VACUUM END") and ts.timestamp() >= t0.timestamp() - 1 for op, ts in ops), (t, ops[:5])
+    assert audit.filter(F.col("action") == "vacuum").count() == len(present)
