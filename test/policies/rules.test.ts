@@ -551,7 +551,7 @@ describe("lm-prod-protect-data-stores: production data stores are protected and 
 
 describe("lm-gdpr-registry-complete: the registry lists every personal column", () => {
   it("flags a personal column missing from the registry", () => {
-    const r = change(base, (x) => x.type === "pulumi-nodejs:dynamic:Resource" && x.inputs.kind === "rows", (o) => {
+    const r = change(base, (x) => x.type === "pulumi-nodejs:dynamic:Resource" && String(x.inputs.objectName).endsWith("gdpr_registry#rows"), (o) => {
       for (const p of o.inputs.create[0].parameters) if (p.name.startsWith("personal_columns_")) p.value = JSON.stringify(JSON.parse(p.value).filter((c: any) => c.name !== "email"));
     });
     expect(violations(rule("lm-gdpr-registry-complete"), r)).toEqual(["domains/alpha.yaml:59:11: spec.datasets[0].columns[2].personalData: personal column alpha.accounts.email is not in the GDPR registry @ governance-gdpr_registry-rows"]);
@@ -716,9 +716,9 @@ describe("lm-workload-privileges: every workload holds what its actions need", (
     const v = violations(rule(id), r);
     expect(v.map((x) => x.split(": missing ")[0])).toEqual(
       [
-        ["erasure", ["read and change the 2 registered tables of lakemesh_prod.alpha", "read the GDPR registry", "see every row and clear value (4 functions)", "use governance table audit_log", "use governance table erasure_suppression", "use governance table gdpr_requests", "use governance table tenant_principals"]],
-        ["retention", ["read and change the 2 registered tables of lakemesh_prod.alpha", "read the GDPR registry", "see every row and clear value (4 functions)", "use governance table audit_log"]],
-        ["subject-access", ["read the 2 registered tables of lakemesh_prod.alpha", "read the GDPR registry", "see every row and clear value (4 functions)", "use governance table audit_log", "use governance table gdpr_requests", "use governance table tenant_principals", "write exports to /Volumes/lakemesh_prod/governance/gdpr_exports"]],
+        ["erasure", ["read and change the 2 registered tables of lakemesh_prod.alpha", "read the GDPR registry", "see every row and clear value (4 functions)", "use governance table audit_log", "use governance table erasure_suppression", "use governance table gdpr_control", "use governance table gdpr_requests", "use governance table tenant_principals"]],
+        ["retention", ["read and change the 2 registered tables of lakemesh_prod.alpha", "read the GDPR registry", "see every row and clear value (4 functions)", "use governance table audit_log", "use governance table gdpr_control"]],
+        ["subject-access", ["read the 2 registered tables of lakemesh_prod.alpha", "read the GDPR registry", "see every row and clear value (4 functions)", "use governance table audit_log", "use governance table gdpr_control", "use governance table gdpr_requests", "use governance table tenant_principals", "write exports to /Volumes/lakemesh_prod/governance/gdpr_exports"]],
       ].flatMap(([kind, actions]) => (actions as string[]).map((a) => `gdpr ${kind} (${GDPR_SP}) cannot ${a}`)),
     );
     // The salt is read through the principal's own secret ACL now, not the officers' group (issue 15, item 11).
