@@ -62,21 +62,21 @@ def erase(job: g.Job, tenant: str, subject: str) -> dict[str, dict]:
 
 def erasure_statement(table: str, ds: g.Dataset, action: dict[str, str] | None) -> str:
     """The DELETE or UPDATE that forgets one subject of a registered table: identifiers checked and backquoted, every
-    value a named parameter (:tenant, :subject, :token_<column>)."""
-    where = f"WHERE {g.column(ds.tenant_key)} = :tenant AND {g.column(ds.subject_key)} = :subject"  # type: ignore[arg-type]
+    value a bound session variable (lm_tenant, lm_subject, lm_token_<column>: Job.sql)."""
+    where = f"WHERE {g.column(ds.tenant_key)} = lm_tenant AND {g.column(ds.subject_key)} = lm_subject"  # type: ignore[arg-type]
     if action is None:
         return f"DELETE FROM {g.quoted(table)} {where}"
-    sets = ", ".join(f"{g.column(n)} = " + (f":token_{g.ident(n)}" if how == "token" else "NULL") for n, how in sorted(action.items()))
+    sets = ", ".join(f"{g.column(n)} = " + (f"lm_token_{g.ident(n)}" if how == "token" else "NULL") for n, how in sorted(action.items()))
     return f"UPDATE {g.quoted(table)} SET {sets} {where}"
 
 
 def _erase(job: g.Job, datasets: list[g.Dataset], tenant: str, subject: str, h: str) -> dict[str, dict]:
     # erasure_suppression has no row filter or masks: MERGE is allowed there. Bound values only.
-    job.spark.sql(
+    job.sql(
         f"MERGE INTO {g.quoted(job.governance('erasure_suppression'))} AS t "
-        "USING (SELECT :tenant AS tenant_id, :hash AS subject_hash, :request_id AS request_id, current_timestamp() AS suppressed_at) AS s "
+        "USING (SELECT lm_tenant AS tenant_id, lm_hash AS subject_hash, lm_request_id AS request_id, current_timestamp() AS suppressed_at) AS s "
         "ON t.tenant_id = s.tenant_id AND t.subject_hash = s.subject_hash WHEN NOT MATCHED THEN INSERT *",
-        args={"tenant": tenant, "hash": h, "request_id": job.request_id},
+        {"tenant": tenant, "hash": h, "request_id": job.request_id},
     )
     job.audit("suppress", job.governance("erasure_suppression"), tenant=tenant, subject_hash=h)
     job.flush()

@@ -4,8 +4,9 @@ Driven by the GDPR registry the platform compiles from the manifests (governance
 of tables kept by hand. Every job's result has the same shape: {"request_id", "type", "tables": {<registry dataset,
 catalog.schema.table as the manifest's stack names it>: {"absent": bool, "found": rows of the subject, and what the
 job did: "exported", "deleted" and "anonymized", or "expired"}}}. Table and column names come only from the registry and are checked again here; values
-(tenant, subject, cutoffs) travel as bound parameters (`spark.sql(query, args=...)`) or DataFrame filters, never in SQL
-text. The raw subject id is never written anywhere: requests, the suppression list and the audit log hold a salted hash.
+(tenant, subject, cutoffs) travel in DataFrames (filters, and the bound session variables of Job.sql), never in SQL
+text (Job.sql: session variables set from a one-row DataFrame). The raw subject id is never written anywhere: requests,
+the suppression list and the audit log hold a salted hash.
 
 Data changes only through SQL DELETE and UPDATE, never the Delta Lake API (DeltaTable) or MERGE, on registered tables:
 Databricks refuses "Delta Lake APIs" on tables with row filters or column masks, and MERGE on tables whose policy
@@ -199,16 +200,15 @@ class Job:
     def request(self, kind: str, tenant: str, subject_hash_value: str, status: str) -> None:
         """Records the request (first call) or its new status. SQL MERGE with bound values: gdpr_requests is a
         governance table without row filter or masks, where Databricks allows MERGE (no DeltaTable anywhere)."""
-        now = datetime.now(timezone.utc)
-        self.spark.sql(
+        self.sql(
             f"MERGE INTO {quoted(self.governance('gdpr_requests'))} AS t "
-            "USING (SELECT :request_id AS request_id, :kind AS request_type, :tenant AS tenant_id, :hash AS subject_hash, "
-            ":status AS status, :now AS requested_at, IF(:finished, :now, CAST(NULL AS TIMESTAMP)) AS completed_at) AS s "
+            "USING (SELECT lm_request_id AS request_id, lm_kind AS request_type, lm_tenant AS tenant_id, lm_hash AS subject_hash, "
+            "lm_status AS status, lm_now AS requested_at, IF(lm_finished, lm_now, CAST(NULL AS TIMESTAMP)) AS completed_at) AS s "
             "ON t.request_id = s.request_id "
             "WHEN MATCHED THEN UPDATE SET t.status = s.status, t.completed_at = s.completed_at "
             "WHEN NOT MATCHED THEN INSERT *",
-            args={"request_id": self.request_id, "kind": kind, "tenant": tenant, "hash": subject_hash_value, "status": status,
-                  "now": now, "finished": status in ("done", "failed")},
+            {"request_id": self.request_id, "kind": kind, "tenant": tenant, "hash": subject_hash_value, "status": status,
+             "now": datetime.now(timezone.utc), "finished": status in ("done", "failed")},
         )
 
     def guarded(self, kind: str, tenant: str, subject_hash_value: str, work):
@@ -248,9 +248,29 @@ class Job:
             )
         self.audit("preflight", table, int(seen["n"]), detail=f"every control row and value visible ({seen['tenants']} tenants)")
 
-    def dml(self, statement: str, args: dict[str, Any]) -> int:
-        """One DELETE or UPDATE on a registered table, values bound as parameters; the rows it changed."""
-        rows = self.spark.sql(statement, args=args).collect()
+    def sql(self, statement: str, values: dict[str, Any]) -> list:
+        """Runs one statement whose values are session variables lm_<name>, set from a one-row DataFrame of the
+        values (`SET VAR lm_x = (SELECT x FROM lm_bind)`): no value is ever SQL text. Not parameter markers: open-source
+        Spark 4.2 with Delta 4.4 leaves them unbound in DELETE, UPDATE, MERGE and SET VAR (UNBOUND_SQL_PARAMETER), and
+        the local tests must run what Databricks runs. Session variables: Databricks SQL and Runtime 14.1+
+        (https://docs.databricks.com/aws/en/sql/language-manual/sql-ref-syntax-ddl-declare-variable)."""
+        types = {}
+        for name, value in values.items():
+            ident(name)
+            types[name] = "BOOLEAN" if isinstance(value, bool) else "TIMESTAMP" if isinstance(value, datetime) else "STRING"
+            if types[name] == "STRING" and not isinstance(value, str):
+                raise TypeError(f"{name}: only strings, booleans and timestamps are bound")
+        if values:
+            schema = ", ".join(f"{n} {t}" for n, t in types.items())
+            self.spark.createDataFrame([tuple(values.values())], schema).createOrReplaceTempView("lm_bind")
+            for name, kind in types.items():
+                self.spark.sql(f"DECLARE OR REPLACE VARIABLE lm_{name} {kind}")
+                self.spark.sql(f"SET VAR lm_{name} = (SELECT {name} FROM lm_bind)")
+        return self.spark.sql(statement).collect()
+
+    def dml(self, statement: str, values: dict[str, Any]) -> int:
+        """One DELETE or UPDATE on a registered table, its values bound (sql()); the rows it changed."""
+        rows = self.sql(statement, values)
         return int(rows[0][0]) if rows else 0
 
     def purge(self, table: str) -> bool:

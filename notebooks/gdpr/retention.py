@@ -64,8 +64,8 @@ def _apply(job: g.Job, now: datetime, vacuum_retain_hours: int | None) -> dict[s
 
 
 def retention_statement(table: str, ds: g.Dataset) -> str:
-    """The DELETE of a dataset's expired rows: identifiers checked and backquoted, the cutoff a named parameter."""
-    return f"DELETE FROM {g.quoted(table)} WHERE {g.column(ds.retention_column)} < :cutoff"  # type: ignore[arg-type]
+    """The DELETE of a dataset's expired rows: identifiers checked and backquoted, the cutoff a bound session variable."""
+    return f"DELETE FROM {g.quoted(table)} WHERE {g.column(ds.retention_column)} < lm_cutoff"  # type: ignore[arg-type]
 
 
 def _expire(job: g.Job, ds: g.Dataset, table: str, now: datetime) -> dict:

@@ -60,10 +60,16 @@ def test_every_job_refuses_to_run_when_the_control_table_disagrees(mesh: Plane, 
     rows = spark.read.table(CONTROL).collect()
     assert len(rows) == 6 and len({r["tenant_id"] for r in rows}) == 3
     assert ok(job("subject_access", "--tenant-id", GDPR_TENANT, "--subject-id", "nobody-at-all", "--export-root", str(WORK / "exports-preflight"), *common))
-    victim = rows[0]
+    schema = "tenant_id STRING, subject_id STRING, email STRING"
+
+    def control(rs: list[tuple]) -> None:  # values through a DataFrame, never SQL text
+        spark.createDataFrame(rs, schema).write.insertInto(CONTROL, overwrite=True)
+
+    original = [tuple(r) for r in rows]
+    masked = [original[0][:2] + ("c***@***",)] + original[1:]
     try:
-        spark.sql(f"DELETE FROM {CONTROL} WHERE tenant_id = :t AND subject_id = :s", args={"t": victim["tenant_id"], "s": victim["subject_id"]})
-        for hidden in ("5 of the 6 control rows", "6 of the 6 control rows (5 with clear values)"):
+        for rs, hidden in ((original[1:], "5 of the 6 control rows"), (masked, "6 of the 6 control rows (5 with clear values)")):
+            control(rs)
             before, exported = log_files(WAREHOUSE), exports()
             runs = [
                 job("erasure", "--tenant-id", GDPR_TENANT, "--subject-id", GDPR_SUBJECT, *common),
@@ -75,13 +81,9 @@ def test_every_job_refuses_to_run_when_the_control_table_disagrees(mesh: Plane, 
                 assert r.stderr.startswith("refused: pre-flight: ") and hidden in r.stderr and "Nothing was changed." in r.stderr, r.stderr
             assert log_files(WAREHOUSE) == before  # no table, audit log or request written
             assert exports() == exported
-            # Second round: every row back, one email masked as mask_email would show it.
-            spark.createDataFrame([tuple(victim)], "tenant_id STRING, subject_id STRING, email STRING").write.insertInto(CONTROL)
-            spark.sql(f"UPDATE {CONTROL} SET email = 'c***@***' WHERE tenant_id = :t AND subject_id = :s", args={"t": victim["tenant_id"], "s": victim["subject_id"]})
     finally:
-        spark.sql(f"DELETE FROM {CONTROL} WHERE tenant_id = :t AND subject_id = :s", args={"t": victim["tenant_id"], "s": victim["subject_id"]})
-        spark.createDataFrame([tuple(victim)], "tenant_id STRING, subject_id STRING, email STRING").write.insertInto(CONTROL)
-    assert sorted(map(tuple, spark.read.table(CONTROL).collect())) == sorted(map(tuple, rows))
+        control(original)
+    assert sorted(map(tuple, spark.read.table(CONTROL).collect())) == sorted(original)
 
 
 def test_subject_access_exports_exactly_the_subjects_rows_in_the_tenant(mesh: Plane, gdpr_before: Before, access_request: dict):

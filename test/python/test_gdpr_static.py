@@ -117,11 +117,11 @@ def ds(**kw) -> g.Dataset:
 
 
 def test_erasure_and_retention_statements_quote_identifiers_and_bind_every_value():
-    assert erasure.erasure_statement("c.s.t", ds(), None) == "DELETE FROM `c`.`s`.`t` WHERE `tenant_id` = :tenant AND `user_id` = :subject"
+    assert erasure.erasure_statement("c.s.t", ds(), None) == "DELETE FROM `c`.`s`.`t` WHERE `tenant_id` = lm_tenant AND `user_id` = lm_subject"
     assert erasure.erasure_statement("c.s.t", ds(), {"user_id": "token", "email": "null"}) == (
-        "UPDATE `c`.`s`.`t` SET `email` = NULL, `user_id` = :token_user_id WHERE `tenant_id` = :tenant AND `user_id` = :subject"
+        "UPDATE `c`.`s`.`t` SET `email` = NULL, `user_id` = lm_token_user_id WHERE `tenant_id` = lm_tenant AND `user_id` = lm_subject"
     )
-    assert retention.retention_statement("c.s.t", ds()) == "DELETE FROM `c`.`s`.`t` WHERE `updated_at` < :cutoff"
+    assert retention.retention_statement("c.s.t", ds()) == "DELETE FROM `c`.`s`.`t` WHERE `updated_at` < lm_cutoff"
     # A name the registry check would refuse never reaches the text.
     with pytest.raises(g.GdprInputError):
         erasure.erasure_statement("c.s.t", ds(subject_key="user_id`; DROP TABLE x; --"), None)
