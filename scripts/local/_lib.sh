@@ -81,18 +81,14 @@ lm_mvn() {
   mvn -B -q -ntp -Dstyle.color=never "${extra[@]}" "$@"
 }
 
-# Compile the TypeScript (npm run build) only when a source is newer than the last build's output: a build takes
-# 10-30 s on a busy 2-core machine, which a warm demo cannot afford each time.
+# Compile the TypeScript (npm run build) only when dist/ is stale: a build takes 10-30 s on a busy 2-core machine,
+# which a warm demo cannot afford each time. The build stamp decides (lib/build-stamp.ts staleReasons): a compiled
+# source edited or deleted, a new source tsconfig.build.json includes, or a changed package.json or tsconfig.
 lm_build_if_stale() {
-  local out="$LAKEMESH_ROOT/dist/cli/main.js" newer=""
-  if [[ -f "$out" ]]; then
-    newer="$(cd "$LAKEMESH_ROOT" && find index.ts program.ts lib cli components policies serving bench package.json tsconfig.json tsconfig.build.json \
-      \( -name '*.ts' -o -name '*.json' \) -newer "$out" -print -quit 2>/dev/null)"
-  fi
-  if [[ ! -f "$out" || -n "$newer" ]]; then
-    lm_log "building (${newer:-no dist/ yet} changed)"
-    (cd "$LAKEMESH_ROOT" && npm run --silent build) >&2 || lm_die "npm run build failed"
-  fi
+  local why
+  why="$(cd "$LAKEMESH_ROOT" && node scripts/build-stamp.js --check)" && return 0
+  lm_log "building (${why:-dist/ is stale})"
+  (cd "$LAKEMESH_ROOT" && npm run --silent build) >&2 || lm_die "npm run build failed"
 }
 
 # The dev stack's offline plan for the plane, in $LAKEMESH_PLANE/plan/dev (printed). Planned again only when its

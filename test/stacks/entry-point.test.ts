@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import { assertBuildCurrent, BUILD_STAMP, StaleBuildError, writeBuildStamp } from "../../lib/build-stamp";
+import { assertBuildCurrent, BUILD_STAMP, buildInputs, staleReasons, StaleBuildError, writeBuildStamp } from "../../lib/build-stamp";
 import { ROOT } from "../helpers/settings";
 
 const read = (f: string) => fs.readFileSync(path.join(ROOT, f), "utf8");
@@ -71,5 +71,47 @@ describe("the build stamp", () => {
   it("refuses a dist/ without a stamp, and checks nothing when not running from dist/", () => {
     expect(() => assertBuildCurrent(path.join(root, "dist"))).toThrow(/is missing: build with `npm run build`/);
     expect(() => assertBuildCurrent(root)).not.toThrow();
+  });
+
+  describe("staleReasons (scripts/build-if-stale.sh)", () => {
+    const dist = () => path.join(root, "dist");
+    beforeEach(() => {
+      fs.writeFileSync(path.join(root, "tsconfig.build.json"), JSON.stringify({ include: ["index.ts", "lib/**/*.ts"] }));
+      fs.writeFileSync(path.join(root, "package.json"), "{}\n");
+    });
+
+    it("finds nothing right after a build, and is not fooled by a newer file time", () => {
+      build();
+      const later = new Date(Date.now() + 60_000);
+      fs.utimesSync(path.join(root, "lib", "x.ts"), later, later);
+      expect(staleReasons(root, dist())).toEqual([]);
+    });
+
+    it.each([
+      ["no stamp", () => undefined, ["dist/.lakemesh-build.json is missing"]],
+      ["an edited source", () => fs.appendFileSync(path.join(root, "lib", "x.ts"), "// edit\n"), ["lib/x.ts changed"]],
+      ["a deleted source", () => fs.rmSync(path.join(root, "lib", "x.ts")), ["lib/x.ts changed"]],
+      ["a new source in an included folder", () => fs.writeFileSync(path.join(root, "lib", "y.ts"), "export {};\n"), ["lib/y.ts is new"]],
+      ["a changed package.json", () => fs.writeFileSync(path.join(root, "package.json"), '{"x":1}\n'), ["package.json changed"]],
+      ["a tsconfig that appeared", () => fs.writeFileSync(path.join(root, "tsconfig.json"), "{}\n"), ["tsconfig.json is new"]],
+    ])("reports %s", (what, change, expected) => {
+      if (what !== "no stamp") build();
+      change();
+      expect(staleReasons(root, dist())).toEqual(expected);
+    });
+
+    it("ignores declaration files and files outside the included folders", () => {
+      build();
+      fs.writeFileSync(path.join(root, "lib", "z.d.ts"), "export {};\n");
+      fs.mkdirSync(path.join(root, "test"));
+      fs.writeFileSync(path.join(root, "test", "t.ts"), "export {};\n");
+      expect(buildInputs(root)).toEqual(["index.ts", "lib/x.ts"]);
+      expect(staleReasons(root, dist())).toEqual([]);
+    });
+
+    it("refuses an include pattern it does not understand instead of matching nothing", () => {
+      fs.writeFileSync(path.join(root, "tsconfig.build.json"), JSON.stringify({ include: ["lib/*.ts"] }));
+      expect(() => buildInputs(root)).toThrow(/include "lib\/\*\.ts": only a file or/);
+    });
   });
 });
