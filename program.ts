@@ -9,6 +9,9 @@ import { createProviders, type ProviderName } from "./components/providers";
 import {
   CONFIG_NAMESPACE,
   checkDomainPrincipals,
+  checkExistingScramSecrets,
+  meshScramUsers,
+  scramProvisioning,
   compileContract,
   compileDomain,
   compilePlatform,
@@ -136,6 +139,7 @@ export async function program(root = process.cwd()): Promise<Record<string, unkn
   const { mesh, files } = loadMesh(root, settings);
   try {
     checkDomainPrincipals(settings, [...mesh.byName.keys()], `Pulumi.${stack}.yaml`);
+    checkExistingScramSecrets(settings, meshScramUsers(settings, mesh.domains), `Pulumi.${stack}.yaml`);
   } catch (e) {
     throw new ProgramError((e as Error).message);
   }
@@ -143,8 +147,8 @@ export async function program(root = process.cwd()): Promise<Record<string, unkn
   if (settings.mode === "domain" && !only) {
     throw new ProgramError(`Pulumi.${stack}.yaml: lakemesh:domain: "${settings.domain}" is not a manifest in domains/; one of: ${[...mesh.byName.keys()].join(", ")}`);
   }
-  // A domain stack on MSK creates its SCRAM secrets in AWS Secrets Manager.
-  const mskUsers = settings.kafka.auth === "sasl-scram-sha512" && settings.kafka.scramCredentials === "msk";
+  // A domain stack on MSK creates its SCRAM secrets in AWS Secrets Manager, unless they exist (kafka.existingScramSecrets).
+  const mskUsers = settings.kafka.auth === "sasl-scram-sha512" && scramProvisioning(settings) === "msk";
   // No AWS provider where storage is managed elsewhere (and no MSK secrets): the stack then creates no AWS resource.
   const aws: ProviderName[] = settings.aws.existingStorage && !mskUsers ? [] : ["aws"];
   // The platform stack creates DataHub's Kafka user and ACLs when DataHub uses the platform cluster.
@@ -188,7 +192,7 @@ export async function program(root = process.cwd()): Promise<Record<string, unkn
   const code = pipelineCodeFiles(root);
   const registered = (only ? [only] : mesh.domains).map((d) => {
     const spec = compileDomain(settings, mesh, d, code);
-    const kafkaPasswords = Object.fromEntries((spec.kafkaCredentials?.users ?? []).map((u) => [u.passwordKey, cfg.requireSecret(u.passwordKey)]));
+    const kafkaPasswords = Object.fromEntries((spec.kafkaCredentials?.users ?? []).flatMap((u) => (u.passwordKey === null ? [] : [[u.passwordKey, cfg.requireSecret(u.passwordKey)]])));
     return {
       name: d.metadata.name,
       domain: new DataDomain(d.metadata.name, { manifest: d, manifestFile: files.get(d.metadata.name), spec, settings, platform: refs!, root, kafkaPasswords }, {

@@ -50,9 +50,13 @@ export function createScramKey(k: NonNullable<KafkaCredentialsSpec["kms"]>, acco
  * (AlterUserScramCredentials). msk: an AmazonMSK_ Secrets Manager secret encrypted with a customer managed key, with
  * the resource policy MSK needs to read it, associated with the cluster one secret at a time
  * (SingleScramSecretAssociation: ScramSecretAssociation would own every secret of the cluster and remove other
- * stacks'). https://docs.aws.amazon.com/msk/latest/developerguide/msk-password.html
+ * stacks'). msk-existing: nothing (the secret exists and is associated already). Returns the resource the user's
+ * clients must wait for, if lakemesh creates one. https://docs.aws.amazon.com/msk/latest/developerguide/msk-password.html
  */
-export function createScramUser(u: ScramUserSpec, p: ScramProvisioning, password: pulumi.Input<string>, parent: pulumi.Resource): pulumi.Resource {
+export function createScramUser(u: ScramUserSpec, p: ScramProvisioning, password: pulumi.Input<string> | undefined, parent: pulumi.Resource): pulumi.Resource | undefined {
+  // msk-existing: the AmazonMSK_ secret (u.mskSecretArn) is made, encrypted and associated outside lakemesh.
+  if (p.provisioning === "msk-existing") return undefined;
+  if (password === undefined) throw new Error(`${u.resourceName}: no password for Kafka user ${u.username}`);
   if (p.provisioning === "kafka-api") {
     return new kafka.UserScramCredential(u.resourceName, { username: u.username, scramMechanism: p.mechanism, password: pulumi.secret(password) }, { parent });
   }

@@ -1,6 +1,7 @@
 import { randomUUID } from "crypto";
 import * as path from "path";
-import { GDPR_REQUEST_ID, GDPR_REQUEST_TYPES, GDPR_SUBJECT_ID, GDPR_SUBJECT_ID_ALLOWED, GDPR_TENANT_ID, gdprJobName, governanceNames } from "../../lib/compile";
+import { executeStatement } from "../../components/governance/statementClient";
+import { GDPR_REQUEST_ID, GDPR_REQUEST_TYPES, GDPR_SUBJECT_ID, GDPR_SUBJECT_ID_ALLOWED, GDPR_TENANT_ID, gdprInboxInsert, gdprJobName } from "../../lib/compile";
 import { printable } from "../../lib/text";
 import { runJobByName } from "../gdpr/jobs-api";
 import { runLocalGdprJob } from "../gdpr/local";
@@ -9,14 +10,21 @@ import { Command, EXIT, Io, parseCommandArgs, UsageError } from "../usage";
 
 const USAGE = `Usage: lakemesh gdpr request --type access|erasure --tenant <tenant id> --subject <subject id>
                             [--stack <stack>] [--target local|databricks] [--request-id <uuid>]
-                            [--export-root <dir>]
+                            [--warehouse-id <id>] [--export-root <dir>]
 
-Validates a GDPR request and runs it. Prints the request id and the result as JSON.
+Validates a GDPR request, records it in the request inbox (governance.gdpr_request_inbox, every value a
+bound parameter) and starts its job with the request id as the only run parameter: the job reads tenant
+and subject from the inbox and deletes the row when the request ends, so no subject id is ever in a
+job's run parameters or run history. Prints the request id and the result as JSON.
 
-  --target local       (default) runs the job (notebooks/gdpr) against the local data plane
-                       (npm run local:up) and prints what it found, exported or erased per dataset
-  --target databricks  starts the stack's job (<prefix>-<env>-gdpr-subject-access or -erasure) in its
-                       workspace with run-now; needs DATABRICKS_TOKEN; prints the job and run ids
+  --target local       (default) records the request in the local plane's inbox and runs the job
+                       (notebooks/gdpr) there (npm run local:up); prints what it found, exported or
+                       erased per dataset
+  --target databricks  records the request through the SQL Statement Execution API on the platform's
+                       SQL warehouse, then starts the stack's job (<prefix>-<env>-gdpr-subject-access or
+                       -erasure) with run-now; needs DATABRICKS_TOKEN and the warehouse id
+                       (--warehouse-id or DATABRICKS_WAREHOUSE_ID: the platform stack's output
+                       warehouseId); prints the job and run ids
 
 Options:
   --type               access (every row of the subject, exported as JSON) or erasure
@@ -24,7 +32,9 @@ Options:
                        e-mail address such as o'brien@example.com (subject)
   --stack              stack whose catalog and workspace the request is for (default dev)
   --request-id         a UUID (default: a new one)
-  --export-root        where a local access request writes its export (default .local/gdpr-exports)
+  --warehouse-id       --target databricks: the SQL warehouse the request is recorded through
+  --export-root        local only: where an access request writes its export (default
+                       .local/gdpr-exports); part of the local plane's settings file, not a job parameter
 `;
 
 /** The validated request, or a UsageError saying which field is wrong and what is allowed. */
@@ -59,6 +69,7 @@ export const gdprCommand: Command = {
         stack: { type: "string", default: "dev" },
         target: { type: "string", default: "local" },
         "request-id": { type: "string" },
+        "warehouse-id": { type: "string" },
         "export-root": { type: "string" },
       },
       true,
@@ -71,20 +82,28 @@ export const gdprCommand: Command = {
     const settings = readStackConfig(io.cwd, v.stack!).settings;
     const job = GDPR_REQUEST_TYPES[r.type];
 
+    if (v["export-root"] !== undefined && (v.target !== "local" || r.type !== "access")) throw new UsageError("--export-root is for a local access request only");
+
     if (v.target === "databricks") {
       const token = process.env.DATABRICKS_TOKEN;
       if (!token) throw new UsageError("--target databricks needs DATABRICKS_TOKEN in the environment");
+      const warehouseId = v["warehouse-id"] ?? process.env.DATABRICKS_WAREHOUSE_ID;
+      if (!warehouseId) throw new UsageError("--target databricks records the request through a SQL warehouse: pass --warehouse-id or set DATABRICKS_WAREHOUSE_ID (the platform stack's output warehouseId)");
+      if (!/^[A-Za-z0-9-]{1,64}$/.test(warehouseId)) throw new UsageError(`--warehouse-id ${printable(JSON.stringify(warehouseId).slice(0, 80))} is not a warehouse id; letters, digits and -`);
       const name = gdprJobName(settings, job);
-      const run = await runJobByName({ host: settings.databricks.host, token }, name, { tenant_id: r.tenant, subject_id: r.subject, request_id: r.requestId });
+      // First the request, every value bound (never in the statement text); then the job, with the request id only.
+      const insert = gdprInboxInsert(settings.catalog, { requestId: r.requestId, type: r.type, tenant: r.tenant, subject: r.subject });
+      await executeStatement({ host: settings.databricks.host, token, warehouseId, timeoutMs: 120_000 }, insert.sql, insert.parameters);
+      const run = await runJobByName({ host: settings.databricks.host, token }, name, { request_id: r.requestId });
       io.out(JSON.stringify({ request_id: r.requestId, type: r.type, target: "databricks", job: name, job_id: run.jobId, run_id: run.runId }, null, 2) + "\n");
       return EXIT.ok;
     }
 
-    // --name=value: a value that starts with '-' (a valid subject id may) is never read as an option.
-    const args = [`--tenant-id=${r.tenant}`, `--subject-id=${r.subject}`, `--request-id=${r.requestId}`];
-    args.push(`--registry-table=${governanceNames(settings.catalog).gdprRegistry}`, "--catalog-override=spark_catalog");
+    // The local plane files the request in its own inbox (the subject on stdin, never argv) and runs the job with the
+    // request id only; --name=value: a value that starts with '-' is never read as an option.
+    const args = ["--record", `--request-id=${r.requestId}`];
     if (r.type === "access") args.push(`--export-root=${path.resolve(io.cwd, v["export-root"] ?? path.join(".local", "gdpr-exports"))}`);
-    const res = await runLocalGdprJob(io.cwd, job.replace("-", "_"), args);
+    const res = await runLocalGdprJob(io.cwd, job.replace("-", "_"), args, JSON.stringify({ type: r.type, tenant: r.tenant, subject: r.subject }));
     if (res.status !== 0) {
       const refused = res.stderrTail.split("\n").find((l) => l.startsWith("refused: "));
       io.err(refused ? `lakemesh gdpr: request ${r.requestId} ${printable(refused)}\n` : `lakemesh gdpr: request ${r.requestId} failed (exit ${res.status}):\n${res.stderrTail}\n`);

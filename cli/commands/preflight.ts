@@ -38,7 +38,7 @@ export const preflightCommand: Command = {
     if (!token) throw new UsageError("needs DATABRICKS_TOKEN in the environment (a token of the identity that runs pulumi up)");
     const { readStackConfig, StackConfigError } = await import("../plan/stack-config");
     const { compileIdentities } = await import("../../lib/access");
-    const { checkDomainPrincipals, meshOf, SettingsError } = await import("../../lib/compile");
+    const { checkDomainPrincipals, checkExistingScramSecrets, meshOf, meshScramUsers, SettingsError } = await import("../../lib/compile");
     const read = readManifestFiles([path.join(io.cwd, "domains")], io.cwd);
     const validation = validateMesh(read.files);
     const errors = [...read.errors, ...validation.errors];
@@ -52,6 +52,7 @@ export const preflightCommand: Command = {
     try {
       stack = readStackConfig(io.cwd, v.stack, v.domain);
       checkDomainPrincipals(stack.settings, [...mesh.byName.keys()], stack.file);
+      checkExistingScramSecrets(stack.settings, meshScramUsers(stack.settings, mesh.domains), stack.file);
     } catch (e) {
       if (e instanceof StackConfigError || e instanceof SettingsError) {
         io.err(`lakemesh preflight: ${e.message}\n`);

@@ -16,19 +16,20 @@ export function createKafkaCredentials(
 ): pulumi.Resource[] {
   const c = spec.kafkaCredentials;
   if (!c) return [];
-  const password = (key: string) => {
+  const password = (key: string | null) => {
+    if (key === null) return undefined;
     const pw = passwords[key];
     if (pw === undefined) throw new Error(`no secret config lakemesh:${key}; set it with pulumi config set --secret lakemesh:${key}`);
     return pw;
   };
   const kmsKey = c.kms ? createScramKey(c.kms, s.aws.accountId, spec.protect, parent) : undefined;
-  const users = c.users.map((u) => createScramUser(u, { provisioning: c.provisioning, mechanism: c.mechanism, mskClusterArn: c.mskClusterArn, kmsKey }, password(u.passwordKey), parent));
+  const users = c.users.flatMap((u) => createScramUser(u, { provisioning: c.provisioning, mechanism: c.mechanism, mskClusterArn: c.mskClusterArn, kmsKey }, password(u.passwordKey), parent) ?? []);
 
   const pipelineUser = c.users.find((u) => u.role === "pipeline")!;
   const scope = new databricks.SecretScope(c.scope.resourceName, { name: c.scope.name }, { parent });
   const secrets = [
     new databricks.Secret(`${c.scope.resourceName}-username`, { scope: scope.name, key: c.scope.usernameKey, stringValue: pipelineUser.username }, { parent: scope }),
-    new databricks.Secret(`${c.scope.resourceName}-password`, { scope: scope.name, key: c.scope.passwordKey, stringValue: pulumi.secret(password(pipelineUser.passwordKey)) }, { parent: scope }),
+    new databricks.Secret(`${c.scope.resourceName}-password`, { scope: scope.name, key: c.scope.passwordKey, stringValue: pulumi.secret(password(pipelineUser.passwordKey)!) }, { parent: scope }),
   ];
   const acls = [
     ...c.scope.managers.map((principal) => ({ principal, permission: "MANAGE" })),

@@ -16,8 +16,9 @@ import { lookupAtUpdate } from "../options";
 export function createGovernedTags(spec: PlatformSpec, parent: pulumi.Resource): databricks.TagPolicy[] {
   const a = spec.account;
   if (!a.ownsAccountObjects) return [];
-  const deployer = databricks.getCurrentUserOutput({}, { parent });
-  const managers = pulumi.all([deployer.aclPrincipalId]).apply(([me]) => [...new Set([...a.tagManagers.map(aclPrincipal), me])].sort());
+  // Who runs the update: looked up at update only (lookupAtUpdate), so a preview needs no workspace API.
+  const deployer = lookupAtUpdate(() => databricks.getCurrentUserOutput({}, { parent }).aclPrincipalId);
+  const managers = pulumi.all([deployer]).apply(([me]) => [...new Set([...a.tagManagers.map(aclPrincipal), me])].sort());
   const out: databricks.TagPolicy[] = [];
   for (const t of spec.tagPolicies) {
     const opts = { parent, protect: spec.protect, retainOnDelete: true };

@@ -144,5 +144,5 @@ function datahubKafkaAccess(
     },
     { parent, dependsOn: [namespace] },
   );
-  return [user, ...acls, secret];
+  return [...(user ? [user] : []), ...acls, secret];
 }

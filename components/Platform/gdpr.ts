@@ -55,6 +55,15 @@ export class Gdpr extends pulumi.ComponentResource {
     // Code that runs with access to every registered table: uploaded only into a folder whose ACL is already set.
     const { ready } = createFolder(spec.folder, this, args.folderDependsOn ?? []);
     const module = new databricks.WorkspaceFile(spec.module.resourceName, { path: spec.module.path, contentBase64: projectFileBase64(args.root, spec.module.source) }, { parent: this, dependsOn: [ready] });
+    // The jobs' fixed settings, beside the module: only platform admins (the folder's managers) can change them; a
+    // run cannot override them as it could job parameters. The notebook reads the file by its absolute path
+    // (https://docs.databricks.com/aws/en/files/workspace-interact: "Storing small data files alongside notebooks and
+    // code"; on serverless the working directory is not guaranteed, so not a relative path).
+    const settingsFile = new databricks.WorkspaceFile(
+      spec.settings.resourceName,
+      { path: spec.settings.path, contentBase64: Buffer.from(spec.settings.content, "utf8").toString("base64") },
+      { parent: this, dependsOn: [ready] },
+    );
     const ids: Record<string, pulumi.Output<string>> = {};
     for (const j of spec.jobs) {
       const notebook = new databricks.Notebook(j.notebook.resourceName, { path: j.notebook.path, contentBase64: projectFileBase64(args.root, j.notebook.source), language: "PYTHON" }, { parent: this, dependsOn: [ready] });
@@ -64,7 +73,7 @@ export class Gdpr extends pulumi.ComponentResource {
           name: j.name,
           description: j.description,
           parameters: j.parameters.map((p) => ({ name: p.name, default: p.default })),
-          // Serverless (no cluster): the notebook reads the job parameters as widgets.
+          // Serverless (no cluster): the notebook reads the request id as a widget and refuses any other.
           tasks: [{ taskKey: "run", notebookTask: { notebookPath: notebook.path, source: "WORKSPACE" }, timeoutSeconds: j.timeoutSeconds }],
           maxConcurrentRuns: 1,
           queue: { enabled: true },
@@ -74,7 +83,7 @@ export class Gdpr extends pulumi.ComponentResource {
           runAs: { servicePrincipalName: j.runAsServicePrincipal },
           tags: { ...j.tags },
         },
-        { parent: this, dependsOn: [notebook, module, salt, ...acls, ...(args.dependsOn ?? [])] },
+        { parent: this, dependsOn: [notebook, module, settingsFile, salt, ...acls, ...(args.dependsOn ?? [])] },
       );
       new databricks.Permissions(
         `${j.resourceName}-permissions`,

@@ -2,6 +2,7 @@ import * as databricks from "@pulumi/databricks";
 import * as pulumi from "@pulumi/pulumi";
 import type { GovernanceObjectSpec, PlatformSpec, Settings } from "../../lib/compile";
 import { SqlObject } from "../governance/SqlObject";
+import { qualifiedName } from "../../lib/sql";
 import { toGrants } from "../options";
 import type { Catalog } from "./catalog";
 
@@ -15,17 +16,19 @@ export function createGovernanceObjects(
 ): Record<string, SqlObject> {
   const out: Record<string, SqlObject> = {};
   const tableResources: SqlObject[] = [];
-  const functionResources: SqlObject[] = [];
+  const functionResources: { name: string; resource: SqlObject }[] = [];
   for (const o of objects) {
-    // Functions read tenant_principals, and the rows need their table: create tables first. Rows come after the
-    // functions too (the GDPR control table declares the tenant filter and a mask).
-    const dependsOn = o.kind === "table" ? [catalog.governanceSchema] : [catalog.governanceSchema, ...tableResources, ...(o.kind === "rows" ? functionResources : [])];
+    // Functions read tenant_principals, and the rows need their table: create tables first. A table that declares a
+    // row filter (the GDPR request inbox) comes after the function in `objects` and waits for it; rows (the GDPR
+    // control table's) come after every function (the control table declares the tenant filter and a mask).
+    const uses = functionResources.filter((f) => o.kind === "table" && o.create.some((x) => x.sql.includes(qualifiedName(f.name)))).map((f) => f.resource);
+    const dependsOn = o.kind === "table" ? [catalog.governanceSchema, ...uses] : [catalog.governanceSchema, ...tableResources, ...(o.kind === "rows" ? functionResources.map((f) => f.resource) : [])];
     // Tables hold data; dropping the filter or a mask function makes every table that declares it fail closed. Both
     // are protected and kept in production. Row sets are rewritten on every change anyway.
     const keep = o.kind !== "rows" && spec.protect;
     const r = new SqlObject(o.resourceName, { spec: o, host: s.databricks.host, warehouseId: catalog.warehouse.id }, { parent, dependsOn, protect: keep, retainOnDelete: keep });
     if (o.kind === "table") tableResources.push(r);
-    if (o.kind === "function") functionResources.push(r);
+    if (o.kind === "function") functionResources.push({ name: o.name, resource: r });
     out[o.name] = r;
   }
   for (const o of objects.filter((x) => x.kind === "function")) {

@@ -3,19 +3,22 @@
 import { parse } from "yaml";
 import { abacNeeds, bySchema, identityAction, onObject, revealNeed, runAsOf, tableFunctions } from "./needs-domain";
 import type { Holdings } from "./holds";
-import { contractsByPath, identitiesOf, R, workspacePath, type AccessResource } from "./plan";
+import { GDPR_SETTINGS_FILE, type GdprSettingsFile } from "../compile/gdpr-jobs";
+import { contractsByPath, filesByPath, identitiesOf, R, workspacePath, type AccessResource } from "./plan";
 import { count, DEPLOYER, type Action, type Need } from "./types";
 
 /**
  * The governance tables each GDPR notebook reads and writes besides the registry and the registered tables, as
  * notebooks/gdpr/*.py and lakemesh_gdpr.py use them (test/access/gdpr-tables.test.ts holds the two together):
  * known_tenant() reads tenant_principals, guarded() merges into gdpr_requests, flush() appends to audit_log, preflight()
- * reads gdpr_control (the control rows under the filter and a mask), and erasure merges into erasure_suppression.
+ * reads gdpr_control (the control rows under the filter and a mask), erasure merges into erasure_suppression, and every
+ * request reads its row of gdpr_request_inbox and deletes it.
  */
 export const GDPR_TABLES: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
-  "subject-access": { tenant_principals: ["SELECT"], gdpr_requests: ["MODIFY", "SELECT"], audit_log: ["MODIFY"], gdpr_control: ["SELECT"] },
-  erasure: { tenant_principals: ["SELECT"], gdpr_requests: ["MODIFY", "SELECT"], audit_log: ["MODIFY"], erasure_suppression: ["MODIFY", "SELECT"], gdpr_control: ["SELECT"] },
-  retention: { audit_log: ["MODIFY"], gdpr_control: ["SELECT"] },
+  "subject-access": { tenant_principals: ["SELECT"], gdpr_requests: ["MODIFY", "SELECT"], audit_log: ["MODIFY"], gdpr_control: ["SELECT"], gdpr_request_inbox: ["MODIFY", "SELECT"] },
+  erasure: { tenant_principals: ["SELECT"], gdpr_requests: ["MODIFY", "SELECT"], audit_log: ["MODIFY"], erasure_suppression: ["MODIFY", "SELECT"], gdpr_control: ["SELECT"], gdpr_request_inbox: ["MODIFY", "SELECT"] },
+  // Retention deletes inbox rows whose job never ran, and vacuums the inbox.
+  retention: { audit_log: ["MODIFY"], gdpr_control: ["SELECT"], gdpr_request_inbox: ["MODIFY", "SELECT"] },
 };
 
 /** Registered datasets and their retention periods, from the registry rows the platform writes (bound parameters). */
@@ -32,13 +35,22 @@ function gdprActions(j: AccessResource, resources: readonly AccessResource[], h:
   const workload = `gdpr ${kind}`;
   const principal = runAsOf(j);
   const a = (action: string, needs: Need[]): Action => ({ workload, principal, action, needs, resource: j.urn });
-  const params = Object.fromEntries(((j.inputs.parameters ?? []) as { name: string; default: string }[]).map((p) => [p.name, p.default]));
   const out: Action[] = [identityAction(workload, principal, j.urn)];
+  // The job's settings are the workspace file beside its notebook (lakemesh_gdpr.py reads it from beside itself),
+  // not its run parameters: those carry the request id only.
+  const params: Record<string, unknown> = {};
   for (const t of j.inputs.tasks ?? []) {
-    if (t.notebookTask) out.push(a(`read its notebook ${t.notebookTask.notebookPath}`, [{ kind: "acl", object: { kind: "notebook", id: workspacePath(String(t.notebookTask.notebookPath)) }, level: "CAN_READ" }]));
+    if (!t.notebookTask) continue;
+    const notebook = workspacePath(String(t.notebookTask.notebookPath));
+    out.push(a(`read its notebook ${t.notebookTask.notebookPath}`, [{ kind: "acl", object: { kind: "notebook", id: notebook }, level: "CAN_READ" }]));
+    const settingsPath = `${notebook.slice(0, notebook.lastIndexOf("/"))}/${GDPR_SETTINGS_FILE}`;
+    const text = filesByPath(resources).get(settingsPath);
+    if (text === undefined) continue;
+    out.push(a(`read its settings ${settingsPath}`, [{ kind: "acl", object: { kind: "file", id: settingsPath }, level: "CAN_READ" }]));
+    Object.assign(params, JSON.parse(text) as GdprSettingsFile);
   }
-  const registry = String(params.registry_table ?? "");
-  if (!registry) return out;
+  if (typeof params.catalog !== "string" || typeof params.governance_schema !== "string") return out;
+  const registry = `${params.catalog}.${params.governance_schema}.gdpr_registry`;
   out.push(a("read the GDPR registry", onObject("table", registry, "SELECT")));
   const schema = registry.split(".").slice(0, 2).join(".");
   for (const [table, privileges] of Object.entries(GDPR_TABLES[kind] ?? {})) out.push(a(`use governance table ${table}`, onObject("table", `${schema}.${table}`, ...privileges)));
@@ -55,9 +67,10 @@ function gdprActions(j: AccessResource, resources: readonly AccessResource[], h:
   if (fns.length > 0) out.push(a(`see every row and clear value (${count(fns.length, "function")})`, fns.map((f) => revealNeed(h, f))));
   const abac = abacNeeds(resources, h, registry.split(".")[0]);
   if (abac.length > 0) out.push(a(`see rows the catalog's ${count(abac.length, "ABAC policy", "ABAC policies")} would filter or mask`, abac.map((x) => x.need)));
-  const volume = /^\/Volumes\/([^/]+)\/([^/]+)\/([^/]+)/.exec(String(params.export_root ?? ""));
+  // Only the access job writes exports, and only the jobs about one subject read the salt (retention hashes none).
+  const volume = kind === "subject-access" ? /^\/Volumes\/([^/]+)\/([^/]+)\/([^/]+)/.exec(String(params.export_root ?? "")) : null;
   if (volume) out.push(a(`write exports to ${params.export_root}`, onObject("volume", `${volume[1]}.${volume[2]}.${volume[3]}`, "READ_VOLUME", "WRITE_VOLUME")));
-  if (params.salt_secret_scope) out.push(a("read the subject salt", [{ kind: "acl", object: { kind: "secret-scope", id: String(params.salt_secret_scope) }, level: "READ" }]));
+  if (params.salt_secret_scope && kind !== "retention") out.push(a("read the subject salt", [{ kind: "acl", object: { kind: "secret-scope", id: String(params.salt_secret_scope) }, level: "READ" }]));
   return out;
 }
 

@@ -127,11 +127,12 @@ export function visibility(resources: readonly AccessResource[], h: Holdings): V
   const policies = abacPolicies(resources);
   const datasets = [...contractsByPath(resources).values()].flatMap((c) => c.datasets);
   const governance = resources.filter((r) => r.type === R.SqlObject && r.inputs.kind === "table").map((r) => String(r.inputs.objectName));
-  // A governance table may declare its row filter in its CREATE statement (the serving API's GDPR intake table does):
-  // read it from the SQL the plan runs, comments removed, never from the spec that generated it.
+  // A governance table may declare its row filter in its CREATE statement (the serving API's GDPR intake table does)
+  // or set it in a statement of its own (ALTER TABLE ... SET ROW FILTER: the GDPR request inbox): read it from the SQL
+  // the plan runs for that table, comments removed, never from the spec that generated it.
   const sqlOf = governanceSql(resources);
   const sqlText = (table: string) => (sqlOf.get(table) ?? "").replace(/--[^\n]*/g, "");
-  const declaredFilter = (table: string) => rowFilterFunction(sqlText(table).match(/\bWITH\s+ROW\s+FILTER\s+\S+\s+ON\b/i)?.[0] ?? null);
+  const declaredFilter = (table: string) => rowFilterFunction(sqlText(table).match(/\b(?:WITH|SET)\s+ROW\s+FILTER\s+\S+\s+ON\b/i)?.[0] ?? null);
   // An append-only Delta table refuses UPDATE and DELETE, so MODIFY on it only adds rows
   // (https://docs.databricks.com/aws/en/delta/table-properties, delta.appendOnly).
   const appendOnly = (table: string) => /'delta\.appendOnly'\s*=\s*'true'/i.test(sqlText(table));

@@ -1,7 +1,7 @@
 // DataHub on the stack's Kafka cluster (datahub.kafka: platform): its own SCRAM user, the ACLs it needs on its topics
 // and consumer groups, and the chart values that make every DataHub service use SASL.
 import type { AclSpec } from "./kafka";
-import type { KafkaCredentialsSpec, ScramUserSpec } from "./kafka-credentials";
+import { existingScramSecretArn, scramProvisioning, type KafkaCredentialsSpec, type ScramUserSpec } from "./kafka-credentials";
 import type { Settings } from "./settings";
 import { SECRET_KEYS } from "./settings";
 
@@ -75,16 +75,17 @@ export function compileDatahubKafka(s: Settings): DatahubKafkaSpec | null {
   const sasl = s.kafka.auth === "sasl-scram-sha512";
   const username = `${s.kafka.principalPrefix}datahub`;
   const principal = `User:${username}`;
-  const msk = s.kafka.scramCredentials === "msk";
+  const provisioning = scramProvisioning(s);
+  const msk = provisioning === "msk";
   return {
     bootstrapServers: s.kafka.bootstrapServers.join(","),
     partitions: 3,
     replicationFactor: s.kafka.replicationFactor,
     sasl: sasl
       ? {
-          user: { resourceName: "datahub-kafka-user", role: "datahub", username, passwordKey: SECRET_KEYS.datahubKafkaPassword, mskSecretName: msk ? `AmazonMSK_${username}` : null },
-          provisioning: s.kafka.scramCredentials,
-          mskClusterArn: msk ? s.kafka.mskClusterArn! : null,
+          user: { resourceName: "datahub-kafka-user", role: "datahub", username, passwordKey: SECRET_KEYS.datahubKafkaPassword, mskSecretName: msk ? `AmazonMSK_${username}` : null, mskSecretArn: sasl ? existingScramSecretArn(s, username) : null },
+          provisioning,
+          mskClusterArn: provisioning !== "kafka-api" ? s.kafka.mskClusterArn! : null,
           kms: msk ? { resourceName: "kms-datahub-kafka-scram", alias: `alias/${s.prefix}-${s.env}-datahub-kafka-scram` } : null,
           acls: [
             ...DATAHUB_TOPICS.flatMap((t) => (["Create", "Read", "Write", "Describe"] as const).map((op) => aclOf(principal, "Topic", t, "Literal", op))),

@@ -1,4 +1,5 @@
-import { GOVERNANCE_SCHEMA, gdprJobName, gdprWorkspaceDir, governanceNames, pipelinesGroup, platformPhysicalNames } from "./naming";
+import { GOVERNANCE_SCHEMA, gdprJobName, gdprWorkspaceDir, pipelinesGroup, platformPhysicalNames } from "./naming";
+import { stableJson } from "./json";
 import type { Settings } from "./settings";
 import { gdprFolder, type FolderSpec } from "./workspace";
 
@@ -9,6 +10,11 @@ export type GdprJobKind = (typeof GDPR_JOB_KINDS)[number];
 /** Project folder of the GDPR job code; `lakemesh_gdpr.py` is the module the three notebooks share. */
 export const GDPR_CODE_DIR = "notebooks/gdpr";
 export const GDPR_MODULE = "lakemesh_gdpr.py";
+/**
+ * The jobs' fixed settings: a workspace file beside the module (lakemesh_gdpr.py reads it from beside its own
+ * __file__ and refuses to run without it). Only platform admins can change it (the GDPR folder's ACL); a run can not.
+ */
+export const GDPR_SETTINGS_FILE = "lakemesh_gdpr_settings.json";
 /** Key of the subject-hash salt in the GDPR secret scope (pipelines and jobs read the same secret). */
 export const SUBJECT_SALT_KEY = "subject-salt";
 
@@ -28,6 +34,34 @@ export const GDPR_REQUEST_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}
 /** Request types of `lakemesh gdpr request`, and the job each starts. */
 export const GDPR_REQUEST_TYPES = { access: "subject-access", erasure: "erasure" } as const satisfies Record<string, GdprJobKind>;
 
+/**
+ * The one run parameter of each job. Everything else is a fixed setting (GdprSettingsFile): run-now's
+ * `job_parameters` override any job parameter for that run (https://docs.databricks.com/api/workspace/jobs/runnow),
+ * so anyone with CAN_MANAGE_RUN could move the registry, the audit log or the exports, or read another secret scope.
+ * And a run's parameters stay in its run history for 60 days, visible to everyone who can view the job
+ * (https://docs.databricks.com/aws/en/jobs/monitor, "history of your job runs for up to 60 days"), past GDPR's 30-day
+ * deadline: so no tenant or subject id is a parameter either. The request itself (tenant, subject) is recorded in
+ * governance.gdpr_request_inbox with bound parameters and deleted when the request ends. Retention takes none.
+ */
+export const GDPR_JOB_PARAMETERS: Readonly<Record<GdprJobKind, readonly string[]>> = { "subject-access": ["request_id"], erasure: ["request_id"], retention: [] };
+
+/**
+ * The settings file's content (snake_case: the Python job reads it). Validated again, field by field, by
+ * lakemesh_gdpr.py load_settings; a local plane writes its own (catalog spark_catalog, no secret scope).
+ */
+export interface GdprSettingsFile {
+  /** Catalog of the governance schema and every registered table (registry rows name the stack's catalog). */
+  readonly catalog: string;
+  readonly governance_schema: string;
+  /** Where subject-access exports go: the governance volume. */
+  readonly export_root: string;
+  /** Secret scope and key of the subject-hash salt. */
+  readonly salt_secret_scope: string;
+  readonly salt_secret_key: string;
+  /** VACUUM RETAIN hours; null keeps each table's own threshold (delta.deletedFileRetentionDuration). */
+  readonly vacuum_retain_hours: number | null;
+}
+
 /** A job permission: who may do what with a GDPR job. */
 export interface JobPermissionSpec {
   readonly principal: string;
@@ -41,7 +75,8 @@ export interface GdprJobSpec {
   readonly description: string;
   /** The notebook the job's single task runs: project source and workspace path (no extension, as notebooks have). */
   readonly notebook: { readonly resourceName: string; readonly source: string; readonly path: string };
-  /** Job parameters and their defaults; the notebook reads them as widgets. Names match the notebook's PARAMETERS. */
+  /** Job parameters (GDPR_JOB_PARAMETERS: the request id, or none) and their defaults; the notebook reads them as
+   * widgets and refuses any other. Names match the notebook's PARAMETERS. */
   readonly parameters: readonly { readonly name: string; readonly default: string }[];
   /** Quartz cron (UTC) for the nightly retention job; null for jobs started per request. */
   readonly schedule: string | null;
@@ -60,6 +95,8 @@ export interface GdprSpec {
   readonly folder: FolderSpec;
   /** The shared module, uploaded as a workspace file next to the notebooks so they can import it. */
   readonly module: { readonly resourceName: string; readonly source: string; readonly path: string };
+  /** The fixed settings, uploaded as a workspace file beside the module (content: stable JSON of `values`). */
+  readonly settings: { readonly resourceName: string; readonly path: string; readonly values: GdprSettingsFile; readonly content: string };
   readonly jobs: readonly GdprJobSpec[];
   /** Secret scope of the subject-hash salt, and who may read it (pipelines drop suppressed subjects with it). */
   readonly secretScope: { readonly name: string; readonly saltKey: string; readonly readers: readonly string[]; readonly managers: readonly string[] };
@@ -77,31 +114,19 @@ const TIMEOUT_SECONDS: Record<GdprJobKind, number> = { "subject-access": 2 * 360
 /**
  * The GDPR jobs of a stack: subject access, erasure and nightly retention. Each is one notebook task on
  * serverless compute, queued, one run at a time (Delta DELETE and MERGE of two runs would conflict), run as the
- * GDPR service principal, with failures mailed to the platform's contacts. Values such as tenant and subject are
- * job parameters; the notebooks validate them and bind them, never format them into SQL.
+ * GDPR service principal, with failures mailed to the platform's contacts. A run takes the request id only; the
+ * notebooks read the request (tenant, subject) from the inbox table and everything else from the settings file.
  */
 export function compileGdprJobs(s: Settings): GdprSpec {
   const dir = gdprWorkspaceDir(s);
-  const g = governanceNames(s.catalog);
-  const exportRoot = `/Volumes/${s.catalog}/${GOVERNANCE_SCHEMA}/${platformPhysicalNames(s).gdprVolume}`;
-  const common = [
-    { name: "registry_table", default: g.gdprRegistry },
-    { name: "request_id", default: "" },
-    { name: "catalog_override", default: "" },
-  ];
-  // Only the jobs about one subject hash it, so only they read the salt: retention runs without the secret.
-  const subject = [
-    { name: "tenant_id", default: "" },
-    { name: "subject_id", default: "" },
-    { name: "salt_secret_scope", default: s.databricks.gdprSecretScope },
-  ];
-  // Empty: VACUUM keeps the table's own threshold (delta.deletedFileRetentionDuration, from vacuumRetentionHours).
-  // Only the nightly retention job VACUUMs: an erasure's removed files are younger than the threshold when it ends.
-  const vacuum = { name: "vacuum_retain_hours", default: "" };
-  const parameters: Record<GdprJobKind, { name: string; default: string }[]> = {
-    "subject-access": [...subject, ...common, { name: "export_root", default: exportRoot }],
-    erasure: [...subject, ...common],
-    retention: [...common, vacuum],
+  const values: GdprSettingsFile = {
+    catalog: s.catalog,
+    governance_schema: GOVERNANCE_SCHEMA,
+    export_root: `/Volumes/${s.catalog}/${GOVERNANCE_SCHEMA}/${platformPhysicalNames(s).gdprVolume}`,
+    salt_secret_scope: s.databricks.gdprSecretScope,
+    salt_secret_key: SUBJECT_SALT_KEY,
+    // null: VACUUM keeps the table's own threshold (delta.deletedFileRetentionDuration, from vacuumRetentionHours).
+    vacuum_retain_hours: null,
   };
   const notebookFile: Record<GdprJobKind, string> = { "subject-access": "subject_access", erasure: "erasure", retention: "retention" };
   const p = s.personas;
@@ -112,7 +137,7 @@ export function compileGdprJobs(s: Settings): GdprSpec {
       name: gdprJobName(s, kind),
       description: DESCRIPTIONS[kind],
       notebook: { resourceName: `gdpr-notebook-${kind}`, source: `${GDPR_CODE_DIR}/${notebookFile[kind]}.py`, path: `${dir}/${notebookFile[kind]}` },
-      parameters: [...parameters[kind]].sort((a, b) => (a.name < b.name ? -1 : 1)),
+      parameters: GDPR_JOB_PARAMETERS[kind].map((name) => ({ name, default: "" })),
       schedule: kind === "retention" ? s.databricks.gdprRetentionSchedule : null,
       timeoutSeconds: TIMEOUT_SECONDS[kind],
       notificationEmails: [...(s.notificationEmails ?? [])],
@@ -132,6 +157,7 @@ export function compileGdprJobs(s: Settings): GdprSpec {
     dir,
     folder: gdprFolder(s),
     module: { resourceName: "gdpr-module", source: `${GDPR_CODE_DIR}/${GDPR_MODULE}`, path: `${dir}/${GDPR_MODULE}` },
+    settings: { resourceName: "gdpr-settings", path: `${dir}/${GDPR_SETTINGS_FILE}`, values, content: stableJson(values) + "\n" },
     jobs,
     secretScope: {
       name: s.databricks.gdprSecretScope,

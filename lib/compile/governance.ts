@@ -1,7 +1,7 @@
 import { commentLiteral, joinSql, loadTemplate, principalLiteral, qualifiedName, renderTemplate, trusted, type SqlText } from "../sql";
 import type { PipelineContract } from "./contract";
 import { stableJson } from "./json";
-import { GDPR_CONTROL_TABLE, governanceNames, GOVERNANCE_TABLES, pipelinesGroup, PSEUDONYM_KEY_TABLE } from "./naming";
+import { GDPR_CONTROL_TABLE, GDPR_INBOX_TABLE, governanceNames, GOVERNANCE_TABLES, pipelinesGroup, PSEUDONYM_KEY_TABLE } from "./naming";
 import { maskSpecs, type MaskSpec } from "./masks";
 import type { Settings } from "./settings";
 import { sha256 } from "./contract";
@@ -48,12 +48,17 @@ export function compileGovernanceObjects(s: Settings, masks: readonly MaskSpec[]
     create: [{ sql: renderTemplate(loadTemplate(template), { function: qualifiedName(name), ...values }) }],
     drop: [{ sql: `DROP FUNCTION IF EXISTS ${qualifiedName(name)}` }],
   });
-  const table = (name: string, short: (typeof GOVERNANCE_TABLES)[number] | typeof PSEUDONYM_KEY_TABLE, after: readonly SqlStatement[] = []): GovernanceObjectSpec => {
+  const table = (name: string, short: (typeof GOVERNANCE_TABLES)[number] | typeof PSEUDONYM_KEY_TABLE | typeof GDPR_INBOX_TABLE, after: readonly SqlStatement[] = []): GovernanceObjectSpec => {
     const sql = renderTemplate(loadTemplate(`tables/${short}.sql`), { table: qualifiedName(name) });
     return { resourceName: `governance-${short}`, kind: "table", name, create: [{ sql }, ...after], drop: [], migration: compileTableMigration(name, short, sql) };
   };
   // The identifier mask is an HMAC under this key; the key is generated in the warehouse, once (sql/keys/).
   const pseudonymKey = table(g.pseudonymKey, PSEUDONYM_KEY_TABLE, [{ sql: renderTemplate(loadTemplate("keys/pseudonym_key.sql"), { table: qualifiedName(g.pseudonymKey) }) }]);
+  // The serving API's tenant principals may file requests (and, on the stricter reading of the docs, need SELECT to
+  // INSERT): the tenant filter shows each only its own tenant's rows; the GDPR job principal (in the gdpr_officer
+  // group) sees all. A separate statement, so the local plane (no row filters in open-source Spark) creates the
+  // table without it (https://docs.databricks.com/aws/en/tables/row-and-column-filters).
+  const inbox = table(g.gdprRequestInbox, GDPR_INBOX_TABLE, [{ sql: `ALTER TABLE ${qualifiedName(g.gdprRequestInbox)} SET ROW FILTER ${qualifiedName(g.tenantFilter)} ON (tenant_id)` }]);
   return [
     ...GOVERNANCE_TABLES.map((t) => table(`${g.schema}.${t}`, t)),
     pseudonymKey,
@@ -67,6 +72,8 @@ export function compileGovernanceObjects(s: Settings, masks: readonly MaskSpec[]
         masked: trusted(m.expression.includes("{{pseudonym_key}}") ? renderTemplate(m.expression, { pseudonym_key: qualifiedName(g.pseudonymKey) }) : m.expression),
       }),
     ),
+    // After the tenant filter: its row filter statement needs the function (components create in this order).
+    inbox,
     compileGdprControl(s),
   ];
 }

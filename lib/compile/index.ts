@@ -20,6 +20,7 @@ export * from "./governance";
 export * from "./governance-migrations";
 export * from "./platform";
 export * from "./gdpr-jobs";
+export * from "./gdpr-inbox";
 export * from "./survival";
 export * from "./platform-outputs";
 export * from "./affected";

@@ -125,6 +125,12 @@ export const PSEUDONYM_KEY_TABLE = "pseudonym_key";
  */
 export const GDPR_CONTROL_TABLE = "gdpr_control";
 
+/**
+ * GDPR requests until their job ends, with the raw subject id (sql/tables/gdpr_request_inbox.sql): outside
+ * GOVERNANCE_TABLES because its grants differ (the filers may write it; auditors may not read raw ids).
+ */
+export const GDPR_INBOX_TABLE = "gdpr_request_inbox";
+
 /** Governance function and table names of a catalog. */
 export function governanceNames(catalog: string) {
   const fq = (name: string) => `${catalog}.${GOVERNANCE_SCHEMA}.${name}`;
@@ -140,6 +146,7 @@ export function governanceNames(catalog: string) {
     auditLog: fq("audit_log"),
     pseudonymKey: fq(PSEUDONYM_KEY_TABLE),
     gdprControl: fq(GDPR_CONTROL_TABLE),
+    gdprRequestInbox: fq(GDPR_INBOX_TABLE),
   };
 }
 

@@ -1,7 +1,7 @@
 import { type DomainManifest } from "../manifest";
 import { domainPrincipal, mergeGrants, type GrantSpec } from "./grants";
 import { Mesh } from "./model";
-import { domainGroup, GDPR_CONTROL_TABLE, GOVERNANCE_SCHEMA, GOVERNANCE_TABLES, pipelinesGroup, platformPhysicalNames, PSEUDONYM_KEY_TABLE } from "./naming";
+import { domainGroup, GDPR_CONTROL_TABLE, GDPR_INBOX_TABLE, GOVERNANCE_SCHEMA, GOVERNANCE_TABLES, pipelinesGroup, platformPhysicalNames, PSEUDONYM_KEY_TABLE } from "./naming";
 import { maskSpecs, type MaskSpec } from "./masks";
 import { ownsAccountObjects, READER_PERSONAS, type Settings } from "./settings";
 import { rootFolder, type FolderSpec } from "./workspace";
@@ -95,6 +95,14 @@ export const GDPR_JOB_TABLE_PRIVILEGES: Readonly<Record<(typeof GOVERNANCE_TABLE
   audit_log: ["MODIFY"],
 };
 
+/** What filing a GDPR request (INSERT into the inbox) and running it (read, then DELETE the row) take. */
+export const GDPR_INBOX_PRIVILEGES = ["MODIFY", "SELECT"] as const;
+
+/** Who may file GDPR requests into the inbox: the GDPR officers, and the serving API's principals when it serves. */
+export function gdprRequestFilers(s: Settings): string[] {
+  return sorted([s.personas.gdpr_officer, ...(s.serving ? [s.personas.api_service] : [])]);
+}
+
 const grants = (entries: [string, string[]][]): GrantSpec[] => mergeGrants(entries.map(([principal, privileges]) => ({ principal, privileges })));
 
 /** Every retention period used by any dataset: the allowed values of the `retention` governed tag. */
@@ -174,6 +182,20 @@ export function compilePlatform(s: Settings, mesh: Mesh): PlatformSpec {
     // admins hold it through ALL_PRIVILEGES on the governance schema.
     functionGrants: grants([[pipelinesGroup(s), ["EXECUTE"]]]),
     tableGrants: Object.fromEntries([
+      // The GDPR request inbox holds raw subject ids until a request ends: written by whoever files requests (GDPR
+      // officers with `lakemesh gdpr request`, the serving API's tenant principals), read and emptied by the GDPR
+      // jobs' principal; no auditor or reader. INSERT takes MODIFY; the stricter reading of the docs also asks SELECT
+      // (fine-grained INSERT "must also have SELECT on the table":
+      // https://docs.databricks.com/aws/en/data-governance/unity-catalog/access-control/fine-grained-dml-privileges),
+      // and the table's tenant row filter shows the API's tenant principals only their own tenant's rows.
+      [
+        GDPR_INBOX_TABLE,
+        grants([
+          [p.platform_admin, ["ALL_PRIVILEGES"]],
+          [s.databricks.gdprServicePrincipal, [...GDPR_INBOX_PRIVILEGES]],
+          ...gdprRequestFilers(s).map((x): [string, string[]] => [x, [...GDPR_INBOX_PRIVILEGES]]),
+        ]),
+      ],
       // The identifier masks' HMAC key: platform admins only (the masks read it with their owner's authorization).
       // Authoritative, so a grant made by hand is revoked on the next deploy.
       [PSEUDONYM_KEY_TABLE, grants([[p.platform_admin, ["ALL_PRIVILEGES"]]])],

@@ -65,6 +65,12 @@ export interface StackSettings {
      */
     scramCredentials?: "kafka-api" | "msk";
     mskClusterArn?: string;
+    /**
+     * kafka.scramCredentials msk with the SCRAM secrets managed outside lakemesh: the existing AmazonMSK_ secret of each Kafka user lakemesh grants ACLs to, by user name. lakemesh then creates no secret, KMS key or association.
+     */
+    existingScramSecrets?: {
+      [k: string]: string | undefined;
+    };
   };
   personas: {
     platform_admin: Principal;

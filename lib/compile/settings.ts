@@ -207,6 +207,22 @@ export function readSettings(get: (key: string) => unknown, where: string): Sett
   if (s.kafka.scramCredentials === "msk" && s.kafka.mskClusterArn && s.kafka.mskClusterArn.split(":")[4] !== s.aws.accountId) {
     fail("kafka.mskClusterArn", `is in account ${s.kafka.mskClusterArn.split(":")[4]}; the stack's AWS account is ${s.aws.accountId}`);
   }
+  const secrets = s.kafka.existingScramSecrets;
+  if (secrets) {
+    // Existing AmazonMSK_ secrets replace the ones lakemesh would create for MSK: only with msk. The MSK guide
+    // (https://docs.aws.amazon.com/msk/latest/developerguide/msk-password.html) requires the AmazonMSK_ prefix (the
+    // schema's pattern) and a customer managed key, and names no cross-account or cross-region secret: the stricter
+    // reading, each secret in the stack's account and the cluster's region.
+    if (s.kafka.auth !== "sasl-scram-sha512" || s.kafka.scramCredentials !== "msk") {
+      fail("kafka.existingScramSecrets", `set while kafka.auth is ${s.kafka.auth} and kafka.scramCredentials is ${s.kafka.scramCredentials}; only with auth sasl-scram-sha512 and scramCredentials msk`);
+    }
+    const cluster = s.kafka.mskClusterArn!.split(":");
+    for (const [user, arn] of Object.entries(secrets)) {
+      const a = String(arn).split(":");
+      if (a[4] !== s.aws.accountId) fail(`kafka.existingScramSecrets.${user}`, `is in account ${a[4]}; a secret of aws.accountId ${s.aws.accountId}`);
+      if (a[3] !== cluster[3]) fail(`kafka.existingScramSecrets.${user}`, `is in region ${a[3]}; a secret in the MSK cluster's region ${cluster[3]}`);
+    }
+  }
   // The ingestion CLI speaks the server's API: pin it to the server the chart installs.
   const server = DATAHUB_APP_VERSIONS[s.datahub.chartVersion];
   if (!server) fail("datahub.chartVersion", `${s.datahub.chartVersion} has no known DataHub server version; one of ${Object.keys(DATAHUB_APP_VERSIONS).join(", ")} (a new chart needs its appVersion in DATAHUB_APP_VERSIONS, lib/compile/datahub.ts)`);

@@ -20,7 +20,7 @@ export interface TopicCopy {
 
 export interface SurvivalRow {
   readonly copy: string;
-  readonly kind: "topic" | "bronze" | "silver" | "gold" | "delta-log" | "checkpoint";
+  readonly kind: "topic" | "bronze" | "silver" | "gold" | "delta-log" | "checkpoint" | "inbox";
   readonly survivalMs: number;
   readonly how: string;
 }
@@ -110,4 +110,31 @@ export function survivalMarkdown(rows: readonly SurvivalRow[], deadlineMs: numbe
     ...rows.map((r) => `| ${r.copy} | ${r.kind} | ${fmt(r.survivalMs)} | ${r.survivalMs <= deadlineMs ? "yes" : "**no**"} | ${r.how} |`),
   ];
   return lines.join("\n");
+}
+
+/**
+ * The GDPR request inbox's copies of raw subject ids (sql/tables/gdpr_request_inbox.sql): a row lives until its
+ * request ends (the job deletes it; the nightly retention job deletes rows whose job never ran after a day), the file
+ * that held it until the next VACUUM past the table's threshold. No deletion vectors, so the DELETE rewrites the file;
+ * statistics on request_id only, so the log holds no subject id.
+ */
+export function inboxSurvival(table: string, createSql: string, a: SurvivalAssumptions): SurvivalRow[] {
+  const prop = (key: string) => new RegExp(`'${key.replace(/\./g, "\\.")}' = '([^']*)'`).exec(createSql)?.[1];
+  const threshold = prop("delta.deletedFileRetentionDuration");
+  const stats = prop("delta.dataSkippingStatsColumns");
+  const unfiledMs = MS_PER_DAY + a.vacuumIntervalMs; // a row whose job never ran: deleted by the next nightly run after a day
+  return [
+    {
+      copy: table,
+      kind: "inbox",
+      survivalMs: Math.max(a.erasureLatencyMs, unfiledMs) + intervalMs(threshold, 7 * MS_PER_DAY) + a.vacuumIntervalMs,
+      how: `deleted when the request ends (or after a day unrun) + VACUUM threshold (${threshold ?? "7 days, the default"}) + VACUUM interval`,
+    },
+    {
+      copy: `${table}/_delta_log`,
+      kind: "delta-log",
+      survivalMs: stats === "request_id" ? 0 : intervalMs(prop("delta.logRetentionDuration"), 30 * MS_PER_DAY) + a.vacuumIntervalMs,
+      how: stats === "request_id" ? "statistics on request_id only: the log holds no subject id" : "min/max statistics of the subject id stay for the log retention",
+    },
+  ];
 }

@@ -1,5 +1,6 @@
-"""GDPR erasure job: (tenant_id, subject_id, request_id). Databricks runs it as a notebook task of the erasure
-job; locally `python notebooks/gdpr/erasure.py --tenant-id ... --subject-id ... --registry-table ...`.
+"""GDPR erasure job: one run parameter, request_id; the request's tenant and subject come from the request inbox
+(lakemesh_gdpr.run_request), its settings from the file beside lakemesh_gdpr.py. Databricks runs it as a notebook
+task of the erasure job; locally `scripts/local/gdpr.sh erasure --record --request-id ...` files and runs it.
 
 Order: the subject's hash goes on the suppression list first (a replay from Kafka cannot bring them back), then
 bronze, then silver and gold (SQL DELETE, or UPDATE of the personal columns, as the manifest says), then REORG ...
@@ -22,7 +23,8 @@ if "__file__" in globals():  # a local run; Databricks puts the notebook's folde
 import lakemesh_gdpr as g  # noqa: E402
 
 # Job parameters (widgets on Databricks, --kebab-case arguments locally); lakemesh compiles the job with these.
-PARAMETERS = ["catalog_override", "registry_table", "request_id", "salt_secret_scope", "subject_id", "tenant_id"]
+# The request id only: settings come from the settings file, tenant and subject from the request inbox.
+PARAMETERS = ["request_id"]
 
 
 def _token(salt: str, request_id: str, column: str) -> str:
@@ -118,11 +120,10 @@ def _erase(job: g.Job, datasets: list[g.Dataset], tenant: str, subject: str, h: 
 def main(spark: SparkSession | None = None, argv: list[str] | None = None) -> dict:
     p = g.job_parameters(PARAMETERS, argv)
     # Everything that can be checked without data is checked before a session starts.
-    g.required(p, "tenant_id", "subject_id", "registry_table")
-    g.tenant_id(p["tenant_id"])
-    g.subject_id(p["subject_id"])
-    job = g.open_job(p, spark)
-    result = erase(job, p["tenant_id"], p["subject_id"])
+    g.required(p, "request_id")
+    settings = g.load_settings()
+    job = g.open_job(settings, p["request_id"], spark)
+    result = g.run_request(job, "erasure", lambda r: erase(job, r.tenant, r.subject))
     out = {"request_id": job.request_id, "type": "erasure", "tables": result}
     print(json.dumps(out, sort_keys=True))
     return out

@@ -1,6 +1,8 @@
 """Shared code of the lakemesh GDPR jobs (subject access, erasure, retention).
 
-Driven by the GDPR registry the platform compiles from the manifests (governance.gdpr_registry), never by a list
+Each job takes one run parameter, the request id (retention none), and reads its settings from the file the platform
+deploys beside this module (load_settings); the request itself (tenant, subject) from governance.gdpr_request_inbox,
+whose row it deletes when the request ends. Driven by the GDPR registry the platform compiles from the manifests (governance.gdpr_registry), never by a list
 of tables kept by hand. Every job's result has the same shape: {"request_id", "type", "tables": {<registry dataset,
 catalog.schema.table as the manifest's stack names it>: {"absent": bool, "found": rows of the subject, and what the
 job did: "exported", "deleted" and "anonymized", or "expired"}}}. Table and column names come only from the registry and are checked again here; values
@@ -25,6 +27,7 @@ import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 from pyspark.sql import DataFrame, SparkSession
@@ -81,14 +84,6 @@ def subject_id(value: str | None) -> str:
     return check(SUBJECT, value, "subject_id", "1 to 256 visible ASCII characters (no spaces or control characters), without '{{' or '${'")
 
 
-def hours(value: str | None) -> int | None:
-    if value is None:
-        return None
-    if not re.fullmatch(r"[0-9]{1,5}", str(value)):
-        raise GdprInputError(f"vacuum_retain_hours {value!r} is not a whole number of hours")
-    return int(value)
-
-
 def required(params: dict[str, str | None], *names: str) -> None:
     for n in names:
         if not params.get(n):
@@ -117,6 +112,85 @@ def subject_hash(salt: str, tenant: str, subject: str) -> str:
     return hashlib.sha256(f"{salt}:{tenant}:{subject}".encode("utf-8")).hexdigest()
 
 
+# The jobs' fixed settings: a workspace file beside this module (lib/compile/gdpr-jobs.ts GDPR_SETTINGS_FILE), which only
+# platform admins can change. Never a run parameter: run-now's job_parameters override job parameters, and run
+# history keeps them for 60 days (https://docs.databricks.com/api/workspace/jobs/runnow).
+SETTINGS_FILE = "lakemesh_gdpr_settings.json"
+# A local plane's own settings file (catalog spark_catalog, no secret scope); honoured only off Databricks.
+LOCAL_SETTINGS_ENV = "LAKEMESH_GDPR_SETTINGS"
+SCOPE = re.compile(r"[A-Za-z0-9_.-]{1,128}")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What lakemesh_gdpr_settings.json holds, each field validated (GdprSettingsFile in lib/compile/gdpr-jobs.ts)."""
+
+    catalog: str
+    governance_schema: str
+    export_root: str
+    salt_secret_scope: str | None
+    salt_secret_key: str
+    vacuum_retain_hours: int | None
+
+    def table(self, name: str) -> str:
+        return f"{self.catalog}.{self.governance_schema}.{ident(name)}"
+
+
+def settings_path() -> Path:
+    """The settings file: beside this module on Databricks (an absolute path: on serverless the working directory is
+    not guaranteed, https://docs.databricks.com/aws/en/files/workspace-interact); a local run may name its own."""
+    local = os.environ.get(LOCAL_SETTINGS_ENV)
+    if local and _dbutils() is None:
+        return Path(local)
+    return Path(__file__).resolve().parent / SETTINGS_FILE
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """The validated settings, or GdprInputError naming the file and the field: the jobs refuse to run without them."""
+    path = path or settings_path()
+    where = f"GDPR settings file {path}"
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise GdprInputError(f"{where} does not exist: the platform deploys it beside lakemesh_gdpr.py (a local plane writes its own); the job refuses to run without it") from None
+    except (OSError, ValueError) as e:
+        raise GdprInputError(f"{where} is not readable JSON: {type(e).__name__}") from None
+    fields = {f.name for f in Settings.__dataclass_fields__.values()}  # type: ignore[attr-defined]
+    if not isinstance(raw, dict):
+        raise GdprInputError(f"{where} is not a JSON object")
+    unknown, missing = sorted(set(raw) - fields), sorted(fields - set(raw))
+    if unknown or missing:
+        raise GdprInputError(f"{where}: " + "; ".join(x for x in (unknown and f"unknown fields {unknown}", missing and f"missing fields {missing}") if x) + f"; the fields are {sorted(fields)}")
+
+    def field_(name: str, ok: bool, allowed: str):
+        if not ok:
+            raise GdprInputError(f"{where}: {name} {raw[name]!r} is not valid; {allowed}")
+        return raw[name]
+
+    def is_ident(v) -> bool:
+        return isinstance(v, str) and IDENT.fullmatch(v) is not None
+
+    root = raw["export_root"]
+    hours_ = raw["vacuum_retain_hours"]
+    return Settings(
+        catalog=field_("catalog", is_ident(raw["catalog"]), "lower-case letters, digits and _"),
+        governance_schema=field_("governance_schema", is_ident(raw["governance_schema"]), "lower-case letters, digits and _"),
+        export_root=field_("export_root", isinstance(root, str) and root.startswith("/") and "\x00" not in root and ".." not in root.split("/") and len(root) <= 1024, "an absolute path without '..'"),
+        salt_secret_scope=field_("salt_secret_scope", raw["salt_secret_scope"] is None or (isinstance(raw["salt_secret_scope"], str) and SCOPE.fullmatch(raw["salt_secret_scope"]) is not None), "null (local runs) or a secret scope name"),
+        salt_secret_key=field_("salt_secret_key", isinstance(raw["salt_secret_key"], str) and SCOPE.fullmatch(raw["salt_secret_key"]) is not None, "a secret key name"),
+        vacuum_retain_hours=field_("vacuum_retain_hours", hours_ is None or (type(hours_) is int and 0 <= hours_ <= 99_999), "null (each table's own threshold) or a whole number of hours"),
+    )
+
+
+@dataclass(frozen=True)
+class InboxRequest:
+    """A request as filed in governance.gdpr_request_inbox: the raw subject id lives there until the request ends."""
+
+    request_type: str
+    tenant: str
+    subject: str
+
+
 @dataclass(frozen=True)
 class Dataset:
     table: str
@@ -135,31 +209,52 @@ class Job:
     """What every GDPR job shares: the session, the registry, the governance tables, the salt and the audit trail."""
 
     spark: SparkSession
-    registry_table: str
-    catalog_override: str | None
+    settings: Settings
     salt: str
     request_id: str
     actor: str = ""
     _audit: list = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        check(TABLE, self.registry_table, "registry table", "catalog.schema.table")
         check(REQUEST, self.request_id, "request id", "a UUID")
         self.actor = self.spark.sql("SELECT current_user()").first()[0]
 
+    @property
+    def registry_table(self) -> str:
+        return self.settings.table("gdpr_registry")
+
     def name(self, fq: str) -> str:
+        """A registered table in the settings' catalog (registry rows name the stack's catalog; a local plane's
+        settings name spark_catalog)."""
         check(TABLE, fq, "table", "catalog.schema.table")
-        if not self.catalog_override:
-            return fq
-        return f"{ident(self.catalog_override)}.{fq.split('.', 1)[1]}"
+        return f"{self.settings.catalog}.{fq.split('.', 1)[1]}"
 
     def governance(self, table: str) -> str:
-        cat, schema, _ = self.registry_table.split(".")
-        return self.name(f"{cat}.{schema}.{ident(table)}")
+        return self.settings.table(table)
+
+    def inbox_request(self, request_type: str) -> InboxRequest:
+        """The request's row of the inbox (bound request id), validated as the CLI validates it: refused unless it
+        exists, is of this job's type, and names a well-formed tenant and subject."""
+        # A DataFrame filter: the request id is a bound literal, never SQL text.
+        rows = (self.spark.read.table(self.governance("gdpr_request_inbox"))
+                .filter(F.col("request_id") == F.lit(self.request_id)).select("request_type", "tenant_id", "subject_id").collect())
+        if len(rows) != 1:
+            raise GdprInputError(f"request {self.request_id} is not in the request inbox ({len(rows)} rows): file it with `lakemesh gdpr request` (or the serving API) first")
+        r = rows[0]
+        if r["request_type"] != request_type:
+            raise GdprInputError(f"request {self.request_id} is a {r['request_type']!r} request, not {request_type!r}")
+        return InboxRequest(request_type, tenant_id(r["tenant_id"]), subject_id(r["subject_id"]))
+
+    def end_request(self) -> None:
+        """Deletes the request's inbox row (bound DELETE): once the request ends, done, failed or refused, the raw
+        subject id is gone from the live table; requests and the audit log keep only its salted hash. The file that
+        held it goes at the inbox's next VACUUM (the nightly retention job)."""
+        table = self.governance("gdpr_request_inbox")
+        self.dml(f"DELETE FROM {quoted(table)} WHERE request_id = lm_request_id", {"request_id": self.request_id})
 
     def registry(self) -> list[Dataset]:
         out = []
-        for r in self.spark.read.table(self.name(self.registry_table)).collect():
+        for r in self.spark.read.table(self.registry_table).collect():
             cols = json.loads(r["personal_columns"])
             for c in cols:
                 ident(c["name"])
@@ -315,22 +410,28 @@ def new_request_id() -> str:
     return str(uuid.uuid4())
 
 
-def open_job(params: dict[str, str | None], spark: SparkSession | None = None, salted: bool = True) -> Job:
-    """The job of validated parameters: the session, the salt (for jobs that hash a subject) and the request id (new
-    unless given)."""
-    request_id = params.get("request_id") or new_request_id()
+def open_job(settings: Settings, request_id: str | None, spark: SparkSession | None = None, salted: bool = True) -> Job:
+    """The job of a request: the session, the salt (for jobs that hash a subject) and the request id (new unless
+    given: retention)."""
+    request_id = request_id or new_request_id()
     check(REQUEST, request_id, "request_id", "a UUID")
-    check(TABLE, params.get("registry_table"), "registry_table", "catalog.schema.table")
-    if params.get("catalog_override"):
-        ident(params["catalog_override"])  # type: ignore[arg-type]
-    salt = salt_from(params) if salted else ""
-    return Job(spark or session(), params["registry_table"], params.get("catalog_override"), salt, request_id)  # type: ignore[arg-type]
+    salt = salt_from(settings) if salted else ""
+    return Job(spark or session(), settings, salt, request_id)
 
 
 def job_parameters(names: list[str], argv: list[str] | None = None) -> dict[str, str | None]:
-    """Job parameters: notebook widgets on Databricks, --name value arguments elsewhere."""
+    """Job parameters: notebook widgets on Databricks, --name value arguments elsewhere. Any other parameter is
+    refused: a run can pass job_parameters the job does not declare, and a setting passed that way must not be
+    silently ignored as if it had taken effect (nor be mistaken for one)."""
     dbutils = _dbutils()
     if dbutils is not None:
+        try:
+            given = dict(dbutils.widgets.getAll())
+        except Exception:  # a runtime without getAll(): read the declared ones
+            given = {}
+        unknown = sorted(set(given) - set(names))
+        if unknown:
+            raise GdprInputError(f"unknown job parameters {unknown}; this job takes only {names or 'none'} (its settings are a file only platform admins change)")
         out: dict[str, str | None] = {}
         for n in names:
             try:
@@ -338,10 +439,36 @@ def job_parameters(names: list[str], argv: list[str] | None = None) -> dict[str,
             except Exception:
                 out[n] = None
         return out
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(add_help=False)
     for n in names:
         ap.add_argument(f"--{n.replace('_', '-')}", dest=n, default=None)
-    return vars(ap.parse_args(argv))
+    known, unknown = ap.parse_known_args(argv)
+    if unknown:
+        raise GdprInputError(f"unknown job parameters {unknown[:3]}; this job takes only {['--' + n.replace('_', '-') for n in names] or 'none'} (its settings are a file only platform admins change)")
+    return vars(known)
+
+
+def run_request(job: Job, request_type: str, work) -> Any:
+    """Reads the job's request from the inbox, runs work(request) and, whatever the outcome (done, failed, refused),
+    deletes the inbox row: the raw subject id exists only until the request ends."""
+    try:
+        return work(job.inbox_request(request_type))
+    finally:
+        job.end_request()
+
+
+def expire_inbox(job: Job, now: datetime, max_age: timedelta = timedelta(days=1)) -> int:
+    """The nightly retention job's share of the inbox: rows whose job never ran (filed more than max_age ago; a job
+    deletes its own row when it ends) are deleted, then the inbox is vacuumed so files that held deleted rows go
+    once past its retention threshold. The inbox has no deletion vectors, so a DELETE rewrites the file."""
+    table = job.governance("gdpr_request_inbox")
+    if not job.exists(table):
+        return 0
+    cutoff = now - max_age
+    stale = job.dml(f"DELETE FROM {quoted(table)} WHERE requested_at < lm_cutoff", {"cutoff": cutoff})
+    job.vacuum(table, job.settings.vacuum_retain_hours)
+    job.audit("inbox", table, stale, detail=f"deleted requests filed before {cutoff.isoformat()} that never ran; vacuumed")
+    return stale
 
 
 def _dbutils():
@@ -366,14 +493,16 @@ def entry(main) -> None:
         _sys.exit(2)
 
 
-def salt_from(params: dict[str, Any]) -> str:
-    """The salt: a Databricks secret (scope from the job's parameters) or, locally, LAKEMESH_SUBJECT_SALT."""
-    scope = params.get("salt_secret_scope")
+def salt_from(settings: Settings) -> str:
+    """The salt: a Databricks secret (scope and key from the settings file) or, locally, LAKEMESH_SUBJECT_SALT."""
+    scope = settings.salt_secret_scope
     if scope:
         dbutils = _dbutils()
         if dbutils is None:
             raise GdprInputError(f"salt_secret_scope {scope!r} is a Databricks secret scope; local runs take LAKEMESH_SUBJECT_SALT")
-        return dbutils.secrets.get(scope, "subject-salt")
+        return dbutils.secrets.get(scope, settings.salt_secret_key)
+    if _dbutils() is not None:
+        raise GdprInputError("the GDPR settings file names no salt_secret_scope; on Databricks the salt is a secret")
     salt = os.environ.get("LAKEMESH_SUBJECT_SALT", "")
     if not salt:
         raise GdprInputError("no salt: set salt_secret_scope (Databricks) or LAKEMESH_SUBJECT_SALT (local runs)")

@@ -18,7 +18,8 @@ if "__file__" in globals():  # a local run; Databricks puts the notebook's folde
 import lakemesh_gdpr as g  # noqa: E402
 
 # Job parameters (widgets on Databricks, --kebab-case arguments locally); lakemesh compiles the job with these.
-PARAMETERS = ["catalog_override", "registry_table", "request_id", "vacuum_retain_hours"]
+# None: settings come from the settings file; a run has nothing to override.
+PARAMETERS: list[str] = []
 
 
 class RetentionIncomplete(RuntimeError):
@@ -81,11 +82,13 @@ def _expire(job: g.Job, ds: g.Dataset, table: str, now: datetime) -> dict:
 
 
 def main(spark: SparkSession | None = None, argv: list[str] | None = None) -> dict:
-    p = g.job_parameters(PARAMETERS, argv)
-    g.required(p, "registry_table")
-    vacuum = g.hours(p.get("vacuum_retain_hours"))
-    job = g.open_job(p, spark, salted=False)  # hashes no subject: runs without the salt secret
-    result = apply_retention(job, datetime.now(timezone.utc), vacuum)
+    g.job_parameters(PARAMETERS, argv)
+    settings = g.load_settings()
+    job = g.open_job(settings, None, spark, salted=False)  # hashes no subject: runs without the salt secret
+    now = datetime.now(timezone.utc)
+    result = apply_retention(job, now, settings.vacuum_retain_hours)
+    g.expire_inbox(job, now)  # raw subject ids of requests that never ran, and the files of ended ones
+    job.flush()
     out = {"request_id": job.request_id, "type": "retention", "tables": result}
     print(json.dumps(out, sort_keys=True))
     failed = sorted(t for t, r in result.items() if "error" in r)

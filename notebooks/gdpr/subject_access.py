@@ -1,4 +1,4 @@
-"""GDPR subject access job: (tenant_id, subject_id, request_id). Writes every row of the subject in the tenant,
+"""GDPR subject access job: one run parameter, request_id (tenant and subject from the request inbox). Writes every row of the subject in the tenant,
 across every registered dataset and layer, as one JSON document per dataset plus a manifest of counts, to a
 restricted location: the governance.gdpr_exports volume on Databricks, a local folder in tests."""
 from __future__ import annotations
@@ -15,7 +15,8 @@ if "__file__" in globals():  # a local run; Databricks puts the notebook's folde
 import lakemesh_gdpr as g  # noqa: E402
 
 # Job parameters (widgets on Databricks, --kebab-case arguments locally); lakemesh compiles the job with these.
-PARAMETERS = ["catalog_override", "export_root", "registry_table", "request_id", "salt_secret_scope", "subject_id", "tenant_id"]
+# The request id only: settings (export root included) come from the settings file, tenant and subject from the inbox.
+PARAMETERS = ["request_id"]
 
 
 def _json(v):
@@ -63,11 +64,10 @@ def _export(job: g.Job, datasets: list[g.Dataset], tenant: str, subject: str, h:
 def main(spark: SparkSession | None = None, argv: list[str] | None = None) -> dict:
     p = g.job_parameters(PARAMETERS, argv)
     # Everything that can be checked without data is checked before a session starts.
-    g.required(p, "tenant_id", "subject_id", "registry_table", "export_root")
-    g.tenant_id(p["tenant_id"])
-    g.subject_id(p["subject_id"])
-    job = g.open_job(p, spark)
-    result = export(job, p["tenant_id"], p["subject_id"], p["export_root"])
+    g.required(p, "request_id")
+    settings = g.load_settings()
+    job = g.open_job(settings, p["request_id"], spark)
+    result = g.run_request(job, "access", lambda r: export(job, r.tenant, r.subject, settings.export_root))
     out = {"request_id": job.request_id, "type": "access", **result}
     print(json.dumps(out, sort_keys=True))
     return out

@@ -33,7 +33,9 @@ ROOT = Path(__file__).resolve().parents[2]
 GDPR_DIR = ROOT / "notebooks" / "gdpr"
 GDPR_JOBS = ("subject_access", "erasure", "retention")
 # The only environment a request may set for a job, and only while it runs (the engine's own has none of it).
-GDPR_ENV = ("LAKEMESH_SUBJECT_SALT",)
+GDPR_ENV = ("LAKEMESH_SUBJECT_SALT", "LAKEMESH_GDPR_SETTINGS")
+# The local plane's GDPR request inbox (sql/tables/gdpr_request_inbox.sql, created by mesh.prepare).
+GDPR_INBOX = "`spark_catalog`.`governance`.`gdpr_request_inbox`"
 
 
 def register(engine) -> None:
@@ -76,6 +78,42 @@ def register(engine) -> None:
             full_refresh_all: bool = False) -> dict:
         return mesh.run_in_engine(engine, session, Path(plan), domains, name, conf or {}, force, full_refresh_all)
 
+    @engine.op("gdpr.record")
+    def gdpr_record(request_id: str, request_type: str, tenant: str, subject: str, conf: dict | None = None) -> dict:  # noqa: D401
+        """Files a request in the local inbox, as `lakemesh gdpr request` files one on Databricks: every value bound,
+        checked first with the jobs' own validators. The job then runs from the request id alone."""
+        sys.modules.pop("lakemesh_gdpr", None)
+        spec = importlib.util.spec_from_file_location("lakemesh_gdpr", GDPR_DIR / "lakemesh_gdpr.py")
+        g = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+        sys.modules["lakemesh_gdpr"] = g  # dataclasses look their module up there
+        spec.loader.exec_module(g)  # type: ignore[union-attr]
+        try:
+            g.check(g.REQUEST, request_id, "request_id", "a UUID")
+            if request_type not in ("access", "erasure"):
+                raise g.GdprInputError(f"request type {request_type!r} is not access or erasure")
+            g.tenant_id(tenant)
+            g.subject_id(subject)
+        except g.GdprInputError as e:
+            print(f"refused: {e}", file=sys.stderr)
+            return {"__response__": {"ok": False, "rc": 2}}
+        s = session(conf)
+        values = {"request_id": request_id, "request_type": request_type, "tenant": tenant, "subject": subject}
+        try:
+            s.sql(
+                f"INSERT INTO {GDPR_INBOX} (request_id, request_type, tenant_id, subject_id, requested_by, requested_at) "
+                "VALUES (:request_id, :request_type, :tenant, :subject, current_user(), current_timestamp())",
+                args=values,
+            )
+        except Exception as e:
+            # This Spark 4.2 + Delta build leaves named parameters unbound (UNBOUND_SQL_PARAMETER); the same row then
+            # goes in through a DataFrame, its values still data, never SQL text.
+            if "UNBOUND_SQL_PARAMETER" not in str(e):
+                raise
+            from pyspark.sql import functions as F
+            row = s.createDataFrame([tuple(values.values())], "request_id STRING, request_type STRING, tenant_id STRING, subject_id STRING")
+            row.select("*", F.current_user().alias("requested_by"), F.current_timestamp().alias("requested_at")).write.insertInto(GDPR_INBOX.replace("`", ""))
+        return {"__response__": {"ok": True, "rc": 0}}
+
     @engine.op("gdpr")
     def gdpr(job: str, argv: list[str], env: dict | None = None, conf: dict | None = None) -> dict:
         if job not in GDPR_JOBS:
@@ -115,7 +153,8 @@ def register(engine) -> None:
             with contextlib.suppress(ValueError):
                 while sys.path.count(str(GDPR_DIR)) > 1:
                     sys.path.remove(str(GDPR_DIR))
-        return {"__response__": {"ok": rc == 0, "rc": rc}}
+        # The parameters the job ran with, so a caller (and the tests) can show a run carries no subject id.
+        return {"__response__": {"ok": rc == 0, "rc": rc, "argv": list(argv)}}
 
     @engine.op("serving.export")
     def export(plan: str, out: str) -> dict:

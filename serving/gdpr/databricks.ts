@@ -1,10 +1,11 @@
-// GDPR intake on Databricks. Requests are recorded in governance.serving_gdpr_requests (append-only, row-filtered by
+// GDPR intake on Databricks. A request's tenant and subject are filed in governance.gdpr_request_inbox (bound named
+// parameters) and its job started with the request id only. Requests are recorded in governance.serving_gdpr_requests (append-only, row-filtered by
 // tenant, so a tenant principal reads only its tenant's rows) through the tenant's session; jobs are started with
 // run-now (Jobs API 2.2) as the tenant's principal, which holds CAN_MANAGE_RUN through the API persona's group; the
 // subject-access export is read from the governance volume with the Files API
 // (https://docs.databricks.com/api/workspace/files/download).
 import { runJobByName } from "../../cli/gdpr/jobs-api";
-import { GDPR_REQUEST_ID } from "../../lib/compile";
+import { GDPR_REQUEST_ID, gdprInboxInsert } from "../../lib/compile";
 import { qualifiedName } from "../../lib/sql";
 import type { QueryBackend } from "../backend";
 import type { FederatedTokens } from "../databricks/federation";
@@ -40,8 +41,13 @@ export class DatabricksRequestStore implements GdprRequestStore {
   }
 
   async create(r: NewGdprRequest): Promise<void> {
-    // The raw subject id stays out of this table; the job receives it as a run parameter (see GdprJobLauncher).
+    // The raw subject id stays out of this table. It goes to the platform's request inbox, bound as a named
+    // parameter, through the tenant's session (the inbox's tenant row filter and grants let a tenant principal file
+    // only there): the job starts with the request id alone, reads the subject from the inbox and deletes the row
+    // when the request ends, so the subject never reaches a run's parameters or run history.
     await this.append(r.record);
+    const insert = gdprInboxInsert(this.table.split(".")[0], { requestId: r.record.requestId, type: r.record.type, tenant: r.record.tenant, subject: r.subject });
+    await this.db.query(r.record.tenant, insert.sql, Object.fromEntries(insert.parameters.map((p) => [p.name, p.value])));
   }
 
   async get(tenant: string, requestId: string): Promise<GdprRequestRecord | null> {
@@ -101,7 +107,10 @@ export class DatabricksGdprJobs implements GdprJobLauncher {
 
   async start(r: GdprRequestRecord, subject: string): Promise<string> {
     const job = r.type === "access" ? this.o.accessJob : this.o.erasureJob;
-    const run = await runJobByName({ host: `https://${this.o.host}`, token: await this.token(r.tenant), fetchImpl: this.o.fetchImpl }, job, { tenant_id: r.tenant, subject_id: subject, request_id: r.requestId });
+    // The request id only: the store filed tenant and subject in the request inbox (`subject` is for launchers that
+    // run in-process).
+    void subject;
+    const run = await runJobByName({ host: `https://${this.o.host}`, token: await this.token(r.tenant), fetchImpl: this.o.fetchImpl }, job, { request_id: r.requestId });
     return `databricks-run:${run.runId}`;
   }
 

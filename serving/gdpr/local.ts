@@ -185,16 +185,18 @@ export class PlaneGdprJobs implements GdprJobLauncher {
     private readonly root: string,
     private readonly store: GdprRequestStore,
     private readonly exportRoot: string,
-    private readonly registryTable: string,
   ) {}
 
   async start(r: GdprRequestRecord, subject: string): Promise<string> {
     const job = r.type === "access" ? "subject_access" : "erasure";
-    const args = ["--tenant-id", r.tenant, "--subject-id", subject, "--request-id", r.requestId, "--registry-table", this.registryTable, "--catalog-override", "spark_catalog"];
-    if (r.type === "access") args.push("--export-root", this.exportRoot);
+    // As on Databricks: the request is filed in the plane's inbox (subject on stdin, bound there), and the job runs
+    // with the request id only; the export root is part of the plane's settings file, not a job parameter.
+    const args = ["--record", `--request-id=${r.requestId}`];
+    if (r.type === "access") args.push(`--export-root=${this.exportRoot}`);
+    const request = JSON.stringify({ type: r.type, tenant: r.tenant, subject });
     const work = (async () => {
       await this.store.update(r.tenant, r.requestId, { status: "running" });
-      const res = await runLocalGdprJob(this.root, job, args);
+      const res = await runLocalGdprJob(this.root, job, args, request);
       let counts: Record<string, number> | null = null;
       try {
         const out = JSON.parse(res.stdout.trim().split("\n").pop() ?? "") as { datasets?: Record<string, number>; tables?: Record<string, { found: number }> };

@@ -3,9 +3,9 @@
 // export) can be read back by the admin who filed it.
 //
 // Two seams keep changes local: where requests are recorded (GdprRequestStore) and how a job is started
-// (GdprJobLauncher). Today the jobs take (tenant, subject, request id) as parameters, as `lakemesh gdpr request`
-// passes them; when the requests table holds the subject id and jobs start from the request id alone, only the
-// store (which then keeps the subject) and the launcher (which then passes only the id) change.
+// (GdprJobLauncher). On Databricks and the local plane the store files tenant and subject in the platform's request
+// inbox and the launcher passes the request id alone, as `lakemesh gdpr request` does; the embedded (DuckDB) job
+// runs in-process and takes the subject directly.
 
 export const GDPR_REQUEST_KINDS = ["access", "erasure"] as const;
 export type GdprRequestKind = (typeof GDPR_REQUEST_KINDS)[number];

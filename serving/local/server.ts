@@ -7,7 +7,6 @@ import type { FastifyInstance } from "fastify";
 import * as fs from "fs";
 import { readStackConfig } from "../../cli/plan/stack-config";
 import { compileServingCatalog, compileDashboards, CursorCodec, type ServingCatalog } from "../../lib/serving";
-import { governanceNames } from "../../lib/compile";
 import { loadProjectMesh } from "../../lib/project";
 import { buildApp } from "../app";
 import { FileAuditSink, subjectHasher, type AuditSink } from "../audit";
@@ -70,7 +69,7 @@ export async function createLocalServer(o: LocalServerOptions): Promise<LocalSer
   fs.mkdirSync(exportRoot, { recursive: true, mode: 0o700 });
   const launcher =
     (o.planeJobs ?? seeded.source === "plane")
-      ? new PlaneGdprJobs(o.root, store, exportRoot, governanceNames(settings.catalog).gdprRegistry)
+      ? new PlaneGdprJobs(o.root, store, exportRoot)
       : new EmbeddedGdprJobs(seeded.backend, seeded.contracts, store, exportRoot, LOCAL_SUBJECT_SALT);
   const audit = o.audit ?? new FileAuditSink(path.join(stateDir, "audit.jsonl"));
   const app = await buildApp({

@@ -97,3 +97,82 @@ describe("runJobByName against a stub Jobs API", () => {
     }
   });
 });
+
+describe("lakemesh gdpr request --target databricks against stub APIs", () => {
+  const SUBJECT = "o'brien@example.com";
+  /** The dev stack's workspace (an https URL, as the settings require), sent to the stub instead. */
+  const realFetch = globalThis.fetch;
+  function project(host: string): string {
+    globalThis.fetch = ((input: string | URL, init?: RequestInit) => realFetch(String(input).replace("https://dbc-lakemesh-dev.cloud.databricks.com", host), init)) as typeof fetch;
+    return ROOT;
+  }
+  afterEach(() => {
+    globalThis.fetch = realFetch;
+  });
+  async function request(cwd: string, ...extra: string[]) {
+    let out = "";
+    let err = "";
+    const status = await main(["gdpr", "request", "--type", "erasure", "--tenant", "tenant-01", "--subject", SUBJECT, "--target", "databricks", "--request-id", "0b7f5a6e-1d2c-4e3f-8a9b-0c1d2e3f4a5b", ...extra], { out: (t) => (out += t), err: (t) => (err += t), cwd });
+    return { status, out, err };
+  }
+
+  it("records the request with the subject bound (never in the statement text), then runs the job with the request id only", async () => {
+    const s = await stub((req) =>
+      req.url.startsWith("/api/2.0/sql/statements") ? { body: { statement_id: "st-1", status: { state: "SUCCEEDED" } } } : req.method === "GET" ? { body: { jobs: [{ job_id: 17, settings: { name: "lakemesh-dev-gdpr-erasure" } }] } } : { body: { run_id: 99 } },
+    );
+    const saved = process.env.DATABRICKS_TOKEN;
+    process.env.DATABRICKS_TOKEN = TOKEN;
+    try {
+      const r = await request(project(s.host), "--warehouse-id", "wh-1");
+      expect(r.err).toBe("");
+      expect(r.status).toBe(0);
+      expect(s.seen.map((x) => [x.method, x.url])).toEqual([
+        ["POST", "/api/2.0/sql/statements"],
+        ["GET", "/api/2.2/jobs/list?name=lakemesh-dev-gdpr-erasure"],
+        ["POST", "/api/2.2/jobs/run-now"],
+      ]);
+      const insert = s.seen[0].body;
+      expect(insert.warehouse_id).toBe("wh-1");
+      expect(insert.statement).toBe(
+        "INSERT INTO `lakemesh_dev`.`governance`.`gdpr_request_inbox` (request_id, request_type, tenant_id, subject_id, requested_by, requested_at) VALUES (:request_id, :request_type, :tenant_id, :subject_id, current_user(), current_timestamp())",
+      );
+      expect(insert.parameters).toEqual([
+        { name: "request_id", value: "0b7f5a6e-1d2c-4e3f-8a9b-0c1d2e3f4a5b", type: "STRING" },
+        { name: "request_type", value: "erasure", type: "STRING" },
+        { name: "tenant_id", value: "tenant-01", type: "STRING" },
+        { name: "subject_id", value: SUBJECT, type: "STRING" },
+      ]);
+      // run-now: the request id and nothing else (run history keeps parameters for 60 days).
+      expect(s.seen[2].body).toEqual({ job_id: 17, job_parameters: { request_id: "0b7f5a6e-1d2c-4e3f-8a9b-0c1d2e3f4a5b" } });
+      expect(JSON.stringify(s.seen.slice(1))).not.toContain("brien");
+      expect(JSON.parse(r.out)).toMatchObject({ request_id: "0b7f5a6e-1d2c-4e3f-8a9b-0c1d2e3f4a5b", job_id: 17, run_id: 99 });
+    } finally {
+      if (saved === undefined) delete process.env.DATABRICKS_TOKEN;
+      else process.env.DATABRICKS_TOKEN = saved;
+      await s.close();
+    }
+  });
+
+  it("starts no job when the request could not be recorded, and needs a warehouse id", async () => {
+    const s = await stub(() => ({ status: 403, body: { error_code: "PERMISSION_DENIED", message: "no MODIFY on gdpr_request_inbox" } }));
+    const saved = process.env.DATABRICKS_TOKEN;
+    const savedWh = process.env.DATABRICKS_WAREHOUSE_ID;
+    process.env.DATABRICKS_TOKEN = TOKEN;
+    delete process.env.DATABRICKS_WAREHOUSE_ID;
+    try {
+      const dir = project(s.host);
+      const none = await request(dir);
+      expect(none.status).not.toBe(0);
+      expect(none.err).toContain("pass --warehouse-id or set DATABRICKS_WAREHOUSE_ID");
+      expect(s.seen).toEqual([]);
+      const denied = await request(dir, "--warehouse-id", "wh-1").catch((e: Error) => ({ status: 1, out: "", err: e.message }));
+      expect(denied.status).not.toBe(0);
+      expect(s.seen.map((x) => x.url)).toEqual(["/api/2.0/sql/statements"]);
+    } finally {
+      if (saved === undefined) delete process.env.DATABRICKS_TOKEN;
+      else process.env.DATABRICKS_TOKEN = saved;
+      if (savedWh !== undefined) process.env.DATABRICKS_WAREHOUSE_ID = savedWh;
+      await s.close();
+    }
+  });
+});

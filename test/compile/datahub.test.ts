@@ -13,7 +13,7 @@ describe("DataHub on the platform's Kafka", () => {
   it("gives DataHub its own SCRAM user with exactly create/read/write/describe on its topics and read/describe on its groups", () => {
     const k = compileDatahubKafka(prod)!;
     expect([k.partitions, k.replicationFactor]).toEqual([3, 3]);
-    expect(k.sasl!.user).toEqual({ resourceName: "datahub-kafka-user", role: "datahub", username: "lakemesh-datahub", passwordKey: "datahubKafkaPassword", mskSecretName: "AmazonMSK_lakemesh-datahub" });
+    expect(k.sasl!.user).toEqual({ resourceName: "datahub-kafka-user", role: "datahub", username: "lakemesh-datahub", passwordKey: "datahubKafkaPassword", mskSecretName: "AmazonMSK_lakemesh-datahub", mskSecretArn: null });
     const ops = (type: string, name: string) => k.sasl!.acls.filter((a) => a.resourceType === type && a.resourceNameValue === name).map((a) => a.operation);
     for (const t of DATAHUB_TOPICS) expect(ops("Topic", t)).toEqual(["Create", "Read", "Write", "Describe"]);
     for (const g of DATAHUB_GROUPS) expect(ops("Group", g)).toEqual(["Read", "Describe"]);

@@ -5,7 +5,7 @@ import { ROOT, stackSettings } from "../helpers/settings";
 
 /** The PARAMETERS list a job notebook declares (a Python list of string literals). */
 function notebookParameters(source: string): string[] {
-  const m = fs.readFileSync(path.join(ROOT, source), "utf8").match(/^PARAMETERS = \[([^\]]*)\]$/m);
+  const m = fs.readFileSync(path.join(ROOT, source), "utf8").match(/^PARAMETERS(?:: list\[str\])? = \[([^\]]*)\]$/m);
   if (!m) throw new Error(`${source} declares no PARAMETERS`);
   return [...m[1].matchAll(/"([a-z_]+)"/g)].map((x) => x[1]);
 }
@@ -40,13 +40,44 @@ describe("compileGdprJobs", () => {
     const spec = compileGdprJobs({ ...s, databricks: { ...s.databricks, gdprRetentionSchedule: "0 30 3 * * ?", gdprSecretScope: "other-scope" } });
     expect(spec.jobs.find((j) => j.kind === "retention")!.schedule).toBe("0 30 3 * * ?");
     expect(spec.secretScope.name).toBe("other-scope");
-    const salted = spec.jobs.filter((j) => j.parameters.some((p) => p.name === "salt_secret_scope" && p.default === "other-scope"));
-    expect(salted.map((j) => j.kind)).toEqual(["subject-access", "erasure"]);
+    expect(spec.settings.values.salt_secret_scope).toBe("other-scope");
   });
 
-  it("VACUUMs only in the nightly retention job, at the tables' own threshold unless a run asks otherwise (issue 13, item 7)", () => {
-    expect(dev.jobs.filter((j) => j.parameters.some((p) => p.name === "vacuum_retain_hours")).map((j) => j.kind)).toEqual(["retention"]);
-    expect(dev.jobs.find((j) => j.kind === "retention")!.parameters.find((p) => p.name === "vacuum_retain_hours")!.default).toBe("");
+  // run-now's job_parameters override job parameters, and run history keeps them 60 days: a run takes the request id
+  // and nothing else, so it can neither move the registry, audit log or exports nor leave a subject id behind.
+  it.each([
+    ["subject-access", ["request_id"]],
+    ["erasure", ["request_id"]],
+    ["retention", []],
+  ] as const)("lets a %s run set only %j", (kind, allowed) => {
+    for (const spec of [dev, prod]) {
+      const job = spec.jobs.find((j) => j.kind === kind)!;
+      expect(job.parameters).toEqual(allowed.map((name) => ({ name, default: "" })));
+      const text = JSON.stringify(job);
+      for (const banned of ["tenant_id", "subject_id", "registry_table", "catalog_override", "export_root", "salt_secret_scope", "vacuum_retain_hours"]) expect(text).not.toContain(banned);
+    }
+  });
+
+  it.each([
+    ["dev", "lakemesh_dev", "/lakemesh/dev/gdpr/lakemesh_gdpr_settings.json", "lakemesh-gdpr"],
+    ["prod", "lakemesh_prod", "/lakemesh/prod/gdpr/lakemesh_gdpr_settings.json", "lakemesh-gdpr"],
+  ] as const)("writes the %s settings file beside the module, exactly", (stack, catalog, file, scope) => {
+    const spec = compileGdprJobs(stackSettings(stack));
+    expect(spec.settings.path).toBe(file);
+    expect(path.posix.dirname(spec.settings.path)).toBe(path.posix.dirname(spec.module.path));
+    expect(JSON.parse(spec.settings.content)).toEqual({
+      catalog,
+      export_root: `/Volumes/${catalog}/governance/gdpr_exports`,
+      governance_schema: "governance",
+      salt_secret_key: "subject-salt",
+      salt_secret_scope: spec.secretScope.name,
+      vacuum_retain_hours: null,
+    });
+    expect(spec.secretScope.name).toBe(scope);
+    // The Python job reads exactly these fields (lakemesh_gdpr.py Settings), no more, no fewer.
+    const py = fs.readFileSync(path.join(ROOT, "notebooks/gdpr/lakemesh_gdpr.py"), "utf8");
+    const body = py.slice(py.indexOf("class Settings:"), py.indexOf("def table(self"));
+    expect([...body.matchAll(/^    ([a-z_]+): /gm)].map((m) => m[1]).sort()).toEqual(Object.keys(spec.settings.values).sort());
   });
 });
 

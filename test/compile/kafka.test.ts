@@ -112,8 +112,8 @@ describe("compileKafkaCredentials", () => {
       provisioning: "kafka-api",
       mskClusterArn: null,
       users: [
-        { resourceName: "alpha-kafka-user-pipeline", role: "pipeline", username: "lakemesh-alpha-pipeline", passwordKey: "kafkaPipelinePassword-alpha", mskSecretName: null },
-        { resourceName: "alpha-kafka-user-producer", role: "producer", username: "lakemesh-alpha-producer", passwordKey: "kafkaProducerPassword-alpha", mskSecretName: null },
+        { resourceName: "alpha-kafka-user-pipeline", role: "pipeline", username: "lakemesh-alpha-pipeline", passwordKey: "kafkaPipelinePassword-alpha", mskSecretName: null, mskSecretArn: null },
+        { resourceName: "alpha-kafka-user-producer", role: "producer", username: "lakemesh-alpha-producer", passwordKey: "kafkaProducerPassword-alpha", mskSecretName: null, mskSecretArn: null },
       ],
       scope: { resourceName: "alpha-kafka-secret-scope", name: "lakemesh-kafka-alpha", usernameKey: "pipeline-username", passwordKey: "pipeline-password", managers: ["lakemesh-dev-platform-admins"], readers: ["a1a1a1a1-0000-4000-8000-00000000a001"] },
       kms: null,

@@ -4,7 +4,19 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { compilePlatform, domainSecretKey, meshOf, mustBeSecretConfig, readSettings, SettingsError, type Settings } from "../../lib/compile";
+import {
+  checkExistingScramSecrets,
+  compileKafkaCredentials,
+  compilePlatform,
+  domainSecretKey,
+  meshOf,
+  meshScramUsers,
+  mustBeSecretConfig,
+  readSettings,
+  scramProvisioning,
+  SettingsError,
+  type Settings,
+} from "../../lib/compile";
 import { ROOT, shippedMesh } from "../helpers/settings";
 
 const devConfig = (parse(fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, any> }).config;
@@ -41,6 +53,66 @@ describe("aws.existingStorage: storage and IAM managed elsewhere", () => {
     ["an upper-case bucket", (c: Record<string, any>) => (existing(c).ucBucket = "Data"), 'lakemesh:aws.existingStorage.ucBucket: "Data" is not allowed; the name of the existing S3 bucket Unity Catalog keeps the catalog\'s managed tables in (3 to 63 lower-case letters, digits, dots and hyphens)'],
   ])("refuses %s", (_what, edit, message) => {
     expect(() => read(edit)).toThrow(new SettingsError(`Pulumi.dev.yaml: ${message}`));
+  });
+});
+
+describe("kafka.existingScramSecrets: MSK SCRAM secrets managed elsewhere", () => {
+  const prodConfig = (parse(fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8")) as { config: Record<string, any> }).config;
+  const arn = (user: string, account = "222222222222", region = "eu-central-1") => `arn:aws:secretsmanager:${region}:${account}:secret:AmazonMSK_${user}-Ab12Cd`;
+  const readProd = (edit: (c: Record<string, any>) => void) => {
+    const c = structuredClone(prodConfig);
+    edit(c);
+    return readSettings((k) => c[`lakemesh:${k}`], "Pulumi.prod.yaml");
+  };
+  const secrets = (map: Record<string, string>) => (c: Record<string, any>) => (c["lakemesh:kafka"].existingScramSecrets = map);
+  const users = (s: Settings) => meshScramUsers(s, shippedMesh().domains);
+
+  it("needs a secret for every SCRAM user of the mesh and reads no producer password", () => {
+    const full = readProd(() => undefined);
+    expect(scramProvisioning(full)).toBe("msk");
+    const all = users(full);
+    expect(all).toContain("lakemesh-core-business-pipeline");
+    expect(all).toContain("lakemesh-datahub");
+    const s = readProd(secrets(Object.fromEntries(all.map((u) => [u, arn(u)]))));
+    expect(scramProvisioning(s)).toBe("msk-existing");
+    expect(() => checkExistingScramSecrets(s, all, "Pulumi.prod.yaml")).not.toThrow();
+    const c = compileKafkaCredentials(s, shippedMesh().byName.get("core-business")!)!;
+    expect(c.kms).toBeNull();
+    expect(c.users.map((u) => [u.role, u.passwordKey, u.mskSecretName, u.mskSecretArn])).toEqual([
+      ["pipeline", "kafkaPipelinePassword-core-business", null, arn("lakemesh-core-business-pipeline")],
+      ["producer", null, null, arn("lakemesh-core-business-producer")],
+    ]);
+  });
+
+  it("names the first missing user, and refuses a user the mesh does not have", () => {
+    const all = users(readProd(() => undefined));
+    const some = readProd(secrets({ [all[0]]: arn(all[0]) }));
+    expect(() => checkExistingScramSecrets(some, all, "Pulumi.prod.yaml")).toThrow(
+      new SettingsError(`Pulumi.prod.yaml: lakemesh:kafka.existingScramSecrets.${all[1]}: missing config key (also missing: ${all.slice(2).join(", ")}); the ARN of the existing AmazonMSK_ secret of Kafka user ${all[1]}`),
+    );
+    const extra = readProd(secrets({ ...Object.fromEntries(all.map((u) => [u, arn(u)])), "lakemesh-core-busines-pipeline": arn("x") }));
+    expect(() => checkExistingScramSecrets(extra, all, "Pulumi.prod.yaml")).toThrow(/kafka\.existingScramSecrets\.lakemesh-core-busines-pipeline: not a Kafka user of this mesh; one of lakemesh-/);
+  });
+
+  it.each([
+    ["a secret in another account", secrets({ "lakemesh-datahub": arn("lakemesh-datahub", "999999999999") }), "lakemesh:kafka.existingScramSecrets.lakemesh-datahub: is in account 999999999999; a secret of aws.accountId 222222222222"],
+    ["a secret outside the cluster's region", secrets({ "lakemesh-datahub": arn("lakemesh-datahub", "222222222222", "eu-west-1") }), "lakemesh:kafka.existingScramSecrets.lakemesh-datahub: is in region eu-west-1; a secret in the MSK cluster's region eu-central-1"],
+    [
+      "a secret without the AmazonMSK_ prefix",
+      secrets({ "lakemesh-datahub": "arn:aws:secretsmanager:eu-central-1:222222222222:secret:lakemesh-datahub-Ab12Cd" }),
+      'lakemesh:kafka.existingScramSecrets.lakemesh-datahub: "arn:aws:secretsmanager:eu-central-1:222222222222:secret:lak... is not allowed; the ARN of an existing Secrets Manager secret whose name starts with AmazonMSK_ (MSK requires the prefix), arn:aws:secretsmanager:<region>:<account>:secret:AmazonMSK_<name>-<suffix>',
+    ],
+    [
+      "existing secrets on a broker lakemesh manages users on",
+      (c: Record<string, any>) => {
+        secrets({ "lakemesh-datahub": arn("lakemesh-datahub") })(c);
+        c["lakemesh:kafka"].scramCredentials = "kafka-api";
+      },
+      "lakemesh:kafka.existingScramSecrets: set while kafka.auth is sasl-scram-sha512 and kafka.scramCredentials is kafka-api; only with auth sasl-scram-sha512 and scramCredentials msk",
+    ],
+    ["an empty mapping", secrets({}), "lakemesh:kafka.existingScramSecrets: {} is not allowed; SCRAM secrets managed outside lakemesh (with scramCredentials msk): a mapping of Kafka user name (<principalPrefix><domain>-pipeline, <principalPrefix><domain>-producer, <principalPrefix>datahub) to the ARN of its existing, cluster-associated AmazonMSK_ secret"],
+  ])("refuses %s", (_what, edit, message) => {
+    expect(() => readProd(edit)).toThrow(new SettingsError(`Pulumi.prod.yaml: ${message}`));
   });
 });
 

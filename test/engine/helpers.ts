@@ -34,3 +34,14 @@ export function upEvents(stdout: string): PreviewEvents {
 }
 
 export const upChanges = (stdout: string): Record<string, number> => ({ ...upEvents(stdout).changes });
+
+/**
+ * Keeps what the engine said in a run (its diagnostics, and the stderr of the CLI) under
+ * .local/pulumi-tests/diagnostics/<name>.jsonl, one line per run: the material of docs/engine-diagnostics.md.
+ */
+export function keepDiagnostics(name: string, what: string, stdout: string, stderr: string): void {
+  const dir = path.join(ROOT, ".local", "pulumi-tests", "diagnostics");
+  fs.mkdirSync(dir, { recursive: true });
+  const ev = upEvents(stdout);
+  fs.appendFileSync(path.join(dir, `${name}.jsonl`), JSON.stringify({ what, diagnostics: ev.diagnostics, policy: ev.policyEvents, stderr: stderr.trim() }) + "\n");
+}

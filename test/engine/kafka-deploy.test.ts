@@ -16,7 +16,7 @@ import { compileAcls, compileTopics, meshOf, type AclSpec, type TopicSpec } from
 import { readManifestFiles, validateMesh } from "../../lib/manifest";
 import { allRules } from "../../policies/rules";
 import { ROOT } from "../helpers/settings";
-import { readJson, testWorkspace, upChanges, upEvents } from "./helpers";
+import { keepDiagnostics, readJson, since, testWorkspace, upChanges, upEvents } from "./helpers";
 
 const STACK = "prod-core-business";
 const DOMAIN = "core-business";
@@ -62,7 +62,9 @@ const aclsOf = (domain: string): AclSpec[] => compileAcls(stack.settings, mesh()
 const password = (user: string) => `pw-${user}-local-test`;
 
 async function pulumi(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<RunResult> {
-  return runPulumi(ws, [...args, "--stack", STACK, "--config-file", configFile, "--non-interactive"], { env: extraEnv });
+  const r = await runPulumi(ws, [...args, "--stack", STACK, "--config-file", configFile, "--non-interactive"], { env: extraEnv });
+  keepDiagnostics("kafka-deploy", args.filter((a) => !a.startsWith("urn:")).slice(0, 2).join(" "), r.stdout, r.stderr);
+  return r;
 }
 const up = (extra: string[] = []) => pulumi(["up", "--yes", "--json", "--policy-pack", path.join(project, "policies"), "--policy-pack-config", policyConfig, ...TARGETS, ...extra]);
 const previewEvents = async (pack: string[] = []) => {
@@ -88,9 +90,17 @@ beforeAll(async () => {
   for (const d of ["node_modules", "dist", "notebooks", "policies"]) fs.symlinkSync(path.join(ROOT, d), path.join(project, d));
   ws = testWorkspace("kafka", project);
 
+  // Each start-up step's time, for the report (a fresh clone builds the venv and fetches the jars first).
+  let t = Date.now();
+  const step = (what: string) => {
+    process.stdout.write(`kafka-deploy: ${what} ${since(t)} s\n`);
+    t = Date.now();
+  };
   python = path.join(spawnSync("bash", [path.join(ROOT, "scripts", "local", "venv.sh")], { encoding: "utf8" }).stdout.trim(), "bin", "python");
+  step("venv");
   kafkaSh("reset");
   bootstrap = kafkaSh("up").split("\n").pop()!;
+  step("broker up");
   adminPassword = fs.readFileSync(path.join(ROOT, ".local", "kafka", "secure-admin.password"), "utf8").trim();
 
   stack = readStackConfig(project, STACK);
@@ -102,7 +112,17 @@ beforeAll(async () => {
   fs.writeFileSync(policyConfig, JSON.stringify({ "lm-kafka-prod-replication": { minReplication: 1, minInsyncReplicas: 1 } }));
 
   // The domain's SCRAM users: the per-domain credential resources (issue 12) are not on this branch yet.
-  for (const role of ["producer", "pipeline"]) admin(["set-scram", `lakemesh-${DOMAIN}-${role}`], "admin", adminPassword, { LAKEMESH_KAFKA_NEW_PASSWORD: password(`${DOMAIN}-${role}`) });
+  for (const role of ["producer", "pipeline"]) {
+    try {
+      admin(["set-scram", `lakemesh-${DOMAIN}-${role}`], "admin", adminPassword, { LAKEMESH_KAFKA_NEW_PASSWORD: password(`${DOMAIN}-${role}`) });
+    } catch (e) {
+      // What the broker was doing: the reason a SCRAM upsert hangs is in its log, not in the client's timeout.
+      const log = path.join(ROOT, ".local", "kafka", "logs", "server.log");
+      const tail = fs.existsSync(log) ? fs.readFileSync(log, "utf8").split("\n").slice(-80).join("\n") : "(no broker log)";
+      throw new Error(`${(e as Error).message}\nbroker log (last 80 lines):\n${tail}`);
+    }
+    step(`set-scram ${role}`);
+  }
   // Another domain's personal-data topic, as its own stack would create it.
   const other = topicsOf(OTHER).find((t) => t.personalData)!;
   const made = spawnSync(python, ["-c", "import sys, kafka_admin as k; k.create_topic(sys.argv[1], sys.argv[2], int(sys.argv[3]), dict(a.split('=', 1) for a in sys.argv[4:]))", bootstrap, other.name, String(other.partitions), ...Object.entries(other.config).map(([k, v]) => `${k}=${v}`)], {

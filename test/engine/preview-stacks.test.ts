@@ -1,7 +1,9 @@
-// Item: the platform stack (storage managed elsewhere) and every dev domain stack preview through the real engine
-// (real providers' Check, the policy pack in the real analyzer) with zero errors, and the offline preview plan
-// (`lakemesh plan --preview`) has the same unknowns and the same policy results. Prod domain stacks need the AWS
-// provider, which the engine kit here lacks (see ALL).
+// Item: every stack, dev and prod, platform and domains, previews through the real engine (real providers' Check, the
+// policy pack in the real analyzer) with zero errors, and the offline preview plan (`lakemesh plan --preview`) has
+// the same unknowns and the same policy results. The engine kit here has no AWS provider, so every stack previews
+// with its AWS managed elsewhere: dev as shipped, prod from a project copy whose stack files add aws.existingStorage
+// and kafka.existingScramSecrets, and DataHub run elsewhere (datahub.install: false: the engine's Check of the DataHub
+// helm releases downloads their charts, and there is no network here; test/helpers/aws-elsewhere.ts).
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -12,28 +14,35 @@ import type { Workspace } from "../../cli/engine/workspace";
 import { readStackConfig } from "../../cli/plan/stack-config";
 import type { PlannedResource } from "../../cli/plan/record";
 import type { Violation } from "../../policies/harness";
+import { prodAwsElsewhereProject } from "../helpers/aws-elsewhere";
 import { ROOT } from "../helpers/settings";
 import { lakemesh, readJson, since, testWorkspace } from "./helpers";
 
 const DOMAINS = fs.readdirSync(path.join(ROOT, "domains")).filter((f) => f.endsWith(".yaml")).map((f) => f.replace(/\.yaml$/, "")).sort();
+/** Where the prod previews run: a copy of the project whose prod stack files have AWS managed elsewhere. */
+const PROD_PROJECT = path.join(ROOT, ".local", "pulumi-tests", "prod-aws-elsewhere", "project");
 /**
- * The stacks the engine kit here can preview: the platform stack (storage managed elsewhere) and every dev domain
- * stack. Prod domain stacks hold AWS resources (MSK SCRAM secrets: KMS key, Secrets Manager secrets, their MSK
- * association) and the kit has no AWS provider (pulumi-resource-aws), so they are covered by the offline plan only.
+ * Every stack: each environment's platform stack and each of its domain stacks. dev as shipped (storage managed
+ * elsewhere); prod with storage and MSK SCRAM secrets managed elsewhere, since the kit has no AWS provider
+ * (pulumi-resource-aws) for the buckets, keys and secrets of prod's full mode, which the offline plan covers.
  */
-const ALL: [string, string | undefined][] = [["dev-platform", undefined], ...DOMAINS.map((d): [string, string] => ["dev", d])];
+const ALL: [string, string | undefined][] = ["dev", "prod"].flatMap((env): [string, string | undefined][] => [[`${env}-platform`, undefined], ...DOMAINS.map((d): [string, string] => [env, d])]);
 /**
  * `npm test` previews a subset, to keep CI time down (each preview takes tens of seconds on two loaded cores): the
- * platform stack and one dev domain stack (Kafka over SASL/SCRAM with per-domain credentials, a pipeline, its job,
- * DataHub ingestion, workspace folders). `npm run test:engine:all` (LAKEMESH_ENGINE_ALL=1) previews every stack in ALL.
+ * platform stack and one domain stack of each environment (Kafka over SASL/SCRAM with per-domain credentials, a
+ * pipeline, its job, DataHub ingestion, workspace folders). `npm run test:engine:all` (LAKEMESH_ENGINE_ALL=1) previews
+ * every stack in ALL.
  */
-const SUBSET = new Set(["dev-platform/", "dev/core-business"]);
+const SUBSET = new Set(["dev-platform/", "dev/core-business", "prod-platform/", "prod/core-business"]);
 const STACKS = process.env.LAKEMESH_ENGINE_ALL === "1" ? ALL : ALL.filter(([s, d]) => SUBSET.has(`${s}/${d ?? ""}`));
+const rootOf = (stack: string) => (stack.startsWith("prod") ? PROD_PROJECT : ROOT);
 
-let ws: Workspace;
+const workspaces = new Map<string, Workspace>();
 let out: string;
 beforeAll(() => {
-  ws = testWorkspace("previews");
+  if (STACKS.some(([s]) => rootOf(s) === PROD_PROJECT)) prodAwsElsewhereProject(ROOT, PROD_PROJECT, { datahubElsewhere: true });
+  workspaces.set(ROOT, testWorkspace("previews"));
+  workspaces.set(PROD_PROJECT, testWorkspace("previews-prod", PROD_PROJECT));
   out = fs.mkdtempSync(path.join(os.tmpdir(), "lakemesh-preview-"));
 });
 
@@ -45,9 +54,9 @@ const key = (f: PolicyFinding) => `${f.kind} | ${f.policy} | ${stackLevel(f.urn)
 const offlineFindings = (vs: readonly Violation[]) =>
   policyFindings(vs.map((v) => ({ policy: v.policy, pack: "lakemesh", level: v.enforcementLevel, urn: v.urn, message: v.couldNotRun ? `can't run policy '${v.policy}' from policy pack 'lakemesh@v0.1.0' during preview: ${v.message}` : v.message })), new Map());
 
-test("there are six domains, each previewable in dev; every stack of the npm test subset is one of them", () => {
+test("there are six domains, each previewable in dev and prod; every stack of the npm test subset is one of them", () => {
   expect(DOMAINS).toHaveLength(6);
-  expect(ALL).toHaveLength(7);
+  expect(ALL).toHaveLength(14);
   expect(STACKS.length).toBeGreaterThanOrEqual(SUBSET.size);
 });
 
@@ -56,12 +65,17 @@ describe.each(STACKS)("lakemesh preview --stack %s --domain %s", (stackName, dom
   let offline: { resources: PlannedResource[]; policy: Violation[] };
   beforeAll(async () => {
     const t0 = Date.now();
-    const stack = readStackConfig(ROOT, stackName, domain);
-    run = await previewStack(ws, stack);
+    const root = rootOf(stackName);
+    const stack = readStackConfig(root, stackName, domain);
+    run = await previewStack(workspaces.get(root)!, stack);
     const t1 = Date.now();
-    const r = lakemesh(["plan", "--stack", stackName, ...(domain ? ["--domain", domain] : []), "--preview", "--quiet", "--out", out]);
+    const r = lakemesh(["plan", "--stack", stackName, ...(domain ? ["--domain", domain] : []), "--preview", "--quiet", "--out", out], root);
     if (r.code !== 0) throw new Error(`lakemesh plan --preview failed: ${r.stderr}`);
     offline = { resources: readJson<{ resources: PlannedResource[] }>(path.join(out, stack.stack, "plan.json")).resources, policy: readJson(path.join(out, stack.stack, "policy.json")) };
+    // What the engine said (diagnostics, policy results), kept for docs/engine-diagnostics.md.
+    const diag = path.join(ROOT, ".local", "pulumi-tests", "diagnostics");
+    fs.mkdirSync(diag, { recursive: true });
+    fs.writeFileSync(path.join(diag, `${stack.stack}.json`), JSON.stringify({ diagnostics: run.summary.diagnostics, findings: run.summary.findings, stderr: run.stderr }, null, 2));
     // Timings for the report: engine preview, then the offline preview plan.
     process.stdout.write(`${stack.stack}: engine preview ${((t1 - t0) / 1000).toFixed(1)} s, offline preview plan ${since(t1)} s, ${run.summary.steps.length} steps\n`);
   }, 600_000);

@@ -9,7 +9,7 @@ import { readStackConfig } from "../../cli/plan/stack-config";
 import { compileGovernanceObjects, maskSpecs, type GovernanceObjectSpec } from "../../lib/compile";
 import { ROOT, shippedMesh } from "../helpers/settings";
 import { stub, type Seen } from "../helpers/stub-api";
-import { testWorkspace, upChanges, upEvents } from "./helpers";
+import { keepDiagnostics, testWorkspace, upChanges, upEvents } from "./helpers";
 
 const STACK = "sql-provider";
 const TOKEN = "dapi0123456789abcdef0123456789abcdef";
@@ -29,6 +29,7 @@ async function up(variant: string, expectFailure = false): Promise<{ r: RunResul
   if (set.code !== 0) throw new Error(set.stderr);
   // The provider reads its token from the environment at call time; it is never an input.
   const r = await runPulumi(ws, ["up", "--yes", "--json", "--non-interactive", "--stack", STACK, "--config-file", file], { env: { DATABRICKS_TOKEN: TOKEN, LAKEMESH_REPO: ROOT, LAKEMESH_SQL_POLL_MS: "50" } });
+  keepDiagnostics("sql-provider", `up ${variant}`, r.stdout, r.stderr);
   if ((r.code !== 0) !== expectFailure) throw new Error(`pulumi up (${variant}) exited ${r.code}: ${r.stderr}\n${r.stdout.slice(-3000)}`);
   return { r, sent: statements().slice(before) };
 }

@@ -40,8 +40,8 @@ describe("the Platform component (prod)", () => {
       "databricks:index/directory:Directory": 2,
       "databricks:index/grant:Grant": 3,
       // catalog, governance schema, export volume, 12 functions (11 masks, one numeric), 6 tables (with the pseudonym key),
-      // the GDPR control table
-      "databricks:index/grants:Grants": 22,
+      // the GDPR request inbox, the GDPR control table
+      "databricks:index/grants:Grants": 23,
       // six domain principals in the pipelines group and their domain group, the GDPR principal in gdpr_officer
       "databricks:index/groupMember:GroupMember": 13,
       "databricks:index/job:Job": 3,
@@ -57,7 +57,7 @@ describe("the Platform component (prod)", () => {
       "databricks:index/systemSchema:SystemSchema": 2,
       "databricks:index/tagPolicy:TagPolicy": 4,
       "databricks:index/volume:Volume": 1,
-      "databricks:index/workspaceFile:WorkspaceFile": 1,
+      "databricks:index/workspaceFile:WorkspaceFile": 2,
       "kubernetes:core/v1:Namespace": 1,
       // DataHub on the platform cluster: 11 topics x 4 operations, 9 groups and one group prefix x 2
       "kafka:index/acl:Acl": 64,
@@ -65,8 +65,8 @@ describe("the Platform component (prod)", () => {
       "kubernetes:helm.sh/v3:Release": 2,
       "lakemesh:access:GroupMembership": 13,
       "lakemesh:platform:Gdpr": 1,
-      // 6 tables (with the pseudonym key), 12 functions, the registry rows, the GDPR control table and its rows
-      "pulumi-nodejs:dynamic:Resource": 20,
+      // 6 tables (with the pseudonym key), 12 functions, the registry rows, the GDPR request inbox, the GDPR control table and its rows
+      "pulumi-nodejs:dynamic:Resource": 21,
     });
   });
 
@@ -151,8 +151,11 @@ describe("the Platform component (prod)", () => {
       expect(JSON.stringify(o.inputs.create)).not.toMatch(/dapi[0-9a-f]|token/i);
     }
     // The platform's own tables (serving's intake table is created after the whole platform).
-    const tableUrns = sql.filter((o) => o.inputs.kind === "table" && o.urn.includes("lakemesh:platform:Platform$")).map((o) => o.urn);
+    // The request inbox declares the tenant row filter, so it comes after the function instead.
+    const inbox = sql.find((o) => o.urn.endsWith("::governance-gdpr_request_inbox"))!;
+    const tableUrns = sql.filter((o) => o.inputs.kind === "table" && o.urn.includes("lakemesh:platform:Platform$") && o !== inbox).map((o) => o.urn);
     for (const f of sql.filter((o) => o.inputs.kind === "function")) expect(f.dependsOn).toEqual(expect.arrayContaining(tableUrns));
+    expect(inbox.dependsOn).toContain(sql.find((o) => o.urn.endsWith("::governance-tenant_filter"))!.urn);
     const tables = sql.filter((o) => o.inputs.kind === "table");
     expect(tables.every((t) => (t.inputs.drop as unknown[]).length === 0)).toBe(true);
   });
@@ -214,15 +217,21 @@ describe("the Platform component (prod)", () => {
       expect(j.dependsOn).toContain(one("databricks:index/workspaceFile:WorkspaceFile", "gdpr-module").urn);
     }
     const params = (name: string) => Object.fromEntries((one("databricks:index/job:Job", name).inputs.parameters as { name: string; default: string }[]).map((p) => [p.name, p.default]));
-    expect(params("gdpr-job-erasure")).toEqual({
-      catalog_override: "",
-      registry_table: "lakemesh_prod.governance.gdpr_registry",
-      request_id: "",
+    // A run sets the request id and nothing else; every setting is the file beside the module, in the GDPR folder.
+    expect(params("gdpr-job-erasure")).toEqual({ request_id: "" });
+    expect(params("gdpr-job-subject-access")).toEqual({ request_id: "" });
+    expect(params("gdpr-job-retention")).toEqual({});
+    const settings = one("databricks:index/workspaceFile:WorkspaceFile", "gdpr-settings");
+    expect(settings.inputs.path).toBe("/lakemesh/prod/gdpr/lakemesh_gdpr_settings.json");
+    expect(JSON.parse(Buffer.from(String(settings.inputs.contentBase64), "base64").toString("utf8"))).toEqual({
+      catalog: "lakemesh_prod",
+      export_root: "/Volumes/lakemesh_prod/governance/gdpr_exports",
+      governance_schema: "governance",
+      salt_secret_key: "subject-salt",
       salt_secret_scope: "lakemesh-gdpr",
-      subject_id: "",
-      tenant_id: "",
+      vacuum_retain_hours: null,
     });
-    expect(params("gdpr-job-subject-access").export_root).toBe("/Volumes/lakemesh_prod/governance/gdpr_exports");
+    for (const k of ["erasure", "subject-access", "retention"]) expect(one("databricks:index/job:Job", `gdpr-job-${k}`).dependsOn).toContain(settings.urn);
     expect(one("databricks:index/job:Job", "gdpr-job-retention").inputs.schedule).toEqual({ quartzCronExpression: "0 0 2 * * ?", timezoneId: "UTC", pauseStatus: "UNPAUSED" });
     expect(one("databricks:index/job:Job", "gdpr-job-erasure").inputs.schedule).toBeUndefined();
   });

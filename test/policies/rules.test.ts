@@ -716,9 +716,9 @@ describe("lm-workload-privileges: every workload holds what its actions need", (
     const v = violations(rule(id), r);
     expect(v.map((x) => x.split(": missing ")[0])).toEqual(
       [
-        ["erasure", ["read and change the 2 registered tables of lakemesh_prod.alpha", "read the GDPR registry", "see every row and clear value (4 functions)", "use governance table audit_log", "use governance table erasure_suppression", "use governance table gdpr_control", "use governance table gdpr_requests", "use governance table tenant_principals"]],
-        ["retention", ["read and change the 2 registered tables of lakemesh_prod.alpha", "read the GDPR registry", "see every row and clear value (4 functions)", "use governance table audit_log", "use governance table gdpr_control"]],
-        ["subject-access", ["read the 2 registered tables of lakemesh_prod.alpha", "read the GDPR registry", "see every row and clear value (4 functions)", "use governance table audit_log", "use governance table gdpr_control", "use governance table gdpr_requests", "use governance table tenant_principals", "write exports to /Volumes/lakemesh_prod/governance/gdpr_exports"]],
+        ["erasure", ["read and change the 2 registered tables of lakemesh_prod.alpha", "read the GDPR registry", "see every row and clear value (4 functions)", "use governance table audit_log", "use governance table erasure_suppression", "use governance table gdpr_control", "use governance table gdpr_request_inbox", "use governance table gdpr_requests", "use governance table tenant_principals"]],
+        ["retention", ["read and change the 2 registered tables of lakemesh_prod.alpha", "read the GDPR registry", "see every row and clear value (4 functions)", "use governance table audit_log", "use governance table gdpr_control", "use governance table gdpr_request_inbox"]],
+        ["subject-access", ["read the 2 registered tables of lakemesh_prod.alpha", "read the GDPR registry", "see every row and clear value (4 functions)", "use governance table audit_log", "use governance table gdpr_control", "use governance table gdpr_request_inbox", "use governance table gdpr_requests", "use governance table tenant_principals", "write exports to /Volumes/lakemesh_prod/governance/gdpr_exports"]],
       ].flatMap(([kind, actions]) => (actions as string[]).map((a) => `gdpr ${kind} (${GDPR_SP}) cannot ${a}`)),
     );
     // The salt is read through the principal's own secret ACL now, not the officers' group (issue 15, item 11).
@@ -752,7 +752,11 @@ describe("lm-workload-privileges: every workload holds what its actions need", (
         ["erasure", "erasure", "erasure"],
         ["retention", "retention", "retention"],
         ["subject-access", "subject_access", "subject-access"],
-      ].map(([kind, notebook, job]) => `gdpr ${kind} (${GDPR_SP}) cannot read its notebook /lakemesh/prod/gdpr/${notebook}: missing CAN_READ on notebook /lakemesh/prod/gdpr/${notebook} @ gdpr-job-${job}`),
+      ].flatMap(([kind, notebook, job]) => [
+        `gdpr ${kind} (${GDPR_SP}) cannot read its notebook /lakemesh/prod/gdpr/${notebook}: missing CAN_READ on notebook /lakemesh/prod/gdpr/${notebook} @ gdpr-job-${job}`,
+        // The settings file beside the module: a job that cannot read it refuses to run.
+        `gdpr ${kind} (${GDPR_SP}) cannot read its settings /lakemesh/prod/gdpr/lakemesh_gdpr_settings.json: missing CAN_READ on file /lakemesh/prod/gdpr/lakemesh_gdpr_settings.json @ gdpr-job-${job}`,
+      ]),
     );
   });
   it("flags a plan that declares no identities", () => {
@@ -861,15 +865,17 @@ describe("lm-tenant-isolation: no unfiltered tenant read, no clear personal valu
   it("flags a row filter that lets a principal mapped to two tenants see both (issue 15, item 11)", () => {
     const r = change(readers, filterSql, (f) => (f.inputs.create[0].sql = f.inputs.create[0].sql.replace(/\n\s*AND NOT EXISTS \([\s\S]*?AS other[\s\S]*?\n {4}\)/, "")));
     expect(JSON.stringify(r.find(filterSql)!.inputs)).not.toContain("NOT EXISTS");
-    // The serving API's GDPR intake table declares the same filter, so its readers are exposed alike.
+    // The serving API's GDPR intake table and the GDPR request inbox declare the same filter, so their readers are
+    // exposed alike.
     expect(violations(rule(id), r)).toEqual([
+      "persona api_service (lakemesh-prod-api-service) reads lakemesh_prod.governance.gdpr_request_inbox for every tenant a principal is mapped to, not only while it is mapped to one: SELECT via governance-gdpr_request_inbox-grants; tenant_filter lets a principal mapped to several tenants see each of them @ (stack)",
       "persona api_service (lakemesh-prod-api-service) reads lakemesh_prod.governance.serving_gdpr_requests for every tenant a principal is mapped to, not only while it is mapped to one: SELECT via governance-serving_gdpr_requests-grants; tenant_filter lets a principal mapped to several tenants see each of them @ (stack)",
       "persona auditor (lakemesh-prod-auditors) reads lakemesh_prod.governance.serving_gdpr_requests for every tenant a principal is mapped to, not only while it is mapped to one: SELECT via governance-serving_gdpr_requests-grants; tenant_filter lets a principal mapped to several tenants see each of them @ (stack)",
       `persona client_admin (${CLIENT_ADMINS}) reads lakemesh_prod.alpha.accounts for every tenant a principal is mapped to, not only while it is mapped to one: SELECT via alpha-job (governance SQL); tenant_filter lets a principal mapped to several tenants see each of them @ (stack)`,
-      ...TENANT_PRINCIPALS.map(
-        ([t, sp]) =>
-          `tenant principal ${t} (${sp}) reads lakemesh_prod.governance.serving_gdpr_requests for every tenant a principal is mapped to, not only while it is mapped to one: SELECT via governance-serving_gdpr_requests-grants + serving-tenant-${t}-member-lakemesh-prod-api-service; tenant_filter lets a principal mapped to several tenants see each of them; mapped to ${t} as client_admin (governance-tenant_principals-serving-rows) @ (stack)`,
-      ),
+      ...TENANT_PRINCIPALS.flatMap(([t, sp]) => [
+        `tenant principal ${t} (${sp}) reads lakemesh_prod.governance.gdpr_request_inbox for every tenant a principal is mapped to, not only while it is mapped to one: SELECT via governance-gdpr_request_inbox-grants + serving-tenant-${t}-member-lakemesh-prod-api-service; tenant_filter lets a principal mapped to several tenants see each of them; mapped to ${t} as client_admin (governance-tenant_principals-serving-rows) @ (stack)`,
+        `tenant principal ${t} (${sp}) reads lakemesh_prod.governance.serving_gdpr_requests for every tenant a principal is mapped to, not only while it is mapped to one: SELECT via governance-serving_gdpr_requests-grants + serving-tenant-${t}-member-lakemesh-prod-api-service; tenant_filter lets a principal mapped to several tenants see each of them; mapped to ${t} as client_admin (governance-tenant_principals-serving-rows) @ (stack)`,
+      ]),
     ]);
   });
   // A serving tenant principal reads as the tenant_principals rows the plan writes map it: baseline plus one change.
@@ -877,6 +883,7 @@ describe("lm-tenant-isolation: no unfiltered tenant read, no clear personal valu
   it("flags a tenant principal mapped to a tenant other than the one the API runs its requests for", () => {
     const r = change(readers, servingRows, (x) => (x.inputs.create[1].parameters.find((p: any) => p.name === "tenant_0").value = "tenant-02"));
     expect(violations(rule(id), r)).toEqual([
+      `tenant principal tenant-01 (${TP1}) serves tenant tenant-01 but reads lakemesh_prod.governance.gdpr_request_inbox as tenant tenant-02 (tenant_principals maps it so): SELECT via governance-gdpr_request_inbox-grants + serving-tenant-tenant-01-member-lakemesh-prod-api-service; tenant_filter: mapped to tenant-02 as client_admin (governance-tenant_principals-serving-rows) @ (stack)`,
       `tenant principal tenant-01 (${TP1}) serves tenant tenant-01 but reads lakemesh_prod.governance.serving_gdpr_requests as tenant tenant-02 (tenant_principals maps it so): SELECT via governance-serving_gdpr_requests-grants + serving-tenant-tenant-01-member-lakemesh-prod-api-service; tenant_filter: mapped to tenant-02 as client_admin (governance-tenant_principals-serving-rows) @ (stack)`,
     ]);
   });

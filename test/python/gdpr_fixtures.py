@@ -15,11 +15,10 @@ from plane import DOMAINS, GDPR_SUBJECT, GDPR_TENANT, ROOT, WORK, Plane
 SALT = local_mesh.SALT
 # The values the byte search looks for: categories the issue names, STRING columns only.
 SEARCHED = ("email", "name", "national_id")
-REGISTRY = "lakemesh_dev.governance.gdpr_registry"
 
 
-def run(cmd: list[str], **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env={**os.environ, **env})
+def run(cmd: list[str], stdin: str | None = None, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, input=stdin, env={**os.environ, **env})
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
@@ -27,8 +26,15 @@ def cli(*args: str) -> subprocess.CompletedProcess:
     return run(["node", str(ROOT / "bin" / "lakemesh.js"), "gdpr", "request", *args], LAKEMESH_TEST_VACUUM_ANY_AGE="1")
 
 
-def job(name: str, *args: str) -> subprocess.CompletedProcess:
-    return run(["bash", str(ROOT / "scripts" / "local" / "gdpr.sh"), name, *args], LAKEMESH_TEST_VACUUM_ANY_AGE="1")
+def job(name: str, *args: str, request: dict | None = None) -> subprocess.CompletedProcess:
+    """scripts/local/gdpr.sh <name> args; with `request` ({type, tenant, subject}) on stdin, for --record."""
+    return run(["bash", str(ROOT / "scripts" / "local" / "gdpr.sh"), name, *args], None if request is None else json.dumps(request), LAKEMESH_TEST_VACUUM_ANY_AGE="1")
+
+
+def job_parameters(r: subprocess.CompletedProcess) -> list[str]:
+    """The parameters the job ran with, as the engine reports them (gdpr_request.py's `[gdpr] <job> parameters:` line)."""
+    line = next(x for x in r.stderr.splitlines() if x.startswith("[gdpr] ") and " parameters: " in x)
+    return json.loads(line.split(" parameters: ", 1)[1])
 
 
 def ok(r: subprocess.CompletedProcess) -> dict:

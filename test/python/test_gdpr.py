@@ -20,7 +20,7 @@ from pyspark.sql import functions as F
 
 import lakemesh_gdpr as g
 import mesh as local_mesh
-from gdpr_fixtures import REGISTRY, SALT, SEARCHED, Before, cli, counts, files_containing, job, log_files, ok, personal_values, subject_tables
+from gdpr_fixtures import SALT, SEARCHED, Before, cli, counts, files_containing, job, job_parameters, log_files, ok, personal_values, subject_tables
 from plane import DOMAINS, GDPR_SUBJECT, GDPR_TENANT, PIPELINE, TWIN_TENANT, WAREHOUSE, WORK, Plane
 
 pytestmark = pytest.mark.destructive
@@ -32,19 +32,30 @@ def exports() -> list[str]:
 
 def test_bad_input_is_refused_and_changes_nothing(mesh: Plane, gdpr_before: Before):
     before, exported = log_files(WAREHOUSE), exports()
-    common = ["--registry-table", REGISTRY, "--catalog-override", "spark_catalog"]
-    r = job("erasure", "--tenant-id", "tenant-01'; DROP TABLE x; --", "--subject-id", GDPR_SUBJECT, *common)
+    rid = g.new_request_id()
+    r = job("erasure", "--record", "--request-id", rid, request={"type": "erasure", "tenant": "tenant-01'; DROP TABLE x; --", "subject": GDPR_SUBJECT})
     assert (r.returncode, r.stderr.strip()) == (2, "refused: tenant_id \"tenant-01'; DROP TABLE x; --\" is not valid; letters, digits, - and _, starting with a letter or digit, at most 64 characters")
-    r = job("subject_access", "--tenant-id", GDPR_TENANT, "--subject-id", "x' OR '1'='1", "--export-root", str(WORK / "exports"), *common)
+    r = job("subject_access", "--record", "--request-id", rid, "--export-root", str(WORK / "exports"), request={"type": "access", "tenant": GDPR_TENANT, "subject": "x' OR '1'='1"})
     assert r.returncode == 2 and r.stderr.startswith("refused: subject_id \"x' OR '1'='1\" is not valid;")
-    r = job("retention", "--vacuum-retain-hours", "-1", *common)
-    assert r.returncode == 2 and "vacuum_retain_hours '-1' is not a whole number of hours" in r.stderr
+    r = job("erasure", "--record", "--request-id", rid, "--vacuum-retain-hours", "-1", request={"type": "erasure", "tenant": GDPR_TENANT, "subject": GDPR_SUBJECT})
+    assert r.returncode == 2 and "--vacuum-retain-hours '-1' is not a whole number of hours" in r.stderr
+    # A run may set the request id only: no subject, tenant or setting as a parameter (issue 15 item 9, issue 13 item 3).
+    for extra in (["--subject-id", GDPR_SUBJECT], ["--tenant-id", GDPR_TENANT], ["--registry-table", "x.governance.gdpr_registry"], ["--catalog-override", "spark_catalog"]):
+        r = job("erasure", "--request-id", rid, *extra)
+        assert r.returncode == 2 and "refused: unknown job parameters" in r.stderr, r.stderr[-2000:]
+    # A request id nobody filed: the job has no subject to act on.
+    r = job("erasure", "--request-id", rid)
+    assert r.returncode == 2 and f"refused: request {rid} is not in the request inbox" in r.stderr, r.stderr[-2000:]
     # Well formed, but no such tenant: checked against governance.tenant_principals before anything is written.
     r = cli("--type", "erasure", "--tenant", "tenant-99", "--subject", GDPR_SUBJECT)
     assert r.returncode == 2 and "refused: tenant_id 'tenant-99' is not a tenant of this platform" in r.stderr, r.stderr[-2000:]
     r = cli("--type", "rectify", "--tenant", GDPR_TENANT, "--subject", GDPR_SUBJECT)
     assert r.returncode == 2 and '--type "rectify" is not a request type; one of: access, erasure' in r.stderr
-    assert log_files(WAREHOUSE) == before
+    # Nothing changed but the request inbox, where each refused request was recorded and then deleted (it ends refused):
+    # no row of it is left, and every other table's log is as it was.
+    inbox = "governance.db/gdpr_request_inbox/"
+    assert [f for f in log_files(WAREHOUSE) if not f.startswith(inbox)] == [f for f in before if not f.startswith(inbox)]
+    assert mesh.spark().read.format("delta").load(mesh.path("x.governance.gdpr_request_inbox")).count() == 0
     assert exports() == exported
 
 
@@ -245,7 +256,7 @@ def test_retention_deletes_rows_past_their_period_and_keeps_the_rest(mesh: Plane
         before[r["dataset"]] = (df.count(), df.filter(col < F.lit(t0 - g.duration(r["retention_period"]))).count())
     # Without the salt: retention hashes no subject, so it must not depend on the salt's secret.
     assert "LAKEMESH_SUBJECT_SALT" not in os.environ
-    result = ok(job("retention", "--registry-table", REGISTRY, "--catalog-override", "spark_catalog", "--vacuum-retain-hours", "0"))
+    result = ok(job("retention", "--vacuum-retain-hours", "0"))
     t1 = datetime.now(timezone.utc)
     expired_somewhere = kept_somewhere = False
     for r in tables:
@@ -272,3 +283,26 @@ def test_retention_deletes_rows_past_their_period_and_keeps_the_rest(mesh: Plane
         ops = [(r["operation"], r["timestamp"]) for r in mesh.spark().sql(f"DESCRIBE HISTORY delta.`{mesh.path(t)}`").collect()]
         assert any(op in ("VACUUM START", "VACUUM END") and ts.timestamp() >= t0.timestamp() - 1 for op, ts in ops), (t, ops[:5])
     assert audit.filter(F.col("action") == "vacuum").count() == len(present)
+    # Retention also vacuums the request inbox: after the requests above ended, no file of it holds the subject id.
+    assert audit.filter(F.col("action") == "inbox").count() == 1
+    assert files_containing(Path(mesh.path("x.governance.gdpr_request_inbox")), {GDPR_SUBJECT}) == {}
+
+
+def test_a_request_runs_from_its_id_alone_and_its_inbox_row_is_gone_when_it_ends(mesh: Plane, gdpr_before: Before):
+    inbox = lambda: mesh.spark().read.format("delta").load(mesh.path("x.governance.gdpr_request_inbox"))  # noqa: E731
+    rid = g.new_request_id()
+    r = job("subject_access", "--record", "--request-id", rid, "--export-root", str(WORK / "exports"), request={"type": "access", "tenant": TWIN_TENANT, "subject": GDPR_SUBJECT})
+    out = ok(r)
+    assert out["request_id"] == rid and out["type"] == "access"
+    # The job ran with the request id as its only parameter: no subject or tenant id in what a run carries.
+    assert job_parameters(r) == ["--request-id", rid]
+    assert GDPR_SUBJECT not in json.dumps(job_parameters(r)) and TWIN_TENANT not in json.dumps(job_parameters(r))
+    # Requests and the audit log know the request by its hash; the inbox row with the raw id is gone.
+    assert inbox().filter(F.col("request_id") == rid).count() == 0
+    requests = mesh.spark().read.format("delta").load(mesh.path("x.governance.gdpr_requests")).filter(F.col("request_id") == rid).collect()
+    assert [x["status"] for x in requests] == ["done"] and requests[0]["subject_hash"] != GDPR_SUBJECT
+    # A refused request ends too: its row goes as well (here: the type does not match the job).
+    rid2 = g.new_request_id()
+    r = job("erasure", "--record", "--request-id", rid2, request={"type": "access", "tenant": GDPR_TENANT, "subject": GDPR_SUBJECT})
+    assert r.returncode == 2 and "is a 'access' request, not 'erasure'" in r.stderr, r.stderr[-2000:]
+    assert inbox().filter(F.col("request_id") == rid2).count() == 0

@@ -53,8 +53,6 @@ def test_subject_corpus_invalid(subject):
         (g.ident, "users\n"),
         (lambda v: g.check(g.TABLE, v, "table", ""), "a.b.c\n"),
         (lambda v: g.check(g.REQUEST, v, "request id", ""), "0b7f5a6e-1d2c-4e3f-8a9b-0c1d2e3f4a5b\n"),
-        (g.hours, "12\n"),
-        (g.hours, "²"),
     ],
 )
 def test_validators_refuse_a_trailing_newline(check, value):
@@ -129,3 +127,87 @@ def test_retention_reports_failing_datasets_and_runs_the_others():
         ("failed", None, json.dumps({"tables": 4, "failed": ["c.s.broken", "c.s.fraction", "c.s.huge"]})),
     ]
     assert job.flushes == 1
+
+
+# The jobs' fixed settings (lakemesh_gdpr_settings.json beside the module; lib/compile/gdpr-jobs.ts writes it).
+GOOD_SETTINGS = {"catalog": "lakemesh_dev", "governance_schema": "governance", "export_root": "/Volumes/lakemesh_dev/governance/gdpr_exports",
+                 "salt_secret_scope": "lakemesh-gdpr", "salt_secret_key": "subject-salt", "vacuum_retain_hours": None}
+
+
+def test_settings_file_is_read_and_validated(tmp_path):
+    f = tmp_path / "s.json"
+    f.write_text(json.dumps(GOOD_SETTINGS))
+    s = g.load_settings(f)
+    assert (s.catalog, s.table("gdpr_request_inbox"), s.vacuum_retain_hours) == ("lakemesh_dev", "lakemesh_dev.governance.gdpr_request_inbox", None)
+
+
+@pytest.mark.parametrize("change, problem", [
+    ({"catalog": "x; DROP"}, "catalog 'x; DROP' is not valid"),
+    ({"governance_schema": "Gov"}, "governance_schema 'Gov' is not valid"),
+    ({"export_root": "relative/dir"}, "export_root 'relative/dir' is not valid; an absolute path"),
+    ({"export_root": "/Volumes/../etc"}, "export_root '/Volumes/../etc' is not valid"),
+    ({"salt_secret_scope": "a b"}, "salt_secret_scope 'a b' is not valid"),
+    ({"vacuum_retain_hours": "0"}, "vacuum_retain_hours '0' is not valid"),
+    ({"vacuum_retain_hours": True}, "vacuum_retain_hours True is not valid"),
+    ({"vacuum_retain_hours": -1}, "vacuum_retain_hours -1 is not valid"),
+    ({"registry_table": "other.governance.gdpr_registry"}, "unknown fields ['registry_table']"),
+])
+def test_settings_file_refuses_a_bad_field(tmp_path, change, problem):
+    f = tmp_path / "s.json"
+    f.write_text(json.dumps({**GOOD_SETTINGS, **change}))
+    with pytest.raises(g.GdprInputError, match=None) as e:
+        g.load_settings(f)
+    assert problem in str(e.value) and str(f) in str(e.value)
+
+
+def test_settings_file_missing_or_partial_is_refused(tmp_path):
+    with pytest.raises(g.GdprInputError, match="does not exist"):
+        g.load_settings(tmp_path / "none.json")
+    f = tmp_path / "s.json"
+    f.write_text(json.dumps({k: v for k, v in GOOD_SETTINGS.items() if k != "export_root"}))
+    with pytest.raises(g.GdprInputError, match=r"missing fields \['export_root'\]"):
+        g.load_settings(f)
+    f.write_text("[1]")
+    with pytest.raises(g.GdprInputError, match="not a JSON object"):
+        g.load_settings(f)
+
+
+def test_the_settings_file_is_beside_the_module_unless_a_local_run_names_its_own(monkeypatch):
+    monkeypatch.delenv(g.LOCAL_SETTINGS_ENV, raising=False)
+    assert g.settings_path() == ROOT / "notebooks" / "gdpr" / "lakemesh_gdpr_settings.json"
+    monkeypatch.setenv(g.LOCAL_SETTINGS_ENV, "/tmp/x.json")
+    assert str(g.settings_path()) == "/tmp/x.json"
+    # On Databricks (dbutils present) only the file beside the module counts.
+    monkeypatch.setattr(g, "_dbutils", lambda: object())
+    assert g.settings_path() == ROOT / "notebooks" / "gdpr" / "lakemesh_gdpr_settings.json"
+
+
+@pytest.mark.parametrize("argv", [
+    ["--request-id", "0f8fad5b-d9cb-469f-a165-70867728950e", "--subject-id", "user-01-001"],
+    ["--request-id=0f8fad5b-d9cb-469f-a165-70867728950e", "--registry-table=x.y.z"],
+    ["--catalog-override", "spark_catalog"],
+])
+def test_jobs_refuse_any_parameter_but_the_request_id(argv):
+    with pytest.raises(g.GdprInputError, match="unknown job parameters"):
+        g.job_parameters(["request_id"], argv)
+    assert g.job_parameters(["request_id"], ["--request-id", "0f8fad5b-d9cb-469f-a165-70867728950e"]) == {"request_id": "0f8fad5b-d9cb-469f-a165-70867728950e"}
+    with pytest.raises(g.GdprInputError, match="unknown job parameters"):
+        g.job_parameters([], ["--vacuum-retain-hours", "0"])
+
+
+class FakeWidgets:
+    def __init__(self, values):
+        self.values = values
+
+    def getAll(self):
+        return dict(self.values)
+
+    def get(self, name):
+        return self.values[name]
+
+
+def test_on_databricks_an_undeclared_job_parameter_is_refused(monkeypatch):
+    fake = type("D", (), {"widgets": FakeWidgets({"request_id": "r", "subject_id": "user-01-001"})})()
+    monkeypatch.setattr(g, "_dbutils", lambda: fake)
+    with pytest.raises(g.GdprInputError, match=r"unknown job parameters \['subject_id'\]"):
+        g.job_parameters(["request_id"], None)

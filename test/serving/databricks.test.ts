@@ -25,12 +25,13 @@ interface Call {
   url: string;
   method: string;
   headers: Record<string, string>;
+  body?: unknown;
   form: Record<string, string>;
 }
 function fakeFetch(answer: (c: Call) => unknown) {
   const calls: Call[] = [];
   const f = (async (input: string | URL, init: RequestInit = {}) => {
-    const call = { url: String(input), method: init.method ?? "GET", headers: Object.fromEntries(Object.entries((init.headers ?? {}) as Record<string, string>).map(([k, v]) => [k.toLowerCase(), v])), form: Object.fromEntries(new URLSearchParams(String(init.body ?? ""))) };
+    const call = { url: String(input), method: init.method ?? "GET", headers: Object.fromEntries(Object.entries((init.headers ?? {}) as Record<string, string>).map(([k, v]) => [k.toLowerCase(), v])), form: Object.fromEntries(new URLSearchParams(String(init.body ?? ""))), body: init.body };
     calls.push(call);
     return new Response(JSON.stringify(answer(call)), { status: 200, headers: { "content-type": "application/json" } });
   }) as typeof fetch;
@@ -159,10 +160,11 @@ describe("GDPR intake on Databricks", () => {
       dialect: DATABRICKS_DIALECT,
       async query(tenant: string, sql: string, params: Record<string, string | null>) {
         executed.push({ tenant, sql, params });
-        if (sql.startsWith("INSERT")) {
+        if (sql.startsWith("INSERT INTO `lakemesh_prod`.`governance`.`serving_gdpr_requests`")) {
           rows.push({ ...params, updated_at: params.updated_at });
           return [];
         }
+        if (sql.startsWith("INSERT")) return [];
         return rows.filter((r) => r.tenant_id === params.tenant && r.request_id === params.request_id).sort((x, y) => String(y.updated_at).localeCompare(String(x.updated_at)));
       },
       ready: async () => undefined,
@@ -179,7 +181,18 @@ describe("GDPR intake on Databricks", () => {
     expect(executed[0].sql).toBe(
       "INSERT INTO `lakemesh_prod`.`governance`.`serving_gdpr_requests` (request_id, request_type, tenant_id, subject_hash, requester_hash, status, run_ref, counts, requested_at, updated_at) VALUES (:request_id, :request_type, :tenant_id, :subject_hash, :requester_hash, :status, :run_ref, :counts, CAST(:requested_at AS TIMESTAMP), CAST(:updated_at AS TIMESTAMP))",
     );
-    expect(JSON.stringify(executed)).not.toContain("user-01-001");
+    // The raw subject goes to the platform's request inbox only, as a bound parameter through the tenant's session;
+    // the job reads it from there (run-now carries the request id alone).
+    const inbox = executed.filter((x) => x.sql.includes("gdpr_request_inbox"));
+    expect(inbox).toEqual([
+      {
+        tenant: "tenant-01",
+        sql: "INSERT INTO `lakemesh_prod`.`governance`.`gdpr_request_inbox` (request_id, request_type, tenant_id, subject_id, requested_by, requested_at) VALUES (:request_id, :request_type, :tenant_id, :subject_id, current_user(), current_timestamp())",
+        params: { request_id: id, request_type: "access", tenant_id: "tenant-01", subject_id: "user-01-001" },
+      },
+    ]);
+    expect(JSON.stringify(executed.filter((x) => x !== inbox[0]))).not.toContain("user-01-001");
+    expect(executed.map((x) => x.sql).join("\n")).not.toContain("user-01-001");
   });
 
   it("starts the job with run-now as the tenant's principal, polls it, and reads the export from the volume", async () => {
@@ -196,6 +209,8 @@ describe("GDPR intake on Databricks", () => {
     expect(await jobs.start(r, "user-01-001")).toBe("databricks-run:7");
     const runNow = calls.find((c) => c.url.endsWith("/run-now"))!;
     expect(runNow.headers.authorization).toBe("Bearer tok-t1");
+    // The request id only: no subject or tenant id in the run's parameters (run history keeps them 60 days).
+    expect(JSON.parse(String(runNow.body))).toEqual({ job_id: 42, job_parameters: { request_id: r.requestId } });
     expect(await jobs.poll({ ...r, run: "databricks-run:7" })).toEqual({ status: "done" });
     expect(await jobs.readExport(r)).toEqual({ manifest: { datasets: { "c.s.t": 1 } }, datasets: { "c.s.t": { dataset: "c.s.t", rows: [{ a: 1 }] } } });
     expect(calls.map((c) => c.url).filter((u) => u.includes("/fs/files/"))).toEqual([

@@ -2,7 +2,8 @@ import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { MS_PER_DAY, MS_PER_HOUR, parseDuration } from "../../../lib/manifest/duration";
 import { ERASURE_DEADLINE_DAYS } from "../../../lib/manifest/topic-retention";
 import { cronLongestGap } from "../../../lib/manifest/cron";
-import { survivalMarkdown, survivalReport, type SurvivalRow } from "../../../lib/compile/survival";
+import { inboxSurvival, survivalMarkdown, survivalReport, type SurvivalRow } from "../../../lib/compile/survival";
+import { GDPR_INBOX_TABLE } from "../../../lib/compile/naming";
 import { checkedAtUpdate, contractsOf, domainProps, known, personalTopics, ruleId, T, topicNumber, UNKNOWN } from "../../lib";
 
 const ID = ruleId(__filename);
@@ -70,12 +71,19 @@ export function survivalRows(resources: readonly Pick<PolicyResource, "type" | "
     }),
   );
   const v = vacuumSchedule(resources, c);
-  return survivalReport(
-    contractsOf(resources, ID).map((x) => x.contract),
-    topics,
-    refresh,
-    { erasureLatencyMs: c.erasureLatencyHours * MS_PER_HOUR, vacuumIntervalMs: v.intervalMs, vacuumRunMs: v.runMs },
-  );
+  const assumptions = { erasureLatencyMs: c.erasureLatencyHours * MS_PER_HOUR, vacuumIntervalMs: v.intervalMs, vacuumRunMs: v.runMs };
+  // The GDPR request inbox (platform stack): raw subject ids until a request ends.
+  const inbox = resources.flatMap((r) => {
+    const name = r.type === T.SqlObject ? known(() => r.props.objectName) : undefined;
+    if (typeof name !== "string" || !name.endsWith(`.${GDPR_INBOX_TABLE}`)) return [];
+    const create = known(() => (r.props.create as { sql: string }[]).map((x) => x.sql).join("\n"));
+    if (create === UNKNOWN) {
+      checkedAtUpdate(ID, r.urn, `how long ${name} keeps subject ids (its statements are unknown)`);
+      return [];
+    }
+    return inboxSurvival(name, create, assumptions);
+  });
+  return [...survivalReport(contractsOf(resources, ID).map((x) => x.contract), topics, refresh, assumptions), ...inbox];
 }
 
 /** The survival table in Markdown, headed by its assumptions and the VACUUM schedule it was computed from. */

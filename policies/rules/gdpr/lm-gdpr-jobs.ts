@@ -1,5 +1,5 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { GDPR_JOB_KINDS } from "../../../lib/compile/gdpr-jobs";
+import { GDPR_JOB_KINDS, GDPR_JOB_PARAMETERS, type GdprJobKind } from "../../../lib/compile/gdpr-jobs";
 import { checkedAtUpdate, isProdStack, known, ruleId, T, UNKNOWN } from "../../lib";
 
 const ID = ruleId(__filename);
@@ -8,7 +8,7 @@ const ID = ruleId(__filename);
 export const policy: StackValidationPolicy = {
   name: ID,
   description:
-    "A platform deploys the subject-access, erasure and retention jobs; each is queued, runs one at a time and mails its failures, and in production runs as a service principal.",
+    "A platform deploys the subject-access, erasure and retention jobs; each is queued, runs one at a time and mails its failures, takes no run parameter but the request id (no settings a run could override, no subject or tenant id in run history), and in production runs as a service principal.",
   enforcementLevel: "mandatory",
   severity: "high",
   remediationSteps:
@@ -37,6 +37,16 @@ export const policy: StackValidationPolicy = {
       check("maxConcurrentRuns", () => j.props.maxConcurrentRuns === 1, `GDPR job ${name} allows ${runs === UNKNOWN ? "?" : (runs ?? "unlimited")} concurrent runs; exactly 1 (two runs would conflict on the same tables)`);
       check("queue", () => j.props.queue?.enabled === true, `GDPR job ${name} does not queue runs: a request arriving during a run would be skipped`);
       check("emailNotifications", () => j.props.emailNotifications?.onFailures?.length > 0, `GDPR job ${name} mails its failures to nobody; set lakemesh:notificationEmails`);
+      const kind = j.props.tags?.lakemesh_gdpr as GdprJobKind;
+      const allowed = GDPR_JOB_PARAMETERS[kind] ?? [];
+      const names = known(() => ((j.props.parameters ?? []) as { name: string }[]).map((p) => p.name));
+      // run-now's job_parameters override any job parameter, and run history keeps them for 60 days
+      // (https://docs.databricks.com/api/workspace/jobs/runnow, https://docs.databricks.com/aws/en/jobs/monitor).
+      check(
+        "parameters",
+        () => names !== UNKNOWN && names.length === allowed.length && names.every((n, i) => n === allowed[i]),
+        `GDPR job ${name} takes the run parameters [${names === UNKNOWN ? "?" : names.join(", ")}]; only [${allowed.join(", ")}]: settings belong in the settings file (a run could override a parameter) and subject or tenant ids in the request inbox (run history keeps parameters 60 days)`,
+      );
       if (prod) check("runAs", () => !!j.props.runAs?.servicePrincipalName, `production GDPR job ${name} runs as whoever deploys it; set lakemesh:databricks.gdprServicePrincipal`);
     }
   },
