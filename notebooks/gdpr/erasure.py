@@ -62,14 +62,27 @@ def erase(job: g.Job, tenant: str, subject: str) -> dict[str, dict]:
     return job.guarded("erasure", tenant, h, lambda: _erase(job, datasets, tenant, subject, h))
 
 
-def erasure_statement(table: str, ds: g.Dataset, action: dict[str, str] | None) -> str:
-    """The DELETE or UPDATE that forgets one subject of a registered table: identifiers checked and backquoted, every
-    value a bound session variable (lm_tenant, lm_subject, lm_token_<column>: Job.sql)."""
-    where = f"WHERE {g.column(ds.tenant_key)} = lm_tenant AND {g.column(ds.subject_key)} = lm_subject"  # type: ignore[arg-type]
+def erasure_statement(table: str, ds: g.Dataset, action: dict[str, str] | None, native: bool = True) -> str:
+    """The DELETE or UPDATE that forgets one subject of a registered table. Identifiers are checked and backquoted;
+    the subject's rows are matched by EXISTS against the bound one-row view (Job.sql: lm_bind holds tenant and
+    subject), so the predicate Delta records in the table's history (DESCRIBE HISTORY, kept for
+    delta.logRetentionDuration, 30 days by default, and until the next checkpoint) names columns, never the subject.
+    A literal, bound or not, would be written there (a session variable is folded into one). Databricks supports
+    EXISTS in the WHERE of DELETE and UPDATE (https://docs.databricks.com/aws/en/sql/language-manual/delta-delete-from,
+    https://docs.databricks.com/aws/en/sql/language-manual/delta-update). Open-source Delta refuses subqueries in
+    UPDATE (DELTA_UNSUPPORTED_SUBQUERY), so the local plane (native=False) runs the same match as a MERGE on the same
+    view, which it records as a join condition; Databricks gets UPDATE, as MERGE is refused there on tables whose
+    policy functions contain nesting."""
+    target = g.quoted(table)
+    tenant, subject = g.column(ds.tenant_key), g.column(ds.subject_key)  # type: ignore[arg-type]
+    match = f"EXISTS (SELECT 1 FROM {g.BIND_VIEW} AS b WHERE b.tenant = t.{tenant} AND b.subject = t.{subject})"
     if action is None:
-        return f"DELETE FROM {g.quoted(table)} {where}"
-    sets = ", ".join(f"{g.column(n)} = " + (f"lm_token_{g.ident(n)}" if how == "token" else "NULL") for n, how in sorted(action.items()))
-    return f"UPDATE {g.quoted(table)} SET {sets} {where}"
+        return f"DELETE FROM {target} AS t WHERE {match}"
+    values = {n: (f"lm_token_{g.ident(n)}" if how == "token" else "NULL") for n, how in sorted(action.items())}
+    if native:
+        return f"UPDATE {target} AS t SET " + ", ".join(f"{g.column(n)} = {v}" for n, v in values.items()) + f" WHERE {match}"
+    return (f"MERGE INTO {target} AS t USING {g.BIND_VIEW} AS b ON b.tenant = t.{tenant} AND b.subject = t.{subject} "
+            "WHEN MATCHED THEN UPDATE SET " + ", ".join(f"t.{g.column(n)} = {v}" for n, v in values.items()))
 
 
 def _erase(job: g.Job, datasets: list[g.Dataset], tenant: str, subject: str, h: str) -> dict[str, dict]:
@@ -107,7 +120,7 @@ def _erase(job: g.Job, datasets: list[g.Dataset], tenant: str, subject: str, h: 
             job.audit("delete", table, deleted, tenant, h)
         else:
             args.update({f"token_{n}": _token(job.salt, job.request_id, n) for n, how in action.items() if how == "token"})
-            deleted, anonymized = 0, job.dml(erasure_statement(table, ds, action), args)
+            deleted, anonymized = 0, job.dml(erasure_statement(table, ds, action, g.on_databricks()), args)
             job.audit("anonymize", table, anonymized, tenant, h, "columns: " + ", ".join(sorted(action)))
         result[ds.table] = {"absent": False, "found": found, "deleted": deleted, "anonymized": anonymized}
         touched.append(table)

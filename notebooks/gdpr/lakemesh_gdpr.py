@@ -62,6 +62,9 @@ class PreflightError(GdprInputError):
 # The pre-flight control table (sql/tables/gdpr_control.sql, rows written at deploy): the row count no filter can hide
 # is its table property, and each control row's email is clear exactly when it equals this expression of the row.
 CONTROL_TABLE = "gdpr_control"
+
+# The session's one-row view of the values Job.sql binds (a temporary view: nothing is written to storage).
+BIND_VIEW = "lm_bind"
 CONTROL_ROWS_PROPERTY = "lakemesh.control_rows"
 CONTROL_EMAIL_SQL = "concat(subject_id, '@', tenant_id, '.control.invalid')"
 
@@ -357,10 +360,10 @@ class Job:
                 raise TypeError(f"{name}: only strings, booleans and timestamps are bound")
         if values:
             schema = ", ".join(f"{n} {t}" for n, t in types.items())
-            self.spark.createDataFrame([tuple(values.values())], schema).createOrReplaceTempView("lm_bind")
+            self.spark.createDataFrame([tuple(values.values())], schema).createOrReplaceTempView(BIND_VIEW)
             for name, kind in types.items():
                 self.spark.sql(f"DECLARE OR REPLACE VARIABLE lm_{name} {kind}")
-                self.spark.sql(f"SET VAR lm_{name} = (SELECT {name} FROM lm_bind)")
+                self.spark.sql(f"SET VAR lm_{name} = (SELECT {name} FROM {BIND_VIEW})")
         return self.spark.sql(statement).collect()
 
     def dml(self, statement: str, values: dict[str, Any]) -> int:
@@ -469,6 +472,11 @@ def expire_inbox(job: Job, now: datetime, max_age: timedelta = timedelta(days=1)
     job.vacuum(table, job.settings.vacuum_retain_hours)
     job.audit("inbox", table, stale, detail=f"deleted requests filed before {cutoff.isoformat()} that never ran; vacuumed")
     return stale
+
+
+def on_databricks() -> bool:
+    """True in a Databricks job (dbutils is there), False on the local plane."""
+    return _dbutils() is not None
 
 
 def _dbutils():

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import subprocess
 from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
@@ -67,31 +68,38 @@ def test_every_job_refuses_to_run_when_the_control_table_disagrees(mesh: Plane, 
     a principal outside the revealing groups. Open-source Spark has no filters, so the table is made to disagree:
     one row fewer than its lakemesh.control_rows, then one email no longer clear. Each job refuses, changing nothing."""
     spark = mesh.spark()
-    common = ["--registry-table", REGISTRY, "--catalog-override", "spark_catalog"]
     rows = spark.read.table(CONTROL).collect()
     assert len(rows) == 6 and len({r["tenant_id"] for r in rows}) == 3
-    assert ok(job("subject_access", "--tenant-id", GDPR_TENANT, "--subject-id", "nobody-at-all", "--export-root", str(WORK / "exports-preflight"), *common))
+
+    def access(subject: str, root: str) -> subprocess.CompletedProcess:
+        return job("subject_access", "--record", "--request-id", g.new_request_id(), "--export-root", str(WORK / root), request={"type": "access", "tenant": GDPR_TENANT, "subject": subject})
+
+    assert ok(access("nobody-at-all", "exports-preflight"))
     schema = "tenant_id STRING, subject_id STRING, email STRING"
 
     def control(rs: list[tuple]) -> None:  # values through a DataFrame, never SQL text
         spark.createDataFrame(rs, schema).write.insertInto(CONTROL, overwrite=True)
 
+    # Each refused request was recorded in the inbox and deleted from it when it ended: that table changes, no other.
+    inbox = "governance.db/gdpr_request_inbox/"
+    logs = lambda: [f for f in log_files(WAREHOUSE) if not f.startswith(inbox)]  # noqa: E731
     original = [tuple(r) for r in rows]
     masked = [original[0][:2] + ("c***@***",)] + original[1:]
     try:
         for rs, hidden in ((original[1:], "5 of the 6 control rows"), (masked, "6 of the 6 control rows (5 with clear values)")):
             control(rs)
-            before, exported = log_files(WAREHOUSE), exports()
+            before, exported = logs(), exports()
             runs = [
-                job("erasure", "--tenant-id", GDPR_TENANT, "--subject-id", GDPR_SUBJECT, *common),
-                job("retention", "--vacuum-retain-hours", "0", *common),
-                job("subject_access", "--tenant-id", GDPR_TENANT, "--subject-id", GDPR_SUBJECT, "--export-root", str(WORK / "exports"), *common),
+                job("erasure", "--record", "--request-id", g.new_request_id(), request={"type": "erasure", "tenant": GDPR_TENANT, "subject": GDPR_SUBJECT}),
+                job("retention", "--vacuum-retain-hours", "0"),
+                access(GDPR_SUBJECT, "exports"),
             ]
             for r in runs:
                 assert r.returncode == 2, r.stderr[-2000:]
-                assert r.stderr.startswith("refused: pre-flight: ") and hidden in r.stderr and "Nothing was changed." in r.stderr, r.stderr
-            assert log_files(WAREHOUSE) == before  # no table, audit log or request written
+                assert "refused: pre-flight: " in r.stderr and hidden in r.stderr and "Nothing was changed." in r.stderr, r.stderr
+            assert logs() == before  # no table, audit log or request written
             assert exports() == exported
+            assert spark.read.format("delta").load(mesh.path("x.governance.gdpr_request_inbox")).count() == 0
     finally:
         control(original)
     assert sorted(map(tuple, spark.read.table(CONTROL).collect())) == sorted(original)
@@ -172,6 +180,24 @@ def test_no_personal_value_of_the_subject_is_left_in_any_file(mesh: Plane, gdpr_
     # The twin was made from the subject's valid events (plane.add_twins).
     twin = {v[::-1] for vs in personal_values(mesh, GDPR_SUBJECT, ("valid",)).values() for v in vs}
     assert twin and set(files_containing(wh, twin)) == twin
+
+
+def test_table_histories_never_record_the_subject(mesh: Plane, erasure_request: dict):
+    """The predicate of each erasure commit (DESCRIBE HISTORY's operationParameters, kept with the log for 30 days and
+    more) names columns only: the subject is matched through EXISTS over the bound view, never as a literal."""
+    checked = Counter()
+    for t, r in erasure_request["tables"].items():
+        if r["absent"] or not (r["deleted"] or r["anonymized"]):
+            continue
+        for f in sorted(Path(mesh.path(t), "_delta_log").glob("*.json")):
+            for line in f.read_text().splitlines():
+                info = json.loads(line).get("commitInfo")
+                if info and info.get("operation") in ("DELETE", "UPDATE", "MERGE"):
+                    text = json.dumps(info)
+                    assert GDPR_SUBJECT not in text, (t, info.get("operationParameters"))
+                    checked[info["operation"]] += 1
+    # Both ways of forgetting were recorded and looked at (locally an anonymizing UPDATE is a MERGE).
+    assert checked["DELETE"] > 0 and checked["MERGE"] > 0, checked
 
 
 def test_delta_logs_hold_no_statistics_of_personal_columns(mesh: Plane, gdpr_before: Before):
@@ -282,7 +308,9 @@ def test_retention_deletes_rows_past_their_period_and_keeps_the_rest(mesh: Plane
     for t in present:
         ops = [(r["operation"], r["timestamp"]) for r in mesh.spark().sql(f"DESCRIBE HISTORY delta.`{mesh.path(t)}`").collect()]
         assert any(op in ("VACUUM START", "VACUUM END") and ts.timestamp() >= t0.timestamp() - 1 for op, ts in ops), (t, ops[:5])
-    assert audit.filter(F.col("action") == "vacuum").count() == len(present)
+    # One VACUUM per registered table, and one of the request inbox (expire_inbox).
+    vacuumed = [r["dataset"] for r in audit.filter(F.col("action") == "vacuum").collect()]
+    assert sorted(vacuumed) == sorted([local_mesh.local_name(t) for t in present] + ["spark_catalog.governance.gdpr_request_inbox"]), vacuumed
     # Retention also vacuums the request inbox: after the requests above ended, no file of it holds the subject id.
     assert audit.filter(F.col("action") == "inbox").count() == 1
     assert files_containing(Path(mesh.path("x.governance.gdpr_request_inbox")), {GDPR_SUBJECT}) == {}

@@ -117,10 +117,18 @@ def ds(**kw) -> g.Dataset:
 
 
 def test_erasure_and_retention_statements_quote_identifiers_and_bind_every_value():
-    assert erasure.erasure_statement("c.s.t", ds(), None) == "DELETE FROM `c`.`s`.`t` WHERE `tenant_id` = lm_tenant AND `user_id` = lm_subject"
+    match = "EXISTS (SELECT 1 FROM lm_bind AS b WHERE b.tenant = t.`tenant_id` AND b.subject = t.`user_id`)"
+    assert erasure.erasure_statement("c.s.t", ds(), None) == f"DELETE FROM `c`.`s`.`t` AS t WHERE {match}"
     assert erasure.erasure_statement("c.s.t", ds(), {"user_id": "token", "email": "null"}) == (
-        "UPDATE `c`.`s`.`t` SET `email` = NULL, `user_id` = lm_token_user_id WHERE `tenant_id` = lm_tenant AND `user_id` = lm_subject"
+        f"UPDATE `c`.`s`.`t` AS t SET `email` = NULL, `user_id` = lm_token_user_id WHERE {match}"
     )
+    # The local plane's stand-in for the UPDATE (open-source Delta refuses subqueries in UPDATE): the same match.
+    assert erasure.erasure_statement("c.s.t", ds(), {"user_id": "token", "email": "null"}, native=False) == (
+        "MERGE INTO `c`.`s`.`t` AS t USING lm_bind AS b ON b.tenant = t.`tenant_id` AND b.subject = t.`user_id` "
+        "WHEN MATCHED THEN UPDATE SET t.`email` = NULL, t.`user_id` = lm_token_user_id"
+    )
+    # DELETE is the same statement on both.
+    assert erasure.erasure_statement("c.s.t", ds(), None, native=False) == erasure.erasure_statement("c.s.t", ds(), None)
     assert retention.retention_statement("c.s.t", ds()) == "DELETE FROM `c`.`s`.`t` WHERE `updated_at` < lm_cutoff"
     # A name the registry check would refuse never reaches the text.
     with pytest.raises(g.GdprInputError):
