@@ -211,9 +211,8 @@ def gold_query(spark: SparkSession, contract: lc.Contract, ds: dict[str, Any]):
 
     def read(i: dict[str, Any]) -> DataFrame:
         df = spark.read.table(contract.local_table(i["table"]))
-        # Keyed silver of SCD type 2 keeps every version; gold aggregates the current ones (Databricks only: locally
-        # keyed silver is append-only, lakemesh_keyed's docstring says why).
-        return keyed.current_rows(df) if i["currentOnly"] and dq.NATIVE else df
+        # Keyed silver of SCD type 2 keeps every version (AUTO CDC, or the local stand-in); gold aggregates the current ones.
+        return keyed.current_rows(df) if i["currentOnly"] else df
 
     def query() -> DataFrame:
         first, *rest = src["inputs"]
@@ -244,6 +243,9 @@ def declare_all(spark: SparkSession, contract: lc.Contract) -> list[str]:
         query = QUERIES[ds["source"]["kind"]](spark, contract, ds)
         if ds["keyed"] is not None and dq.NATIVE:
             keyed.declare(query, ds, name, keyed.changes_view_name(ds, contract))
+        elif ds["keyed"] is not None:
+            # Open-source AUTO CDC refuses a Delta target: the stand-in with the same semantics (lakemesh_keyed).
+            keyed.declare_local(spark, query, ds, name)
         else:
             dq.declare(ds["kind"], query, ds, name)
         names.append(name)

@@ -80,6 +80,18 @@ def topics_of(contracts: list[dict]) -> list[str]:
     return sorted({ds["source"]["topic"] for c in contracts for ds in c["datasets"] if ds["source"]["kind"] == "kafka"})
 
 
+def keyed_module():
+    """lakemesh_keyed (notebooks/pipelines), which names the local stand-in's changes tables; imports PySpark."""
+    import sys
+
+    folder = str(Path(__file__).resolve().parents[2] / "notebooks" / "pipelines")
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
+    import lakemesh_keyed
+
+    return lakemesh_keyed
+
+
 def tables_of(contracts: list[dict]) -> list[str]:
     """Every table the pipeline writes or reads (inputs of other domains and the erasure suppression list included)."""
     names = set()
@@ -87,6 +99,9 @@ def tables_of(contracts: list[dict]) -> list[str]:
         names.add(c["governance"]["erasureSuppression"])
         for ds in c["datasets"]:
             names.add(ds["table"])
+            if ds.get("keyed") is not None:
+                # The keyed stand-in's changes table: an erasure or retention job changes it too.
+                names.add(keyed_module().changes_table(ds["table"]))
             src = ds["source"]
             if src["kind"] == "bronze":
                 names.add(src["table"])

@@ -91,7 +91,24 @@ def registry_rows(plan: Path) -> list[tuple]:
     rows = []
     for i in range(n):
         rows.append(tuple(params[f"{f}_{i}"] for f in REGISTRY_FIELDS))
-    return rows
+    return rows + local_registry_rows(plan, rows)
+
+
+def local_registry_rows(plan: Path, rows: list[tuple]) -> list[tuple]:
+    """Rows for what only the local plane has: the changes table of each keyed silver dataset (lakemesh_keyed's AUTO
+    CDC stand-in), registered as its dataset is, so that erasure and retention reach it too and the next run cannot
+    bring an erased subject back into the dataset."""
+    import incremental
+
+    lakemesh_keyed = incremental.keyed_module()
+    by_table = {r[0]: r for r in rows}
+    out = []
+    for path in contracts(plan).values():
+        for ds in json.loads(path.read_text())["datasets"]:
+            row = by_table.get(ds["table"])
+            if ds["keyed"] is not None and row is not None:
+                out.append((lakemesh_keyed.changes_table(ds["table"]), *row[1:3], "streaming_table", *row[4:]))
+    return out
 
 
 def governance_tables(plan: Path, catalog: str) -> list[list[str]]:

@@ -13,6 +13,7 @@ import pytest
 from pyspark.sql import functions as F
 
 import incremental
+import lakemesh_keyed as keyed
 from plane import Plane
 
 pytestmark = pytest.mark.destructive(order=10)
@@ -43,11 +44,13 @@ def test_a_new_event_or_a_table_changed_outside_the_pipeline_makes_the_next_trig
     mesh.produce([{**event, "key": key, "value": event["value"].replace(event["key"], key)}])
     bronze_rows = mesh.table(bronze["table"]).count()
     # A row deleted from silver as an erasure does it (the value only in a one-row MERGE source; Delta's DELETE takes
-    # no parameter markers): the pipeline did not write that version, so its fingerprint no longer matches.
+    # no parameter markers): the pipeline did not write that version, so its fingerprint no longer matches. Keyed
+    # silver is recomputed locally from its changes table, which the erasure job reaches too (it is registered).
     row = spark.read.table("spark_catalog.core_business.equity_grants").filter("status <> 'cancelled'").first()
     summary = {(r.tenant_id, r.plan_id, r.grant_type): r.grant_count for r in mesh.table(SUMMARY).collect()}
     spark.createDataFrame([(row["grant_id"],)], "grant_id STRING").createOrReplaceTempView("incremental_test_keys")
-    spark.sql("MERGE INTO spark_catalog.core_business.equity_grants t USING incremental_test_keys s ON t.grant_id = s.grant_id WHEN MATCHED THEN DELETE")
+    for t in ("equity_grants", keyed.CHANGES_PREFIX + "equity_grants"):
+        spark.sql(f"MERGE INTO spark_catalog.core_business.{t} t USING incremental_test_keys s ON t.grant_id = s.grant_id WHEN MATCHED THEN DELETE")
 
     assert mesh.run_pipeline()["skipped"] is False
     # The new event went through, once.
@@ -73,6 +76,8 @@ def test_the_fingerprint_is_what_the_pipeline_reads(plane: Plane):
     # Its gold reads three other domains' silver: their versions are part of it, as is the suppression list.
     tables = incremental.tables_of(docs)
     assert "lakemesh_dev.core_business.equity_grants" in tables and "lakemesh_dev.users_identity.users" in tables
+    # The keyed stand-in's changes tables of its own datasets (forecasts is keyed).
+    assert [t for t in tables if ".lm_changes__" in t] == ["lakemesh_dev.outcomes_performance.lm_changes__forecasts"]
     assert docs[0]["governance"]["erasureSuppression"] in tables
     assert incremental.topics_of(docs) == ["outcomes-performance.forecasts.v1"]
     assert incremental.clock_dependent(docs) == []

@@ -261,3 +261,22 @@ def test_the_contract_refuses_a_keyed_dataset_without_keys_or_with_an_unknown_sc
     next(d for d in doc["datasets"] if d["name"] == "equity_grants")["keyed"]["sequenceBy"] = "updated_at`"
     with pytest.raises(lc.ContractError, match="not a valid identifier"):
         lc.parse(json.dumps(doc))
+
+
+@pytest.mark.parametrize("scd", [1, 2])
+def test_keyed_silver_locally_is_a_changes_table_and_a_materialized_view_from_the_same_flow_arguments(contract_text, monkeypatch, scd):
+    import lakemesh_keyed as keyed
+
+    ds = {**grants(contract_text), "keyed": {"keys": ["tenant_id", "grant_id"], "sequenceBy": "updated_at", "scdType": scd}}
+    rec = Recorder()
+    monkeypatch.setattr(dq, "dp", rec)
+    name = "spark_catalog.core_business.equity_grants"
+    assert keyed.declare_local(None, lambda: None, ds, name) == "spark_catalog.core_business.lm_changes__equity_grants"
+    (_, _, changes), (_, _, target) = [c for c in rec.calls if c[0] in ("table", "materialized_view")]
+    assert [c[0] for c in rec.calls if c[0] in ("table", "materialized_view")] == ["table", "materialized_view"]
+    assert changes["name"] == "spark_catalog.core_business.lm_changes__equity_grants" and target["name"] == name
+    # Both carry the dataset's properties (statistics and change feed of personal columns), neither the Databricks-only ones.
+    assert changes["table_properties"] == target["table_properties"] == ds["tableProperties"]
+    assert "row_filter" not in target and "MASK" not in target["schema"]
+    history = ", `__START_AT` TIMESTAMP, `__END_AT` TIMESTAMP"
+    assert target["schema"] == changes["schema"] + (history if scd == 2 else "")
