@@ -10,7 +10,7 @@ import { Command, EXIT, Io, parseCommandArgs, UsageError } from "../usage";
 
 const USAGE = `Usage: lakemesh gdpr request --type access|erasure --tenant <tenant id> --subject <subject id>
                             [--stack <stack>] [--target local|databricks] [--request-id <uuid>]
-                            [--warehouse-id <id>] [--export-root <dir>] [--vacuum-retain-hours N]
+                            [--warehouse-id <id>] [--export-root <dir>]
 
 Validates a GDPR request, records it in the request inbox (governance.gdpr_request_inbox, every value a
 bound parameter) and starts its job with the request id as the only run parameter: the job reads tenant
@@ -35,8 +35,6 @@ Options:
   --warehouse-id       --target databricks: the SQL warehouse the request is recorded through
   --export-root        local only: where an access request writes its export (default
                        .local/gdpr-exports); part of the local plane's settings file, not a job parameter
-  --vacuum-retain-hours  local erasure only: VACUUM's RETAIN (default: the tables' own threshold), in the
-                       local settings file
 `;
 
 /** The validated request, or a UsageError saying which field is wrong and what is allowed. */
@@ -73,7 +71,6 @@ export const gdprCommand: Command = {
         "request-id": { type: "string" },
         "warehouse-id": { type: "string" },
         "export-root": { type: "string" },
-        "vacuum-retain-hours": { type: "string" },
       },
       true,
     );
@@ -82,10 +79,6 @@ export const gdprCommand: Command = {
     if (parsed.positionals.length !== 1 || parsed.positionals[0] !== "request") throw new UsageError("the only subcommand is request: lakemesh gdpr request ...");
     const r = parseRequest(v);
     if (v.target !== "local" && v.target !== "databricks") throw new UsageError(`--target ${printable(JSON.stringify(v.target))}: local or databricks`);
-    const hours = v["vacuum-retain-hours"];
-    if (hours !== undefined && (!/^[0-9]{1,4}$/.test(hours) || r.type !== "erasure" || v.target !== "local")) {
-      throw new UsageError("--vacuum-retain-hours takes a whole number of hours, for a local erasure only");
-    }
     const settings = readStackConfig(io.cwd, v.stack!).settings;
     const job = GDPR_REQUEST_TYPES[r.type];
 
@@ -110,7 +103,6 @@ export const gdprCommand: Command = {
     // request id only; --name=value: a value that starts with '-' is never read as an option.
     const args = ["--record", `--request-id=${r.requestId}`];
     if (r.type === "access") args.push(`--export-root=${path.resolve(io.cwd, v["export-root"] ?? path.join(".local", "gdpr-exports"))}`);
-    if (hours !== undefined) args.push(`--vacuum-retain-hours=${hours}`);
     const res = await runLocalGdprJob(io.cwd, job.replace("-", "_"), args, JSON.stringify({ type: r.type, tenant: r.tenant, subject: r.subject }));
     if (res.status !== 0) {
       const refused = res.stderrTail.split("\n").find((l) => l.startsWith("refused: "));

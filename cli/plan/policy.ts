@@ -3,7 +3,7 @@ import { meshOf } from "../../lib/compile";
 import { listStacks, readStackConfig } from "./stack-config";
 import { accessViewOf, engineProps, runPolicies, violationsMarkdown, type PolicyPackConfig, type Violation } from "../../policies/harness";
 import type { LoadedManifest } from "../../lib/manifest";
-import { survivalRows, survivalTable, SURVIVAL_DEFAULTS, type SurvivalConfig } from "../../policies/rules/gdpr/lm-gdpr-erasure-survival";
+import { survivalRows, survivalTable, SURVIVAL_DEFAULTS, vacuumSchedule, type SurvivalConfig } from "../../policies/rules/gdpr/lm-gdpr-erasure-survival";
 import type { PreviousTopics } from "../../policies/rules/kafka/lm-kafka-prod-topic-replacement";
 import type { BreakingChangeConfig } from "../../policies/rules/manifest/lm-breaking-change-needs-major";
 import type { OfflinePlan } from "./run";
@@ -56,8 +56,8 @@ export function checkPlan(
 export function survivalSection(plan: OfflinePlan, userConfig: PolicyPackConfig): string {
   const cfg = userConfig["lm-gdpr-erasure-survival"];
   const c: SurvivalConfig = { ...SURVIVAL_DEFAULTS, ...(typeof cfg === "object" ? (cfg as Partial<SurvivalConfig>) : {}) };
-  const rows = survivalRows(plan.resources.map((r) => ({ type: r.type, urn: r.urn, props: engineProps(r.inputs) })), c);
-  return `## Personal data after an erasure request\n\n${survivalTable(rows, c)}`;
+  const resources = plan.resources.map((r) => ({ type: r.type, urn: r.urn, props: engineProps(r.inputs) }));
+  return `## Personal data after an erasure request\n\n${survivalTable(survivalRows(resources, c), c, vacuumSchedule(resources, c))}`;
 }
 
 /** The access model's two tables and the prerequisites of the plan (lib/access). */

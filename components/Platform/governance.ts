@@ -15,14 +15,14 @@ export function createGovernanceObjects(
   parent: pulumi.Resource,
 ): Record<string, SqlObject> {
   const out: Record<string, SqlObject> = {};
-  const tables = objects.filter((o) => o.kind === "table");
   const tableResources: SqlObject[] = [];
   const functionResources: { name: string; resource: SqlObject }[] = [];
   for (const o of objects) {
     // Functions read tenant_principals, and the rows need their table: create tables first. A table that declares a
-    // row filter (the GDPR request inbox) comes after the function in `objects` and waits for it.
+    // row filter (the GDPR request inbox) comes after the function in `objects` and waits for it; rows (the GDPR
+    // control table's) come after every function (the control table declares the tenant filter and a mask).
     const uses = functionResources.filter((f) => o.kind === "table" && o.create.some((x) => x.sql.includes(qualifiedName(f.name)))).map((f) => f.resource);
-    const dependsOn = o.kind === "table" ? [catalog.governanceSchema, ...uses] : [catalog.governanceSchema, ...tableResources];
+    const dependsOn = o.kind === "table" ? [catalog.governanceSchema, ...uses] : [catalog.governanceSchema, ...tableResources, ...(o.kind === "rows" ? functionResources.map((f) => f.resource) : [])];
     // Tables hold data; dropping the filter or a mask function makes every table that declares it fail closed. Both
     // are protected and kept in production. Row sets are rewritten on every change anyway.
     const keep = o.kind !== "rows" && spec.protect;
@@ -34,7 +34,8 @@ export function createGovernanceObjects(
   for (const o of objects.filter((x) => x.kind === "function")) {
     new databricks.Grants(`${o.resourceName}-grants`, { function: o.name, grants: toGrants(spec.functionGrants) }, { parent: out[o.name] });
   }
-  for (const o of tables) {
+  // Tables, and row sets that are tables of their own (the GDPR control table; not the registry's rows, "#rows").
+  for (const o of objects.filter((x) => x.kind === "table" || (x.kind === "rows" && spec.tableGrants[x.name.split(".").pop()!]))) {
     const short = o.name.split(".").pop()!;
     new databricks.Grants(`${o.resourceName}-grants`, { table: o.name, grants: toGrants(spec.tableGrants[short]) }, { parent: out[o.name] });
   }

@@ -10,14 +10,15 @@ import { count, DEPLOYER, type Action, type Need } from "./types";
 /**
  * The governance tables each GDPR notebook reads and writes besides the registry and the registered tables, as
  * notebooks/gdpr/*.py and lakemesh_gdpr.py use them (test/access/gdpr-tables.test.ts holds the two together):
- * known_tenant() reads tenant_principals, guarded() merges into gdpr_requests, flush() appends to audit_log,
- * erasure merges into erasure_suppression, and every request reads its row of gdpr_request_inbox and deletes it.
+ * known_tenant() reads tenant_principals, guarded() merges into gdpr_requests, flush() appends to audit_log, preflight()
+ * reads gdpr_control (the control rows under the filter and a mask), erasure merges into erasure_suppression, and every
+ * request reads its row of gdpr_request_inbox and deletes it.
  */
 export const GDPR_TABLES: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
-  "subject-access": { tenant_principals: ["SELECT"], gdpr_requests: ["MODIFY", "SELECT"], audit_log: ["MODIFY"], gdpr_request_inbox: ["MODIFY", "SELECT"] },
-  erasure: { tenant_principals: ["SELECT"], gdpr_requests: ["MODIFY", "SELECT"], audit_log: ["MODIFY"], erasure_suppression: ["MODIFY", "SELECT"], gdpr_request_inbox: ["MODIFY", "SELECT"] },
+  "subject-access": { tenant_principals: ["SELECT"], gdpr_requests: ["MODIFY", "SELECT"], audit_log: ["MODIFY"], gdpr_control: ["SELECT"], gdpr_request_inbox: ["MODIFY", "SELECT"] },
+  erasure: { tenant_principals: ["SELECT"], gdpr_requests: ["MODIFY", "SELECT"], audit_log: ["MODIFY"], erasure_suppression: ["MODIFY", "SELECT"], gdpr_control: ["SELECT"], gdpr_request_inbox: ["MODIFY", "SELECT"] },
   // Retention deletes inbox rows whose job never ran, and vacuums the inbox.
-  retention: { audit_log: ["MODIFY"], gdpr_request_inbox: ["MODIFY", "SELECT"] },
+  retention: { audit_log: ["MODIFY"], gdpr_control: ["SELECT"], gdpr_request_inbox: ["MODIFY", "SELECT"] },
 };
 
 /** Registered datasets and their retention periods, from the registry rows the platform writes (bound parameters). */

@@ -105,8 +105,8 @@ export interface GdprSpec {
 const DESCRIPTIONS: Record<GdprJobKind, string> = {
   "subject-access": "lakemesh GDPR subject access: every row of one subject in one tenant, across every registered dataset and layer, exported as JSON to the gdpr_exports volume.",
   erasure:
-    "lakemesh GDPR erasure: suppress the subject for ingest, delete in bronze, delete or anonymize in silver and gold as the manifests say, then REORG ... APPLY (PURGE) and VACUUM.",
-  retention: "lakemesh nightly retention: delete rows older than each registered dataset's retention period, then purge and VACUUM.",
+    "lakemesh GDPR erasure: suppress the subject for ingest, delete in bronze, delete or anonymize in silver and gold as the manifests say (SQL DELETE and UPDATE), then REORG ... APPLY (PURGE); the nightly retention job VACUUMs.",
+  retention: "lakemesh nightly retention: delete rows older than each registered dataset's retention period, then purge and VACUUM every registered table.",
 };
 
 const TIMEOUT_SECONDS: Record<GdprJobKind, number> = { "subject-access": 2 * 3600, erasure: 4 * 3600, retention: 6 * 3600 };

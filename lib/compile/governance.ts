@@ -1,7 +1,7 @@
 import { commentLiteral, joinSql, loadTemplate, principalLiteral, qualifiedName, renderTemplate, trusted, type SqlText } from "../sql";
 import type { PipelineContract } from "./contract";
 import { stableJson } from "./json";
-import { GDPR_INBOX_TABLE, governanceNames, GOVERNANCE_TABLES, pipelinesGroup, PSEUDONYM_KEY_TABLE } from "./naming";
+import { GDPR_CONTROL_TABLE, GDPR_INBOX_TABLE, governanceNames, GOVERNANCE_TABLES, pipelinesGroup, PSEUDONYM_KEY_TABLE } from "./naming";
 import { maskSpecs, type MaskSpec } from "./masks";
 import type { Settings } from "./settings";
 import { sha256 } from "./contract";
@@ -74,7 +74,37 @@ export function compileGovernanceObjects(s: Settings, masks: readonly MaskSpec[]
     ),
     // After the tenant filter: its row filter statement needs the function (components create in this order).
     inbox,
+    compileGdprControl(s),
   ];
+}
+
+/** The control rows of the GDPR pre-flight: three tenants mapped to no principal, two subjects each, and a clear
+ * email the jobs can recognise (notebooks/gdpr/lakemesh_gdpr.py CONTROL_EMAIL_SQL: subject_id@tenant_id.control.invalid). */
+export const GDPR_CONTROL_ROWS: readonly { readonly tenantId: string; readonly subjectId: string; readonly email: string }[] = ["control-a", "control-b", "control-c"].flatMap((tenantId) =>
+  ["control-subject-1", "control-subject-2"].map((subjectId) => ({ tenantId, subjectId, email: `${subjectId}@${tenantId}.control.invalid` })),
+);
+
+/**
+ * The GDPR jobs' pre-flight control table and its rows: the tenant row filter and the email mask apply to it as to
+ * every registered table, and its expected row count is a table property, which no row filter hides. A "rows" object:
+ * created after the functions it declares, and re-created with its rows whenever its text changes. Values are bound.
+ */
+export function compileGdprControl(s: Settings): GovernanceObjectSpec {
+  const g = governanceNames(s.catalog);
+  const table = qualifiedName(g.gdprControl);
+  const create = renderTemplate(loadTemplate(`tables/${GDPR_CONTROL_TABLE}.sql`), {
+    table,
+    mask: qualifiedName(g.mask("email")),
+    tenant_filter: qualifiedName(g.tenantFilter),
+    rows: commentLiteral(String(GDPR_CONTROL_ROWS.length)),
+  });
+  const parameters = GDPR_CONTROL_ROWS.flatMap((r, i) => [
+    { name: `tenant_id_${i}`, value: r.tenantId, type: "STRING" as const },
+    { name: `subject_id_${i}`, value: r.subjectId, type: "STRING" as const },
+    { name: `email_${i}`, value: r.email, type: "STRING" as const },
+  ]);
+  const insert = `INSERT INTO ${table} (tenant_id, subject_id, email) VALUES\n${GDPR_CONTROL_ROWS.map((_, i) => `(:tenant_id_${i}, :subject_id_${i}, :email_${i})`).join(",\n")}`;
+  return { resourceName: `governance-${GDPR_CONTROL_TABLE}`, kind: "rows", name: g.gdprControl, create: [{ sql: create }, { sql: insert, parameters }], drop: [] };
 }
 
 /** One row of the GDPR registry: a dataset with personal data and how to find and erase it. */

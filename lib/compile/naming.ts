@@ -120,6 +120,12 @@ export const GOVERNANCE_TABLES = ["tenant_principals", "gdpr_registry", "gdpr_re
 export const PSEUDONYM_KEY_TABLE = "pseudonym_key";
 
 /**
+ * The GDPR jobs' pre-flight control table (sql/tables/gdpr_control.sql): control rows under the tenant filter and a
+ * mask, created after the functions it declares, so outside GOVERNANCE_TABLES (created before them).
+ */
+export const GDPR_CONTROL_TABLE = "gdpr_control";
+
+/**
  * GDPR requests until their job ends, with the raw subject id (sql/tables/gdpr_request_inbox.sql): outside
  * GOVERNANCE_TABLES because its grants differ (the filers may write it; auditors may not read raw ids).
  */
@@ -139,6 +145,7 @@ export function governanceNames(catalog: string) {
     erasureSuppression: fq("erasure_suppression"),
     auditLog: fq("audit_log"),
     pseudonymKey: fq(PSEUDONYM_KEY_TABLE),
+    gdprControl: fq(GDPR_CONTROL_TABLE),
     gdprRequestInbox: fq(GDPR_INBOX_TABLE),
   };
 }

@@ -1,7 +1,7 @@
 import { type DomainManifest } from "../manifest";
 import { domainPrincipal, mergeGrants, type GrantSpec } from "./grants";
 import { Mesh } from "./model";
-import { domainGroup, GDPR_INBOX_TABLE, GOVERNANCE_SCHEMA, GOVERNANCE_TABLES, pipelinesGroup, platformPhysicalNames, PSEUDONYM_KEY_TABLE } from "./naming";
+import { domainGroup, GDPR_CONTROL_TABLE, GDPR_INBOX_TABLE, GOVERNANCE_SCHEMA, GOVERNANCE_TABLES, pipelinesGroup, platformPhysicalNames, PSEUDONYM_KEY_TABLE } from "./naming";
 import { maskSpecs, type MaskSpec } from "./masks";
 import { ownsAccountObjects, READER_PERSONAS, type Settings } from "./settings";
 import { rootFolder, type FolderSpec } from "./workspace";
@@ -199,6 +199,8 @@ export function compilePlatform(s: Settings, mesh: Mesh): PlatformSpec {
       // The identifier masks' HMAC key: platform admins only (the masks read it with their owner's authorization).
       // Authoritative, so a grant made by hand is revoked on the next deploy.
       [PSEUDONYM_KEY_TABLE, grants([[p.platform_admin, ["ALL_PRIVILEGES"]]])],
+      // The GDPR pre-flight's control rows (no personal data): every GDPR job reads them through the filter and mask.
+      [GDPR_CONTROL_TABLE, grants([[p.platform_admin, ["ALL_PRIVILEGES"]], [p.gdpr_officer, ["SELECT"]], [s.databricks.gdprServicePrincipal, ["SELECT"]], [p.auditor, ["SELECT"]]])],
       ...GOVERNANCE_TABLES.map((t) => [
         t,
         grants([

@@ -6,8 +6,10 @@ import type { PipelineContract } from "./contract";
 export interface SurvivalAssumptions {
   /** Longest time from an erasure request to the erasure job having deleted and purged (REORG) every table. */
   readonly erasureLatencyMs: number;
-  /** How often VACUUM runs (the nightly retention job). */
+  /** Longest time between two starts of the nightly retention job, the only job that VACUUMs (from its schedule). */
   readonly vacuumIntervalMs: number;
+  /** Longest run of that job (its timeout): a table's VACUUM can come that long after the run starts. @default 0 */
+  readonly vacuumRunMs?: number;
 }
 
 export interface TopicCopy {
@@ -31,10 +33,14 @@ export function intervalMs(text: string | undefined, fallbackMs: number): number
 }
 
 /**
- * The survival table: personal topics (Kafka cannot delete a record: retention plus one open segment), each table
- * with personal data (erasure job, then files kept until VACUUM passes their threshold), gold materialized views
- * (recomputed on the next refresh), the Delta log (holds values only when statistics cover personal columns) and
- * streaming checkpoints (offsets only: the flows keep no state).
+ * The survival table, from what is scheduled: personal topics (Kafka cannot delete a record: retention plus one open
+ * segment); each table with personal data: the erasure job deletes or updates the rows and purges at once (REORG ...
+ * APPLY (PURGE)), the files that held them are then removed from the table, and deleted from storage by the first
+ * nightly VACUUM (the retention job VACUUMs every registered table) once they are older than the table's threshold
+ * (delta.deletedFileRetentionDuration): latency + threshold + one interval of the job + its longest run; gold
+ * materialized views (recomputed on the next refresh, their files maintained by their pipeline, within a day of an
+ * update); the Delta log (holds values only when statistics cover personal columns) and streaming checkpoints
+ * (offsets only: the flows keep no state).
  */
 export function survivalReport(
   contracts: readonly PipelineContract[],
@@ -48,20 +54,32 @@ export function survivalReport(
     survivalMs: t.retentionMs + t.segmentMs,
     how: "retention.ms + segment.ms (records cannot be deleted one by one)",
   }));
+  const hours = (ms: number) => `${Math.round((ms / MS_PER_HOUR) * 10) / 10} h`;
   for (const c of contracts) {
     for (const ds of c.datasets) {
       const personal = ds.columns.filter((x) => x.personalData);
       if (personal.length === 0) continue;
-      const vacuum = intervalMs(ds.tableProperties["delta.deletedFileRetentionDuration"], 7 * MS_PER_DAY);
-      const refresh = ds.layer === "gold" ? refreshIntervalMs.get(c.domain) ?? MS_PER_DAY : 0;
-      rows.push({
-        copy: ds.table,
-        kind: ds.layer,
-        survivalMs: a.erasureLatencyMs + refresh + vacuum + a.vacuumIntervalMs,
-        how:
-          (ds.layer === "gold" ? "erasure job + next refresh" : "erasure job (DELETE, REORG PURGE)") +
-          ` + VACUUM threshold (${ds.tableProperties["delta.deletedFileRetentionDuration"]}) + VACUUM interval`,
-      });
+      const threshold = ds.tableProperties["delta.deletedFileRetentionDuration"];
+      const vacuum = intervalMs(threshold, 7 * MS_PER_DAY);
+      if (ds.kind === "materialized_view") {
+        // The erasure job leaves materialized views to their pipeline: recomputed on the next refresh, the old files
+        // removed by the pipeline's own maintenance within a day of an update (https://docs.databricks.com/aws/en/ldp/gdpr).
+        const refresh = refreshIntervalMs.get(c.domain) ?? MS_PER_DAY;
+        rows.push({
+          copy: ds.table,
+          kind: ds.layer,
+          survivalMs: a.erasureLatencyMs + refresh + vacuum + MS_PER_DAY,
+          how: `erasure job + next refresh (${hours(refresh)}) + VACUUM threshold (${threshold}) + pipeline maintenance (24 h)`,
+        });
+      } else {
+        const run = a.vacuumRunMs ?? 0;
+        rows.push({
+          copy: ds.table,
+          kind: ds.layer,
+          survivalMs: a.erasureLatencyMs + vacuum + a.vacuumIntervalMs + run,
+          how: `erasure job (DELETE or UPDATE, REORG PURGE at once, ${hours(a.erasureLatencyMs)}) + VACUUM threshold (${threshold}) + first nightly VACUUM after it (every ${hours(a.vacuumIntervalMs)}, run up to ${hours(run)})`,
+        });
+      }
       const stats = (ds.tableProperties["delta.dataSkippingStatsColumns"] ?? "").split(",");
       const leaked = personal.filter((x) => stats.includes(x.name));
       const statsAll = ds.tableProperties["delta.dataSkippingStatsColumns"] === undefined;

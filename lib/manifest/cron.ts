@@ -43,3 +43,22 @@ export function cronInterval(expr: string): CronInterval {
   for (let i = 1; i < times.length; i++) gap = Math.min(gap, times[i] - times[i - 1]);
   return { ok: true, seconds: gap };
 }
+
+/**
+ * The longest time between two firings of a Quartz cron expression that fires every day (day-of-month, month and
+ * day-of-week all `*` or `?`, year absent or `*`), in seconds: the largest gap between its times of day, or across
+ * midnight. null for any other expression (a bound would need the calendar); the survival table then assumes one.
+ */
+export function cronLongestGap(expr: string): number | null {
+  const fields = expr.split(" ");
+  if (fields.length < 6 || fields.length > 7) return null;
+  const every = (x: string | undefined) => x === "*" || x === "?";
+  if (!every(fields[3]) || fields[4] !== "*" || !every(fields[5]) || (fields[6] !== undefined && fields[6] !== "*")) return null;
+  const [seconds, minutes, hours] = TIME_FIELDS.map((f, i) => expand(fields[i], f));
+  if ([seconds, minutes, hours].some((v) => typeof v === "string")) return null;
+  const times: number[] = [];
+  for (const h of hours as number[]) for (const m of minutes as number[]) for (const s of seconds as number[]) times.push(h * 3600 + m * 60 + s);
+  let gap = times[0] + 86_400 - times[times.length - 1];
+  for (let i = 1; i < times.length; i++) gap = Math.max(gap, times[i] - times[i - 1]);
+  return gap;
+}

@@ -3,9 +3,11 @@
 task of the erasure job; locally `scripts/local/gdpr.sh erasure --record --request-id ...` files and runs it.
 
 Order: the subject's hash goes on the suppression list first (a replay from Kafka cannot bring them back), then
-bronze, then silver and gold (delete or anonymize per column, as the manifest says), then REORG ... APPLY (PURGE)
-and VACUUM. Values reach Delta only through a one-row DataFrame that MERGE joins on, so no subject value is ever
-written into a commit's recorded predicate. Running it twice is safe.
+bronze, then silver and gold (SQL DELETE, or UPDATE of the personal columns, as the manifest says), then REORG ...
+APPLY (PURGE) at once, so no live file holds the subject. The files that did are removed from the table then, and
+deleted from storage by the nightly retention job's VACUUM once they are older than the retention threshold (168 h):
+a VACUUM here would find nothing old enough (lakemesh plan's survival table counts that schedule). Tenant, subject
+and tokens are bound parameters, never SQL text. Running it twice is safe.
 """
 from __future__ import annotations
 
@@ -49,23 +51,48 @@ def erasure_action(ds: g.Dataset, schema: dict[str, tuple[str, bool]]) -> dict[s
     return action
 
 
-def erase(job: g.Job, tenant: str, subject: str, vacuum_retain_hours: int | None = None) -> dict[str, dict]:
+def erase(job: g.Job, tenant: str, subject: str) -> dict[str, dict]:
     g.tenant_id(tenant)
     g.subject_id(subject)
     if not job.known_tenant(tenant):
         raise g.GdprInputError(f"tenant_id {tenant!r} is not a tenant of this platform (governance.tenant_principals)")
+    job.preflight()  # before anything is written: the policy functions must show this principal every row
     datasets = job.registry()
     h = g.subject_hash(job.salt, tenant, subject)
-    return job.guarded("erasure", tenant, h, lambda: _erase(job, datasets, tenant, subject, h, vacuum_retain_hours))
+    return job.guarded("erasure", tenant, h, lambda: _erase(job, datasets, tenant, subject, h))
 
 
-def _erase(job: g.Job, datasets: list[g.Dataset], tenant: str, subject: str, h: str, vacuum_retain_hours: int | None) -> dict[str, dict]:
-    from delta.tables import DeltaTable
-    from pyspark.sql import functions as F
+def erasure_statement(table: str, ds: g.Dataset, action: dict[str, str] | None, native: bool = True) -> str:
+    """The DELETE or UPDATE that forgets one subject of a registered table. Identifiers are checked and backquoted;
+    the subject's rows are matched by EXISTS against the bound one-row view (Job.sql: lm_bind holds tenant and
+    subject), so the predicate Delta records in the table's history (DESCRIBE HISTORY, kept for
+    delta.logRetentionDuration, 30 days by default, and until the next checkpoint) names columns, never the subject.
+    A literal, bound or not, would be written there (a session variable is folded into one). Databricks supports
+    EXISTS in the WHERE of DELETE and UPDATE (https://docs.databricks.com/aws/en/sql/language-manual/delta-delete-from,
+    https://docs.databricks.com/aws/en/sql/language-manual/delta-update). Open-source Delta refuses subqueries in
+    UPDATE (DELTA_UNSUPPORTED_SUBQUERY), so the local plane (native=False) runs the same match as a MERGE on the same
+    view, which it records as a join condition; Databricks gets UPDATE, as MERGE is refused there on tables whose
+    policy functions contain nesting."""
+    target = g.quoted(table)
+    tenant, subject = g.column(ds.tenant_key), g.column(ds.subject_key)  # type: ignore[arg-type]
+    match = f"EXISTS (SELECT 1 FROM {g.BIND_VIEW} AS b WHERE b.tenant = t.{tenant} AND b.subject = t.{subject})"
+    if action is None:
+        return f"DELETE FROM {target} AS t WHERE {match}"
+    values = {n: (f"lm_token_{g.ident(n)}" if how == "token" else "NULL") for n, how in sorted(action.items())}
+    if native:
+        return f"UPDATE {target} AS t SET " + ", ".join(f"{g.column(n)} = {v}" for n, v in values.items()) + f" WHERE {match}"
+    return (f"MERGE INTO {target} AS t USING {g.BIND_VIEW} AS b ON b.tenant = t.{tenant} AND b.subject = t.{subject} "
+            "WHEN MATCHED THEN UPDATE SET " + ", ".join(f"t.{g.column(n)} = {v}" for n, v in values.items()))
 
-    suppression = DeltaTable.forName(job.spark, job.governance("erasure_suppression"))
-    entry = job.spark.createDataFrame([(tenant, h, job.request_id)], "tenant_id STRING, subject_hash STRING, request_id STRING").withColumn("suppressed_at", F.current_timestamp())
-    suppression.alias("t").merge(entry.alias("s"), "t.tenant_id = s.tenant_id AND t.subject_hash = s.subject_hash").whenNotMatchedInsertAll().execute()
+
+def _erase(job: g.Job, datasets: list[g.Dataset], tenant: str, subject: str, h: str) -> dict[str, dict]:
+    # erasure_suppression has no row filter or masks: MERGE is allowed there. Bound values only.
+    job.sql(
+        f"MERGE INTO {g.quoted(job.governance('erasure_suppression'))} AS t "
+        "USING (SELECT lm_tenant AS tenant_id, lm_hash AS subject_hash, lm_request_id AS request_id, current_timestamp() AS suppressed_at) AS s "
+        "ON t.tenant_id = s.tenant_id AND t.subject_hash = s.subject_hash WHEN NOT MATCHED THEN INSERT *",
+        {"tenant": tenant, "hash": h, "request_id": job.request_id},
+    )
     job.audit("suppress", job.governance("erasure_suppression"), tenant=tenant, subject_hash=h)
     job.flush()
 
@@ -86,28 +113,20 @@ def _erase(job: g.Job, datasets: list[g.Dataset], tenant: str, subject: str, h: 
             job.audit("recompute", table, found, tenant, h, "materialized view: recomputed from erased sources on the next update")
             result[ds.table] = {"absent": False, "found": found, "deleted": 0, "anonymized": 0}
             continue
-        target = DeltaTable.forName(job.spark, table).alias("t")
-        on = f"t.`{ds.tenant_key}` = s.tenant AND t.`{ds.subject_key}` = s.subject"
         action = erasure_action(ds, {f.name: (f.dataType.simpleString(), f.nullable) for f in job.spark.read.table(table).schema.fields})
-        # The subject reaches Delta only as this one-row MERGE source, never as text in a condition.
-        src = job.spark.createDataFrame([(tenant, subject)], "tenant STRING, subject STRING")
+        args = {"tenant": tenant, "subject": subject}
         if action is None:
-            m = target.merge(src.alias("s"), on).whenMatchedDelete().execute().first()
-            deleted, anonymized = int(m["num_deleted_rows"]), 0
+            deleted, anonymized = job.dml(erasure_statement(table, ds, None), args), 0
             job.audit("delete", table, deleted, tenant, h)
         else:
-            for n, how in action.items():
-                if how == "token":
-                    src = src.withColumn(f"token_{n}", F.lit(_token(job.salt, job.request_id, n)))
-            updates = {f"`{n}`": (f"s.`token_{n}`" if how == "token" else "NULL") for n, how in action.items()}
-            m = target.merge(src.alias("s"), on).whenMatchedUpdate(set=updates).execute().first()
-            deleted, anonymized = 0, int(m["num_updated_rows"])
+            args.update({f"token_{n}": _token(job.salt, job.request_id, n) for n, how in action.items() if how == "token"})
+            deleted, anonymized = 0, job.dml(erasure_statement(table, ds, action, g.on_databricks()), args)
             job.audit("anonymize", table, anonymized, tenant, h, "columns: " + ", ".join(sorted(action)))
         result[ds.table] = {"absent": False, "found": found, "deleted": deleted, "anonymized": anonymized}
         touched.append(table)
     for table in touched:
-        job.purge_and_vacuum(table, vacuum_retain_hours, lite=True)
-    job.audit("done", tenant=tenant, subject_hash=h, detail=json.dumps({"tables": len(result)}))
+        job.purge(table)
+    job.audit("done", tenant=tenant, subject_hash=h, detail=json.dumps({"tables": len(result), "vacuum": "nightly retention job, past the retention threshold"}))
     return result
 
 
@@ -117,7 +136,7 @@ def main(spark: SparkSession | None = None, argv: list[str] | None = None) -> di
     g.required(p, "request_id")
     settings = g.load_settings()
     job = g.open_job(settings, p["request_id"], spark)
-    result = g.run_request(job, "erasure", lambda r: erase(job, r.tenant, r.subject, settings.vacuum_retain_hours))
+    result = g.run_request(job, "erasure", lambda r: erase(job, r.tenant, r.subject))
     out = {"request_id": job.request_id, "type": "erasure", "tables": result}
     print(json.dumps(out, sort_keys=True))
     return out

@@ -6,8 +6,16 @@ whose row it deletes when the request ends. Driven by the GDPR registry the plat
 of tables kept by hand. Every job's result has the same shape: {"request_id", "type", "tables": {<registry dataset,
 catalog.schema.table as the manifest's stack names it>: {"absent": bool, "found": rows of the subject, and what the
 job did: "exported", "deleted" and "anonymized", or "expired"}}}. Table and column names come only from the registry and are checked again here; values
-(tenant, subject, cutoffs) travel in DataFrames and filters, never in SQL text. The raw subject id is never written
-anywhere: requests, the suppression list and the audit log hold a salted hash.
+(tenant, subject, cutoffs) travel in DataFrames (filters, and the bound session variables of Job.sql), never in SQL
+text (Job.sql: session variables set from a one-row DataFrame). The raw subject id is never written anywhere: requests,
+the suppression list and the audit log hold a salted hash.
+
+Data changes only through SQL DELETE and UPDATE, never the Delta Lake API (DeltaTable) or MERGE, on registered tables:
+Databricks refuses "Delta Lake APIs" on tables with row filters or column masks, and MERGE on tables whose policy
+functions contain nesting, as ours do (EXISTS (SELECT ... tenant_principals)); DELETE and UPDATE are not so limited
+(https://docs.databricks.com/aws/en/data-governance/unity-catalog/filters-and-masks/, Limitations).
+test/python/test_gdpr_static.py fails if DeltaTable comes back here or in any module the jobs import, and the local
+engine runs every job with DeltaTable made to fail (scripts/local/engine_ops.py).
 """
 from __future__ import annotations
 
@@ -44,6 +52,21 @@ MAX_DURATION_DAYS = 36_500
 
 class GdprInputError(ValueError):
     """A request parameter is malformed or unknown. Raised before anything is changed."""
+
+
+class PreflightError(GdprInputError):
+    """The policy functions hide rows or values from the job's principal: it would erase or expire only what it sees
+    and report done. Raised before anything is changed (locally: "refused: ...", exit status 2)."""
+
+
+# The pre-flight control table (sql/tables/gdpr_control.sql, rows written at deploy): the row count no filter can hide
+# is its table property, and each control row's email is clear exactly when it equals this expression of the row.
+CONTROL_TABLE = "gdpr_control"
+
+# The session's one-row view of the values Job.sql binds (a temporary view: nothing is written to storage).
+BIND_VIEW = "lm_bind"
+CONTROL_ROWS_PROPERTY = "lakemesh.control_rows"
+CONTROL_EMAIL_SQL = "concat(subject_id, '@', tenant_id, '.control.invalid')"
 
 
 def check(pattern: re.Pattern, value: str, what: str, allowed: str) -> str:
@@ -229,8 +252,8 @@ class Job:
         """Deletes the request's inbox row (bound DELETE): once the request ends, done, failed or refused, the raw
         subject id is gone from the live table; requests and the audit log keep only its salted hash. The file that
         held it goes at the inbox's next VACUUM (the nightly retention job)."""
-        table = self.governance('gdpr_request_inbox')
-        bound_delete(self.spark, table, "request_id = :request_id", {"request_id": self.request_id}, F.col("request_id") != F.lit(self.request_id))
+        table = self.governance("gdpr_request_inbox")
+        self.dml(f"DELETE FROM {quoted(table)} WHERE request_id = lm_request_id", {"request_id": self.request_id})
 
     def registry(self) -> list[Dataset]:
         out = []
@@ -273,20 +296,17 @@ class Job:
         self._audit = []
 
     def request(self, kind: str, tenant: str, subject_hash_value: str, status: str) -> None:
-        """Records the request (first call) or its new status."""
-        from delta.tables import DeltaTable
-
-        now = datetime.now(timezone.utc)
-        src = self.spark.createDataFrame(
-            [(self.request_id, kind, tenant, subject_hash_value, status, now, now if status in ("done", "failed") else None)],
-            "request_id STRING, request_type STRING, tenant_id STRING, subject_hash STRING, status STRING, requested_at TIMESTAMP, completed_at TIMESTAMP",
-        )
-        (
-            DeltaTable.forName(self.spark, self.governance("gdpr_requests")).alias("t")
-            .merge(src.alias("s"), "t.request_id = s.request_id")
-            .whenMatchedUpdate(set={"status": "s.status", "completed_at": "s.completed_at"})
-            .whenNotMatchedInsertAll()
-            .execute()
+        """Records the request (first call) or its new status. SQL MERGE with bound values: gdpr_requests is a
+        governance table without row filter or masks, where Databricks allows MERGE (no DeltaTable anywhere)."""
+        self.sql(
+            f"MERGE INTO {quoted(self.governance('gdpr_requests'))} AS t "
+            "USING (SELECT lm_request_id AS request_id, lm_kind AS request_type, lm_tenant AS tenant_id, lm_hash AS subject_hash, "
+            "lm_status AS status, lm_now AS requested_at, IF(lm_finished, lm_now, CAST(NULL AS TIMESTAMP)) AS completed_at) AS s "
+            "ON t.request_id = s.request_id "
+            "WHEN MATCHED THEN UPDATE SET t.status = s.status, t.completed_at = s.completed_at "
+            "WHEN NOT MATCHED THEN INSERT *",
+            {"request_id": self.request_id, "kind": kind, "tenant": tenant, "hash": subject_hash_value, "status": status,
+             "now": datetime.now(timezone.utc), "finished": status in ("done", "failed")},
         )
 
     def guarded(self, kind: str, tenant: str, subject_hash_value: str, work):
@@ -304,28 +324,74 @@ class Job:
         self.request(kind, tenant, subject_hash_value, "done")
         return result
 
-    def purge_and_vacuum(self, table: str, vacuum_retain_hours: int | None, lite: bool = False) -> None:
-        """REORG ... APPLY (PURGE) rewrites files that still hold soft-deleted rows; VACUUM removes old files.
-
-        LITE vacuums the files the transaction log says were removed (what an erasure's own commits removed), in
-        seconds rather than a listing of the whole table; when the log no longer reaches back far enough it falls
-        back to a full VACUUM. The nightly retention job runs the full one, which also finds orphaned files."""
+    def preflight(self) -> None:
+        """Refuses to run unless the policy functions let this principal see every row and clear value: on
+        Databricks the tenant row filter and a mask apply to the control table as to every registered table, so a
+        principal outside the groups they reveal to (README, Identities and privileges: the GDPR principal is in the
+        gdpr_officer group) would see fewer rows, or masked values, than the deploy wrote (lakemesh.control_rows, a
+        table property: no row filter applies to it)."""
+        table = self.governance(CONTROL_TABLE)
+        if not self.exists(table):
+            raise PreflightError(f"pre-flight: the control table {table} does not exist; deploy the platform stack (it creates it)")
         props = {r["key"]: r["value"] for r in self.spark.sql(f"SHOW TBLPROPERTIES {quoted(table)}").collect()}
-        if props.get("delta.enableDeletionVectors") == "true":
-            self.spark.sql(f"REORG TABLE {quoted(table)} APPLY (PURGE)")
-            self.audit("purge", table)
-        retain = "" if vacuum_retain_hours is None else f" RETAIN {int(vacuum_retain_hours)} HOURS"
-        threshold = "the table's own retention threshold" if vacuum_retain_hours is None else f"retain {int(vacuum_retain_hours)} hours"
-        if lite:
-            try:
-                self.spark.sql(f"VACUUM {quoted(table)}{retain} LITE")
-                self.audit("vacuum", table, detail=f"lite, {threshold}")
-                return
-            except Exception as e:  # the log was truncated: only a full VACUUM can tell what to remove
-                if "LITE" not in str(e).upper():
-                    raise
+        expected = props.get(CONTROL_ROWS_PROPERTY, "")
+        if not re.fullmatch(r"[1-9][0-9]{0,5}", expected):
+            raise PreflightError(f"pre-flight: {table} has no valid {CONTROL_ROWS_PROPERTY} property ({expected!r}); deploy the platform stack again")
+        seen = self.spark.sql(f"SELECT count(*) AS n, count_if(email = {CONTROL_EMAIL_SQL}) AS clear, count(DISTINCT tenant_id) AS tenants FROM {quoted(table)}").first()
+        if seen["n"] != int(expected) or seen["clear"] != int(expected):
+            raise PreflightError(
+                f"pre-flight: {self.actor} sees {seen['n']} of the {expected} control rows ({seen['clear']} with clear values) of {table}: "
+                "the tenant row filter or the masks hide data from this principal, so the job would change only what it sees. "
+                "Run it as the GDPR service principal, a member of the group the filter and masks reveal to (gdpr_officer). Nothing was changed."
+            )
+        self.audit("preflight", table, int(seen["n"]), detail=f"every control row and value visible ({seen['tenants']} tenants)")
+
+    def sql(self, statement: str, values: dict[str, Any]) -> list:
+        """Runs one statement whose values are session variables lm_<name>, set from a one-row DataFrame of the
+        values (`SET VAR lm_x = (SELECT x FROM lm_bind)`): no value is ever SQL text. Not parameter markers: open-source
+        Spark 4.2 with Delta 4.4 leaves them unbound in DELETE, UPDATE, MERGE and SET VAR (UNBOUND_SQL_PARAMETER), and
+        the local tests must run what Databricks runs. Session variables: Databricks SQL and Runtime 14.1+
+        (https://docs.databricks.com/aws/en/sql/language-manual/sql-ref-syntax-ddl-declare-variable)."""
+        types = {}
+        for name, value in values.items():
+            ident(name)
+            types[name] = "BOOLEAN" if isinstance(value, bool) else "TIMESTAMP" if isinstance(value, datetime) else "STRING"
+            if types[name] == "STRING" and not isinstance(value, str):
+                raise TypeError(f"{name}: only strings, booleans and timestamps are bound")
+        if values:
+            schema = ", ".join(f"{n} {t}" for n, t in types.items())
+            self.spark.createDataFrame([tuple(values.values())], schema).createOrReplaceTempView(BIND_VIEW)
+            for name, kind in types.items():
+                self.spark.sql(f"DECLARE OR REPLACE VARIABLE lm_{name} {kind}")
+                self.spark.sql(f"SET VAR lm_{name} = (SELECT {name} FROM {BIND_VIEW})")
+        return self.spark.sql(statement).collect()
+
+    def dml(self, statement: str, values: dict[str, Any]) -> int:
+        """One DELETE or UPDATE on a registered table, its values bound (sql()); the rows it changed."""
+        rows = self.sql(statement, values)
+        return int(rows[0][0]) if rows else 0
+
+    def purge(self, table: str) -> bool:
+        """REORG ... APPLY (PURGE) where deletion vectors are on: rewrites the files that still hold soft-deleted rows,
+        so the live files hold no erased value at once; the old files are then removed from the table and go at the
+        first VACUUM past the retention threshold (https://docs.databricks.com/aws/en/sql/language-manual/delta-reorg-table,
+        https://docs.databricks.com/aws/en/delta/deletion-vectors)."""
+        props = {r["key"]: r["value"] for r in self.spark.sql(f"SHOW TBLPROPERTIES {quoted(table)}").collect()}
+        if props.get("delta.enableDeletionVectors") != "true":
+            return False
+        self.spark.sql(f"REORG TABLE {quoted(table)} APPLY (PURGE)")
+        self.audit("purge", table)
+        return True
+
+    def vacuum(self, table: str, retain_hours: int | None = None) -> None:
+        """A full VACUUM: deletes the files no version within the table's retention threshold
+        (delta.deletedFileRetentionDuration) needs, orphans included. No LITE and, on Databricks, no RETAIN: the current
+        syntax is `VACUUM table_name { { FULL | LITE } | DRY RUN }` and takes the threshold from the table property
+        (https://docs.databricks.com/aws/en/sql/language-manual/delta-vacuum). retain_hours is for local tests only
+        (RETAIN 0 HOURS, allowed there by LAKEMESH_TEST_VACUUM_ANY_AGE)."""
+        retain = "" if retain_hours is None else f" RETAIN {int(retain_hours)} HOURS"
         self.spark.sql(f"VACUUM {quoted(table)}{retain}")
-        self.audit("vacuum", table, detail=f"full, {threshold}")
+        self.audit("vacuum", table, detail="full, " + ("the table's own retention threshold" if retain_hours is None else f"retain {int(retain_hours)} hours"))
 
 
 def absent(**zeros: int) -> dict:
@@ -336,6 +402,11 @@ def absent(**zeros: int) -> dict:
 def quoted(table: str) -> str:
     check(TABLE, table, "table", "catalog.schema.table")
     return ".".join(f"`{p}`" for p in table.split("."))
+
+
+def column(name: str) -> str:
+    """A column name from the registry, checked and backquoted for SQL text."""
+    return f"`{ident(name)}`"
 
 
 def new_request_id() -> str:
@@ -380,20 +451,6 @@ def job_parameters(names: list[str], argv: list[str] | None = None) -> dict[str,
     return vars(known)
 
 
-def bound_delete(spark: SparkSession, table: str, where: str, args: dict[str, Any], keep) -> None:
-    """DELETE FROM table WHERE <where>, values bound (`spark.sql(..., args=...)`), as Databricks runs it (the inbox has a
-    row filter, so no Delta Lake API). The open-source Spark 4.2 + Delta build of the local plane leaves every named
-    parameter unbound (UNBOUND_SQL_PARAMETER, even in a SELECT); there only, the table (a few rows) is rewritten
-    without the rows: `keep` is the DataFrame condition of the rows that stay, values again bound literals."""
-    try:
-        spark.sql(f"DELETE FROM {quoted(table)} WHERE {where}", args=args)
-    except Exception as e:
-        if _dbutils() is not None or "UNBOUND_SQL_PARAMETER" not in str(e):
-            raise
-        kept = spark.read.table(table).filter(keep).localCheckpoint()
-        kept.write.insertInto(table, overwrite=True)
-
-
 def run_request(job: Job, request_type: str, work) -> Any:
     """Reads the job's request from the inbox, runs work(request) and, whatever the outcome (done, failed, refused),
     deletes the inbox row: the raw subject id exists only until the request ends."""
@@ -411,13 +468,15 @@ def expire_inbox(job: Job, now: datetime, max_age: timedelta = timedelta(days=1)
     if not job.exists(table):
         return 0
     cutoff = now - max_age
-    stale = job.spark.read.table(table).filter(F.col("requested_at") < F.lit(cutoff)).count()
-    if stale:
-        bound_delete(job.spark, table, "requested_at < :cutoff", {"cutoff": cutoff}, ~(F.col("requested_at") < F.lit(cutoff)))
-    retain = job.settings.vacuum_retain_hours
-    job.spark.sql(f"VACUUM {quoted(table)}" + ("" if retain is None else f" RETAIN {int(retain)} HOURS"))
-    job.audit("inbox", table, int(stale), detail=f"deleted requests filed before {cutoff.isoformat()} that never ran; vacuumed")
-    return int(stale)
+    stale = job.dml(f"DELETE FROM {quoted(table)} WHERE requested_at < lm_cutoff", {"cutoff": cutoff})
+    job.vacuum(table, job.settings.vacuum_retain_hours)
+    job.audit("inbox", table, stale, detail=f"deleted requests filed before {cutoff.isoformat()} that never ran; vacuumed")
+    return stale
+
+
+def on_databricks() -> bool:
+    """True in a Databricks job (dbutils is there), False on the local plane."""
+    return _dbutils() is not None
 
 
 def _dbutils():

@@ -30,6 +30,7 @@ def export(job: g.Job, tenant: str, subject: str, root: str) -> dict:
     g.subject_id(subject)
     if not job.known_tenant(tenant):
         raise g.GdprInputError(f"tenant_id {tenant!r} is not a tenant of this platform (governance.tenant_principals)")
+    job.preflight()  # an export must hold every row of the subject, in clear
     out_dir = Path(root) / job.request_id
     if out_dir.exists():
         raise g.GdprInputError(f"{out_dir} exists: request {job.request_id} was exported before")

@@ -15,8 +15,8 @@ Three processes, all stopped by pid (never by name):
   driver  this file (`serve`): a classic PySpark session whose JVM also serves Spark Connect (SparkConnectPlugin,
           as `pyspark --remote local` does) on 127.0.0.1:<spark_port>, and a small HTTP control endpoint on
           127.0.0.1:<control_port>. It is the only process that opens the Hive metastore (embedded Derby allows one),
-          and it runs the GDPR jobs, which use Delta's classic Python API (DeltaTable; there is no Delta Connect
-          server jar on Maven Central for Delta 4.4, so DeltaTable cannot run over Spark Connect here).
+          and it runs the GDPR jobs in classic sessions, as Databricks runs notebooks, with Delta's Python API made
+          to fail (delta_guard.py: Databricks refuses it on filtered tables; the jobs use SQL only).
   JVM     the driver's Spark JVM (py4j). It exits with the driver: PySpark's gateway server stops at EOF on stdin.
   worker  engine_worker.py: a Spark Connect client of that server, kept warm (importing PySpark's Connect client
           takes ~5 s), which runs Spark Declarative Pipelines (SDP runs only over Spark Connect) on request.
@@ -215,7 +215,7 @@ def status() -> dict:
 
 # What the engine runs as it was when it started: when any of these change, `start` (npm run local:up) restarts it.
 # The pipeline module and the GDPR jobs are read again at every request, so they are not listed.
-CODE = ["engine.py", "engine_ops.py", "engine_worker.py", "mesh.py", "incremental.py", "spark_local.py", "kafka_admin.py",
+CODE = ["engine.py", "engine_ops.py", "delta_guard.py", "engine_worker.py", "mesh.py", "incremental.py", "spark_local.py", "kafka_admin.py",
         "serving_export.py", "personal_values.py"]
 
 

@@ -23,6 +23,7 @@ import sys
 import time
 from pathlib import Path
 
+import delta_guard
 import incremental
 import mesh
 import serving_export
@@ -132,12 +133,17 @@ def register(engine) -> None:
             os.environ.update(env or {})
             spec.loader.exec_module(module)  # type: ignore[union-attr]
             g = sys.modules["lakemesh_gdpr"]
-            try:
-                module.main(session(conf), argv)
-                rc = 0
-            except g.GdprInputError as e:  # as lakemesh_gdpr.entry does for a local run
-                print(f"refused: {e}", file=sys.stderr)
-                rc = 2
+            # Databricks refuses the Delta Lake API on filtered tables; here every use of it fails the request.
+            with delta_guard.forbid() as delta_calls:
+                try:
+                    module.main(session(conf), argv)
+                    rc = 0
+                except g.GdprInputError as e:  # as lakemesh_gdpr.entry does for a local run
+                    print(f"refused: {e}", file=sys.stderr)
+                    rc = 2
+            if delta_calls:  # even if the job caught the error
+                print(f"the job used the Delta Lake API (DeltaTable.{', DeltaTable.'.join(delta_calls)}), which Databricks refuses on filtered tables", file=sys.stderr)
+                rc = 1
         finally:
             for k, v in saved.items():
                 if v is None:

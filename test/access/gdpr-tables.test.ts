@@ -9,7 +9,7 @@ import { ROOT } from "../helpers/settings";
 const source = (f: string) => fs.readFileSync(path.join(ROOT, "notebooks", "gdpr", f), "utf8");
 const shared = source("lakemesh_gdpr.py");
 /** The governance tables each shared-module method uses (guarded() records the request and flushes the audit). */
-const METHODS: Record<string, string[]> = { known_tenant: ["tenant_principals"], guarded: ["gdpr_requests", "audit_log"], flush: ["audit_log"] };
+const METHODS: Record<string, string[]> = { known_tenant: ["tenant_principals"], guarded: ["gdpr_requests", "audit_log"], flush: ["audit_log"], preflight: ["gdpr_control"] };
 /** Module functions a notebook calls as g.<name>(job, ...): run_request reads and deletes the request's inbox row,
  * expire_inbox (retention) deletes rows whose job never ran and vacuums the inbox. */
 const FUNCTIONS: Record<string, string[]> = { run_request: ["gdpr_request_inbox"], expire_inbox: ["gdpr_request_inbox"] };
@@ -28,9 +28,10 @@ test.each(GDPR_JOB_KINDS)("the %s job's governance tables are what its notebook 
   expect(body("flush")).toContain('self.governance("audit_log")');
   expect(body("guarded")).toContain("self.request(");
   expect(body("guarded")).toContain("self.flush(");
-  expect(body("request")).toContain('self.governance("gdpr_requests")');
+  expect(body("request")).toContain("self.governance('gdpr_requests')");
+  expect(body("preflight")).toContain("self.governance(CONTROL_TABLE)");
   expect(body("inbox_request")).toContain('self.governance("gdpr_request_inbox")');
-  expect(body("end_request")).toContain("self.governance('gdpr_request_inbox')");
+  expect(body("end_request")).toContain('self.governance("gdpr_request_inbox")');
   const fn = (name: string) => shared.split(`\ndef ${name}(`)[1]?.split("\ndef ")[0] ?? "";
   expect(fn("run_request")).toMatch(/job\.inbox_request\([\s\S]*finally:\s*job\.end_request\(\)/);
   expect(fn("expire_inbox")).toContain('job.governance("gdpr_request_inbox")');

@@ -26,7 +26,8 @@ describe("lakemesh gdpr request refuses bad input before anything runs", () => {
     [["--type", "__proto__", "--tenant", "tenant-01", "--subject", "user-01-002"], '--type "__proto__" is not a request type; one of: access, erasure'],
     [["--type", "erasure", "--tenant", "tenant-01", "--subject", "a\u001b[31m\u202e"], '--subject "a\\u001b[31m\\u202e" is not a subject id'],
     [["--type", "access", "--tenant", "tenant-01", "--subject", "user-01-002", "--request-id", "42"], '--request-id "42" is not a lower-case UUID'],
-    [["--type", "access", "--tenant", "tenant-01", "--subject", "user-01-002", "--vacuum-retain-hours", "0"], "for a local erasure only"],
+    // Erasure no longer VACUUMs (the nightly retention job does, past the threshold): the option is gone.
+    [["--type", "erasure", "--tenant", "tenant-01", "--subject", "user-01-002", "--vacuum-retain-hours", "0"], "vacuum-retain-hours"],
     [["--type", "erasure", "--tenant", "tenant-01", "--subject", "user-01-002", "--target", "cloud"], '--target "cloud": local or databricks'],
   ])("%j", async (args, message) => {
     const r = await cli("gdpr", "request", ...args);

@@ -18,9 +18,9 @@ describe("governance SQL", () => {
     expect(text).toBe(fs.readFileSync(file, "utf8"));
   });
 
-  it("covers every function and table: tenant_filter, ten text masks, one per numeric type of personal data in the mesh, seven tables (nothing unused, such as a current_user_tenant)", () => {
+  it("covers every function and table: tenant_filter, ten text masks, one per numeric type of personal data in the mesh, seven tables and the GDPR control table (nothing unused, such as a current_user_tenant)", () => {
     expect(objects.map((o) => o.name.split(".").pop()).sort()).toEqual([
-      "audit_log", "erasure_suppression", "gdpr_registry", "gdpr_request_inbox", "gdpr_requests",
+      "audit_log", "erasure_suppression", "gdpr_control", "gdpr_registry", "gdpr_request_inbox", "gdpr_requests",
       "mask_address", "mask_date_of_birth", "mask_email", "mask_financial", "mask_financial_decimal_18_2", "mask_free_text", "mask_identifier",
       "mask_name", "mask_national_id", "mask_online_identifier", "mask_phone", "pseudonym_key", "tenant_filter", "tenant_principals",
     ]);
@@ -52,6 +52,24 @@ describe("governance SQL", () => {
     // Only the identifier masks hash; no mask keeps the old unkeyed hash.
     for (const o of masks) expect(o.create[0].sql).not.toContain("lakemesh-pseudonym:");
     expect(masks.filter((o) => o.create[0].sql.includes("pseudonym_key")).map((o) => o.name)).toEqual(["lakemesh_prod.governance.mask_identifier"]);
+  });
+
+  it("creates the GDPR pre-flight control table after the functions, under the tenant filter and the email mask, its row count a table property and every value bound (issue 13, item 1)", () => {
+    const i = objects.findIndex((o) => o.name === "lakemesh_prod.governance.gdpr_control");
+    const o = objects[i];
+    expect(o.kind).toBe("rows");
+    expect(i).toBeGreaterThan(Math.max(...objects.map((x, j) => (x.kind === "function" ? j : -1))));
+    const [create, insert] = o.create;
+    expect(create.sql).toMatch(/^CREATE OR REPLACE TABLE `lakemesh_prod`\.`governance`\.`gdpr_control` \(/);
+    expect(create.sql).toContain("MASK `lakemesh_prod`.`governance`.`mask_email` USING COLUMNS (tenant_id)");
+    expect(create.sql).toContain("WITH ROW FILTER `lakemesh_prod`.`governance`.`tenant_filter` ON (tenant_id)");
+    expect(create.sql).toContain("'lakemesh.control_rows' = '6'");
+    const values = new Map((insert.parameters ?? []).map((p) => [p.name, p.value]));
+    expect(values.size).toBe(18);
+    expect(new Set([0, 1, 2, 3, 4, 5].map((n) => values.get(`tenant_id_${n}`))).size).toBe(3);
+    expect(new Set([0, 1, 2, 3, 4, 5].map((n) => values.get(`subject_id_${n}`))).size).toBe(2);
+    for (let n = 0; n < 6; n++) expect(values.get(`email_${n}`)).toBe(`${values.get(`subject_id_${n}`)}@${values.get(`tenant_id_${n}`)}.control.invalid`);
+    for (const v of values.values()) expect(insert.sql).not.toContain(String(v));
   });
 
   it("makes the audit log append-only", () => {

@@ -1,5 +1,5 @@
 import { principalCollisionErrors, stackManifestErrors, type Settings } from "../../lib/compile";
-import { cronInterval, formatError, validateMesh } from "../../lib/manifest";
+import { cronInterval, cronLongestGap, formatError, validateMesh } from "../../lib/manifest";
 import { applyChanges, baselineMesh, type Change } from "../helpers/manifests";
 import { stackSettings } from "../helpers/settings";
 
@@ -7,6 +7,21 @@ const A = "alpha.yaml" as const;
 const manifests = (...changes: Change[]) => validateMesh(applyChanges(baselineMesh(), changes)).manifests;
 const withSettings = (patch: (s: Settings) => Settings) => patch(structuredClone(stackSettings("dev")));
 const pipeline = (yaml: string): Change => ({ file: A, from: "spec:\n", to: `spec:\n  pipeline:\n${yaml}` });
+
+describe("cronLongestGap: the longest time between two firings of a daily Quartz cron (the survival table's VACUUM wait)", () => {
+  it.each([
+    ["0 0 2 * * ?", 86_400],
+    ["0 0 2 ? * *", 86_400],
+    ["0 0 2,14 * * ?", 43_200],
+    ["0 0 1,2 * * ?", 82_800],
+    ["0 0/15 * * * ?", 900],
+    ["0 0 2 ? * SUN", null],
+    ["0 0 2 1 * ?", null],
+    ["0 0 2 * * ? 2027", null],
+    ["0 0 25 * * ?", null],
+    ["0 0 2 * *", null],
+  ])("%s -> %p", (expr, gap) => expect(cronLongestGap(expr)).toBe(gap));
+});
 
 describe("cronInterval: the shortest time between two firings of a Quartz cron", () => {
   it.each([

@@ -39,8 +39,9 @@ describe("the Platform component (prod)", () => {
       "databricks:index/externalLocation:ExternalLocation": 2,
       "databricks:index/directory:Directory": 2,
       "databricks:index/grant:Grant": 3,
-      // catalog, governance schema, export volume, 12 functions (11 masks, one numeric), 6 tables (with the pseudonym key)
-      "databricks:index/grants:Grants": 22,
+      // catalog, governance schema, export volume, 12 functions (11 masks, one numeric), 6 tables (with the pseudonym key),
+      // the GDPR request inbox, the GDPR control table
+      "databricks:index/grants:Grants": 23,
       // six domain principals in the pipelines group and their domain group, the GDPR principal in gdpr_officer
       "databricks:index/groupMember:GroupMember": 13,
       "databricks:index/job:Job": 3,
@@ -64,8 +65,8 @@ describe("the Platform component (prod)", () => {
       "kubernetes:helm.sh/v3:Release": 2,
       "lakemesh:access:GroupMembership": 13,
       "lakemesh:platform:Gdpr": 1,
-      // 6 tables (with the pseudonym key), 12 functions, the registry rows
-      "pulumi-nodejs:dynamic:Resource": 20,
+      // 6 tables (with the pseudonym key), 12 functions, the registry rows, the GDPR request inbox, the GDPR control table and its rows
+      "pulumi-nodejs:dynamic:Resource": 21,
     });
   });
 

@@ -551,7 +551,7 @@ describe("lm-prod-protect-data-stores: production data stores are protected and 
 
 describe("lm-gdpr-registry-complete: the registry lists every personal column", () => {
   it("flags a personal column missing from the registry", () => {
-    const r = change(base, (x) => x.type === "pulumi-nodejs:dynamic:Resource" && x.inputs.kind === "rows", (o) => {
+    const r = change(base, (x) => x.type === "pulumi-nodejs:dynamic:Resource" && String(x.inputs.objectName).endsWith("gdpr_registry#rows"), (o) => {
       for (const p of o.inputs.create[0].parameters) if (p.name.startsWith("personal_columns_")) p.value = JSON.stringify(JSON.parse(p.value).filter((c: any) => c.name !== "email"));
     });
     expect(violations(rule("lm-gdpr-registry-complete"), r)).toEqual(["domains/alpha.yaml:59:11: spec.datasets[0].columns[2].personalData: personal column alpha.accounts.email is not in the GDPR registry @ governance-gdpr_registry-rows"]);
@@ -597,9 +597,32 @@ describe("lm-gdpr-erasure-survival: no copy outlives an erasure request by more 
     const [v, ...rest] = violations(rule("lm-gdpr-erasure-survival"), r);
     expect(rest).toEqual([]);
     expect(v.split("\n")[0]).toBe(
-      "2 copies of personal data can outlive an erasure request by more than 30 days: lakemesh_prod.alpha.bronze_accounts (32.0 d), lakemesh_prod.alpha.accounts (32.0 d)",
+      "2 copies of personal data can outlive an erasure request by more than 30 days: lakemesh_prod.alpha.bronze_accounts (32.3 d), lakemesh_prod.alpha.accounts (32.3 d)",
     );
-    expect(v).toContain("| lakemesh_prod.alpha.accounts | silver | 32.0 | **no** |");
+    expect(v).toContain("| lakemesh_prod.alpha.accounts | silver | 32.3 | **no** |");
+  });
+  // Exact values from what is scheduled (issue 13, item 7): erasure within 24 h (REORG PURGE at once), the 168 h
+  // threshold, then the first nightly VACUUM after it: the retention job runs daily (0 0 2 * * ?) and up to its 6 h
+  // timeout, so 24 + 168 + 24 + 6 h = 222 h = 9.25 days, within 30.
+  const tableRows = (r: readonly PlannedResource[], config: object = {}) => {
+    const [v] = violations(rule("lm-gdpr-erasure-survival"), r, { "lm-gdpr-erasure-survival": { deadlineDays: 1, ...config } });
+    return v.split("\n").filter((l) => /^\| lakemesh_prod\.alpha\.[a-z_]+ \| (bronze|silver|gold) \|/.test(l)).map((l) => l.split(" | ").slice(0, 3).join(" | "));
+  };
+  it("computes each table's bound from the retention job's schedule and timeout: 9.25 days after a 168 h threshold", () => {
+    expect(tableRows(base)).toEqual(["| lakemesh_prod.alpha.bronze_accounts | bronze | 9.3", "| lakemesh_prod.alpha.accounts | silver | 9.3"]);
+    const [v] = violations(rule("lm-gdpr-erasure-survival"), base, { "lm-gdpr-erasure-survival": { deadlineDays: 1 } });
+    expect(v).toContain("first nightly VACUUM after it (every 24 h, run up to 6 h)");
+    expect(v).toContain("erasure job (DELETE or UPDATE, REORG PURGE at once, 24 h)");
+  });
+  it("follows the retention job: twice a day shortens the wait, a paused or missing job falls back to the assumed interval", () => {
+    const retention = ofType("databricks:index/job:Job", "gdpr-job-retention");
+    const twice = change(base, retention, (j) => (j.inputs.schedule.quartzCronExpression = "0 0 2,14 * * ?"));
+    expect(tableRows(twice)).toEqual(["| lakemesh_prod.alpha.bronze_accounts | bronze | 8.8", "| lakemesh_prod.alpha.accounts | silver | 8.8"]);
+    const paused = change(base, retention, (j) => (j.inputs.schedule.pauseStatus = "PAUSED"));
+    expect(tableRows(paused, { vacuumIntervalHours: 72 })).toEqual(["| lakemesh_prod.alpha.bronze_accounts | bronze | 11.0", "| lakemesh_prod.alpha.accounts | silver | 11.0"]);
+    const weekly = change(base, retention, (j) => (j.inputs.schedule.quartzCronExpression = "0 0 2 ? * SUN"));
+    const [v] = violations(rule("lm-gdpr-erasure-survival"), weekly, { "lm-gdpr-erasure-survival": { deadlineDays: 1 } });
+    expect(v).toContain("| lakemesh_prod.alpha.accounts | silver | 9.0 |");
   });
   it("flags personal values kept in Delta statistics", () => {
     const r = change(base, isContract, (f) => editContract(f, (c) => delete c.datasets.find((d: any) => d.name === "accounts").tableProperties["delta.dataSkippingStatsColumns"]));
@@ -693,9 +716,9 @@ describe("lm-workload-privileges: every workload holds what its actions need", (
     const v = violations(rule(id), r);
     expect(v.map((x) => x.split(": missing ")[0])).toEqual(
       [
-        ["erasure", ["read and change the 2 registered tables of lakemesh_prod.alpha", "read the GDPR registry", "see every row and clear value (4 functions)", "use governance table audit_log", "use governance table erasure_suppression", "use governance table gdpr_request_inbox", "use governance table gdpr_requests", "use governance table tenant_principals"]],
-        ["retention", ["read and change the 2 registered tables of lakemesh_prod.alpha", "read the GDPR registry", "see every row and clear value (4 functions)", "use governance table audit_log", "use governance table gdpr_request_inbox"]],
-        ["subject-access", ["read the 2 registered tables of lakemesh_prod.alpha", "read the GDPR registry", "see every row and clear value (4 functions)", "use governance table audit_log", "use governance table gdpr_request_inbox", "use governance table gdpr_requests", "use governance table tenant_principals", "write exports to /Volumes/lakemesh_prod/governance/gdpr_exports"]],
+        ["erasure", ["read and change the 2 registered tables of lakemesh_prod.alpha", "read the GDPR registry", "see every row and clear value (4 functions)", "use governance table audit_log", "use governance table erasure_suppression", "use governance table gdpr_control", "use governance table gdpr_request_inbox", "use governance table gdpr_requests", "use governance table tenant_principals"]],
+        ["retention", ["read and change the 2 registered tables of lakemesh_prod.alpha", "read the GDPR registry", "see every row and clear value (4 functions)", "use governance table audit_log", "use governance table gdpr_control", "use governance table gdpr_request_inbox"]],
+        ["subject-access", ["read the 2 registered tables of lakemesh_prod.alpha", "read the GDPR registry", "see every row and clear value (4 functions)", "use governance table audit_log", "use governance table gdpr_control", "use governance table gdpr_request_inbox", "use governance table gdpr_requests", "use governance table tenant_principals", "write exports to /Volumes/lakemesh_prod/governance/gdpr_exports"]],
       ].flatMap(([kind, actions]) => (actions as string[]).map((a) => `gdpr ${kind} (${GDPR_SP}) cannot ${a}`)),
     );
     // The salt is read through the principal's own secret ACL now, not the officers' group (issue 15, item 11).

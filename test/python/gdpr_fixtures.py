@@ -22,7 +22,7 @@ def run(cmd: list[str], stdin: str | None = None, **env: str) -> subprocess.Comp
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
-    """lakemesh gdpr request ... on the engine (VACUUM RETAIN 0 HOURS allowed: tests only)."""
+    """lakemesh gdpr request ... on the engine."""
     return run(["node", str(ROOT / "bin" / "lakemesh.js"), "gdpr", "request", *args], LAKEMESH_TEST_VACUUM_ANY_AGE="1")
 
 
@@ -119,4 +119,4 @@ def access(mesh: Plane) -> dict:
 
 
 def erasure(mesh: Plane) -> dict:
-    return ok(cli("--type", "erasure", "--tenant", GDPR_TENANT, "--subject", GDPR_SUBJECT, "--vacuum-retain-hours", "0"))
+    return ok(cli("--type", "erasure", "--tenant", GDPR_TENANT, "--subject", GDPR_SUBJECT))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import subprocess
 from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
@@ -47,7 +48,7 @@ def test_bad_input_is_refused_and_changes_nothing(mesh: Plane, gdpr_before: Befo
     r = job("erasure", "--request-id", rid)
     assert r.returncode == 2 and f"refused: request {rid} is not in the request inbox" in r.stderr, r.stderr[-2000:]
     # Well formed, but no such tenant: checked against governance.tenant_principals before anything is written.
-    r = cli("--type", "erasure", "--tenant", "tenant-99", "--subject", GDPR_SUBJECT, "--vacuum-retain-hours", "0")
+    r = cli("--type", "erasure", "--tenant", "tenant-99", "--subject", GDPR_SUBJECT)
     assert r.returncode == 2 and "refused: tenant_id 'tenant-99' is not a tenant of this platform" in r.stderr, r.stderr[-2000:]
     r = cli("--type", "rectify", "--tenant", GDPR_TENANT, "--subject", GDPR_SUBJECT)
     assert r.returncode == 2 and '--type "rectify" is not a request type; one of: access, erasure' in r.stderr
@@ -57,6 +58,51 @@ def test_bad_input_is_refused_and_changes_nothing(mesh: Plane, gdpr_before: Befo
     assert [f for f in log_files(WAREHOUSE) if not f.startswith(inbox)] == [f for f in before if not f.startswith(inbox)]
     assert mesh.spark().read.format("delta").load(mesh.path("x.governance.gdpr_request_inbox")).count() == 0
     assert exports() == exported
+
+
+CONTROL = "spark_catalog.governance.gdpr_control"
+
+
+def test_every_job_refuses_to_run_when_the_control_table_disagrees(mesh: Plane, gdpr_before: Before):
+    """The pre-flight (issue 13, item 1): on Databricks the tenant filter and a mask hide control rows or values from
+    a principal outside the revealing groups. Open-source Spark has no filters, so the table is made to disagree:
+    one row fewer than its lakemesh.control_rows, then one email no longer clear. Each job refuses, changing nothing."""
+    spark = mesh.spark()
+    rows = spark.read.table(CONTROL).collect()
+    assert len(rows) == 6 and len({r["tenant_id"] for r in rows}) == 3
+
+    def access(subject: str, root: str) -> subprocess.CompletedProcess:
+        return job("subject_access", "--record", "--request-id", g.new_request_id(), "--export-root", str(WORK / root), request={"type": "access", "tenant": GDPR_TENANT, "subject": subject})
+
+    assert ok(access("nobody-at-all", "exports-preflight"))
+    schema = "tenant_id STRING, subject_id STRING, email STRING"
+
+    def control(rs: list[tuple]) -> None:  # values through a DataFrame, never SQL text
+        spark.createDataFrame(rs, schema).write.insertInto(CONTROL, overwrite=True)
+
+    # Each refused request was recorded in the inbox and deleted from it when it ended: that table changes, no other.
+    inbox = "governance.db/gdpr_request_inbox/"
+    logs = lambda: [f for f in log_files(WAREHOUSE) if not f.startswith(inbox)]  # noqa: E731
+    original = [tuple(r) for r in rows]
+    masked = [original[0][:2] + ("c***@***",)] + original[1:]
+    try:
+        for rs, hidden in ((original[1:], "5 of the 6 control rows"), (masked, "6 of the 6 control rows (5 with clear values)")):
+            control(rs)
+            before, exported = logs(), exports()
+            runs = [
+                job("erasure", "--record", "--request-id", g.new_request_id(), request={"type": "erasure", "tenant": GDPR_TENANT, "subject": GDPR_SUBJECT}),
+                job("retention", "--vacuum-retain-hours", "0"),
+                access(GDPR_SUBJECT, "exports"),
+            ]
+            for r in runs:
+                assert r.returncode == 2, r.stderr[-2000:]
+                assert "refused: pre-flight: " in r.stderr and hidden in r.stderr and "Nothing was changed." in r.stderr, r.stderr
+            assert logs() == before  # no table, audit log or request written
+            assert exports() == exported
+            assert spark.read.format("delta").load(mesh.path("x.governance.gdpr_request_inbox")).count() == 0
+    finally:
+        control(original)
+    assert sorted(map(tuple, spark.read.table(CONTROL).collect())) == sorted(original)
 
 
 def test_subject_access_exports_exactly_the_subjects_rows_in_the_tenant(mesh: Plane, gdpr_before: Before, access_request: dict):
@@ -110,9 +156,23 @@ def test_erasure_removes_the_subject_from_every_table_and_layer(mesh: Plane, gdp
     assert sum(c[(TWIN_TENANT, GDPR_SUBJECT)] for c in st.counts.values()) > 0
 
 
+def nightly_vacuum(mesh: Plane, tables: list[str]) -> None:
+    """The VACUUM the nightly retention job runs on every registered table (test_retention_... shows it does), with
+    RETAIN 0 HOURS: here the retention threshold has passed at once."""
+    spark = mesh.spark()
+    spark.conf.set("spark.databricks.delta.retentionDurationCheck.enabled", "false")
+    for t in tables:
+        spark.sql(f"VACUUM delta.`{mesh.path(t)}` RETAIN 0 HOURS")
+
+
 def test_no_personal_value_of_the_subject_is_left_in_any_file(mesh: Plane, gdpr_before: Before, erasure_request: dict):
+    """Erasure deletes and purges at once; the files that held the subject are gone at the first VACUUM past the
+    threshold, which only the nightly retention job runs (issue 13, item 7)."""
     st, wh = gdpr_before, WAREHOUSE
     erased = {v for c in SEARCHED for v in st.values[c]}
+    # Until then the removed files still hold the values (the erasure itself VACUUMs nothing).
+    assert files_containing(wh, erased) != {}
+    nightly_vacuum(mesh, [t for t, r in erasure_request["tables"].items() if not r["absent"]])
     assert files_containing(wh, erased) == {}
     assert files_containing(local_mesh.pipeline_dir(PIPELINE), erased) == {}
     # The search can find what is there: uncompressed files hold other subjects' and the twin's values in clear.
@@ -120,6 +180,24 @@ def test_no_personal_value_of_the_subject_is_left_in_any_file(mesh: Plane, gdpr_
     # The twin was made from the subject's valid events (plane.add_twins).
     twin = {v[::-1] for vs in personal_values(mesh, GDPR_SUBJECT, ("valid",)).values() for v in vs}
     assert twin and set(files_containing(wh, twin)) == twin
+
+
+def test_table_histories_never_record_the_subject(mesh: Plane, erasure_request: dict):
+    """The predicate of each erasure commit (DESCRIBE HISTORY's operationParameters, kept with the log for 30 days and
+    more) names columns only: the subject is matched through EXISTS over the bound view, never as a literal."""
+    checked = Counter()
+    for t, r in erasure_request["tables"].items():
+        if r["absent"] or not (r["deleted"] or r["anonymized"]):
+            continue
+        for f in sorted(Path(mesh.path(t), "_delta_log").glob("*.json")):
+            for line in f.read_text().splitlines():
+                info = json.loads(line).get("commitInfo")
+                if info and info.get("operation") in ("DELETE", "UPDATE", "MERGE"):
+                    text = json.dumps(info)
+                    assert GDPR_SUBJECT not in text, (t, info.get("operationParameters"))
+                    checked[info["operation"]] += 1
+    # Both ways of forgetting were recorded and looked at (locally an anonymizing UPDATE is a MERGE).
+    assert checked["DELETE"] > 0 and checked["MERGE"] > 0, checked
 
 
 def test_delta_logs_hold_no_statistics_of_personal_columns(mesh: Plane, gdpr_before: Before):
@@ -145,9 +223,10 @@ def test_the_audit_log_has_every_step_with_counts_and_never_the_subject(mesh: Pl
     rows = [r.asDict() for r in audit.filter(F.col("request_id") == erasure_request["request_id"]).collect()]
     actions = Counter(r["action"] for r in rows)
     touched = [t for t, r in erasure_request["tables"].items() if not r.get("absent")]
-    assert actions["request"] == 1 and actions["suppress"] == 1 and actions["done"] == 1
+    assert actions["request"] == 1 and actions["suppress"] == 1 and actions["done"] == 1 and actions["preflight"] == 1
     assert actions["delete"] + actions["anonymize"] == len(touched)
-    assert actions["vacuum"] == len(touched) and actions["purge"] == len(touched)
+    # Purged at once; VACUUM is the nightly job's (its removed files are younger than the threshold now).
+    assert actions["purge"] == len(touched) and actions["vacuum"] == 0
     for r in rows:
         if r["action"] in ("delete", "anonymize"):
             t = next(v for k, v in erasure_request["tables"].items() if local_mesh.local_name(k) == r["dataset"])
@@ -163,7 +242,7 @@ def test_the_audit_log_has_every_step_with_counts_and_never_the_subject(mesh: Pl
 
 
 def test_erasure_runs_twice_safely(mesh: Plane, erasure_request: dict):
-    again = ok(cli("--type", "erasure", "--tenant", GDPR_TENANT, "--subject", GDPR_SUBJECT, "--vacuum-retain-hours", "0"))
+    again = ok(cli("--type", "erasure", "--tenant", GDPR_TENANT, "--subject", GDPR_SUBJECT))
     assert again["request_id"] != erasure_request["request_id"]
     assert all(r["found"] == r["deleted"] == r["anonymized"] == 0 for r in again["tables"].values())
     suppression = mesh.spark().read.format("delta").load(mesh.path("x.governance.erasure_suppression"))
@@ -220,6 +299,18 @@ def test_retention_deletes_rows_past_their_period_and_keeps_the_rest(mesh: Plane
     assert expired_somewhere and kept_somewhere
     audit = mesh.spark().read.format("delta").load(mesh.path("x.governance.audit_log")).filter(F.col("request_id") == result["request_id"])
     assert audit.filter(F.col("action") == "retention").count() == len(tables)
+    # Every registered table that exists was vacuumed, changed tonight or not (issue 13, item 7): its history has a
+    # VACUUM of this run, also where nothing expired.
+    present = {t: r for t, r in result["tables"].items() if not r.get("absent")}
+    assert all(r.get("vacuumed") for r in present.values()), present
+    unchanged = [t for t, r in present.items() if r["expired"] == 0]
+    assert unchanged and len(present) == len([x for x in st.registry if x["kind"] != "materialized_view"])
+    for t in present:
+        ops = [(r["operation"], r["timestamp"]) for r in mesh.spark().sql(f"DESCRIBE HISTORY delta.`{mesh.path(t)}`").collect()]
+        assert any(op in ("VACUUM START", "VACUUM END") and ts.timestamp() >= t0.timestamp() - 1 for op, ts in ops), (t, ops[:5])
+    # One VACUUM per registered table, and one of the request inbox (expire_inbox).
+    vacuumed = [r["dataset"] for r in audit.filter(F.col("action") == "vacuum").collect()]
+    assert sorted(vacuumed) == sorted([local_mesh.local_name(t) for t in present] + ["spark_catalog.governance.gdpr_request_inbox"]), vacuumed
     # Retention also vacuums the request inbox: after the requests above ended, no file of it holds the subject id.
     assert audit.filter(F.col("action") == "inbox").count() == 1
     assert files_containing(Path(mesh.path("x.governance.gdpr_request_inbox")), {GDPR_SUBJECT}) == {}

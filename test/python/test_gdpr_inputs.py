@@ -95,6 +95,9 @@ class FakeJob:
     def flush(self):
         self.flushes += 1
 
+    def preflight(self):
+        self.audited.append(("preflight", None, None))
+
 
 def dataset(table, period):
     return g.Dataset(table, "d", "silver", "streaming_table", "tenant_id", None, [], period, "updated_at")
@@ -115,6 +118,7 @@ def test_retention_reports_failing_datasets_and_runs_the_others():
         "c.s.absent": {"absent": True, "expired": 0},
     }
     assert job.audited == [
+        ("preflight", None, None),
         ("request", None, "retention"),
         ("failed", "c.s.huge", "ValueError: duration 'P2100Y' is longer than 36500 days"),
         ("failed", "c.s.fraction", "ValueError: not an ISO 8601 duration: 'P3YT0.5S'"),

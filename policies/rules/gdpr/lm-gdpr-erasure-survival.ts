@@ -1,6 +1,7 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { MS_PER_DAY, MS_PER_HOUR, parseDuration } from "../../../lib/manifest/duration";
 import { ERASURE_DEADLINE_DAYS } from "../../../lib/manifest/topic-retention";
+import { cronLongestGap } from "../../../lib/manifest/cron";
 import { inboxSurvival, survivalMarkdown, survivalReport, type SurvivalRow } from "../../../lib/compile/survival";
 import { GDPR_INBOX_TABLE } from "../../../lib/compile/naming";
 import { checkedAtUpdate, contractsOf, domainProps, known, personalTopics, ruleId, T, topicNumber, UNKNOWN } from "../../lib";
@@ -15,6 +16,32 @@ export interface SurvivalConfig {
 }
 
 export const SURVIVAL_DEFAULTS: SurvivalConfig = { deadlineDays: ERASURE_DEADLINE_DAYS, erasureLatencyHours: 24, vacuumIntervalHours: 24 };
+
+/** When VACUUM runs: read from the plan's nightly retention job (the only job that VACUUMs), or assumed. */
+export interface VacuumSchedule {
+  readonly intervalMs: number;
+  readonly runMs: number;
+  /** How it was found, for the table's heading. */
+  readonly source: string;
+}
+
+/**
+ * The VACUUM schedule of these resources: the retention job's Quartz schedule (one that fires every day: its longest gap) and
+ * its timeout (the longest a run takes to reach the last table). Without that job in the plan (a domain's own
+ * stack), or with a schedule other than daily, the config's vacuumIntervalHours is assumed, and the heading says so.
+ */
+export function vacuumSchedule(resources: readonly Pick<PolicyResource, "type" | "props">[], c: SurvivalConfig): VacuumSchedule {
+  const job = resources.find((r) => r.type === T.Job && known(() => r.props.tags?.lakemesh_gdpr) === "retention");
+  const assumed = (why: string): VacuumSchedule => ({ intervalMs: c.vacuumIntervalHours * MS_PER_HOUR, runMs: 0, source: `VACUUM assumed every ${c.vacuumIntervalHours} h (${why})` });
+  if (!job) return assumed("no retention job in this plan");
+  const cron = known(() => job.props.schedule?.quartzCronExpression);
+  const gap = typeof cron === "string" ? cronLongestGap(cron) : null;
+  if (gap === null || known(() => job.props.schedule?.pauseStatus) === "PAUSED") return assumed(`the retention job's schedule ${JSON.stringify(cron)} is not a running daily one`);
+  const interval = gap * 1000;
+  const timeout = known(() => job.props.timeoutSeconds);
+  const runMs = typeof timeout === "number" && timeout > 0 ? timeout * 1000 : 0;
+  return { intervalMs: interval, runMs, source: `the retention job VACUUMs every registered table (schedule ${cron} UTC: at most ${interval / MS_PER_HOUR} h apart), each run at most ${runMs / MS_PER_HOUR} h` };
+}
 
 /** How long each copy of personal data in these resources can outlive an erasure request. */
 export function survivalRows(resources: readonly Pick<PolicyResource, "type" | "props" | "urn">[], c: SurvivalConfig): SurvivalRow[] {
@@ -43,7 +70,8 @@ export function survivalRows(resources: readonly Pick<PolicyResource, "type" | "
       return d ? [[d.manifest.metadata.name, parseDuration(d.manifest.spec.sla.freshness) ?? MS_PER_DAY] as [string, number]] : [];
     }),
   );
-  const assumptions = { erasureLatencyMs: c.erasureLatencyHours * MS_PER_HOUR, vacuumIntervalMs: c.vacuumIntervalHours * MS_PER_HOUR };
+  const v = vacuumSchedule(resources, c);
+  const assumptions = { erasureLatencyMs: c.erasureLatencyHours * MS_PER_HOUR, vacuumIntervalMs: v.intervalMs, vacuumRunMs: v.runMs };
   // The GDPR request inbox (platform stack): raw subject ids until a request ends.
   const inbox = resources.flatMap((r) => {
     const name = r.type === T.SqlObject ? known(() => r.props.objectName) : undefined;
@@ -58,9 +86,10 @@ export function survivalRows(resources: readonly Pick<PolicyResource, "type" | "
   return [...survivalReport(contractsOf(resources, ID).map((x) => x.contract), topics, refresh, assumptions), ...inbox];
 }
 
-/** The survival table in Markdown, headed by its assumptions. */
-export function survivalTable(rows: readonly SurvivalRow[], c: SurvivalConfig): string {
-  return `Assumes the erasure job finishes within ${c.erasureLatencyHours} h and VACUUM runs every ${c.vacuumIntervalHours} h; the deadline is ${c.deadlineDays} days.\n\n${survivalMarkdown(rows, c.deadlineDays * MS_PER_DAY)}`;
+/** The survival table in Markdown, headed by its assumptions and the VACUUM schedule it was computed from. */
+export function survivalTable(rows: readonly SurvivalRow[], c: SurvivalConfig, schedule?: VacuumSchedule): string {
+  const vacuum = schedule ? schedule.source : `VACUUM assumed every ${c.vacuumIntervalHours} h`;
+  return `Assumes the erasure job finishes within ${c.erasureLatencyHours} h; ${vacuum}; the deadline is ${c.deadlineDays} days.\n\n${survivalMarkdown(rows, c.deadlineDays * MS_PER_DAY)}`;
 }
 
 /**
