@@ -1,7 +1,7 @@
 import { type DomainManifest } from "../manifest";
 import { domainPrincipal, mergeGrants, type GrantSpec } from "./grants";
 import { Mesh } from "./model";
-import { domainGroup, GDPR_INBOX_TABLE, GOVERNANCE_SCHEMA, GOVERNANCE_TABLES, pipelinesGroup, platformPhysicalNames, PSEUDONYM_KEY_TABLE } from "./naming";
+import { domainGroup, GDPR_INBOX_TABLE, GOVERNANCE_SCHEMA, GOVERNANCE_TABLES, pipelinesGroup, platformPhysicalNames, PSEUDONYM_KEY_TABLE, SALT_FINGERPRINT_TABLE } from "./naming";
 import { maskSpecs, type MaskSpec } from "./masks";
 import { ownsAccountObjects, READER_PERSONAS, type Settings } from "./settings";
 import { rootFolder, type FolderSpec } from "./workspace";
@@ -199,6 +199,9 @@ export function compilePlatform(s: Settings, mesh: Mesh): PlatformSpec {
       // The identifier masks' HMAC key: platform admins only (the masks read it with their owner's authorization).
       // Authoritative, so a grant made by hand is revoked on the next deploy.
       [PSEUDONYM_KEY_TABLE, grants([[p.platform_admin, ["ALL_PRIVILEGES"]]])],
+      // The salt's fingerprint: written by the deployment only; read by whoever hashes subjects with the salt (the
+      // pipelines at ingest, the GDPR jobs' principal), to check they hash with the deployed one.
+      [SALT_FINGERPRINT_TABLE, grants([[p.platform_admin, ["ALL_PRIVILEGES"]], [pipelinesGroup(s), ["SELECT"]], [s.databricks.gdprServicePrincipal, ["SELECT"]]])],
       ...GOVERNANCE_TABLES.map((t) => [
         t,
         grants([

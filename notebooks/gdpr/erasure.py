@@ -56,7 +56,14 @@ def erase(job: g.Job, tenant: str, subject: str, vacuum_retain_hours: int | None
         raise g.GdprInputError(f"tenant_id {tenant!r} is not a tenant of this platform (governance.tenant_principals)")
     datasets = job.registry()
     h = g.subject_hash(job.salt, tenant, subject)
-    return job.guarded("erasure", tenant, h, lambda: _erase(job, datasets, tenant, subject, h, vacuum_retain_hours))
+    return job.guarded("erasure", tenant, h, lambda: _erase_exports_then_tables(job, datasets, tenant, subject, h, vacuum_retain_hours))
+
+
+def _erase_exports_then_tables(job: g.Job, datasets: list[g.Dataset], tenant: str, subject: str, h: str, vacuum_retain_hours: int | None) -> dict[str, dict]:
+    """Before the order above: the subject's subject-access exports are deleted at once (files in the volume, found by
+    the salted hash of their access requests: nothing to suppress or purge), then the tables are erased."""
+    g.erase_exports(job, tenant, h)
+    return _erase(job, datasets, tenant, subject, h, vacuum_retain_hours)
 
 
 def _erase(job: g.Job, datasets: list[g.Dataset], tenant: str, subject: str, h: str, vacuum_retain_hours: int | None) -> dict[str, dict]:

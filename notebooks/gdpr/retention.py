@@ -1,5 +1,6 @@
 """Nightly retention job: deletes the rows of every registered dataset older than its retention period, measured
-on its declared DATE or TIMESTAMP column, then purges (REORG ... APPLY (PURGE)) and vacuums what it changed."""
+on its declared DATE or TIMESTAMP column, then purges (REORG ... APPLY (PURGE)) and vacuums what it changed; deletes
+subject-access exports older than the settings' export_retention_days."""
 from __future__ import annotations
 
 import json
@@ -80,8 +81,9 @@ def main(spark: SparkSession | None = None, argv: list[str] | None = None) -> di
     now = datetime.now(timezone.utc)
     result = apply_retention(job, now, settings.vacuum_retain_hours)
     g.expire_inbox(job, now)  # raw subject ids of requests that never ran, and the files of ended ones
+    exports = g.expire_exports(job, now)  # subject-access exports older than export_retention_days
     job.flush()
-    out = {"request_id": job.request_id, "type": "retention", "tables": result}
+    out = {"request_id": job.request_id, "type": "retention", "tables": result, "exports": exports}
     print(json.dumps(out, sort_keys=True))
     failed = sorted(t for t, r in result.items() if "error" in r)
     if failed:

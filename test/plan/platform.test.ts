@@ -229,6 +229,7 @@ describe("the Platform component (prod)", () => {
       salt_secret_key: "subject-salt",
       salt_secret_scope: "lakemesh-gdpr",
       vacuum_retain_hours: null,
+      export_retention_days: 7,
     });
     for (const k of ["erasure", "subject-access", "retention"]) expect(one("databricks:index/job:Job", `gdpr-job-${k}`).dependsOn).toContain(settings.urn);
     expect(one("databricks:index/job:Job", "gdpr-job-retention").inputs.schedule).toEqual({ quartzCronExpression: "0 0 2 * * ?", timezoneId: "UTC", pauseStatus: "UNPAUSED" });
