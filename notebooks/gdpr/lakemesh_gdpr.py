@@ -576,8 +576,8 @@ def export_ages(job: Job, root: Path) -> dict[Path, datetime]:
     if ids:
         # Request ids are bound literals of the filter, never SQL text.
         for r in job.spark.read.table(job.governance("gdpr_requests")).filter(F.col("request_id").isin(ids)).select("request_id", "requested_at").collect():
-            at = r["requested_at"]
-            requested[r["request_id"]] = at if at.tzinfo else at.replace(tzinfo=timezone.utc)
+            # PySpark returns a TIMESTAMP as a naive datetime in the process's local time: astimezone reads it so.
+            requested[r["request_id"]] = r["requested_at"].astimezone(timezone.utc)
     return {p: requested.get(p.name) or _newest_mtime(p) for p in entries}
 
 

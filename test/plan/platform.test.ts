@@ -40,7 +40,7 @@ describe("the Platform component (prod)", () => {
       "databricks:index/directory:Directory": 2,
       "databricks:index/grant:Grant": 3,
       // catalog, governance schema, export volume, 12 functions (11 masks, one numeric), 6 tables (with the pseudonym key)
-      "databricks:index/grants:Grants": 22,
+      "databricks:index/grants:Grants": 23,
       // six domain principals in the pipelines group and their domain group, the GDPR principal in gdpr_officer
       "databricks:index/groupMember:GroupMember": 13,
       "databricks:index/job:Job": 3,
@@ -65,7 +65,7 @@ describe("the Platform component (prod)", () => {
       "lakemesh:access:GroupMembership": 13,
       "lakemesh:platform:Gdpr": 1,
       // 6 tables (with the pseudonym key), 12 functions, the registry rows
-      "pulumi-nodejs:dynamic:Resource": 20,
+      "pulumi-nodejs:dynamic:Resource": 22,
     });
   });
 
