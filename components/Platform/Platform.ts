@@ -1,6 +1,6 @@
 import type * as databricks from "@pulumi/databricks";
 import * as pulumi from "@pulumi/pulumi";
-import { compileGdprJobs, compileGovernanceObjects, compileRegistryRows, platformOutputs, type PlatformOutputs, type PlatformSpec, type RegistryRow, type Settings } from "../../lib/compile";
+import { compileGdprJobs, compileGovernanceObjects, governanceNames, compileRegistryRows, platformOutputs, type PlatformOutputs, type PlatformSpec, type RegistryRow, type Settings } from "../../lib/compile";
 import type { PlatformRefs } from "../DataDomain";
 import { TYPES } from "../types";
 import { createFolder } from "../folder";
@@ -8,7 +8,7 @@ import { createGovernedTags, createMemberships } from "./account";
 import { createCatalog } from "./catalog";
 import { createDatahub, type DatahubSecrets } from "./datahub";
 import { Gdpr } from "./gdpr";
-import { createGovernanceObjects } from "./governance";
+import { createGovernanceObjects, createSaltFingerprintRow } from "./governance";
 import { createStorage } from "./storage";
 
 /** Arguments for {@link Platform}. */
@@ -56,7 +56,10 @@ export class Platform extends pulumi.ComponentResource {
     createGovernedTags(spec, this);
     const memberships = createMemberships(spec, args.accountProvider, this);
     const objects = [...compileGovernanceObjects(settings, spec.masks), compileRegistryRows(settings, args.registry)];
-    const sql = createGovernanceObjects(settings, spec, objects, catalog, this);
+    const governed = createGovernanceObjects(settings, spec, objects, catalog, this);
+    // The salt's fingerprint: pipelines and GDPR jobs stop when the salt they read does not match it.
+    const fingerprint = createSaltFingerprintRow(settings, args.subjectSalt, governed[governanceNames(settings.catalog).saltFingerprint], catalog, this);
+    const sql = { ...governed, [`${governanceNames(settings.catalog).saltFingerprint}#rows`]: fingerprint };
     const gdpr = new Gdpr(
       "gdpr",
       { spec: compileGdprJobs(settings), subjectSalt: args.subjectSalt, protect: spec.protect, root: args.root, dependsOn: [...Object.values(sql), catalog.gdprVolume, ...memberships], folderDependsOn: [folder.ready] },

@@ -1,6 +1,6 @@
 import * as databricks from "@pulumi/databricks";
 import * as pulumi from "@pulumi/pulumi";
-import type { GovernanceObjectSpec, PlatformSpec, Settings } from "../../lib/compile";
+import { compileSaltFingerprintRow, saltFingerprint, saltFingerprintRowHead, type GovernanceObjectSpec, type PlatformSpec, type Settings } from "../../lib/compile";
 import { SqlObject } from "../governance/SqlObject";
 import { qualifiedName } from "../../lib/sql";
 import { toGrants } from "../options";
@@ -40,4 +40,18 @@ export function createGovernanceObjects(
     new databricks.Grants(`${o.resourceName}-grants`, { table: o.name, grants: toGrants(spec.tableGrants[short]) }, { parent: out[o.name] });
   }
   return out;
+}
+
+/**
+ * The salt fingerprint's row (lib/compile/salt-fingerprint.ts), after its table. Computed from the salt inside an
+ * apply of the secret Output, so neither the salt nor the statement is ever a plain input; the values are bound
+ * parameters of the statement.
+ */
+export function createSaltFingerprintRow(s: Settings, salt: pulumi.Input<string>, table: SqlObject, catalog: Catalog, parent: pulumi.Resource): SqlObject {
+  const create = pulumi.secret(salt).apply((v) => compileSaltFingerprintRow(s, saltFingerprint(v)).create);
+  return new SqlObject(
+    saltFingerprintRowHead(s).resourceName,
+    { spec: { ...saltFingerprintRowHead(s), create: [], drop: [] }, secretCreate: create, host: s.databricks.host, warehouseId: catalog.warehouse.id },
+    { parent, dependsOn: [catalog.governanceSchema, table] },
+  );
 }

@@ -109,6 +109,12 @@ export interface SqlObjectArgs {
   readonly host: pulumi.Input<string>;
   /** SQL warehouse that runs the statements. */
   readonly warehouseId: pulumi.Input<string>;
+  /**
+   * Create statements computed from a secret (the salt fingerprint's row, lib/compile/salt-fingerprint.ts): they
+   * replace spec.create and, derived from a secret Output, stay secret in the state and the plan.
+   * @default spec.create
+   */
+  readonly secretCreate?: pulumi.Output<readonly SqlStatement[]>;
 }
 
 /** A governance function, table or row set, created through the Statement Execution API. */
@@ -119,10 +125,10 @@ export class SqlObject extends pulumi.dynamic.Resource {
       kind: args.spec.kind,
       host: args.host,
       warehouseId: args.warehouseId,
-      create: [...args.spec.create],
+      create: args.secretCreate ? args.secretCreate.apply((c) => [...c]) : [...args.spec.create],
       drop: [...args.spec.drop],
       ...(args.spec.migration ? { migration: args.spec.migration } : {}),
-      sha256: statementsSha256(args.spec.create, args.spec.migration),
+      sha256: args.secretCreate ? args.secretCreate.apply((c) => statementsSha256(c, args.spec.migration)) : statementsSha256(args.spec.create, args.spec.migration),
     };
     super(sqlObjectProvider, name, inputs, opts);
   }

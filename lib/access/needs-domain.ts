@@ -97,6 +97,8 @@ function pipelineActions(p: AccessResource, contract: PipelineContract | undefin
   for (const u of upstream) out.push(a(`read ${u}`, onObject("table", u, "SELECT")));
   if (contract.datasets.some((d) => d.source.kind === "kafka" && d.source.subjectField)) {
     out.push(a("read the erasure suppression list", onObject("table", contract.governance.erasureSuppression, "SELECT")));
+    // The salt it hashes subjects with is checked against the deployed fingerprint before any event lands.
+    out.push(a("read the salt fingerprint", onObject("table", contract.governance.saltFingerprint, "SELECT")));
   }
   const functions = [...new Set(contract.datasets.flatMap(tableFunctions))].sort();
   if (functions.length > 0) out.push(a(`declare its row filter and masks (${count(functions.length, "function")})`, functions.flatMap((f) => onObject("function", f, "EXECUTE"))));

@@ -12,13 +12,14 @@ import { count, DEPLOYER, type Action, type Need } from "./types";
  * notebooks/gdpr/*.py and lakemesh_gdpr.py use them (test/access/gdpr-tables.test.ts holds the two together):
  * known_tenant() reads tenant_principals, guarded() merges into gdpr_requests, flush() appends to audit_log, preflight()
  * reads gdpr_control (the control rows under the filter and a mask), erasure merges into erasure_suppression, and every
- * request reads its row of gdpr_request_inbox and deletes it.
+ * request reads its row of gdpr_request_inbox and deletes it. The jobs that read the salt (not retention) check it
+ * against salt_fingerprint at start.
  */
 export const GDPR_TABLES: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
-  "subject-access": { tenant_principals: ["SELECT"], gdpr_requests: ["MODIFY", "SELECT"], audit_log: ["MODIFY"], gdpr_control: ["SELECT"], gdpr_request_inbox: ["MODIFY", "SELECT"] },
-  erasure: { tenant_principals: ["SELECT"], gdpr_requests: ["MODIFY", "SELECT"], audit_log: ["MODIFY"], erasure_suppression: ["MODIFY", "SELECT"], gdpr_control: ["SELECT"], gdpr_request_inbox: ["MODIFY", "SELECT"] },
-  // Retention deletes inbox rows whose job never ran, and vacuums the inbox.
-  retention: { audit_log: ["MODIFY"], gdpr_control: ["SELECT"], gdpr_request_inbox: ["MODIFY", "SELECT"] },
+  "subject-access": { salt_fingerprint: ["SELECT"], tenant_principals: ["SELECT"], gdpr_requests: ["MODIFY", "SELECT"], audit_log: ["MODIFY"], gdpr_control: ["SELECT"], gdpr_request_inbox: ["MODIFY", "SELECT"] },
+  erasure: { salt_fingerprint: ["SELECT"], tenant_principals: ["SELECT"], gdpr_requests: ["MODIFY", "SELECT"], audit_log: ["MODIFY"], erasure_suppression: ["MODIFY", "SELECT"], gdpr_control: ["SELECT"], gdpr_request_inbox: ["MODIFY", "SELECT"] },
+  // Retention deletes inbox rows whose job never ran, and vacuums the inbox; it dates exports by their request.
+  retention: { audit_log: ["MODIFY"], gdpr_control: ["SELECT"], gdpr_request_inbox: ["MODIFY", "SELECT"], gdpr_requests: ["SELECT"] },
 };
 
 /** Registered datasets and their retention periods, from the registry rows the platform writes (bound parameters). */
@@ -67,9 +68,11 @@ function gdprActions(j: AccessResource, resources: readonly AccessResource[], h:
   if (fns.length > 0) out.push(a(`see every row and clear value (${count(fns.length, "function")})`, fns.map((f) => revealNeed(h, f))));
   const abac = abacNeeds(resources, h, registry.split(".")[0]);
   if (abac.length > 0) out.push(a(`see rows the catalog's ${count(abac.length, "ABAC policy", "ABAC policies")} would filter or mask`, abac.map((x) => x.need)));
-  // Only the access job writes exports, and only the jobs about one subject read the salt (retention hashes none).
-  const volume = kind === "subject-access" ? /^\/Volumes\/([^/]+)\/([^/]+)\/([^/]+)/.exec(String(params.export_root ?? "")) : null;
-  if (volume) out.push(a(`write exports to ${params.export_root}`, onObject("volume", `${volume[1]}.${volume[2]}.${volume[3]}`, "READ_VOLUME", "WRITE_VOLUME")));
+  // The access job writes exports; erasure deletes the subject's, retention the expired ones (deleting a file in a
+  // volume takes WRITE_VOLUME). Only the jobs about one subject read the salt (retention hashes none).
+  const volume = /^\/Volumes\/([^/]+)\/([^/]+)\/([^/]+)/.exec(String(params.export_root ?? ""));
+  const verb = kind === "subject-access" ? "write exports to" : kind === "erasure" ? "delete the subject's exports in" : "delete expired exports in";
+  if (volume) out.push(a(`${verb} ${params.export_root}`, onObject("volume", `${volume[1]}.${volume[2]}.${volume[3]}`, "READ_VOLUME", "WRITE_VOLUME")));
   if (params.salt_secret_scope && kind !== "retention") out.push(a("read the subject salt", [{ kind: "acl", object: { kind: "secret-scope", id: String(params.salt_secret_scope) }, level: "READ" }]));
   return out;
 }

@@ -116,6 +116,8 @@ export interface PipelineContract {
     readonly erasureSuppression: string;
     /** The registered tenants: silver and gold hold rows of these tenants only. */
     readonly tenantPrincipals: string;
+    /** The subject-hash salt's fingerprint: ingest stops when the salt it reads does not match it. */
+    readonly saltFingerprint: string;
   };
   /** In dependency order: bronze, the tenant quarantine, silver, then gold (gold after the gold it reads). */
   readonly datasets: readonly ContractDataset[];
@@ -437,7 +439,7 @@ export function compileContract(s: Settings, names: PlatformNames, domain: Domai
       failOnDataLoss: false,
     },
     // The governance schema's name is fixed (naming.ts), so the mapping table derives from the catalog.
-    governance: { tenantFilter: names.tenantFilter, erasureSuppression: names.erasureSuppression, tenantPrincipals: governanceNames(names.catalog).tenantPrincipals },
+    governance: { tenantFilter: names.tenantFilter, erasureSuppression: names.erasureSuppression, tenantPrincipals: governanceNames(names.catalog).tenantPrincipals, saltFingerprint: governanceNames(names.catalog).saltFingerprint },
     datasets: [
       ...bronze,
       ...(quarantine ? [quarantine] : []),

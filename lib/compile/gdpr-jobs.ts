@@ -60,6 +60,8 @@ export interface GdprSettingsFile {
   readonly salt_secret_key: string;
   /** VACUUM RETAIN hours; null keeps each table's own threshold (delta.deletedFileRetentionDuration). */
   readonly vacuum_retain_hours: number | null;
+  /** Days a subject-access export stays under export_root before the nightly retention job deletes it (1 to 30). */
+  readonly export_retention_days: number;
 }
 
 /** A job permission: who may do what with a GDPR job. */
@@ -105,8 +107,8 @@ export interface GdprSpec {
 const DESCRIPTIONS: Record<GdprJobKind, string> = {
   "subject-access": "lakemesh GDPR subject access: every row of one subject in one tenant, across every registered dataset and layer, exported as JSON to the gdpr_exports volume.",
   erasure:
-    "lakemesh GDPR erasure: suppress the subject for ingest, delete in bronze, delete or anonymize in silver and gold as the manifests say (SQL DELETE and UPDATE), then REORG ... APPLY (PURGE); the nightly retention job VACUUMs.",
-  retention: "lakemesh nightly retention: delete rows older than each registered dataset's retention period, then purge and VACUUM every registered table.",
+    "lakemesh GDPR erasure: suppress the subject for ingest, delete their subject-access exports, delete in bronze, delete or anonymize in silver and gold as the manifests say (SQL DELETE and UPDATE), then REORG ... APPLY (PURGE); the nightly retention job VACUUMs.",
+  retention: "lakemesh nightly retention: delete rows older than each registered dataset's retention period, then purge and VACUUM every registered table; delete subject-access exports older than their retention.",
 };
 
 const TIMEOUT_SECONDS: Record<GdprJobKind, number> = { "subject-access": 2 * 3600, erasure: 4 * 3600, retention: 6 * 3600 };
@@ -127,6 +129,7 @@ export function compileGdprJobs(s: Settings): GdprSpec {
     salt_secret_key: SUBJECT_SALT_KEY,
     // null: VACUUM keeps the table's own threshold (delta.deletedFileRetentionDuration, from vacuumRetentionHours).
     vacuum_retain_hours: null,
+    export_retention_days: s.databricks.gdprExportRetentionDays,
   };
   const notebookFile: Record<GdprJobKind, string> = { "subject-access": "subject_access", erasure: "erasure", retention: "retention" };
   const p = s.personas;

@@ -7,7 +7,7 @@ import { commentLiteral, qualified, qualifiedName, type SqlText } from "../sql";
 import type { GOVERNANCE_TABLES } from "./naming";
 
 /** The platform's governance tables, and the serving API's GDPR intake table (created by the platform stack too). */
-type GovernanceTable = (typeof GOVERNANCE_TABLES)[number] | "serving_gdpr_requests" | "pseudonym_key" | "gdpr_request_inbox";
+type GovernanceTable = (typeof GOVERNANCE_TABLES)[number] | "serving_gdpr_requests" | "pseudonym_key" | "gdpr_request_inbox" | "salt_fingerprint";
 
 /** Table property holding the schema version a table is at. */
 export const SCHEMA_VERSION_PROPERTY = "lakemesh.schema_version";
@@ -46,6 +46,7 @@ export const GOVERNANCE_TABLE_HISTORY: Readonly<Record<GovernanceTable, TableHis
   erasure_suppression: { baseline: ["tenant_id", "subject_hash", "request_id", "suppressed_at"], migrations: [] },
   audit_log: { baseline: ["event_time", "request_id", "action", "dataset", "rows_affected", "tenant_id", "subject_hash", "actor", "detail"], migrations: [] },
   pseudonym_key: { baseline: ["inner_pad", "outer_pad", "created_at"], migrations: [] },
+  salt_fingerprint: { baseline: ["message", "fingerprint", "written_at"], migrations: [] },
   gdpr_request_inbox: { baseline: ["request_id", "request_type", "tenant_id", "subject_id", "requested_by", "requested_at"], migrations: [] },
   serving_gdpr_requests: {
     baseline: ["request_id", "request_type", "tenant_id", "subject_hash", "requester_hash", "status", "run_ref", "counts", "requested_at", "updated_at"],

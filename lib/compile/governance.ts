@@ -1,7 +1,7 @@
 import { commentLiteral, joinSql, loadTemplate, principalLiteral, qualifiedName, renderTemplate, trusted, type SqlText } from "../sql";
 import type { PipelineContract } from "./contract";
 import { stableJson } from "./json";
-import { GDPR_CONTROL_TABLE, GDPR_INBOX_TABLE, governanceNames, GOVERNANCE_TABLES, pipelinesGroup, PSEUDONYM_KEY_TABLE } from "./naming";
+import { GDPR_CONTROL_TABLE, GDPR_INBOX_TABLE, governanceNames, GOVERNANCE_TABLES, pipelinesGroup, PSEUDONYM_KEY_TABLE, SALT_FINGERPRINT_TABLE } from "./naming";
 import { maskSpecs, type MaskSpec } from "./masks";
 import type { Settings } from "./settings";
 import { sha256 } from "./contract";
@@ -48,7 +48,7 @@ export function compileGovernanceObjects(s: Settings, masks: readonly MaskSpec[]
     create: [{ sql: renderTemplate(loadTemplate(template), { function: qualifiedName(name), ...values }) }],
     drop: [{ sql: `DROP FUNCTION IF EXISTS ${qualifiedName(name)}` }],
   });
-  const table = (name: string, short: (typeof GOVERNANCE_TABLES)[number] | typeof PSEUDONYM_KEY_TABLE | typeof GDPR_INBOX_TABLE, after: readonly SqlStatement[] = []): GovernanceObjectSpec => {
+  const table = (name: string, short: (typeof GOVERNANCE_TABLES)[number] | typeof PSEUDONYM_KEY_TABLE | typeof GDPR_INBOX_TABLE | typeof SALT_FINGERPRINT_TABLE, after: readonly SqlStatement[] = []): GovernanceObjectSpec => {
     const sql = renderTemplate(loadTemplate(`tables/${short}.sql`), { table: qualifiedName(name) });
     return { resourceName: `governance-${short}`, kind: "table", name, create: [{ sql }, ...after], drop: [], migration: compileTableMigration(name, short, sql) };
   };
@@ -62,6 +62,8 @@ export function compileGovernanceObjects(s: Settings, masks: readonly MaskSpec[]
   return [
     ...GOVERNANCE_TABLES.map((t) => table(`${g.schema}.${t}`, t)),
     pseudonymKey,
+    // Its row is written from the salt (a secret Output) by the platform component: compileSaltFingerprintRow.
+    table(g.saltFingerprint, SALT_FINGERPRINT_TABLE),
     fn(g.tenantFilter, "functions/tenant_filter.sql", { internal_members: anyMember(internal), tenant_principals: qualifiedName(g.tenantPrincipals) }),
     ...masks.map((m) =>
       fn(g.mask(m.key), "functions/mask.sql", {

@@ -21,6 +21,7 @@ export * from "./governance-migrations";
 export * from "./platform";
 export * from "./gdpr-jobs";
 export * from "./gdpr-inbox";
+export * from "./salt-fingerprint";
 export * from "./survival";
 export * from "./platform-outputs";
 export * from "./affected";

@@ -131,6 +131,12 @@ export const GDPR_CONTROL_TABLE = "gdpr_control";
  */
 export const GDPR_INBOX_TABLE = "gdpr_request_inbox";
 
+/**
+ * The subject-hash salt's fingerprint (sql/tables/salt_fingerprint.sql): outside GOVERNANCE_TABLES because its grants
+ * differ (written by the deployment only; read by the pipelines group and the GDPR jobs' principal).
+ */
+export const SALT_FINGERPRINT_TABLE = "salt_fingerprint";
+
 /** Governance function and table names of a catalog. */
 export function governanceNames(catalog: string) {
   const fq = (name: string) => `${catalog}.${GOVERNANCE_SCHEMA}.${name}`;
@@ -147,6 +153,7 @@ export function governanceNames(catalog: string) {
     pseudonymKey: fq(PSEUDONYM_KEY_TABLE),
     gdprControl: fq(GDPR_CONTROL_TABLE),
     gdprRequestInbox: fq(GDPR_INBOX_TABLE),
+    saltFingerprint: fq(SALT_FINGERPRINT_TABLE),
   };
 }
 

@@ -1,7 +1,7 @@
 import { type DomainManifest } from "../manifest";
 import { domainPrincipal, mergeGrants, type GrantSpec } from "./grants";
 import { Mesh } from "./model";
-import { domainGroup, GDPR_CONTROL_TABLE, GDPR_INBOX_TABLE, GOVERNANCE_SCHEMA, GOVERNANCE_TABLES, pipelinesGroup, platformPhysicalNames, PSEUDONYM_KEY_TABLE } from "./naming";
+import { domainGroup, GDPR_CONTROL_TABLE, GDPR_INBOX_TABLE, GOVERNANCE_SCHEMA, GOVERNANCE_TABLES, pipelinesGroup, platformPhysicalNames, PSEUDONYM_KEY_TABLE, SALT_FINGERPRINT_TABLE } from "./naming";
 import { maskSpecs, type MaskSpec } from "./masks";
 import { ownsAccountObjects, READER_PERSONAS, type Settings } from "./settings";
 import { rootFolder, type FolderSpec } from "./workspace";
@@ -201,6 +201,9 @@ export function compilePlatform(s: Settings, mesh: Mesh): PlatformSpec {
       [PSEUDONYM_KEY_TABLE, grants([[p.platform_admin, ["ALL_PRIVILEGES"]]])],
       // The GDPR pre-flight's control rows (no personal data): every GDPR job reads them through the filter and mask.
       [GDPR_CONTROL_TABLE, grants([[p.platform_admin, ["ALL_PRIVILEGES"]], [p.gdpr_officer, ["SELECT"]], [s.databricks.gdprServicePrincipal, ["SELECT"]], [p.auditor, ["SELECT"]]])],
+      // The salt's fingerprint: written by the deployment only; read by whoever hashes subjects with the salt (the
+      // pipelines at ingest, the GDPR jobs' principal), to check they hash with the deployed one.
+      [SALT_FINGERPRINT_TABLE, grants([[p.platform_admin, ["ALL_PRIVILEGES"]], [pipelinesGroup(s), ["SELECT"]], [s.databricks.gdprServicePrincipal, ["SELECT"]]])],
       ...GOVERNANCE_TABLES.map((t) => [
         t,
         grants([

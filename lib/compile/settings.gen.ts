@@ -45,6 +45,7 @@ export interface StackSettings {
     gdprSecretScope?: string;
     gdprServicePrincipal: string;
     datahubServicePrincipal: string;
+    gdprExportRetentionDays?: number;
     gdprRetentionSchedule?: string;
     minScheduleIntervalMinutes?: number;
     continuousPipelines?: string[];

@@ -19,7 +19,7 @@ export type Settings = StackSettings & {
     Required<
       Pick<
         StackSettings["databricks"],
-        "workspaceRoot" | "pipelineDevelopment" | "warehouseSize" | "vacuumRetentionHours" | "gdprSecretScope" | "gdprRetentionSchedule" | "minScheduleIntervalMinutes" | "continuousPipelines"
+        "workspaceRoot" | "pipelineDevelopment" | "warehouseSize" | "vacuumRetentionHours" | "gdprSecretScope" | "gdprRetentionSchedule" | "gdprExportRetentionDays" | "minScheduleIntervalMinutes" | "continuousPipelines"
       >
     >;
   kafka: StackSettings["kafka"] & Required<Pick<StackSettings["kafka"], "principalPrefix" | "secretScope" | "scramCredentials">>;

@@ -20,7 +20,7 @@ export interface TopicCopy {
 
 export interface SurvivalRow {
   readonly copy: string;
-  readonly kind: "topic" | "bronze" | "silver" | "gold" | "delta-log" | "checkpoint" | "inbox";
+  readonly kind: "topic" | "bronze" | "silver" | "gold" | "delta-log" | "checkpoint" | "inbox" | "export";
   readonly survivalMs: number;
   readonly how: string;
 }
@@ -137,4 +137,20 @@ export function inboxSurvival(table: string, createSql: string, a: SurvivalAssum
       how: stats === "request_id" ? "statistics on request_id only: the log holds no subject id" : "min/max statistics of the subject id stay for the log retention",
     },
   ];
+}
+
+/**
+ * Subject-access exports (JSON files under the GDPR settings' export_root, one folder per request): the erasure job
+ * deletes the erased subject's exports at once, and the nightly retention job deletes every export older than
+ * export_retention_days. So an export outlives an erasure request by at most the erasure latency, and no export lives
+ * longer than its retention plus one interval of the nightly job, whichever comes first.
+ */
+export function exportSurvival(exportRoot: string, retentionDays: number, a: SurvivalAssumptions): SurvivalRow {
+  const lifetimeMs = retentionDays * MS_PER_DAY + a.vacuumIntervalMs;
+  return {
+    copy: `${exportRoot}/<request>`,
+    kind: "export",
+    survivalMs: Math.min(a.erasureLatencyMs, lifetimeMs),
+    how: `deleted by the erasure job with the subject's other data; every export deleted by the nightly retention job after ${retentionDays} days (at most ${(lifetimeMs / MS_PER_DAY).toFixed(1)} days old)`,
+  };
 }

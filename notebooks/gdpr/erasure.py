@@ -59,7 +59,14 @@ def erase(job: g.Job, tenant: str, subject: str) -> dict[str, dict]:
     job.preflight()  # before anything is written: the policy functions must show this principal every row
     datasets = job.registry()
     h = g.subject_hash(job.salt, tenant, subject)
-    return job.guarded("erasure", tenant, h, lambda: _erase(job, datasets, tenant, subject, h))
+    return job.guarded("erasure", tenant, h, lambda: _erase_exports_then_tables(job, datasets, tenant, subject, h))
+
+
+def _erase_exports_then_tables(job: g.Job, datasets: list[g.Dataset], tenant: str, subject: str, h: str) -> dict[str, dict]:
+    """Before the order above: the subject's subject-access exports are deleted at once (files in the volume, found by
+    the salted hash of their access requests: nothing to suppress or purge), then the tables are erased."""
+    g.erase_exports(job, tenant, h)
+    return _erase(job, datasets, tenant, subject, h)
 
 
 def erasure_statement(table: str, ds: g.Dataset, action: dict[str, str] | None, native: bool = True) -> str:

@@ -122,6 +122,8 @@ SETTINGS_FILE = "lakemesh_gdpr_settings.json"
 # A local plane's own settings file (catalog spark_catalog, no secret scope); honoured only off Databricks.
 LOCAL_SETTINGS_ENV = "LAKEMESH_GDPR_SETTINGS"
 SCOPE = re.compile(r"[A-Za-z0-9_.-]{1,128}")
+# The settings schema's bound of lakemesh:databricks.gdprExportRetentionDays (lib/compile/settings.schema.json).
+MAX_EXPORT_RETENTION_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,8 @@ class Settings:
     salt_secret_scope: str | None
     salt_secret_key: str
     vacuum_retain_hours: int | None
+    # Days a subject-access export stays under export_root before the nightly retention job deletes it (1 to 30).
+    export_retention_days: int
 
     def table(self, name: str) -> str:
         return f"{self.catalog}.{self.governance_schema}.{ident(name)}"
@@ -182,6 +186,7 @@ def load_settings(path: Path | None = None) -> Settings:
         salt_secret_scope=field_("salt_secret_scope", raw["salt_secret_scope"] is None or (isinstance(raw["salt_secret_scope"], str) and SCOPE.fullmatch(raw["salt_secret_scope"]) is not None), "null (local runs) or a secret scope name"),
         salt_secret_key=field_("salt_secret_key", isinstance(raw["salt_secret_key"], str) and SCOPE.fullmatch(raw["salt_secret_key"]) is not None, "a secret key name"),
         vacuum_retain_hours=field_("vacuum_retain_hours", hours_ is None or (type(hours_) is int and 0 <= hours_ <= 99_999), "null (each table's own threshold) or a whole number of hours"),
+        export_retention_days=field_("export_retention_days", type(raw["export_retention_days"]) is int and 1 <= raw["export_retention_days"] <= MAX_EXPORT_RETENTION_DAYS, f"a whole number of days from 1 to {MAX_EXPORT_RETENTION_DAYS}"),
     )
 
 
@@ -414,12 +419,15 @@ def new_request_id() -> str:
 
 
 def open_job(settings: Settings, request_id: str | None, spark: SparkSession | None = None, salted: bool = True) -> Job:
-    """The job of a request: the session, the salt (for jobs that hash a subject) and the request id (new unless
-    given: retention)."""
+    """The job of a request: the session, the salt (for jobs that hash a subject: refused when it looks unresolved or
+    does not match the deployed fingerprint) and the request id (new unless given: retention)."""
     request_id = request_id or new_request_id()
     check(REQUEST, request_id, "request_id", "a UUID")
-    salt = salt_from(settings) if salted else ""
-    return Job(spark or session(), settings, salt, request_id)
+    salt = refuse_unresolved_salt(salt_from(settings), salt_source(settings)) if salted else ""
+    job = Job(spark or session(), settings, salt, request_id)
+    if salted:  # before the job reads its request or writes anything
+        check_salt_fingerprint(job.spark, settings, salt)
+    return job
 
 
 def job_parameters(names: list[str], argv: list[str] | None = None) -> dict[str, str | None]:
@@ -532,3 +540,133 @@ def session() -> SparkSession:
     import spark_local
 
     return spark_local.classic_session("lakemesh-gdpr")
+
+
+# --- The salt's integrity -------------------------------------------------------------------------------------------
+# The deployment writes an HMAC-SHA256 of SALT_FINGERPRINT_MESSAGE keyed by the salt into governance.salt_fingerprint
+# (lib/compile/salt-fingerprint.ts); the jobs that hash subjects compute the same from the salt they read and refuse to
+# run on a mismatch, since the suppression list would match nothing the pipelines hash. The same lines as
+# notebooks/pipelines/lakemesh_salt.py (this folder is deployed on its own); test_salt.py holds both to one vector.
+SALT_FINGERPRINT_MESSAGE = "lakemesh subject-salt fingerprint v1"
+SALT_FINGERPRINT_TABLE = "salt_fingerprint"
+
+
+class SaltIntegrityError(GdprInputError):
+    """The salt looks unresolved or does not match the deployed fingerprint. Raised before anything is read or changed;
+    the message never holds the salt."""
+
+
+def salt_source(settings: Settings) -> str:
+    """Where the salt comes from, in words for an error."""
+    return f"secret {settings.salt_secret_scope}/{settings.salt_secret_key}" if settings.salt_secret_scope else "LAKEMESH_SUBJECT_SALT"
+
+
+def refuse_unresolved_salt(salt: str | None, where: str) -> str:
+    """The salt unless missing, empty, only whitespace, with surrounding whitespace, or a {{secrets/...}} reference
+    (substituted only in compute Spark properties and environment variables,
+    https://docs.databricks.com/aws/en/security/secrets/secrets-spark-conf-env-var)."""
+    if not isinstance(salt, str) or not salt.strip():
+        raise SaltIntegrityError(f"the subject salt from {where} is empty or only whitespace")
+    if salt.strip() != salt:
+        raise SaltIntegrityError(f"the subject salt from {where} starts or ends with whitespace")
+    if "{{secrets/" in salt:
+        raise SaltIntegrityError(f"the subject salt from {where} is an unresolved {{{{secrets/...}}}} reference, not a salt")
+    return salt
+
+
+def salt_fingerprint(salt: str) -> str:
+    """Hex HMAC-SHA256 keyed by the salt (UTF-8) over SALT_FINGERPRINT_MESSAGE."""
+    import hmac
+
+    return hmac.new(salt.encode("utf-8"), SALT_FINGERPRINT_MESSAGE.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def check_salt_fingerprint(spark: SparkSession, settings: Settings, salt: str) -> None:
+    """Refuses to run unless governance.salt_fingerprint holds exactly one fingerprint of this salt over this version's
+    message (the jobs' principal has SELECT on it, lib/compile/platform.ts)."""
+    import hmac
+
+    table, where = settings.table(SALT_FINGERPRINT_TABLE), salt_source(settings)
+    try:
+        rows = spark.read.table(table).select("message", "fingerprint").collect()
+    except Exception as e:  # noqa: BLE001 - a missing table or no SELECT on it: the salt cannot be checked
+        raise SaltIntegrityError(f"cannot read the salt fingerprint {table} ({type(e).__name__}); the platform stack writes it (locally npm run local:up)") from None
+    if len(rows) != 1:
+        raise SaltIntegrityError(f"{table} holds {len(rows)} salt fingerprints, not 1: the platform stack writes it (locally npm run local:up); the salt from {where} cannot be checked")
+    if rows[0]["message"] != SALT_FINGERPRINT_MESSAGE:
+        raise SaltIntegrityError(f"{table} holds a fingerprint over {rows[0]['message']!r}; this job checks {SALT_FINGERPRINT_MESSAGE!r}: deploy the platform and the jobs together")
+    if not hmac.compare_digest(str(rows[0]["fingerprint"]), salt_fingerprint(salt)):
+        raise SaltIntegrityError(
+            f"the subject salt from {where} does not match the fingerprint in {table}: its hashes would match no erased "
+            "subject. Set the secret back to the deployed salt, or deploy the platform stack with this one"
+        )
+
+
+# --- Subject-access exports ------------------------------------------------------------------------------------------
+# The access job writes one folder per request under export_root, named by the request id (never the subject id). The
+# nightly retention job deletes every export older than export_retention_days; the erasure job deletes the erased
+# subject's exports at once, found through governance.gdpr_requests (access requests with the same tenant and salted
+# hash). Volumes take plain file operations on their /Volumes path (https://docs.databricks.com/aws/en/volumes/volume-files).
+
+
+def _remove(path: Path) -> None:
+    import shutil
+
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def _newest_mtime(path: Path) -> datetime:
+    times = [path.lstat().st_mtime] + ([p.lstat().st_mtime for p in path.rglob("*")] if path.is_dir() and not path.is_symlink() else [])
+    return datetime.fromtimestamp(max(times), tz=timezone.utc)
+
+
+def export_ages(job: Job, root: Path) -> dict[Path, datetime]:
+    """When each entry under root was made: a request's folder by its request's requested_at in gdpr_requests (the row
+    is written before the folder), anything else (a folder whose request row is missing, a stray file) by its newest
+    modification time, so nothing under root escapes expiry."""
+    if not root.is_dir():
+        return {}
+    entries = sorted(root.iterdir())
+    ids = [p.name for p in entries if REQUEST.fullmatch(p.name)]
+    requested: dict[str, datetime] = {}
+    if ids:
+        # Request ids are bound literals of the filter, never SQL text.
+        for r in job.spark.read.table(job.governance("gdpr_requests")).filter(F.col("request_id").isin(ids)).select("request_id", "requested_at").collect():
+            # PySpark returns a TIMESTAMP as a naive datetime in the process's local time: astimezone reads it so.
+            requested[r["request_id"]] = r["requested_at"].astimezone(timezone.utc)
+    return {p: requested.get(p.name) or _newest_mtime(p) for p in entries}
+
+
+def expire_exports(job: Job, now: datetime) -> dict:
+    """The nightly retention job's share of the exports: every entry under export_root made more than
+    export_retention_days ago is deleted (audited per request, without the subject)."""
+    days = job.settings.export_retention_days
+    cutoff = now - timedelta(days=days)
+    expired = kept = 0
+    for path, made in export_ages(job, Path(job.settings.export_root)).items():
+        if made < cutoff:
+            _remove(path)
+            job.audit("export_expired", detail=f"export {path.name} made {made.isoformat()}: older than {days} days")
+            expired += 1
+        else:
+            kept += 1
+    return {"expired": expired, "kept": kept, "retention_days": days}
+
+
+def erase_exports(job: Job, tenant: str, subject_hash_value: str) -> int:
+    """Deletes the subject's exports at once: the folders of every access request with this tenant and salted hash."""
+    root = Path(job.settings.export_root)
+    rows = (job.spark.read.table(job.governance("gdpr_requests"))
+            .filter((F.col("request_type") == F.lit("access")) & (F.col("tenant_id") == F.lit(tenant)) & (F.col("subject_hash") == F.lit(subject_hash_value)))
+            .select("request_id").collect())
+    deleted = 0
+    for r in rows:
+        folder = root / check(REQUEST, r["request_id"], "request id", "a UUID")
+        if folder.exists() or folder.is_symlink():
+            _remove(folder)
+            deleted += 1
+    job.audit("export_erased", rows=deleted, tenant=tenant, subject_hash=subject_hash_value, detail=f"deleted {deleted} of the subject's {len(rows)} access exports")
+    return deleted

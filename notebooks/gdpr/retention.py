@@ -3,7 +3,8 @@ on its declared DATE or TIMESTAMP column (SQL DELETE, the cutoff a bound paramet
 (PURGE)) and VACUUMs every registered table, changed tonight or not: after an erasure's REORG the old files go only
 with a VACUUM past the retention threshold (168 h), and this nightly run is that VACUUM, for every table
 (https://docs.databricks.com/aws/en/sql/language-manual/delta-vacuum). Materialized views are left to their pipeline,
-which recomputes them and maintains their files. A dataset that fails is reported and the others still run."""
+which recomputes them and maintains their files. A dataset that fails is reported and the others still run. Also
+deletes subject-access exports older than the settings' export_retention_days."""
 from __future__ import annotations
 
 import json
@@ -88,8 +89,9 @@ def main(spark: SparkSession | None = None, argv: list[str] | None = None) -> di
     now = datetime.now(timezone.utc)
     result = apply_retention(job, now, settings.vacuum_retain_hours)
     g.expire_inbox(job, now)  # raw subject ids of requests that never ran, and the files of ended ones
+    exports = g.expire_exports(job, now)  # subject-access exports older than export_retention_days
     job.flush()
-    out = {"request_id": job.request_id, "type": "retention", "tables": result}
+    out = {"request_id": job.request_id, "type": "retention", "tables": result, "exports": exports}
     print(json.dumps(out, sort_keys=True))
     failed = sorted(t for t, r in result.items() if "error" in r)
     if failed:

@@ -91,6 +91,7 @@ def parse(text: str, expected_sha256: str | None = None, catalog_override: str |
         raise ContractError(f"contract format {raw.get('format')!r}; this pipeline module reads format {FORMAT}")
     catalog = ident(catalog_override) if catalog_override else ident(raw["catalog"])
     table_name(raw["governance"]["tenantPrincipals"])
+    table_name(raw["governance"]["saltFingerprint"])
     for ds in raw["datasets"]:
         table_name(ds["table"])
         ident(ds["name"])

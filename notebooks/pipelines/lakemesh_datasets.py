@@ -9,6 +9,7 @@ from pyspark.sql import functions as F
 import lakemesh_contract as lc
 import lakemesh_dq as dq
 import lakemesh_keyed as keyed
+import lakemesh_salt
 
 # Secrets are named in the pipeline configuration (scope and key) and read with dbutils.secrets.get. A
 # {{secrets/scope/key}} reference is substituted only in compute Spark properties named spark.*
@@ -77,6 +78,24 @@ def subject_salt(spark: SparkSession, native: bool = dq.NATIVE, dbutils=None) ->
     return salt
 
 
+def verified_salt(spark: SparkSession, contract: lc.Contract, native: bool = dq.NATIVE, dbutils=None) -> str:
+    """The subject salt (subject_salt), refused when it looks unresolved (empty, whitespace, a {{secrets/...}} reference)
+    and checked against the fingerprint the deployment wrote to governance.salt_fingerprint: a pipeline that hashed
+    with another salt would let every erased subject back in. Errors name where the salt came from, never the salt."""
+    where = f"secret {conf(spark, SALT_SCOPE_CONF)}/{conf(spark, SALT_KEY_CONF)}" if native else LOCAL_SALT_CONF
+    table = contract.local_table(contract.raw["governance"]["saltFingerprint"])
+    try:
+        salt = lakemesh_salt.refuse_unresolved(subject_salt(spark, native, dbutils), where)
+        try:
+            rows = [r.asDict() for r in spark.read.table(table).select("message", "fingerprint").collect()]
+        except Exception as e:  # noqa: BLE001 - a missing table or no SELECT on it: the salt cannot be checked
+            raise lakemesh_salt.SaltError(f"cannot read the salt fingerprint {table} ({type(e).__name__}); the pipeline needs SELECT on it and the platform stack writes it") from None
+        lakemesh_salt.check_fingerprint(salt, rows, table, where)
+    except lakemesh_salt.SaltError as e:
+        raise lc.ContractError(str(e)) from None
+    return salt
+
+
 def subject_hash(salt: str, tenant: Column, subject: Column) -> Column:
     """sha256 of salt:tenant:subject, the key of the erasure suppression list (the GDPR jobs use the same)."""
     return F.sha2(F.concat_ws(":", F.lit(salt), tenant, subject), 256)
@@ -114,8 +133,8 @@ def bronze_query(spark: SparkSession, contract: lc.Contract, ds: dict[str, Any])
     src = ds["source"]
     tenant_field, subject_field = src["tenantField"], src["subjectField"]
     suppression = contract.local_table(contract.raw["governance"]["erasureSuppression"])
-    # Read when the dataset is declared, so a missing or unresolved salt stops the update before any event lands.
-    salt = subject_salt(spark) if subject_field else None
+    # Read when the dataset is declared, so a missing, unresolved or mismatched salt stops the update before any event lands.
+    salt = verified_salt(spark, contract) if subject_field else None
 
     def query() -> DataFrame:
         raw = spark.readStream.format("kafka").options(**kafka_options(spark, contract, src["topic"])).load()

@@ -37,6 +37,7 @@ import { policy as personalColumnClassified } from "./manifest/lm-personal-colum
 import { policy as tenantKeyPresent } from "./manifest/lm-tenant-key-present";
 import { policy as prodProtectDataStores } from "./safety/lm-prod-protect-data-stores";
 import { policy as datahubRecipeEnvRefs } from "./secrets/lm-datahub-recipe-env-refs";
+import { policy as jobSecretsByName } from "./secrets/lm-job-secrets-by-name";
 import { policy as pipelineSecretsByName } from "./secrets/lm-pipeline-secrets-by-name";
 import { policy as secretsNotPlaintext } from "./secrets/lm-secrets-not-plaintext";
 import { policy as aibiDatasetExternalValue } from "./serving/lm-aibi-dataset-external-value";
@@ -88,6 +89,7 @@ const rules: readonly (ResourceValidationPolicy | StackValidationPolicy)[] = [
   tenantKeyPresent,
   prodProtectDataStores,
   datahubRecipeEnvRefs,
+  jobSecretsByName,
   pipelineSecretsByName,
   secretsNotPlaintext,
   aibiDatasetExternalValue,

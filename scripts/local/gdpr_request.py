@@ -41,6 +41,8 @@ def local_settings(export_root: str | None, vacuum_hours: str | None) -> Path:
         "salt_secret_scope": None,
         "salt_secret_key": SALT_KEY,
         "vacuum_retain_hours": None if vacuum_hours is None else int(vacuum_hours),
+        # The stack default (lakemesh:databricks.gdprExportRetentionDays).
+        "export_retention_days": 7,
     }
     text = json.dumps(values, indent=2, sort_keys=True) + "\n"
     path = spark_local.local_dir() / "gdpr" / f"settings-{hashlib.sha256(text.encode()).hexdigest()[:16]}.json"

@@ -111,6 +111,14 @@ def local_registry_rows(plan: Path, rows: list[tuple]) -> list[tuple]:
     return out
 
 
+def salt_fingerprint_row(salt: str) -> tuple[str, str]:
+    """(message, fingerprint) of the local salt, refused as the pipelines and jobs refuse it (lakemesh_salt)."""
+    sys.path.insert(0, str(PIPELINE_DIR))
+    import lakemesh_salt
+
+    return lakemesh_salt.FINGERPRINT_MESSAGE, lakemesh_salt.fingerprint(lakemesh_salt.refuse_unresolved(salt, "LAKEMESH_SUBJECT_SALT"))
+
+
 def governance_tables(plan: Path, catalog: str) -> list[list[str]]:
     """The statements that create each governance table, one list per table, in the plan's order: read from the
     governance objects' `create` statements in plan.json (one statement each, as the Statement Execution API runs
@@ -169,7 +177,8 @@ def prepare(spark, plan: Path, tenants: list[str], force: bool = False) -> dict:
     statements = [x for t in kept for x in t]
     registry = registry_rows(plan)
     control_sql, control_rows = control_table(plan, catalog)
-    sha = hashlib.sha256(json.dumps([schemas, statements, registry, sorted(tenants), control_sql, control_rows]).encode()).hexdigest()
+    fingerprint = salt_fingerprint_row(SALT)
+    sha = hashlib.sha256(json.dumps([schemas, statements, registry, sorted(tenants), control_sql, control_rows, fingerprint]).encode()).hexdigest()
     marker = prepared_marker()
     summary = {"schemas": schemas, "governance_tables": len(kept), "databricks_only_tables": databricks_only,
                "registry_rows": len(registry), "tenants": tenants}
@@ -189,6 +198,10 @@ def prepare(spark, plan: Path, tenants: list[str], force: bool = False) -> dict:
     spark.createDataFrame(control_rows, ", ".join(f"{f} STRING" for f in CONTROL_FIELDS)).write.insertInto("spark_catalog.governance.gdpr_control")
     reg = spark.createDataFrame(registry, ", ".join(f"{f} STRING" for f in REGISTRY_FIELDS))
     reg.write.insertInto("spark_catalog.governance.gdpr_registry", overwrite=True)
+    # The salt fingerprint, as the platform stack writes it from its salt (lib/compile/salt-fingerprint.ts), here from
+    # the local salt the pipelines and the GDPR jobs read; through a DataFrame (no bound INSERT in open-source Spark).
+    fp = spark.createDataFrame([fingerprint], "message STRING, fingerprint STRING").withColumn("written_at", F.current_timestamp())
+    fp.write.insertInto("spark_catalog.governance.salt_fingerprint", overwrite=True)
     if tenants:
         rows = [(t, f"local-service-{t}", "service") for t in tenants]
         df = spark.createDataFrame(rows, "tenant_id STRING, principal STRING, role STRING").withColumn("updated_at", F.current_timestamp())
@@ -196,7 +209,7 @@ def prepare(spark, plan: Path, tenants: list[str], force: bool = False) -> dict:
         df.join(existing, ["tenant_id", "principal"], "left_anti").write.insertInto("spark_catalog.governance.tenant_principals")
     marker.parent.mkdir(parents=True, exist_ok=True)
     marker.write_text(json.dumps({"sha": sha, "plan": str(plan)}) + "\n")
-    print(f"prepared schemas {', '.join(schemas)}, {len(kept)} governance tables ({databricks_only} Databricks-only left out), {len(registry)} registry rows, tenants {', '.join(tenants) or '(none)'}", file=sys.stderr)
+    print(f"prepared schemas {', '.join(schemas)}, {len(kept)} governance tables ({databricks_only} Databricks-only left out), {len(registry)} registry rows, the salt fingerprint, tenants {', '.join(tenants) or '(none)'}", file=sys.stderr)
     return {**summary, "skipped": False}
 
 

@@ -35,9 +35,10 @@ describe("compileGdprJobs", () => {
     expect(dev.jobs.map((j) => j.runAsServicePrincipal)).toEqual(Array(3).fill("0d3f5a7c-1b2e-4c6d-8e9f-a0b1c2d3e5f1"));
   });
 
-  it("takes the retention schedule and secret scope from the stack settings", () => {
+  it("takes the retention schedule, export retention and secret scope from the stack settings", () => {
     const s = stackSettings("dev");
-    const spec = compileGdprJobs({ ...s, databricks: { ...s.databricks, gdprRetentionSchedule: "0 30 3 * * ?", gdprSecretScope: "other-scope" } });
+    const spec = compileGdprJobs({ ...s, databricks: { ...s.databricks, gdprRetentionSchedule: "0 30 3 * * ?", gdprSecretScope: "other-scope", gdprExportRetentionDays: 30 } });
+    expect(spec.settings.values.export_retention_days).toBe(30);
     expect(spec.jobs.find((j) => j.kind === "retention")!.schedule).toBe("0 30 3 * * ?");
     expect(spec.secretScope.name).toBe("other-scope");
     expect(spec.settings.values.salt_secret_scope).toBe("other-scope");
@@ -72,6 +73,7 @@ describe("compileGdprJobs", () => {
       salt_secret_key: "subject-salt",
       salt_secret_scope: spec.secretScope.name,
       vacuum_retain_hours: null,
+      export_retention_days: 7,
     });
     expect(spec.secretScope.name).toBe(scope);
     // The Python job reads exactly these fields (lakemesh_gdpr.py Settings), no more, no fewer.

@@ -18,11 +18,11 @@ describe("governance SQL", () => {
     expect(text).toBe(fs.readFileSync(file, "utf8"));
   });
 
-  it("covers every function and table: tenant_filter, ten text masks, one per numeric type of personal data in the mesh, seven tables and the GDPR control table (nothing unused, such as a current_user_tenant)", () => {
+  it("covers every function and table: tenant_filter, ten text masks, one per numeric type of personal data in the mesh, eight tables and the GDPR control table (nothing unused, such as a current_user_tenant)", () => {
     expect(objects.map((o) => o.name.split(".").pop()).sort()).toEqual([
       "audit_log", "erasure_suppression", "gdpr_control", "gdpr_registry", "gdpr_request_inbox", "gdpr_requests",
       "mask_address", "mask_date_of_birth", "mask_email", "mask_financial", "mask_financial_decimal_18_2", "mask_free_text", "mask_identifier",
-      "mask_name", "mask_national_id", "mask_online_identifier", "mask_phone", "pseudonym_key", "tenant_filter", "tenant_principals",
+      "mask_name", "mask_national_id", "mask_online_identifier", "mask_phone", "pseudonym_key", "salt_fingerprint", "tenant_filter", "tenant_principals",
     ]);
     // The inbox of raw subject ids is filtered by tenant on Databricks, after the function exists (created later).
     const names = objects.map((o) => o.name.split(".").pop());

@@ -165,6 +165,18 @@ describe("stack settings", () => {
     }
   });
 
+  it("keep subject-access exports 7 days by default, at most 30, and refuse anything else with the allowed range", () => {
+    expect(settingsOf("prod")().databricks.gdprExportRetentionDays).toBe(7);
+    const prod = parse(fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8")).config["lakemesh:databricks"];
+    const days = (d: unknown) => ({ databricks: { ...prod, gdprExportRetentionDays: d } });
+    expect(settingsOf("prod", days(30))().databricks.gdprExportRetentionDays).toBe(30);
+    expect(settingsOf("prod", days(1))().databricks.gdprExportRetentionDays).toBe(1);
+    const allowed = "days a subject-access export stays in the GDPR volume before the nightly retention job deletes it (1 to 30; GDPR's one-month answer deadline); default 7";
+    for (const d of [0, 31, 7.5, "7"]) {
+      expect(settingsOf("prod", days(d))).toThrow(`Pulumi.prod.yaml: lakemesh:databricks.gdprExportRetentionDays: ${JSON.stringify(d)} is not allowed; ${allowed}`);
+    }
+  });
+
   it("pin the ingestion image to the DataHub server's version (the chart's appVersion), and refuse another tag or an unknown chart", () => {
     expect(settingsOf("prod")().datahub.ingestionImage).toBe("acryldata/datahub-ingestion:v1.7.0");
     const dh = (over: Record<string, string>) => ({ datahub: { namespace: "datahub", gmsUrl: "http://gms:8080", ...over } });

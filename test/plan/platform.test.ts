@@ -40,7 +40,7 @@ describe("the Platform component (prod)", () => {
       "databricks:index/directory:Directory": 2,
       "databricks:index/grant:Grant": 3,
       // catalog, governance schema, export volume, 12 functions (11 masks, one numeric), 6 tables (with the pseudonym key),
-      // the GDPR request inbox, the GDPR control table
+      // the GDPR request inbox, the GDPR control table, the salt fingerprint
       "databricks:index/grants:Grants": 23,
       // six domain principals in the pipelines group and their domain group, the GDPR principal in gdpr_officer
       "databricks:index/groupMember:GroupMember": 13,
@@ -65,8 +65,9 @@ describe("the Platform component (prod)", () => {
       "kubernetes:helm.sh/v3:Release": 2,
       "lakemesh:access:GroupMembership": 13,
       "lakemesh:platform:Gdpr": 1,
-      // 6 tables (with the pseudonym key), 12 functions, the registry rows, the GDPR request inbox, the GDPR control table and its rows
-      "pulumi-nodejs:dynamic:Resource": 21,
+      // 6 tables (with the pseudonym key), 12 functions, the registry rows, the GDPR request inbox, the GDPR control table and its rows,
+      // the salt fingerprint table and its row
+      "pulumi-nodejs:dynamic:Resource": 23,
     });
   });
 
@@ -230,6 +231,7 @@ describe("the Platform component (prod)", () => {
       salt_secret_key: "subject-salt",
       salt_secret_scope: "lakemesh-gdpr",
       vacuum_retain_hours: null,
+      export_retention_days: 7,
     });
     for (const k of ["erasure", "subject-access", "retention"]) expect(one("databricks:index/job:Job", `gdpr-job-${k}`).dependsOn).toContain(settings.urn);
     expect(one("databricks:index/job:Job", "gdpr-job-retention").inputs.schedule).toEqual({ quartzCronExpression: "0 0 2 * * ?", timezoneId: "UTC", pauseStatus: "UNPAUSED" });

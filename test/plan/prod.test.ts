@@ -52,6 +52,7 @@ describe("offline plan of prod", () => {
       "databricks:index/workspaceFile:WorkspaceFile outcomes-performance-code-lakemesh_dq.py",
       "databricks:index/workspaceFile:WorkspaceFile outcomes-performance-code-lakemesh_keyed.py",
       "databricks:index/workspaceFile:WorkspaceFile outcomes-performance-code-lakemesh_pipeline.py",
+      "databricks:index/workspaceFile:WorkspaceFile outcomes-performance-code-lakemesh_salt.py",
       "databricks:index/workspaceFile:WorkspaceFile outcomes-performance-contract",
       "databricks:index/workspaceFile:WorkspaceFile outcomes-performance-governance-sql",
       "kafka:index/acl:Acl outcomes-performance-acl-lakemesh-outcomes-performance-pipeline-describe-topic-outcomes-performance.",
@@ -212,7 +213,7 @@ describe("offline plan of prod", () => {
       ],
     });
     const files = byType(plan, "databricks:index/workspaceFile:WorkspaceFile").filter((f) => f.name.startsWith("core-business-"));
-    expect(files.length).toBe(7);
+    expect(files.length).toBe(8);
     for (const f of files) {
       expect(String(f.inputs.path).startsWith("/lakemesh/prod/domains/core-business/")).toBe(true);
       expect(f.dependsOn).toContain(acl.urn);

@@ -632,6 +632,55 @@ describe("lm-gdpr-erasure-survival: no copy outlives an erasure request by more 
   });
 });
 
+describe("lm-gdpr-erasure-survival: subject-access exports (issue 13 item 5)", () => {
+  const settingsFile = ofType("databricks:index/workspaceFile:WorkspaceFile", "gdpr-settings");
+  it("lists the exports with their bound in the table the rule prints", async () => {
+    const { survivalRows, SURVIVAL_DEFAULTS } = await import("../../policies/rules/gdpr/lm-gdpr-erasure-survival");
+    const rows = survivalRows(base.map((r) => ({ type: r.type, props: r.inputs, urn: r.urn })) as any, SURVIVAL_DEFAULTS);
+    expect(rows.filter((r) => r.kind === "export")).toEqual([
+      {
+        copy: "/Volumes/lakemesh_prod/governance/gdpr_exports/<request>",
+        kind: "export",
+        survivalMs: 24 * 3_600_000,
+        how: "deleted by the erasure job with the subject's other data; every export deleted by the nightly retention job after 7 days (at most 8.0 days old)",
+      },
+    ]);
+  });
+  it("flags a settings file that keeps exports without a retention", () => {
+    const r = change(base, settingsFile, (f) => editFile(f, (t) => JSON.stringify({ ...JSON.parse(t), export_retention_days: undefined })));
+    expect(violations(rule("lm-gdpr-erasure-survival"), r)[0].split("\n")[0]).toBe(
+      "1 copies of personal data can outlive an erasure request by more than 30 days: /Volumes/lakemesh_prod/governance/gdpr_exports/<request> (Infinity d)",
+    );
+  });
+});
+
+describe("lm-personas-read-only: nobody but platform admins writes the salt fingerprint (issue 13 item 4)", () => {
+  it("flags the GDPR officers' group granted MODIFY on it", () => {
+    const r = change(base, ofType("databricks:index/grants:Grants", "governance-salt_fingerprint-grants"), (g) => g.inputs.grants.push({ principal: "lakemesh-prod-gdpr-officers", privileges: ["MODIFY", "SELECT"] }));
+    expect(violations(rule("lm-personas-read-only"), r)).toEqual(["persona gdpr_officer (lakemesh-prod-gdpr-officers) can change rows (MODIFY) of 1 table(s): lakemesh_prod.governance.salt_fingerprint; via governance-salt_fingerprint-grants @ (stack)"]);
+  });
+});
+
+describe("lm-job-secrets-by-name: jobs and the GDPR settings file name their secrets (issue 13 item 4)", () => {
+  const id = "lm-job-secrets-by-name";
+  it("flags the salt passed to a GDPR job as a secret reference in a parameter", () => {
+    const r = change(base, ofType("databricks:index/job:Job", "gdpr-job-erasure"), (j) => j.inputs.parameters.push({ name: "salt", default: "{{secrets/lakemesh-gdpr/subject-salt}}" }));
+    expect(violations(rule(id), r)).toEqual([
+      "job lakemesh-prod-gdpr-erasure: parameters[1].default holds a {{secrets/...}} reference, which Databricks does not resolve there; name the scope and key and read the secret in code @ gdpr-job-erasure",
+    ]);
+  });
+  it("flags a reference in the GDPR settings file", () => {
+    const r = change(base, ofType("databricks:index/workspaceFile:WorkspaceFile", "gdpr-settings"), (f) => editFile(f, (t) => t.replace('"salt_secret_key": "subject-salt"', '"salt_secret_key": "{{secrets/lakemesh-gdpr/subject-salt}}"')));
+    expect(violations(rule(id), r)).toEqual([
+      "GDPR settings file /lakemesh/prod/gdpr/lakemesh_gdpr_settings.json: content holds a {{secrets/...}} reference, which Databricks does not resolve there; name the scope and key and read the secret in code @ gdpr-settings",
+    ]);
+  });
+  it("accepts a reference in a job cluster's spark.* property, where Databricks substitutes it", () => {
+    const r = change(base, ofType("databricks:index/job:Job", "gdpr-job-erasure"), (j) => (j.inputs.jobClusters = [{ newCluster: { sparkConf: { "spark.lakemesh.x": "{{secrets/s/k}}" }, sparkEnvVars: { X: "{{secrets/s/k}}" } } }]));
+    expect(violations(rule(id), r)).toEqual([]);
+  });
+});
+
 // The access rules. Names of the fixture's principals: the domains' own, and the platform's.
 const ALPHA_SP = "a1a1a1a1-0000-4000-8000-00000000a001";
 const BETA_SP = "b2b2b2b2-0000-4000-8000-00000000b002";
@@ -706,6 +755,8 @@ describe("lm-workload-privileges: every workload holds what its actions need", (
       `pipeline alpha (${ALPHA_SP}) cannot read secrets in scope lakemesh-gdpr: missing READ on secret-scope lakemesh-gdpr @ alpha-pipeline`,
       // Its Kafka scope is read by the domain principal itself, not through the group.
       `pipeline alpha (${ALPHA_SP}) cannot read the erasure suppression list: missing SELECT on table lakemesh_prod.governance.erasure_suppression @ alpha-pipeline`,
+      // So is the salt's fingerprint, checked before any event lands (issue 13 item 4).
+      `pipeline alpha (${ALPHA_SP}) cannot read the salt fingerprint: missing SELECT on table lakemesh_prod.governance.salt_fingerprint @ alpha-pipeline`,
       expect.stringMatching(new RegExp(`^pipeline alpha \\(${ALPHA_SP}\\) cannot store unfiltered, unmasked rows \\(4 functions\\): missing member of lakemesh-prod-gdpr-officers or lakemesh-prod-pipelines \\(lakemesh_prod.governance.mask_email\\); `)),
     ]);
   });
@@ -716,9 +767,9 @@ describe("lm-workload-privileges: every workload holds what its actions need", (
     const v = violations(rule(id), r);
     expect(v.map((x) => x.split(": missing ")[0])).toEqual(
       [
-        ["erasure", ["read and change the 2 registered tables of lakemesh_prod.alpha", "read the GDPR registry", "see every row and clear value (4 functions)", "use governance table audit_log", "use governance table erasure_suppression", "use governance table gdpr_control", "use governance table gdpr_request_inbox", "use governance table gdpr_requests", "use governance table tenant_principals"]],
-        ["retention", ["read and change the 2 registered tables of lakemesh_prod.alpha", "read the GDPR registry", "see every row and clear value (4 functions)", "use governance table audit_log", "use governance table gdpr_control", "use governance table gdpr_request_inbox"]],
-        ["subject-access", ["read the 2 registered tables of lakemesh_prod.alpha", "read the GDPR registry", "see every row and clear value (4 functions)", "use governance table audit_log", "use governance table gdpr_control", "use governance table gdpr_request_inbox", "use governance table gdpr_requests", "use governance table tenant_principals", "write exports to /Volumes/lakemesh_prod/governance/gdpr_exports"]],
+        ["erasure", ["delete the subject's exports in /Volumes/lakemesh_prod/governance/gdpr_exports", "read and change the 2 registered tables of lakemesh_prod.alpha", "read the GDPR registry", "see every row and clear value (4 functions)", "use governance table audit_log", "use governance table erasure_suppression", "use governance table gdpr_control", "use governance table gdpr_request_inbox", "use governance table gdpr_requests", "use governance table salt_fingerprint", "use governance table tenant_principals"]],
+        ["retention", ["delete expired exports in /Volumes/lakemesh_prod/governance/gdpr_exports", "read and change the 2 registered tables of lakemesh_prod.alpha", "read the GDPR registry", "see every row and clear value (4 functions)", "use governance table audit_log", "use governance table gdpr_control", "use governance table gdpr_request_inbox", "use governance table gdpr_requests"]],
+        ["subject-access", ["read the 2 registered tables of lakemesh_prod.alpha", "read the GDPR registry", "see every row and clear value (4 functions)", "use governance table audit_log", "use governance table gdpr_control", "use governance table gdpr_request_inbox", "use governance table gdpr_requests", "use governance table salt_fingerprint", "use governance table tenant_principals", "write exports to /Volumes/lakemesh_prod/governance/gdpr_exports"]],
       ].flatMap(([kind, actions]) => (actions as string[]).map((a) => `gdpr ${kind} (${GDPR_SP}) cannot ${a}`)),
     );
     // The salt is read through the principal's own secret ACL now, not the officers' group (issue 15, item 11).

@@ -131,7 +131,7 @@ def test_retention_reports_failing_datasets_and_runs_the_others():
 
 # The jobs' fixed settings (lakemesh_gdpr_settings.json beside the module; lib/compile/gdpr-jobs.ts writes it).
 GOOD_SETTINGS = {"catalog": "lakemesh_dev", "governance_schema": "governance", "export_root": "/Volumes/lakemesh_dev/governance/gdpr_exports",
-                 "salt_secret_scope": "lakemesh-gdpr", "salt_secret_key": "subject-salt", "vacuum_retain_hours": None}
+                 "salt_secret_scope": "lakemesh-gdpr", "salt_secret_key": "subject-salt", "vacuum_retain_hours": None, "export_retention_days": 7}
 
 
 def test_settings_file_is_read_and_validated(tmp_path):
@@ -151,6 +151,10 @@ def test_settings_file_is_read_and_validated(tmp_path):
     ({"vacuum_retain_hours": True}, "vacuum_retain_hours True is not valid"),
     ({"vacuum_retain_hours": -1}, "vacuum_retain_hours -1 is not valid"),
     ({"registry_table": "other.governance.gdpr_registry"}, "unknown fields ['registry_table']"),
+    ({"export_retention_days": 0}, "export_retention_days 0 is not valid; a whole number of days from 1 to 30"),
+    ({"export_retention_days": 31}, "export_retention_days 31 is not valid; a whole number of days from 1 to 30"),
+    ({"export_retention_days": "7"}, "export_retention_days '7' is not valid"),
+    ({"export_retention_days": True}, "export_retention_days True is not valid"),
 ])
 def test_settings_file_refuses_a_bad_field(tmp_path, change, problem):
     f = tmp_path / "s.json"

@@ -2,8 +2,9 @@ import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { MS_PER_DAY, MS_PER_HOUR, parseDuration } from "../../../lib/manifest/duration";
 import { ERASURE_DEADLINE_DAYS } from "../../../lib/manifest/topic-retention";
 import { cronLongestGap } from "../../../lib/manifest/cron";
-import { inboxSurvival, survivalMarkdown, survivalReport, type SurvivalRow } from "../../../lib/compile/survival";
+import { exportSurvival, inboxSurvival, survivalMarkdown, survivalReport, type SurvivalRow } from "../../../lib/compile/survival";
 import { GDPR_INBOX_TABLE } from "../../../lib/compile/naming";
+import { GDPR_SETTINGS_FILE, type GdprSettingsFile } from "../../../lib/compile/gdpr-jobs";
 import { checkedAtUpdate, contractsOf, domainProps, known, personalTopics, ruleId, T, topicNumber, UNKNOWN } from "../../lib";
 
 const ID = ruleId(__filename);
@@ -83,7 +84,21 @@ export function survivalRows(resources: readonly Pick<PolicyResource, "type" | "
     }
     return inboxSurvival(name, create, assumptions);
   });
-  return [...survivalReport(contractsOf(resources, ID).map((x) => x.contract), topics, refresh, assumptions), ...inbox];
+  // Subject-access exports (platform stack): their retention is what the GDPR jobs' settings file says.
+  const exports = resources.flatMap((r) => {
+    const path = r.type === T.WorkspaceFile ? known(() => r.props.path) : undefined;
+    if (typeof path !== "string" || !path.endsWith(`/${GDPR_SETTINGS_FILE}`)) return [];
+    const b64 = known(() => r.props.contentBase64);
+    if (typeof b64 !== "string") {
+      checkedAtUpdate(ID, r.urn, `how long subject-access exports are kept (${path} is unknown)`);
+      return [];
+    }
+    const file = JSON.parse(Buffer.from(b64, "base64").toString("utf8")) as Partial<GdprSettingsFile>;
+    // A settings file without a retention (an older one) keeps exports for ever: shown as such, and over the deadline.
+    const days = typeof file.export_retention_days === "number" ? file.export_retention_days : Infinity;
+    return [exportSurvival(String(file.export_root), days, { ...assumptions, erasureLatencyMs: days === Infinity ? Infinity : assumptions.erasureLatencyMs })];
+  });
+  return [...survivalReport(contractsOf(resources, ID).map((x) => x.contract), topics, refresh, assumptions), ...inbox, ...exports];
 }
 
 /** The survival table in Markdown, headed by its assumptions and the VACUUM schedule it was computed from. */
@@ -98,7 +113,7 @@ export function survivalTable(rows: readonly SurvivalRow[], c: SurvivalConfig, s
  */
 export const policy: StackValidationPolicy = {
   name: ID,
-  description: "No copy of personal data (topic, bronze, silver, gold, Delta log, checkpoint) can outlive an erasure request by more than the deadline.",
+  description: "No copy of personal data (topic, bronze, silver, gold, Delta log, checkpoint, request inbox, subject-access export) can outlive an erasure request by more than the deadline.",
   enforcementLevel: "mandatory",
   severity: "critical",
   remediationSteps: "Shorten topic retention, the VACUUM threshold (lakemesh:databricks.vacuumRetentionHours) or the refresh interval, or exclude personal columns from Delta statistics.",

@@ -50,7 +50,8 @@ export const policy: StackValidationPolicy = {
       const statements: string[] = [];
       if (r.type === T.SqlObject) {
         // Migrations only add columns (lib/compile/governance-migrations.ts); the create statements set properties.
-        for (const st of (r.props.create ?? []) as { sql?: string }[]) if (typeof st?.sql === "string") statements.push(st.sql);
+        // A row set computed from a secret (the salt fingerprint) is a secret marker offline: it sets no property.
+        for (const st of (Array.isArray(r.props.create) ? r.props.create : []) as { sql?: string }[]) if (typeof st?.sql === "string") statements.push(st.sql);
       }
       if (r.type === T.WorkspaceFile && typeof r.props.path === "string" && r.props.path.endsWith(".sql") && typeof r.props.contentBase64 === "string") {
         statements.push(Buffer.from(r.props.contentBase64, "base64").toString("utf8"));
