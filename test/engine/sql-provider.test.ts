@@ -74,12 +74,15 @@ describe("the SqlObject dynamic provider under the real engine", () => {
     expect(first.sent.every((s) => s.auth === `Bearer ${TOKEN}` && s.body.warehouse_id === "stand-in-warehouse")).toBe(true);
   });
 
-  it("binds the registry rows as parameters, never in the SQL text", () => {
-    const rows = first.sent.find((s) => Array.isArray(s.body.parameters) && s.body.parameters.length > 0)!;
-    expect(rows.body.statement).toMatch(/gdpr_registry/);
-    expect(rows.body.parameters.length).toBeGreaterThan(10);
-    for (const p of rows.body.parameters as { name: string; value: string | null }[]) {
-      if (p.value && p.value.length > 8) expect(rows.body.statement).not.toContain(p.value);
+  it("binds every row it writes (the registry's, the GDPR control table's) as parameters, never in the SQL text", () => {
+    const bound = first.sent.filter((s) => Array.isArray(s.body.parameters) && s.body.parameters.length > 0);
+    expect(bound.map((s) => (/(?:INTO|OVERWRITE) `[a-z_]+`\.`governance`\.`([a-z_]+)`/.exec(s.body.statement) ?? [])[1]).sort()).toEqual(["gdpr_control", "gdpr_registry"]);
+    const registry = bound.find((s) => s.body.statement.includes("gdpr_registry"))!;
+    expect(registry.body.parameters.length).toBeGreaterThan(10);
+    for (const rows of bound) {
+      for (const p of rows.body.parameters as { name: string; value: string | null }[]) {
+        if (p.value && p.value.length > 8) expect(rows.body.statement).not.toContain(p.value);
+      }
     }
   });
 
