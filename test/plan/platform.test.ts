@@ -41,7 +41,7 @@ describe("the Platform component (prod)", () => {
       "databricks:index/grant:Grant": 3,
       // catalog, governance schema, export volume, 12 functions (11 masks, one numeric), 6 tables (with the pseudonym key),
       // the GDPR request inbox, the GDPR control table, the salt fingerprint
-      "databricks:index/grants:Grants": 23,
+      "databricks:index/grants:Grants": 24,
       // six domain principals in the pipelines group and their domain group, the GDPR principal in gdpr_officer
       "databricks:index/groupMember:GroupMember": 13,
       "databricks:index/job:Job": 3,
