@@ -33,8 +33,9 @@ Options:
   --stack              stack whose catalog and workspace the request is for (default dev)
   --request-id         a UUID (default: a new one)
   --warehouse-id       --target databricks: the SQL warehouse the request is recorded through
-  --export-root        local only: where an access request writes its export (default
-                       .local/gdpr-exports); part of the local plane's settings file, not a job parameter
+  --export-root        local only: where an access request writes its export, and where an erasure
+                       deletes the subject's exports (default .local/gdpr-exports); part of the local
+                       plane's settings file, not a job parameter
 `;
 
 /** The validated request, or a UsageError saying which field is wrong and what is allowed. */
@@ -82,7 +83,7 @@ export const gdprCommand: Command = {
     const settings = readStackConfig(io.cwd, v.stack!).settings;
     const job = GDPR_REQUEST_TYPES[r.type];
 
-    if (v["export-root"] !== undefined && (v.target !== "local" || r.type !== "access")) throw new UsageError("--export-root is for a local access request only");
+    if (v["export-root"] !== undefined && v.target !== "local") throw new UsageError("--export-root is for a local request only (on Databricks the exports are the GDPR volume)");
 
     if (v.target === "databricks") {
       const token = process.env.DATABRICKS_TOKEN;
@@ -102,7 +103,8 @@ export const gdprCommand: Command = {
     // The local plane files the request in its own inbox (the subject on stdin, never argv) and runs the job with the
     // request id only; --name=value: a value that starts with '-' is never read as an option.
     const args = ["--record", `--request-id=${r.requestId}`];
-    if (r.type === "access") args.push(`--export-root=${path.resolve(io.cwd, v["export-root"] ?? path.join(".local", "gdpr-exports"))}`);
+    // Both request types read the root: access writes the export there, erasure deletes the subject's exports there.
+    args.push(`--export-root=${path.resolve(io.cwd, v["export-root"] ?? path.join(".local", "gdpr-exports"))}`);
     const res = await runLocalGdprJob(io.cwd, job.replace("-", "_"), args, JSON.stringify({ type: r.type, tenant: r.tenant, subject: r.subject }));
     if (res.status !== 0) {
       const refused = res.stderrTail.split("\n").find((l) => l.startsWith("refused: "));
