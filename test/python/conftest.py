@@ -5,8 +5,9 @@ Built once per session, in this order, each on the one before:
   mesh            the plane reset, then one pipeline run of the four test domains over fresh topics and sample events
   gdpr_before     what the GDPR tests compare against: the registry, row counts and personal values before any request
   access_request  one subject access request (CLI -> engine), its result
+  twin_export     one subject access request of the twin (same subject id, the other tenant), its result
   erasure_request one erasure request of the same subject, its result (after the access request: an export after
-                  the erasure would be empty)
+                  the erasure would be empty; the erasure deletes that export and must keep the twin's)
 
 Markers (pytest.ini): a test that uses `mesh` is marked `slow` here (it needs the data plane); `-m "not slow"` runs
 the rest in seconds, CI runs all. A test or module marked `destructive` changes the data others read (erasure, replay,
@@ -83,7 +84,14 @@ def access_request(mesh, gdpr_before):
 
 
 @pytest.fixture(scope="session")
-def erasure_request(mesh, gdpr_before, access_request):
+def twin_export(mesh, gdpr_before):
+    import gdpr_fixtures
+
+    return gdpr_fixtures.twin_access(mesh)
+
+
+@pytest.fixture(scope="session")
+def erasure_request(mesh, gdpr_before, access_request, twin_export):
     import gdpr_fixtures
 
     return gdpr_fixtures.erasure(mesh)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import mesh as local_mesh
-from plane import DOMAINS, GDPR_SUBJECT, GDPR_TENANT, ROOT, WORK, Plane
+from plane import DOMAINS, GDPR_SUBJECT, GDPR_TENANT, ROOT, TWIN_TENANT, WORK, Plane
 
 SALT = local_mesh.SALT
 # The values the byte search looks for: categories the issue names, STRING columns only.
@@ -114,9 +114,18 @@ def before(mesh: Plane) -> Before:
     return b
 
 
+# One export root for every request, as on Databricks (the GDPR volume): the erasure deletes the subject's exports there.
+EXPORTS = WORK / "exports"
+
+
 def access(mesh: Plane) -> dict:
-    return ok(cli("--type", "access", "--tenant", GDPR_TENANT, "--subject", GDPR_SUBJECT, "--export-root", str(WORK / "exports")))
+    return ok(cli("--type", "access", "--tenant", GDPR_TENANT, "--subject", GDPR_SUBJECT, "--export-root", str(EXPORTS)))
+
+
+def twin_access(mesh: Plane) -> dict:
+    """An export of the twin (same subject id, the other tenant), made before the erasure, which must leave it."""
+    return ok(cli("--type", "access", "--tenant", TWIN_TENANT, "--subject", GDPR_SUBJECT, "--export-root", str(EXPORTS)))
 
 
 def erasure(mesh: Plane) -> dict:
-    return ok(cli("--type", "erasure", "--tenant", GDPR_TENANT, "--subject", GDPR_SUBJECT))
+    return ok(cli("--type", "erasure", "--tenant", GDPR_TENANT, "--subject", GDPR_SUBJECT, "--export-root", str(EXPORTS)))
