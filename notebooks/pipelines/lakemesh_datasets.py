@@ -166,8 +166,10 @@ def without_erased(spark: SparkSession, suppression: str, salt: str, df: DataFra
     suppression list on (tenant, salted hash), read at its latest version on every micro-batch (stream-static join,
     https://docs.databricks.com/aws/en/transform/join#stream-static)."""
     erased = spark.read.table(suppression).select(F.col("tenant_id").alias("_s_tenant"), F.col("subject_hash").alias("_s_hash"))
-    keyed = df.withColumn("_hash", subject_hash(salt, F.col("tenant_id"), F.col("subject_id")))
-    return keyed.join(erased, (keyed["tenant_id"] == erased["_s_tenant"]) & (keyed["_hash"] == erased["_s_hash"]), "left_anti").drop("_hash")
+    # Unqualified names (the list's are renamed apart): with df["..."] references and withColumn, registering silver's
+    # flow failed on the local engine (TABLE_OR_VIEW_NOT_FOUND for bronze, not defined yet at registration).
+    matches = (F.col("tenant_id") == F.col("_s_tenant")) & (subject_hash(salt, F.col("tenant_id"), F.col("subject_id")) == F.col("_s_hash"))
+    return df.join(erased, matches, "left_anti")
 
 
 def registered_tenants(spark: SparkSession, contract: lc.Contract) -> DataFrame:
