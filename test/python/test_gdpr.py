@@ -374,8 +374,8 @@ def test_retention_deletes_rows_past_their_period_and_keeps_the_rest(mesh: Plane
         expired_somewhere |= expired > 0
         kept_somewhere |= expired > 0 and df.count() > 0
     assert expired_somewhere and kept_somewhere
-    audit = mesh.spark().read.format("delta").load(mesh.path("x.governance.audit_log")).filter(F.col("request_id") == result["request_id"])
-    assert audit.filter(F.col("action") == "retention").count() == len(tables)
+    runlog = mesh.spark().read.format("delta").load(mesh.path("x.governance.audit_log")).filter(F.col("request_id") == result["request_id"])
+    assert runlog.filter(F.col("action") == "retention").count() == len(tables)
     # Every registered table that exists was vacuumed, changed tonight or not (issue 13, item 7): its history has a
     # VACUUM of this run, also where nothing expired.
     present = {t: r for t, r in result["tables"].items() if not r.get("absent")}
@@ -386,10 +386,10 @@ def test_retention_deletes_rows_past_their_period_and_keeps_the_rest(mesh: Plane
         ops = [(r["operation"], r["timestamp"]) for r in mesh.spark().sql(f"DESCRIBE HISTORY delta.`{mesh.path(t)}`").collect()]
         assert any(op in ("VACUUM START", "VACUUM END") and ts.timestamp() >= t0.timestamp() - 1 for op, ts in ops), (t, ops[:5])
     # One VACUUM per registered table, and one of the request inbox (expire_inbox).
-    vacuumed = [r["dataset"] for r in audit.filter(F.col("action") == "vacuum").collect()]
+    vacuumed = [r["dataset"] for r in runlog.filter(F.col("action") == "vacuum").collect()]
     assert sorted(vacuumed) == sorted([local_mesh.local_name(t) for t in present] + ["spark_catalog.governance.gdpr_request_inbox"]), vacuumed
     # Retention also vacuums the request inbox: after the requests above ended, no file of it holds the subject id.
-    assert audit.filter(F.col("action") == "inbox").count() == 1
+    assert runlog.filter(F.col("action") == "inbox").count() == 1
     assert files_containing(Path(mesh.path("x.governance.gdpr_request_inbox")), {GDPR_SUBJECT}) == {}
 
 
