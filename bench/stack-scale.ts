@@ -7,7 +7,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { compileDomain, compileGdprJobs, compilePlatform, compileRegistry, meshOf, meshPlatformNames, renderDomainArtifacts } from "../lib/compile";
+import { compileDomain, compileGdprJobs, compilePlatform, compileRegistry, gdprPipelines, meshOf, meshPlatformNames, renderDomainArtifacts } from "../lib/compile";
 import { readStackConfig, withDomainPrincipals } from "../cli/plan/stack-config";
 import { validateMesh } from "../lib/manifest";
 import { pipelineCodeFiles } from "../lib/project";
@@ -35,7 +35,7 @@ function compileAll(files: { file: string; text: string }[]): { validateMs: numb
     datasets += d.spec.datasets.length;
   }
   compilePlatform(settings, mesh);
-  compileGdprJobs(settings);
+  compileGdprJobs(settings, gdprPipelines(settings, mesh.domains));
   compileRegistry(contracts);
   return { validateMs: t1 - t0, compileMs: performance.now() - t1, datasets };
 }

@@ -62,7 +62,7 @@ export class Platform extends pulumi.ComponentResource {
     const sql = { ...governed, [`${governanceNames(settings.catalog).saltFingerprint}#rows`]: fingerprint };
     const gdpr = new Gdpr(
       "gdpr",
-      { spec: compileGdprJobs(settings), subjectSalt: args.subjectSalt, protect: spec.protect, root: args.root, dependsOn: [...Object.values(sql), catalog.gdprVolume, ...memberships], folderDependsOn: [folder.ready] },
+      { spec: compileGdprJobs(settings, spec.gdprPipelines), subjectSalt: args.subjectSalt, protect: spec.protect, root: args.root, dependsOn: [...Object.values(sql), catalog.gdprVolume, ...memberships], folderDependsOn: [folder.ready] },
       { parent: this },
     );
     createDatahub(settings, args.datahubSecrets, this);

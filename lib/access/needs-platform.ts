@@ -3,7 +3,7 @@
 import { parse } from "yaml";
 import { abacNeeds, bySchema, identityAction, onObject, revealNeed, runAsOf, tableFunctions } from "./needs-domain";
 import type { Holdings } from "./holds";
-import { GDPR_SETTINGS_FILE, type GdprSettingsFile } from "../compile/gdpr-jobs";
+import { GDPR_SETTINGS_FILE, type GdprPipelineRef, type GdprSettingsFile } from "../compile/gdpr-jobs";
 import { contractsByPath, filesByPath, identitiesOf, R, workspacePath, type AccessResource } from "./plan";
 import { count, DEPLOYER, type Action, type Need } from "./types";
 
@@ -11,13 +11,15 @@ import { count, DEPLOYER, type Action, type Need } from "./types";
  * The governance tables each GDPR notebook reads and writes besides the registry and the registered tables, as
  * notebooks/gdpr/*.py and lakemesh_gdpr.py use them (test/access/gdpr-tables.test.ts holds the two together):
  * known_tenant() reads tenant_principals, guarded() merges into gdpr_requests, flush() appends to audit_log, preflight()
- * reads gdpr_control (the control rows under the filter and a mask), erasure merges into erasure_suppression, and every
+ * reads gdpr_control (the control rows under the filter and a mask), erasure merges into erasure_suppression and reads
+ * its own `wait` entries of audit_log (Job.last_wait), retention reads gdpr_requests (expire_inbox keeps an erasing
+ * request's row), and every
  * request reads its row of gdpr_request_inbox and deletes it. The jobs that read the salt (not retention) check it
  * against salt_fingerprint at start.
  */
 export const GDPR_TABLES: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
   "subject-access": { salt_fingerprint: ["SELECT"], tenant_principals: ["SELECT"], gdpr_requests: ["MODIFY", "SELECT"], audit_log: ["MODIFY"], gdpr_control: ["SELECT"], gdpr_request_inbox: ["MODIFY", "SELECT"] },
-  erasure: { salt_fingerprint: ["SELECT"], tenant_principals: ["SELECT"], gdpr_requests: ["MODIFY", "SELECT"], audit_log: ["MODIFY"], erasure_suppression: ["MODIFY", "SELECT"], gdpr_control: ["SELECT"], gdpr_request_inbox: ["MODIFY", "SELECT"] },
+  erasure: { salt_fingerprint: ["SELECT"], tenant_principals: ["SELECT"], gdpr_requests: ["MODIFY", "SELECT"], audit_log: ["MODIFY", "SELECT"], erasure_suppression: ["MODIFY", "SELECT"], gdpr_control: ["SELECT"], gdpr_request_inbox: ["MODIFY", "SELECT"] },
   // Retention deletes inbox rows whose job never ran, and vacuums the inbox; it dates exports by their request.
   retention: { audit_log: ["MODIFY"], gdpr_control: ["SELECT"], gdpr_request_inbox: ["MODIFY", "SELECT"], gdpr_requests: ["SELECT"] },
 };
@@ -74,7 +76,23 @@ function gdprActions(j: AccessResource, resources: readonly AccessResource[], h:
   const verb = kind === "subject-access" ? "write exports to" : kind === "erasure" ? "delete the subject's exports in" : "delete expired exports in";
   if (volume) out.push(a(`${verb} ${params.export_root}`, onObject("volume", `${volume[1]}.${volume[2]}.${volume[3]}`, "READ_VOLUME", "WRITE_VOLUME")));
   if (params.salt_secret_scope && kind !== "retention") out.push(a("read the subject salt", [{ kind: "acl", object: { kind: "secret-scope", id: String(params.salt_secret_scope) }, level: "READ" }]));
+  // The erasure starts (or stops and starts) an update of each domain pipeline the settings name, to verify. Checked
+  // for the pipelines in this plan; a platform stack on its own has none (the domain stack grants it there).
+  if (kind === "erasure") {
+    for (const ref of (params.pipelines ?? []) as GdprPipelineRef[]) {
+      const id = pipelineIdByName(resources, ref.name);
+      if (id !== undefined) out.push(a(`start an update of pipeline ${ref.name} to verify an erasure`, [{ kind: "acl", object: { kind: "pipeline", id }, level: "CAN_RUN" }]));
+    }
+  }
   return out;
+}
+
+/** The id a pipeline's Permissions name it by (they depend on the pipeline), for a pipeline of this plan. */
+function pipelineIdByName(resources: readonly AccessResource[], name: string): string | undefined {
+  const pipeline = resources.find((r) => r.type === R.Pipeline && r.inputs.name === name);
+  if (!pipeline) return undefined;
+  const perms = resources.find((r) => r.type === R.Permissions && typeof r.inputs.pipelineId === "string" && [...r.dependsOn, r.parent].includes(pipeline.urn));
+  return perms ? String(perms.inputs.pipelineId) : undefined;
 }
 
 function datahubActions(m: AccessResource, principal: string): Action[] {

@@ -2,7 +2,7 @@
 // deployer's account roles, governed tags owned by another environment) and what the other stacks of the same
 // environment create (the platform's grants for a domain stack, the domains' grants for a platform stack). The
 // model counts a prerequisite as held only because it is listed; `lakemesh preflight` checks every one.
-import { compileGdprJobs } from "../compile/gdpr-jobs";
+import { compileGdprJobs, gdprPipelines } from "../compile/gdpr-jobs";
 import { compileGovernanceObjects } from "../compile/governance";
 import { maskSpecs } from "../compile/masks";
 import { compileSchemaGrants, compileTableGrants, domainPrincipal, isApplicationId } from "../compile/grants";
@@ -62,7 +62,7 @@ function fromPlatform(s: Settings, mesh: Mesh, d: string): Prerequisite[] {
       .filter((x) => p.warehouseUsers.includes(x))
       .map((x) => prereq(by, `${x} may use the platform's SQL warehouse`, { kind: "acl", principal: x, object: { kind: "warehouse", id: "platform" }, level: "CAN_USE" })),
     ...p.memberships.filter((m) => m.member === sp).map((m) => prereq(by, `${sp} is a member of ${m.group}`, { kind: "member", principal: sp, group: m.group })),
-    ...compileGdprJobs(s)
+    ...compileGdprJobs(s, gdprPipelines(s, mesh.domains))
       .secretScope.readers.filter((r) => mine.has(r))
       .map((r) => prereq(by, `${r} may read secret scope ${s.databricks.gdprSecretScope}`, { kind: "acl", principal: r, object: { kind: "secret-scope", id: s.databricks.gdprSecretScope }, level: "READ" })),
     ...functions.map((f) => prereq(by, `${f.name} is the platform's function`, { kind: "function", name: f.name, sql: f.create.map((x) => x.sql).join(";\n") })),

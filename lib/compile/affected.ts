@@ -5,7 +5,7 @@ import { compileIdentities } from "../access/identities";
 import type { DomainManifest } from "../manifest";
 import { sha256 } from "./contract";
 import { compileDomain, renderDomainArtifacts } from "./domain";
-import { compileGdprJobs } from "./gdpr-jobs";
+import { compileGdprJobs, gdprPipelines } from "./gdpr-jobs";
 import { compileRegistry } from "./governance";
 import { stableJson } from "./json";
 import { meshOf } from "./model";
@@ -37,7 +37,7 @@ export function stackFingerprints(s: Settings, manifests: readonly DomainManifes
     domains.set(domainStackName(s.env, d.metadata.name), digest({ manifest: d, spec, contract: a.contractJson, sql: a.governanceSql, recipe: a.datahubRecipe, identities }));
   }
   const identities = compileIdentities({ ...s, mode: "platform", domain: undefined }, mesh);
-  const platform = digest({ platform: compilePlatform(s, mesh), gdpr: compileGdprJobs(s), registry: compileRegistry(contracts), identities });
+  const platform = digest({ platform: compilePlatform(s, mesh), gdpr: compileGdprJobs(s, gdprPipelines(s, mesh.domains)), registry: compileRegistry(contracts), identities });
   return new Map([[platformStackName(s.env), platform], ...domains]);
 }
 

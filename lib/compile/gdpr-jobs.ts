@@ -1,4 +1,5 @@
-import { GOVERNANCE_SCHEMA, gdprJobName, gdprWorkspaceDir, pipelinesGroup, platformPhysicalNames } from "./naming";
+import { pipelineMode, type DomainManifest } from "../manifest";
+import { GOVERNANCE_SCHEMA, gdprJobName, gdprWorkspaceDir, pipelineName, pipelinesGroup, platformPhysicalNames } from "./naming";
 import { stableJson } from "./json";
 import type { Settings } from "./settings";
 import { gdprFolder, type FolderSpec } from "./workspace";
@@ -62,6 +63,27 @@ export interface GdprSettingsFile {
   readonly vacuum_retain_hours: number | null;
   /** Days a subject-access export stays under export_root before the nightly retention job deletes it (1 to 30). */
   readonly export_retention_days: number;
+  /**
+   * Every domain's pipeline, sorted by domain: after erasing, the erasure job starts (or waits for) an update of each
+   * affected domain's pipeline, found by this name, and runs again; the request is done only when that run finds
+   * nothing. The domain stacks give the GDPR service principal CAN_RUN on their pipeline for it.
+   */
+  readonly pipelines: readonly GdprPipelineRef[];
+}
+
+/** A domain's pipeline as the GDPR jobs know it. */
+export interface GdprPipelineRef {
+  readonly domain: string;
+  readonly name: string;
+  /** A continuous pipeline is stopped and started (it never completes an update); a triggered one is started. */
+  readonly continuous: boolean;
+}
+
+/** The pipelines of every domain of the mesh, by the physical name the domain stack gives them. */
+export function gdprPipelines(s: Settings, domains: readonly DomainManifest[]): GdprPipelineRef[] {
+  return domains
+    .map((d) => ({ domain: d.metadata.name, name: pipelineName(s, d.metadata.name), continuous: pipelineMode(d) === "continuous" }))
+    .sort((a, b) => (a.domain < b.domain ? -1 : a.domain > b.domain ? 1 : 0));
 }
 
 /** A job permission: who may do what with a GDPR job. */
@@ -119,7 +141,7 @@ const TIMEOUT_SECONDS: Record<GdprJobKind, number> = { "subject-access": 2 * 360
  * GDPR service principal, with failures mailed to the platform's contacts. A run takes the request id only; the
  * notebooks read the request (tenant, subject) from the inbox table and everything else from the settings file.
  */
-export function compileGdprJobs(s: Settings): GdprSpec {
+export function compileGdprJobs(s: Settings, pipelines: readonly GdprPipelineRef[]): GdprSpec {
   const dir = gdprWorkspaceDir(s);
   const values: GdprSettingsFile = {
     catalog: s.catalog,
@@ -130,6 +152,7 @@ export function compileGdprJobs(s: Settings): GdprSpec {
     // null: VACUUM keeps the table's own threshold (delta.deletedFileRetentionDuration, from vacuumRetentionHours).
     vacuum_retain_hours: null,
     export_retention_days: s.databricks.gdprExportRetentionDays,
+    pipelines: [...pipelines],
   };
   const notebookFile: Record<GdprJobKind, string> = { "subject-access": "subject_access", erasure: "erasure", retention: "retention" };
   const p = s.personas;

@@ -129,6 +129,9 @@ export function compilePipeline(s: Settings, domain: DomainManifest, codeSources
       permissions: [
         { principal: s.personas.platform_admin, level: "CAN_MANAGE" as const },
         { principal: runAs, level: "CAN_RUN" as const },
+        // The GDPR erasure starts (or stops and starts) an update of the pipeline to verify an erasure
+        // (lakemesh_gdpr.DatabricksUpdates): starting and stopping updates take CAN_RUN (PIPELINE_ACL_DOCS).
+        { principal: s.databricks.gdprServicePrincipal, level: "CAN_RUN" as const },
         { principal: domainGroup(s, d), level: "CAN_VIEW" as const },
       ].sort((a, b) => (a.principal < b.principal ? -1 : 1)),
       tags,

@@ -1,3 +1,4 @@
+import { gdprPipelines, type GdprPipelineRef } from "./gdpr-jobs";
 import { type DomainManifest } from "../manifest";
 import { domainPrincipal, mergeGrants, type GrantSpec } from "./grants";
 import { Mesh } from "./model";
@@ -49,6 +50,8 @@ export interface AccountSpec {
 
 export interface PlatformSpec {
   readonly names: ReturnType<typeof platformPhysicalNames>;
+  /** Every domain's pipeline, for the GDPR jobs' settings (compileGdprJobs): the erasure verifies after their updates. */
+  readonly gdprPipelines: readonly GdprPipelineRef[];
   /**
    * Storage and IAM managed outside lakemesh (settings aws.existingStorage): then `buckets` is empty and the platform
    * creates no AWS resource; its storage credential and external locations point at these.
@@ -92,7 +95,8 @@ export const GDPR_JOB_TABLE_PRIVILEGES: Readonly<Record<(typeof GOVERNANCE_TABLE
   gdpr_registry: ["SELECT"],
   gdpr_requests: ["MODIFY", "SELECT"],
   erasure_suppression: ["MODIFY", "SELECT"],
-  audit_log: ["MODIFY"],
+  // SELECT: an erasure reads its own `wait` entries to go on where it waits (lakemesh_gdpr Job.last_wait).
+  audit_log: ["MODIFY", "SELECT"],
 };
 
 /** What filing a GDPR request (INSERT into the inbox) and running it (read, then DELETE the row) take. */
@@ -148,6 +152,7 @@ export function compilePlatform(s: Settings, mesh: Mesh): PlatformSpec {
   const masks = maskSpecs(mesh);
   const tagPolicies = compileTagPolicies(mesh);
   return {
+    gdprPipelines: gdprPipelines(s, mesh.domains),
     names,
     catalog: s.catalog,
     governanceSchema: GOVERNANCE_SCHEMA,

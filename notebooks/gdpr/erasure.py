@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 from pyspark.sql import SparkSession
@@ -59,7 +60,54 @@ def erase(job: g.Job, tenant: str, subject: str) -> dict[str, dict]:
     job.preflight()  # before anything is written: the policy functions must show this principal every row
     datasets = job.registry()
     h = g.subject_hash(job.salt, tenant, subject)
-    return job.guarded("erasure", tenant, h, lambda: _erase_exports_then_tables(job, datasets, tenant, subject, h))
+    return job.guarded("erasure", tenant, h, lambda: _erase_verified(job, datasets, tenant, subject, h))
+
+
+# Erasure passes one Databricks run makes (the first, then a re-run after each round of updates) before it leaves the
+# request `erasing` for the next run of the job with the same request id.
+MAX_PASSES = 3
+
+
+def affected_domains(job: g.Job, datasets: list[g.Dataset]) -> list[str]:
+    """Domains with a subject table that exists: their pipelines could still hold or bring back the subject."""
+    return sorted({ds.domain for ds in datasets if ds.tenant_key and ds.subject_key and job.exists(job.name(ds.table))})
+
+
+def residue(result: dict[str, dict]) -> int:
+    """Rows of the subject a pass found: a re-run that finds none verifies the erasure."""
+    return sum(r["found"] for r in result.values())
+
+
+def _erase_verified(job: g.Job, datasets: list[g.Dataset], tenant: str, subject: str, h: str) -> dict[str, dict]:
+    """The erasure, then its verification: after each pass the job waits for an update of every affected domain's
+    pipeline that starts after the pass (audited as `wait`: the domains and the time), then runs the erasure again;
+    the request is done only when such a re-run finds nothing. Until then it stays `erasing` (job.pending) and keeps
+    its inbox row; running the job again with the same request id goes on where the audit says it waits. On Databricks
+    the job starts the updates itself (DatabricksUpdates); locally the plane's operator runs them (LocalUpdates)."""
+    updates = g.pipeline_updates(job.settings)
+    wait = job.last_wait()
+    result: dict[str, dict] = {}
+    for _ in range(MAX_PASSES):
+        if wait is not None:
+            seen = updates.await_updates(wait["domains"], g._utc(wait["after"]))
+            missing = sorted(d for d, how in seen.items() if how is None)
+            if missing:
+                job.audit("waiting", tenant=tenant, subject_hash=h, detail=json.dumps({"after": wait["after"], "domains": missing}, sort_keys=True))
+                job.pending = {"after": wait["after"], "waiting_for": missing}
+                return result
+            job.audit("updated", tenant=tenant, subject_hash=h, detail=json.dumps(seen, sort_keys=True))
+            result = _erase(job, datasets, tenant, subject, h)
+            if residue(result) == 0:
+                job.audit("verified", tenant=tenant, subject_hash=h, detail=f"a re-run after the updates of {', '.join(wait['domains']) or 'no domain'} found nothing")
+                job.pending = None
+                return result
+        else:
+            result = _erase_exports_then_tables(job, datasets, tenant, subject, h)
+        wait = {"after": datetime.now(timezone.utc).isoformat(), "domains": affected_domains(job, datasets)}
+        job.audit("wait", tenant=tenant, subject_hash=h, detail=json.dumps(wait, sort_keys=True))
+        job.flush()
+    job.pending = {"after": wait["after"], "waiting_for": wait["domains"]}
+    return result
 
 
 def _erase_exports_then_tables(job: g.Job, datasets: list[g.Dataset], tenant: str, subject: str, h: str) -> dict[str, dict]:
@@ -144,8 +192,14 @@ def main(spark: SparkSession | None = None, argv: list[str] | None = None) -> di
     settings = g.load_settings()
     job = g.open_job(settings, p["request_id"], spark)
     result = g.run_request(job, "erasure", lambda r: erase(job, r.tenant, r.subject))
-    out = {"request_id": job.request_id, "type": "erasure", "tables": result}
+    out = {"request_id": job.request_id, "type": "erasure", "status": "erasing" if job.pending else "done", "tables": result}
+    if job.pending:
+        out["waiting_for"] = job.pending
     print(json.dumps(out, sort_keys=True))
+    if job.pending and g.on_databricks():
+        # The run fails, so its failure mail and the serving API say so; the request itself stays `erasing`.
+        raise g.UpdateWaitError(f"erasure {job.request_id} is not verified yet: it waits for updates of {job.pending['waiting_for']} "
+                                f"started after {job.pending['after']}; run the erasure job again with this request id")
     return out
 
 

@@ -138,6 +138,8 @@ class Settings:
     vacuum_retain_hours: int | None
     # Days a subject-access export stays under export_root before the nightly retention job deletes it (1 to 30).
     export_retention_days: int
+    # Each domain's pipeline: the erasure waits for an update of it that starts after the erasure, then verifies.
+    pipelines: tuple["PipelineRef", ...] = ()
 
     def table(self, name: str) -> str:
         return f"{self.catalog}.{self.governance_schema}.{ident(name)}"
@@ -179,6 +181,8 @@ def load_settings(path: Path | None = None) -> Settings:
 
     root = raw["export_root"]
     hours_ = raw["vacuum_retain_hours"]
+    refs = pipeline_refs(raw["pipelines"]) or []
+    field_("pipelines", pipeline_refs(raw["pipelines"]) is not None, 'a list of {"domain", "name", "continuous"} objects, one per domain, sorted by domain')
     return Settings(
         catalog=field_("catalog", is_ident(raw["catalog"]), "lower-case letters, digits and _"),
         governance_schema=field_("governance_schema", is_ident(raw["governance_schema"]), "lower-case letters, digits and _"),
@@ -187,7 +191,37 @@ def load_settings(path: Path | None = None) -> Settings:
         salt_secret_key=field_("salt_secret_key", isinstance(raw["salt_secret_key"], str) and SCOPE.fullmatch(raw["salt_secret_key"]) is not None, "a secret key name"),
         vacuum_retain_hours=field_("vacuum_retain_hours", hours_ is None or (type(hours_) is int and 0 <= hours_ <= 99_999), "null (each table's own threshold) or a whole number of hours"),
         export_retention_days=field_("export_retention_days", type(raw["export_retention_days"]) is int and 1 <= raw["export_retention_days"] <= MAX_EXPORT_RETENTION_DAYS, f"a whole number of days from 1 to {MAX_EXPORT_RETENTION_DAYS}"),
+        pipelines=tuple(refs),
     )
+
+
+@dataclass(frozen=True)
+class PipelineRef:
+    """A domain's pipeline as the settings file names it (lib/compile/gdpr-jobs.ts GdprSettingsFile.pipelines)."""
+
+    domain: str
+    name: str
+    continuous: bool
+
+
+DOMAIN = re.compile(r"[a-z][a-z0-9-]{0,62}")
+# Pipeline names as lib/compile/naming.ts pipelineName makes them (<prefix>-<env>-<domain>): no quote, no LIKE wildcard
+# but '_' and '-', which an exact comparison after the name filter settles (DatabricksUpdates.pipeline_id).
+PIPELINE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,254}")
+
+
+def pipeline_refs(value) -> list[PipelineRef] | None:
+    """The settings' pipelines, or None when the value is not a list of well-formed entries sorted by domain."""
+    if not isinstance(value, list):
+        return None
+    out = []
+    for e in value:
+        if not (isinstance(e, dict) and set(e) == {"domain", "name", "continuous"} and isinstance(e["domain"], str) and DOMAIN.fullmatch(e["domain"])
+                and isinstance(e["name"], str) and PIPELINE_NAME.fullmatch(e["name"]) and type(e["continuous"]) is bool):
+            return None
+        out.append(PipelineRef(e["domain"], e["name"], e["continuous"]))
+    domains = [r.domain for r in out]
+    return out if domains == sorted(set(domains)) else None
 
 
 @dataclass(frozen=True)
@@ -222,6 +256,8 @@ class Job:
     request_id: str
     actor: str = ""
     _audit: list = field(default_factory=list)
+    # Set by an erasure still waiting for pipeline updates: the request stays `erasing` and keeps its inbox row.
+    pending: dict | None = None
 
     def __post_init__(self) -> None:
         check(REQUEST, self.request_id, "request id", "a UUID")
@@ -326,8 +362,15 @@ class Job:
             self.request(kind, tenant, subject_hash_value, "failed")
             raise
         self.flush()
-        self.request(kind, tenant, subject_hash_value, "done")
+        self.request(kind, tenant, subject_hash_value, "erasing" if self.pending else "done")
         return result
+
+    def last_wait(self) -> dict | None:
+        """What this request last waited for (its latest `wait` audit entry: {"after", "domains"}), or None."""
+        rows = (self.spark.read.table(self.governance("audit_log"))
+                .filter((F.col("request_id") == F.lit(self.request_id)) & (F.col("action") == F.lit("wait")))
+                .orderBy(F.col("event_time").desc()).select("detail").limit(1).collect())
+        return json.loads(rows[0]["detail"]) if rows else None
 
     def preflight(self) -> None:
         """Refuses to run unless the policy functions let this principal see every row and clear value: on
@@ -461,11 +504,16 @@ def job_parameters(names: list[str], argv: list[str] | None = None) -> dict[str,
 
 def run_request(job: Job, request_type: str, work) -> Any:
     """Reads the job's request from the inbox, runs work(request) and, whatever the outcome (done, failed, refused),
-    deletes the inbox row: the raw subject id exists only until the request ends."""
+    deletes the inbox row: the raw subject id exists only until the request ends. An erasure still waiting for
+    pipeline updates (job.pending) has not ended: its row stays for the run that finishes it."""
     try:
-        return work(job.inbox_request(request_type))
-    finally:
+        result = work(job.inbox_request(request_type))
+    except BaseException:
         job.end_request()
+        raise
+    if job.pending is None:
+        job.end_request()
+    return result
 
 
 def expire_inbox(job: Job, now: datetime, max_age: timedelta = timedelta(days=1)) -> int:
@@ -476,7 +524,12 @@ def expire_inbox(job: Job, now: datetime, max_age: timedelta = timedelta(days=1)
     if not job.exists(table):
         return 0
     cutoff = now - max_age
-    stale = job.dml(f"DELETE FROM {quoted(table)} WHERE requested_at < lm_cutoff", {"cutoff": cutoff})
+    # An erasure still `erasing` keeps its row: the run that finishes it needs the subject id.
+    stale = job.dml(
+        f"DELETE FROM {quoted(table)} AS i WHERE i.requested_at < lm_cutoff AND NOT EXISTS "
+        f"(SELECT 1 FROM {quoted(job.governance('gdpr_requests'))} AS r WHERE r.request_id = i.request_id AND r.status = 'erasing')",
+        {"cutoff": cutoff},
+    )
     job.vacuum(table, job.settings.vacuum_retain_hours)
     job.audit("inbox", table, stale, detail=f"deleted requests filed before {cutoff.isoformat()} that never ran; vacuumed")
     return stale
@@ -670,3 +723,135 @@ def erase_exports(job: Job, tenant: str, subject_hash_value: str) -> int:
             deleted += 1
     job.audit("export_erased", rows=deleted, tenant=tenant, subject_hash=subject_hash_value, detail=f"deleted {deleted} of the subject's {len(rows)} access exports")
     return deleted
+
+
+# --- Pipeline updates after an erasure ------------------------------------------------------------------------------
+# An erasure is verified only after every domain that holds the subject's data has run a pipeline update that started
+# after the erasure: a bronze micro-batch that read Kafka before the suppression insert can commit after the DELETE,
+# and only a later update shows what it left (silver drops it by the suppression list; bronze keeps it until the
+# erasure runs again). The erasure job then runs again and the request is done only when that run finds nothing.
+UPDATE_LOG_ENV = "LAKEMESH_PIPELINE_UPDATE_LOG"  # a local plane's log of completed runs; honoured only off Databricks
+# Update states that end an update (https://docs.databricks.com/api/workspace/pipelines/getupdate, UpdateInfo.state).
+UPDATE_TERMINAL = frozenset({"COMPLETED", "FAILED", "CANCELED"})
+
+
+class UpdateWaitError(RuntimeError):
+    """A domain's pipeline update could not be started or did not complete in time: the request stays `erasing`."""
+
+
+def _utc(text: str) -> datetime:
+    t = datetime.fromisoformat(text)
+    return t if t.tzinfo else t.replace(tzinfo=timezone.utc)
+
+
+class LocalUpdates:
+    """The local plane: its operator (tests, `npm run local:run`) runs the pipelines; each completed run appends one
+    line to the update log (scripts/local/mesh.py run_in_engine). A domain has updated after `after` when a completed
+    run of it started later. Nothing is started here: a job inside the engine cannot ask the engine for a run."""
+
+    def __init__(self, log: Path | None) -> None:
+        self.log = log
+
+    def await_updates(self, domains: list[str], after: datetime) -> dict[str, str | None]:
+        runs = []
+        if self.log is not None and self.log.is_file():
+            runs = [json.loads(line) for line in self.log.read_text(encoding="utf-8").splitlines() if line.strip()]
+        out: dict[str, str | None] = {}
+        for d in domains:
+            later = [r for r in runs if d in r.get("domains", []) and _utc(r["started_at"]) > after]
+            out[d] = f"local run started {later[0]['started_at']}, completed {later[0]['completed_at']}" if later else None
+        return out
+
+
+class DatabricksUpdates:
+    """Databricks: starts an update of each domain's pipeline (by the name in the settings) and waits for it, through
+    the Databricks SDK for Python, bundled with Databricks Runtime 13.1 and above (https://pypi.org/project/databricks-sdk/;
+    in a notebook WorkspaceClient() authenticates as the job's run-as principal,
+    https://docs.databricks.com/aws/en/dev-tools/sdk-python). Starting an update fails while another is active
+    (https://docs.databricks.com/api/workspace/pipelines/startupdate), so an active update is waited for first: it may
+    have started before the erasure. A continuous pipeline always has an active update: it is stopped (its in-flight
+    micro-batches end) and started again; its new update counts once it is RUNNING, as it never completes. Starting
+    and stopping take CAN_RUN on the pipeline (https://docs.databricks.com/aws/en/ldp/privileges), which the domain
+    stack grants the GDPR service principal."""
+
+    def __init__(self, pipelines: tuple[PipelineRef, ...], client=None, poll_seconds: float = 30.0, timeout: timedelta = timedelta(hours=1), clock=None, sleep=None) -> None:
+        import time
+
+        self.refs = {p.domain: p for p in pipelines}
+        self._client = client
+        self.poll_seconds, self.timeout = poll_seconds, timeout
+        self.clock = clock or (lambda: datetime.now(timezone.utc))
+        self.sleep = sleep or time.sleep
+
+    @property
+    def w(self):
+        if self._client is None:
+            from databricks.sdk import WorkspaceClient
+
+            self._client = WorkspaceClient()
+        return self._client
+
+    def pipeline_id(self, name: str) -> str:
+        """The id of the pipeline with exactly this name. The list filter is `name LIKE '<name>'` (its documented
+        form); names are PIPELINE_NAME (no quote or %), and '_' matching any character is settled by comparing names."""
+        check(PIPELINE_NAME, name, "pipeline name", "lower-case letters, digits, - and _")
+        found = [p.pipeline_id for p in self.w.pipelines.list_pipelines(filter=f"name LIKE '{name}'") if p.name == name]
+        if len(found) != 1:
+            raise UpdateWaitError(f"{len(found)} pipelines are named {name!r}, not 1: deploy the domain stack, or check the GDPR settings file")
+        return str(found[0])
+
+    def _state(self, pid: str, update_id: str) -> str:
+        u = self.w.pipelines.get_update(pipeline_id=pid, update_id=update_id).update
+        return getattr(u.state, "value", str(u.state)) if u is not None and u.state is not None else "UNKNOWN"
+
+    def _until(self, pid: str, update_id: str, done) -> str:
+        deadline = self.clock() + self.timeout
+        while True:
+            state = self._state(pid, update_id)
+            if done(state):
+                return state
+            if self.clock() >= deadline:
+                raise UpdateWaitError(f"update {update_id} of pipeline {pid} is still {state} after {self.timeout}")
+            self.sleep(self.poll_seconds)
+
+    def _update(self, ref: PipelineRef) -> str:
+        pid = self.pipeline_id(ref.name)
+        info = self.w.pipelines.get(pipeline_id=pid)
+        active = [u.update_id for u in (info.latest_updates or []) if u.update_id and getattr(u.state, "value", str(u.state)) not in UPDATE_TERMINAL]
+        if ref.continuous and active:
+            self.w.pipelines.stop_and_wait(pipeline_id=pid, timeout=self.timeout)
+        for update_id in [] if ref.continuous else active:
+            self._until(pid, update_id, lambda s: s in UPDATE_TERMINAL)
+        from databricks.sdk.service.pipelines import StartUpdateCause
+
+        update_id = self.w.pipelines.start_update(pipeline_id=pid, cause=StartUpdateCause.API_CALL).update_id
+        if ref.continuous:
+            state = self._until(pid, update_id, lambda s: s == "RUNNING" or s in UPDATE_TERMINAL)
+        else:
+            state = self._until(pid, update_id, lambda s: s in UPDATE_TERMINAL)
+        if state not in ("COMPLETED", "RUNNING"):
+            raise UpdateWaitError(f"update {update_id} of pipeline {ref.name} ended {state}")
+        return f"update {update_id} of {ref.name}: {state}"
+
+    def await_updates(self, domains: list[str], after: datetime) -> dict[str, str | None]:
+        """Starts (after any active one) and waits for an update of each domain's pipeline; every update it starts
+        begins after `after`. A domain whose update fails or times out is None (still waited for)."""
+        missing = sorted(set(domains) - set(self.refs))
+        if missing:
+            raise GdprInputError(f"the GDPR settings file names no pipeline for domains {missing}; deploy the platform stack again (it lists every domain)")
+        out: dict[str, str | None] = {}
+        for d in domains:
+            try:
+                out[d] = self._update(self.refs[d])
+            except UpdateWaitError as e:
+                print(f"[erasure] waiting for {d}: {e}")
+                out[d] = None
+        return out
+
+
+def pipeline_updates(settings: Settings):
+    """How this run sees pipeline updates: through the Pipelines API on Databricks, from the update log locally."""
+    if on_databricks():
+        return DatabricksUpdates(settings.pipelines)
+    log = os.environ.get(UPDATE_LOG_ENV)
+    return LocalUpdates(Path(log) if log else None)

@@ -34,6 +34,7 @@ GDPR_DIR = ROOT / "notebooks" / "gdpr"
 GDPR_JOBS = ("subject_access", "erasure", "retention")
 # The only environment a request may set for a job, and only while it runs (the engine's own has none of it).
 GDPR_ENV = ("LAKEMESH_SUBJECT_SALT", "LAKEMESH_GDPR_SETTINGS")
+UPDATE_LOG_ENV = "LAKEMESH_PIPELINE_UPDATE_LOG"  # lakemesh_gdpr.UPDATE_LOG_ENV, set by the engine, never by a caller
 # The local plane's GDPR request inbox (sql/tables/gdpr_request_inbox.sql, created by mesh.prepare).
 GDPR_INBOX = "`spark_catalog`.`governance`.`gdpr_request_inbox`"
 
@@ -126,11 +127,13 @@ def register(engine) -> None:
             sys.modules.pop(name, None)
         spec = importlib.util.spec_from_file_location(job, GDPR_DIR / f"{job}.py")
         module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-        saved = {k: os.environ.get(k) for k in GDPR_ENV}
+        saved = {k: os.environ.get(k) for k in (*GDPR_ENV, UPDATE_LOG_ENV)}
         try:
             for k in GDPR_ENV:
                 os.environ.pop(k, None)
             os.environ.update(env or {})
+            # The plane's log of completed pipeline runs: an erasure verifies after a run that started after it.
+            os.environ[UPDATE_LOG_ENV] = str(mesh.update_log())
             spec.loader.exec_module(module)  # type: ignore[union-attr]
             g = sys.modules["lakemesh_gdpr"]
             # Databricks refuses the Delta Lake API on filtered tables; here every use of it fails the request.
@@ -177,6 +180,7 @@ def register(engine) -> None:
         for d in (spark_local.warehouse_dir(), mesh.pipelines_root(), mesh.plane_dir() / "samples", mesh.plane_dir() / "exports"):
             shutil.rmtree(d, ignore_errors=True)
         mesh.prepared_marker().unlink(missing_ok=True)
+        mesh.update_log().unlink(missing_ok=True)
         mesh.demo_state_file().unlink(missing_ok=True)
         spark_local.warehouse_dir().mkdir(parents=True, exist_ok=True)
         mesh.set_owner(owner)

@@ -43,6 +43,8 @@ def local_settings(export_root: str | None, vacuum_hours: str | None) -> Path:
         "vacuum_retain_hours": None if vacuum_hours is None else int(vacuum_hours),
         # The stack default (lakemesh:databricks.gdprExportRetentionDays).
         "export_retention_days": 7,
+        # No pipeline names: the local plane's erasure reads its runs from the update log (lakemesh_gdpr.LocalUpdates).
+        "pipelines": [],
     }
     text = json.dumps(values, indent=2, sort_keys=True) + "\n"
     path = spark_local.local_dir() / "gdpr" / f"settings-{hashlib.sha256(text.encode()).hexdigest()[:16]}.json"

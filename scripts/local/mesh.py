@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from datetime import datetime, timezone
 import os
 import re
 import subprocess
@@ -260,6 +261,18 @@ def pipeline_dir(name: str) -> Path:
     return pipelines_root() / ident(name)
 
 
+def update_log() -> Path:
+    """One JSON line per completed pipeline run of the plane ({"pipeline", "domains", "started_at", "completed_at"},
+    UTC): the local stand-in for a pipeline's update history, read by the GDPR erasure (lakemesh_gdpr.LocalUpdates)."""
+    return plane_dir() / "pipeline_updates.jsonl"
+
+
+def log_update(name: str, domains: list[str], started: datetime, skipped: bool = False) -> None:
+    with update_log().open("a", encoding="utf-8") as log:
+        log.write(json.dumps({"pipeline": name, "domains": sorted(domains), "started_at": started.isoformat(), "skipped": skipped,
+                              "completed_at": datetime.now(timezone.utc).isoformat()}, sort_keys=True) + "\n")
+
+
 def prepared_marker() -> Path:
     return plane_dir() / "prepared.json"
 
@@ -345,6 +358,7 @@ def run_in_engine(engine, session, plan: Path, domains: list[str], name: str, co
     import incremental
 
     t0 = time.monotonic()
+    started = datetime.now(timezone.utc)
     paths = contracts(plan, domains)
     docs = [json.loads(p.read_text()) for p in paths.values()]
     s = session()
@@ -364,6 +378,8 @@ def run_in_engine(engine, session, plan: Path, domains: list[str], name: str, co
     if not force and not full_refresh_all and not clock:
         why = incremental.unchanged(state.read(), code, offsets, incremental.versions(tables))
         if why:
+            # Nothing changed since the last completed run: as good as an update now (it would process nothing).
+            log_update(name, domains, started, skipped=True)
             return {"skipped": True, "reason": why, "seconds": round(time.monotonic() - t0, 3)}
     own = [(ds["table"], ds["clusterBy"]) for d in docs for ds in d["datasets"]]
     new = {t for t, _ in own if full_refresh_all or incremental.delta_version(incremental.table_dir(t)) is None}
@@ -374,6 +390,7 @@ def run_in_engine(engine, session, plan: Path, domains: list[str], name: str, co
     clustered = cluster(s, [(t, k) for t, k in own if t in new])
     held = quarantine(s, docs)
     state.write({"code": code, "offsets": offsets, "tables": incremental.versions(tables), "at": time.time()})
+    log_update(name, domains, started)
     result = {"skipped": False, "clustered": clustered, "quarantine": held, "clock_dependent": clock,
               "seconds": round(time.monotonic() - t0, 3)}
     return {"__response__": {**r, "result": result}}

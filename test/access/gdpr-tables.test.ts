@@ -9,11 +9,12 @@ import { ROOT } from "../helpers/settings";
 const source = (f: string) => fs.readFileSync(path.join(ROOT, "notebooks", "gdpr", f), "utf8");
 const shared = source("lakemesh_gdpr.py");
 /** The governance tables each shared-module method uses (guarded() records the request and flushes the audit). */
-const METHODS: Record<string, string[]> = { known_tenant: ["tenant_principals"], guarded: ["gdpr_requests", "audit_log"], flush: ["audit_log"], preflight: ["gdpr_control"] };
+const METHODS: Record<string, string[]> = { known_tenant: ["tenant_principals"], guarded: ["gdpr_requests", "audit_log"], flush: ["audit_log"], preflight: ["gdpr_control"], last_wait: ["audit_log"] };
 /** Module functions a notebook calls as g.<name>(job, ...): run_request reads and deletes the request's inbox row,
- * expire_inbox (retention) deletes rows whose job never ran and vacuums the inbox, expire_exports (retention) dates
+ * expire_inbox (retention) deletes rows whose job never ran (keeping those of erasures still `erasing`, looked up in
+ * gdpr_requests) and vacuums the inbox, expire_exports (retention) dates
  * exports by their request and erase_exports (erasure) finds the subject's by theirs. */
-const FUNCTIONS: Record<string, string[]> = { run_request: ["gdpr_request_inbox"], expire_inbox: ["gdpr_request_inbox"], expire_exports: ["gdpr_requests"], erase_exports: ["gdpr_requests"] };
+const FUNCTIONS: Record<string, string[]> = { run_request: ["gdpr_request_inbox"], expire_inbox: ["gdpr_request_inbox", "gdpr_requests"], expire_exports: ["gdpr_requests"], erase_exports: ["gdpr_requests"] };
 const body = (method: string) => shared.split(`    def ${method}(`)[1]?.split("\n    def ")[0] ?? "";
 
 test.each(GDPR_JOB_KINDS)("the %s job's governance tables are what its notebook uses", (kind) => {
@@ -36,8 +37,11 @@ test.each(GDPR_JOB_KINDS)("the %s job's governance tables are what its notebook 
   expect(body("inbox_request")).toContain('self.governance("gdpr_request_inbox")');
   expect(body("end_request")).toContain('self.governance("gdpr_request_inbox")');
   const fn = (name: string) => shared.split(`\ndef ${name}(`)[1]?.split("\ndef ")[0] ?? "";
-  expect(fn("run_request")).toMatch(/job\.inbox_request\([\s\S]*finally:\s*job\.end_request\(\)/);
+  // The inbox row goes when the request ends: on any error, and after the work unless an erasure still waits.
+  expect(fn("run_request")).toMatch(/job\.inbox_request\([\s\S]*except BaseException:\s*job\.end_request\(\)\s*raise\s*if job\.pending is None:\s*job\.end_request\(\)/);
   expect(fn("expire_inbox")).toContain('job.governance("gdpr_request_inbox")');
+  expect(fn("expire_inbox")).toContain("job.governance('gdpr_requests')");
+  expect(body("last_wait")).toContain('self.governance("audit_log")');
   expect(fn("open_job")).toMatch(/if salted:[^\n]*\n\s*check_salt_fingerprint\(/);
   expect(fn("check_salt_fingerprint")).toContain("settings.table(SALT_FINGERPRINT_TABLE)");
   expect(shared).toMatch(/^SALT_FINGERPRINT_TABLE = "salt_fingerprint"$/m);

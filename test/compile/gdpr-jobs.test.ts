@@ -1,7 +1,9 @@
 import * as fs from "fs";
 import * as path from "path";
-import { compileGdprJobs, GDPR_JOB_KINDS, GDPR_REQUEST_ID, GDPR_SUBJECT_ID, GDPR_TENANT_ID } from "../../lib/compile";
-import { ROOT, stackSettings } from "../helpers/settings";
+import { compileGdprJobs, GDPR_JOB_KINDS, GDPR_REQUEST_ID, GDPR_SUBJECT_ID, GDPR_TENANT_ID, gdprPipelines, type Settings } from "../../lib/compile";
+import { ROOT, shippedMesh, stackSettings } from "../helpers/settings";
+
+const jobs = (s: Settings) => compileGdprJobs(s, gdprPipelines(s, shippedMesh().domains));
 
 /** The PARAMETERS list a job notebook declares (a Python list of string literals). */
 function notebookParameters(source: string): string[] {
@@ -11,8 +13,8 @@ function notebookParameters(source: string): string[] {
 }
 
 describe("compileGdprJobs", () => {
-  const dev = compileGdprJobs(stackSettings("dev"));
-  const prod = compileGdprJobs(stackSettings("prod"));
+  const dev = jobs(stackSettings("dev"));
+  const prod = jobs(stackSettings("prod"));
 
   it("plans one job per kind, named from the stack, each running its own notebook", () => {
     expect(prod.jobs.map((j) => [j.kind, j.name, j.notebook.source, j.notebook.path])).toEqual([
@@ -37,7 +39,7 @@ describe("compileGdprJobs", () => {
 
   it("takes the retention schedule, export retention and secret scope from the stack settings", () => {
     const s = stackSettings("dev");
-    const spec = compileGdprJobs({ ...s, databricks: { ...s.databricks, gdprRetentionSchedule: "0 30 3 * * ?", gdprSecretScope: "other-scope", gdprExportRetentionDays: 30 } });
+    const spec = jobs({ ...s, databricks: { ...s.databricks, gdprRetentionSchedule: "0 30 3 * * ?", gdprSecretScope: "other-scope", gdprExportRetentionDays: 30 } });
     expect(spec.settings.values.export_retention_days).toBe(30);
     expect(spec.jobs.find((j) => j.kind === "retention")!.schedule).toBe("0 30 3 * * ?");
     expect(spec.secretScope.name).toBe("other-scope");
@@ -63,7 +65,7 @@ describe("compileGdprJobs", () => {
     ["dev", "lakemesh_dev", "/lakemesh/dev/gdpr/lakemesh_gdpr_settings.json", "lakemesh-gdpr"],
     ["prod", "lakemesh_prod", "/lakemesh/prod/gdpr/lakemesh_gdpr_settings.json", "lakemesh-gdpr"],
   ] as const)("writes the %s settings file beside the module, exactly", (stack, catalog, file, scope) => {
-    const spec = compileGdprJobs(stackSettings(stack));
+    const spec = jobs(stackSettings(stack));
     expect(spec.settings.path).toBe(file);
     expect(path.posix.dirname(spec.settings.path)).toBe(path.posix.dirname(spec.module.path));
     expect(JSON.parse(spec.settings.content)).toEqual({
@@ -74,6 +76,14 @@ describe("compileGdprJobs", () => {
       salt_secret_scope: spec.secretScope.name,
       vacuum_retain_hours: null,
       export_retention_days: 7,
+      pipelines: [
+        { domain: "core-business", name: `lakemesh-${stack}-core-business`, continuous: false },
+        { domain: "external-integrations", name: `lakemesh-${stack}-external-integrations`, continuous: false },
+        { domain: "operational-activities", name: `lakemesh-${stack}-operational-activities`, continuous: false },
+        { domain: "outcomes-performance", name: `lakemesh-${stack}-outcomes-performance`, continuous: false },
+        { domain: "usage-engagement", name: `lakemesh-${stack}-usage-engagement`, continuous: true },
+        { domain: "users-identity", name: `lakemesh-${stack}-users-identity`, continuous: false },
+      ],
     });
     expect(spec.secretScope.name).toBe(scope);
     // The Python job reads exactly these fields (lakemesh_gdpr.py Settings), no more, no fewer.

@@ -232,6 +232,12 @@ describe("the Platform component (prod)", () => {
       salt_secret_scope: "lakemesh-gdpr",
       vacuum_retain_hours: null,
       export_retention_days: 7,
+      // Every shipped domain's pipeline, by its physical name: the erasure verifies after their updates.
+      pipelines: ["core-business", "external-integrations", "operational-activities", "outcomes-performance", "usage-engagement", "users-identity"].map((domain) => ({
+        domain,
+        name: `lakemesh-prod-${domain}`,
+        continuous: domain === "usage-engagement",
+      })),
     });
     for (const k of ["erasure", "subject-access", "retention"]) expect(one("databricks:index/job:Job", `gdpr-job-${k}`).dependsOn).toContain(settings.urn);
     expect(one("databricks:index/job:Job", "gdpr-job-retention").inputs.schedule).toEqual({ quartzCronExpression: "0 0 2 * * ?", timezoneId: "UTC", pauseStatus: "UNPAUSED" });

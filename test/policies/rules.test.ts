@@ -713,6 +713,10 @@ describe("lm-workload-privileges: every workload holds what its actions need", (
     const r = change(base, ofType(PERMISSIONS, "alpha-pipeline-permissions"), (p) => (p.inputs.accessControls = p.inputs.accessControls.filter((a: any) => a.servicePrincipalName !== ALPHA_SP)));
     expect(violations(rule(id), r)).toEqual([`job alpha (${ALPHA_SP}) cannot start an update of its pipeline: missing CAN_RUN on pipeline alpha-pipeline-id @ alpha-job`]);
   });
+  it("flags a domain pipeline the GDPR erasure may not start to verify an erasure (no CAN_RUN for its principal)", () => {
+    const r = change(base, ofType(PERMISSIONS, "alpha-pipeline-permissions"), (p) => (p.inputs.accessControls = p.inputs.accessControls.filter((a: any) => a.servicePrincipalName !== GDPR_SP)));
+    expect(violations(rule(id), r)).toEqual([`gdpr erasure (${GDPR_SP}) cannot start an update of pipeline lakemesh-prod-alpha to verify an erasure: missing CAN_RUN on pipeline alpha-pipeline-id @ gdpr-job-erasure`]);
+  });
   it("counts CAN_VIEW as too little to start an update", () => {
     const r = change(base, ofType(PERMISSIONS, "alpha-pipeline-permissions"), (p) => (p.inputs.accessControls.find((a: any) => a.servicePrincipalName === ALPHA_SP).permissionLevel = "CAN_VIEW"));
     expect(violations(rule(id), r)).toEqual([`job alpha (${ALPHA_SP}) cannot start an update of its pipeline: missing CAN_RUN on pipeline alpha-pipeline-id @ alpha-job`]);
