@@ -120,6 +120,14 @@ export const gdprCommand: Command = {
       return EXIT.failed;
     }
     io.out(JSON.stringify(result, null, 2) + "\n");
+    // An erasure is done only once a re-run after the domains' next pipeline updates finds nothing (issue 13 item 2).
+    const waiting = (result as { status?: string; waiting_for?: { domains?: string[]; after?: string } }).waiting_for;
+    if ((result as { status?: string }).status === "erasing" && waiting) {
+      io.err(
+        `lakemesh gdpr: request ${r.requestId} is erasing, not done: it waits for a pipeline run of ${printable((waiting.domains ?? []).join(", "))} started after ${printable(String(waiting.after))}. ` +
+          `Run their pipelines (npm run local:demo -- <domain>), then: scripts/local/gdpr.sh erasure --request-id ${r.requestId}\n`,
+      );
+    }
     return EXIT.ok;
   },
 };

@@ -13,7 +13,7 @@ import { count, DEPLOYER, type Action, type Need } from "./types";
  * known_tenant() reads tenant_principals, guarded() merges into gdpr_requests, flush() appends to audit_log, preflight()
  * reads gdpr_control (the control rows under the filter and a mask), erasure merges into erasure_suppression and reads
  * its own `wait` entries of audit_log (Job.last_wait), retention reads gdpr_requests (expire_inbox keeps an erasing
- * request's row), and every
+ * request's row, and marks one unverified for too long failed), and every
  * request reads its row of gdpr_request_inbox and deletes it. The jobs that read the salt (not retention) check it
  * against salt_fingerprint at start.
  */
@@ -21,7 +21,7 @@ export const GDPR_TABLES: Readonly<Record<string, Readonly<Record<string, readon
   "subject-access": { salt_fingerprint: ["SELECT"], tenant_principals: ["SELECT"], gdpr_requests: ["MODIFY", "SELECT"], audit_log: ["MODIFY"], gdpr_control: ["SELECT"], gdpr_request_inbox: ["MODIFY", "SELECT"] },
   erasure: { salt_fingerprint: ["SELECT"], tenant_principals: ["SELECT"], gdpr_requests: ["MODIFY", "SELECT"], audit_log: ["MODIFY", "SELECT"], erasure_suppression: ["MODIFY", "SELECT"], gdpr_control: ["SELECT"], gdpr_request_inbox: ["MODIFY", "SELECT"] },
   // Retention deletes inbox rows whose job never ran, and vacuums the inbox; it dates exports by their request.
-  retention: { audit_log: ["MODIFY"], gdpr_control: ["SELECT"], gdpr_request_inbox: ["MODIFY", "SELECT"], gdpr_requests: ["SELECT"] },
+  retention: { audit_log: ["MODIFY"], gdpr_control: ["SELECT"], gdpr_request_inbox: ["MODIFY", "SELECT"], gdpr_requests: ["MODIFY", "SELECT"] },
 };
 
 /** Registered datasets and their retention periods, from the registry rows the platform writes (bound parameters). */

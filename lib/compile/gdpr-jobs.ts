@@ -69,7 +69,17 @@ export interface GdprSettingsFile {
    * nothing. The domain stacks give the GDPR service principal CAN_RUN on their pipeline for it.
    */
   readonly pipelines: readonly GdprPipelineRef[];
+  /**
+   * Tables the nightly retention job purges and VACUUMs side by side. 1 on Databricks: Apache Spark runs jobs submitted
+   * from separate threads of one application in parallel (https://spark.apache.org/docs/latest/job-scheduling.html,
+   * "Scheduling Within an Application"), but no Databricks page says so of one serverless notebook session (Spark
+   * Connect), so the stricter reading is one statement at a time. A local plane's classic session may take more.
+   */
+  readonly maintenance_threads: number;
 }
+
+/** MAINTENANCE_THREADS on Databricks: see GdprSettingsFile.maintenance_threads. */
+export const GDPR_MAINTENANCE_THREADS = 1;
 
 /** A domain's pipeline as the GDPR jobs know it. */
 export interface GdprPipelineRef {
@@ -153,6 +163,7 @@ export function compileGdprJobs(s: Settings, pipelines: readonly GdprPipelineRef
     vacuum_retain_hours: null,
     export_retention_days: s.databricks.gdprExportRetentionDays,
     pipelines: [...pipelines],
+    maintenance_threads: GDPR_MAINTENANCE_THREADS,
   };
   const notebookFile: Record<GdprJobKind, string> = { "subject-access": "subject_access", erasure: "erasure", retention: "retention" };
   const p = s.personas;

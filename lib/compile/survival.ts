@@ -113,6 +113,12 @@ export function survivalMarkdown(rows: readonly SurvivalRow[], deadlineMs: numbe
 }
 
 /**
+ * Days an erasure may stay `erasing` (waiting for the domains' pipeline updates to verify it) before the nightly
+ * retention job marks it failed and deletes its inbox row (lakemesh_gdpr.ERASING_MAX_AGE; a test holds them equal).
+ */
+export const GDPR_ERASING_MAX_DAYS = 3;
+
+/**
  * The GDPR request inbox's copies of raw subject ids (sql/tables/gdpr_request_inbox.sql): a row lives until its
  * request ends (the job deletes it; the nightly retention job deletes rows whose job never ran after a day), the file
  * that held it until the next VACUUM past the table's threshold. No deletion vectors, so the DELETE rewrites the file;
@@ -123,12 +129,15 @@ export function inboxSurvival(table: string, createSql: string, a: SurvivalAssum
   const threshold = prop("delta.deletedFileRetentionDuration");
   const stats = prop("delta.dataSkippingStatsColumns");
   const unfiledMs = MS_PER_DAY + a.vacuumIntervalMs; // a row whose job never ran: deleted by the next nightly run after a day
+  // An erasure still `erasing` (not verified after the domains' updates) keeps its row; the nightly run gives it up
+  // (failed, row deleted) once it is older than GDPR_ERASING_MAX_DAYS.
+  const erasingMs = GDPR_ERASING_MAX_DAYS * MS_PER_DAY + a.vacuumIntervalMs;
   return [
     {
       copy: table,
       kind: "inbox",
-      survivalMs: Math.max(a.erasureLatencyMs, unfiledMs) + intervalMs(threshold, 7 * MS_PER_DAY) + a.vacuumIntervalMs,
-      how: `deleted when the request ends (or after a day unrun) + VACUUM threshold (${threshold ?? "7 days, the default"}) + VACUUM interval`,
+      survivalMs: Math.max(a.erasureLatencyMs, unfiledMs, erasingMs) + intervalMs(threshold, 7 * MS_PER_DAY) + a.vacuumIntervalMs,
+      how: `deleted when the request ends (after a day unrun, after ${GDPR_ERASING_MAX_DAYS} days unverified) + VACUUM threshold (${threshold ?? "7 days, the default"}) + VACUUM interval`,
     },
     {
       copy: `${table}/_delta_log`,

@@ -93,7 +93,7 @@ def _erase_verified(job: g.Job, datasets: list[g.Dataset], tenant: str, subject:
             missing = sorted(d for d, how in seen.items() if how is None)
             if missing:
                 job.audit("waiting", tenant=tenant, subject_hash=h, detail=json.dumps({"after": wait["after"], "domains": missing}, sort_keys=True))
-                job.pending = {"after": wait["after"], "waiting_for": missing}
+                job.pending = {"after": wait["after"], "domains": missing}
                 return result
             job.audit("updated", tenant=tenant, subject_hash=h, detail=json.dumps(seen, sort_keys=True))
             result = _erase(job, datasets, tenant, subject, h)
@@ -106,7 +106,7 @@ def _erase_verified(job: g.Job, datasets: list[g.Dataset], tenant: str, subject:
         wait = {"after": datetime.now(timezone.utc).isoformat(), "domains": affected_domains(job, datasets)}
         job.audit("wait", tenant=tenant, subject_hash=h, detail=json.dumps(wait, sort_keys=True))
         job.flush()
-    job.pending = {"after": wait["after"], "waiting_for": wait["domains"]}
+    job.pending = {"after": wait["after"], "domains": wait["domains"]}
     return result
 
 
@@ -181,7 +181,8 @@ def _erase(job: g.Job, datasets: list[g.Dataset], tenant: str, subject: str, h: 
         touched.append(table)
     for table in touched:
         job.purge(table)
-    job.audit("done", tenant=tenant, subject_hash=h, detail=json.dumps({"tables": len(result), "vacuum": "nightly retention job, past the retention threshold"}))
+    # One pass; the request is done only once a pass after the domains' next updates finds nothing (_erase_verified).
+    job.audit("erased", tenant=tenant, subject_hash=h, detail=json.dumps({"tables": len(result), "found": residue(result), "vacuum": "nightly retention job, past the retention threshold"}))
     return result
 
 
@@ -198,7 +199,7 @@ def main(spark: SparkSession | None = None, argv: list[str] | None = None) -> di
     print(json.dumps(out, sort_keys=True))
     if job.pending and g.on_databricks():
         # The run fails, so its failure mail and the serving API say so; the request itself stays `erasing`.
-        raise g.UpdateWaitError(f"erasure {job.request_id} is not verified yet: it waits for updates of {job.pending['waiting_for']} "
+        raise g.UpdateWaitError(f"erasure {job.request_id} is not verified yet: it waits for updates of {job.pending['domains']} "
                                 f"started after {job.pending['after']}; run the erasure job again with this request id")
     return out
 

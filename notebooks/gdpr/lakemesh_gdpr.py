@@ -124,6 +124,7 @@ LOCAL_SETTINGS_ENV = "LAKEMESH_GDPR_SETTINGS"
 SCOPE = re.compile(r"[A-Za-z0-9_.-]{1,128}")
 # The settings schema's bound of lakemesh:databricks.gdprExportRetentionDays (lib/compile/settings.schema.json).
 MAX_EXPORT_RETENTION_DAYS = 30
+MAX_MAINTENANCE_THREADS = 8
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,8 @@ class Settings:
     export_retention_days: int
     # Each domain's pipeline: the erasure waits for an update of it that starts after the erasure, then verifies.
     pipelines: tuple["PipelineRef", ...] = ()
+    # Tables retention purges and VACUUMs side by side: 1 on Databricks (lib/compile/gdpr-jobs.ts says why).
+    maintenance_threads: int = 1
 
     def table(self, name: str) -> str:
         return f"{self.catalog}.{self.governance_schema}.{ident(name)}"
@@ -192,6 +195,7 @@ def load_settings(path: Path | None = None) -> Settings:
         vacuum_retain_hours=field_("vacuum_retain_hours", hours_ is None or (type(hours_) is int and 0 <= hours_ <= 99_999), "null (each table's own threshold) or a whole number of hours"),
         export_retention_days=field_("export_retention_days", type(raw["export_retention_days"]) is int and 1 <= raw["export_retention_days"] <= MAX_EXPORT_RETENTION_DAYS, f"a whole number of days from 1 to {MAX_EXPORT_RETENTION_DAYS}"),
         pipelines=tuple(refs),
+        maintenance_threads=field_("maintenance_threads", type(raw["maintenance_threads"]) is int and 1 <= raw["maintenance_threads"] <= MAX_MAINTENANCE_THREADS, f"a whole number from 1 to {MAX_MAINTENANCE_THREADS}"),
     )
 
 
@@ -516,13 +520,36 @@ def run_request(job: Job, request_type: str, work) -> Any:
     return result
 
 
+# How long an erasure may stay `erasing` (waiting for the domains' pipeline updates to verify it) before the nightly
+# retention job gives it up: marked failed (audited `unverified`), so its inbox row and raw subject id go
+# (lib/compile/survival.ts GDPR_ERASING_MAX_DAYS; a test holds them equal).
+ERASING_MAX_AGE = timedelta(days=3)
+
+
+def give_up_unverified(job: Job, now: datetime) -> int:
+    """Erasures still `erasing` that were filed more than ERASING_MAX_AGE ago become `failed` (bound UPDATE of
+    gdpr_requests, a governance table without filters), each audited with what it waited for."""
+    requests = job.governance("gdpr_requests")
+    cutoff = now - ERASING_MAX_AGE
+    stuck = (job.spark.read.table(requests).filter((F.col("status") == F.lit("erasing")) & (F.col("requested_at") < F.lit(cutoff)))
+             .select("request_id", "tenant_id", "subject_hash").collect())
+    for r in stuck:
+        rid = check(REQUEST, r["request_id"], "request id", "a UUID")
+        job.dml(f"UPDATE {quoted(requests)} SET status = 'failed', completed_at = lm_now WHERE request_id = lm_request_id AND status = 'erasing'", {"request_id": rid, "now": now})
+        job.audit("unverified", tenant=r["tenant_id"], subject_hash=r["subject_hash"],
+                  detail=f"erasure {rid} not verified within {ERASING_MAX_AGE.days} days (no pipeline update, or residue each time): failed; its inbox row goes")
+    return len(stuck)
+
+
 def expire_inbox(job: Job, now: datetime, max_age: timedelta = timedelta(days=1)) -> int:
     """The nightly retention job's share of the inbox: rows whose job never ran (filed more than max_age ago; a job
     deletes its own row when it ends) are deleted, then the inbox is vacuumed so files that held deleted rows go
-    once past its retention threshold. The inbox has no deletion vectors, so a DELETE rewrites the file."""
+    once past its retention threshold. The inbox has no deletion vectors, so a DELETE rewrites the file. An erasure
+    still `erasing` keeps its row up to ERASING_MAX_AGE (give_up_unverified)."""
     table = job.governance("gdpr_request_inbox")
     if not job.exists(table):
         return 0
+    give_up_unverified(job, now)
     cutoff = now - max_age
     # An erasure still `erasing` keeps its row: the run that finishes it needs the subject id.
     stale = job.dml(
@@ -745,7 +772,7 @@ def _utc(text: str) -> datetime:
 
 
 class LocalUpdates:
-    """The local plane: its operator (tests, `npm run local:run`) runs the pipelines; each completed run appends one
+    """The local plane: its operator (tests, `npm run local:demo -- <domain>`) runs the pipelines; each completed run appends one
     line to the update log (scripts/local/mesh.py run_in_engine). A domain has updated after `after` when a completed
     run of it started later. Nothing is started here: a job inside the engine cannot ask the engine for a run."""
 

@@ -23,10 +23,10 @@ import lakemesh_gdpr as g  # noqa: E402
 # None: settings come from the settings file; a run has nothing to override.
 PARAMETERS: list[str] = []
 
-# Tables purged and vacuumed at once. Each REORG and VACUUM is a few small Spark jobs whose time is mostly the
-# driver's (log replay, listing), so a few run side by side; neither binds a value, so they share no session state
+# Tables purged and vacuumed at once: the settings' maintenance_threads (1 on Databricks, where no page documents
+# concurrent statements of one serverless session; 4 on the local plane). Each REORG and VACUUM is a few small Spark
+# jobs whose time is mostly the driver's (log replay, listing); neither binds a value, so they share no session state
 # (the expiring DELETEs, which bind the cutoff, run one at a time before them).
-MAINTENANCE_THREADS = 4
 
 
 class RetentionIncomplete(RuntimeError):
@@ -76,7 +76,7 @@ def _apply(job: g.Job, now: datetime, vacuum_retain_hours: int | None) -> dict[s
                 present[ds.table] = table
         except Exception as e:  # one dataset's failure must not stop the nightly run for every other domain
             result[ds.table] = _failure(job, table, e)
-    with ThreadPoolExecutor(max_workers=MAINTENANCE_THREADS) as pool:
+    with ThreadPoolExecutor(max_workers=job.settings.maintenance_threads) as pool:
         cleaning = {key: pool.submit(_clean, job, table, vacuum_retain_hours) for key, table in present.items()}
         for key, done in cleaning.items():
             try:

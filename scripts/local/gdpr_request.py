@@ -45,6 +45,9 @@ def local_settings(export_root: str | None, vacuum_hours: str | None) -> Path:
         "export_retention_days": 7,
         # No pipeline names: the local plane's erasure reads its runs from the update log (lakemesh_gdpr.LocalUpdates).
         "pipelines": [],
+        # The local plane's classic session runs jobs from separate threads side by side (Apache Spark documents it);
+        # Databricks gets 1 (lib/compile/gdpr-jobs.ts GDPR_MAINTENANCE_THREADS).
+        "maintenance_threads": 4,
     }
     text = json.dumps(values, indent=2, sort_keys=True) + "\n"
     path = spark_local.local_dir() / "gdpr" / f"settings-{hashlib.sha256(text.encode()).hexdigest()[:16]}.json"

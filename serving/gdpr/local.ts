@@ -198,12 +198,16 @@ export class PlaneGdprJobs implements GdprJobLauncher {
       await this.store.update(r.tenant, r.requestId, { status: "running" });
       const res = await runLocalGdprJob(this.root, job, args, request);
       let counts: Record<string, number> | null = null;
+      let erasing = false;
       try {
-        const out = JSON.parse(res.stdout.trim().split("\n").pop() ?? "") as { datasets?: Record<string, number>; tables?: Record<string, { found: number }> };
+        const out = JSON.parse(res.stdout.trim().split("\n").pop() ?? "") as { status?: string; datasets?: Record<string, number>; tables?: Record<string, { found: number }> };
         counts = out.datasets ?? Object.fromEntries(Object.entries(out.tables ?? {}).map(([k, v]) => [k, v.found]));
+        // An erasure that still waits for the domains' pipeline updates is not done: it stays running.
+        erasing = out.status === "erasing";
       } catch {
         counts = null;
       }
+      if (res.status === 0 && erasing) return;
       await this.store.update(r.tenant, r.requestId, res.status === 0 && counts ? { status: "done", counts } : { status: "failed" });
     })();
     this.runs.set(r.requestId, work);

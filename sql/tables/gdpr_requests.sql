@@ -4,7 +4,7 @@ CREATE TABLE IF NOT EXISTS {{table}} (
   request_type STRING NOT NULL COMMENT 'access or erasure.',
   tenant_id STRING NOT NULL COMMENT 'Tenant of the subject.',
   subject_hash STRING NOT NULL COMMENT 'sha256 of salt, tenant and subject.',
-  status STRING NOT NULL COMMENT 'received, running, done or failed.',
+  status STRING NOT NULL COMMENT 'received, running, erasing (an erasure waiting to verify), done or failed.',
   requested_at TIMESTAMP NOT NULL COMMENT 'When the request was received.',
   completed_at TIMESTAMP COMMENT 'When it finished.'
 )

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { compileGdprJobs, GDPR_JOB_KINDS, GDPR_REQUEST_ID, GDPR_SUBJECT_ID, GDPR_TENANT_ID, gdprPipelines, type Settings } from "../../lib/compile";
+import { compileGdprJobs, GDPR_ERASING_MAX_DAYS, GDPR_JOB_KINDS, GDPR_REQUEST_ID, GDPR_SUBJECT_ID, GDPR_TENANT_ID, gdprPipelines, inboxSurvival, type Settings } from "../../lib/compile";
 import { ROOT, shippedMesh, stackSettings } from "../helpers/settings";
 
 const jobs = (s: Settings) => compileGdprJobs(s, gdprPipelines(s, shippedMesh().domains));
@@ -84,6 +84,7 @@ describe("compileGdprJobs", () => {
         { domain: "usage-engagement", name: `lakemesh-${stack}-usage-engagement`, continuous: true },
         { domain: "users-identity", name: `lakemesh-${stack}-users-identity`, continuous: false },
       ],
+      maintenance_threads: 1,
     });
     expect(spec.secretScope.name).toBe(scope);
     // The Python job reads exactly these fields (lakemesh_gdpr.py Settings), no more, no fewer.
@@ -103,4 +104,15 @@ test("the CLI and the jobs accept the same tenant, subject and request ids", () 
   // Subject ids are only ever bound, so every e-mail address is one (the full corpus: test/fixtures/subject-ids.json).
   expect(["user-01-002", "a.b+c@example.com", "o'brien@example.com", 'a"b', "a;b"].every((t) => GDPR_SUBJECT_ID.test(t))).toBe(true);
   expect(["x' OR '1'='1", "a b", "a\nb", "{{job.id}}", "${x}"].some((t) => GDPR_SUBJECT_ID.test(t))).toBe(false);
+});
+
+test("an erasure left unverified keeps the subject id in the inbox for a bounded time, the same in the job and the survival table", () => {
+  const py = fs.readFileSync(path.join(ROOT, "notebooks/gdpr/lakemesh_gdpr.py"), "utf8");
+  expect(Number(py.match(/^ERASING_MAX_AGE = timedelta\(days=(\d+)\)$/m)?.[1])).toBe(GDPR_ERASING_MAX_DAYS);
+  const day = 24 * 3600 * 1000;
+  const create = "CREATE TABLE x TBLPROPERTIES ('delta.deletedFileRetentionDuration' = 'interval 168 hours', 'delta.dataSkippingStatsColumns' = 'request_id')";
+  const [row] = inboxSurvival("c.governance.gdpr_request_inbox", create, { erasureLatencyMs: 4 * 3600 * 1000, vacuumIntervalMs: day });
+  // Unverified for GDPR_ERASING_MAX_DAYS, then the next nightly run deletes the row; its file goes at the VACUUM past 7 days.
+  expect(row.survivalMs).toBe((GDPR_ERASING_MAX_DAYS + 1 + 7 + 1) * day);
+  expect(row.how).toContain(`after ${GDPR_ERASING_MAX_DAYS} days unverified`);
 });

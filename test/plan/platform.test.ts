@@ -238,6 +238,7 @@ describe("the Platform component (prod)", () => {
         name: `lakemesh-prod-${domain}`,
         continuous: domain === "usage-engagement",
       })),
+      maintenance_threads: 1,
     });
     for (const k of ["erasure", "subject-access", "retention"]) expect(one("databricks:index/job:Job", `gdpr-job-${k}`).dependsOn).toContain(settings.urn);
     expect(one("databricks:index/job:Job", "gdpr-job-retention").inputs.schedule).toEqual({ quartzCronExpression: "0 0 2 * * ?", timezoneId: "UTC", pauseStatus: "UNPAUSED" });

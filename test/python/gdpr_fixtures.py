@@ -128,4 +128,8 @@ def twin_access(mesh: Plane) -> dict:
 
 
 def erasure(mesh: Plane) -> dict:
-    return ok(cli("--type", "erasure", "--tenant", GDPR_TENANT, "--subject", GDPR_SUBJECT, "--export-root", str(EXPORTS)))
+    r = cli("--type", "erasure", "--tenant", GDPR_TENANT, "--subject", GDPR_SUBJECT, "--export-root", str(EXPORTS))
+    out = ok(r)
+    # Not done until a re-run after the domains' next pipeline runs finds nothing: the CLI says so, and how to finish.
+    assert f"request {out['request_id']} is erasing, not done" in r.stderr and f"gdpr.sh erasure --request-id {out['request_id']}" in r.stderr, r.stderr[-2000:]
+    return out

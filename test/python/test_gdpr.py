@@ -234,7 +234,7 @@ def test_delta_logs_hold_no_statistics_of_personal_columns(mesh: Plane, gdpr_bef
     assert with_stats > 0  # statistics are kept, just not of personal columns
 
 
-def test_the_audit_log_has_every_step_with_counts_and_never_the_subject(mesh: Plane, access_request: dict, erasure_request: dict):
+def test_the_audit_log_has_every_step_with_counts_and_never_the_subject(mesh: Plane, gdpr_before: Before, access_request: dict, erasure_request: dict):
     spark = mesh.spark()
     audit = spark.read.format("delta").load(mesh.path("x.governance.audit_log"))
     h = hashlib.sha256(f"{SALT}:{GDPR_TENANT}:{GDPR_SUBJECT}".encode()).hexdigest()
@@ -242,7 +242,14 @@ def test_the_audit_log_has_every_step_with_counts_and_never_the_subject(mesh: Pl
     rows = [r.asDict() for r in audit.filter(F.col("request_id") == erasure_request["request_id"]).collect()]
     actions = Counter(r["action"] for r in rows)
     touched = [t for t, r in erasure_request["tables"].items() if not r.get("absent")]
-    assert actions["request"] == 1 and actions["suppress"] == 1 and actions["done"] == 1 and actions["preflight"] == 1
+    assert actions["request"] == 1 and actions["suppress"] == 1 and actions["erased"] == 1 and actions["preflight"] == 1
+    # Not done yet (issue 13 item 2): it waits for an update, started after the pass, of each test domain's pipeline
+    # with a subject table (the registry's other domains have no tables here: nothing to wait for).
+    assert actions["wait"] == 1 and actions["waiting"] == 1 and actions["verified"] == 0
+    wait = json.loads(next(r["detail"] for r in rows if r["action"] == "wait"))
+    affected = sorted({r["domain"] for r in subject_tables(gdpr_before.registry)})
+    assert set(affected) < set(DOMAINS) or affected == sorted(DOMAINS)
+    assert wait["domains"] == affected and erasure_request["waiting_for"] == {"after": wait["after"], "domains": affected}
     assert actions["delete"] + actions["anonymize"] == len(touched)
     # Purged at once; VACUUM is the nightly job's (its removed files are younger than the threshold now).
     assert actions["purge"] == len(touched) and actions["vacuum"] == 0
@@ -254,7 +261,7 @@ def test_the_audit_log_has_every_step_with_counts_and_never_the_subject(mesh: Pl
     assert {r["subject_hash"] for r in rows if r["action"] in ("request", "suppress", "delete", "anonymize")} == {h}
     requests = spark.read.format("delta").load(mesh.path("x.governance.gdpr_requests"))
     status = {r["request_id"]: (r["request_type"], r["status"], r["subject_hash"]) for r in requests.collect()}
-    assert status[erasure_request["request_id"]] == ("erasure", "done", h)
+    assert status[erasure_request["request_id"]] == ("erasure", "erasing", h) and erasure_request["status"] == "erasing"
     assert status[access_request["request_id"]] == ("access", "done", h)
     for t in ("audit_log", "gdpr_requests", "erasure_suppression"):
         assert files_containing(Path(mesh.path(f"x.governance.{t}")), {GDPR_SUBJECT}) == {}, t
@@ -310,18 +317,35 @@ def test_a_kafka_replay_or_a_late_batch_does_not_bring_the_subject_back(mesh: Pl
             assert mesh.table(r["dataset"]).count() == bronze_before[r["dataset"]] + fresh_per_table[topic] + late.get(r["dataset"], 0), r["dataset"]
 
 
-def test_erasure_runs_twice_safely_and_takes_what_a_late_batch_left(mesh: Plane, gdpr_before: Before, erasure_request: dict):
-    """A second erasure of the subject finds exactly the late batch's bronze rows (test above), deletes them, and
-    leaves one suppression entry."""
+def test_the_erasure_is_done_only_when_a_rerun_after_the_updates_finds_nothing(mesh: Plane, gdpr_before: Before, erasure_request: dict):
+    """Issue 13 item 2: the request waited for the domains' next pipeline updates (the run in the test above started
+    after its pass). Run again with its request id, the erasure finds exactly the late batch's bronze rows, deletes
+    them, and still is not done: it waits for updates after this re-run. After one more pipeline run, a re-run finds
+    nothing: done, and the inbox row with the raw subject id is gone."""
+    rid, h = erasure_request["request_id"], g.subject_hash(SALT, GDPR_TENANT, GDPR_SUBJECT)
     tables = subject_tables(gdpr_before.registry)
+    inbox = lambda: mesh.spark().read.format("delta").load(mesh.path("x.governance.gdpr_request_inbox")).filter(F.col("request_id") == rid).count()  # noqa: E731
+    status = lambda: [r["status"] for r in mesh.spark().read.format("delta").load(mesh.path("x.governance.gdpr_requests")).filter(F.col("request_id") == rid).collect()]  # noqa: E731
     late = {r["dataset"]: counts(mesh, r)[(GDPR_TENANT, GDPR_SUBJECT)] for r in tables}
     assert sum(late.values()) > 0 and all(late[r["dataset"]] == 0 for r in tables if r["layer"] != "bronze"), late
-    again = ok(cli("--type", "erasure", "--tenant", GDPR_TENANT, "--subject", GDPR_SUBJECT))
-    assert again["request_id"] != erasure_request["request_id"]
+    assert inbox() == 1 and status() == ["erasing"]
+    again = ok(job("erasure", "--request-id", rid))
+    assert (again["request_id"], again["status"]) == (rid, "erasing")
     assert {t: r["found"] for t, r in again["tables"].items() if r["found"]} == {t: n for t, n in late.items() if n}
     assert all(r["found"] == r["deleted"] + r["anonymized"] for r in again["tables"].values())
-    for r in subject_tables(gdpr_before.registry):
+    for r in tables:
         assert counts(mesh, r)[(GDPR_TENANT, GDPR_SUBJECT)] == 0, r["dataset"]
+    assert again["waiting_for"]["domains"] == erasure_request["waiting_for"]["domains"] and again["waiting_for"]["after"] > erasure_request["waiting_for"]["after"]
+    assert inbox() == 1 and status() == ["erasing"]
+    assert not mesh.run_pipeline()["skipped"]
+    done = ok(job("erasure", "--request-id", rid))
+    assert (done["status"], "waiting_for" in done) == ("done", False)
+    assert {t: r["found"] for t, r in done["tables"].items() if r["found"]} == {}
+    assert inbox() == 0 and status() == ["done"]
+    audit = mesh.spark().read.format("delta").load(mesh.path("x.governance.audit_log")).filter(F.col("request_id") == rid)
+    actions = Counter(r["action"] for r in audit.collect())
+    assert (actions["erased"], actions["wait"], actions["updated"], actions["verified"]) == (3, 2, 2, 1), actions
+    assert {r["subject_hash"] for r in audit.filter(F.col("action").isin("wait", "updated", "verified")).collect()} == {h}
     suppression = mesh.spark().read.format("delta").load(mesh.path("x.governance.erasure_suppression"))
     assert suppression.filter(F.col("tenant_id") == GDPR_TENANT).count() == 1
 
@@ -349,9 +373,21 @@ def test_retention_deletes_rows_past_their_period_and_keeps_the_rest(mesh: Plane
     (EXPORTS / "fresh.json").write_text("{}")
     exported = exports()
     assert {old, "stray-folder", "fresh.json"} < set(exported)
+    # Erasures still `erasing` (issue 13 item 2): one filed 4 days ago is given up (failed, its inbox row and raw
+    # subject id gone), one filed 2 days ago keeps waiting (row kept) though the inbox drops unrun rows after a day.
+    stuck, waiting = g.new_request_id(), g.new_request_id()
+    for rid, days in ((stuck, 4), (waiting, 2)):
+        g.check(g.REQUEST, rid, "request id", "a UUID")  # checked: it goes into the statements below
+        mesh.spark().sql(f"INSERT INTO spark_catalog.governance.gdpr_requests VALUES ('{rid}', 'erasure', '{GDPR_TENANT}', 'hash-{days}', 'erasing', current_timestamp() - INTERVAL {days} DAYS, NULL)")
+        mesh.spark().sql(f"INSERT INTO spark_catalog.governance.gdpr_request_inbox VALUES ('{rid}', 'erasure', '{GDPR_TENANT}', 'subject-{days}', 'test', current_timestamp() - INTERVAL {days} DAYS)")
     # Without the salt: retention hashes no subject, so it must not depend on the salt's secret.
     assert "LAKEMESH_SUBJECT_SALT" not in os.environ
     result = ok(job("retention", "--export-root", str(EXPORTS), "--vacuum-retain-hours", "0"))
+    requests = {r["request_id"]: r["status"] for r in mesh.spark().read.format("delta").load(mesh.path("x.governance.gdpr_requests")).filter(F.col("request_id").isin(stuck, waiting)).collect()}
+    assert requests == {stuck: "failed", waiting: "erasing"}
+    inboxed = {r["request_id"] for r in mesh.spark().read.format("delta").load(mesh.path("x.governance.gdpr_request_inbox")).filter(F.col("request_id").isin(stuck, waiting)).collect()}
+    assert inboxed == {waiting}
+    assert [r["subject_hash"] for r in audit(mesh, result["request_id"], "unverified")] == ["hash-4"]
     assert result["exports"] == {"expired": 2, "kept": len(exported) - 2, "retention_days": 7}
     assert exports() == sorted(set(exported) - {old, "stray-folder"})
     details = sorted(r["detail"] for r in audit(mesh, result["request_id"], "export_expired"))

@@ -79,6 +79,7 @@ class FakeJob:
 
     def __init__(self, datasets, exists):
         self.datasets, self._exists, self.audited, self.flushes = datasets, exists, [], 0
+        self.settings = type("S", (), {"maintenance_threads": 1})()
 
     def registry(self):
         return self.datasets
@@ -131,7 +132,10 @@ def test_retention_reports_failing_datasets_and_runs_the_others():
 
 # The jobs' fixed settings (lakemesh_gdpr_settings.json beside the module; lib/compile/gdpr-jobs.ts writes it).
 GOOD_SETTINGS = {"catalog": "lakemesh_dev", "governance_schema": "governance", "export_root": "/Volumes/lakemesh_dev/governance/gdpr_exports",
-                 "salt_secret_scope": "lakemesh-gdpr", "salt_secret_key": "subject-salt", "vacuum_retain_hours": None, "export_retention_days": 7}
+                 "salt_secret_scope": "lakemesh-gdpr", "salt_secret_key": "subject-salt", "vacuum_retain_hours": None, "export_retention_days": 7,
+                 "pipelines": [{"domain": "core-business", "name": "lakemesh-dev-core-business", "continuous": False},
+                               {"domain": "usage-engagement", "name": "lakemesh-dev-usage-engagement", "continuous": True}],
+                 "maintenance_threads": 1}
 
 
 def test_settings_file_is_read_and_validated(tmp_path):
@@ -139,6 +143,7 @@ def test_settings_file_is_read_and_validated(tmp_path):
     f.write_text(json.dumps(GOOD_SETTINGS))
     s = g.load_settings(f)
     assert (s.catalog, s.table("gdpr_request_inbox"), s.vacuum_retain_hours) == ("lakemesh_dev", "lakemesh_dev.governance.gdpr_request_inbox", None)
+    assert s.pipelines == (g.PipelineRef("core-business", "lakemesh-dev-core-business", False), g.PipelineRef("usage-engagement", "lakemesh-dev-usage-engagement", True))
 
 
 @pytest.mark.parametrize("change, problem", [
@@ -155,6 +160,15 @@ def test_settings_file_is_read_and_validated(tmp_path):
     ({"export_retention_days": 31}, "export_retention_days 31 is not valid; a whole number of days from 1 to 30"),
     ({"export_retention_days": "7"}, "export_retention_days '7' is not valid"),
     ({"export_retention_days": True}, "export_retention_days True is not valid"),
+    ({"maintenance_threads": 0}, "maintenance_threads 0 is not valid; a whole number from 1 to 8"),
+    ({"maintenance_threads": 9}, "maintenance_threads 9 is not valid"),
+    ({"maintenance_threads": True}, "maintenance_threads True is not valid"),
+    ({"pipelines": None}, "pipelines None is not valid; a list of"),
+    ({"pipelines": [{"domain": "core-business", "name": "x' OR name LIKE '%", "continuous": False}]}, "pipelines [{"),
+    ({"pipelines": [{"domain": "core-business", "name": "lakemesh-dev-core-business", "continuous": "no"}]}, "is not valid; a list of"),
+    ({"pipelines": [{"domain": "core-business", "name": "lakemesh-dev-core-business"}]}, "is not valid; a list of"),
+    ({"pipelines": GOOD_SETTINGS["pipelines"][::-1]}, "sorted by domain"),
+    ({"pipelines": GOOD_SETTINGS["pipelines"][:1] * 2}, "one per domain"),
 ])
 def test_settings_file_refuses_a_bad_field(tmp_path, change, problem):
     f = tmp_path / "s.json"
