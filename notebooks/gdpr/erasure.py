@@ -106,6 +106,8 @@ def _erase_verified(job: g.Job, datasets: list[g.Dataset], tenant: str, subject:
         wait = {"after": datetime.now(timezone.utc).isoformat(), "domains": affected_domains(job, datasets)}
         job.audit("wait", tenant=tenant, subject_hash=h, detail=json.dumps(wait, sort_keys=True))
         job.flush()
+        # Recorded before the wait: a run that ends inside it (its timeout) leaves the request `erasing`, not `running`.
+        job.request("erasure", tenant, h, "erasing")
     job.pending = {"after": wait["after"], "domains": wait["domains"]}
     return result
 

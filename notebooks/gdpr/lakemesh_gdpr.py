@@ -801,7 +801,8 @@ class DatabricksUpdates:
     and stopping take CAN_RUN on the pipeline (https://docs.databricks.com/aws/en/ldp/privileges), which the domain
     stack grants the GDPR service principal."""
 
-    def __init__(self, pipelines: tuple[PipelineRef, ...], client=None, poll_seconds: float = 30.0, timeout: timedelta = timedelta(hours=1), clock=None, sleep=None) -> None:
+    def __init__(self, pipelines: tuple[PipelineRef, ...], client=None, poll_seconds: float = 30.0, timeout: timedelta = timedelta(hours=1),
+                 budget: timedelta = timedelta(hours=3), clock=None, sleep=None) -> None:
         import time
 
         self.refs = {p.domain: p for p in pipelines}
@@ -809,6 +810,9 @@ class DatabricksUpdates:
         self.poll_seconds, self.timeout = poll_seconds, timeout
         self.clock = clock or (lambda: datetime.now(timezone.utc))
         self.sleep = sleep or time.sleep
+        # All waits of this run end by then: the erasure job's timeout is 4 h (lib/compile/gdpr-jobs.ts), and a run
+        # that is not verified by the end must still record `erasing` and fail on its own terms.
+        self.deadline = self.clock() + budget
 
     @property
     def w(self):
@@ -832,13 +836,13 @@ class DatabricksUpdates:
         return getattr(u.state, "value", str(u.state)) if u is not None and u.state is not None else "UNKNOWN"
 
     def _until(self, pid: str, update_id: str, done) -> str:
-        deadline = self.clock() + self.timeout
+        deadline = min(self.clock() + self.timeout, self.deadline)
         while True:
             state = self._state(pid, update_id)
             if done(state):
                 return state
             if self.clock() >= deadline:
-                raise UpdateWaitError(f"update {update_id} of pipeline {pid} is still {state} after {self.timeout}")
+                raise UpdateWaitError(f"update {update_id} of pipeline {pid} is still {state} at {deadline.isoformat()} (an hour per update, three per run)")
             self.sleep(self.poll_seconds)
 
     def _update(self, ref: PipelineRef) -> str:
@@ -868,6 +872,9 @@ class DatabricksUpdates:
             raise GdprInputError(f"the GDPR settings file names no pipeline for domains {missing}; deploy the platform stack again (it lists every domain)")
         out: dict[str, str | None] = {}
         for d in domains:
+            if self.clock() >= self.deadline:
+                out[d] = None  # no time left in this run: the next run of the job waits for it
+                continue
             try:
                 out[d] = self._update(self.refs[d])
             except UpdateWaitError as e:

@@ -92,6 +92,20 @@ def test_an_update_still_running_at_the_timeout_leaves_the_domain_waited_for():
     assert updates(api, timeout=timedelta(minutes=5)).await_updates(["core-business"], T0) == {"core-business": None}
 
 
+def test_one_run_waits_three_hours_at_most_and_leaves_the_rest_waited_for():
+    # The clock moves 30 s per reading and has 10,000 readings (83 h). The first update completes after about 1.4 h;
+    # the second, which never gets going, is given up at the run's 3 h budget: with only the per-update timeout
+    # (100 h here) the wait would outrun the clock and fail the test.
+    api = Api(scripts={"new-p-core-0": ["RUNNING"] * 170 + ["COMPLETED"], "new-p-usage-1": ["INITIALIZING"]})
+    seen = updates(api, timeout=timedelta(hours=100)).await_updates(["core-business", "usage-engagement"], T0)
+    assert seen["core-business"].endswith("COMPLETED") and seen["usage-engagement"] is None
+    assert api.started == ["p-core", "p-usage"]
+    # Budget spent on the first: the second is not even started (the next run of the job waits for it).
+    api = Api(scripts={"new-p-core-0": ["RUNNING"]})
+    seen = updates(api, timeout=timedelta(hours=100)).await_updates(["core-business", "usage-engagement"], T0)
+    assert seen == {"core-business": None, "usage-engagement": None} and api.started == ["p-core"]
+
+
 def test_the_pipeline_is_found_by_its_exact_name_only():
     # '_' in a LIKE pattern matches any character: a pipeline whose name differs there is not taken.
     api = Api(names={"lakemesh-dev-core-business": ["p-core"], "lakemesh-dev-core-businessX": ["p-x"]})
