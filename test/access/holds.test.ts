@@ -62,7 +62,7 @@ describe("workspace ACLs, Kafka ACLs and governed tags in the model", () => {
 describe("what filter and mask functions reveal, read from their SQL", () => {
   it("reads the literal groups and the tenant mapping of the row filter", () => {
     const sql = "RETURN is_account_group_member('admins') OR is_account_group_member('o''brien')\n  OR EXISTS (SELECT 1 FROM c.governance.tenant_principals AS tp WHERE tp.tenant_id = row_tenant AND is_account_group_member(tp.principal))";
-    expect(functionSemantics("f", sql)).toEqual({ name: "f", revealsTo: ["admins", "o'brien"], tenantMapped: { role: null, exclusive: false } });
+    expect(functionSemantics("f", sql)).toEqual({ name: "f", revealsTo: ["admins", "o'brien"], tenantMapped: { role: null, exclusive: false }, restrictedTo: null });
   });
   it("reads whether the mapping is honoured only for a principal mapped to one tenant (issue 15, item 11)", () => {
     const exclusive =
@@ -74,7 +74,7 @@ describe("what filter and mask functions reveal, read from their SQL", () => {
   });
   it("reads the role a mask reveals to in the row's tenant, and ignores comments", () => {
     const sql = "-- is_account_group_member('commented')\nRETURN CASE WHEN is_account_group_member('gdpr') THEN value WHEN EXISTS (SELECT 1 FROM tenant_principals tp WHERE tp.role = 'client_admin') THEN value ELSE '***' END";
-    expect(functionSemantics("m", sql)).toEqual({ name: "m", revealsTo: ["gdpr"], tenantMapped: { role: "client_admin", exclusive: false } });
+    expect(functionSemantics("m", sql)).toEqual({ name: "m", revealsTo: ["gdpr"], tenantMapped: { role: "client_admin", exclusive: false }, restrictedTo: null });
   });
   it("finds the function of a ROW FILTER clause", () => {
     expect(rowFilterFunction("ROW FILTER `c`.`governance`.`tenant_filter` ON (`tenant_id`)")).toBe("c.governance.tenant_filter");
