@@ -70,7 +70,7 @@ export function compileGovernanceObjects(s: Settings, masks: readonly MaskSpec[]
     // Before the held filter, which reads it.
     table(g.erasureRestrictions, ERASURE_RESTRICTIONS_TABLE),
     fn(g.tenantFilter, "functions/tenant_filter.sql", { tenant_rule: tenantRule }),
-    fn(g.tenantFilterHeld, "functions/tenant_filter_held.sql", { tenant_rule: tenantRule, restricted_members: anyMember(holding), erasure_restrictions: qualifiedName(g.erasureRestrictions) }),
+    fn(g.tenantFilterHeld, "functions/tenant_filter_held.sql", { tenant_rule: trusted(tenantRule.replace(/\n/g, "\n    ")), restricted_members: anyMember(holding), erasure_restrictions: qualifiedName(g.erasureRestrictions) }),
     ...masks.map((m) =>
       fn(g.mask(m.key), "functions/mask.sql", {
         value_type: trusted(m.type),
