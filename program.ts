@@ -120,6 +120,7 @@ function platformFromStack(settings: Settings, mesh: Mesh): PlatformRefs {
   return {
     catalog: out("catalog"),
     tenantFilter: out("tenantFilter"),
+    tenantFilterHeld: out("tenantFilterHeld"),
     masks: out("masks"),
     erasureSuppression: out("erasureSuppression"),
     warehouseId: out("warehouseId"),

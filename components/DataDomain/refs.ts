@@ -7,6 +7,8 @@ export interface PlatformRefs {
   readonly catalog: pulumi.Input<string>;
   /** `catalog.governance.tenant_filter`. */
   readonly tenantFilter: pulumi.Input<string>;
+  /** `catalog.governance.tenant_filter_held`: the row filter of held datasets' tables. */
+  readonly tenantFilterHeld: pulumi.Input<string>;
   /** `catalog.governance.mask_<key>` by mask key (lib/compile/masks.ts): every mask the platform declares. */
   readonly masks: pulumi.Input<Record<string, string>>;
   /** Table of salted subject hashes that ingest drops. */
@@ -20,10 +22,11 @@ export interface PlatformRefs {
 /** Resolves the name refs into the plain names the pure compiler takes. */
 export function resolveNames(refs: PlatformRefs): pulumi.Output<PlatformNames & { warehouseId: string; gmsUrl: string }> {
   return pulumi
-    .all([refs.catalog, refs.tenantFilter, refs.masks, refs.erasureSuppression, refs.warehouseId, refs.datahubGmsUrl])
-    .apply(([catalog, tenantFilter, masks, erasureSuppression, warehouseId, gmsUrl]) => ({
+    .all([refs.catalog, refs.tenantFilter, refs.tenantFilterHeld, refs.masks, refs.erasureSuppression, refs.warehouseId, refs.datahubGmsUrl])
+    .apply(([catalog, tenantFilter, tenantFilterHeld, masks, erasureSuppression, warehouseId, gmsUrl]) => ({
       catalog,
       tenantFilter,
+      tenantFilterHeld,
       masks: masks as Record<string, string>,
       erasureSuppression,
       warehouseId,

@@ -73,6 +73,7 @@ export class Platform extends pulumi.ComponentResource {
     this.outputs = {
       catalog: catalogReady,
       tenantFilter: values.tenantFilter,
+      tenantFilterHeld: values.tenantFilterHeld,
       masks: values.masks,
       erasureSuppression: values.erasureSuppression,
       registryTable: values.registryTable,
@@ -85,6 +86,7 @@ export class Platform extends pulumi.ComponentResource {
     this.refs = {
       catalog: this.outputs.catalog,
       tenantFilter: this.outputs.tenantFilter,
+      tenantFilterHeld: this.outputs.tenantFilterHeld,
       masks: this.outputs.masks,
       erasureSuppression: this.outputs.erasureSuppression,
       warehouseId: this.outputs.warehouseId,

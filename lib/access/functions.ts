@@ -13,6 +13,12 @@ export interface FunctionSemantics {
    * principal mapped to two tenants (directly or through two groups) sees both.
    */
   readonly tenantMapped: { readonly role: string | null; readonly exclusive: boolean } | null;
+  /**
+   * A legal-hold filter (it reads erasure_restrictions): the literal groups that see restricted rows, tested before
+   * anything else (`RETURN is_account_group_member('...') OR ... OR (`); null for a function without restrictions.
+   * Everyone else sees what revealsTo and tenantMapped say, restricted rows excepted.
+   */
+  readonly restrictedTo: readonly string[] | null;
 }
 
 const LITERAL_GROUP = /is_account_group_member\(\s*'((?:[^']|'')*)'\s*\)/g;
@@ -23,7 +29,10 @@ export function functionSemantics(name: string, sql: string): FunctionSemantics 
   const mapped = /EXISTS\s*\(\s*SELECT[\s\S]*?tenant_principals/i.test(body);
   const role = /\brole\s*=\s*'((?:[^']|'')*)'/i.exec(body)?.[1] ?? null;
   const exclusive = /NOT\s+EXISTS\s*\(\s*SELECT[^()]*tenant_principals[^()]*\btenant_id\s*<>\s*row_tenant\b/i.test(body);
-  return { name, revealsTo, tenantMapped: mapped ? { role, exclusive } : null };
+  const holds = /\berasure_restrictions\b/i.test(body);
+  const first = holds ? (/\bRETURN\s+([\s\S]*?)\s+OR\s*\(/i.exec(body)?.[1] ?? "") : "";
+  const restrictedTo = holds ? [...new Set([...first.matchAll(LITERAL_GROUP)].map((m) => m[1].replace(/''/g, "'")))].sort() : null;
+  return { name, revealsTo, tenantMapped: mapped ? { role, exclusive } : null, restrictedTo };
 }
 
 /** `ROW FILTER <catalog>.<schema>.<fn> ON (...)` -> the function's unquoted name. */

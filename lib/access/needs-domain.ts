@@ -29,10 +29,16 @@ export const identityAction = (workload: string, principal: string, resource?: s
   needs: [{ kind: "exists", principal }],
 });
 
-/** Being in a group the function reveals everything to (every tenant's rows, or the clear value). */
-export function revealNeed(h: Holdings, fn: string): Need {
+/**
+ * Being in a group the function reveals everything to (every tenant's rows, or the clear value); with `restricted`,
+ * also the rows a legal-hold filter restricts (a group in both lists). The pipelines need the first only: restricted
+ * rows are not processed further (GDPR Art. 18).
+ */
+export function revealNeed(h: Holdings, fn: string, restricted = false): Need {
   const sql = h.functionSql(fn);
-  return { kind: "member", of: sql ? functionSemantics(fn, sql).revealsTo : [], function: fn };
+  const s = sql ? functionSemantics(fn, sql) : null;
+  const of = !s ? [] : restricted && s.restrictedTo !== null ? s.revealsTo.filter((g) => s.restrictedTo!.includes(g)) : s.revealsTo;
+  return { kind: "member", of, function: fn };
 }
 
 /** Functions a table declares: its row filter and every column mask. */

@@ -11,17 +11,18 @@ import { count, DEPLOYER, type Action, type Need } from "./types";
  * The governance tables each GDPR notebook reads and writes besides the registry and the registered tables, as
  * notebooks/gdpr/*.py and lakemesh_gdpr.py use them (test/access/gdpr-tables.test.ts holds the two together):
  * known_tenant() reads tenant_principals, guarded() merges into gdpr_requests, flush() appends to audit_log, preflight()
- * reads gdpr_control (the control rows under the filter and a mask), erasure merges into erasure_suppression and reads
- * its own `wait` entries of audit_log (Job.last_wait), retention reads gdpr_requests (expire_inbox keeps an erasing
+ * reads gdpr_control (the control rows under the filter and a mask), erasure merges into erasure_suppression and (for
+ * legally held rows) erasure_restrictions and reads its own `wait` entries of audit_log (Job.last_wait), retention
+ * deletes held rows' entries from erasure_restrictions and reads gdpr_requests (expire_inbox keeps an erasing
  * request's row, and marks one unverified for too long failed), and every
  * request reads its row of gdpr_request_inbox and deletes it. The jobs that read the salt (not retention) check it
  * against salt_fingerprint at start.
  */
 export const GDPR_TABLES: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
   "subject-access": { salt_fingerprint: ["SELECT"], tenant_principals: ["SELECT"], gdpr_requests: ["MODIFY", "SELECT"], audit_log: ["MODIFY"], gdpr_control: ["SELECT"], gdpr_request_inbox: ["MODIFY", "SELECT"] },
-  erasure: { salt_fingerprint: ["SELECT"], tenant_principals: ["SELECT"], gdpr_requests: ["MODIFY", "SELECT"], audit_log: ["MODIFY", "SELECT"], erasure_suppression: ["MODIFY", "SELECT"], gdpr_control: ["SELECT"], gdpr_request_inbox: ["MODIFY", "SELECT"] },
+  erasure: { salt_fingerprint: ["SELECT"], tenant_principals: ["SELECT"], gdpr_requests: ["MODIFY", "SELECT"], audit_log: ["MODIFY", "SELECT"], erasure_suppression: ["MODIFY", "SELECT"], erasure_restrictions: ["MODIFY", "SELECT"], gdpr_control: ["SELECT"], gdpr_request_inbox: ["MODIFY", "SELECT"] },
   // Retention deletes inbox rows whose job never ran, and vacuums the inbox; it dates exports by their request.
-  retention: { audit_log: ["MODIFY"], gdpr_control: ["SELECT"], gdpr_request_inbox: ["MODIFY", "SELECT"], gdpr_requests: ["MODIFY", "SELECT"] },
+  retention: { audit_log: ["MODIFY"], erasure_restrictions: ["MODIFY", "SELECT"], gdpr_control: ["SELECT"], gdpr_request_inbox: ["MODIFY", "SELECT"], gdpr_requests: ["MODIFY", "SELECT"] },
 };
 
 /** Registered datasets and their retention periods, from the registry rows the platform writes (bound parameters). */
@@ -65,9 +66,10 @@ function gdprActions(j: AccessResource, resources: readonly AccessResource[], h:
   const set = new Set(tables);
   const functions = contracts.length > 0
     ? [...new Set(contracts.flatMap((c) => c.datasets.filter((d) => set.has(d.table)).flatMap(tableFunctions)))]
-    : h.facts.flatMap((f) => (f.kind === "function" && f.name.startsWith(`${schema}.`) && /\.(tenant_filter|mask_[a-z0-9_]+)$/.test(f.name) ? [f.name] : []));
+    : h.facts.flatMap((f) => (f.kind === "function" && f.name.startsWith(`${schema}.`) && /\.(tenant_filter|tenant_filter_held|mask_[a-z0-9_]+)$/.test(f.name) ? [f.name] : []));
   const fns = [...new Set(functions)].sort();
-  if (fns.length > 0) out.push(a(`see every row and clear value (${count(fns.length, "function")})`, fns.map((f) => revealNeed(h, f))));
+  // Rows restricted under a legal hold too: subject access exports them, retention deletes them when the hold ends.
+  if (fns.length > 0) out.push(a(`see every row and clear value (${count(fns.length, "function")})`, fns.map((f) => revealNeed(h, f, true))));
   const abac = abacNeeds(resources, h, registry.split(".")[0]);
   if (abac.length > 0) out.push(a(`see rows the catalog's ${count(abac.length, "ABAC policy", "ABAC policies")} would filter or mask`, abac.map((x) => x.need)));
   // The access job writes exports; erasure deletes the subject's, retention the expired ones (deleting a file in a

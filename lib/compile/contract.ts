@@ -78,7 +78,10 @@ export interface ContractDataset {
   readonly columns: readonly ContractColumn[];
   /** Column list as Databricks SQL DDL, with COMMENT and MASK clauses. */
   readonly schema: string;
-  /** `ROW FILTER <fn> ON (<tenant key>)` for tenant tables; null for shared ones. */
+  /**
+   * `ROW FILTER <fn> ON (<tenant key>)` for tenant tables, `ROW FILTER <held fn> ON (<tenant key>, <subject key>)` for
+   * the tables of a dataset under a legal hold; null for shared ones.
+   */
   readonly rowFilter: string | null;
   readonly clusterBy: readonly string[];
   readonly partitionBy: readonly string[];
@@ -87,6 +90,8 @@ export interface ContractDataset {
   readonly tenantKey: string | null;
   readonly subjectKey: string | null;
   readonly retention: { readonly period: string; readonly column: string } | null;
+  /** A legal hold (silver and gold datasets that declare one): erasure restricts, retention deletes after the period. */
+  readonly legalHold: { readonly obligation: string; readonly period: string } | null;
   /** Silver datasets with a primary key; null for bronze, gold and silver without a key (append-only). */
   readonly keyed: ContractKeyed | null;
   readonly source: ContractSource;
@@ -112,6 +117,8 @@ export interface PipelineContract {
   };
   readonly governance: {
     readonly tenantFilter: string;
+    /** The row filter of held datasets' tables (the tenant rule, and the legal-hold restriction list). */
+    readonly tenantFilterHeld: string;
     /** Subjects whose salted hash is listed here are dropped at ingest. */
     readonly erasureSuppression: string;
     /** The registered tenants: silver and gold hold rows of these tenants only. */
@@ -212,8 +219,13 @@ function fq(catalog: string, domain: string, table: string): string {
   return `${catalog}.${schemaName(domain)}.${table}`;
 }
 
-function rowFilter(names: PlatformNames, tenantKey: string | null): string | null {
-  return tenantKey ? `ROW FILTER ${qualifiedName(names.tenantFilter)} ON (${qualified(tenantKey)})` : null;
+function rowFilter(names: PlatformNames, tenantKey: string | null, heldSubject: string | null = null): string | null {
+  if (!tenantKey) return null;
+  // A table has one row filter, so a held table's filter carries the tenant rule as well; it takes the subject key
+  // too ("ROW FILTER func_name ON ( [ column_name | constant_literal [, ...] ] )":
+  // https://docs.databricks.com/aws/en/sql/language-manual/sql-ref-syntax-ddl-row-filter).
+  if (heldSubject) return `ROW FILTER ${qualifiedName(names.tenantFilterHeld)} ON (${qualified(tenantKey)}, ${qualified(heldSubject)})`;
+  return `ROW FILTER ${qualifiedName(names.tenantFilter)} ON (${qualified(tenantKey)})`;
 }
 
 /** What silver and gold datasets declare alike: the table, its columns and masks, row filter, layout and properties. */
@@ -229,14 +241,18 @@ function declaredTable(s: Settings, names: PlatformNames, domain: DomainManifest
     comment: ds.description,
     columns,
     schema: columns.map((c) => columnDdl(c, tk)).join(", "),
-    rowFilter: rowFilter(names, tk),
+    rowFilter: rowFilter(names, tk, ds.legalHold ? ds.subjectKey ?? null : null),
     clusterBy: clusterKeys(ds),
     partitionBy: ds.partitionBy?.columns ?? [],
-    tableProperties: tableProperties(s, d, layer, ds.contract.version, columns),
+    // A full refresh recomputes a streaming table from its source, whose (bronze) rows of an erased subject are gone:
+    // it would drop the rows the hold keeps. Refused on held silver, as on bronze
+    // (https://docs.databricks.com/aws/en/ldp/properties, pipelines.reset.allowed).
+    tableProperties: tableProperties(s, d, layer, ds.contract.version, columns, ds.legalHold && layer === "silver" ? { "pipelines.reset.allowed": "false" } : {}),
     expectations: expectationsOf(ds, [...(tk ? [{ name: VALID_TENANT, predicate: `${tk} IS NOT NULL`, action: "drop" as const }] : []), ...generated]),
     tenantKey: tk,
     subjectKey: ds.subjectKey ?? null,
     retention: ds.retention ? { period: ds.retention.period, column: ds.retention.column } : null,
+    legalHold: ds.legalHold ? { obligation: ds.legalHold.obligation, period: ds.legalHold.period } : null,
     keyed: null,
   };
 }
@@ -307,6 +323,7 @@ function bronzeDataset(s: Settings, names: PlatformNames, domain: DomainManifest
     tenantKey: tenantScoped ? "tenant_id" : null,
     subjectKey: sk ? "subject_id" : null,
     retention,
+    legalHold: null,
     keyed: null,
     source: { kind: "kafka", topic: physical, tenantField: tk, subjectField: sk },
     upstream: [`kafka:${physical}`],
@@ -368,6 +385,7 @@ function quarantineDataset(s: Settings, names: PlatformNames, domain: DomainMani
     tenantKey: "tenant_id",
     subjectKey: null,
     retention: null,
+    legalHold: null,
     keyed: null,
     source: { kind: "quarantine", inputs },
     upstream: inputs,
@@ -439,7 +457,7 @@ export function compileContract(s: Settings, names: PlatformNames, domain: Domai
       failOnDataLoss: false,
     },
     // The governance schema's name is fixed (naming.ts), so the mapping table derives from the catalog.
-    governance: { tenantFilter: names.tenantFilter, erasureSuppression: names.erasureSuppression, tenantPrincipals: governanceNames(names.catalog).tenantPrincipals, saltFingerprint: governanceNames(names.catalog).saltFingerprint },
+    governance: { tenantFilter: names.tenantFilter, tenantFilterHeld: names.tenantFilterHeld, erasureSuppression: names.erasureSuppression, tenantPrincipals: governanceNames(names.catalog).tenantPrincipals, saltFingerprint: governanceNames(names.catalog).saltFingerprint },
     datasets: [
       ...bronze,
       ...(quarantine ? [quarantine] : []),

@@ -7,7 +7,7 @@ import { commentLiteral, qualified, qualifiedName, type SqlText } from "../sql";
 import type { GOVERNANCE_TABLES } from "./naming";
 
 /** The platform's governance tables, and the serving API's GDPR intake table (created by the platform stack too). */
-type GovernanceTable = (typeof GOVERNANCE_TABLES)[number] | "serving_gdpr_requests" | "pseudonym_key" | "gdpr_request_inbox" | "salt_fingerprint";
+type GovernanceTable = (typeof GOVERNANCE_TABLES)[number] | "serving_gdpr_requests" | "pseudonym_key" | "gdpr_request_inbox" | "salt_fingerprint" | "erasure_restrictions";
 
 /** Table property holding the schema version a table is at. */
 export const SCHEMA_VERSION_PROPERTY = "lakemesh.schema_version";
@@ -40,10 +40,20 @@ export const GOVERNANCE_TABLE_HISTORY: Readonly<Record<GovernanceTable, TableHis
   tenant_principals: { baseline: ["tenant_id", "principal", "role", "updated_at"], migrations: [] },
   gdpr_registry: {
     baseline: ["dataset", "domain", "layer", "kind", "tenant_key", "subject_key", "personal_columns", "retention_period", "retention_column", "registry_sha256"],
-    migrations: [],
+    migrations: [
+      {
+        version: 2,
+        description: "legal holds (issue 14 item 4): the obligation and period an erasure restricts instead of erasing under",
+        addColumns: [
+          { name: "legal_hold_obligation", type: "STRING", comment: "Legal obligation that keeps the rows of an erased subject (restricted instead), or NULL." },
+          { name: "legal_hold_period", type: "STRING", comment: "ISO 8601 period of that obligation, measured on retention_column, or NULL." },
+        ],
+      },
+    ],
   },
   gdpr_requests: { baseline: ["request_id", "request_type", "tenant_id", "subject_hash", "status", "requested_at", "completed_at"], migrations: [] },
   erasure_suppression: { baseline: ["tenant_id", "subject_hash", "request_id", "suppressed_at"], migrations: [] },
+  erasure_restrictions: { baseline: ["tenant_id", "subject_id", "subject_hash", "dataset", "request_id", "obligation", "hold_period", "restricted_at"], migrations: [] },
   audit_log: { baseline: ["event_time", "request_id", "action", "dataset", "rows_affected", "tenant_id", "subject_hash", "actor", "detail"], migrations: [] },
   pseudonym_key: { baseline: ["inner_pad", "outer_pad", "created_at"], migrations: [] },
   salt_fingerprint: { baseline: ["message", "fingerprint", "written_at"], migrations: [] },

@@ -1,7 +1,7 @@
 import { commentLiteral, joinSql, loadTemplate, principalLiteral, qualifiedName, renderTemplate, trusted, type SqlText } from "../sql";
 import type { PipelineContract } from "./contract";
 import { stableJson } from "./json";
-import { GDPR_CONTROL_TABLE, GDPR_INBOX_TABLE, governanceNames, GOVERNANCE_TABLES, pipelinesGroup, PSEUDONYM_KEY_TABLE, SALT_FINGERPRINT_TABLE } from "./naming";
+import { ERASURE_RESTRICTIONS_TABLE, GDPR_CONTROL_TABLE, GDPR_INBOX_TABLE, governanceNames, GOVERNANCE_TABLES, pipelinesGroup, PSEUDONYM_KEY_TABLE, SALT_FINGERPRINT_TABLE } from "./naming";
 import { maskSpecs, type MaskSpec } from "./masks";
 import type { Settings } from "./settings";
 import { sha256 } from "./contract";
@@ -41,6 +41,9 @@ export function compileGovernanceObjects(s: Settings, masks: readonly MaskSpec[]
   const g = governanceNames(s.catalog);
   const internal = [s.personas.platform_admin, s.personas.data_scientist, s.personas.internal_analyst, s.personas.gdpr_officer, pipelinesGroup(s)];
   const revealing = [s.personas.gdpr_officer, pipelinesGroup(s)];
+  // Who sees rows restricted under a legal hold: not the pipelines (restricted rows are not processed further).
+  const holding = [s.personas.gdpr_officer, s.personas.legal_hold];
+  const tenantRule = trusted(renderTemplate(loadTemplate("functions/tenant_rule.sql"), { internal_members: anyMember(internal), tenant_principals: qualifiedName(g.tenantPrincipals) }));
   const fn = (name: string, template: string, values: Record<string, SqlText>): GovernanceObjectSpec => ({
     resourceName: `governance-${name.split(".").pop()}`,
     kind: "function",
@@ -48,7 +51,7 @@ export function compileGovernanceObjects(s: Settings, masks: readonly MaskSpec[]
     create: [{ sql: renderTemplate(loadTemplate(template), { function: qualifiedName(name), ...values }) }],
     drop: [{ sql: `DROP FUNCTION IF EXISTS ${qualifiedName(name)}` }],
   });
-  const table = (name: string, short: (typeof GOVERNANCE_TABLES)[number] | typeof PSEUDONYM_KEY_TABLE | typeof GDPR_INBOX_TABLE | typeof SALT_FINGERPRINT_TABLE, after: readonly SqlStatement[] = []): GovernanceObjectSpec => {
+  const table = (name: string, short: (typeof GOVERNANCE_TABLES)[number] | typeof PSEUDONYM_KEY_TABLE | typeof GDPR_INBOX_TABLE | typeof SALT_FINGERPRINT_TABLE | typeof ERASURE_RESTRICTIONS_TABLE, after: readonly SqlStatement[] = []): GovernanceObjectSpec => {
     const sql = renderTemplate(loadTemplate(`tables/${short}.sql`), { table: qualifiedName(name) });
     return { resourceName: `governance-${short}`, kind: "table", name, create: [{ sql }, ...after], drop: [], migration: compileTableMigration(name, short, sql) };
   };
@@ -64,7 +67,10 @@ export function compileGovernanceObjects(s: Settings, masks: readonly MaskSpec[]
     pseudonymKey,
     // Its row is written from the salt (a secret Output) by the platform component: compileSaltFingerprintRow.
     table(g.saltFingerprint, SALT_FINGERPRINT_TABLE),
-    fn(g.tenantFilter, "functions/tenant_filter.sql", { internal_members: anyMember(internal), tenant_principals: qualifiedName(g.tenantPrincipals) }),
+    // Before the held filter, which reads it.
+    table(g.erasureRestrictions, ERASURE_RESTRICTIONS_TABLE),
+    fn(g.tenantFilter, "functions/tenant_filter.sql", { tenant_rule: tenantRule }),
+    fn(g.tenantFilterHeld, "functions/tenant_filter_held.sql", { tenant_rule: trusted(tenantRule.replace(/\n/g, "\n    ")), restricted_members: anyMember(holding), erasure_restrictions: qualifiedName(g.erasureRestrictions) }),
     ...masks.map((m) =>
       fn(g.mask(m.key), "functions/mask.sql", {
         value_type: trusted(m.type),
@@ -120,6 +126,8 @@ export interface RegistryRow {
   readonly personalColumns: readonly { readonly name: string; readonly category: string; readonly erasure: "delete" | "anonymize" }[];
   readonly retentionPeriod: string | null;
   readonly retentionColumn: string | null;
+  /** The dataset's legal hold: an erasure restricts the subject's rows within its period instead of erasing them. */
+  readonly legalHold: { readonly obligation: string; readonly period: string } | null;
 }
 
 /**
@@ -141,6 +149,7 @@ export function compileRegistry(contracts: readonly PipelineContract[]): Registr
           personalColumns: d.columns.filter((col) => col.personalData).map((col) => ({ name: col.name, category: col.personalData!.category, erasure: col.personalData!.erasure })),
           retentionPeriod: d.retention?.period ?? null,
           retentionColumn: d.retention?.column ?? null,
+          legalHold: d.legalHold,
         })),
     )
     .sort((a, b) => (a.dataset < b.dataset ? -1 : 1));
@@ -165,6 +174,8 @@ export function compileRegistryRows(s: Settings, rows: readonly RegistryRow[]): 
       ["retention_period", r.retentionPeriod],
       ["retention_column", r.retentionColumn],
       ["registry_sha256", digest],
+      ["legal_hold_obligation", r.legalHold?.obligation ?? null],
+      ["legal_hold_period", r.legalHold?.period ?? null],
     ];
     for (const [k, v] of values) params.push({ name: `${k}_${i}`, value: v, type: "STRING" });
     return `(${values.map(([k]) => `:${k}_${i}`).join(", ")})`;

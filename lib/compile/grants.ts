@@ -75,6 +75,8 @@ export function compileSchemaGrants(s: Settings, mesh: Mesh, domain: DomainManif
     // DataHub lists the schema's metadata (BROWSE on the catalog); it reads no rows.
     { principal: s.databricks.datahubServicePrincipal, privileges: ["USE_SCHEMA"] },
     ...[...readers].map((p) => ({ principal: s.personas[p], privileges: ["USE_SCHEMA"] })),
+    // The legal-hold role reads the held datasets' tables only (compileTableGrants).
+    ...(domain.spec.datasets.some((d) => d.legalHold) ? [{ principal: s.personas.legal_hold, privileges: ["USE_SCHEMA"] }] : []),
     ...consumersOf(mesh, name)
       .filter((c) => c.datasets.length > 0)
       .map((c) => ({ principal: domainGroup(s, c.consumer.metadata.name), privileges: ["USE_SCHEMA"] })),
@@ -96,6 +98,7 @@ export function compileTableGrants(s: Settings, mesh: Mesh, domain: DomainManife
   const reads = new Set(consumersOf(mesh, name).flatMap((c) => c.datasets.map((t) => `${c.consumer.metadata.name}\u0000${t}`)));
   const others = mesh.domains.map((d) => d.metadata.name).filter((d) => d !== name);
   const out: TableGrantSpec[] = [];
+  const held = new Set(domain.spec.datasets.filter((d) => d.legalHold).map((d) => d.name));
   const tables: { table: string; access: readonly Persona[] }[] = [
     ...(domain.spec.topics ?? []).map((t) => ({ table: bronzeTableName(t.name), access: [] as Persona[] })),
     // Only platform admins (schema ALL_PRIVILEGES) and, through the schema, the GDPR officer read the tenant quarantine.
@@ -104,6 +107,8 @@ export function compileTableGrants(s: Settings, mesh: Mesh, domain: DomainManife
   ];
   for (const { table, access } of tables) {
     for (const p of READER_PERSONAS) out.push({ table, principal: s.personas[p], action: access.includes(p) ? "GRANT" : "REVOKE" });
+    // Least privilege: SELECT on the tables of datasets under a legal hold (where its filter shows it restricted rows), nothing else.
+    out.push({ table, principal: s.personas.legal_hold, action: held.has(table) ? "GRANT" : "REVOKE" });
     for (const other of others) out.push({ table, principal: domainGroup(s, other), action: reads.has(`${other}\u0000${table}`) ? "GRANT" : "REVOKE" });
   }
   // Two personas can map to one group: a GRANT wins over a REVOKE for the same principal and table.

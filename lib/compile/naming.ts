@@ -137,18 +137,28 @@ export const GDPR_INBOX_TABLE = "gdpr_request_inbox";
  */
 export const SALT_FINGERPRINT_TABLE = "salt_fingerprint";
 
+/**
+ * Subjects whose rows an erasure restricted under a legal hold instead of deleting them (sql/tables/
+ * erasure_restrictions.sql), read by the held datasets' row filter: outside GOVERNANCE_TABLES because its grants
+ * differ (it holds raw subject ids: the GDPR officer, the legal-hold role and the GDPR jobs read it; no auditor).
+ */
+export const ERASURE_RESTRICTIONS_TABLE = "erasure_restrictions";
+
 /** Governance function and table names of a catalog. */
 export function governanceNames(catalog: string) {
   const fq = (name: string) => `${catalog}.${GOVERNANCE_SCHEMA}.${name}`;
   return {
     schema: `${catalog}.${GOVERNANCE_SCHEMA}`,
     tenantFilter: fq("tenant_filter"),
+    /** Row filter of held datasets' tables: the tenant filter, and restricted rows only for the GDPR officer and legal-hold role. */
+    tenantFilterHeld: fq("tenant_filter_held"),
     /** The mask function of a mask key (lib/compile/masks.ts maskKey): `mask_email`, `mask_financial_decimal_18_2`. */
     mask: (key: string) => fq(`mask_${key}`),
     tenantPrincipals: fq("tenant_principals"),
     gdprRegistry: fq("gdpr_registry"),
     gdprRequests: fq("gdpr_requests"),
     erasureSuppression: fq("erasure_suppression"),
+    erasureRestrictions: fq(ERASURE_RESTRICTIONS_TABLE),
     auditLog: fq("audit_log"),
     pseudonymKey: fq(PSEUDONYM_KEY_TABLE),
     gdprControl: fq(GDPR_CONTROL_TABLE),

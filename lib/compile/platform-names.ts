@@ -8,6 +8,8 @@ export const CATEGORIES: readonly Category[] = schemaEnum<Category>("PersonalDat
 export interface PlatformNames {
   readonly catalog: string;
   readonly tenantFilter: string;
+  /** The row filter of the tables of datasets under a legal hold. */
+  readonly tenantFilterHeld: string;
   /** `catalog.governance.mask_<key>` by mask key (lib/compile/masks.ts maskKey): the masks the platform declares. */
   readonly masks: Readonly<Record<string, string>>;
   readonly erasureSuppression: string;
@@ -22,6 +24,7 @@ export function platformNames(catalog: string, maskKeys: readonly string[] = CAT
   return {
     catalog,
     tenantFilter: g.tenantFilter,
+    tenantFilterHeld: g.tenantFilterHeld,
     masks: Object.fromEntries(maskKeys.map((k) => [k, g.mask(k)])),
     erasureSuppression: g.erasureSuppression,
   };

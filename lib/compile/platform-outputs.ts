@@ -7,6 +7,7 @@ import type { PersonaName, Settings } from "./settings";
 export interface PlatformOutputs {
   readonly catalog: string;
   readonly tenantFilter: string;
+  readonly tenantFilterHeld: string;
   /** `catalog.governance.mask_<key>` by mask key (lib/compile/masks.ts): the masks the platform declares. */
   readonly masks: Readonly<Record<string, string>>;
   readonly erasureSuppression: string;
@@ -19,6 +20,7 @@ export interface PlatformOutputs {
 export const PLATFORM_OUTPUT_KEYS: readonly (keyof PlatformOutputs)[] = [
   "catalog",
   "tenantFilter",
+  "tenantFilterHeld",
   "masks",
   "erasureSuppression",
   "registryTable",
@@ -36,6 +38,7 @@ export function platformOutputs(s: Settings, warehouseId: string, maskKeys?: rea
   return {
     catalog: s.catalog,
     tenantFilter: n.tenantFilter,
+    tenantFilterHeld: n.tenantFilterHeld,
     masks: n.masks,
     erasureSuppression: n.erasureSuppression,
     registryTable: governanceNames(s.catalog).gdprRegistry,

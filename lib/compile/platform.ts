@@ -2,7 +2,7 @@ import { gdprPipelines, type GdprPipelineRef } from "./gdpr-jobs";
 import { type DomainManifest } from "../manifest";
 import { domainPrincipal, mergeGrants, type GrantSpec } from "./grants";
 import { Mesh } from "./model";
-import { domainGroup, GDPR_CONTROL_TABLE, GDPR_INBOX_TABLE, GOVERNANCE_SCHEMA, GOVERNANCE_TABLES, pipelinesGroup, platformPhysicalNames, PSEUDONYM_KEY_TABLE, SALT_FINGERPRINT_TABLE } from "./naming";
+import { domainGroup, ERASURE_RESTRICTIONS_TABLE, GDPR_CONTROL_TABLE, GDPR_INBOX_TABLE, GOVERNANCE_SCHEMA, GOVERNANCE_TABLES, pipelinesGroup, platformPhysicalNames, PSEUDONYM_KEY_TABLE, SALT_FINGERPRINT_TABLE } from "./naming";
 import { maskSpecs, type MaskSpec } from "./masks";
 import { ownsAccountObjects, READER_PERSONAS, type Settings } from "./settings";
 import { rootFolder, type FolderSpec } from "./workspace";
@@ -99,6 +99,9 @@ export const GDPR_JOB_TABLE_PRIVILEGES: Readonly<Record<(typeof GOVERNANCE_TABLE
   audit_log: ["MODIFY", "SELECT"],
 };
 
+/** What the GDPR jobs' principal holds on the restriction list: erasure merges into it, retention deletes from it. */
+export const ERASURE_RESTRICTIONS_PRIVILEGES = ["MODIFY", "SELECT"] as const;
+
 /** What filing a GDPR request (INSERT into the inbox) and running it (read, then DELETE the row) take. */
 export const GDPR_INBOX_PRIVILEGES = ["MODIFY", "SELECT"] as const;
 
@@ -148,7 +151,7 @@ export function compilePlatform(s: Settings, mesh: Mesh): PlatformSpec {
   const p = s.personas;
   const domainGroups = mesh.domains.map((d) => domainGroup(s, d.metadata.name));
   const readers = READER_PERSONAS.map((x) => p[x]);
-  const everyone = sorted([...readers, p.gdpr_officer, p.auditor, p.end_user, pipelinesGroup(s), ...domainGroups]);
+  const everyone = sorted([...readers, p.gdpr_officer, p.auditor, p.end_user, p.legal_hold, pipelinesGroup(s), ...domainGroups]);
   const masks = maskSpecs(mesh);
   const tagPolicies = compileTagPolicies(mesh);
   return {
@@ -199,6 +202,19 @@ export function compilePlatform(s: Settings, mesh: Mesh): PlatformSpec {
           [p.platform_admin, ["ALL_PRIVILEGES"]],
           [s.databricks.gdprServicePrincipal, [...GDPR_INBOX_PRIVILEGES]],
           ...gdprRequestFilers(s).map((x): [string, string[]] => [x, [...GDPR_INBOX_PRIVILEGES]]),
+        ]),
+      ],
+      // Subjects restricted under a legal hold, with the raw subject id the held rows carry: the GDPR officers and the
+      // legal-hold role read it (which subjects are held, under which obligation), the GDPR jobs' principal writes it
+      // (erasure) and deletes from it (retention); no auditor or reader. The held tables' row filter reads it as its
+      // owner, so nobody else needs a grant.
+      [
+        ERASURE_RESTRICTIONS_TABLE,
+        grants([
+          [p.platform_admin, ["ALL_PRIVILEGES"]],
+          [p.gdpr_officer, ["SELECT"]],
+          [p.legal_hold, ["SELECT"]],
+          [s.databricks.gdprServicePrincipal, [...ERASURE_RESTRICTIONS_PRIVILEGES]],
         ]),
       ],
       // The identifier masks' HMAC key: platform admins only (the masks read it with their owner's authorization).

@@ -83,6 +83,10 @@ export interface StackSettings {
     api_service: Principal;
     bi_service: Principal;
     auditor: Principal;
+    /**
+     * People who may read rows an erasure restricted under a legal hold (legal or tax staff answering an authority): SELECT on the tables of datasets with a legalHold only, every row of them; values stay masked as for any reader outside the masks' groups.
+     */
+    legal_hold: string;
   };
   datahub: {
     namespace: string;

@@ -1,7 +1,8 @@
 // How long each copy of personal data can outlive an erasure request. The policy pack enforces a limit on these
 // numbers (lm-gdpr-erasure-survival); lakemesh plan prints them.
-import { MS_PER_DAY, MS_PER_HOUR } from "../manifest";
+import { MS_PER_DAY, MS_PER_HOUR, parseDuration } from "../manifest";
 import type { PipelineContract } from "./contract";
+import { governanceNames } from "./naming";
 
 export interface SurvivalAssumptions {
   /** Longest time from an erasure request to the erasure job having deleted and purged (REORG) every table. */
@@ -20,7 +21,11 @@ export interface TopicCopy {
 
 export interface SurvivalRow {
   readonly copy: string;
-  readonly kind: "topic" | "bronze" | "silver" | "gold" | "delta-log" | "checkpoint" | "inbox" | "export";
+  /**
+   * "legal-hold": rows an erasure restricts instead of erasing, kept as the law asks (GDPR Art. 17(3)(b)), and the
+   * restriction list naming them; exempt from the erasure deadline and listed apart.
+   */
+  readonly kind: "topic" | "bronze" | "silver" | "gold" | "delta-log" | "checkpoint" | "inbox" | "export" | "legal-hold";
   readonly survivalMs: number;
   readonly how: string;
 }
@@ -80,6 +85,19 @@ export function survivalReport(
           how: `erasure job (DELETE or UPDATE, REORG PURGE at once, ${hours(a.erasureLatencyMs)}) + VACUUM threshold (${threshold}) + first nightly VACUUM after it (every ${hours(a.vacuumIntervalMs)}, run up to ${hours(run)})`,
         });
       }
+      if (ds.legalHold && ds.kind === "streaming_table") {
+        // Rows within the hold stay, restricted; the nightly retention job deletes them when the hold's period (on the
+        // retention column) ends, then VACUUMs. A materialized view recomputes without them (the pipelines do not see
+        // restricted rows), so only the streaming table keeps them.
+        const held = parseDuration(ds.legalHold.period) ?? Infinity;
+        const run = a.vacuumRunMs ?? 0;
+        rows.push({
+          copy: `${ds.table} (restricted rows)`,
+          kind: "legal-hold",
+          survivalMs: held + vacuum + a.vacuumIntervalMs + run,
+          how: `${ds.legalHold.obligation}: restricted, not erased, for ${ds.legalHold.period} on ${ds.retention?.column ?? "its retention column"}; then the nightly retention job deletes them + VACUUM threshold (${threshold}) + next VACUUM`,
+        });
+      }
       const stats = (ds.tableProperties["delta.dataSkippingStatsColumns"] ?? "").split(",");
       const leaked = personal.filter((x) => stats.includes(x.name));
       const statsAll = ds.tableProperties["delta.dataSkippingStatsColumns"] === undefined;
@@ -94,6 +112,17 @@ export function survivalReport(
             : "no statistics on personal columns: the log holds no values",
       });
     }
+    const holds = c.datasets.filter((d) => d.legalHold && d.kind === "streaming_table").map((d) => parseDuration(d.legalHold!.period) ?? Infinity);
+    if (holds.length > 0) {
+      // The restriction list holds the raw subject id as long as the longest hold of the domain; its entries are
+      // deleted with the rows, the files at the next VACUUM past the table's default threshold (7 days).
+      rows.push({
+        copy: `${governanceNames(c.catalog).erasureRestrictions} (${c.domain})`,
+        kind: "legal-hold",
+        survivalMs: Math.max(...holds) + 7 * MS_PER_DAY + a.vacuumIntervalMs + (a.vacuumRunMs ?? 0),
+        how: "restriction entries (tenant, subject) of the held datasets: deleted by the nightly retention job when their hold ends + VACUUM threshold (7 days, the default) + next VACUUM",
+      });
+    }
     if (c.datasets.some((d) => d.layer !== "gold" && d.columns.some((x) => x.personalData))) {
       rows.push({ copy: `${c.catalog}.${c.schema} checkpoints`, kind: "checkpoint", survivalMs: 0, how: "stateless flows: checkpoints hold offsets, not values" });
     }
@@ -101,14 +130,30 @@ export function survivalReport(
   return rows;
 }
 
-/** The table as Markdown, days with one decimal, with the limit marked. */
+/** Whether a copy counts against the erasure deadline: legal holds are exempt (GDPR Art. 17(3)(b)) and listed apart. */
+export function againstDeadline(r: SurvivalRow): boolean {
+  return r.kind !== "legal-hold";
+}
+
+/** The table as Markdown, days with one decimal, with the limit marked; legal holds in a table of their own after it. */
 export function survivalMarkdown(rows: readonly SurvivalRow[], deadlineMs: number): string {
   const fmt = (ms: number) => (ms / MS_PER_DAY).toFixed(1);
   const lines = [
     `| Copy of personal data | Kind | Can outlive an erasure request by (days) | Within ${fmt(deadlineMs)} days | How |`,
     "|---|---|---:|:---:|---|",
-    ...rows.map((r) => `| ${r.copy} | ${r.kind} | ${fmt(r.survivalMs)} | ${r.survivalMs <= deadlineMs ? "yes" : "**no**"} | ${r.how} |`),
+    ...rows.filter(againstDeadline).map((r) => `| ${r.copy} | ${r.kind} | ${fmt(r.survivalMs)} | ${r.survivalMs <= deadlineMs ? "yes" : "**no**"} | ${r.how} |`),
   ];
+  const held = rows.filter((r) => !againstDeadline(r));
+  if (held.length > 0) {
+    lines.push(
+      "",
+      "Legal holds (exempt from the erasure deadline: kept as the law asks, restricted to the GDPR officer and the legal-hold role):",
+      "",
+      "| Copy of personal data | Kind | Kept after an erasure request for at most (days) | How |",
+      "|---|---|---:|---|",
+      ...held.map((r) => `| ${r.copy} | ${r.kind} | ${fmt(r.survivalMs)} | ${r.how} |`),
+    );
+  }
   return lines.join("\n");
 }
 

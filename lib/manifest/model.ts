@@ -29,6 +29,7 @@ export const RESERVED_DOMAIN_SUFFIXES = [
   "internal-analysts",
   "end-users",
   "gdpr-officers",
+  "legal-hold",
   "auditors",
   "api-service",
   "bi-service",

@@ -22,6 +22,10 @@ export type SqlName = string;
  */
 export type SqlName1 = string;
 /**
+ * ISO 8601 duration, e.g. PT15M, P7D, P7Y. Years count as 365 days and months as 30 days.
+ */
+export type Duration1 = string;
+/**
  * A persona that may read the dataset. end_user reads only through the API; platform_admin and gdpr_officer get access through the platform.
  */
 export type Persona = "data_scientist" | "internal_analyst" | "client_admin" | "api_service" | "bi_service";
@@ -149,6 +153,7 @@ export interface Dataset {
   clusterBy?: SqlName[];
   partitionBy?: Partitioning;
   retention?: Retention;
+  legalHold?: LegalHold;
   /**
    * @maxItems 32
    */
@@ -203,6 +208,16 @@ export interface Partitioning {
 export interface Retention {
   period: Duration;
   column: SqlName;
+}
+/**
+ * A legal obligation to keep the dataset's personal data (GDPR Art. 17(3)(b)): an erasure request restricts the subject's rows still within the period (hidden from every persona but the GDPR officer and the legal-hold role) instead of deleting them; the retention job deletes them once the period has passed, measured on the retention column.
+ */
+export interface LegalHold {
+  /**
+   * The law and what it asks, e.g. "§147 AO: tax records 10 years".
+   */
+  obligation: string;
+  period: Duration1;
 }
 export interface Expectation {
   name: SqlName;

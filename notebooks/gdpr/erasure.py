@@ -8,6 +8,14 @@ APPLY (PURGE) at once, so no live file holds the subject. The files that did are
 deleted from storage by the nightly retention job's VACUUM once they are older than the retention threshold (168 h):
 a VACUUM here would find nothing old enough (lakemesh plan's survival table counts that schedule). Tenant, subject
 and tokens are bound parameters, never SQL text. Running it twice is safe.
+
+Legal holds (GDPR Art. 17(3)(b) and 18): in a silver or gold dataset whose manifest declares a legalHold, the
+subject's rows still within the hold's period (on the retention column) are neither deleted nor anonymized; the
+subject is listed in governance.erasure_restrictions instead, and the dataset's row filter then hides those rows from
+everyone but the GDPR officer and the legal-hold role. The nightly retention job deletes them, and the entry, when the
+period ends. Rows already past it are erased as above; bronze is always erased. Each table's result counts the rows
+it erased ("found") apart from the rows it restricted ("restricted", with the "obligation"), so a re-run finds no
+residue in held rows.
 """
 from __future__ import annotations
 
@@ -18,6 +26,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from pyspark.sql import SparkSession
+from pyspark.sql import functions as F
 
 if "__file__" in globals():  # a local run; Databricks puts the notebook's folder on sys.path itself
     sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -119,7 +128,7 @@ def _erase_exports_then_tables(job: g.Job, datasets: list[g.Dataset], tenant: st
     return _erase(job, datasets, tenant, subject, h)
 
 
-def erasure_statement(table: str, ds: g.Dataset, action: dict[str, str] | None, native: bool = True) -> str:
+def erasure_statement(table: str, ds: g.Dataset, action: dict[str, str] | None, native: bool = True, held: bool = False) -> str:
     """The DELETE or UPDATE that forgets one subject of a registered table. Identifiers are checked and backquoted;
     the subject's rows are matched by EXISTS against the bound one-row view (Job.sql: lm_bind holds tenant and
     subject), so the predicate Delta records in the table's history (DESCRIBE HISTORY, kept for
@@ -129,17 +138,46 @@ def erasure_statement(table: str, ds: g.Dataset, action: dict[str, str] | None, 
     https://docs.databricks.com/aws/en/sql/language-manual/delta-update). Open-source Delta refuses subqueries in
     UPDATE (DELTA_UNSUPPORTED_SUBQUERY), so the local plane (native=False) runs the same match as a MERGE on the same
     view, which it records as a join condition; Databricks gets UPDATE, as MERGE is refused there on tables whose
-    policy functions contain nesting."""
+    policy functions contain nesting. With `held`, only the rows past the legal hold (retention column before the bound
+    lm_hold_cutoff): the others are restricted instead (restrict())."""
     target = g.quoted(table)
     tenant, subject = g.column(ds.tenant_key), g.column(ds.subject_key)  # type: ignore[arg-type]
-    match = f"EXISTS (SELECT 1 FROM {g.BIND_VIEW} AS b WHERE b.tenant = t.{tenant} AND b.subject = t.{subject})"
+    past = f" AND t.{g.column(ds.retention_column)} < lm_hold_cutoff" if held else ""  # type: ignore[arg-type]
+    match = f"EXISTS (SELECT 1 FROM {g.BIND_VIEW} AS b WHERE b.tenant = t.{tenant} AND b.subject = t.{subject}){past}"
     if action is None:
         return f"DELETE FROM {target} AS t WHERE {match}"
     values = {n: (f"lm_token_{g.ident(n)}" if how == "token" else "NULL") for n, how in sorted(action.items())}
     if native:
         return f"UPDATE {target} AS t SET " + ", ".join(f"{g.column(n)} = {v}" for n, v in values.items()) + f" WHERE {match}"
-    return (f"MERGE INTO {target} AS t USING {g.BIND_VIEW} AS b ON b.tenant = t.{tenant} AND b.subject = t.{subject} "
+    return (f"MERGE INTO {target} AS t USING {g.BIND_VIEW} AS b ON b.tenant = t.{tenant} AND b.subject = t.{subject}{past} "
             "WHEN MATCHED THEN UPDATE SET " + ", ".join(f"t.{g.column(n)} = {v}" for n, v in values.items()))
+
+
+def hold_cutoff(ds: g.Dataset, now: datetime) -> datetime | None:
+    """Rows of a held dataset whose retention column is at or after this are within the legal hold; None when the
+    dataset has no hold."""
+    return now - g.duration(ds.legal_hold_period) if ds.held else None  # type: ignore[arg-type]
+
+
+def held_rows(job: g.Job, table: str, ds: g.Dataset, tenant: str, subject: str, cutoff: datetime) -> int:
+    """The subject's rows within the hold (a DataFrame filter: tenant, subject and cutoff are bound literals)."""
+    rows = g.rows_where(job.spark, table, ds.tenant_key, ds.subject_key, tenant, subject)  # type: ignore[arg-type]
+    return rows.filter(F.col(g.ident(ds.retention_column)) >= F.lit(cutoff)).count()  # type: ignore[arg-type]
+
+
+def restrict(job: g.Job, table: str, ds: g.Dataset, tenant: str, subject: str, h: str, rows: int) -> None:
+    """Lists the subject in erasure_restrictions for this dataset (once: a re-run changes nothing), audited. The list
+    has no row filter or masks, so MERGE is allowed there, as on erasure_suppression. Bound values only."""
+    restrictions = job.governance("erasure_restrictions")
+    job.sql(
+        f"MERGE INTO {g.quoted(restrictions)} AS t "
+        "USING (SELECT lm_tenant AS tenant_id, lm_subject AS subject_id, lm_hash AS subject_hash, lm_dataset AS dataset, "
+        "lm_request_id AS request_id, lm_obligation AS obligation, lm_period AS hold_period, current_timestamp() AS restricted_at) AS s "
+        "ON t.tenant_id = s.tenant_id AND t.subject_id = s.subject_id AND t.dataset = s.dataset WHEN NOT MATCHED THEN INSERT *",
+        {"tenant": tenant, "subject": subject, "hash": h, "dataset": ds.table, "request_id": job.request_id,
+         "obligation": ds.legal_hold_obligation, "period": ds.legal_hold_period},
+    )
+    job.audit("restrict", table, rows, tenant, h, f"legal hold {ds.legal_hold_period}: {ds.legal_hold_obligation}")
 
 
 def _erase(job: g.Job, datasets: list[g.Dataset], tenant: str, subject: str, h: str) -> dict[str, dict]:
@@ -156,6 +194,7 @@ def _erase(job: g.Job, datasets: list[g.Dataset], tenant: str, subject: str, h: 
     # Keyed like the access job's result: the registry's dataset names, the same per-table keys.
     result: dict[str, dict] = {}
     touched: list[str] = []
+    now = datetime.now(timezone.utc)
     for ds in datasets:  # bronze, then silver, then gold
         if not ds.tenant_key or not ds.subject_key:
             continue
@@ -165,21 +204,27 @@ def _erase(job: g.Job, datasets: list[g.Dataset], tenant: str, subject: str, h: 
             result[ds.table] = g.absent(deleted=0, anonymized=0)
             continue
         found = g.rows_where(job.spark, table, ds.tenant_key, ds.subject_key, tenant, subject).count()
+        cutoff = hold_cutoff(ds, now)
+        restricted = 0 if cutoff is None else held_rows(job, table, ds, tenant, subject, cutoff)
+        found -= restricted  # what is erased; held rows are counted apart and are no residue
+        if restricted:
+            restrict(job, table, ds, tenant, subject, h, restricted)
+        hold = {"restricted": restricted, "obligation": ds.legal_hold_obligation} if cutoff is not None else {}
         if ds.kind == "materialized_view":
             # A pipeline recomputes its materialized views from the erased silver tables on the next update.
             job.audit("recompute", table, found, tenant, h, "materialized view: recomputed from erased sources on the next update")
-            result[ds.table] = {"absent": False, "found": found, "deleted": 0, "anonymized": 0}
+            result[ds.table] = {"absent": False, "found": found, "deleted": 0, "anonymized": 0, **hold}
             continue
         action = erasure_action(ds, {f.name: (f.dataType.simpleString(), f.nullable) for f in job.spark.read.table(table).schema.fields})
-        args = {"tenant": tenant, "subject": subject}
+        args: dict = {"tenant": tenant, "subject": subject, **({"hold_cutoff": cutoff} if cutoff is not None else {})}
         if action is None:
-            deleted, anonymized = job.dml(erasure_statement(table, ds, None), args), 0
+            deleted, anonymized = job.dml(erasure_statement(table, ds, None, held=cutoff is not None), args), 0
             job.audit("delete", table, deleted, tenant, h)
         else:
             args.update({f"token_{n}": _token(job.salt, job.request_id, n) for n, how in action.items() if how == "token"})
-            deleted, anonymized = 0, job.dml(erasure_statement(table, ds, action, g.on_databricks()), args)
+            deleted, anonymized = 0, job.dml(erasure_statement(table, ds, action, g.on_databricks(), held=cutoff is not None), args)
             job.audit("anonymize", table, anonymized, tenant, h, "columns: " + ", ".join(sorted(action)))
-        result[ds.table] = {"absent": False, "found": found, "deleted": deleted, "anonymized": anonymized}
+        result[ds.table] = {"absent": False, "found": found, "deleted": deleted, "anonymized": anonymized, **hold}
         touched.append(table)
     for table in touched:
         job.purge(table)

@@ -5,10 +5,12 @@ deploys beside this module (load_settings); the request itself (tenant, subject)
 whose row it deletes when the request ends. Driven by the GDPR registry the platform compiles from the manifests (governance.gdpr_registry), never by a list
 of tables kept by hand. Every job's result has the same shape: {"request_id", "type", "tables": {<registry dataset,
 catalog.schema.table as the manifest's stack names it>: {"absent": bool, "found": rows of the subject, and what the
-job did: "exported", "deleted" and "anonymized", or "expired"}}}. Table and column names come only from the registry and are checked again here; values
+job did: "exported", "deleted", "anonymized" and "restricted" (rows kept under a legal hold, not counted in
+"found"), or "expired"}}}. Table and column names come only from the registry and are checked again here; values
 (tenant, subject, cutoffs) travel in DataFrames (filters, and the bound session variables of Job.sql), never in SQL
-text (Job.sql: session variables set from a one-row DataFrame). The raw subject id is never written anywhere: requests,
-the suppression list and the audit log hold a salted hash.
+text (Job.sql: session variables set from a one-row DataFrame). The raw subject id is written to one place only:
+governance.erasure_restrictions, for subjects whose rows a legal hold keeps (the held rows carry that id themselves,
+and the entry is deleted with them); requests, the suppression list and the audit log hold a salted hash.
 
 Data changes only through SQL DELETE and UPDATE, never the Delta Lake API (DeltaTable) or MERGE, on registered tables:
 Databricks refuses "Delta Lake APIs" on tables with row filters or column masks, and MERGE on tables whose policy
@@ -248,6 +250,15 @@ class Dataset:
     personal_columns: list[dict[str, str]]
     retention_period: str | None
     retention_column: str | None
+    # The legal hold (registry schema version 2): an erasure restricts the subject's rows within the period instead.
+    legal_hold_obligation: str | None = None
+    legal_hold_period: str | None = None
+
+    @property
+    def held(self) -> bool:
+        """Whether an erasure restricts (some of) this dataset's rows instead of erasing them: never in bronze, whose
+        rows only feed silver again, and only where the hold can be measured (a retention column)."""
+        return bool(self.legal_hold_period and self.retention_column and self.layer != "bronze")
 
 
 @dataclass
@@ -316,6 +327,8 @@ class Job:
                 personal_columns=cols,
                 retention_period=r["retention_period"],
                 retention_column=ident(r["retention_column"]) if r["retention_column"] else None,
+                legal_hold_obligation=r["legal_hold_obligation"],
+                legal_hold_period=r["legal_hold_period"],
             )
             out.append(ds)
         return sorted(out, key=lambda d: ({"bronze": 0, "silver": 1, "gold": 2}.get(d.layer, 3), d.table))

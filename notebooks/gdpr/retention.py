@@ -4,7 +4,12 @@ on its declared DATE or TIMESTAMP column (SQL DELETE, the cutoff a bound paramet
 with a VACUUM past the retention threshold (168 h), and this nightly run is that VACUUM, for every table
 (https://docs.databricks.com/aws/en/sql/language-manual/delta-vacuum). Materialized views are left to their pipeline,
 which recomputes them and maintains their files. A dataset that fails is reported and the others still run. Also
-deletes subject-access exports older than the settings' export_retention_days."""
+deletes subject-access exports older than the settings' export_retention_days.
+
+Legal holds: in a dataset with a legalHold, the rows an erasure restricted (their subject listed for the dataset in
+governance.erasure_restrictions) are deleted once their retention column is older than the hold's period, before the
+dataset's own retention; then the restriction entries whose period has passed since they were made are deleted, and
+the list is VACUUMed like the other tables (expire_restrictions)."""
 from __future__ import annotations
 
 import json
@@ -91,6 +96,42 @@ def retention_statement(table: str, ds: g.Dataset) -> str:
     return f"DELETE FROM {g.quoted(table)} WHERE {g.column(ds.retention_column)} < lm_cutoff"  # type: ignore[arg-type]
 
 
+def release_statement(table: str, ds: g.Dataset, restrictions: str) -> str:
+    """The DELETE of the restricted subjects' rows of a held dataset past the hold (retention column before the bound
+    lm_hold_cutoff), the subjects matched by EXISTS against the restriction list's entries for this (bound) dataset."""
+    tenant, subject, col = g.column(ds.tenant_key), g.column(ds.subject_key), g.column(ds.retention_column)  # type: ignore[arg-type]
+    return (f"DELETE FROM {g.quoted(table)} AS t WHERE t.{col} < lm_hold_cutoff AND EXISTS (SELECT 1 FROM {g.quoted(restrictions)} AS r "
+            f"WHERE r.dataset = lm_dataset AND r.tenant_id = t.{tenant} AND r.subject_id = t.{subject})")
+
+
+def release(job: g.Job, ds: g.Dataset, table: str, now: datetime) -> int:
+    """Deletes the rows an erasure restricted once the legal hold is over; 0 for a dataset without a hold."""
+    if not ds.held or not ds.tenant_key or not ds.subject_key:
+        return 0
+    restrictions = job.governance("erasure_restrictions")
+    cutoff = now - g.duration(ds.legal_hold_period)  # type: ignore[arg-type]
+    released = job.dml(release_statement(table, ds, restrictions), {"hold_cutoff": cutoff, "dataset": ds.table})
+    job.audit("release", table, released, detail=f"restricted rows older than the legal hold {ds.legal_hold_period} on {ds.retention_column}: {ds.legal_hold_obligation}")
+    return released
+
+
+def expire_restrictions(job: g.Job, now: datetime) -> dict:
+    """Deletes the restriction entries made longer ago than their hold's period (their rows are past it too: the
+    retention column of a held row is never after the erasure that restricted it), then VACUUMs the list so the files
+    holding their subject ids go once past its threshold. One bound DELETE per period the list holds."""
+    table = job.governance("erasure_restrictions")
+    if not job.exists(table):
+        return {"absent": True, "expired": 0}
+    periods = sorted({r["hold_period"] for r in job.spark.read.table(table).select("hold_period").distinct().collect()})
+    expired = 0
+    for period in periods:
+        cutoff = now - g.duration(period)
+        expired += job.dml(f"DELETE FROM {g.quoted(table)} WHERE hold_period = lm_period AND restricted_at < lm_cutoff", {"period": period, "cutoff": cutoff})
+    job.vacuum(table, job.settings.vacuum_retain_hours)
+    job.audit("restrictions", table, expired, detail="deleted entries older than their legal hold; vacuumed")
+    return {"absent": False, "expired": expired}
+
+
 def _expire(job: g.Job, ds: g.Dataset, table: str, now: datetime) -> dict:
     cutoff = now - g.duration(ds.retention_period) if ds.retention_period else None  # checked before the table
     if not job.exists(table):
@@ -98,9 +139,11 @@ def _expire(job: g.Job, ds: g.Dataset, table: str, now: datetime) -> dict:
         return {"absent": True, "expired": 0}
     if cutoff is None or not ds.retention_column:
         return {"absent": False, "expired": 0}  # no retention period: vacuumed only
+    # Before the dataset's own retention, so rows past both are counted as released from the hold.
+    hold = {"released": release(job, ds, table, now)} if ds.held else {}
     expired = job.dml(retention_statement(table, ds), {"cutoff": cutoff})
     job.audit("retention", table, expired, detail=f"older than {ds.retention_period} on {ds.retention_column}")
-    return {"absent": False, "expired": expired}
+    return {"absent": False, "expired": expired, **hold}
 
 
 def main(spark: SparkSession | None = None, argv: list[str] | None = None) -> dict:
@@ -109,10 +152,11 @@ def main(spark: SparkSession | None = None, argv: list[str] | None = None) -> di
     job = g.open_job(settings, None, spark, salted=False)  # hashes no subject: runs without the salt secret
     now = datetime.now(timezone.utc)
     result = apply_retention(job, now, settings.vacuum_retain_hours)
+    restrictions = expire_restrictions(job, now)
     g.expire_inbox(job, now)  # raw subject ids of requests that never ran, and the files of ended ones
     exports = g.expire_exports(job, now)  # subject-access exports older than export_retention_days
     job.flush()
-    out = {"request_id": job.request_id, "type": "retention", "tables": result, "exports": exports}
+    out = {"request_id": job.request_id, "type": "retention", "tables": result, "exports": exports, "restrictions": restrictions}
     print(json.dumps(out, sort_keys=True))
     failed = sorted(t for t, r in result.items() if "error" in r)
     if failed:

@@ -73,7 +73,7 @@ def local_sql(sql: str, catalog: str) -> str:
     return sql.replace(f"`{catalog}`.", "`spark_catalog`.")
 
 
-REGISTRY_FIELDS = ["dataset", "domain", "layer", "kind", "tenant_key", "subject_key", "personal_columns", "retention_period", "retention_column", "registry_sha256"]
+REGISTRY_FIELDS = ["dataset", "domain", "layer", "kind", "tenant_key", "subject_key", "personal_columns", "retention_period", "retention_column", "registry_sha256", "legal_hold_obligation", "legal_hold_period"]
 
 
 def registry_rows(plan: Path) -> list[tuple]:

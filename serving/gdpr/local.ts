@@ -1,7 +1,8 @@
 // GDPR intake for the local server: requests recorded in a JSON file, run either by the real GDPR jobs on the
 // local data plane (scripts/local/gdpr.sh, as `lakemesh gdpr request` runs them) or, with no plane, by an embedded
 // job on the DuckDB database that follows the same registry and the same rules (notebooks/gdpr/erasure.py
-// erasure_action, subject_access.py export layout).
+// erasure_action, subject_access.py export layout), legal holds excepted: the embedded database has no row filter to
+// hide restricted rows from the API, so it erases them like any other (the plane's jobs restrict them).
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";

@@ -8,16 +8,4 @@
 CREATE OR REPLACE FUNCTION {{function}}(row_tenant STRING)
 RETURNS BOOLEAN
 COMMENT 'lakemesh: rows of a tenant are visible to internal personas and to principals mapped to that tenant only'
-RETURN {{internal_members}}
-  OR (
-    EXISTS (
-      SELECT 1 FROM {{tenant_principals}} AS tp
-      WHERE tp.tenant_id = row_tenant
-        AND (tp.principal = session_user() OR is_account_group_member(tp.principal))
-    )
-    AND NOT EXISTS (
-      SELECT 1 FROM {{tenant_principals}} AS other
-      WHERE other.tenant_id <> row_tenant
-        AND (other.principal = session_user() OR is_account_group_member(other.principal))
-    )
-  )
+RETURN {{tenant_rule}}

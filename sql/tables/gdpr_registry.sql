@@ -10,7 +10,9 @@ CREATE TABLE IF NOT EXISTS {{table}} (
   personal_columns STRING NOT NULL COMMENT 'JSON list of {name, category, erasure}.',
   retention_period STRING COMMENT 'ISO 8601 duration.',
   retention_column STRING COMMENT 'DATE or TIMESTAMP column the period is measured on.',
-  registry_sha256 STRING NOT NULL COMMENT 'Hash of the registry this row was written with.'
+  registry_sha256 STRING NOT NULL COMMENT 'Hash of the registry this row was written with.',
+  legal_hold_obligation STRING COMMENT 'Legal obligation that keeps the rows of an erased subject (restricted instead), or NULL.',
+  legal_hold_period STRING COMMENT 'ISO 8601 period of that obligation, measured on retention_column, or NULL.'
 )
 COMMENT 'lakemesh: GDPR registry compiled from the domain manifests'
-TBLPROPERTIES ('lakemesh.schema_version' = '1')
+TBLPROPERTIES ('lakemesh.schema_version' = '2')

@@ -1,4 +1,6 @@
-import { configuredScopes, functionSemantics, Holdings, rowFilterFunction, sqlGrants, type HeldFact, type Need } from "../../lib/access";
+import { compileGovernanceObjects } from "../../lib/compile";
+import { stackSettings } from "../helpers/settings";
+import { configuredScopes, functionSemantics, Holdings, revealNeed, rowFilterFunction, sqlGrants, type HeldFact, type Need } from "../../lib/access";
 
 const uc = (principal: string, kind: "catalog" | "schema" | "table", name: string, privilege: string): HeldFact => ({ kind: "uc", principal, securable: { kind, name }, privilege, via: `${kind}-grants` });
 const need = (kind: "catalog" | "schema" | "table", name: string, privilege: string): Need => ({ kind: "uc", securable: { kind, name }, privilege });
@@ -62,7 +64,7 @@ describe("workspace ACLs, Kafka ACLs and governed tags in the model", () => {
 describe("what filter and mask functions reveal, read from their SQL", () => {
   it("reads the literal groups and the tenant mapping of the row filter", () => {
     const sql = "RETURN is_account_group_member('admins') OR is_account_group_member('o''brien')\n  OR EXISTS (SELECT 1 FROM c.governance.tenant_principals AS tp WHERE tp.tenant_id = row_tenant AND is_account_group_member(tp.principal))";
-    expect(functionSemantics("f", sql)).toEqual({ name: "f", revealsTo: ["admins", "o'brien"], tenantMapped: { role: null, exclusive: false } });
+    expect(functionSemantics("f", sql)).toEqual({ name: "f", revealsTo: ["admins", "o'brien"], tenantMapped: { role: null, exclusive: false }, restrictedTo: null });
   });
   it("reads whether the mapping is honoured only for a principal mapped to one tenant (issue 15, item 11)", () => {
     const exclusive =
@@ -74,7 +76,19 @@ describe("what filter and mask functions reveal, read from their SQL", () => {
   });
   it("reads the role a mask reveals to in the row's tenant, and ignores comments", () => {
     const sql = "-- is_account_group_member('commented')\nRETURN CASE WHEN is_account_group_member('gdpr') THEN value WHEN EXISTS (SELECT 1 FROM tenant_principals tp WHERE tp.role = 'client_admin') THEN value ELSE '***' END";
-    expect(functionSemantics("m", sql)).toEqual({ name: "m", revealsTo: ["gdpr"], tenantMapped: { role: "client_admin", exclusive: false } });
+    expect(functionSemantics("m", sql)).toEqual({ name: "m", revealsTo: ["gdpr"], tenantMapped: { role: "client_admin", exclusive: false }, restrictedTo: null });
+  });
+  it("reads who a legal-hold filter shows restricted rows to: the groups tested before the tenant rule (issue 14 item 4)", () => {
+    const held = compileGovernanceObjects(stackSettings("prod")).find((o) => o.name.endsWith(".tenant_filter_held"))!.create[0].sql;
+    const sem = functionSemantics("f", held);
+    expect(sem.restrictedTo).toEqual(["lakemesh-prod-gdpr-officers", "lakemesh-prod-legal-hold"]);
+    // Every other row as tenant_filter shows it: the internal groups, and principals mapped to one tenant only.
+    expect(sem.revealsTo).toEqual(["lakemesh-prod-data-scientists", "lakemesh-prod-gdpr-officers", "lakemesh-prod-internal-analysts", "lakemesh-prod-legal-hold", "lakemesh-prod-pipelines", "lakemesh-prod-platform-admins"]);
+    expect(sem.tenantMapped).toEqual({ role: null, exclusive: true });
+    // The GDPR jobs must see restricted rows too (a group in both lists), the pipelines must not need to.
+    const h = new Holdings([{ kind: "function", name: "f", sql: held, via: "f" } as HeldFact]);
+    expect(revealNeed(h, "f", true)).toEqual({ kind: "member", of: ["lakemesh-prod-gdpr-officers", "lakemesh-prod-legal-hold"], function: "f" });
+    expect(revealNeed(h, "f")).toMatchObject({ kind: "member", of: expect.arrayContaining(["lakemesh-prod-pipelines"]) });
   });
   it("finds the function of a ROW FILTER clause", () => {
     expect(rowFilterFunction("ROW FILTER `c`.`governance`.`tenant_filter` ON (`tenant_id`)")).toBe("c.governance.tenant_filter");

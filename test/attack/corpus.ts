@@ -87,7 +87,7 @@ const REGULAR = "a regular file (not a link, directory, FIFO or device) of at mo
 const PLAIN_YAML = "plain YAML 1.2 data: printable characters, unique string keys, no custom tags, one document";
 const FREE_TEXT = "plain text: no '${', '{{', bidirectional controls, lone surrogates or control characters other than tab and line feed";
 const SCHEMAS = "a name whose schema is none of: governance, default, information_schema, global_temp, session, builtin, system";
-const SUFFIXES = "a name that does not end with any of: admin, admins, platform-admins, client-admins, data-scientists, internal-analysts, end-users, gdpr-officers, auditors, api-service, bi-service, pipelines";
+const SUFFIXES = "a name that does not end with any of: admin, admins, platform-admins, client-admins, data-scientists, internal-analysts, end-users, gdpr-officers, legal-hold, auditors, api-service, bi-service, pipelines";
 const PREDICATE =
   "one boolean predicate over this dataset's columns using comparisons, AND/OR/NOT, IS [NOT] NULL, IN, BETWEEN, LIKE with a literal pattern of at most one % (or '%text%'), single-quoted strings without backslashes, '${' or '{{', numbers and the functions abs, ceil, coalesce, concat, current_date, current_timestamp, date_add, date_sub, datediff, day, floor, greatest, isnotnull, isnull, least, length, lower, month, nullif, round, size, substring, to_date, trim, upper, year";
 

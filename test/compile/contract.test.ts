@@ -25,12 +25,30 @@ describe("compileContract (shipped domains, prod)", () => {
 
   it("puts the tenant row filter on every tenant table, and none on shared ones", () => {
     for (const d of all) {
-      if (d.tenantKey) expect(d.rowFilter).toBe(`ROW FILTER \`lakemesh_prod\`.\`governance\`.\`tenant_filter\` ON (\`${d.tenantKey}\`)`);
+      if (d.legalHold) expect(d.rowFilter).toBe(`ROW FILTER \`lakemesh_prod\`.\`governance\`.\`tenant_filter_held\` ON (\`${d.tenantKey}\`, \`${d.subjectKey}\`)`);
+      else if (d.tenantKey) expect(d.rowFilter).toBe(`ROW FILTER \`lakemesh_prod\`.\`governance\`.\`tenant_filter\` ON (\`${d.tenantKey}\`)`);
       else expect(d.rowFilter).toBeNull();
     }
     // 33 bronze, silver and gold tenant tables, and each domain's tenant quarantine.
     expect(all.filter((d) => d.tenantKey).length).toBe(39 + 6);
     expect(all.filter((d) => !d.tenantKey).map((d) => d.name).sort()).toEqual(["bronze_market_prices", "bronze_products", "market_prices", "products"]);
+  });
+
+  it("gives the tables of held datasets the legal-hold filter on tenant and subject key, and refuses a full refresh of held silver (issue 14 item 4)", () => {
+    const held = all.filter((d) => d.legalHold);
+    expect(held.map((d) => `${d.table} ${d.legalHold!.period}`).sort()).toEqual([
+      "lakemesh_prod.core_business.equity_exercises P10Y",
+      "lakemesh_prod.external_integrations.compliance_screenings P5Y",
+      "lakemesh_prod.operational_activities.invoices P10Y",
+      "lakemesh_prod.users_identity.users P3Y",
+    ]);
+    for (const d of held) {
+      expect(d.layer).toBe("silver");
+      expect(d.tableProperties["pipelines.reset.allowed"]).toBe("false");
+    }
+    // Every other silver and gold table may be fully refreshed, and takes the plain tenant filter; bronze never resets.
+    for (const d of all.filter((x) => !x.legalHold && x.layer !== "bronze")) expect(d.tableProperties["pipelines.reset.allowed"]).toBeUndefined();
+    expect(all.filter((d) => d.layer === "bronze" && d.kind === "streaming_table").every((d) => d.tableProperties["pipelines.reset.allowed"] === "false" && d.legalHold === null)).toBe(true);
   });
 
   it("masks every personal column of a tenant table with its category's function of its type, keyed by the row's tenant", () => {

@@ -20,9 +20,9 @@ describe("governance SQL", () => {
 
   it("covers every function and table: tenant_filter, ten text masks, one per numeric type of personal data in the mesh, eight tables and the GDPR control table (nothing unused, such as a current_user_tenant)", () => {
     expect(objects.map((o) => o.name.split(".").pop()).sort()).toEqual([
-      "audit_log", "erasure_suppression", "gdpr_control", "gdpr_registry", "gdpr_request_inbox", "gdpr_requests",
+      "audit_log", "erasure_restrictions", "erasure_suppression", "gdpr_control", "gdpr_registry", "gdpr_request_inbox", "gdpr_requests",
       "mask_address", "mask_date_of_birth", "mask_email", "mask_financial", "mask_financial_decimal_18_2", "mask_free_text", "mask_identifier",
-      "mask_name", "mask_national_id", "mask_online_identifier", "mask_phone", "pseudonym_key", "salt_fingerprint", "tenant_filter", "tenant_principals",
+      "mask_name", "mask_national_id", "mask_online_identifier", "mask_phone", "pseudonym_key", "salt_fingerprint", "tenant_filter", "tenant_filter_held", "tenant_principals",
     ]);
     // The inbox of raw subject ids is filtered by tenant on Databricks, after the function exists (created later).
     const names = objects.map((o) => o.name.split(".").pop());
@@ -94,7 +94,18 @@ describe("governance SQL", () => {
       "lakemesh_prod.outcomes_performance.bronze_forecasts",
       "lakemesh_prod.outcomes_performance.forecasts",
     ]);
-    expect(stmt.parameters!.length).toBe(rows.length * 10);
+    expect(stmt.parameters!.length).toBe(rows.length * 12);
+    // The four held datasets carry their obligation and period; every other row NULLs (bound, like every value).
+    const value = (name: string) => stmt.parameters!.find((p) => p.name === name)!.value;
+    const held = rows.flatMap((r, i) => (r.legalHold ? [`${r.dataset} ${value(`legal_hold_period_${i}`)} ${value(`legal_hold_obligation_${i}`) === r.legalHold.obligation}`] : []));
+    expect(held).toEqual([
+      "lakemesh_prod.core_business.equity_exercises P10Y true",
+      "lakemesh_prod.external_integrations.compliance_screenings P5Y true",
+      "lakemesh_prod.operational_activities.invoices P10Y true",
+      "lakemesh_prod.users_identity.users P3Y true",
+    ]);
+    rows.forEach((r, i) => { if (!r.legalHold) expect([value(`legal_hold_obligation_${i}`), value(`legal_hold_period_${i}`)]).toEqual([null, null]); });
+    for (const r of rows) if (r.legalHold) expect(stmt.sql).not.toContain(r.legalHold.obligation);
     for (const r of rows) expect(stmt.sql).not.toContain(r.dataset);
     expect(stmt.sql.startsWith("INSERT OVERWRITE `lakemesh_prod`.`governance`.`gdpr_registry` VALUES\n(:dataset_0, :domain_0,")).toBe(true);
     const users = rows.find((r) => r.dataset === "lakemesh_prod.users_identity.users")!;
@@ -154,9 +165,11 @@ describe("governance table migrations (compile)", () => {
     sql.replace("\n)", `,\n  ${line}\n)`).replace("'lakemesh.schema_version' = '1'", `'lakemesh.schema_version' = '${version}'`);
 
   it("plans every shipped table at its template's version, with the version recorded in the table", () => {
+    // The registry is at version 2 (the legal hold's obligation and period, issue 14 item 4); every other at 1.
     for (const o of objects.filter((x) => x.kind === "table")) {
-      expect(o.migration).toMatchObject({ version: 1, steps: [] });
-      expect(o.create[0].sql).toContain("'lakemesh.schema_version' = '1'");
+      const version = o.name.endsWith(".gdpr_registry") ? 2 : 1;
+      expect(o.migration).toMatchObject({ version, steps: version === 1 ? [] : [{ version: 2, columns: [{ name: "legal_hold_obligation" }, { name: "legal_hold_period" }] }] });
+      expect(o.create[0].sql).toContain(`'lakemesh.schema_version' = '${version}'`);
     }
   });
 

@@ -46,26 +46,43 @@ describe("table grants", () => {
       "REVOKE bronze_accounts lakemesh-prod-client-admins",
       "REVOKE bronze_accounts lakemesh-prod-api-service",
       "REVOKE bronze_accounts lakemesh-prod-bi-service",
+      "REVOKE bronze_accounts lakemesh-prod-legal-hold",
       "REVOKE bronze_accounts lakemesh-prod-domain-beta",
       "REVOKE lm__tenant_quarantine lakemesh-prod-data-scientists",
       "REVOKE lm__tenant_quarantine lakemesh-prod-internal-analysts",
       "REVOKE lm__tenant_quarantine lakemesh-prod-client-admins",
       "REVOKE lm__tenant_quarantine lakemesh-prod-api-service",
       "REVOKE lm__tenant_quarantine lakemesh-prod-bi-service",
+      "REVOKE lm__tenant_quarantine lakemesh-prod-legal-hold",
       "REVOKE lm__tenant_quarantine lakemesh-prod-domain-beta",
       "REVOKE accounts lakemesh-prod-data-scientists",
       "GRANT accounts lakemesh-prod-internal-analysts",
       "REVOKE accounts lakemesh-prod-client-admins",
       "REVOKE accounts lakemesh-prod-api-service",
       "REVOKE accounts lakemesh-prod-bi-service",
+      "REVOKE accounts lakemesh-prod-legal-hold",
       "GRANT accounts lakemesh-prod-domain-beta",
       "REVOKE balances_by_region lakemesh-prod-data-scientists",
       "REVOKE balances_by_region lakemesh-prod-internal-analysts",
       "REVOKE balances_by_region lakemesh-prod-client-admins",
       "REVOKE balances_by_region lakemesh-prod-api-service",
       "REVOKE balances_by_region lakemesh-prod-bi-service",
+      "REVOKE balances_by_region lakemesh-prod-legal-hold",
       "REVOKE balances_by_region lakemesh-prod-domain-beta",
     ]);
+  });
+
+  it("grant the legal-hold role SELECT on held datasets' tables only, and USE SCHEMA where the domain holds one (issue 14 item 4)", () => {
+    const mesh = fixtureMesh();
+    const alpha = structuredClone(mesh.byName.get("alpha")!);
+    const accounts = alpha.spec.datasets.find((d) => d.name === "accounts")!;
+    (accounts as { legalHold?: unknown }).legalHold = { obligation: "§147 AO: tax records 10 years", period: "P1Y" };
+    const hold = (d: typeof alpha) => compileTableGrants(s, mesh, d).filter((x) => x.principal === s.personas.legal_hold).map((x) => `${x.action} ${x.table}`);
+    expect(hold(alpha)).toEqual(["REVOKE bronze_accounts", "REVOKE lm__tenant_quarantine", "GRANT accounts", "REVOKE balances_by_region"]);
+    expect(hold(mesh.byName.get("alpha")!).filter((x) => x.startsWith("GRANT"))).toEqual([]);
+    const schemaHold = (d: typeof alpha) => compileSchemaGrants(s, mesh, d).grants.find((x) => x.principal === s.personas.legal_hold)?.privileges;
+    expect(schemaHold(alpha)).toEqual(["USE_SCHEMA"]);
+    expect(schemaHold(mesh.byName.get("alpha")!)).toBeUndefined();
   });
 
   it("let a GRANT win when two personas share a group", () => {

@@ -96,7 +96,7 @@ const CASES: [string, string, Change[], string[]][] = [
     "a domain whose group would match the platform admin pattern",
     [{ file: B, from: "  name: beta", to: "  name: x-platform-admins" }],
     [
-      "mesh/beta.yaml:4:9: metadata.name: domain \"x-platform-admins\" ends with \"platform-admins\", the name of a persona or platform group; a name that does not end with any of: admin, admins, platform-admins, client-admins, data-scientists, internal-analysts, end-users, gdpr-officers, auditors, api-service, bi-service, pipelines",
+      "mesh/beta.yaml:4:9: metadata.name: domain \"x-platform-admins\" ends with \"platform-admins\", the name of a persona or platform group; a name that does not end with any of: admin, admins, platform-admins, client-admins, data-scientists, internal-analysts, end-users, gdpr-officers, legal-hold, auditors, api-service, bi-service, pipelines",
     ],
   ],
   [
@@ -334,6 +334,48 @@ const CASES: [string, string, Change[], string[]][] = [
     [{ file: A, from: "column: updated_at", to: "column: region" }],
     [
       "mesh/alpha.yaml:32:17: spec.datasets[0].retention.column: retention column \"region\" is STRING; a DATE or TIMESTAMP column",
+    ],
+  ],
+  [
+    "legal-hold",
+    "personal data kept under legal_obligation without a legal hold",
+    [{ file: A, from: "legalBasis: contract\n            purpose: Notices.", to: "legalBasis: legal_obligation\n            purpose: Notices." }],
+    [
+      "mesh/alpha.yaml:23:7: spec.datasets[0]: dataset \"accounts\" keeps personal data under legal_obligation (email) but declares no legalHold, so an erasure request would delete what the law asks to keep; legalHold: {obligation: <the law, e.g. \"§147 AO: tax records 10 years\">, period: <ISO 8601 duration>}",
+    ],
+  ],
+  [
+    "legal-hold",
+    "a legal hold without a legal_obligation column",
+    [{ file: A, from: "        column: updated_at\n      expectations:", to: "        column: updated_at\n      legalHold: { obligation: \"§147 AO: tax records 10 years\", period: P1Y }\n      expectations:" }],
+    [
+      "mesh/alpha.yaml:33:18: spec.datasets[0].legalHold: dataset \"accounts\" declares legalHold but none of its personal columns has legalBasis legal_obligation; legalBasis: legal_obligation on the columns the law keeps, or no legalHold",
+    ],
+  ],
+  [
+    "legal-hold",
+    "a legal hold longer than the retention",
+    [{ file: A, from: "legalBasis: contract\n            purpose: Notices.", to: "legalBasis: legal_obligation\n            purpose: Notices." }, { file: A, from: "        column: updated_at\n      expectations:", to: "        column: updated_at\n      legalHold: { obligation: \"§147 AO: tax records 10 years\", period: P2Y }\n      expectations:" }],
+    [
+      "mesh/alpha.yaml:33:73: spec.datasets[0].legalHold.period: legalHold period P2Y is longer than the dataset's retention P1Y, which deletes every row after it; a period of at most P1Y, or a longer retention",
+    ],
+  ],
+  [
+    "legal-hold",
+    "a legal hold without a retention",
+    [{ file: A, from: "legalBasis: contract\n            purpose: Notices.", to: "legalBasis: legal_obligation\n            purpose: Notices." }, { file: A, from: "        column: updated_at\n      expectations:", to: "        column: updated_at\n      legalHold: { obligation: \"§147 AO: tax records 10 years\", period: P1Y }\n      expectations:" }, { file: A, from: "      retention:\n        period: P1Y\n        column: updated_at\n", to: "" }],
+    [
+      "mesh/alpha.yaml:23:7: spec.datasets[0]: dataset \"accounts\" holds personal data but declares no retention; retention: {period: <ISO 8601 duration>, column: <DATE or TIMESTAMP column>}",
+      "mesh/alpha.yaml:30:18: spec.datasets[0].legalHold: dataset \"accounts\" declares legalHold but no retention, so nothing measures when the hold ends; retention: {period, column} next to legalHold (the hold's period is measured on the retention column)",
+    ],
+  ],
+  [
+    "legal-hold",
+    "a legal hold without a subject key",
+    [{ file: A, from: "legalBasis: contract\n            purpose: Notices.", to: "legalBasis: legal_obligation\n            purpose: Notices." }, { file: A, from: "        column: updated_at\n      expectations:", to: "        column: updated_at\n      legalHold: { obligation: \"§147 AO: tax records 10 years\", period: P1Y }\n      expectations:" }, { file: A, from: "      subjectKey: account_id\n", to: "" }],
+    [
+      "mesh/alpha.yaml:23:7: spec.datasets[0]: dataset \"accounts\" has personal columns (account_id, email) but no subjectKey; subjectKey: the column that identifies the data subject, so access and erasure requests can find their rows",
+      "mesh/alpha.yaml:32:18: spec.datasets[0].legalHold: dataset \"accounts\" declares legalHold but has no subjectKey; a tenant-scoped dataset with a subjectKey: restrictions are kept per tenant and subject",
     ],
   ],
   [

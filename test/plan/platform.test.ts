@@ -41,7 +41,7 @@ describe("the Platform component (prod)", () => {
       "databricks:index/grant:Grant": 3,
       // catalog, governance schema, export volume, 12 functions (11 masks, one numeric), 6 tables (with the pseudonym key),
       // the GDPR request inbox, the GDPR control table, the salt fingerprint
-      "databricks:index/grants:Grants": 24,
+      "databricks:index/grants:Grants": 26,
       // six domain principals in the pipelines group and their domain group, the GDPR principal in gdpr_officer
       "databricks:index/groupMember:GroupMember": 13,
       "databricks:index/job:Job": 3,
@@ -67,7 +67,7 @@ describe("the Platform component (prod)", () => {
       "lakemesh:platform:Gdpr": 1,
       // 6 tables (with the pseudonym key), 12 functions, the registry rows, the GDPR request inbox, the GDPR control table and its rows,
       // the salt fingerprint table and its row
-      "pulumi-nodejs:dynamic:Resource": 23,
+      "pulumi-nodejs:dynamic:Resource": 25,
     });
   });
 
@@ -131,7 +131,7 @@ describe("the Platform component (prod)", () => {
 
   it("grants EXECUTE on the filter and masks to the pipelines (which declare them on tables) and to nobody else", () => {
     const fnGrants = byType(plan, "databricks:index/grants:Grants").filter((g) => g.inputs.function !== undefined);
-    expect(fnGrants).toHaveLength(12);
+    expect(fnGrants).toHaveLength(13);
     for (const g of fnGrants) expect(g.inputs.grants).toEqual([{ principal: "lakemesh-prod-pipelines", privileges: ["EXECUTE"] }]);
   });
 
@@ -159,6 +159,16 @@ describe("the Platform component (prod)", () => {
     expect(inbox.dependsOn).toContain(sql.find((o) => o.urn.endsWith("::governance-tenant_filter"))!.urn);
     const tables = sql.filter((o) => o.inputs.kind === "table");
     expect(tables.every((t) => (t.inputs.drop as unknown[]).length === 0)).toBe(true);
+  });
+
+  it("lets only the GDPR officers, the legal-hold role and the GDPR jobs read the restriction list (raw subject ids), and only the jobs change it (issue 14 item 4)", () => {
+    const g = byType(plan, "databricks:index/grants:Grants").find((x) => x.inputs.table === "lakemesh_prod.governance.erasure_restrictions")!;
+    expect(g.inputs.grants).toEqual([
+      { principal: "5b0e3c2d-8f14-4a6b-9c7d-1e2f3a4b5c01", privileges: ["MODIFY", "SELECT"] },
+      { principal: "lakemesh-prod-gdpr-officers", privileges: ["SELECT"] },
+      { principal: "lakemesh-prod-legal-hold", privileges: ["SELECT"] },
+      { principal: "lakemesh-prod-platform-admins", privileges: ["ALL_PRIVILEGES"] },
+    ]);
   });
 
   it("adds no ABAC row-filter or mask policy: every pipeline table declares its own (two would fail every query)", () => {

@@ -131,7 +131,8 @@ describe("offline plan of prod", () => {
     expect(governance.filter((r) => r.protect && r.retainOnDelete).map((r) => r.inputs.objectName)).toEqual(
       governance.filter((r) => r.inputs.kind === "table" || r.inputs.kind === "function").map((r) => r.inputs.objectName),
     );
-    expect(governance.filter((r) => r.inputs.kind === "function").length).toBe(12);
+    // tenant_filter, tenant_filter_held (legal holds), ten text masks and the mesh's one numeric mask.
+    expect(governance.filter((r) => r.inputs.kind === "function").length).toBe(13);
   });
 
   it("keeps every secret a secret: no placeholder value appears in a plain input", () => {

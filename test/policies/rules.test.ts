@@ -317,6 +317,15 @@ describe("lm-uc-tenant-filter-and-masks: contracts filter tenant tables and mask
     const r = change(base, isContract, (f) => editContract(f, (c) => (c.datasets.find((d: any) => d.name === "accounts").rowFilter = null)));
     expect(violations(rule("lm-uc-tenant-filter-and-masks"), r)).toEqual(["lakemesh_prod.alpha.accounts has tenant key tenant_id but no row filter; the stack's tenant filter is ROW FILTER `lakemesh_prod`.`governance`.`tenant_filter` ON (`tenant_id`) @ alpha-contract"]);
   });
+  it("flags a held dataset's table under the plain tenant filter: every reader would see the rows an erasure restricted (issue 14 item 4)", () => {
+    const hold = { obligation: "§147 AO: tax records 10 years", period: "P1Y" };
+    const r = change(base, isContract, (f) => editContract(f, (c) => (c.datasets.find((d: any) => d.name === "accounts").legalHold = hold)));
+    expect(violations(rule("lm-uc-tenant-filter-and-masks"), r)).toEqual([
+      "lakemesh_prod.alpha.accounts has tenant key tenant_id but the row filter \"ROW FILTER `lakemesh_prod`.`governance`.`tenant_filter` ON (`tenant_id`)\"; the stack's legal-hold filter is ROW FILTER `lakemesh_prod`.`governance`.`tenant_filter_held` ON (`tenant_id`, `account_id`) @ alpha-contract",
+    ]);
+    const fixed = change(r, isContract, (f) => editContract(f, (c) => (c.datasets.find((d: any) => d.name === "accounts").rowFilter = "ROW FILTER `lakemesh_prod`.`governance`.`tenant_filter_held` ON (`tenant_id`, `account_id`)")));
+    expect(violations(rule("lm-uc-tenant-filter-and-masks"), fixed)).toEqual([]);
+  });
   it("flags a personal column without a mask, even when its comment says MASK", () => {
     const r = change(base, isContract, (f) =>
       editContract(f, (c) => {
@@ -632,6 +641,31 @@ describe("lm-gdpr-erasure-survival: no copy outlives an erasure request by more 
   });
 });
 
+describe("lm-gdpr-erasure-survival: legal holds are listed apart, exempt from the deadline (issue 14 item 4)", () => {
+  const plan = () => change(base, isContract, (f) => editContract(f, (c) => (c.datasets.find((d: any) => d.name === "accounts").legalHold = { obligation: "§147 AO: tax records 10 years", period: "P10Y" })));
+  it("does not count a ten-year hold against the 30 days, and lists its rows and the restriction list apart", async () => {
+    const held = plan();
+    expect(violations(rule("lm-gdpr-erasure-survival"), held)).toEqual([]);
+    const { survivalRows, SURVIVAL_DEFAULTS } = await import("../../policies/rules/gdpr/lm-gdpr-erasure-survival");
+    const rows = survivalRows(held.map((r) => ({ type: r.type, props: r.inputs, urn: r.urn })) as any, SURVIVAL_DEFAULTS);
+    expect(rows.filter((r) => r.kind === "legal-hold").map((r) => [r.copy, (r.survivalMs / 86_400_000).toFixed(2)])).toEqual([
+      // 10 years (3650 days) + the 168 h threshold + the next nightly VACUUM (24 h, run up to 6 h).
+      ["lakemesh_prod.alpha.accounts (restricted rows)", "3658.25"],
+      ["lakemesh_prod.governance.erasure_restrictions (alpha)", "3658.25"],
+    ]);
+    // Without the hold there are no such rows: the two come from the hold alone.
+    expect(survivalRows(base.map((r) => ({ type: r.type, props: r.inputs, urn: r.urn })) as any, SURVIVAL_DEFAULTS).filter((r) => r.kind === "legal-hold")).toEqual([]);
+  });
+  it("prints them in a table of their own after the deadline's table, and still holds every other copy to the deadline", () => {
+    const [v] = violations(rule("lm-gdpr-erasure-survival"), plan(), { "lm-gdpr-erasure-survival": { deadlineDays: 1 } });
+    expect(v.split("\n")[0]).toContain("lakemesh_prod.alpha.accounts (9.3 d)");
+    expect(v.split("\n")[0]).not.toContain("restricted rows");
+    const apart = v.split("Legal holds (exempt from the erasure deadline")[1];
+    expect(apart).toContain("| lakemesh_prod.alpha.accounts (restricted rows) | legal-hold | 3658.3 | §147 AO: tax records 10 years: restricted, not erased, for P10Y on updated_at;");
+    expect(v.split("Legal holds (exempt")[0]).not.toContain("legal-hold");
+  });
+});
+
 describe("lm-gdpr-erasure-survival: subject-access exports (issue 13 item 5)", () => {
   const settingsFile = ofType("databricks:index/workspaceFile:WorkspaceFile", "gdpr-settings");
   it("lists the exports with their bound in the table the rule prints", async () => {
@@ -771,8 +805,8 @@ describe("lm-workload-privileges: every workload holds what its actions need", (
     const v = violations(rule(id), r);
     expect(v.map((x) => x.split(": missing ")[0])).toEqual(
       [
-        ["erasure", ["delete the subject's exports in /Volumes/lakemesh_prod/governance/gdpr_exports", "read and change the 2 registered tables of lakemesh_prod.alpha", "read the GDPR registry", "see every row and clear value (4 functions)", "use governance table audit_log", "use governance table erasure_suppression", "use governance table gdpr_control", "use governance table gdpr_request_inbox", "use governance table gdpr_requests", "use governance table salt_fingerprint", "use governance table tenant_principals"]],
-        ["retention", ["delete expired exports in /Volumes/lakemesh_prod/governance/gdpr_exports", "read and change the 2 registered tables of lakemesh_prod.alpha", "read the GDPR registry", "see every row and clear value (4 functions)", "use governance table audit_log", "use governance table gdpr_control", "use governance table gdpr_request_inbox", "use governance table gdpr_requests"]],
+        ["erasure", ["delete the subject's exports in /Volumes/lakemesh_prod/governance/gdpr_exports", "read and change the 2 registered tables of lakemesh_prod.alpha", "read the GDPR registry", "see every row and clear value (4 functions)", "use governance table audit_log", "use governance table erasure_restrictions", "use governance table erasure_suppression", "use governance table gdpr_control", "use governance table gdpr_request_inbox", "use governance table gdpr_requests", "use governance table salt_fingerprint", "use governance table tenant_principals"]],
+        ["retention", ["delete expired exports in /Volumes/lakemesh_prod/governance/gdpr_exports", "read and change the 2 registered tables of lakemesh_prod.alpha", "read the GDPR registry", "see every row and clear value (4 functions)", "use governance table audit_log", "use governance table erasure_restrictions", "use governance table gdpr_control", "use governance table gdpr_request_inbox", "use governance table gdpr_requests"]],
         ["subject-access", ["read the 2 registered tables of lakemesh_prod.alpha", "read the GDPR registry", "see every row and clear value (4 functions)", "use governance table audit_log", "use governance table gdpr_control", "use governance table gdpr_request_inbox", "use governance table gdpr_requests", "use governance table salt_fingerprint", "use governance table tenant_principals", "write exports to /Volumes/lakemesh_prod/governance/gdpr_exports"]],
       ].flatMap(([kind, actions]) => (actions as string[]).map((a) => `gdpr ${kind} (${GDPR_SP}) cannot ${a}`)),
     );

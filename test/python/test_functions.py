@@ -37,6 +37,7 @@ PERSONAS = {
     "api_service_t2": ("svc-api-tenant-02", []),
     "outsider": ("mallory@elsewhere.example", ["lakemesh-dev-end-users"]),
     "client_admin_in_two_tenants": ("carl@consult.example", ["client-two-admins"]),
+    "legal_hold": ("lena@lakemesh.example", ["lakemesh-dev-legal-hold"]),
 }
 
 ROWS = {"tenant-01": "person.01.001@tenant-01.example.com", "tenant-02": "person.02.001@tenant-02.example.com", "tenant-unknown": "x@tenant-unknown.example.com"}
@@ -52,7 +53,7 @@ def standin(sql: str, fn: str) -> str:
     m = re.match(r"CREATE OR REPLACE FUNCTION `[a-z0-9_]+`\.`governance`\.`[a-z0-9_]+`\((?P<params>.*?)\)\s+RETURNS (?P<ret>\w+(\([0-9]+,[0-9]+\))?)\s+COMMENT '[^']*'\s+RETURN (?P<body>.*)$", sql, re.S)
     assert m, sql
     # Governance tables (tenant_principals, pseudonym_key) become the temporary views of the same name.
-    body = re.sub(r"`[a-z0-9_]+`\.`governance`\.`(tenant_principals|pseudonym_key)`", r"\1", m["body"])
+    body = re.sub(r"`[a-z0-9_]+`\.`governance`\.`(tenant_principals|pseudonym_key|erasure_restrictions)`", r"\1", m["body"])
     body = body.replace("is_account_group_member(", "array_contains(groups, ").replace("session_user()", "caller")
     return f"CREATE OR REPLACE TEMPORARY FUNCTION {fn}({m['params']}, caller STRING, groups ARRAY<STRING>) RETURNS {m['ret']} RETURN {body}"
 
@@ -85,6 +86,9 @@ def spark(plane: Plane):
     inner, outer = key_pads(s, plane)
     s.createDataFrame([(inner, outer)], "inner_pad STRING, outer_pad STRING").createOrReplaceTempView("pseudonym_key")
     s.sql(standin(function_sql(plane, "tenant_filter"), "tenant_filter"))
+    # One subject of tenant-01 restricted under a legal hold (the erasure job's entry: tenant and raw subject id).
+    s.createDataFrame([("tenant-01", "user-held", "d.s.t")], "tenant_id STRING, subject_id STRING, dataset STRING").createOrReplaceTempView("erasure_restrictions")
+    s.sql(standin(function_sql(plane, "tenant_filter_held"), "tenant_filter_held"))
     for key in ("email", "name", "date_of_birth", "identifier", "financial_decimal_18_2"):
         s.sql(standin(function_sql(plane, f"mask_{key}"), f"mask_{key}"))
     return s
@@ -113,6 +117,7 @@ def test_internal_personas_see_every_tenant_and_nobody_sees_another_tenant(spark
         "api_service_t2": ["tenant-02"],
         "outsider": [],
         "client_admin_in_two_tenants": [],
+        "legal_hold": [],  # the legal-hold role reads held datasets only, where their own filter lets it through
     }
 
 
@@ -177,3 +182,29 @@ def test_identifier_pseudonyms_are_an_hmac_under_a_fresh_random_key(spark, plane
     other = hmac_key(*key_pads(spark, plane))
     assert other != key
     assert spark.sql("SELECT mask_identifier(CAST(NULL AS STRING), 'tenant-01', 'ian', array()) AS v").first().v is None
+
+
+def test_the_legal_hold_filter_shows_restricted_rows_only_to_the_gdpr_officer_and_the_legal_hold_role(spark):
+    """Issue 14 item 4: rows of a subject an erasure restricted (listed in erasure_restrictions) are invisible to
+    client admins, analysts and the pipelines, and visible to the GDPR officer and the legal-hold role; every other row
+    is filtered exactly as tenant_filter filters it."""
+    rows = [("tenant-01", "user-held"), ("tenant-01", "user-free"), ("tenant-02", "user-held"), ("tenant-01", None)]
+    cases = [(p, caller, groups, t, subj) for p, (caller, groups) in PERSONAS.items() for t, subj in rows]
+    spark.createDataFrame(cases, "persona STRING, caller STRING, groups ARRAY<STRING>, row_tenant STRING, row_subject STRING").createOrReplaceTempView("held_cases")
+    got = {(r.persona, r.row_tenant, r.row_subject): (r.held, r.plain) for r in spark.sql(
+        "SELECT persona, row_tenant, row_subject, tenant_filter_held(row_tenant, row_subject, caller, groups) AS held,"
+        " tenant_filter(row_tenant, caller, groups) AS plain FROM held_cases").collect()}
+    restricted = ("tenant-01", "user-held")
+    for (persona, tenant, subject), (held, plain) in got.items():
+        if persona in ("gdpr_officer", "legal_hold"):
+            assert held is True, (persona, tenant, subject)
+        elif (tenant, subject) == restricted:
+            assert held is False, (persona, tenant, subject)  # client admin of tenant-01, analysts, pipelines, admins
+        else:
+            assert held == plain, (persona, tenant, subject)  # the same subject id in another tenant is not restricted
+    # What the test is about actually happened: the restricted row is visible to its tenant's admin without the hold.
+    assert got[("client_admin_t1", "tenant-01", "user-held")] == (False, True)
+    assert got[("internal_analyst", "tenant-01", "user-held")] == (False, True)
+    assert got[("pipeline", "tenant-01", "user-held")] == (False, True)
+    assert got[("client_admin_t1", "tenant-01", "user-free")] == (True, True)
+    assert got[("legal_hold", "tenant-01", "user-held")] == (True, False)

@@ -41,6 +41,15 @@ def audit(mesh: Plane, request_id: str, action: str) -> list[dict]:
     return [r.asDict() for r in log.filter((F.col("request_id") == request_id) & (F.col("action") == action)).collect()]
 
 
+def held_tables(registry: list[dict]) -> dict[str, dict]:
+    """Registered tables of datasets under a legal hold (not bronze), by dataset: their erasure restricts."""
+    return {r["dataset"]: r for r in registry if r["legal_hold_period"] and r["retention_column"] and r["layer"] != "bronze"}
+
+
+def restrictions(mesh: Plane) -> list[dict]:
+    return [r.asDict() for r in mesh.spark().read.format("delta").load(mesh.path("x.governance.erasure_restrictions")).collect()]
+
+
 def test_bad_input_is_refused_and_changes_nothing(mesh: Plane, gdpr_before: Before):
     before, exported = log_files(WAREHOUSE), exports()
     rid = g.new_request_id()
@@ -149,20 +158,32 @@ def test_erasure_removes_the_subject_from_every_table_and_layer(mesh: Plane, gdp
     assert absent and all(t.split(".")[1] not in {d.replace("-", "_") for d in DOMAINS} for t in absent)
     # The same table names and keys as the access result.
     assert set(tables) == set(access_request["tables"]) and {t for t, r in access_request["tables"].items() if r["absent"]} == absent
+    held = held_tables(st.registry)
     for table, before in st.counts.items():
         r = tables[table]
         found = before[(GDPR_TENANT, GDPR_SUBJECT)]
-        assert r["found"] == found and r["deleted"] + r["anonymized"] == found, (table, r)
+        # Rows within a legal hold are restricted, counted apart from the rows erased (issue 14 item 4).
+        restricted = r.get("restricted", 0)
+        assert ("restricted" in r) == (table in held), (table, r)
+        assert r["found"] + restricted == found and r["deleted"] + r["anonymized"] == r["found"], (table, r)
         after = counts(mesh, next(x for x in st.registry if x["dataset"] == table))
-        assert after[(GDPR_TENANT, GDPR_SUBJECT)] == 0, table
+        assert after[(GDPR_TENANT, GDPR_SUBJECT)] == restricted, table
         # Everyone else, the twin included, keeps exactly their rows; anonymized rows stay under an unlinkable key.
         erased = {k: v for k, v in after.items() if k[0] == GDPR_TENANT and str(k[1]).startswith("erased-")}
         assert sum(erased.values()) == r["anonymized"], table
-        assert {k: v for k, v in after.items() if k not in erased} == {k: v for k, v in before.items() if k != (GDPR_TENANT, GDPR_SUBJECT)}, table
+        kept = {k: v for k, v in before.items() if k != (GDPR_TENANT, GDPR_SUBJECT)} | ({(GDPR_TENANT, GDPR_SUBJECT): restricted} if restricted else {})
+        assert {k: v for k, v in after.items() if k not in erased} == kept, table
         total = mesh.table(table).count()
         assert total == sum(before.values()) - r["deleted"], table
     # Both ways of forgetting were exercised, and the twin was there to be spared.
     assert any(r["deleted"] for r in tables.values()) and any(r["anonymized"] for r in tables.values())
+    # The held datasets (users, equity_exercises, and locally their changes tables) restricted the subject's rows
+    # under their obligation, and listed the subject once per dataset with the raw id, the period and the obligation.
+    assert {t: (r["restricted"] > 0, r["obligation"]) for t, r in tables.items() if t in held} == {t: (True, h["legal_hold_obligation"]) for t, h in held.items()}
+    entries = restrictions(mesh)
+    assert sorted((e["dataset"], e["tenant_id"], e["subject_id"], e["hold_period"], e["obligation"], e["request_id"]) for e in entries) == sorted(
+        (t, GDPR_TENANT, GDPR_SUBJECT, h["legal_hold_period"], h["legal_hold_obligation"], erasure_request["request_id"]) for t, h in held.items())
+    assert all(e["subject_hash"] == g.subject_hash(SALT, GDPR_TENANT, GDPR_SUBJECT) for e in entries)
     assert sum(c[(TWIN_TENANT, GDPR_SUBJECT)] for c in st.counts.values()) > 0
 
 
@@ -192,7 +213,11 @@ def test_no_personal_value_of_the_subject_is_left_in_any_file(mesh: Plane, gdpr_
     # Until then the removed files still hold the values (the erasure itself VACUUMs nothing).
     assert files_containing(wh, erased) != {}
     nightly_vacuum(mesh, [t for t, r in erasure_request["tables"].items() if not r["absent"]])
-    assert files_containing(wh, erased) == {}
+    # Only the held datasets' tables keep values of the subject: the rows a legal hold restricted (issue 14 item 4;
+    # test_retention_deletes_legally_held_rows_after_the_period removes them). No other table holds any.
+    held_dirs = tuple(str(Path(mesh.path(t)).relative_to(wh)) + "/" for t in held_tables(st.registry))
+    left = {v: paths for v, paths in files_containing(wh, erased).items()}
+    assert left and all(p.startswith(held_dirs) for paths in left.values() for p in paths), left
     assert files_containing(local_mesh.pipeline_dir(PIPELINE), erased) == {}
     # The search can find what is there: uncompressed files hold other subjects' and the twin's values in clear.
     assert set(files_containing(wh, {v for c in SEARCHED for v in st.other_values[c]})) == {v for c in SEARCHED for v in st.other_values[c]}
@@ -311,7 +336,8 @@ def test_a_kafka_replay_or_a_late_batch_does_not_bring_the_subject_back(mesh: Pl
     assert not mesh.run_pipeline()["skipped"]
     fresh_per_table = Counter(e["topic"] for e in fresh)
     for r in subject_tables(st.registry):
-        assert counts(mesh, r)[(GDPR_TENANT, GDPR_SUBJECT)] == late.get(r["dataset"], 0), r["dataset"]
+        restricted = erasure_request["tables"][r["dataset"]].get("restricted", 0)
+        assert counts(mesh, r)[(GDPR_TENANT, GDPR_SUBJECT)] == late.get(r["dataset"], 0) + restricted, r["dataset"]
         if r["layer"] == "bronze":
             topic = next(d for d in mesh.contract(r["domain"])["datasets"] if d["table"] == r["dataset"])["source"]["topic"]
             assert mesh.table(r["dataset"]).count() == bronze_before[r["dataset"]] + fresh_per_table[topic] + late.get(r["dataset"], 0), r["dataset"]
@@ -326,15 +352,19 @@ def test_the_erasure_is_done_only_when_a_rerun_after_the_updates_finds_nothing(m
     tables = subject_tables(gdpr_before.registry)
     inbox = lambda: mesh.spark().read.format("delta").load(mesh.path("x.governance.gdpr_request_inbox")).filter(F.col("request_id") == rid).count()  # noqa: E731
     status = lambda: [r["status"] for r in mesh.spark().read.format("delta").load(mesh.path("x.governance.gdpr_requests")).filter(F.col("request_id") == rid).collect()]  # noqa: E731
-    late = {r["dataset"]: counts(mesh, r)[(GDPR_TENANT, GDPR_SUBJECT)] for r in tables}
+    held = {t: r.get("restricted", 0) for t, r in erasure_request["tables"].items()}
+    late = {r["dataset"]: counts(mesh, r)[(GDPR_TENANT, GDPR_SUBJECT)] - held[r["dataset"]] for r in tables}
     assert sum(late.values()) > 0 and all(late[r["dataset"]] == 0 for r in tables if r["layer"] != "bronze"), late
     assert inbox() == 1 and status() == ["erasing"]
     again = ok(job("erasure", "--request-id", rid))
     assert (again["request_id"], again["status"]) == (rid, "erasing")
     assert {t: r["found"] for t, r in again["tables"].items() if r["found"]} == {t: n for t, n in late.items() if n}
     assert all(r["found"] == r["deleted"] + r["anonymized"] for r in again["tables"].values())
+    # Held rows are no residue: restricted again (the same rows), listed once.
+    assert {t: r["restricted"] for t, r in again["tables"].items() if "restricted" in r} == {t: n for t, n in held.items() if t in held_tables(gdpr_before.registry)}
+    assert len(restrictions(mesh)) == len(held_tables(gdpr_before.registry))
     for r in tables:
-        assert counts(mesh, r)[(GDPR_TENANT, GDPR_SUBJECT)] == 0, r["dataset"]
+        assert counts(mesh, r)[(GDPR_TENANT, GDPR_SUBJECT)] == held[r["dataset"]], r["dataset"]
     assert again["waiting_for"]["domains"] == erasure_request["waiting_for"]["domains"] and again["waiting_for"]["after"] > erasure_request["waiting_for"]["after"]
     assert inbox() == 1 and status() == ["erasing"]
     assert not mesh.run_pipeline()["skipped"]
@@ -342,6 +372,8 @@ def test_the_erasure_is_done_only_when_a_rerun_after_the_updates_finds_nothing(m
     assert (done["status"], "waiting_for" in done) == ("done", False)
     assert {t: r["found"] for t, r in done["tables"].items() if r["found"]} == {}
     assert inbox() == 0 and status() == ["done"]
+    for r in tables:  # the held rows stay, restricted; nothing else of the subject is left
+        assert counts(mesh, r)[(GDPR_TENANT, GDPR_SUBJECT)] == held[r["dataset"]], r["dataset"]
     audit = mesh.spark().read.format("delta").load(mesh.path("x.governance.audit_log")).filter(F.col("request_id") == rid)
     actions = Counter(r["action"] for r in audit.collect())
     assert (actions["erased"], actions["wait"], actions["updated"], actions["verified"]) == (3, 2, 2, 1), actions
@@ -423,10 +455,53 @@ def test_retention_deletes_rows_past_their_period_and_keeps_the_rest(mesh: Plane
         assert any(op in ("VACUUM START", "VACUUM END") and ts.timestamp() >= t0.timestamp() - 1 for op, ts in ops), (t, ops[:5])
     # One VACUUM per registered table, and one of the request inbox (expire_inbox).
     vacuumed = [r["dataset"] for r in runlog.filter(F.col("action") == "vacuum").collect()]
-    assert sorted(vacuumed) == sorted([local_mesh.local_name(t) for t in present] + ["spark_catalog.governance.gdpr_request_inbox"]), vacuumed
+    assert sorted(vacuumed) == sorted([local_mesh.local_name(t) for t in present] + ["spark_catalog.governance.gdpr_request_inbox", "spark_catalog.governance.erasure_restrictions"]), vacuumed
+    # Within their hold, the restricted rows and their entries stay (the next test moves past it).
+    held = held_tables(st.registry)
+    assert {t: result["tables"][t]["released"] for t in held} == {t: 0 for t in held}
+    assert result["restrictions"] == {"absent": False, "expired": 0} and len(restrictions(mesh)) == len(held)
+    assert runlog.filter(F.col("action") == "release").count() == len(held)
     # Retention also vacuums the request inbox: after the requests above ended, no file of it holds the subject id.
     assert runlog.filter(F.col("action") == "inbox").count() == 1
     assert files_containing(Path(mesh.path("x.governance.gdpr_request_inbox")), {GDPR_SUBJECT}) == {}
+
+
+def test_retention_deletes_legally_held_rows_after_the_period(mesh: Plane, gdpr_before: Before, erasure_request: dict):
+    """Issue 14 item 4, on the local plane: after the erasure, subject access still exports the rows a legal hold
+    restricted; once the hold's period has passed (the rows' retention column and the entries' restricted_at moved
+    back past it), the nightly retention job deletes them and their restriction entries, and its VACUUM leaves no file
+    with the subject's values. (That client admins no longer see restricted rows while held is the row filter's job on
+    Databricks: test_functions.py runs the rendered function; open-source Spark has no row filters.)"""
+    st, spark = gdpr_before, mesh.spark()
+    held = held_tables(st.registry)
+    restricted = {t: erasure_request["tables"][t]["restricted"] for t in held}
+    assert held and all(n > 0 for n in restricted.values()), restricted
+    # Subject access after the erasure: exactly the restricted rows, in the held datasets only.
+    after = ok(cli("--type", "access", "--tenant", GDPR_TENANT, "--subject", GDPR_SUBJECT, "--export-root", str(EXPORTS)))
+    assert {t: r["exported"] for t, r in after["tables"].items() if r.get("exported")} == restricted
+    for t in held:
+        doc = json.loads((Path(after["folder"]) / f"{t}.json").read_text())
+        assert len(doc["rows"]) == restricted[t] and all(x[held[t]["subject_key"]] == GDPR_SUBJECT for x in doc["rows"])
+    # Move past the hold: the subject's held rows and the entries, one day more than the longest period. The values
+    # are test constants checked as the jobs check them (they go into the statements below).
+    g.tenant_id(GDPR_TENANT), g.subject_id(GDPR_SUBJECT)
+    days = max(g.duration(h["legal_hold_period"]).days for h in held.values()) + 1
+    for t, h in held.items():
+        col = g.column(h["retention_column"])
+        kind = dict((f.name, f.dataType.simpleString()) for f in mesh.table(t).schema.fields)[h["retention_column"]]
+        moved = f"date_sub({col}, {days})" if kind == "date" else f"{col} - make_dt_interval({days})"
+        spark.sql(f"UPDATE delta.`{mesh.path(t)}` SET {col} = {moved} WHERE {g.column(h['tenant_key'])} = '{GDPR_TENANT}' AND {g.column(h['subject_key'])} = '{GDPR_SUBJECT}'")
+    spark.sql(f"UPDATE delta.`{mesh.path('x.governance.erasure_restrictions')}` SET restricted_at = restricted_at - make_dt_interval({days})")
+    result = ok(job("retention", "--export-root", str(EXPORTS), "--vacuum-retain-hours", "0"))
+    assert {t: result["tables"][t]["released"] for t in held} == restricted
+    assert result["restrictions"] == {"absent": False, "expired": len(held)} and restrictions(mesh) == []
+    for r in subject_tables(st.registry):
+        assert counts(mesh, r)[(GDPR_TENANT, GDPR_SUBJECT)] == 0, r["dataset"]
+    released = audit(mesh, result["request_id"], "release")
+    assert sorted((r["dataset"], r["rows_affected"]) for r in released) == sorted((local_mesh.local_name(t), n) for t, n in restricted.items())
+    # Purged and vacuumed (RETAIN 0 HOURS here): no file of any table holds the subject's values, or of the list its id.
+    assert files_containing(WAREHOUSE, {v for c in SEARCHED for v in st.values[c]}) == {}
+    assert files_containing(Path(mesh.path("x.governance.erasure_restrictions")), {GDPR_SUBJECT}) == {}
 
 
 def test_a_request_runs_from_its_id_alone_and_its_inbox_row_is_gone_when_it_ends(mesh: Plane, gdpr_before: Before):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import re
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -135,3 +136,25 @@ def test_erasure_and_retention_statements_quote_identifiers_and_bind_every_value
         erasure.erasure_statement("c.s.t", ds(subject_key="user_id`; DROP TABLE x; --"), None)
     with pytest.raises(g.GdprInputError):
         erasure.erasure_statement("c.s.t", ds(), {"email` = 1, `x": "null"})
+
+
+def test_legal_hold_statements_erase_only_past_the_hold_and_release_only_restricted_subjects():
+    """Issue 14 item 4: on a held dataset the erasure touches only rows whose retention column is before the bound
+    hold cutoff (the rest are restricted), and retention deletes only rows of subjects listed for the (bound) dataset
+    in the restriction list, past the hold. Bronze and datasets without a hold are never held."""
+    held = ds(legal_hold_obligation="§147 AO: tax records 10 years", legal_hold_period="P10Y")
+    assert held.held and not ds().held and not ds(layer="bronze", legal_hold_period="P10Y").held
+    assert not ds(retention_column=None, legal_hold_period="P10Y").held
+    match = "EXISTS (SELECT 1 FROM lm_bind AS b WHERE b.tenant = t.`tenant_id` AND b.subject = t.`user_id`) AND t.`updated_at` < lm_hold_cutoff"
+    assert erasure.erasure_statement("c.s.t", held, None, held=True) == f"DELETE FROM `c`.`s`.`t` AS t WHERE {match}"
+    assert erasure.erasure_statement("c.s.t", held, {"email": "null"}, held=True) == f"UPDATE `c`.`s`.`t` AS t SET `email` = NULL WHERE {match}"
+    assert erasure.erasure_statement("c.s.t", held, {"email": "null"}, native=False, held=True) == (
+        "MERGE INTO `c`.`s`.`t` AS t USING lm_bind AS b ON b.tenant = t.`tenant_id` AND b.subject = t.`user_id` AND t.`updated_at` < lm_hold_cutoff "
+        "WHEN MATCHED THEN UPDATE SET t.`email` = NULL"
+    )
+    now = datetime(2026, 11, 30, tzinfo=timezone.utc)
+    assert erasure.hold_cutoff(held, now) == now - g.duration("P10Y") and erasure.hold_cutoff(ds(), now) is None
+    assert retention.release_statement("c.s.t", held, "c.governance.erasure_restrictions") == (
+        "DELETE FROM `c`.`s`.`t` AS t WHERE t.`updated_at` < lm_hold_cutoff AND EXISTS (SELECT 1 FROM `c`.`governance`.`erasure_restrictions` AS r "
+        "WHERE r.dataset = lm_dataset AND r.tenant_id = t.`tenant_id` AND r.subject_id = t.`user_id`)"
+    )

@@ -20,6 +20,8 @@ TAG = r"'[A-Za-z0-9_.:-]+' = '[A-Za-z0-9_.:-]+'"
 TAGS = rf"\({TAG}(, {TAG})*\)"
 SET_TAGS = re.compile(rf"^ALTER (STREAMING TABLE|MATERIALIZED VIEW) {TABLE} (ALTER COLUMN {Q} )?SET TAGS {TAGS}$")
 ROW_FILTER = re.compile(rf"^ROW FILTER {Q}\.`governance`\.`tenant_filter` ON \({Q}\)$")
+# A dataset under a legal hold: the held filter on its tenant and subject key (issue 14 item 4).
+HELD_ROW_FILTER = re.compile(rf"^ROW FILTER {Q}\.`governance`\.`tenant_filter_held` ON \({Q}, {Q}\)$")
 # A table created with its row filter (the serving API's GDPR intake): sqlglot keeps the whole CREATE as a raw command,
 # so the clause is checked against TABLE_ROW_FILTER and the rest of the statement parsed without it.
 WITH_ROW_FILTER = re.compile(r"\nWITH (?P<clause>ROW FILTER [^\n]*)\n")
@@ -66,11 +68,13 @@ def test_platform_functions_tables_and_registry_parse_as_full_syntax_trees(plane
     assert sorted(set(kinds.values()), key=str) == [("Create", "FUNCTION"), ("Create", "TABLE"), ("Insert", None)]
     # tenant_filter, ten text masks and the shipped mesh's one numeric mask (financial DECIMAL(18,2));
     # current_user_tenant is gone: nothing called it.
-    assert sum(1 for k in kinds.values() if k == ("Create", "FUNCTION")) == 12
+    # tenant_filter_held: the row filter of datasets under a legal hold (issue 14 item 4).
+    assert sum(1 for k in kinds.values() if k == ("Create", "FUNCTION")) == 13
     # audit_log, erasure_suppression, gdpr_registry, gdpr_requests, tenant_principals, serving_gdpr_requests,
     # gdpr_request_inbox, salt_fingerprint (its row is written at deploy with bound values, not in the file;
     # gdpr_control's file ends with the INSERT of its rows: it counts as an Insert here).
-    assert sum(1 for k in kinds.values() if k == ("Create", "TABLE")) == 8
+    # ... and erasure_restrictions (legal holds).
+    assert sum(1 for k in kinds.values() if k == ("Create", "TABLE")) == 9
     assert kinds[next(f.name for f in governance_files(plane) if "gdpr_control" in f.name)] == ("Insert", None)
 
 
@@ -128,7 +132,7 @@ def test_contract_schemas_filters_and_masks_have_the_databricks_form(plane: Plan
         ddl = f"CREATE TABLE t ({', '.join(c.strip() for c in columns)}) USING DELTA"
         assert isinstance(parse(ddl), exp.Create), ddl
         if ds["rowFilter"] is not None:
-            assert ROW_FILTER.match(ds["rowFilter"]), ds["rowFilter"]
+            assert (HELD_ROW_FILTER if ds.get("legalHold") else ROW_FILTER).match(ds["rowFilter"]), ds["rowFilter"]
         if ds["source"]["kind"] == "bronze":
             assert isinstance(parse(f"CREATE TABLE p ({ds['source']['payloadSchema']})"), exp.Create)
         for e in ds["expectations"]:

@@ -18,7 +18,7 @@ test("a StackReference output that is missing fails with the platform stack and 
   });
   expect(r.status).toBe(1);
   expect(r.stderr).toBe(
-    'lakemesh plan: the program failed; nothing was written: platform stack organization/lakemesh/prod-platform has no output "warehouseId"; deploy the platform stack first (outputs read: catalog, tenantFilter, masks, erasureSuppression, registryTable, warehouseId, gmsUrl, principals)\n',
+    'lakemesh plan: the program failed; nothing was written: platform stack organization/lakemesh/prod-platform has no output "warehouseId"; deploy the platform stack first (outputs read: catalog, tenantFilter, tenantFilterHeld, masks, erasureSuppression, registryTable, warehouseId, gmsUrl, principals)\n',
   );
   expect(fs.existsSync(path.join(dir, "out"))).toBe(false);
 });

@@ -22,8 +22,8 @@ test("the platform stack holds no domain and exports what domain stacks read, pl
   expect(Object.keys(servingTenantPrincipals as object)).toEqual(stack.settings.serving!.tenants);
   expect(Object.keys(servingDashboards as object).sort()).toEqual(["adoption", "forecasts", "kpis"]);
   // Without the domains' contracts, the access model finds the functions the GDPR jobs must see through by name:
-  // the tenant filter and every mask, the numeric ones (mask_financial_decimal_18_2) included.
-  const functions = 1 + maskSpecs(shippedMesh()).length;
+  // the tenant filter, the legal-hold filter and every mask, the numeric ones (mask_financial_decimal_18_2) included.
+  const functions = 2 + maskSpecs(shippedMesh()).length;
   const see = accessReport(plan.resources).actions.filter((a) => a.action.startsWith("see every row and clear value"));
   expect(see.map((a) => `${a.workload}: ${a.action}`)).toEqual(
     ["erasure", "retention", "subject-access"].map((k) => `gdpr ${k}: see every row and clear value (${functions} functions)`),

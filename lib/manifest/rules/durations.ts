@@ -7,7 +7,7 @@ const GRAMMAR = "a duration such as PT15M, P7D, P1Y6M (PnYnMnWnDTnHnMnS, whole n
 
 export const rule: ManifestRule = {
   id: "durations",
-  description: `SLA freshness, topic retention and dataset retention periods are ISO 8601 durations longer than zero and at most ${MAX_DURATION_DAYS} days (100 years).`,
+  description: `SLA freshness, topic retention, dataset retention and legal-hold periods are ISO 8601 durations longer than zero and at most ${MAX_DURATION_DAYS} days (100 years).`,
   check(ctx, report) {
     for (const m of ctx.manifests) {
       const spec = m.manifest.spec;
@@ -22,6 +22,7 @@ export const rule: ManifestRule = {
       (spec.topics ?? []).forEach((t, i) => check(["spec", "topics", i, "retention"], t.retention));
       spec.datasets.forEach((ds, i) => {
         if (ds.retention) check(["spec", "datasets", i, "retention", "period"], ds.retention.period);
+        if (ds.legalHold) check(["spec", "datasets", i, "legalHold", "period"], ds.legalHold.period);
       });
     }
   },

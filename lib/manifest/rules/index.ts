@@ -9,6 +9,7 @@ import { rule as expectations } from "./expectations";
 import { rule as freeText } from "./free-text";
 import { rule as goldAggregate } from "./gold-aggregate";
 import { rule as layers } from "./layers";
+import { rule as legalHold } from "./legal-hold";
 import { rule as personalData } from "./personal-data";
 import { rule as personalTopicRetention } from "./personal-topic-retention";
 import { rule as pipelineSchedule } from "./pipeline-schedule";
@@ -33,6 +34,7 @@ export const MANIFEST_RULES: readonly ManifestRule[] = [
   unmarkedPersonalData,
   personalTopicRetention,
   retention,
+  legalHold,
   durations,
   pipelineSchedule,
   contractVersion,

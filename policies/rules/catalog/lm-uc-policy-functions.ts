@@ -1,7 +1,7 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { ruleId, T } from "../../lib";
 
-const POLICY_FUNCTION = /\.governance\.(tenant_filter|mask_[a-z_]+)$/;
+const POLICY_FUNCTION = /\.governance\.(tenant_filter|tenant_filter_held|mask_[a-z_]+)$/;
 /** current_user (with or without braces) and its alias user(); session_user() is what the docs ask for. */
 const CURRENT_USER = /\bcurrent_user\b(\s*\(\s*\))?|\buser\s*\(\s*\)/i;
 

@@ -18,7 +18,7 @@ const ID = ruleId(__filename);
 export const policy: StackValidationPolicy = {
   name: ID,
   description:
-    "In every pipeline contract, each table with a tenant key carries the tenant row filter, and each personal column a mask of exactly its type, both the functions of the stack's own catalog's governance schema " +
+    "In every pipeline contract, each table with a tenant key carries the tenant row filter (the legal-hold filter on tenant and subject key when its dataset declares a legal hold), and each personal column a mask of exactly its type, both the functions of the stack's own catalog's governance schema " +
     "(catalog, schema and name compared exactly, never a name suffix); tables live in that catalog, and ABAC policies use only its governance functions.",
   enforcementLevel: "mandatory",
   severity: "critical",
@@ -45,9 +45,14 @@ export const policy: StackValidationPolicy = {
       if (contract.catalog !== catalog) report(`${contract.domain}'s contract puts its tables in catalog ${contract.catalog}, not the stack's catalog ${catalog}`, resource.urn);
       for (const ds of contract.datasets) {
         if (ds.tenantKey) {
-          const want = `ROW FILTER ${qualifiedName(g.tenantFilter)} ON (${qualified(ds.tenantKey)})`;
+          // A dataset under a legal hold takes the held filter, which also hides restricted rows (issue 14 item 4):
+          // with the plain tenant filter every reader of the table would see the rows an erasure restricted.
+          const held = ds.legalHold && ds.subjectKey;
+          const want = held
+            ? `ROW FILTER ${qualifiedName(g.tenantFilterHeld)} ON (${qualified(ds.tenantKey)}, ${qualified(ds.subjectKey!)})`
+            : `ROW FILTER ${qualifiedName(g.tenantFilter)} ON (${qualified(ds.tenantKey)})`;
           if (ds.rowFilter !== want) {
-            report(`${ds.table} has tenant key ${ds.tenantKey} but ${ds.rowFilter ? `the row filter ${JSON.stringify(ds.rowFilter)}` : "no row filter"}; the stack's tenant filter is ${want}`, resource.urn);
+            report(`${ds.table} has tenant key ${ds.tenantKey} but ${ds.rowFilter ? `the row filter ${JSON.stringify(ds.rowFilter)}` : "no row filter"}; the stack's ${held ? "legal-hold" : "tenant"} filter is ${want}`, resource.urn);
           }
         }
         const clauses = columnClauses(ds.schema);
@@ -65,7 +70,7 @@ export const policy: StackValidationPolicy = {
       }
     }
     // Catalog-level ABAC policies (refused by settings, lakemesh:abac) must also use the stack's own functions.
-    const ownFunction = (fn: string) => fn === g.tenantFilter || fn.startsWith(g.mask(""));
+    const ownFunction = (fn: string) => fn === g.tenantFilter || fn === g.tenantFilterHeld || fn.startsWith(g.mask(""));
     for (const r of resources.filter((x) => x.type === R.PolicyInfo)) {
       const fn = String(r.inputs.rowFilter?.functionName ?? r.inputs.columnMask?.functionName ?? "");
       if (r.inputs.onSecurableFullname !== catalog || !ownFunction(fn)) {

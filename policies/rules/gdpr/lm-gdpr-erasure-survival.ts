@@ -2,7 +2,7 @@ import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { MS_PER_DAY, MS_PER_HOUR, parseDuration } from "../../../lib/manifest/duration";
 import { ERASURE_DEADLINE_DAYS } from "../../../lib/manifest/topic-retention";
 import { cronLongestGap } from "../../../lib/manifest/cron";
-import { exportSurvival, inboxSurvival, survivalMarkdown, survivalReport, type SurvivalRow } from "../../../lib/compile/survival";
+import { againstDeadline, exportSurvival, inboxSurvival, survivalMarkdown, survivalReport, type SurvivalRow } from "../../../lib/compile/survival";
 import { GDPR_INBOX_TABLE } from "../../../lib/compile/naming";
 import { GDPR_SETTINGS_FILE, type GdprSettingsFile } from "../../../lib/compile/gdpr-jobs";
 import { checkedAtUpdate, contractsOf, domainProps, known, personalTopics, ruleId, T, topicNumber, UNKNOWN } from "../../lib";
@@ -113,7 +113,7 @@ export function survivalTable(rows: readonly SurvivalRow[], c: SurvivalConfig, s
  */
 export const policy: StackValidationPolicy = {
   name: ID,
-  description: "No copy of personal data (topic, bronze, silver, gold, Delta log, checkpoint, request inbox, subject-access export) can outlive an erasure request by more than the deadline.",
+  description: "No copy of personal data (topic, bronze, silver, gold, Delta log, checkpoint, request inbox, subject-access export) can outlive an erasure request by more than the deadline; rows restricted under a declared legal hold are listed apart, exempt.",
   enforcementLevel: "mandatory",
   severity: "critical",
   remediationSteps: "Shorten topic retention, the VACUUM threshold (lakemesh:databricks.vacuumRetentionHours) or the refresh interval, or exclude personal columns from Delta statistics.",
@@ -128,7 +128,8 @@ export const policy: StackValidationPolicy = {
     const c = args.getConfig<SurvivalConfig>();
     const rows = survivalRows(args.resources, c);
     const deadline = c.deadlineDays * MS_PER_DAY;
-    const over = rows.filter((r) => !(r.survivalMs <= deadline));
+    // Legal holds are kept as the law asks (GDPR Art. 17(3)(b)): listed apart, not held to the deadline.
+    const over = rows.filter((r) => againstDeadline(r) && !(r.survivalMs <= deadline));
     if (over.length > 0) {
       report(`${over.length} copies of personal data can outlive an erasure request by more than ${c.deadlineDays} days: ${over.map((r) => `${r.copy} (${(r.survivalMs / MS_PER_DAY).toFixed(1)} d)`).join(", ")}\n${survivalMarkdown(rows, deadline)}`);
     }
