@@ -104,21 +104,34 @@ def release_statement(table: str, ds: g.Dataset, restrictions: str) -> str:
             f"WHERE r.dataset = lm_dataset AND r.tenant_id = t.{tenant} AND r.subject_id = t.{subject})")
 
 
-def release(job: g.Job, ds: g.Dataset, table: str, now: datetime) -> int:
-    """Deletes the rows an erasure restricted once the legal hold is over; 0 for a dataset without a hold."""
+def emptied_entries_statement(table: str, ds: g.Dataset, restrictions: str) -> str:
+    """The DELETE of this (bound) dataset's restriction entries whose subject has no row left in the table: an entry
+    holds a raw subject id, which must not outlive the rows it restricts. Databricks allows NOT EXISTS in a DELETE's
+    WHERE (https://docs.databricks.com/aws/en/sql/language-manual/delta-delete-from); the list has no row filter."""
+    tenant, subject = g.column(ds.tenant_key), g.column(ds.subject_key)  # type: ignore[arg-type]
+    return (f"DELETE FROM {g.quoted(restrictions)} AS r WHERE r.dataset = lm_dataset AND NOT EXISTS (SELECT 1 FROM {g.quoted(table)} AS t "
+            f"WHERE t.{tenant} = r.tenant_id AND t.{subject} = r.subject_id)")
+
+
+def release(job: g.Job, ds: g.Dataset, table: str, now: datetime) -> dict:
+    """Deletes the rows an erasure restricted once the legal hold is over, then the dataset's entries whose subject has
+    no row left (released now, or gone earlier); nothing for a dataset without a hold."""
     if not ds.held or not ds.tenant_key or not ds.subject_key:
-        return 0
+        return {}
     restrictions = job.governance("erasure_restrictions")
     cutoff = now - g.duration(ds.legal_hold_period)  # type: ignore[arg-type]
     released = job.dml(release_statement(table, ds, restrictions), {"hold_cutoff": cutoff, "dataset": ds.table})
     job.audit("release", table, released, detail=f"restricted rows older than the legal hold {ds.legal_hold_period} on {ds.retention_column}: {ds.legal_hold_obligation}")
-    return released
+    emptied = job.dml(emptied_entries_statement(table, ds, restrictions), {"dataset": ds.table})
+    job.audit("restrictions", restrictions, emptied, detail=f"deleted the entries of {ds.table} whose subject has no row left")
+    return {"released": released, "entries_deleted": emptied}
 
 
 def expire_restrictions(job: g.Job, now: datetime) -> dict:
     """Deletes the restriction entries made longer ago than their hold's period (their rows are past it too: the
-    retention column of a held row is never after the erasure that restricted it), then VACUUMs the list so the files
-    holding their subject ids go once past its threshold. One bound DELETE per period the list holds."""
+    retention column of a held row is never after the erasure that restricted it; release() has usually deleted them
+    already, with their last row), then VACUUMs the list so the files holding their subject ids go once past its
+    threshold. One bound DELETE per period the list holds."""
     table = job.governance("erasure_restrictions")
     if not job.exists(table):
         return {"absent": True, "expired": 0}
@@ -140,7 +153,7 @@ def _expire(job: g.Job, ds: g.Dataset, table: str, now: datetime) -> dict:
     if cutoff is None or not ds.retention_column:
         return {"absent": False, "expired": 0}  # no retention period: vacuumed only
     # Before the dataset's own retention, so rows past both are counted as released from the hold.
-    hold = {"released": release(job, ds, table, now)} if ds.held else {}
+    hold = release(job, ds, table, now) if ds.held else {}
     expired = job.dml(retention_statement(table, ds), {"cutoff": cutoff})
     job.audit("retention", table, expired, detail=f"older than {ds.retention_period} on {ds.retention_column}")
     return {"absent": False, "expired": expired, **hold}

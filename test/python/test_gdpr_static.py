@@ -158,3 +158,8 @@ def test_legal_hold_statements_erase_only_past_the_hold_and_release_only_restric
         "DELETE FROM `c`.`s`.`t` AS t WHERE t.`updated_at` < lm_hold_cutoff AND EXISTS (SELECT 1 FROM `c`.`governance`.`erasure_restrictions` AS r "
         "WHERE r.dataset = lm_dataset AND r.tenant_id = t.`tenant_id` AND r.subject_id = t.`user_id`)"
     )
+    # An entry (a raw subject id) goes with the last row it restricts.
+    assert retention.emptied_entries_statement("c.s.t", held, "c.governance.erasure_restrictions") == (
+        "DELETE FROM `c`.`governance`.`erasure_restrictions` AS r WHERE r.dataset = lm_dataset AND NOT EXISTS (SELECT 1 FROM `c`.`s`.`t` AS t "
+        "WHERE t.`tenant_id` = r.tenant_id AND t.`user_id` = r.subject_id)"
+    )
