@@ -186,8 +186,8 @@ def load_settings(path: Path | None = None) -> Settings:
 
     root = raw["export_root"]
     hours_ = raw["vacuum_retain_hours"]
-    refs = pipeline_refs(raw["pipelines"]) or []
-    field_("pipelines", pipeline_refs(raw["pipelines"]) is not None, 'a list of {"domain", "name", "continuous"} objects, one per domain, sorted by domain')
+    refs = pipeline_refs(raw["pipelines"])
+    field_("pipelines", refs is not None, 'a list of {"domain", "name", "continuous"} objects, one per domain, sorted by domain')
     return Settings(
         catalog=field_("catalog", is_ident(raw["catalog"]), "lower-case letters, digits and _"),
         governance_schema=field_("governance_schema", is_ident(raw["governance_schema"]), "lower-case letters, digits and _"),
